@@ -1,0 +1,144 @@
+import type { ByteSource } from './byte-source.js';
+import { ModelgateError } from './errors.js';
+
+const WINDOW = 4 * 1024 * 1024;
+
+/**
+ * The one bounds-checked cursor every parser reads through. It keeps a window of the source
+ * in memory, so a multi-gigabyte file is read piecewise; every read past `end` throws a
+ * TRUNCATED ModelgateError carrying the offset.
+ */
+export class ByteReader {
+  pos: number;
+  readonly end: number;
+  private win: Buffer;
+  private winStart: number;
+
+  constructor(
+    readonly source: ByteSource,
+    start = 0,
+    end = source.size,
+  ) {
+    this.pos = start;
+    this.end = Math.min(end, source.size);
+    this.win = Buffer.alloc(0);
+    this.winStart = start;
+  }
+
+  get remaining(): number {
+    return this.end - this.pos;
+  }
+
+  atEnd(): boolean {
+    return this.pos >= this.end;
+  }
+
+  private fill(need: number): void {
+    if (this.pos + need > this.end) {
+      throw new ModelgateError('TRUNCATED', `needed ${need} bytes at offset ${this.pos}, ${this.end - this.pos} left`, {
+        offset: this.pos,
+      });
+    }
+    this.winStart = this.pos;
+    this.win = this.source.read(this.pos, Math.min(this.end - this.pos, Math.max(WINDOW, need)));
+  }
+
+  /** The next byte. */
+  u8(): number {
+    const i = this.pos - this.winStart;
+    if (i >= 0 && i < this.win.length) {
+      this.pos++;
+      return this.win[i];
+    }
+    this.fill(1);
+    this.pos++;
+    return this.win[0];
+  }
+
+  /** The next byte without consuming it, or -1 at the end. */
+  peek(): number {
+    if (this.pos >= this.end) return -1;
+    const i = this.pos - this.winStart;
+    if (i >= 0 && i < this.win.length) return this.win[i];
+    this.fill(1);
+    return this.win[0];
+  }
+
+  /** `n` bytes; a view into the window when they fit, else a fresh read. */
+  bytes(n: number): Buffer {
+    if (n < 0 || !Number.isSafeInteger(n)) throw new ModelgateError('MALFORMED', `bad length ${n}`, { offset: this.pos });
+    const i = this.pos - this.winStart;
+    if (i >= 0 && i + n <= this.win.length) {
+      this.pos += n;
+      return this.win.subarray(i, i + n);
+    }
+    if (n > WINDOW) {
+      if (this.pos + n > this.end) this.fill(n);
+      const out = this.source.read(this.pos, n);
+      this.pos += n;
+      return out;
+    }
+    this.fill(n);
+    this.pos += n;
+    return this.win.subarray(0, n);
+  }
+
+  /** Moves past `n` bytes without reading them. */
+  skip(n: number): void {
+    if (n < 0 || this.pos + n > this.end) {
+      throw new ModelgateError('TRUNCATED', `cannot skip ${n} bytes at offset ${this.pos}`, { offset: this.pos });
+    }
+    this.pos += n;
+  }
+
+  u16le(): number {
+    return this.bytes(2).readUInt16LE(0);
+  }
+  u32le(): number {
+    return this.bytes(4).readUInt32LE(0);
+  }
+  i32le(): number {
+    return this.bytes(4).readInt32LE(0);
+  }
+  /** A little-endian u64; throws MALFORMED past 2^53 since no real length is that large. */
+  u64le(): number {
+    const at = this.pos;
+    const v = this.bytes(8).readBigUInt64LE(0);
+    if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new ModelgateError('MALFORMED', `length ${v} is absurd`, { offset: at });
+    return Number(v);
+  }
+  i64le(): bigint {
+    return this.bytes(8).readBigInt64LE(0);
+  }
+  f64be(): number {
+    return this.bytes(8).readDoubleBE(0);
+  }
+
+  /** Bytes up to (not including) the next `\n`, which is consumed; at most `max` bytes. */
+  line(max: number): Buffer {
+    const start = this.pos;
+    const parts: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      if (this.pos >= this.end) {
+        throw new ModelgateError('TRUNCATED', `line starting at ${start} has no end`, { offset: start });
+      }
+      let i = this.pos - this.winStart;
+      if (i < 0 || i >= this.win.length) {
+        this.fill(1);
+        i = 0;
+      }
+      const nl = this.win.indexOf(0x0a, i);
+      const stop = nl === -1 ? this.win.length : nl;
+      const piece = this.win.subarray(i, stop);
+      total += piece.length;
+      if (total > max) throw new ModelgateError('LIMIT_STRING', `line at ${start} longer than ${max} bytes`, { offset: start });
+      parts.push(piece);
+      this.pos += piece.length;
+      if (nl !== -1) {
+        this.pos++;
+        return parts.length === 1 ? parts[0] : Buffer.concat(parts);
+      }
+    }
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * Typed error codes. Tests assert the code, never the text. A code that ends an analysis
+ * early becomes the `code` of a fatal finding.
+ */
+export const ERROR_CODES = [
+  'USAGE', // bad command-line input
+  'UNREADABLE', // a target or file that cannot be opened or read
+  'TRUNCATED', // the bytes end before the structure does
+  'MALFORMED', // the structure is invalid
+  'BAD_OPCODE', // a byte that is no pickle opcode
+  'BAD_MEMO', // a memo reference to nothing
+  'STACK_UNDERFLOW', // an opcode wanted more values than the stack holds
+  'NO_STOP', // a pickle stream without STOP
+  'UNSUPPORTED', // a coder, compression or feature modelgate does not read
+  'ENCRYPTED', // bytes that are really encrypted
+  'LIMIT_MEMBER_BYTES',
+  'LIMIT_DECOMPRESSED_BYTES',
+  'LIMIT_RATIO',
+  'LIMIT_DEPTH',
+  'LIMIT_OPCODES',
+  'LIMIT_MEMO',
+  'LIMIT_STRING',
+  'LIMIT_MARKS',
+  'LIMIT_ENTRIES',
+  'SYMLINK_LOOP',
+  'SPECIAL_FILE', // a FIFO, socket or device: not read
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** An error with a typed code; `cause` chains the error it wraps. */
+export class ModelgateError extends Error {
+  readonly code: ErrorCode;
+  /** Byte offset where the problem was seen, when known. */
+  readonly offset?: number;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; offset?: number }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'ModelgateError';
+    this.code = code;
+    this.offset = options?.offset;
+  }
+}
+
+/** True for a ModelgateError, optionally of the given code. */
+export function isModelgateError(e: unknown, code?: ErrorCode): e is ModelgateError {
+  return e instanceof ModelgateError && (code === undefined || e.code === code);
+}
