@@ -1,0 +1,107 @@
+import type { ModelgateError } from '../../core/errors.js';
+
+/**
+ * Symbolic values of the pickle machine. Nothing here is a live Python object: a `call` is a
+ * record of what unpickling would call, with the values it would pass.
+ */
+export type PValue =
+  | { k: 'none' }
+  | { k: 'bool'; v: boolean }
+  | { k: 'int'; v: number | bigint }
+  | { k: 'float'; v: number }
+  | { k: 'str'; v: string }
+  /** `v` is null when the operand was longer than the string limit and skipped. */
+  | { k: 'bytes'; v: Buffer | null; len: number; offset: number; bytearray?: boolean }
+  | { k: 'tuple'; items: PValue[] }
+  | { k: 'list'; items: PValue[] }
+  | { k: 'dict'; entries: Array<[PValue, PValue]> }
+  | { k: 'set'; items: PValue[]; frozen: boolean }
+  | { k: 'global'; ref: GlobalRef }
+  | PObject
+  | { k: 'persid'; pid: PValue }
+  | { k: 'ext'; code: number }
+  | { k: 'buffer' };
+
+/** The result of a call or an object creation, which later opcodes may BUILD or fill. */
+export interface PObject {
+  k: 'obj';
+  /** How it was made: REDUCE (a call), NEWOBJ(_EX) (`cls.__new__`), INST/OBJ (a class call). */
+  op: CallOp;
+  callee: PValue;
+  args: PValue[];
+  kwargs?: PValue;
+  /** States given to BUILD, in order. */
+  states: PValue[];
+  /** Items given by APPEND(S)/SETITEM(S)/ADDITEMS. */
+  added: PValue[];
+}
+
+export type CallOp = 'REDUCE' | 'NEWOBJ' | 'NEWOBJ_EX' | 'INST' | 'OBJ';
+
+/** A name an opcode imports, as written and as the unpickler resolves it. */
+export interface GlobalRef {
+  /** Module and name as written in the stream. */
+  module: string;
+  name: string;
+  /** After Python 2 name mapping (`__builtin__` → `builtins`...). */
+  resolvedModule: string;
+  resolvedName: string;
+  /** `resolvedModule.resolvedName`: the whole attribute path judged. */
+  path: string;
+  op: 'GLOBAL' | 'STACK_GLOBAL' | 'INST' | 'EXT';
+  offset: number;
+  opIndex: number;
+}
+
+/** Common position of an event in its stream. */
+export interface At {
+  offset: number;
+  opIndex: number;
+}
+
+/** A call or creation that unpickling would perform. */
+export interface PickleCall extends At {
+  op: CallOp;
+  object: PObject;
+}
+
+export interface PickleBuild extends At {
+  target: PValue;
+  state: PValue;
+}
+
+/** APPEND(S), SETITEM(S) or ADDITEMS on something that is not a plain list/dict/set. */
+export interface PickleMutation extends At {
+  op: 'APPEND' | 'APPENDS' | 'SETITEM' | 'SETITEMS' | 'ADDITEMS';
+  target: PValue;
+  items: PValue[];
+}
+
+/** STACK_GLOBAL whose operands were not both literal strings. */
+export interface DynamicImport extends At {
+  module: PValue;
+  name: PValue;
+}
+
+/** One pickle stream (PROTO … STOP) and everything it would do. */
+export interface PickleStream {
+  /** Offset of the first opcode. */
+  start: number;
+  /** Offset just past STOP, or where reading stopped. */
+  end: number;
+  protocol: number;
+  opcodes: number;
+  imports: GlobalRef[];
+  calls: PickleCall[];
+  builds: PickleBuild[];
+  mutations: PickleMutation[];
+  dynamicImports: DynamicImport[];
+  extensions: Array<At & { code: number }>;
+  persistentIds: Array<At & { pid: PValue }>;
+  /** Operands longer than the string limit, skipped unread. */
+  skippedOperands: Array<At & { length: number }>;
+  /** The value STOP returned, when it was reached. */
+  result?: PValue;
+  /** Why the stream ended early; absent when STOP was reached. */
+  error?: ModelgateError;
+}
