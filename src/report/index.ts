@@ -1,0 +1,46 @@
+import type { ScanResult } from '../core/report-types.js';
+import type { RuleMeta } from '../detectors/rule.js';
+import { renderJson } from './json.js';
+import { renderSarif } from './sarif.js';
+import { renderText } from './text.js';
+
+export { renderJson } from './json.js';
+export { renderSarif, SARIF_SCHEMA_URI } from './sarif.js';
+export { renderText, type TextOptions } from './text.js';
+
+/** The formats `modelgate scan --format` can print. */
+export const REPORT_FORMATS = ['json', 'sarif', 'text'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+/** True when `value` names a report format. */
+export function isReportFormat(value: string): value is ReportFormat {
+  return (REPORT_FORMATS as readonly string[]).includes(value);
+}
+
+/** Options that only some formats use; the others ignore them. */
+export interface RenderOptions {
+  /** Text: ANSI colours (default off). */
+  color?: boolean;
+  /** Text: list clean files without findings too. */
+  verbose?: boolean;
+}
+
+/**
+ * The scan report in `format`, as the text to print or write. Pure: the same result, rules
+ * and options always give the same text. `rules` describes the rules for SARIF.
+ */
+export function renderReport(
+  format: ReportFormat,
+  result: ScanResult,
+  rules: readonly RuleMeta[],
+  opts: RenderOptions = {},
+): string {
+  switch (format) {
+    case 'json':
+      return renderJson(result);
+    case 'sarif':
+      return renderSarif(result, rules);
+    case 'text':
+      return renderText(result, { color: opts.color ?? false, verbose: opts.verbose });
+  }
+}

@@ -1,0 +1,113 @@
+import type { ReportingConfiguration, ReportingDescriptor } from 'sarif';
+import type { Finding } from '../core/finding.js';
+import type { Severity } from '../core/severity.js';
+import type { RuleMeta } from '../detectors/rule.js';
+
+/** Where modelgate is described; SARIF wants an absolute URI for `informationUri`. */
+export const MODELGATE_INFORMATION_URI = 'https://github.com/modelgate/modelgate';
+
+/** Base that the relative `RuleMeta.docs` links (`docs/rules/<id>.md`) are resolved against. */
+export const RULE_DOCS_BASE_URI = `${MODELGATE_INFORMATION_URI}/blob/main/`;
+
+/** SARIF has three levels (SARIF 2.1.0 §3.27.10); the five severities fold onto them. */
+const LEVEL_OF_SEVERITY: Record<Severity, ReportingConfiguration.level> = {
+  critical: 'error',
+  high: 'error',
+  medium: 'warning',
+  low: 'note',
+  info: 'note',
+};
+
+/*
+ * GitHub code scanning bands `security-severity` (a score from 0.1 to 10.0) as critical
+ * (over 9.0), high (7.0 to 8.9), medium (4.0 to 6.9) and low (0.1 to 3.9). `info` has no band,
+ * so it gets no score.
+ */
+const SECURITY_SEVERITY: Record<Severity, string | undefined> = {
+  critical: '9.5',
+  high: '8.0',
+  medium: '5.5',
+  low: '2.0',
+  info: undefined,
+};
+
+/** The SARIF level of a severity: critical and high are errors, medium a warning, others notes. */
+export function sarifLevel(severity: Severity): ReportingConfiguration.level {
+  return LEVEL_OF_SEVERITY[severity];
+}
+
+/** `pickle/dangerous-callable` -> `PickleDangerousCallable`: SARIF's readable rule name. */
+function ruleName(ruleId: string): string {
+  return ruleId
+    .split(/[^A-Za-z0-9]+/)
+    .filter((word) => word.length > 0)
+    .map((word) => word[0].toUpperCase() + word.slice(1))
+    .join('');
+}
+
+/** The format part of a rule id (`pickle` of `pickle/dangerous-callable`), used as a tag. */
+function ruleFormat(ruleId: string): string | undefined {
+  const slash = ruleId.indexOf('/');
+  return slash > 0 ? ruleId.slice(0, slash) : undefined;
+}
+
+function tagsOf(ruleId: string): string[] {
+  const format = ruleFormat(ruleId);
+  return format === undefined ? ['security'] : ['security', format];
+}
+
+function describeRule(meta: RuleMeta): ReportingDescriptor {
+  const helpUri = new URL(meta.docs, RULE_DOCS_BASE_URI).href;
+  const references =
+    meta.references.length > 0 ? `\n\nReferences: ${meta.references.join(', ')}` : '';
+  const securitySeverity = SECURITY_SEVERITY[meta.defaultSeverity];
+  return {
+    id: meta.id,
+    name: ruleName(meta.id),
+    shortDescription: { text: meta.title },
+    fullDescription: { text: meta.description },
+    helpUri,
+    help: {
+      text: `${meta.description}${references}\n\nDocumentation: ${helpUri}`,
+      markdown: `${meta.description}${references}\n\n[Documentation](${helpUri})`,
+    },
+    defaultConfiguration: { level: sarifLevel(meta.defaultSeverity) },
+    properties: {
+      tags: tagsOf(meta.id),
+      ...(securitySeverity === undefined ? {} : { 'security-severity': securitySeverity }),
+      severity: meta.defaultSeverity,
+      references: [...meta.references],
+    },
+  };
+}
+
+/** A descriptor for a finding whose rule has no metadata (engine findings, for example). */
+function describeUnknownRule(ruleId: string): ReportingDescriptor {
+  return { id: ruleId, name: ruleName(ruleId), properties: { tags: tagsOf(ruleId) } };
+}
+
+/** The `tool.driver.rules` of a run, and where each rule id sits in it. */
+export interface RuleTable {
+  descriptors: ReportingDescriptor[];
+  indexOf(ruleId: string): number;
+}
+
+/**
+ * Every rule of `rules` (first one wins on a repeated id), then a bare descriptor for each
+ * rule id of `findings` that has no metadata, so that every result has a `ruleIndex`.
+ */
+export function buildRuleTable(rules: readonly RuleMeta[], findings: Iterable<Finding>): RuleTable {
+  const descriptors: ReportingDescriptor[] = [];
+  const index = new Map<string, number>();
+  const add = (id: string, describe: () => ReportingDescriptor): void => {
+    if (index.has(id)) return;
+    index.set(id, descriptors.length);
+    descriptors.push(describe());
+  };
+  for (const meta of rules) add(meta.id, () => describeRule(meta));
+  for (const finding of findings) add(finding.ruleId, () => describeUnknownRule(finding.ruleId));
+  return {
+    descriptors,
+    indexOf: (ruleId) => index.get(ruleId) ?? -1,
+  };
+}

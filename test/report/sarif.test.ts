@@ -1,0 +1,142 @@
+import { readFileSync } from 'node:fs';
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import type { Log, Result } from 'sarif';
+import { describe, expect, it } from 'vitest';
+import type { ScanResult } from '../../src/core/report-types.js';
+import { renderSarif, SARIF_SCHEMA_URI } from '../../src/report/sarif.js';
+import { expectGolden } from '../helpers/golden.js';
+import { sampleResult, sampleRules } from './fixture.js';
+
+/*
+ * test/fixtures/sarif-schema-2.1.0.json is the official SARIF 2.1.0 schema (OASIS Standard,
+ * Errata 01), copied verbatim from the OASIS TC's repository, github.com/oasis-tcs/sarif-spec,
+ * file Schemata/sarif-schema-2.1.0.json at commit 0a8091f7d4057e57b6d8d9b56129e5f918747b34;
+ * its `id` is docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json.
+ *
+ * It is written in JSON Schema draft-04, which Ajv 8 no longer ships. The only draft-04 trait
+ * it has is the root `id` (draft-06 renamed it `$id`); every keyword it uses (type, enum,
+ * properties, additionalProperties, required, items, minItems, uniqueItems, minimum, maximum,
+ * pattern, format, anyOf, oneOf, default, $ref) means the same in draft-07. So it is compiled
+ * as draft-07 with just that rename, and ajv-formats checks uri, uri-reference and date-time.
+ */
+function sarifValidator(): ValidateFunction {
+  const url = new URL('../fixtures/sarif-schema-2.1.0.json', import.meta.url);
+  const { $schema: _draft04, id, ...schema } = JSON.parse(readFileSync(url, 'utf8'));
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  // ajv-formats is CommonJS (`module.exports = plugin; exports.default = plugin`): under
+  // NodeNext the default import is `module.exports`, and its `.default` is the plugin.
+  addFormatsModule.default(ajv);
+  return ajv.compile({ ...schema, $id: id });
+}
+
+const validate = sarifValidator();
+
+function expectValidSarif(text: string): Log {
+  const log: unknown = JSON.parse(text);
+  const valid = validate(log);
+  expect(validate.errors ?? [], 'SARIF schema errors').toEqual([]);
+  expect(valid).toBe(true);
+  return log as Log;
+}
+
+function resultsOf(log: Log): Result[] {
+  return log.runs[0].results ?? [];
+}
+
+describe('renderSarif', () => {
+  const text = renderSarif(sampleResult(), sampleRules());
+  const log = expectValidSarif(text);
+  const run = log.runs[0];
+  const results = resultsOf(log);
+
+  it('matches the golden log', () => {
+    expectGolden('report/golden/report.sarif', text);
+  });
+
+  it('the validator rejects what the schema forbids', () => {
+    const bad = JSON.parse(text);
+    bad.runs[0].results[0].level = 'critical';
+    expect(validate(bad)).toBe(false);
+  });
+
+  it('is one SARIF 2.1.0 run of modelgate with every rule', () => {
+    expect(log.$schema).toBe(SARIF_SCHEMA_URI);
+    expect(log.version).toBe('2.1.0');
+    expect(log.runs).toHaveLength(1);
+    expect(run.tool.driver.name).toBe('modelgate');
+    expect(run.tool.driver.version).toBe('0.1.0');
+    const rules = run.tool.driver.rules ?? [];
+    expect(rules.map((rule) => rule.id)).toEqual([
+      ...sampleRules().map((rule) => rule.id),
+      'engine/parse-failed',
+    ]);
+    const critical = rules[2];
+    expect(critical.shortDescription?.text).toBe('Pickle calls a dangerous callable');
+    expect(critical.defaultConfiguration?.level).toBe('error');
+    expect(critical.helpUri).toMatch(/^https:\/\/.+\/docs\/rules\/pickle\/dangerous-callable\.md$/);
+    expect(critical.properties?.['security-severity']).toBe('9.5');
+  });
+
+  it('has a result for each finding, target-wide ones first, pointing at its rule', () => {
+    expect(results.map((r) => r.ruleId)).toEqual([
+      'lock/extra-file',
+      'pickle/dangerous-callable',
+      'pytorch/prefer-safetensors',
+      'pickle/unknown-global',
+      'engine/parse-failed',
+    ]);
+    for (const result of results) {
+      expect(run.tool.driver.rules?.[result.ruleIndex ?? -1]?.id).toBe(result.ruleId);
+    }
+    expect(results.map((r) => r.level)).toEqual(['warning', 'error', 'note', 'warning', 'note']);
+  });
+
+  it('names an archive member by a logical location on the outer file', () => {
+    const location = results[1].locations?.[0];
+    expect(location?.physicalLocation?.artifactLocation).toEqual({ uri: 'bert/bundle.zip', index: 0 });
+    expect(location?.physicalLocation?.region).toBeUndefined();
+    expect(location?.logicalLocations?.[0].fullyQualifiedName).toBe(
+      'bert/bundle.zip!/pytorch_model.bin!/archive/data.pkl',
+    );
+    expect(results[1].properties).toMatchObject({ offset: 1234, opIndex: 57, targetIndex: 0 });
+  });
+
+  it('gives a byte region for an offset in the file itself, and the fatal code', () => {
+    expect(results[3].locations?.[0].physicalLocation?.region).toEqual({ byteOffset: 18 });
+    expect(results[4].properties).toMatchObject({ fatal: true, code: 'TRUNCATED', severity: 'low' });
+  });
+
+  it('lists every file as an artifact with its hash', () => {
+    expect(run.artifacts?.map((a) => a.location?.uri)).toEqual([
+      'bert/bundle.zip', 'extra/loader.pkl', 'broken.npy', 'config.json',
+    ]);
+    expect(run.artifacts?.[0].hashes).toEqual({ 'sha-256': sampleResult().files[0].sha256 });
+    expect(run.artifacts?.[2].hashes).toBeUndefined();
+  });
+
+  it('reports the invocation unsuccessful only when a file could not be read', () => {
+    expect(run.invocations?.[0].executionSuccessful).toBe(false);
+    const result = sampleResult();
+    result.files = result.files.filter((file) => file.verdict !== 'error');
+    result.summary = { ...result.summary, files: 3, error: 0 };
+    const ok = expectValidSarif(renderSarif(result, sampleRules()));
+    expect(ok.runs[0].invocations?.[0].executionSuccessful).toBe(true);
+  });
+
+  it('is valid for an empty scan and escapes paths into URI references', () => {
+    const empty: ScanResult = {
+      schema: 'modelgate/report@1',
+      tool: { name: 'modelgate', version: '0.1.0' },
+      targets: ['C:\\odd dir#1'],
+      summary: { files: 0, malicious: 0, suspicious: 0, clean: 0, error: 0, maxSeverity: null, durationMs: 0 },
+      findings: [
+        { ruleId: 'lock/missing', severity: 'high', message: 'the lock is missing', target: 'C:\\odd dir#1' },
+      ],
+      files: [],
+    };
+    const emptyLog = expectValidSarif(renderSarif(empty, []));
+    const uri = resultsOf(emptyLog)[0].locations?.[0].physicalLocation?.artifactLocation?.uri;
+    expect(uri).toBe('C%3A/odd%20dir%231');
+  });
+});
