@@ -1,0 +1,25 @@
+import type { PickleStream } from '../../formats/pickle/model.js';
+import type { Rule } from '../types.js';
+
+/** The stream broke (bad opcode, bad memo key, no STOP, a limit): the rest was not read. */
+export const malformedStream: Rule<PickleStream> = {
+  meta: {
+    id: 'pickle/malformed-stream',
+    defaultSeverity: 'low',
+    title: 'Pickle stream is malformed, truncated or over a limit',
+    description:
+      'Analysis of the stream stopped early. Everything before the break was analysed and is reported; a loader may still have run that part before failing, which is how payload-before-corruption files slip past scanners.',
+    docs: 'docs/rules/pickle-malformed-stream.md',
+    references: ['CWE-502'],
+  },
+  check(stream, ctx) {
+    const error = stream.error;
+    if (!error) return;
+    ctx.report({
+      message: `pickle stream starting at offset ${stream.start} breaks after ${stream.opcodes} opcodes: ${error.message}`,
+      location: { offset: error.offset ?? stream.end, opIndex: Math.max(0, stream.opcodes - 1) },
+      fatal: true,
+      code: error.code,
+    });
+  },
+};

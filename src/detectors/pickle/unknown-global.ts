@@ -1,0 +1,30 @@
+import type { PickleStream } from '../../formats/pickle/model.js';
+import type { Rule } from '../types.js';
+import { defaultAllowList } from './allowlist.js';
+import { denyGrade } from './denylist.js';
+import { describeUse, globalUses } from './uses.js';
+
+/** Anything imported that the allow-list does not know: suspicious until reviewed. */
+export const unknownGlobal: Rule<PickleStream> = {
+  meta: {
+    id: 'pickle/unknown-global',
+    defaultSeverity: 'medium',
+    title: 'Pickle imports a name outside the allow-list',
+    description:
+      'Unpickling imports (and possibly calls) a name that is not on the allow-list of known-safe library classes and rebuild functions. It may be a custom class of the model author, or a gadget no deny-list knows yet; review it before loading.',
+    docs: 'docs/rules/pickle-unknown-global.md',
+    references: ['MITRE ATLAS AML.T0010', 'CWE-502'],
+  },
+  check(stream, ctx) {
+    const allow = defaultAllowList();
+    for (const [path, use] of globalUses(stream)) {
+      if (allow.kindOf(path) !== undefined || denyGrade(path)) continue;
+      const { verb, evidence, offset, opIndex } = describeUse(use);
+      ctx.report({
+        message: `unpickling ${verb} ${evidence}, which is not on the allow-list`,
+        location: { offset, opIndex },
+        evidence,
+      });
+    }
+  },
+};

@@ -1,0 +1,91 @@
+import type { ByteSource } from '../core/byte-source.js';
+import { ModelgateError } from '../core/errors.js';
+import { MALFORMED_CONTAINER } from '../detectors/container/index.js';
+import { isOpcode } from '../formats/pickle/parse.js';
+import { findEocd } from '../formats/zip/parse.js';
+import type { ScanContext } from './context.js';
+import { scanCompressed } from './handlers/compressed.js';
+import { scanNpy } from './handlers/npy.js';
+import { scanPickle } from './handlers/pickle.js';
+import { scanSevenZip } from './handlers/sevenzip.js';
+import { scanTar } from './handlers/tar.js';
+import { scanZip } from './handlers/zip.js';
+import { classifyOther, sniff } from './sniff.js';
+
+/** Bytes looked at to decide a format. */
+const HEAD_BYTES = 512;
+
+/** Model formats recognised by magic that this version does not analyse yet. */
+const NOT_ANALYSED = new Set(['hdf5', 'gguf', 'safetensors']);
+
+/** Reports an error that ended the analysis of this content, as a fatal finding. */
+export function reportFatal(ctx: ScanContext, e: unknown, what: string): void {
+  const err = e instanceof ModelgateError ? e : new ModelgateError('MALFORMED', e instanceof Error ? e.message : String(e), { cause: e });
+  ctx.report(MALFORMED_CONTAINER, {
+    message: `${what}: ${err.message}`,
+    location: err.offset === undefined ? undefined : { offset: err.offset },
+    fatal: true,
+    code: err.code,
+  });
+}
+
+/**
+ * Scans content of any format: sniffs its bytes, hands it to the handler of that format (which
+ * may come back here for members), and returns the format name for the report. Never throws
+ * for bad input: breaks become fatal findings.
+ */
+export function scanContent(source: ByteSource, ctx: ScanContext): string {
+  if (ctx.depth > ctx.limits.maxNestingDepth) {
+    ctx.report(MALFORMED_CONTAINER, {
+      message: `nested more than ${ctx.limits.maxNestingDepth} levels deep; not read further`,
+      fatal: true,
+      code: 'LIMIT_DEPTH',
+    });
+    return 'nested';
+  }
+  const head = source.read(0, HEAD_BYTES);
+  const kind = sniff(head, source.size);
+  try {
+    switch (kind) {
+      case 'zip':
+        return scanZip(source, ctx);
+      case '7z':
+        return scanSevenZip(source, ctx);
+      case 'gzip':
+      case 'bz2':
+      case 'xz':
+      case 'zstd':
+      case 'zlib':
+      case 'lzma':
+        return scanCompressed(kind, source, ctx);
+      case 'npy':
+        return scanNpy(source, ctx);
+      case 'tar':
+        return scanTar(source, ctx);
+      case 'pickle':
+        return scanPickle(source, ctx) ?? 'pickle';
+      case 'unknown':
+        break;
+      default:
+        if (NOT_ANALYSED.has(kind)) {
+          ctx.report(MALFORMED_CONTAINER, {
+            message: `${kind} content is recognised but not analysed by this version of modelgate`,
+            fatal: true,
+            code: 'UNSUPPORTED',
+          });
+          return kind;
+        }
+    }
+    // Protocol 0/1 pickles have no PROTO; try those that begin with an opcode.
+    if (head.length > 0 && isOpcode(head[0])) {
+      const format = scanPickle(source, ctx);
+      if (format) return format;
+    }
+    // A zip with bytes before its first local header still has its directory at the end.
+    if (source.size >= 22 && findEocd(source) !== undefined) return scanZip(source, ctx);
+    return classifyOther(head);
+  } catch (e) {
+    reportFatal(ctx, e, `${kind} content could not be read`);
+    return kind;
+  }
+}

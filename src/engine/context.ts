@@ -1,0 +1,70 @@
+import type { ByteSource } from '../core/byte-source.js';
+import { ModelgateError } from '../core/errors.js';
+import type { Finding } from '../core/finding.js';
+import type { Limits } from '../core/limits.js';
+import type { RuleMeta } from '../detectors/rule.js';
+import type { Rule, RuleReport } from '../detectors/types.js';
+
+/** Decompressed bytes produced so far for one file, shared by all its members. */
+export interface Budget {
+  decompressed: number;
+}
+
+/**
+ * Where the engine is while scanning one file: the finding target (`file!/member`), the
+ * nesting depth, the limits, and the sink findings go to.
+ */
+export class ScanContext {
+  constructor(
+    readonly target: string,
+    readonly limits: Limits,
+    readonly findings: Finding[],
+    readonly budget: Budget,
+    readonly depth = 0,
+  ) {}
+
+  /** The context of a member: target `parent!/member`, one level deeper. */
+  member(name: string): ScanContext {
+    return new ScanContext(`${this.target}!/${name}`, this.limits, this.findings, this.budget, this.depth + 1);
+  }
+
+  /** The same target one level deeper: a compression layer adds depth but no member name. */
+  layer(): ScanContext {
+    return new ScanContext(this.target, this.limits, this.findings, this.budget, this.depth + 1);
+  }
+
+  /** Records a finding of a rule. */
+  report(meta: RuleMeta, r: RuleReport): void {
+    const finding: Finding = {
+      ruleId: meta.id,
+      severity: r.severity ?? meta.defaultSeverity,
+      message: r.message,
+      target: this.target,
+    };
+    if (r.location) finding.location = r.location;
+    if (r.evidence !== undefined) finding.evidence = r.evidence;
+    if (meta.references.length > 0) finding.references = meta.references;
+    if (r.fatal) finding.fatal = true;
+    if (r.code !== undefined) finding.code = r.code;
+    this.findings.push(finding);
+  }
+
+  /** Runs rules over a model, reporting into this context. */
+  runRules<M>(rules: ReadonlyArray<Rule<M>>, model: M): void {
+    for (const rule of rules) rule.check(model, { report: (r) => this.report(rule.meta, r) });
+  }
+
+  /** Counts decompressed output against the file's budget; throws a limit error when over. */
+  chargeDecompressed(bytes: number, compressed: number): void {
+    this.budget.decompressed += bytes;
+    if (this.budget.decompressed > this.limits.maxDecompressedBytes) {
+      throw new ModelgateError('LIMIT_DECOMPRESSED_BYTES', `decompressed output passed ${this.limits.maxDecompressedBytes} bytes`);
+    }
+    if (bytes > this.limits.ratioGraceBytes && bytes / Math.max(1, compressed) > this.limits.maxCompressionRatio) {
+      throw new ModelgateError('LIMIT_RATIO', `compression ratio ${Math.round(bytes / Math.max(1, compressed))}:1 is over ${this.limits.maxCompressionRatio}:1`);
+    }
+  }
+}
+
+/** A content handler: scans a source it was given and returns the format name it found. */
+export type ContentScanner = (source: ByteSource, ctx: ScanContext) => string;

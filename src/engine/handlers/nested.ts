@@ -1,0 +1,18 @@
+import { BufferSource } from '../../core/byte-source.js';
+import type { ScanContext } from '../context.js';
+import { scanContent } from '../content.js';
+import { sniff } from '../sniff.js';
+
+/** Smallest embedded blob worth a look: a pickle that imports anything is longer. */
+const MIN_EMBEDDED = 16;
+
+/**
+ * Scans bytes found inside a value (a call argument) when they begin like a model format:
+ * nested pickles handed to `pickle.loads`, zips handed to `torch.load`, and the like.
+ */
+export function scanNestedBytes(bytes: Buffer, offset: number | undefined, ctx: ScanContext): void {
+  if (bytes.length < MIN_EMBEDDED) return;
+  const kind = sniff(bytes.subarray(0, 512), bytes.length);
+  if (kind === 'unknown') return;
+  scanContent(new BufferSource(bytes), ctx.member(`<embedded${offset === undefined ? '' : '@' + offset}>`));
+}

@@ -1,0 +1,126 @@
+import { ByteReader } from '../../core/byte-reader.js';
+import type { ByteSource } from '../../core/byte-source.js';
+import { ModelgateError } from '../../core/errors.js';
+import { MALFORMED_CONTAINER, TRAILING_DATA } from '../../detectors/container/index.js';
+import { PICKLE_RULES } from '../../detectors/pickle/index.js';
+import type { PickleStream, PValue } from '../../formats/pickle/model.js';
+import { parsePickleStream } from '../../formats/pickle/parse.js';
+import type { ScanContext } from '../context.js';
+import { scanNestedBytes } from './nested.js';
+import { JoblibArrays } from './joblib.js';
+import { skipLegacyStorages, isLegacyMagic } from './torch-legacy.js';
+
+/** PROTO followed by a protocol CPython knows: a pickle beyond doubt. */
+export function hasPickleProto(head: Buffer): boolean {
+  return head.length >= 2 && head[0] === 0x80 && head[1] <= 5;
+}
+
+function hasActivity(s: PickleStream): boolean {
+  return s.imports.length + s.calls.length + s.dynamicImports.length + s.builds.length + s.mutations.length + s.extensions.length > 0;
+}
+
+export interface PickleScanOptions {
+  /**
+   * Probe mode, for members no loader is known to unpickle: report only when the bytes are
+   * complete pickle streams to their very end, and otherwise stay silent.
+   */
+  probe?: boolean;
+  /** Receives the streams read (containers use their persistent ids). */
+  onStreams?: (streams: PickleStream[]) => void;
+}
+
+/**
+ * Reads every pickle stream of `source` the way a loader would, then as a careful reader
+ * would: after each STOP it reads on while the bytes parse as another pickle; legacy torch
+ * storages and joblib arrays are skipped by their declared sizes. Returns the format found,
+ * or undefined when the bytes are not a pickle (nothing is reported then).
+ */
+export function scanPickle(source: ByteSource, ctx: ScanContext, options: PickleScanOptions = {}): string | undefined {
+  const reader = new ByteReader(source);
+  const joblib = new JoblibArrays(ctx);
+  const parse = (): PickleStream => parsePickleStream(reader, { limits: ctx.limits, afterBuild: joblib.afterBuild });
+  const streams: PickleStream[] = [parse()];
+  const first = streams[0];
+  let format = 'pickle';
+
+  if (first.error) {
+    // A first stream that breaks before doing anything, without PROTO, is not a pickle.
+    if (options.probe || (!hasPickleProto(source.read(0, 2)) && !hasActivity(first))) return undefined;
+  }
+  let stop = first.error !== undefined;
+  if (!stop && isLegacyMagic(first.result)) {
+    format = 'pytorch-legacy';
+    // torch/serialization.py _legacy_load: magic, protocol, sys_info, the object, storage keys.
+    for (let i = 0; i < 4 && !stop; i++) {
+      streams.push(parse());
+      stop = streams[streams.length - 1].error !== undefined;
+    }
+    if (!stop) {
+      try {
+        skipLegacyStorages(reader, streams[3], streams[4]);
+      } catch (e) {
+        if (options.probe) return undefined;
+        reportBreak(ctx, e, 'legacy torch storages');
+        stop = true;
+      }
+    }
+  }
+  while (!stop && reader.pos < reader.end) {
+    if (streams.length >= ctx.limits.maxStreamsPerMember) {
+      if (options.probe) return undefined;
+      ctx.report(MALFORMED_CONTAINER, {
+        message: `more than ${ctx.limits.maxStreamsPerMember} pickle streams back to back; the rest was not read`,
+        location: { offset: reader.pos },
+        fatal: true,
+        code: 'LIMIT_ENTRIES',
+      });
+      break;
+    }
+    const at = reader.pos;
+    const next = parse();
+    if (!next.error || hasActivity(next)) {
+      streams.push(next);
+      stop = next.error !== undefined;
+      continue;
+    }
+    if (options.probe) return undefined;
+    ctx.report(TRAILING_DATA, {
+      message: `${reader.end - at} bytes after the last pickle stream do not parse as a pickle`,
+      location: { offset: at },
+    });
+    break;
+  }
+  if (options.probe && streams.some((s) => s.error)) return undefined;
+
+  options.onStreams?.(streams);
+  for (const s of [...streams, ...joblib.nestedStreams]) {
+    ctx.runRules(PICKLE_RULES, s);
+    scanNestedArguments(s, ctx);
+  }
+  if (joblib.seen) format = 'joblib';
+  return format;
+}
+
+function reportBreak(ctx: ScanContext, e: unknown, what: string): void {
+  const err = e instanceof ModelgateError ? e : new ModelgateError('MALFORMED', String(e));
+  ctx.report(MALFORMED_CONTAINER, {
+    message: `${what}: ${err.message}`,
+    location: err.offset === undefined ? undefined : { offset: err.offset },
+    fatal: true,
+    code: err.code,
+  });
+}
+
+/** Bytes and strings passed to calls may hold a whole pickle or archive: scan those too. */
+function scanNestedArguments(stream: PickleStream, ctx: ScanContext): void {
+  const seen = new Set<PValue>();
+  const visit = (v: PValue, depth: number): void => {
+    if (depth > 4 || seen.has(v)) return;
+    seen.add(v);
+    if (v.k === 'bytes' && v.v !== null) scanNestedBytes(v.v, v.offset, ctx);
+    else if (v.k === 'str' && v.v.length >= 16) scanNestedBytes(Buffer.from(v.v, 'latin1'), undefined, ctx);
+    else if (v.k === 'tuple' || v.k === 'list') for (const item of v.items) visit(item, depth + 1);
+    else if (v.k === 'obj') for (const a of v.args) visit(a, depth + 1);
+  };
+  for (const call of stream.calls) for (const a of call.object.args) visit(a, 0);
+}

@@ -1,0 +1,119 @@
+import { crc32, inflateRawSync } from 'node:zlib';
+import { BufferSource, SliceSource, type ByteSource } from '../../core/byte-source.js';
+import { ModelgateError } from '../../core/errors.js';
+import { ZIP_DIFFERENTIAL } from '../../detectors/container/index.js';
+import type { PickleStream } from '../../formats/pickle/model.js';
+import type { ZipEntry } from '../../formats/zip/model.js';
+import { readZip } from '../../formats/zip/parse.js';
+import type { ScanContext } from '../context.js';
+import { reportFatal, scanContent } from '../content.js';
+import { sniff } from '../sniff.js';
+import { scanPickle } from './pickle.js';
+
+/** Members loaders unpickle: torch's `data.pkl` in any folder, TorchScript's `constants.pkl`, any `.pkl`. */
+function isPickleName(name: string | undefined): boolean {
+  return name !== undefined && /\.pkl$/i.test(name);
+}
+
+/** Largest member whose CRC is checked; bigger ones are tensor data, not read at all. */
+const CRC_CHECK_BYTES = 64 * 1024 * 1024;
+
+/** Storage keys a torch pickle references: persistent ids `('storage', cls, key, location, numel)`. */
+function storageKeys(streams: PickleStream[], into: Set<string>): void {
+  for (const s of streams) {
+    for (const { pid } of s.persistentIds) {
+      if (pid.k === 'tuple' && pid.items[0]?.k === 'str' && pid.items[0].v === 'storage' && pid.items[2]?.k === 'str') into.add(pid.items[2].v);
+    }
+  }
+}
+
+/** The bytes of an entry as a loader would read them: stored bytes in place, deflate inflated. */
+function memberSource(source: ByteSource, entry: ZipEntry, ctx: ScanContext): ByteSource {
+  if (entry.dataOffset === undefined) throw new ModelgateError('MALFORMED', `local header unreadable: ${entry.localError ?? '?'}`);
+  if (entry.dataOffset + entry.compressedSize > source.size) throw new ModelgateError('TRUNCATED', `entry data runs past the end of the file`);
+  if (entry.method === 0) return new SliceSource(source, entry.dataOffset, entry.compressedSize);
+  if (entry.method !== 8) throw new ModelgateError('UNSUPPORTED', `compression method ${entry.method} is not supported`);
+  if (entry.compressedSize > ctx.limits.maxMemberBytes) throw new ModelgateError('LIMIT_MEMBER_BYTES', `compressed member of ${entry.compressedSize} bytes`);
+  const room = Math.min(ctx.limits.maxMemberBytes, ctx.limits.maxDecompressedBytes - ctx.budget.decompressed);
+  let out: Buffer;
+  try {
+    out = inflateRawSync(source.read(entry.dataOffset, entry.compressedSize), { maxOutputLength: Math.max(1, room) });
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new ModelgateError('LIMIT_DECOMPRESSED_BYTES', `member inflates past ${room} bytes`, { cause: e });
+    }
+    const encrypted = (entry.flags | (entry.localFlags ?? 0)) & 1;
+    throw new ModelgateError(encrypted ? 'ENCRYPTED' : 'MALFORMED', `deflate data is invalid${encrypted ? ' (the entry is flagged as encrypted)' : ''}`, { cause: e });
+  }
+  ctx.chargeDecompressed(out.length, entry.compressedSize);
+  return new BufferSource(out);
+}
+
+function reportDifferentials(entry: ZipEntry, data: ByteSource | undefined, ctx: ScanContext): void {
+  const notes: string[] = [];
+  if (entry.origin === 'local-only') notes.push('it is found only by walking local headers, not in the central directory');
+  if (entry.localName !== undefined && entry.localName !== entry.name) notes.push(`its local header names it ${JSON.stringify(entry.localName)}`);
+  const flags = entry.flags | (entry.localFlags ?? 0);
+  if (flags & 1) notes.push('its flags claim encryption but its bytes were read as plain');
+  if (flags & 0x60) notes.push(`its flags claim unsupported features (0x${(flags & 0x60).toString(16)})`);
+  if (entry.localFlags !== undefined) notes.push(`local flags 0x${entry.localFlags.toString(16)} differ from central 0x${entry.flags.toString(16)}`);
+  if (data && data.size <= CRC_CHECK_BYTES && entry.origin === 'central') {
+    const actual = crc32(data.read(0, data.size)) >>> 0;
+    if (actual !== entry.crc32 >>> 0) notes.push(`its CRC-32 is 0x${actual.toString(16)}, not the declared 0x${(entry.crc32 >>> 0).toString(16)}`);
+  }
+  if (notes.length === 0) return;
+  ctx.report(ZIP_DIFFERENTIAL, { message: `zip entry ${JSON.stringify(entry.name)}: ${notes.join('; ')}`, location: { offset: entry.localOffset } });
+}
+
+/**
+ * Scans a zip (PyTorch checkpoint, npz, .keras, plain archive). Members loaders unpickle are
+ * parsed as pickles whatever happens; tensor storages a checkpoint pickle references are never
+ * read; every other member is sniffed, and scanned when it is a known format or a complete
+ * pickle stream.
+ */
+export function scanZip(source: ByteSource, ctx: ScanContext): string {
+  const archive = readZip(source, ctx.limits);
+  for (const problem of archive.problems) ctx.report(ZIP_DIFFERENTIAL, { message: `zip structure: ${problem}` });
+  const storages = new Set<string>();
+  const done = new Set<ZipEntry>();
+  let torch = false;
+
+  // Pass 1: the pickles, whose persistent ids say which members are raw tensor storage.
+  for (const entry of archive.entries) {
+    if (!isPickleName(entry.name) && !isPickleName(entry.localName)) continue;
+    done.add(entry);
+    const mctx = ctx.member(entry.name);
+    try {
+      const data = memberSource(source, entry, mctx);
+      reportDifferentials(entry, data, mctx);
+      const streams: PickleStream[] = [];
+      scanPickle(data, mctx, { onStreams: (s) => streams.push(...s) });
+      storageKeys(streams, storages);
+      if (/(^|\/)data\.pkl$/.test(entry.name)) torch = true;
+    } catch (e) {
+      reportDifferentials(entry, undefined, mctx);
+      reportFatal(mctx, e, 'zip member could not be read');
+    }
+  }
+  // Pass 2: everything else.
+  let allNpy = archive.entries.length > 0;
+  for (const entry of archive.entries) {
+    if (done.has(entry)) continue;
+    if (entry.name.endsWith('/') && entry.compressedSize === 0) continue;
+    if (!/\.npy$/i.test(entry.name)) allNpy = false;
+    const key = /(?:^|\/)data\/([^/]+)$/.exec(entry.name)?.[1];
+    if (key !== undefined && storages.has(key)) continue;
+    const mctx = ctx.member(entry.name);
+    try {
+      const data = memberSource(source, entry, mctx);
+      reportDifferentials(entry, entry.method === 0 && data.size > CRC_CHECK_BYTES ? undefined : data, mctx);
+      const head = data.read(0, 512);
+      if (sniff(head, data.size) !== 'unknown') scanContent(data, mctx);
+      else scanPickle(data, mctx, { probe: true });
+    } catch (e) {
+      reportFatal(mctx, e, 'zip member could not be read');
+    }
+  }
+  if (torch) return 'pytorch-zip';
+  return allNpy ? 'npz' : 'zip';
+}

@@ -1,0 +1,144 @@
+import { FileSource } from '../core/byte-source.js';
+import { ModelgateError } from '../core/errors.js';
+import { type Finding, verdictOf } from '../core/finding.js';
+import { withLimits, type Limits } from '../core/limits.js';
+import type { FileResult, ScanResult } from '../core/report-types.js';
+import { maxSeverity, type Severity } from '../core/severity.js';
+import { SPECIAL_FILE, SYMLINK, UNREADABLE_FILE } from '../detectors/container/index.js';
+import { TOOL_VERSION } from '../version.js';
+import { ScanContext } from './context.js';
+import { reportFatal, scanContent } from './content.js';
+import { HashPool } from './hash.js';
+import { walkTarget, type WalkEntry } from './walk.js';
+
+export interface ScanOptions {
+  limits?: Partial<Limits>;
+  /** Whole-file SHA-256 (default true). */
+  hash?: boolean;
+  /** Called after each file, for progress bars. */
+  onProgress?: (done: number, path: string) => void;
+}
+
+/** Scans the bytes of one regular file into its findings; returns the format. */
+function scanFile(entry: WalkEntry, limits: Limits, findings: Finding[]): string {
+  const ctx = new ScanContext(entry.path, limits, findings, { decompressed: 0 });
+  let source: FileSource;
+  try {
+    source = new FileSource(entry.diskPath);
+  } catch (e) {
+    ctx.report(UNREADABLE_FILE, { message: `cannot read: ${(e as Error).message}`, fatal: true, code: 'UNREADABLE' });
+    return 'unreadable';
+  }
+  try {
+    return scanContent(source, ctx);
+  } catch (e) {
+    // Handlers turn bad input into findings; anything reaching here is an I/O failure.
+    reportFatal(ctx, e instanceof ModelgateError ? e : new ModelgateError('UNREADABLE', (e as Error).message, { cause: e }), 'file could not be read');
+    return 'unreadable';
+  } finally {
+    source.close();
+  }
+}
+
+function entryResult(entry: WalkEntry, limits: Limits, several: boolean): FileResult {
+  const findings: Finding[] = [];
+  const ctx = new ScanContext(entry.path, limits, findings, { decompressed: 0 });
+  let format: string;
+  switch (entry.kind) {
+    case 'symlink':
+      format = 'symlink';
+      ctx.report(SYMLINK, {
+        severity: entry.escapes ? 'medium' : 'info',
+        message: `symbolic link to ${entry.linkTarget}${entry.escapes ? ', outside the scanned target' : ''}; not followed`,
+        evidence: entry.linkTarget,
+      });
+      break;
+    case 'special':
+      format = entry.special ?? 'special';
+      ctx.report(SPECIAL_FILE, { message: `${format} is not a regular file and was not read`, fatal: true, code: 'SPECIAL_FILE' });
+      break;
+    case 'unreadable':
+      format = 'unreadable';
+      ctx.report(UNREADABLE_FILE, { message: `cannot read: ${entry.error}`, fatal: true, code: 'UNREADABLE' });
+      break;
+    case 'file':
+      format = scanFile(entry, limits, findings);
+      break;
+  }
+  const result: FileResult = { path: entry.path, format, size: entry.size, verdict: verdictOf(findings), findings };
+  if (several) result.targetIndex = entry.targetIndex;
+  return result;
+}
+
+/**
+ * Scans files and directories: the one path every caller (CLI, service, queue) takes from
+ * targets to a report. Throws a ModelgateError UNREADABLE when a target does not exist.
+ */
+export async function scan(targets: string[], options: ScanOptions = {}): Promise<ScanResult> {
+  const started = performance.now();
+  const limits = withLimits(options.limits);
+  const several = targets.length > 1;
+  const entries: WalkEntry[] = [];
+  targets.forEach((target, i) => {
+    try {
+      for (const entry of walkTarget(target, i)) entries.push(entry);
+    } catch (e) {
+      throw new ModelgateError('UNREADABLE', `cannot read target ${target}: ${(e as Error).message}`, { cause: e });
+    }
+  });
+  const pool = options.hash === false ? undefined : new HashPool();
+  const files: FileResult[] = [];
+  const hashes: Array<Promise<void>> = [];
+  try {
+    let done = 0;
+    for (const entry of entries) {
+      const result = entryResult(entry, limits, several);
+      files.push(result);
+      if (pool && entry.kind === 'file' && result.format !== 'unreadable') {
+        hashes.push(
+          pool.hash(entry.diskPath).then(
+            (hex) => {
+              result.sha256 = hex;
+              result.sha256Source = 'computed';
+            },
+            () => undefined,
+          ),
+        );
+      }
+      options.onProgress?.(++done, entry.path);
+      // Let hash results arrive while scanning goes on.
+      if (done % 16 === 0) await new Promise((r) => setImmediate(r));
+    }
+    await Promise.all(hashes);
+  } finally {
+    await pool?.close();
+  }
+  let worst: Severity | null = null;
+  for (const f of files) for (const x of f.findings) worst = worst === null ? x.severity : maxSeverity(worst, x.severity);
+  const count = (v: FileResult['verdict']): number => files.filter((f) => f.verdict === v).length;
+  return {
+    schema: 'modelgate/report@1',
+    tool: { name: 'modelgate', version: TOOL_VERSION },
+    targets,
+    summary: {
+      files: files.length,
+      malicious: count('malicious'),
+      suspicious: count('suspicious'),
+      clean: count('clean'),
+      error: count('error'),
+      maxSeverity: worst,
+      durationMs: Math.round(performance.now() - started),
+    },
+    findings: [],
+    files,
+  };
+}
+
+/** The total count of entries a scan would report, for progress bars. */
+export function countEntries(targets: string[]): number {
+  let n = 0;
+  targets.forEach((t, i) => {
+    for (const _ of walkTarget(t, i)) n++;
+  });
+  return n;
+}

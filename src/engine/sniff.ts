@@ -1,0 +1,64 @@
+import { isZipHead } from '../formats/zip/parse.js';
+
+/** What the first bytes of content say it is. `pickle-weak`: starts with a protocol-0/1 opcode. */
+export type Sniffed =
+  | 'zip'
+  | '7z'
+  | 'gzip'
+  | 'bz2'
+  | 'xz'
+  | 'zstd'
+  | 'zlib'
+  | 'lzma'
+  | 'npy'
+  | 'tar'
+  | 'pickle'
+  | 'hdf5'
+  | 'gguf'
+  | 'safetensors'
+  | 'unknown';
+
+const starts = (head: Buffer, bytes: number[]): boolean => head.length >= bytes.length && bytes.every((b, i) => head[i] === b);
+
+/**
+ * Detects a format from its leading bytes (magic numbers and structure), never from a name.
+ * Magic numbers: zip APPNOTE 4.3.7; 7z 7zFormat.txt; gzip RFC 1952; bzip2 "BZh"; xz spec
+ * 2.1.1.1; zstd RFC 8878; zlib RFC 1950 (CMF/FLG check); lzma-alone props 0x5D; numpy
+ * NEP 1 format; POSIX ustar at offset 257; HDF5 superblock; GGUF spec; safetensors README.
+ */
+export function sniff(head: Buffer, size: number): Sniffed {
+  if (isZipHead(head)) return 'zip';
+  if (starts(head, [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c])) return '7z';
+  if (starts(head, [0x1f, 0x8b])) return 'gzip';
+  if (starts(head, [0x42, 0x5a, 0x68]) && head[3] >= 0x31 && head[3] <= 0x39) return 'bz2';
+  if (starts(head, [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00])) return 'xz';
+  if (starts(head, [0x28, 0xb5, 0x2f, 0xfd])) return 'zstd';
+  if (starts(head, [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59])) return 'npy';
+  if (head.length >= 2 && head[0] === 0x80 && head[1] <= 5) return 'pickle';
+  if (starts(head, [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a])) return 'hdf5';
+  if (starts(head, [0x47, 0x47, 0x55, 0x46])) return 'gguf';
+  if (head.length >= 263 && head.toString('latin1', 257, 262) === 'ustar') return 'tar';
+  if (head.length >= 2 && (head[0] & 0x0f) === 8 && (head[0] >> 4) <= 7 && ((head[0] << 8) | head[1]) % 31 === 0) return 'zlib';
+  // lzma-alone: properties byte (lc+lp*9+pb*45 < 225, 0x5D by default), dictionary size, size.
+  if (head.length >= 13 && head[0] === 0x5d && head[1] === 0 && head[2] === 0) return 'lzma';
+  if (head.length >= 10 && size >= 10) {
+    const headerLength = head.readBigUInt64LE(0);
+    if (headerLength > 1n && headerLength <= BigInt(size - 8) && head[8] === 0x7b) return 'safetensors';
+  }
+  return 'unknown';
+}
+
+/** A name for content of no model format: `json`, `text`, `image` or `other`. */
+export function classifyOther(head: Buffer): string {
+  if (head.length === 0) return 'empty';
+  if (starts(head, [0x89, 0x50, 0x4e, 0x47]) || starts(head, [0xff, 0xd8, 0xff]) || starts(head, [0x47, 0x49, 0x46, 0x38])) return 'image';
+  if (head.includes(0)) return 'other';
+  const text = head.toString('utf8');
+  if (text.includes('\ufffd') && !head.toString('latin1').includes('\ufffd')) {
+    // A multi-byte character cut at the end of the head is not a reason to call it binary.
+    const trimmed = head.subarray(0, Math.max(0, head.length - 3)).toString('utf8');
+    if (trimmed.includes('\ufffd')) return 'other';
+  }
+  const first = text.trimStart()[0];
+  return first === '{' || first === '[' ? 'json' : 'text';
+}
