@@ -3,7 +3,13 @@ import { ModelgateError } from '../core/errors.js';
 import type { Finding } from '../core/finding.js';
 import type { Limits } from '../core/limits.js';
 import type { RuleMeta } from '../detectors/rule.js';
+import type { PickleStream } from '../formats/pickle/model.js';
 import type { Rule, RuleReport } from '../detectors/types.js';
+
+/** Watches what a scan reads; `modelgate inspect` prints pickle streams through this. */
+export interface ScanObserver {
+  pickleStreams(target: string, source: ByteSource, streams: readonly PickleStream[]): void;
+}
 
 /** Decompressed bytes produced so far for one file, shared by all its members. */
 export interface Budget {
@@ -21,16 +27,17 @@ export class ScanContext {
     readonly findings: Finding[],
     readonly budget: Budget,
     readonly depth = 0,
+    readonly observer?: ScanObserver,
   ) {}
 
   /** The context of a member: target `parent!/member`, one level deeper. */
   member(name: string): ScanContext {
-    return new ScanContext(`${this.target}!/${name}`, this.limits, this.findings, this.budget, this.depth + 1);
+    return new ScanContext(`${this.target}!/${name}`, this.limits, this.findings, this.budget, this.depth + 1, this.observer);
   }
 
   /** The same target one level deeper: a compression layer adds depth but no member name. */
   layer(): ScanContext {
-    return new ScanContext(this.target, this.limits, this.findings, this.budget, this.depth + 1);
+    return new ScanContext(this.target, this.limits, this.findings, this.budget, this.depth + 1, this.observer);
   }
 
   /** Records a finding of a rule. */

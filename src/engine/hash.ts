@@ -48,7 +48,6 @@ export class HashPool {
         if (m.hex !== undefined) p?.resolve(m.hex);
         else p?.reject(new Error(m.error ?? 'hash failed'));
       });
-      w.unref();
       this.workers.push(w);
     }
   }

@@ -6,7 +6,7 @@ import type { FileResult, ScanResult } from '../core/report-types.js';
 import { maxSeverity, type Severity } from '../core/severity.js';
 import { SPECIAL_FILE, SYMLINK, UNREADABLE_FILE } from '../detectors/container/index.js';
 import { TOOL_VERSION } from '../version.js';
-import { ScanContext } from './context.js';
+import { ScanContext, type ScanObserver } from './context.js';
 import { reportFatal, scanContent } from './content.js';
 import { HashPool } from './hash.js';
 import { walkTarget, type WalkEntry } from './walk.js';
@@ -17,11 +17,13 @@ export interface ScanOptions {
   hash?: boolean;
   /** Called after each file, for progress bars. */
   onProgress?: (done: number, path: string) => void;
+  /** Sees every pickle stream read (for `modelgate inspect`). */
+  observer?: ScanObserver;
 }
 
 /** Scans the bytes of one regular file into its findings; returns the format. */
-function scanFile(entry: WalkEntry, limits: Limits, findings: Finding[]): string {
-  const ctx = new ScanContext(entry.path, limits, findings, { decompressed: 0 });
+function scanFile(entry: WalkEntry, limits: Limits, findings: Finding[], observer?: ScanObserver): string {
+  const ctx = new ScanContext(entry.path, limits, findings, { decompressed: 0 }, 0, observer);
   let source: FileSource;
   try {
     source = new FileSource(entry.diskPath);
@@ -40,7 +42,7 @@ function scanFile(entry: WalkEntry, limits: Limits, findings: Finding[]): string
   }
 }
 
-function entryResult(entry: WalkEntry, limits: Limits, several: boolean): FileResult {
+function entryResult(entry: WalkEntry, limits: Limits, several: boolean, observer?: ScanObserver): FileResult {
   const findings: Finding[] = [];
   const ctx = new ScanContext(entry.path, limits, findings, { decompressed: 0 });
   let format: string;
@@ -62,7 +64,7 @@ function entryResult(entry: WalkEntry, limits: Limits, several: boolean): FileRe
       ctx.report(UNREADABLE_FILE, { message: `cannot read: ${entry.error}`, fatal: true, code: 'UNREADABLE' });
       break;
     case 'file':
-      format = scanFile(entry, limits, findings);
+      format = scanFile(entry, limits, findings, observer);
       break;
   }
   const result: FileResult = { path: entry.path, format, size: entry.size, verdict: verdictOf(findings), findings };
@@ -92,7 +94,7 @@ export async function scan(targets: string[], options: ScanOptions = {}): Promis
   try {
     let done = 0;
     for (const entry of entries) {
-      const result = entryResult(entry, limits, several);
+      const result = entryResult(entry, limits, several, options.observer);
       files.push(result);
       if (pool && entry.kind === 'file' && result.format !== 'unreadable') {
         hashes.push(

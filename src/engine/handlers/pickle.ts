@@ -93,6 +93,7 @@ export function scanPickle(source: ByteSource, ctx: ScanContext, options: Pickle
   if (options.probe && streams.some((s) => s.error)) return undefined;
 
   options.onStreams?.(streams);
+  ctx.observer?.pickleStreams(ctx.target, source, [...streams, ...joblib.nestedStreams]);
   for (const s of [...streams, ...joblib.nestedStreams]) {
     ctx.runRules(PICKLE_RULES, s);
     scanNestedArguments(s, ctx);

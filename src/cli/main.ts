@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { isModelgateError } from '../core/errors.js';
+import { TOOL_VERSION } from '../version.js';
+import { EXIT } from './exit-codes.js';
+import { inspectCommand } from './inspect-command.js';
+import { scanCommand } from './scan-command.js';
+
+/** The CLI: the only place that prints or sets the exit code. */
+export async function main(argv: string[]): Promise<void> {
+  const program = new Command('modelgate')
+    .description('the airlock between public model hubs and production: static model scanning')
+    .version(TOOL_VERSION)
+    .addCommand(scanCommand())
+    .addCommand(inspectCommand());
+  // Usage errors exit 2 in every command (commander's default is 1).
+  const override = (cmd: Command): void => {
+    cmd.exitOverride();
+    cmd.commands.forEach(override);
+  };
+  override(program);
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      process.exitCode = e.exitCode === 0 ? EXIT.OK : EXIT.ERROR;
+      return;
+    }
+    if (isModelgateError(e)) {
+      process.stderr.write(`modelgate: ${e.message}\n`);
+      process.exitCode = EXIT.ERROR;
+      return;
+    }
+    throw e;
+  }
+}
+
+await main(process.argv);
