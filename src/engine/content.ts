@@ -29,6 +29,15 @@ export function reportFatal(ctx: ScanContext, e: unknown, what: string): void {
   });
 }
 
+function tryScanCompressed(kind: 'zlib' | 'lzma', source: ByteSource, ctx: ScanContext): string | ModelgateError {
+  try {
+    return scanCompressed(kind, source, ctx);
+  } catch (e) {
+    if (e instanceof ModelgateError && e.code === 'MALFORMED') return e;
+    throw e;
+  }
+}
+
 /**
  * Scans content of any format: sniffs its bytes, hands it to the handler of that format (which
  * may come back here for members), and returns the format name for the report. Never throws
@@ -45,6 +54,7 @@ export function scanContent(source: ByteSource, ctx: ScanContext): string {
   }
   const head = source.read(0, HEAD_BYTES);
   const kind = sniff(head, source.size);
+  let weakFailure: ModelgateError | undefined;
   try {
     switch (kind) {
       case 'zip':
@@ -55,9 +65,16 @@ export function scanContent(source: ByteSource, ctx: ScanContext): string {
       case 'bz2':
       case 'xz':
       case 'zstd':
-      case 'zlib':
-      case 'lzma':
         return scanCompressed(kind, source, ctx);
+      case 'zlib':
+      case 'lzma': {
+        // Two- and three-byte magics also begin ordinary pickles: when the bytes do not
+        // decompress, read them as whatever else they may be.
+        const format = tryScanCompressed(kind, source, ctx);
+        if (typeof format === 'string') return format;
+        weakFailure = format;
+        break;
+      }
       case 'npy':
         return scanNpy(source, ctx);
       case 'tar':
@@ -83,6 +100,8 @@ export function scanContent(source: ByteSource, ctx: ScanContext): string {
     }
     // A zip with bytes before its first local header still has its directory at the end.
     if (source.size >= 22 && findEocd(source) !== undefined) return scanZip(source, ctx);
+    // Nothing else fits: the bytes were a broken compressed stream after all.
+    if (weakFailure) throw weakFailure;
     return classifyOther(head);
   } catch (e) {
     reportFatal(ctx, e, `${kind} content could not be read`);
