@@ -108,8 +108,10 @@ export function scanZip(source: ByteSource, ctx: ScanContext): string {
       const data = memberSource(source, entry, mctx);
       reportDifferentials(entry, entry.method === 0 && data.size > CRC_CHECK_BYTES ? undefined : data, mctx);
       const head = data.read(0, 512);
-      if (sniff(head, data.size) !== 'unknown') scanContent(data, mctx);
-      else scanPickle(data, mctx, { probe: true });
+      const kind = sniff(head, data.size);
+      // No loader unpickles these members: a pickle counts only when complete to its end.
+      if (kind === 'unknown' || kind === 'pickle') scanPickle(data, mctx, { probe: true });
+      else scanContent(data, mctx);
     } catch (e) {
       reportFatal(mctx, e, 'zip member could not be read');
     }

@@ -1,0 +1,201 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { xz } from '@napi-rs/lzma';
+import { describe, expect, it } from 'vitest';
+import type { Limits } from '../../src/core/limits.js';
+import { scan } from '../../src/engine/scan.js';
+import { buildZip } from '../../src/formats/zip/builder.js';
+import { binunicode, osSystemPickle, plainPickle } from '../helpers/pickles.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'mg-containers-'));
+let n = 0;
+
+/** Writes bytes under an uninformative name and scans them. */
+async function scanBytes(bytes: Buffer, limits: Partial<Limits> = {}, name?: string) {
+  const path = join(dir, name ?? `f${n++}.bin`);
+  writeFileSync(path, bytes);
+  const result = await scan([path], { hash: false, limits });
+  return result.files[0];
+}
+const ruleIds = (f: { findings: Array<{ ruleId: string }> }) => f.findings.map((x) => x.ruleId);
+const codes = (f: { findings: Array<{ code?: string }> }) => f.findings.map((x) => x.code).filter(Boolean);
+
+describe('raw pickles', () => {
+  it('detects by content whatever the extension', async () => {
+    const f = await scanBytes(osSystemPickle(), {}, 'notes.txt');
+    expect(f.format).toBe('pickle');
+    expect(f.verdict).toBe('malicious');
+  });
+  it('reads a second pickle after STOP', async () => {
+    const f = await scanBytes(Buffer.concat([plainPickle(), osSystemPickle()]));
+    expect(f.verdict).toBe('malicious');
+  });
+  it('reports trailing bytes that are not a pickle as info and stays clean', async () => {
+    const f = await scanBytes(Buffer.concat([plainPickle(), Buffer.from([0xff, 0xfe, 0x00, 0x01])]));
+    expect(f.verdict).toBe('clean');
+    expect(ruleIds(f)).toContain('container/trailing-data');
+  });
+  it('reports a payload before a broken opcode, and the break', async () => {
+    const f = await scanBytes(Buffer.concat([osSystemPickle().subarray(0, -1), Buffer.from([0xff])]));
+    expect(f.verdict).toBe('malicious');
+    expect(codes(f)).toContain('BAD_OPCODE');
+  });
+  it('gives a truncated file verdict error', async () => {
+    const f = await scanBytes(plainPickle().subarray(0, 8));
+    expect(f.verdict).toBe('error');
+    expect(f.findings.some((x) => x.fatal)).toBe(true);
+  });
+  it('gives a length field of 2^62 a typed error, fast', async () => {
+    const huge = Buffer.alloc(8);
+    huge.writeBigUInt64LE(1n << 62n);
+    const f = await scanBytes(Buffer.concat([Buffer.from('\x80\x04\x8e', 'latin1'), huge, Buffer.from('abc')]));
+    expect(f.verdict).toBe('error');
+    expect(codes(f)[0]).toMatch(/MALFORMED|TRUNCATED/);
+  });
+  it('stops a million MARKs at the mark limit', async () => {
+    const f = await scanBytes(Buffer.concat([Buffer.from('\x80\x02', 'latin1'), Buffer.alloc(1_000_000, '(')]));
+    expect(f.verdict).toBe('error');
+    expect(codes(f)).toContain('LIMIT_MARKS');
+  });
+  it('stops at the opcode limit', async () => {
+    const f = await scanBytes(Buffer.concat([Buffer.from('\x80\x02N', 'latin1'), Buffer.alloc(5000, '2'), Buffer.from('.')]), { maxOpcodes: 1000 });
+    expect(codes(f)).toContain('LIMIT_OPCODES');
+    expect(f.verdict).toBe('error');
+  });
+});
+
+describe('zip containers', () => {
+  const pkl = osSystemPickle();
+  it.each([
+    ['stored data.pkl', { name: 'archive/data.pkl', data: pkl }],
+    ['deflated data.pkl', { name: 'archive/data.pkl', data: pkl, deflate: true }],
+    ['flags claiming encryption over plain bytes', { name: 'archive/data.pkl', data: pkl, flags: 1 }],
+    ['flag bits 0x20 and 0x40', { name: 'archive/data.pkl', data: pkl, flags: 0x60 }],
+    ['a bad CRC', { name: 'archive/data.pkl', data: pkl, crc32: 0xdeadbeef }],
+    ['a local name that differs', { name: 'archive/data.pkl', data: pkl, localName: 'archive/datap.kl' }],
+    ['an unusual top folder', { name: 'weird/inner/data.pkl', data: pkl }],
+    ['a pickle in a .txt member', { name: 'notes.txt', data: pkl }],
+  ])('finds the payload with %s', async (_what, entry) => {
+    const f = await scanBytes(buildZip([entry]));
+    expect(f.verdict).toBe('malicious');
+  });
+  it('finds entries hidden from the central directory', async () => {
+    const f = await scanBytes(buildZip([{ name: 'archive/data.pkl', data: plainPickle() }, { name: 'archive/x.pkl', data: pkl, hidden: true }]));
+    expect(f.verdict).toBe('malicious');
+    expect(ruleIds(f)).toContain('container/zip-differential');
+  });
+  it('never parses a referenced tensor storage, and ignores partial pickles in other members', async () => {
+    // data.pkl: {'w': persistent_load(('storage', torch.FloatStorage, '0', 'cpu', 2))}
+    const dataPkl = Buffer.concat([
+      Buffer.from('\x80\x02}', 'latin1'),
+      binunicode('w'),
+      Buffer.from('(', 'latin1'),
+      binunicode('storage'),
+      Buffer.from('ctorch\nFloatStorage\n', 'latin1'),
+      binunicode('0'),
+      binunicode('cpu'),
+      Buffer.from('K\x02tQs.', 'latin1'),
+    ]);
+    const storageLooksLikePayload = osSystemPickle();
+    const f = await scanBytes(
+      buildZip([
+        { name: 'archive/data.pkl', data: dataPkl },
+        { name: 'archive/data/0', data: storageLooksLikePayload },
+        { name: 'archive/data/1', data: Buffer.from('\x80\x02cfoo\nbar\n', 'latin1') },
+        { name: 'archive/version', data: Buffer.from('3\n') },
+      ]),
+    );
+    expect(f.format).toBe('pytorch-zip');
+    expect(f.verdict).toBe('clean');
+  });
+  it('stops a zip bomb at the decompression limit', async () => {
+    const f = await scanBytes(buildZip([{ name: 'archive/data.pkl', data: Buffer.alloc(64 * 1024 * 1024), deflate: true }]), {
+      maxDecompressedBytes: 8 * 1024 * 1024,
+    });
+    expect(f.verdict).toBe('error');
+    expect(codes(f)).toContain('LIMIT_DECOMPRESSED_BYTES');
+  });
+  it('stops nesting at the depth limit', async () => {
+    let inner = buildZip([{ name: 'archive/data.pkl', data: plainPickle() }]);
+    for (let i = 0; i < 4; i++) inner = buildZip([{ name: `nested${i}.zip`, data: inner }]);
+    const f = await scanBytes(inner, { maxNestingDepth: 2 });
+    expect(f.verdict).toBe('error');
+    expect(codes(f)).toContain('LIMIT_DEPTH');
+  });
+  it('scans a zip with bytes before its first entry', async () => {
+    const f = await scanBytes(buildZip([{ name: 'archive/data.pkl', data: pkl }], { prefix: Buffer.from('junk-before-the-zip') }));
+    expect(f.verdict).toBe('malicious');
+  });
+});
+
+describe('numpy', () => {
+  const npy = (descr: string, shape: string, data: Buffer): Buffer => {
+    let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shape}, }`;
+    header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
+    const len = Buffer.alloc(2);
+    len.writeUInt16LE(header.length);
+    return Buffer.concat([Buffer.from('\x93NUMPY\x01\x00', 'latin1'), len, Buffer.from(header), data]);
+  };
+  it('reads an object array as a pickle', async () => {
+    const f = await scanBytes(npy('|O', '(1,)', osSystemPickle()));
+    expect(f.format).toBe('npy');
+    expect(f.verdict).toBe('malicious');
+  });
+  it('keeps a numeric array clean', async () => {
+    const f = await scanBytes(npy('<f4', '(2, 3)', Buffer.alloc(24)));
+    expect(f).toMatchObject({ format: 'npy', verdict: 'clean' });
+  });
+  it('gives a truncated numeric array verdict error', async () => {
+    const f = await scanBytes(npy('<f8', '(100,)', Buffer.alloc(16)));
+    expect(f.verdict).toBe('error');
+    expect(codes(f)).toContain('TRUNCATED');
+  });
+  it('scans npy members of an npz', async () => {
+    const f = await scanBytes(buildZip([{ name: 'a.npy', data: npy('<f4', '(2,)', Buffer.alloc(8)) }, { name: 'b.npy', data: npy('|O', '(1,)', osSystemPickle()) }]));
+    expect(f.format).toBe('npz');
+    expect(f.verdict).toBe('malicious');
+  });
+});
+
+describe('compressed wrappers', () => {
+  it('reads gzip', async () => {
+    const f = await scanBytes(gzipSync(osSystemPickle()));
+    expect(f).toMatchObject({ format: 'pickle-gzip', verdict: 'malicious' });
+  });
+  it('reads xz', async () => {
+    const f = await scanBytes(xz.compressSync(osSystemPickle()));
+    expect(f).toMatchObject({ format: 'pickle-xz', verdict: 'malicious' });
+  });
+  it('gives a broken gzip verdict error', async () => {
+    const f = await scanBytes(gzipSync(osSystemPickle()).subarray(0, 12));
+    expect(f.verdict).toBe('error');
+  });
+});
+
+describe('legacy torch', () => {
+  it('skips storages by their declared size and reads the pickle after them', async () => {
+    const magic = Buffer.from('\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19.', 'latin1');
+    const protocol = Buffer.from('\x80\x02M\xe9\x03.', 'latin1');
+    const sysInfo = Buffer.from('\x80\x02}.', 'latin1');
+    const main = Buffer.concat([
+      Buffer.from('\x80\x02(', 'latin1'),
+      binunicode('storage'),
+      Buffer.from('ctorch\nFloatStorage\n', 'latin1'),
+      binunicode('0'),
+      binunicode('cpu'),
+      Buffer.from('K\x02tQ.', 'latin1'),
+    ]);
+    const keys = Buffer.concat([Buffer.from('\x80\x02]', 'latin1'), binunicode('0'), Buffer.from('a.', 'latin1')]);
+    const count = Buffer.alloc(8);
+    count.writeBigInt64LE(2n);
+    // The storage bytes themselves spell a payload: they must be skipped, not parsed.
+    const storage = Buffer.from('cos\nsy', 'latin1').subarray(0, 8);
+    const clean = Buffer.concat([magic, protocol, sysInfo, main, keys, count, Buffer.concat([storage, Buffer.alloc(8 - storage.length)])]);
+    const cleanResult = await scanBytes(clean);
+    expect(cleanResult).toMatchObject({ format: 'pytorch-legacy', verdict: 'clean' });
+    const withTail = await scanBytes(Buffer.concat([clean, osSystemPickle()]));
+    expect(withTail.verdict).toBe('malicious');
+  });
+});
