@@ -1,0 +1,73 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { isModelgateError } from '../../src/core/errors.js';
+import { scan } from '../../src/engine/scan.js';
+import { osSystemPickle, plainPickle } from '../helpers/pickles.js';
+
+const CLI = resolve('src/cli/main.ts');
+
+function freshDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'mg-files-'));
+  chmodSync(dir, 0o755);
+  return dir;
+}
+
+describe('walking targets', () => {
+  it('reports a symlink loop as links, without following them', async () => {
+    const dir = freshDir();
+    symlinkSync('b', join(dir, 'a'));
+    symlinkSync('a', join(dir, 'b'));
+    symlinkSync('.', join(dir, 'self'));
+    const result = await scan([dir], { hash: false });
+    expect(result.files.map((f) => [f.path, f.format])).toEqual([
+      ['a', 'symlink'],
+      ['b', 'symlink'],
+      ['self', 'symlink'],
+    ]);
+    expect(result.files.every((f) => f.verdict === 'clean' && f.findings[0].ruleId === 'file/symlink')).toBe(true);
+  });
+
+  it('grades a link that leaves the target as medium', async () => {
+    const dir = freshDir();
+    symlinkSync('/etc/passwd', join(dir, 'model.bin'));
+    const result = await scan([dir], { hash: false });
+    expect(result.files[0]).toMatchObject({ format: 'symlink', verdict: 'suspicious' });
+  });
+
+  it('does not read a FIFO, and gives it verdict error', async () => {
+    const dir = freshDir();
+    execFileSync('mkfifo', [join(dir, 'pipe')]);
+    writeFileSync(join(dir, 'ok.pkl'), plainPickle());
+    const result = await scan([dir], { hash: true });
+    const fifo = result.files.find((f) => f.path === 'pipe');
+    expect(fifo).toMatchObject({ format: 'fifo', verdict: 'error' });
+    expect(fifo?.findings[0].code).toBe('SPECIAL_FILE');
+    expect(result.files.find((f) => f.path === 'ok.pkl')?.verdict).toBe('clean');
+  });
+
+  it('throws UNREADABLE for a target that does not exist', async () => {
+    await expect(scan(['/nonexistent/model.bin'])).rejects.toSatisfy((e: unknown) => isModelgateError(e, 'UNREADABLE'));
+  });
+
+  it('reports an unreadable file in a directory with verdict error and goes on', () => {
+    const dir = freshDir();
+    mkdirSync(join(dir, 'sub'));
+    chmodSync(join(dir, 'sub'), 0o755);
+    writeFileSync(join(dir, 'sub', 'secret.pt'), osSystemPickle());
+    chmodSync(join(dir, 'sub', 'secret.pt'), 0o000);
+    writeFileSync(join(dir, 'sub', 'open.pkl'), plainPickle());
+    chmodSync(join(dir, 'sub', 'open.pkl'), 0o644);
+    // Root reads everything, so the scan runs as an unprivileged user when the tests run as root.
+    const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    const run = spawnSync(process.execPath, ['--import', 'tsx', CLI, 'scan', '-f', 'json', '--no-hash', dir], { encoding: 'utf8', ...asUser });
+    expect(run.status).toBe(2);
+    const report = JSON.parse(run.stdout) as { files: Array<{ path: string; verdict: string; findings: Array<{ code?: string }> }> };
+    const secret = report.files.find((f) => f.path === 'sub/secret.pt');
+    expect(secret?.verdict).toBe('error');
+    expect(secret?.findings[0].code).toBe('UNREADABLE');
+    expect(report.files.find((f) => f.path === 'sub/open.pkl')?.verdict).toBe('clean');
+  });
+});

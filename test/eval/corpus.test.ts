@@ -1,0 +1,26 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { scan } from '../../src/engine/scan.js';
+import { judge, parseLabels, renderJudgement } from '../../src/eval/judge.js';
+
+/** The shared labelled corpus, beside the project on every developer machine and in CI. */
+const CORPUS = resolve('../shared/corpus');
+/** The pickle family: what issue #2's scanner must get all right. */
+const PICKLE_FAMILY = ['pickle', 'pytorch', 'joblib', 'npy', 'npz', 'zip', '7z'];
+
+describe('the labelled corpus', () => {
+  it('is present beside the project', () => {
+    expect(existsSync(join(CORPUS, 'labels.jsonl'))).toBe(true);
+  });
+
+  it('flags every malicious pickle-family file and keeps every benign one clean', async () => {
+    const labels = parseLabels(readFileSync(join(CORPUS, 'labels.jsonl'), 'utf8'), PICKLE_FAMILY);
+    expect(labels.length).toBeGreaterThan(150);
+    const judgement = judge(await scan([CORPUS], { hash: false }), labels);
+    const wrong = judgement.judged.filter((j) => j.outcome !== 'detected' && j.outcome !== 'clean');
+    expect(wrong.map((w) => `${w.outcome} ${w.label.path} (${w.verdict})`), renderJudgement(judgement)).toEqual([]);
+    expect(judgement.missingFiles).toEqual([]);
+    expect(judgement.allRight).toBe(true);
+  });
+});
