@@ -43,8 +43,8 @@ function subStreamRefs(streams: StreamsInfo): SubStreamRef[] {
 }
 
 /**
- * Builds the entries for `files`, decoding each folder once and only when an entry within the
- * member limit needs it. Per-entry problems go on the entry; CRC mismatches (not fatal: a loader
+ * Builds the entries for `files` (`complete` when that is the whole list), decoding each folder
+ * once and only when an entry within the member limit needs it. Per-entry problems go on the entry; CRC mismatches (not fatal: a loader
  * that ignores CRCs reads the bytes anyway) go to `errors`.
  */
 export function buildEntries(
@@ -54,6 +54,7 @@ export function buildEntries(
   limits: Limits,
   budget: DecompressBudget,
   errors: ModelgateError[],
+  complete: boolean,
 ): SevenZipEntry[] {
   const refs = streams === undefined ? [] : subStreamRefs(streams);
   const decoded = new Map<number, { data?: Buffer; error?: ModelgateError }>();
@@ -99,7 +100,10 @@ export function buildEntries(
       errors.push(new ModelgateError('MALFORMED', `7z CRC mismatch for "${entry.name}"`));
     }
   }
-  if (next < refs.length) errors.push(new ModelgateError('MALFORMED', `7z archive has ${refs.length - next} streams no file claims`));
+  // Streams no file claims are only news when the file list was read whole.
+  if (complete && next < refs.length) {
+    errors.push(new ModelgateError('MALFORMED', `7z archive has ${refs.length - next} streams no file claims`));
+  }
   return entries;
 }
 

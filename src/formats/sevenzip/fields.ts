@@ -56,7 +56,16 @@ export function readCount(reader: ByteReader, max: number, what: string): number
 export function expectId(reader: ByteReader, id: number, what: string): void {
   const at = reader.pos;
   const got = readNumber(reader);
-  if (got !== id) throw new ModelgateError('MALFORMED', `expected ${what} (0x${id.toString(16)}), found 0x${got.toString(16)}`, { offset: at });
+  if (got !== id) {
+    throw new ModelgateError('MALFORMED', `expected ${what} (0x${id.toString(16)}), found 0x${got.toString(16)}`, { offset: at });
+  }
+}
+
+/** `id`, just read, must be kEnd: the structure `where` allows nothing else at this point. */
+export function expectEnd(reader: ByteReader, id: number, where: string): void {
+  if (id !== NID.kEnd) {
+    throw new ModelgateError('MALFORMED', `unexpected property 0x${id.toString(16)} in ${where}`, { offset: reader.pos });
+  }
 }
 
 /** 7zFormat.txt "BitField": one bit per item, most significant bit first, read as a view. */

@@ -15,12 +15,19 @@ export interface FilesInfo {
 
 /**
  * 7zFormat.txt "FilesInfo": NumFiles, then properties (type, size, data) up to a zero type.
- * Only the first `maxFiles` records are materialised; bit vectors are kept as views, so a huge
- * NumFiles costs no per-file allocation. `out.files` is filled as properties are read, so a
- * caller that catches an error still has every name read before the break.
+ * `numStreams` is the count of substreams in MainStreamsInfo. Only the first `maxFiles` records
+ * are materialised; bit vectors are kept as views, so a huge NumFiles costs no per-file
+ * allocation. `out.files` is filled as properties are read, so a caller that catches an error
+ * still has every name read before the break.
  */
-export function readFilesInfo(reader: ByteReader, maxFiles: number, out: FilesInfo): void {
-  out.numFiles = readNumber(reader);
+export function readFilesInfo(reader: ByteReader, maxFiles: number, numStreams: number, out: FilesInfo): void {
+  const at = reader.pos;
+  const numFiles = readNumber(reader);
+  // Every file has a stream or a kEmptyStream bit, so the header bounds a plausible count.
+  if (numFiles > numStreams + 8 * reader.remaining) {
+    throw new ModelgateError('MALFORMED', `7z header declares ${numFiles} files, more than it can describe`, { offset: at });
+  }
+  out.numFiles = numFiles;
   const listed = Math.min(out.numFiles, maxFiles);
   for (let i = 0; i < listed; i++) out.files.push({ hasStream: true, isDir: false });
   let emptyStream = BitField.allSet(0);

@@ -26,7 +26,8 @@ export function decodeFolderAt(source: ByteSource, streams: StreamsInfo, index: 
   for (let k = 0; k < folder.packedStreams.length; k++) {
     const size = streams.packSizes[first + k];
     if (offset + size > source.size) {
-      throw new ModelgateError('TRUNCATED', `7z packed stream ${first + k} (${size} bytes at ${offset}) runs past the end of the file`, { offset });
+      const message = `7z packed stream ${first + k} (${size} bytes at ${offset}) runs past the end of the file`;
+      throw new ModelgateError('TRUNCATED', message, { offset });
     }
     ranges.push({ start: offset, size });
     packedBytes += size;

@@ -1,4 +1,5 @@
 import { ModelgateError } from '../../core/errors.js';
+import { RangeDecoder } from './range-decoder.js';
 
 /**
  * An LZMA decoder written from the LZMA specification (lzma-specification.txt in the LZMA SDK,
@@ -40,6 +41,7 @@ const LITERAL = REP_LEN + LEN_SIZE;
 const END_POS_MODEL_INDEX = 14;
 const PROB_INIT = 1024; // kBitModelTotal / 2
 
+/** One LZMA stream's decoder state (spec "CLzmaDecoder"), writing into a caller's buffer. */
 export class LzmaDecoder {
   /** Next byte to write in `out`. */
   outPos: number;
@@ -47,7 +49,7 @@ export class LzmaDecoder {
   dictStart: number;
   /** Match bytes the last decode could not write because its output limit was reached. */
   pendingLen = 0;
-  private probs = new Uint16Array(0);
+  private readonly rc = new RangeDecoder();
   private lc = 0;
   private lpMask = 0;
   private pbMask = 0;
@@ -56,11 +58,6 @@ export class LzmaDecoder {
   private rep1 = 0;
   private rep2 = 0;
   private rep3 = 0;
-  private range = 0;
-  private code = 0;
-  private input: Uint8Array = new Uint8Array(0);
-  private inPos = 0;
-  private inEnd = 0;
 
   constructor(
     readonly out: Buffer,
@@ -75,13 +72,13 @@ export class LzmaDecoder {
     this.lc = props.lc;
     this.lpMask = (1 << props.lp) - 1;
     this.pbMask = (1 << props.pb) - 1;
-    this.probs = new Uint16Array(LITERAL + (0x300 << (props.lc + props.lp)));
+    this.rc.probs = new Uint16Array(LITERAL + (0x300 << (props.lc + props.lp)));
     this.resetState();
   }
 
   /** Spec "Init": all probabilities to one half, reps to distance 1, state 0. */
   resetState(): void {
-    this.probs.fill(PROB_INIT);
+    this.rc.probs.fill(PROB_INIT);
     this.state = 0;
     this.rep0 = this.rep1 = this.rep2 = this.rep3 = 0;
   }
@@ -97,112 +94,25 @@ export class LzmaDecoder {
     this.outPos += bytes.length;
   }
 
-  /**
-   * Spec "The range decoder" Init: a zero byte, then Code as 4 big-endian bytes. The input window
-   * [inStart, inEnd) bounds every later read; reading past it is TRUNCATED.
-   */
-  startInput(input: Uint8Array, inStart: number, inEnd: number): void {
-    this.input = input;
-    this.inPos = inStart;
-    this.inEnd = inEnd;
-    if (this.nextByte() !== 0) throw new ModelgateError('MALFORMED', 'LZMA range coder must start with a zero byte');
-    this.code = 0;
-    for (let i = 0; i < 4; i++) this.code = (this.code << 8) | this.nextByte();
-    this.range = -1; // 0xFFFFFFFF as int32
-    if (this.code === this.range) throw new ModelgateError('MALFORMED', 'LZMA range coder initial code is invalid');
-  }
-
-  /** Input bytes consumed so far (position in the input array). */
-  get inputPos(): number {
-    return this.inPos;
-  }
-
-  private nextByte(): number {
-    if (this.inPos >= this.inEnd) throw new ModelgateError('TRUNCATED', 'LZMA input ended early');
-    return this.input[this.inPos++];
-  }
-
-  /** Spec "DecodeBit": adaptive binary decode against probs[i]. */
-  private bit(i: number): number {
-    // range and code are kept as int32 bit patterns of the spec's UInt32 values (so the JIT
-    // keeps them unboxed); unsigned comparisons flip the sign bit first.
-    const p = this.probs[i];
-    const bound = Math.imul(this.range >>> 11, p);
-    let result: number;
-    if ((this.code ^ 0x80000000) < (bound ^ 0x80000000)) {
-      this.range = bound;
-      this.probs[i] = p + ((2048 - p) >> 5);
-      result = 0;
-    } else {
-      this.range = (this.range - bound) | 0;
-      this.code = (this.code - bound) | 0;
-      this.probs[i] = p - (p >> 5);
-      result = 1;
-    }
-    if ((this.range & 0xff000000) === 0) {
-      this.range <<= 8;
-      this.code = (this.code << 8) | this.nextByte();
-    }
-    return result;
-  }
-
-  /** Spec "DecodeDirectBits": fixed-probability bits, most significant first. */
-  private directBits(count: number): number {
-    let result = 0;
-    for (let i = 0; i < count; i++) {
-      this.range = this.range >>> 1; // now below 2^31: positive as int32 too
-      let b = 0;
-      if ((this.code ^ 0x80000000) >= (this.range ^ 0x80000000)) {
-        this.code = (this.code - this.range) | 0;
-        b = 1;
-      }
-      result = (result << 1) | b; // count <= 26, so no sign trouble
-      if ((this.range & 0xff000000) === 0) {
-        this.range <<= 8;
-        this.code = (this.code << 8) | this.nextByte();
-      }
-    }
-    return result;
-  }
-
-  /** Spec "BitTreeDecode": `bits` bits, most significant first. */
-  private tree(base: number, bits: number): number {
-    let m = 1;
-    for (let i = 0; i < bits; i++) m = (m << 1) | this.bit(base + m);
-    return m - (1 << bits);
-  }
-
-  /** Spec "BitTreeReverseDecode": `bits` bits, least significant first. */
-  private reverseTree(base: number, bits: number): number {
-    let m = 1;
-    let symbol = 0;
-    for (let i = 0; i < bits; i++) {
-      const b = this.bit(base + m);
-      m = (m << 1) | b;
-      symbol |= b << i;
-    }
-    return symbol;
-  }
-
   /** Spec "The length decoder": 2-9 (low), 10-17 (mid), 18-273 (high), returned minus 2. */
   private length(base: number, posState: number): number {
-    if (this.bit(base) === 0) return this.tree(base + 2 + posState * 8, 3);
-    if (this.bit(base + 1) === 0) return 8 + this.tree(base + 2 + POS_STATES_MAX * 8 + posState * 8, 3);
-    return 16 + this.tree(base + 2 + 2 * POS_STATES_MAX * 8, 8);
+    if (this.rc.bit(base) === 0) return this.rc.tree(base + 2 + posState * 8, 3);
+    if (this.rc.bit(base + 1) === 0) return 8 + this.rc.tree(base + 2 + POS_STATES_MAX * 8 + posState * 8, 3);
+    return 16 + this.rc.tree(base + 2 + 2 * POS_STATES_MAX * 8, 8);
   }
 
   /** Spec "The distance decoder": a 6-bit slot, then context-coded, direct and align bits. */
   private distance(len: number): number {
-    const slot = this.tree(POS_SLOT + Math.min(len, 3) * 64, 6);
+    const slot = this.rc.tree(POS_SLOT + Math.min(len, 3) * 64, 6);
     if (slot < 4) return slot;
     const directCount = (slot >> 1) - 1;
     if (slot < END_POS_MODEL_INDEX) {
       const base = (2 | (slot & 1)) << directCount; // small: stays an integer for the JIT
-      return base + this.reverseTree(SPEC_POS + base - slot, directCount);
+      return base + this.rc.reverseTree(SPEC_POS + base - slot, directCount);
     }
     // Up to 2^32 - 1 (the end marker), past int32, hence multiplication rather than shifts.
     const base = (2 | (slot & 1)) * 2 ** directCount;
-    return base + this.directBits(directCount - 4) * 16 + this.reverseTree(ALIGN, 4);
+    return base + this.rc.directBits(directCount - 4) * 16 + this.rc.reverseTree(ALIGN, 4);
   }
 
   /** Spec "The literal decoder", with the matched-literal mode after a match (state >= 7). */
@@ -218,12 +128,12 @@ export class LzmaDecoder {
       do {
         const matchBit = (matchByte >> 7) & 1;
         matchByte <<= 1;
-        const b = this.bit(base + ((1 + matchBit) << 8) + symbol);
+        const b = this.rc.bit(base + ((1 + matchBit) << 8) + symbol);
         symbol = (symbol << 1) | b;
         if (matchBit !== b) break;
       } while (symbol < 0x100);
     }
-    while (symbol < 0x100) symbol = (symbol << 1) | this.bit(base + symbol);
+    while (symbol < 0x100) symbol = (symbol << 1) | this.rc.bit(base + symbol);
     this.out[this.outPos++] = symbol - 0x100;
   }
 
@@ -236,6 +146,32 @@ export class LzmaDecoder {
     for (let i = 0; i < n; i++) this.out[this.outPos++] = this.out[from++];
   }
 
+  /** Starts a range-coded stream in input[inStart, inEnd) (see RangeDecoder.start). */
+  startInput(input: Uint8Array, inStart: number, inEnd: number): void {
+    this.rc.start(input, inStart, inEnd);
+  }
+
+  /** Input bytes consumed so far (position in the input array). */
+  get inputPos(): number {
+    return this.rc.inputPos;
+  }
+
+  /** Whether the range coder ended clean after the last symbol decoded. */
+  get finishedCleanly(): boolean {
+    return this.rc.finishedCleanly;
+  }
+
+  /**
+   * Decodes one more symbol, which must be the end marker (a match with distance 2^32 - 1); an
+   * LZMA stream may carry one even when its size is known. False for anything else.
+   */
+  decodeEndMarker(): boolean {
+    const posState = (this.outPos - this.dictStart) & this.pbMask;
+    if (this.rc.bit(IS_MATCH + (this.state << 4) + posState) === 0) return false;
+    if (this.rc.bit(IS_REP + this.state) === 1) return false;
+    return this.distance(this.length(LEN, posState)) === 0xffffffff;
+  }
+
   /**
    * Spec "The main loop": decodes until `outLimit` bytes are written or the end marker is read.
    * Returns true when the end marker ended the stream.
@@ -245,16 +181,16 @@ export class LzmaDecoder {
     while (this.outPos < outLimit) {
       const posState = (this.outPos - this.dictStart) & this.pbMask;
       const state = this.state;
-      if (this.bit(IS_MATCH + (state << 4) + posState) === 0) {
+      if (this.rc.bit(IS_MATCH + (state << 4) + posState) === 0) {
         this.literal();
         this.state = state < 4 ? 0 : state < 10 ? state - 3 : state - 6;
         continue;
       }
       let len: number;
-      if (this.bit(IS_REP + state) === 1) {
+      if (this.rc.bit(IS_REP + state) === 1) {
         if (this.outPos === this.dictStart) throw new ModelgateError('MALFORMED', 'LZMA repeat match in an empty dictionary');
-        if (this.bit(IS_REP_G0 + state) === 0) {
-          if (this.bit(IS_REP0_LONG + (state << 4) + posState) === 0) {
+        if (this.rc.bit(IS_REP_G0 + state) === 0) {
+          if (this.rc.bit(IS_REP0_LONG + (state << 4) + posState) === 0) {
             // "Short rep": one byte at distance rep0 + 1.
             this.state = state < 7 ? 9 : 11;
             this.copyMatch(1, outLimit);
@@ -262,10 +198,10 @@ export class LzmaDecoder {
           }
         } else {
           let dist: number;
-          if (this.bit(IS_REP_G1 + state) === 0) {
+          if (this.rc.bit(IS_REP_G1 + state) === 0) {
             dist = this.rep1;
           } else {
-            if (this.bit(IS_REP_G2 + state) === 0) {
+            if (this.rc.bit(IS_REP_G2 + state) === 0) {
               dist = this.rep2;
             } else {
               dist = this.rep3;
@@ -304,7 +240,12 @@ export function decodeLzmaCoder(props: Buffer, input: Uint8Array, outSize: numbe
   const decoder = new LzmaDecoder(out);
   decoder.setProperties(decodePropertiesByte(props[0]));
   decoder.startInput(input, 0, input.length);
-  decoder.decode(outSize);
+  const sawEndMarker = decoder.decode(outSize);
   if (decoder.outPos !== outSize) throw new ModelgateError('MALFORMED', `LZMA stream ended after ${decoder.outPos} of ${outSize} bytes`);
+  // As 7-Zip does when it unpacks a whole stream (LzmaDec.c finish status): the range coder must
+  // end clean, directly or after an optional end marker.
+  if (!sawEndMarker && !decoder.finishedCleanly && !(decoder.decodeEndMarker() && decoder.finishedCleanly)) {
+    throw new ModelgateError('MALFORMED', 'LZMA stream does not end cleanly');
+  }
   return out;
 }

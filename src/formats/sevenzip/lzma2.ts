@@ -85,6 +85,10 @@ export function decodeLzma2Coder(props: Buffer, input: Uint8Array, outSize: numb
     if (sawEndMarker || decoder.outPos !== target || decoder.pendingLen !== 0) {
       throw new ModelgateError('MALFORMED', 'LZMA2 chunk does not decode to its declared size');
     }
+    // Lzma2Dec.c accepts a chunk only when its range coder ends clean exactly at its packed size.
+    if (!decoder.finishedCleanly || decoder.inputPos !== pos + packed) {
+      throw new ModelgateError('MALFORMED', 'LZMA2 chunk does not end cleanly at its packed size');
+    }
     pos += packed;
   }
   if (decoder.outPos !== outSize) throw new ModelgateError('MALFORMED', `LZMA2 stream gave ${decoder.outPos} of ${outSize} bytes`);

@@ -17,13 +17,20 @@ interface Method {
   run(props: Buffer, input: CoderStream, outSize: number): CoderStream;
 }
 
+/** A coder that neither grows nor shrinks its data must be declared the size of its input. */
+function checkSameSize(name: string, input: CoderStream, outSize: number): void {
+  if (input.data.length !== outSize) {
+    throw new ModelgateError('MALFORMED', `${name} coder: ${input.data.length} bytes in, ${outSize} declared`);
+  }
+}
+
 /** The methods modelgate decodes, by 7-Zip method id (DOC/Methods.txt in the 7-Zip sources). */
 const METHODS: Record<string, Method> = {
   '00': {
     name: 'Copy',
     decompresses: false,
     run: (_props, input, outSize) => {
-      if (input.data.length !== outSize) throw new ModelgateError('MALFORMED', `Copy coder: ${input.data.length} bytes in, ${outSize} declared`);
+      checkSameSize('Copy', input, outSize);
       return input;
     },
   },
@@ -41,7 +48,7 @@ const METHODS: Record<string, Method> = {
     name: 'BCJ',
     decompresses: false,
     run: (_props, input, outSize) => {
-      if (input.data.length !== outSize) throw new ModelgateError('MALFORMED', `BCJ coder: ${input.data.length} bytes in, ${outSize} declared`);
+      checkSameSize('BCJ', input, outSize);
       // Never rewrite bytes that belong to the caller (a Copy coder's input is a view of the source).
       const data = input.owned ? input.data : Buffer.from(input.data);
       decodeBcjX86(data);

@@ -76,9 +76,3 @@ export interface FileRecord {
   /** Windows attributes (kWinAttributes), when stored. */
   attributes?: number;
 }
-
-/** The parsed (decoded) 7z Header. */
-export interface Header {
-  mainStreams?: StreamsInfo;
-  files: FileRecord[];
-}

@@ -4,7 +4,7 @@ import { ModelgateError } from '../../core/errors.js';
 import type { Limits } from '../../core/limits.js';
 import { crc32 } from './crc32.js';
 import { asModelgateError, buildEntries } from './entries.js';
-import { NID, readNumber } from './fields.js';
+import { NID, expectEnd, readNumber } from './fields.js';
 import { type FilesInfo, readFilesInfo } from './files-info.js';
 import { DecompressBudget } from './folder-decode.js';
 import { SIGNATURE_HEADER_SIZE, decodeFolderAt } from './folder-data.js';
@@ -46,17 +46,22 @@ export function readSevenZip(source: ByteSource, limits: Limits): SevenZipArchiv
   const errors: ModelgateError[] = [];
   const budget = new DecompressBudget(limits);
   const state: HeaderState = { files: { numFiles: 0, files: [] } };
+  let complete = false;
   try {
     const header = readNextHeader(source, errors);
     if (header !== undefined) readHeaderChain(source, header, budget, errors, limits, state);
+    complete = true;
   } catch (e) {
     errors.push(asModelgateError(e));
   }
   if (state.files.numFiles > limits.maxArchiveEntries) {
-    errors.push(new ModelgateError('LIMIT_ENTRIES', `7z archive declares ${state.files.numFiles} files; only the first ${limits.maxArchiveEntries} are read`));
+    const message = `7z archive declares ${state.files.numFiles} files; only the first ${limits.maxArchiveEntries} are read`;
+    errors.push(new ModelgateError('LIMIT_ENTRIES', message));
+    complete = false;
   }
   try {
-    return { entries: buildEntries(source, state.mainStreams, state.files.files, limits, budget, errors), errors };
+    const entries = buildEntries(source, state.mainStreams, state.files.files, limits, budget, errors, complete);
+    return { entries, errors };
   } catch (e) {
     errors.push(asModelgateError(e));
     return { entries: [], errors };
@@ -70,13 +75,17 @@ export function readSevenZip(source: ByteSource, limits: Limits): SevenZipArchiv
  */
 function readNextHeader(source: ByteSource, errors: ModelgateError[]): Buffer | undefined {
   const reader = new ByteReader(source);
-  if (!isSevenZip(reader.bytes(SEVENZIP_MAGIC.length))) throw new ModelgateError('MALFORMED', 'not a 7z archive (bad signature)', { offset: 0 });
+  if (!isSevenZip(reader.bytes(SEVENZIP_MAGIC.length))) {
+    throw new ModelgateError('MALFORMED', 'not a 7z archive (bad signature)', { offset: 0 });
+  }
   const major = reader.u8();
   reader.u8(); // minor version: 7-Zip accepts any
   if (major !== 0) throw new ModelgateError('UNSUPPORTED', `7z format version ${major}`, { offset: 6 });
   const startHeaderCrc = reader.u32le();
   const startHeaderAt = reader.pos;
-  if (crc32(reader.bytes(20)) !== startHeaderCrc) errors.push(new ModelgateError('MALFORMED', '7z start header CRC mismatch', { offset: 8 }));
+  if (crc32(reader.bytes(20)) !== startHeaderCrc) {
+    errors.push(new ModelgateError('MALFORMED', '7z start header CRC mismatch', { offset: 8 }));
+  }
   reader.pos = startHeaderAt;
   const nextHeaderOffset = reader.u64le();
   const nextHeaderSize = reader.u64le();
@@ -84,9 +93,8 @@ function readNextHeader(source: ByteSource, errors: ModelgateError[]): Buffer | 
   if (nextHeaderSize === 0) return undefined;
   const start = SIGNATURE_HEADER_SIZE + nextHeaderOffset;
   if (start + nextHeaderSize > source.size) {
-    throw new ModelgateError('TRUNCATED', `7z header (${nextHeaderSize} bytes at ${start}) lies past the end of the ${source.size}-byte file`, {
-      offset: start,
-    });
+    const message = `7z header (${nextHeaderSize} bytes at ${start}) lies past the end of the ${source.size}-byte file`;
+    throw new ModelgateError('TRUNCATED', message, { offset: start });
   }
   const header = new ByteReader(source, start, start + nextHeaderSize).bytes(nextHeaderSize);
   if (crc32(header) !== nextHeaderCrc) errors.push(new ModelgateError('MALFORMED', '7z header CRC mismatch', { offset: start }));
@@ -147,8 +155,8 @@ function readHeader(reader: ByteReader, limits: Limits, state: HeaderState): voi
     id = readNumber(reader);
   }
   if (id === NID.kFilesInfo) {
-    readFilesInfo(reader, limits.maxArchiveEntries, state.files);
+    readFilesInfo(reader, limits.maxArchiveEntries, state.mainStreams?.subStreams.sizes.length ?? 0, state.files);
     id = readNumber(reader);
   }
-  if (id !== NID.kEnd) throw new ModelgateError('MALFORMED', `unexpected property 0x${id.toString(16)} in 7z header`, { offset: reader.pos });
+  expectEnd(reader, id, '7z header');
 }

@@ -1,6 +1,6 @@
 import type { ByteReader } from '../../core/byte-reader.js';
 import { ModelgateError } from '../../core/errors.js';
-import { NID, expectId, readCount, readDigests, readNumber } from './fields.js';
+import { NID, expectEnd, expectId, readCount, readDigests, readNumber } from './fields.js';
 import type { BindPair, Coder, Folder, StreamsInfo, SubStreams } from './model.js';
 
 /**
@@ -28,7 +28,7 @@ export function readStreamsInfo(reader: ByteReader): StreamsInfo {
     info.subStreams = readSubStreamsInfo(reader, info.folders);
     id = readNumber(reader);
   }
-  if (id !== NID.kEnd) throw new ModelgateError('MALFORMED', `unexpected property 0x${id.toString(16)} in StreamsInfo`, { offset: reader.pos });
+  expectEnd(reader, id, 'StreamsInfo');
   const usedPackStreams = info.folders.reduce((n, f) => n + f.packedStreams.length, 0);
   if (usedPackStreams > info.packSizes.length) {
     throw new ModelgateError('MALFORMED', `folders use ${usedPackStreams} packed streams, only ${info.packSizes.length} declared`);
@@ -48,7 +48,7 @@ function readPackInfo(reader: ByteReader, info: StreamsInfo): void {
     readDigests(reader, count); // Packed-stream CRCs: 7-Zip writes none; folder CRCs cover the data.
     id = readNumber(reader);
   }
-  if (id !== NID.kEnd) throw new ModelgateError('MALFORMED', `unexpected property 0x${id.toString(16)} in PackInfo`, { offset: reader.pos });
+  expectEnd(reader, id, 'PackInfo');
 }
 
 /** 7zFormat.txt "CodersInfo": kFolder folders, kCodersUnPackSize sizes, optional kCRC digests. */
@@ -70,7 +70,7 @@ function readCodersInfo(reader: ByteReader): Folder[] {
     folders.forEach((f, i) => (f.unpackCrc = crcs[i]));
     id = readNumber(reader);
   }
-  if (id !== NID.kEnd) throw new ModelgateError('MALFORMED', `unexpected property 0x${id.toString(16)} in CodersInfo`, { offset: reader.pos });
+  expectEnd(reader, id, 'CodersInfo');
   return folders;
 }
 
@@ -186,6 +186,6 @@ function readSubStreamsInfo(reader: ByteReader, folders: Folder[]): SubStreams {
     unknown.forEach((at, k) => (crcs[at] = digests[k]));
     id = readNumber(reader);
   }
-  if (id !== NID.kEnd) throw new ModelgateError('MALFORMED', `unexpected property 0x${id.toString(16)} in SubStreamsInfo`, { offset: reader.pos });
+  expectEnd(reader, id, 'SubStreamsInfo');
   return { numUnpackStreams, sizes, crcs };
 }
