@@ -83,6 +83,16 @@ export class ByteReader {
     return this.win.subarray(0, n);
   }
 
+  /** `n` bytes decoded as text, without materialising a Buffer view when they are in the window. */
+  text(n: number, encoding: 'utf8' | 'latin1'): string {
+    const i = this.pos - this.winStart;
+    if (n >= 0 && i >= 0 && i + n <= this.win.length) {
+      this.pos += n;
+      return this.win.toString(encoding, i, i + n);
+    }
+    return this.bytes(n).toString(encoding);
+  }
+
   /** Moves past `n` bytes without reading them. */
   skip(n: number): void {
     if (n < 0 || this.pos + n > this.end) {

@@ -4,7 +4,7 @@ import type { Rule } from '../types.js';
 
 function plantsSetstate(state: PValue): boolean {
   const dicts = state.k === 'tuple' ? state.items : [state];
-  return dicts.some((d) => d.k === 'dict' && d.entries.some(([key]) => key.k === 'str' && key.v === '__setstate__'));
+  return dicts.some((d) => d.k === 'dict' && d.setstateKey === true);
 }
 
 /**

@@ -13,14 +13,32 @@ export type PValue =
   /** `v` is null when the operand was longer than the string limit and skipped. */
   | { k: 'bytes'; v: Buffer | null; len: number; offset: number; bytearray?: boolean }
   | { k: 'tuple'; items: PValue[] }
-  | { k: 'list'; items: PValue[] }
-  | { k: 'dict'; entries: Array<[PValue, PValue]> }
-  | { k: 'set'; items: PValue[]; frozen: boolean }
+  | PList
+  | PDict
+  | { k: 'set'; items: PValue[]; frozen: boolean; dropped?: number }
   | { k: 'global'; ref: GlobalRef }
   | PObject
   | { k: 'persid'; pid: PValue }
   | { k: 'ext'; code: number }
   | { k: 'buffer' };
+
+/**
+ * Containers keep at most KEPT_ITEMS items (pickle/parse.ts) so memory stays bounded on huge
+ * pickles; `dropped` counts the rest, which were still interpreted opcode by opcode.
+ */
+export interface PList {
+  k: 'list';
+  items: PValue[];
+  dropped?: number;
+}
+
+export interface PDict {
+  k: 'dict';
+  entries: Array<[PValue, PValue]>;
+  dropped?: number;
+  /** A `__setstate__` key was stored, kept or not. */
+  setstateKey?: boolean;
+}
 
 /** The result of a call or an object creation, which later opcodes may BUILD or fill. */
 export interface PObject {
@@ -34,6 +52,7 @@ export interface PObject {
   states: PValue[];
   /** Items given by APPEND(S)/SETITEM(S)/ADDITEMS. */
   added: PValue[];
+  dropped?: number;
 }
 
 export type CallOp = 'REDUCE' | 'NEWOBJ' | 'NEWOBJ_EX' | 'INST' | 'OBJ';

@@ -137,6 +137,7 @@ const MODULE_ALIASES: Readonly<Record<string, string>> = {
   _signal: 'signal',
   _weakref: 'weakref',
   __main__: '__main__',
+  __builtins__: 'builtins', // reached by a walk: `__main__` + `__builtins__.eval` is builtins.eval
 };
 
 /** The public module an implementation module stands for (`posix` → `os`). */

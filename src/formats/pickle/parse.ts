@@ -9,6 +9,36 @@ import { decodeQuotedString, decodeRawUnicodeEscape, parseFloatText, parseIntTex
 const NONE: PValue = { k: 'none' };
 const TRUE: PValue = { k: 'bool', v: true };
 const FALSE: PValue = { k: 'bool', v: false };
+/**
+ * Items kept per list, dict, set or filled object. Beyond it items are counted, not kept:
+ * every opcode is still interpreted (imports and calls are events, recorded whatever the
+ * size), but a state dict of millions of entries does not hold millions of values.
+ */
+export const KEPT_ITEMS = 1 << 16;
+
+function keep(into: PValue[], holder: { dropped?: number }, items: PValue[], start = 0): void {
+  const room = KEPT_ITEMS - into.length;
+  const n = items.length - start;
+  if (n <= room) {
+    for (let i = start; i < items.length; i++) into.push(items[i]);
+    return;
+  }
+  for (let i = start; i < start + room; i++) into.push(items[i]);
+  holder.dropped = (holder.dropped ?? 0) + n - Math.max(0, room);
+}
+
+function keepEntries(dict: Extract<PValue, { k: 'dict' }>, items: PValue[]): void {
+  for (let i = 0; i + 1 < items.length; i += 2) {
+    const key = items[i];
+    if (key.k === 'str' && key.v === '__setstate__') dict.setstateKey = true;
+    if (dict.entries.length < KEPT_ITEMS) dict.entries.push([key, items[i + 1]]);
+    else dict.dropped = (dict.dropped ?? 0) + 1;
+  }
+}
+
+/** Shared values for BININT1's 0..255: the commonest operand costs no allocation. */
+const SMALL_INTS: readonly PValue[] = Array.from({ length: 256 }, (_, v) => ({ k: 'int', v }) as PValue);
+
 /** Longest text-mode line (GLOBAL module/name, INT, PERSID...) kept; real ones are short. */
 const MAX_LINE = 64 * 1024;
 
@@ -45,7 +75,9 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
   };
   const stack: PValue[] = [];
   const marks: number[] = [];
-  const memo = new Map<number, PValue>();
+  // The memo is an array indexed by key (dense in real pickles); `memoCount` is len(memo).
+  const memo: PValue[] = [];
+  let memoCount = 0;
   let opStart = reader.pos;
   let opIndex = -1;
 
@@ -68,13 +100,14 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
     return stack.splice(at);
   };
   const memoPut = (index: number, value: PValue): void => {
-    if (!memo.has(index) && memo.size >= limits.maxMemoEntries) {
-      fail('LIMIT_MEMO', `more than ${limits.maxMemoEntries} memo entries`);
+    if (memo[index] === undefined) {
+      if (memoCount >= limits.maxMemoEntries) fail('LIMIT_MEMO', `more than ${limits.maxMemoEntries} memo entries`);
+      memoCount++;
     }
-    memo.set(index, value);
+    memo[index] = value;
   };
   const memoGet = (index: number): PValue => {
-    const v = memo.get(index);
+    const v = memo[index];
     if (v === undefined) fail('BAD_MEMO', `memo key ${index} was never stored`);
     return v as PValue;
   };
@@ -108,10 +141,9 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
       reader.skip(length);
       return asText ? { k: 'str', v: '' } : { k: 'bytes', v: null, len: length, offset: at };
     }
+    if (asText) return { k: 'str', v: reader.text(length, asText) };
     const at = reader.pos;
     const raw = reader.bytes(length);
-    if (asText === 'utf8') return { k: 'str', v: raw.toString('utf8') };
-    if (asText === 'latin1') return { k: 'str', v: raw.toString('latin1') };
     return bytearray ? { k: 'bytes', v: raw, len: length, offset: at, bytearray } : { k: 'bytes', v: raw, len: length, offset: at };
   };
   const readLittleLong = (n: number): PValue => {
@@ -187,7 +219,7 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
           stack.push({ k: 'int', v: reader.i32le() });
           break;
         case 0x4b: // BININT1
-          stack.push({ k: 'int', v: reader.u8() });
+          stack.push(SMALL_INTS[reader.u8()]);
           break;
         case 0x4d: // BININT2
           stack.push({ k: 'int', v: reader.u16le() });
@@ -287,10 +319,9 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
           break;
         case 0x64: {
           // DICT
-          const items = popMark();
-          const entries: Array<[PValue, PValue]> = [];
-          for (let i = 0; i + 1 < items.length; i += 2) entries.push([items[i], items[i + 1]]);
-          stack.push({ k: 'dict', entries });
+          const dict: Extract<PValue, { k: 'dict' }> = { k: 'dict', entries: [] };
+          keepEntries(dict, popMark());
+          stack.push(dict);
           break;
         }
         case 0x8f: // EMPTY_SET
@@ -303,7 +334,7 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
           // APPEND
           const value = pop();
           const target = top();
-          if (target.k === 'list') target.items.push(value);
+          if (target.k === 'list') keep(target.items, target, [value]);
           else addTo(target, 'APPEND', [value]);
           break;
         }
@@ -311,7 +342,7 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
           // APPENDS
           const items = popMark();
           const target = top();
-          if (target.k === 'list') for (const item of items) target.items.push(item);
+          if (target.k === 'list') keep(target.items, target, items);
           else addTo(target, 'APPENDS', items);
           break;
         }
@@ -320,7 +351,7 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
           const value = pop();
           const key = pop();
           const target = top();
-          if (target.k === 'dict') target.entries.push([key, value]);
+          if (target.k === 'dict') keepEntries(target, [key, value]);
           else addTo(target, 'SETITEM', [key, value]);
           break;
         }
@@ -328,7 +359,7 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
           // SETITEMS
           const items = popMark();
           const target = top();
-          if (target.k === 'dict') for (let i = 0; i + 1 < items.length; i += 2) target.entries.push([items[i], items[i + 1]]);
+          if (target.k === 'dict') keepEntries(target, items);
           else addTo(target, 'SETITEMS', items);
           break;
         }
@@ -336,7 +367,7 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
           // ADDITEMS
           const items = popMark();
           const target = top();
-          if (target.k === 'set' && !target.frozen) for (const item of items) target.items.push(item);
+          if (target.k === 'set' && !target.frozen) keep(target.items, target, items);
           else addTo(target, 'ADDITEMS', items);
           break;
         }
@@ -363,7 +394,7 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
           memoPut(reader.u32le(), top());
           break;
         case 0x94: // MEMOIZE
-          memoPut(memo.size, top());
+          memoPut(memoCount, top());
           break;
         case 0x82: // EXT1
         case 0x83: // EXT2
@@ -469,8 +500,8 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
   }
 
   function addTo(target: PValue, op: 'APPEND' | 'APPENDS' | 'SETITEM' | 'SETITEMS' | 'ADDITEMS', items: PValue[]): void {
-    if (target.k === 'obj') for (const item of items) target.added.push(item);
-    stream.mutations.push({ op, target, items, offset: opStart, opIndex });
+    if (target.k === 'obj') keep(target.added, target, items);
+    stream.mutations.push({ op, target, items: items.length > 16 ? items.slice(0, 16) : items, offset: opStart, opIndex });
   }
 }
 
