@@ -8,7 +8,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ByteReader } from '../src/core/byte-reader.js';
@@ -17,6 +17,7 @@ import { DEFAULT_LIMITS } from '../src/core/limits.js';
 import { HashPool } from '../src/engine/hash.js';
 import { scan } from '../src/engine/scan.js';
 import { parsePickleStream } from '../src/formats/pickle/parse.js';
+import { writeTorchZip } from './torch-zip.js';
 
 const MB = 1024 * 1024;
 const rows: Array<[string, string, string]> = [];
@@ -55,56 +56,6 @@ function benchPickle(): void {
     if (s.error) throw s.error;
   }
   rows.push(['pickle analysis, 64 MB of small opcodes', `${((bytes.length / MB) / (best / 1000)).toFixed(0)} MB/s`, `${(opcodes / 1e6).toFixed(1)} M opcodes in ${best.toFixed(0)} ms; target ≥ 200 MB/s`]);
-}
-
-/** A torch zip whose data.pkl references `count` storages of `each` bytes, written to disk. */
-function writeTorchZip(path: string, count: number, each: number): void {
-  const fd = openSync(path, 'w');
-  let offset = 0;
-  const central: Buffer[] = [];
-  const put = (name: string, body: Buffer | null, size: number): void => {
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt32LE(size, 18);
-    local.writeUInt32LE(size, 22);
-    local.writeUInt16LE(Buffer.byteLength(name), 26);
-    const c = Buffer.alloc(46);
-    c.writeUInt32LE(0x02014b50, 0);
-    c.writeUInt32LE(size, 20);
-    c.writeUInt32LE(size, 24);
-    c.writeUInt16LE(Buffer.byteLength(name), 28);
-    c.writeUInt32LE(offset, 42);
-    central.push(c, Buffer.from(name));
-    writeSync(fd, Buffer.concat([local, Buffer.from(name)]));
-    if (body) writeSync(fd, body);
-    else {
-      const chunk = Buffer.alloc(Math.min(size, 64 * MB), 0x3f);
-      for (let left = size; left > 0; left -= chunk.length) writeSync(fd, chunk, 0, Math.min(chunk.length, left));
-    }
-    offset += 30 + Buffer.byteLength(name) + size;
-  };
-  const pkl: Buffer[] = [Buffer.from('\x80\x02ccollections\nOrderedDict\n)R(', 'latin1')];
-  for (let i = 0; i < count; i++) {
-    const key = String(i);
-    pkl.push(Buffer.from(`X${String.fromCharCode(2 + key.length)}\0\0\0w${key}ctorch._utils\n_rebuild_tensor_v2\n((X\x07\0\0\0storagectorch\nFloatStorage\nX${String.fromCharCode(key.length)}\0\0\0${key}X\x03\0\0\0cpuJ`, 'latin1'));
-    const numel = Buffer.alloc(4);
-    numel.writeInt32LE(each / 4);
-    pkl.push(numel, Buffer.from('tQK\0J', 'latin1'), numel, Buffer.from('\x85K\x01\x85\x89ccollections\nOrderedDict\n)Rtr', 'latin1'));
-  }
-  pkl.push(Buffer.from('u.', 'latin1'));
-  const dataPkl = Buffer.concat(pkl);
-  put('archive/data.pkl', dataPkl, dataPkl.length);
-  for (let i = 0; i < count; i++) put(`archive/data/${i}`, null, each);
-  const cd = Buffer.concat(central);
-  const eocd = Buffer.alloc(22);
-  eocd.writeUInt32LE(0x06054b50, 0);
-  eocd.writeUInt16LE(central.length / 2, 8);
-  eocd.writeUInt16LE(central.length / 2, 10);
-  eocd.writeUInt32LE(cd.length, 12);
-  eocd.writeUInt32LE(offset, 16);
-  writeSync(fd, Buffer.concat([cd, eocd]));
-  closeSync(fd);
 }
 
 function scanInChild(path: string): { ms: number; rssMb: number; verdict: string } {
