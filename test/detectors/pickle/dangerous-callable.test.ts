@@ -1,0 +1,146 @@
+import { dangerousCallable } from '../../../src/detectors/pickle/dangerous-callable.js';
+import { pickle } from '../../../src/formats/pickle/builder.js';
+import { ruleTester } from './harness.js';
+import { BENIGN, callWith, dottedCall } from './pickles.js';
+
+const p2 = () => pickle().proto(2);
+const nested = callWith('os', 'system').bytes();
+
+ruleTester(dangerousCallable, {
+  valid: [
+    ...BENIGN,
+    // Not on the deny-list: unknown-global judges these.
+    { name: 'an invented helper', pickle: callWith('somepkg.helpers', 'run') },
+    { name: 'an attribute walk past an allowed class', pickle: dottedCall('collections', 'OrderedDict.__init__.__globals__') },
+  ],
+  invalid: [
+    { name: 'os.system', pickle: callWith('os', 'system'), errors: [{ severity: 'critical', evidence: "os.system('echo x')" }] },
+    { name: 'posix.system (os on Linux)', pickle: callWith('posix', 'system'), errors: [{ severity: 'critical', evidence: "posix.system('echo x')" }] },
+    { name: 'nt.system (os on Windows)', pickle: callWith('nt', 'system'), errors: [{ severity: 'critical', evidence: "nt.system('echo x')" }] },
+    {
+      name: 'os.system through INST (protocol 0)',
+      pickle: pickle().mark().string('echo x').inst('os', 'system').stop(),
+      errors: [{ severity: 'critical', evidence: "os.system('echo x')" }],
+    },
+    {
+      name: '__builtin__.eval at protocol 0',
+      pickle: pickle().global('__builtin__', 'eval').mark().string("__import__('os').system('echo x')").tuple().reduce().stop(),
+      errors: [{ severity: 'critical', evidence: 'builtins.eval(' }],
+    },
+    { name: 'builtins.exec', pickle: callWith('builtins', 'exec', 'import os'), errors: [{ severity: 'critical', evidence: "builtins.exec('import os')" }] },
+    {
+      name: 'subprocess.Popen with a list',
+      pickle: p2().global('subprocess', 'Popen').emptyList().mark().binunicode('ls').binunicode('-la').appends().tuple1().reduce().stop(),
+      errors: [{ severity: 'critical', evidence: "subprocess.Popen(['ls', '-la'])" }],
+    },
+    {
+      name: 'subprocess.Popen created with NEWOBJ',
+      pickle: p2().global('subprocess', 'Popen').binunicode('ls').tuple1().newobj().stop(),
+      errors: [{ severity: 'critical', evidence: 'subprocess.Popen.__new__(' }],
+    },
+    { name: 'commands.getoutput (Python 2 name of subprocess)', pickle: callWith('commands', 'getoutput'), errors: [{ severity: 'critical' }] },
+    { name: 'pty.spawn', pickle: callWith('pty', 'spawn', '/bin/sh'), errors: [{ severity: 'critical' }] },
+    {
+      name: 'builtins.getattr(builtins.__import__(os), system)(cmd)',
+      pickle: p2()
+        .global('builtins', 'getattr')
+        .global('builtins', '__import__')
+        .binunicode('os')
+        .tuple1()
+        .reduce()
+        .binunicode('system')
+        .tuple2()
+        .reduce()
+        .binunicode('echo x')
+        .tuple1()
+        .reduce()
+        .stop(),
+      errors: [
+        { severity: 'high', evidence: "builtins.getattr(builtins.__import__('os'), 'system')" },
+        { severity: 'high', evidence: "builtins.__import__('os')" },
+      ],
+    },
+    {
+      name: 'functools.partial(os.system, cmd)()',
+      pickle: p2().global('functools', 'partial').global('os', 'system').binunicode('echo x').tuple2().reduce().emptyTuple().reduce().stop(),
+      errors: [
+        { severity: 'high', evidence: "functools.partial(os.system, 'echo x')" },
+        { severity: 'critical', evidence: 'os.system' },
+      ],
+    },
+    {
+      name: 'operator.attrgetter(system)(importlib.import_module(os))',
+      pickle: p2()
+        .global('operator', 'attrgetter')
+        .binunicode('system')
+        .tuple1()
+        .reduce()
+        .global('importlib', 'import_module')
+        .binunicode('os')
+        .tuple1()
+        .reduce()
+        .tuple1()
+        .reduce()
+        .stop(),
+      errors: [
+        { severity: 'high', evidence: "operator.attrgetter('system')" },
+        { severity: 'high', evidence: "importlib.import_module('os')" },
+      ],
+    },
+    { name: '_operator.methodcaller (alias of operator)', pickle: callWith('_operator', 'methodcaller', 'system'), errors: [{ severity: 'high' }] },
+    { name: 'importlib.import_module', pickle: callWith('importlib', 'import_module', 'os'), errors: [{ severity: 'high', evidence: "importlib.import_module('os')" }] },
+    { name: 'pydoc.locate', pickle: callWith('pydoc', 'locate', 'os.system'), errors: [{ severity: 'high', evidence: "pydoc.locate('os.system')" }] },
+    {
+      name: 'types.FunctionType(marshal.loads(code), {})',
+      pickle: p2()
+        .global('types', 'FunctionType')
+        .global('marshal', 'loads')
+        .binbytes('\xe3\x00\x00\x00')
+        .tuple1()
+        .reduce()
+        .emptyDict()
+        .tuple2()
+        .reduce()
+        .stop(),
+      errors: [
+        { severity: 'critical', evidence: "types.FunctionType(marshal.loads(b'\\xe3\\x00\\x00\\x00'), {})" },
+        { severity: 'critical', evidence: "marshal.loads(b'\\xe3" },
+      ],
+    },
+    {
+      name: 'pickle.loads of a nested pickle',
+      pickle: pickle().proto(3).global('pickle', 'loads').binbytes(nested).tuple1().reduce().stop(),
+      errors: [{ severity: 'critical', evidence: "pickle.loads(b'\\x80\\x02cos\\x0asystem" }],
+    },
+    { name: '_pickle.loads (alias of pickle)', pickle: callWith('_pickle', 'loads'), errors: [{ severity: 'critical' }] },
+    { name: 'cPickle.loads (Python 2 name)', pickle: callWith('cPickle', 'loads'), errors: [{ severity: 'critical' }] },
+    // A gadget no allow-list names; the deny-list grades it critical, so unknown-global stays quiet.
+    { name: 'timeit.timeit', pickle: callWith('timeit', 'timeit', "__import__('os').system('x')"), errors: [{ severity: 'critical', evidence: 'timeit.timeit(' }] },
+    {
+      name: 'asyncio submodule: asyncio.unix_events._UnixSubprocessTransport._start',
+      pickle: dottedCall('asyncio.unix_events', '_UnixSubprocessTransport._start'),
+      errors: [{ severity: 'critical', evidence: 'asyncio.unix_events._UnixSubprocessTransport._start(' }],
+    },
+    {
+      name: 'protocol-4 walk from torch to os: torch + serialization.os.system',
+      pickle: dottedCall('torch', 'serialization.os.system'),
+      errors: [{ severity: 'critical', evidence: "torch.serialization.os.system('echo x')" }],
+    },
+    {
+      name: 'protocol-4 walk to builtins.getattr through another module',
+      pickle: dottedCall('reprlib', 'builtins.getattr'),
+      errors: [{ severity: 'high', evidence: "reprlib.builtins.getattr('echo x')" }],
+    },
+    {
+      name: 'protocol-4 walk through __main__.__builtins__ to eval',
+      pickle: dottedCall('__main__', '__builtins__.eval', '1+1'),
+      errors: [{ severity: 'critical', evidence: "__main__.__builtins__.eval('1+1')" }],
+    },
+    {
+      name: 'GLOBAL written through the memo and called twice',
+      pickle: p2().global('os', 'system').binput(0).binunicode('a').tuple1().reduce().pop().binget(0).binunicode('b').tuple1().reduce().stop(),
+      errors: [{ severity: 'critical', evidence: "os.system('a') (and 1 more calls)" }],
+    },
+    { name: 'sys.modules imported', pickle: p2().global('sys', 'modules').stop(), errors: [{ severity: 'critical', evidence: 'sys.modules' }] },
+  ],
+});

@@ -1,0 +1,21 @@
+import { malformedStream } from '../../../src/detectors/pickle/malformed-stream.js';
+import { pickle, type PickleBuilder } from '../../../src/formats/pickle/builder.js';
+import { ruleTester } from './harness.js';
+import { BENIGN } from './pickles.js';
+
+/** nullifAI: the payload runs before the loader reaches the break. */
+const payload = (): PickleBuilder => pickle().proto(2).global('os', 'system').binunicode('echo x').tuple1().reduce();
+
+ruleTester(malformedStream, {
+  valid: BENIGN,
+  invalid: [
+    { name: 'a bad opcode after the payload', pickle: payload().raw([0xff]), errors: [{ severity: 'low', fatal: true, code: 'BAD_OPCODE' }] },
+    { name: 'a bad memo key', pickle: payload().binget(3).stop(), errors: [{ severity: 'low', fatal: true, code: 'BAD_MEMO' }] },
+    { name: 'no STOP', pickle: payload(), errors: [{ severity: 'low', fatal: true, code: 'NO_STOP' }] },
+    { name: 'a truncated operand', pickle: payload().binunicode('ab', { length: 9 }), errors: [{ severity: 'low', fatal: true, code: 'TRUNCATED' }] },
+    { name: 'stack underflow', pickle: pickle().proto(2).reduce().stop(), errors: [{ severity: 'low', fatal: true, code: 'STACK_UNDERFLOW' }] },
+    { name: 'an unsupported protocol', pickle: pickle().proto(9).none().stop(), errors: [{ severity: 'low', fatal: true, code: 'MALFORMED' }] },
+    { name: 'an absurd BINBYTES8 length', pickle: payload().binbytes8('', { length: 2n ** 62n }), errors: [{ severity: 'low', fatal: true, code: 'MALFORMED' }] },
+    { name: 'a million MARKs', pickle: Buffer.from('('.repeat(1_000_000)), errors: [{ severity: 'low', fatal: true, code: 'LIMIT_MARKS' }] },
+  ],
+});

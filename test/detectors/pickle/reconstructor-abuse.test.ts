@@ -1,0 +1,45 @@
+import { reconstructorAbuse } from '../../../src/detectors/pickle/reconstructor-abuse.js';
+import { pickle } from '../../../src/formats/pickle/builder.js';
+import { ruleTester } from './harness.js';
+import { ALLOWED_CLASS, BENIGN, protocol0Reconstructor } from './pickles.js';
+
+const p2 = () => pickle().proto(2);
+
+ruleTester(reconstructorAbuse, {
+  valid: [
+    ...BENIGN,
+    { name: 'a class-call base (builtins.set) runs an inert __init__', pickle: protocol0Reconstructor(ALLOWED_CLASS, ['builtins', 'set']) },
+    { name: 'an allowed class-call as cls', pickle: protocol0Reconstructor(['collections', 'OrderedDict']) },
+    { name: 'copyreg.__newobj__ of an allowed class', pickle: p2().global('copyreg', '__newobj__').global(...ALLOWED_CLASS).tuple1().reduce().stop() },
+  ],
+  invalid: [
+    {
+      name: 'base os.system: base.__new__(cls, state) runs it',
+      pickle: protocol0Reconstructor(ALLOWED_CLASS, ['os', 'system']),
+      errors: [{ severity: 'critical', evidence: 'copyreg._reconstructor(' }],
+    },
+    {
+      name: 'a base outside the allow-list',
+      pickle: protocol0Reconstructor(ALLOWED_CLASS, ['somepkg', 'Base']),
+      errors: [{ severity: 'high', evidence: `copyreg._reconstructor(${ALLOWED_CLASS.join('.')}, somepkg.Base, None)` }],
+    },
+    {
+      name: 'an allowed class that is not class-call as base: its __init__ runs',
+      pickle: protocol0Reconstructor(ALLOWED_CLASS, ALLOWED_CLASS),
+      errors: [{ severity: 'high' }],
+    },
+    { name: 'a class outside the allow-list', pickle: protocol0Reconstructor(['somepkg', 'Evil']), errors: [{ severity: 'high', evidence: 'somepkg.Evil' }] },
+    { name: 'a cls that is a dangerous function', pickle: protocol0Reconstructor(['subprocess', 'Popen']), errors: [{ severity: 'critical' }] },
+    {
+      name: 'copyreg.__newobj__ of subprocess.Popen',
+      pickle: p2().global('copyreg', '__newobj__').global('subprocess', 'Popen').binunicode('ls').tuple2().reduce().stop(),
+      errors: [{ severity: 'critical', evidence: "copyreg.__newobj__(subprocess.Popen, 'ls')" }],
+    },
+    { name: 'copyreg.__newobj__ without a class', pickle: p2().global('copyreg', '__newobj__').emptyTuple().reduce().stop(), errors: [{ severity: 'high' }] },
+    {
+      name: 'a class computed at load time',
+      pickle: p2().global('copyreg', '_reconstructor').global('somepkg', 'pick').emptyTuple().reduce().global('builtins', 'object').none().tuple3().reduce().stop(),
+      errors: [{ severity: 'high', evidence: 'somepkg.pick()' }],
+    },
+  ],
+});

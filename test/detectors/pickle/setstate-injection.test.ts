@@ -1,0 +1,38 @@
+import { setstateInjection } from '../../../src/detectors/pickle/setstate-injection.js';
+import { pickle, type PickleBuilder } from '../../../src/formats/pickle/builder.js';
+import { ruleTester } from './harness.js';
+import { BENIGN } from './pickles.js';
+
+/** `somepkg.Cls.__new__(somepkg.Cls)` on the stack, ready for BUILD. */
+const instance = (): PickleBuilder => pickle().proto(2).global('somepkg', 'Cls').emptyTuple().newobj();
+
+ruleTester(setstateInjection, {
+  valid: [
+    ...BENIGN,
+    { name: 'BUILD of a plain __dict__', pickle: instance().emptyDict().binunicode('a').binint1(1).setitem().build().stop() },
+    { name: 'BUILD of (None, slotstate)', pickle: instance().none().emptyDict().binunicode('a').binint1(1).setitem().tuple2().build().stop() },
+    { name: 'BUILD of a non-dict state', pickle: instance().binunicode('__setstate__').build().stop() },
+  ],
+  invalid: [
+    {
+      name: 'double BUILD: plant __setstate__ = os.system, then call it',
+      pickle: instance().emptyDict().binunicode('__setstate__').global('os', 'system').setitem().build().binunicode('echo x').build().stop(),
+      errors: [{ severity: 'critical', evidence: "'__setstate__': os.system" }],
+    },
+    {
+      name: '__setstate__ planted through the slot state',
+      pickle: instance().none().emptyDict().binunicode('__setstate__').global('builtins', 'exec').setitem().tuple2().build().stop(),
+      errors: [{ severity: 'critical', evidence: "'__setstate__': builtins.exec" }],
+    },
+    {
+      name: '__setstate__ key written as a protocol-0 STRING',
+      pickle: pickle().global('somepkg', 'Cls').mark().tuple().reduce().mark().string('__setstate__').global('os', 'system').dict().build().stop(),
+      errors: [{ severity: 'critical' }],
+    },
+    {
+      name: 'BUILD on an imported module rewrites its attributes',
+      pickle: pickle().proto(2).global('somepkg', 'config').emptyDict().binunicode('x').binint1(1).setitem().build().stop(),
+      errors: [{ severity: 'critical', evidence: "somepkg.config.__setstate__({'x': 1})" }],
+    },
+  ],
+});
