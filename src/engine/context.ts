@@ -61,6 +61,17 @@ export class ScanContext {
     for (const rule of rules) rule.check(model, { report: (r) => this.report(rule.meta, r) });
   }
 
+  /**
+   * How many bytes the next decompression may produce, and the limit that caps it: one member
+   * may not pass maxMemberBytes, and the whole file may not pass maxDecompressedBytes.
+   */
+  decompressionRoom(): { bytes: number; code: 'LIMIT_MEMBER_BYTES' | 'LIMIT_DECOMPRESSED_BYTES' } {
+    const left = Math.max(0, this.limits.maxDecompressedBytes - this.budget.decompressed);
+    return this.limits.maxMemberBytes < left
+      ? { bytes: this.limits.maxMemberBytes, code: 'LIMIT_MEMBER_BYTES' }
+      : { bytes: Math.max(1, left), code: 'LIMIT_DECOMPRESSED_BYTES' };
+  }
+
   /** Counts decompressed output against the file's budget; throws a limit error when over. */
   chargeDecompressed(bytes: number, compressed: number): void {
     this.budget.decompressed += bytes;

@@ -59,6 +59,19 @@ describe('raw pickles', () => {
     expect(f.verdict).toBe('error');
     expect(codes(f)).toContain('LIMIT_MARKS');
   });
+  it('skips a string operand over the string limit with a typed low finding', async () => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32LE(2 * 1024 * 1024);
+    const f = await scanBytes(Buffer.concat([Buffer.from('\x80\x03B', 'latin1'), len, Buffer.alloc(2 * 1024 * 1024), Buffer.from('.')]), {
+      maxStringBytes: 1024 * 1024,
+    });
+    expect(f.findings.map((x) => [x.ruleId, x.severity, x.code])).toEqual([['pickle/oversized-operand', 'low', 'LIMIT_STRING']]);
+  });
+  it('stops at the memo limit', async () => {
+    const f = await scanBytes(Buffer.concat([Buffer.from('\x80\x04N', 'latin1'), Buffer.alloc(100, 0x94), Buffer.from('.')]), { maxMemoEntries: 10 });
+    expect(codes(f)).toContain('LIMIT_MEMO');
+    expect(f.verdict).toBe('error');
+  });
   it('stops at the opcode limit', async () => {
     const f = await scanBytes(Buffer.concat([Buffer.from('\x80\x02N', 'latin1'), Buffer.alloc(5000, '2'), Buffer.from('.')]), { maxOpcodes: 1000 });
     expect(codes(f)).toContain('LIMIT_OPCODES');
@@ -116,6 +129,20 @@ describe('zip containers', () => {
     });
     expect(f.verdict).toBe('error');
     expect(codes(f)).toContain('LIMIT_DECOMPRESSED_BYTES');
+  });
+  it('stops a member over the member limit', async () => {
+    const f = await scanBytes(buildZip([{ name: 'archive/data.pkl', data: Buffer.alloc(4 * 1024 * 1024), deflate: true }]), {
+      maxMemberBytes: 1024 * 1024,
+    });
+    expect(codes(f)).toContain('LIMIT_MEMBER_BYTES');
+    expect(f.verdict).toBe('error');
+  });
+  it('stops at the compression ratio limit', async () => {
+    const f = await scanBytes(buildZip([{ name: 'archive/data.pkl', data: Buffer.alloc(32 * 1024 * 1024), deflate: true }]), {
+      maxCompressionRatio: 10,
+    });
+    expect(codes(f)).toContain('LIMIT_RATIO');
+    expect(f.verdict).toBe('error');
   });
   it('stops nesting at the depth limit', async () => {
     let inner = buildZip([{ name: 'archive/data.pkl', data: plainPickle() }]);

@@ -18,16 +18,19 @@ class BoundedOutput {
   size = 0;
   private buf = Buffer.allocUnsafe(64 * 1024);
   private pos = 0;
-  constructor(private readonly limit: number) {}
+  constructor(
+    private readonly limit: number,
+    private readonly code: 'LIMIT_MEMBER_BYTES' | 'LIMIT_DECOMPRESSED_BYTES',
+  ) {}
   push(chunk: Uint8Array): void {
     this.flush();
     this.size += chunk.length;
-    if (this.size > this.limit) throw new ModelgateError('LIMIT_DECOMPRESSED_BYTES', `decompresses past ${this.limit} bytes`);
+    if (this.size > this.limit) throw new ModelgateError(this.code, `decompresses past ${this.limit} bytes`);
     this.chunks.push(Buffer.from(chunk));
   }
   writeByte(b: number): void {
     if (this.pos === this.buf.length) this.flush();
-    if (++this.size > this.limit) throw new ModelgateError('LIMIT_DECOMPRESSED_BYTES', `decompresses past ${this.limit} bytes`);
+    if (++this.size > this.limit) throw new ModelgateError(this.code, `decompresses past ${this.limit} bytes`);
     this.buf[this.pos++] = b;
   }
   flush(): void {
@@ -46,9 +49,10 @@ class BoundedOutput {
  * without an output cap) are checked against their declared size first and after decoding.
  */
 function decompress(kind: Compression, input: Buffer, ctx: ScanContext): Buffer {
-  const limit = Math.max(1, Math.min(ctx.limits.maxMemberBytes, ctx.limits.maxDecompressedBytes - ctx.budget.decompressed));
+  const room = ctx.decompressionRoom();
+  const limit = room.bytes;
   const tooLarge = (e: unknown): never => {
-    if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new ModelgateError('LIMIT_DECOMPRESSED_BYTES', `${kind} data decompresses past ${limit} bytes`, { cause: e });
+    if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new ModelgateError(room.code, `${kind} data decompresses past ${limit} bytes`, { cause: e });
     if (e instanceof ModelgateError) throw e;
     throw new ModelgateError('MALFORMED', `${kind} data is invalid: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   };
@@ -59,12 +63,12 @@ function decompress(kind: Compression, input: Buffer, ctx: ScanContext): Buffer 
       case 'zlib':
         return inflateSync(input, { maxOutputLength: limit });
       case 'bz2': {
-        const out = new BoundedOutput(limit);
+        const out = new BoundedOutput(limit, room.code);
         Bunzip.decode(input, out, true);
         return out.result();
       }
       case 'zstd': {
-        const out = new BoundedOutput(limit);
+        const out = new BoundedOutput(limit, room.code);
         const d = new ZstdDecompress((chunk) => out.push(chunk));
         d.push(input, true);
         return out.result();
@@ -72,14 +76,14 @@ function decompress(kind: Compression, input: Buffer, ctx: ScanContext): Buffer 
       case 'lzma': {
         // lzma-alone header: properties, dictionary size, then the 64-bit uncompressed size.
         const declared = input.length >= 13 ? input.readBigUInt64LE(5) : 0n;
-        if (declared !== 0xffffffffffffffffn && declared > BigInt(limit)) throw new ModelgateError('LIMIT_DECOMPRESSED_BYTES', `lzma data declares ${declared} bytes`);
+        if (declared !== 0xffffffffffffffffn && declared > BigInt(limit)) throw new ModelgateError(room.code, `lzma data declares ${declared} bytes`);
         const out = lzma.decompressSync(input);
-        if (out.length > limit) throw new ModelgateError('LIMIT_DECOMPRESSED_BYTES', `lzma data decompresses past ${limit} bytes`);
+        if (out.length > limit) throw new ModelgateError(room.code, `lzma data decompresses past ${limit} bytes`);
         return out;
       }
       case 'xz': {
         const out = xz.decompressSync(input);
-        if (out.length > limit) throw new ModelgateError('LIMIT_DECOMPRESSED_BYTES', `xz data decompresses past ${limit} bytes`);
+        if (out.length > limit) throw new ModelgateError(room.code, `xz data decompresses past ${limit} bytes`);
         return out;
       }
     }

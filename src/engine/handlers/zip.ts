@@ -34,13 +34,13 @@ function memberSource(source: ByteSource, entry: ZipEntry, ctx: ScanContext): By
   if (entry.method === 0) return new SliceSource(source, entry.dataOffset, entry.compressedSize);
   if (entry.method !== 8) throw new ModelgateError('UNSUPPORTED', `compression method ${entry.method} is not supported`);
   if (entry.compressedSize > ctx.limits.maxMemberBytes) throw new ModelgateError('LIMIT_MEMBER_BYTES', `compressed member of ${entry.compressedSize} bytes`);
-  const room = Math.min(ctx.limits.maxMemberBytes, ctx.limits.maxDecompressedBytes - ctx.budget.decompressed);
+  const room = ctx.decompressionRoom();
   let out: Buffer;
   try {
-    out = inflateRawSync(source.read(entry.dataOffset, entry.compressedSize), { maxOutputLength: Math.max(1, room) });
+    out = inflateRawSync(source.read(entry.dataOffset, entry.compressedSize), { maxOutputLength: room.bytes });
   } catch (e) {
     if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
-      throw new ModelgateError('LIMIT_DECOMPRESSED_BYTES', `member inflates past ${room} bytes`, { cause: e });
+      throw new ModelgateError(room.code, `member inflates past ${room.bytes} bytes`, { cause: e });
     }
     const encrypted = (entry.flags | (entry.localFlags ?? 0)) & 1;
     throw new ModelgateError(encrypted ? 'ENCRYPTED' : 'MALFORMED', `deflate data is invalid${encrypted ? ' (the entry is flagged as encrypted)' : ''}`, { cause: e });
