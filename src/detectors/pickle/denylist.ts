@@ -151,8 +151,8 @@ function matchPath(path: string): DenyGrade | undefined {
  * common words (`io`, `code`, `test`) would misjudge library submodules of the same name.
  */
 const WALK_TARGETS = new Set([
-  'os', 'posix', 'nt', 'subprocess', 'builtins', '__builtins__', 'pty', 'socket', 'marshal', 'importlib', 'ctypes',
-  'shutil', 'runpy', 'pydoc', 'pkgutil',
+  'os', '_os', 'posix', 'nt', 'subprocess', 'builtins', '__builtins__', 'sys', '_sys', 'pty', 'socket', 'marshal',
+  'importlib', 'ctypes', 'shutil', 'runpy', 'pydoc', 'pkgutil',
 ]);
 
 /**

@@ -2,9 +2,9 @@ import type { PickleStream, PValue } from '../../formats/pickle/model.js';
 import { renderValue } from '../../formats/pickle/render.js';
 import type { Rule } from '../types.js';
 
-function plantsSetstate(state: PValue): boolean {
-  const dicts = state.k === 'tuple' ? state.items : [state];
-  return dicts.some((d) => d.k === 'dict' && d.setstateKey === true);
+/** The dicts BUILD applies: the state itself, or both halves of a (state, slotstate) pair. */
+function stateDicts(state: PValue): PValue[] {
+  return state.k === 'tuple' ? state.items : [state];
 }
 
 /**
@@ -25,8 +25,16 @@ export const setstateInjection: Rule<PickleStream> = {
     for (const build of stream.builds) {
       const evidence = `${renderValue(build.target)}.__setstate__(${renderValue(build.state)})`;
       const location = { offset: build.offset, opIndex: build.opIndex };
-      if (plantsSetstate(build.state)) {
+      const dicts = stateDicts(build.state);
+      if (dicts.some((d) => d.k === 'dict' && d.setstateKey)) {
         ctx.report({ message: `unpickling plants __setstate__ through BUILD, so a later BUILD calls it: ${evidence}`, location, evidence });
+      } else if (dicts.some((d) => d.k === 'dict' && d.computedKey)) {
+        ctx.report({
+          severity: 'high',
+          message: `unpickling sets an attribute whose name is computed at load time (it may be __setstate__): ${evidence}`,
+          location,
+          evidence,
+        });
       } else if (build.target.k === 'global') {
         ctx.report({ message: `unpickling rewrites attributes of ${build.target.ref.path}: ${evidence}`, location, evidence });
       }

@@ -38,6 +38,8 @@ export interface PDict {
   dropped?: number;
   /** A `__setstate__` key was stored, kept or not. */
   setstateKey?: boolean;
+  /** A key that is not a literal string was stored (an attribute name computed at load time). */
+  computedKey?: boolean;
 }
 
 /** The result of a call or an object creation, which later opcodes may BUILD or fill. */

@@ -115,6 +115,8 @@ export function mapPython2Name(module: string, name: string): [string, string] {
  */
 const MODULE_ALIASES: Readonly<Record<string, string>> = {
   posix: 'os',
+  _os: 'os',
+  _sys: 'sys',
   nt: 'os',
   _posixsubprocess: 'subprocess',
   _operator: 'operator',

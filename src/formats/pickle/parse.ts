@@ -30,7 +30,8 @@ function keep(into: PValue[], holder: { dropped?: number }, items: PValue[], sta
 function keepEntries(dict: Extract<PValue, { k: 'dict' }>, items: PValue[]): void {
   for (let i = 0; i + 1 < items.length; i += 2) {
     const key = items[i];
-    if (key.k === 'str' && key.v === '__setstate__') dict.setstateKey = true;
+    if (key.k !== 'str') dict.computedKey = true;
+    else if (key.v === '__setstate__') dict.setstateKey = true;
     if (dict.entries.length < KEPT_ITEMS) dict.entries.push([key, items[i + 1]]);
     else dict.dropped = (dict.dropped ?? 0) + 1;
   }
@@ -139,7 +140,8 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
       stream.skippedOperands.push({ offset: opStart, opIndex, length });
       const at = reader.pos;
       reader.skip(length);
-      return asText ? { k: 'str', v: '' } : { k: 'bytes', v: null, len: length, offset: at };
+      // Unread text stays unknown: it never counts as a literal name.
+      return { k: 'bytes', v: null, len: length, offset: at };
     }
     if (asText) return { k: 'str', v: reader.text(length, asText) };
     const at = reader.pos;

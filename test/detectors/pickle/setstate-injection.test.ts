@@ -1,3 +1,8 @@
+import { describe, expect, it } from 'vitest';
+import { ByteReader } from '../../../src/core/byte-reader.js';
+import { BufferSource } from '../../../src/core/byte-source.js';
+import { DEFAULT_LIMITS } from '../../../src/core/limits.js';
+import { parsePickleStream } from '../../../src/formats/pickle/parse.js';
 import { setstateInjection } from '../../../src/detectors/pickle/setstate-injection.js';
 import { pickle, type PickleBuilder } from '../../../src/formats/pickle/builder.js';
 import { ruleTester } from './harness.js';
@@ -35,4 +40,30 @@ ruleTester(setstateInjection, {
       errors: [{ severity: 'critical', evidence: "somepkg.config.__setstate__({'x': 1})" }],
     },
   ],
+});
+
+describe('setstate-injection with a computed key', () => {
+  it('flags a BUILD state whose key is computed at load time', () => {
+    // BUILD {_codecs.encode('__frgfgngr__', 'rot13'): x}: the key's name only exists at load time.
+    const bytes = pickle()
+      .proto(2)
+      .global('collections', 'OrderedDict')
+      .emptyTuple()
+      .newobj()
+      .emptyDict()
+      .global('_codecs', 'encode')
+      .binunicode('__frgfgngr__')
+      .binunicode('rot13')
+      .tuple2()
+      .reduce()
+      .none()
+      .setitem()
+      .build()
+      .stop()
+      .bytes();
+    const stream = parsePickleStream(new ByteReader(new BufferSource(bytes)), { limits: DEFAULT_LIMITS });
+    const out: Array<{ severity?: string }> = [];
+    setstateInjection.check(stream, { report: (r) => out.push(r) });
+    expect(out.map((r) => r.severity)).toEqual(['high']);
+  });
 });
