@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Re-generate data/pickle-allowlist.json from three environments (development time only).
+#   debian-bookworm : Debian's python3-torch/sklearn/pandas/numpy (old releases), /usr/bin/python3
+#   wheels-mid      : venv with numpy 1.26 / pandas 2.3 / scikit-learn 1.6 / scipy 1.13 + torch
+#   wheels-new      : venv with the newest wheels + transformers, accelerate, lightning
+# Needs root for apt-get. PIP_OPTS lets you point pip at a local wheel store, e.g.
+#   PIP_OPTS="--no-index --find-links /opt/wheels --find-links /opt/pypi/files" bash run-all.sh
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+WORK="${WORK:-/tmp/allowlist-envs}"
+PIP_OPTS="${PIP_OPTS:-}"
+mkdir -p "$WORK"
+
+if [ "${SKIP_DEBIAN:-0}" != 1 ]; then
+  apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+    python3-torch python3-sklearn python3-pandas python3-numpy python3-scipy python3-joblib \
+    python3-torchvision
+  /usr/bin/python3 "$HERE/generate.py" partial --label debian-bookworm --out "$WORK/part-debian.json"
+fi
+
+if [ ! -x "$WORK/venv-mid/bin/python" ]; then
+  python3 -m venv "$WORK/venv-mid"
+  # shellcheck disable=SC2086
+  "$WORK/venv-mid/bin/pip" install $PIP_OPTS "numpy==1.26.4" "pandas==2.3.3" "scikit-learn==1.6.1" \
+    "scipy==1.13.1" torch joblib pytz
+fi
+"$WORK/venv-mid/bin/python" "$HERE/generate.py" partial --label wheels-mid --out "$WORK/part-mid.json"
+
+if [ ! -x "$WORK/venv-new/bin/python" ]; then
+  python3 -m venv "$WORK/venv-new"
+  # shellcheck disable=SC2086
+  "$WORK/venv-new/bin/pip" install $PIP_OPTS torch scikit-learn numpy pandas scipy joblib transformers \
+    accelerate lightning pytz safetensors dill cloudpickle
+fi
+"$WORK/venv-new/bin/python" "$HERE/generate.py" partial --label wheels-new --out "$WORK/part-new.json"
+
+python3 "$HERE/generate.py" merge "$WORK"/part-*.json
