@@ -83,6 +83,25 @@ export class ByteReader {
     return this.win.subarray(0, n);
   }
 
+  /**
+   * Claims the next `n` bytes in place: afterwards they are `window[i .. i+n)`, for the `i`
+   * returned. Lets hot parsers keep a reference instead of copying or decoding.
+   */
+  claim(n: number): number {
+    let i = this.pos - this.winStart;
+    if (n < 0 || i < 0 || i + n > this.win.length) {
+      this.fill(n);
+      i = 0;
+    }
+    this.pos += n;
+    return i;
+  }
+
+  /** The buffer `claim` indexes into; replaced when the reader moves past it. */
+  get window(): Buffer {
+    return this.win;
+  }
+
   /** `n` bytes decoded as text, without materialising a Buffer view when they are in the window. */
   text(n: number, encoding: 'utf8' | 'latin1'): string {
     const i = this.pos - this.winStart;

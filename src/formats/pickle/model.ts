@@ -42,6 +42,31 @@ export interface PDict {
   computedKey?: boolean;
 }
 
+/**
+ * A short string operand, decoded only when something reads it: most strings of a large
+ * pickle (dict keys, storage keys) are never looked at, and decoding them all dominated the
+ * interpreter's time.
+ */
+export class LazyText {
+  readonly k = 'str' as const;
+  private decoded: string | undefined;
+  constructor(
+    private readonly buffer: Buffer,
+    private readonly start: number,
+    private readonly end: number,
+    readonly encoding: 'utf8' | 'latin1',
+    /** Where the text sits in the stream's source, so the memo can keep it as a number. */
+    readonly sourceOffset: number,
+  ) {}
+  get length(): number {
+    return this.end - this.start;
+  }
+  get v(): string {
+    this.decoded ??= this.buffer.toString(this.encoding, this.start, this.end);
+    return this.decoded;
+  }
+}
+
 /** The result of a call or an object creation, which later opcodes may BUILD or fill. */
 export interface PObject {
   k: 'obj';

@@ -1,7 +1,7 @@
 import type { ByteReader } from '../../core/byte-reader.js';
 import { ModelgateError, isModelgateError } from '../../core/errors.js';
 import type { Limits } from '../../core/limits.js';
-import type { CallOp, GlobalRef, PickleStream, PObject, PValue } from './model.js';
+import { type CallOp, type GlobalRef, LazyText, type PickleStream, type PObject, type PValue } from './model.js';
 import { mapPython2Name } from './names.js';
 import { HIGHEST_PROTOCOL, OPCODES } from './opcodes.js';
 import { decodeQuotedString, decodeRawUnicodeEscape, parseFloatText, parseIntText } from './text-operands.js';
@@ -36,6 +36,14 @@ function keepEntries(dict: Extract<PValue, { k: 'dict' }>, items: PValue[]): voi
     else dict.dropped = (dict.dropped ?? 0) + 1;
   }
 }
+
+/** Text operands up to this length are decoded lazily (see LazyText). */
+const LAZY_TEXT_MAX = 256;
+
+/** Memo keys below this keep their strings packed in a typed array (see memoPut). */
+const MEMO_TEXT_SLOTS = 1 << 24;
+/** Marks a memo slot whose string is in the packed table. */
+const TEXT_SLOT: PValue = { k: 'none' };
 
 /** Shared values for BININT1's 0..255: the commonest operand costs no allocation. */
 const SMALL_INTS: readonly PValue[] = Array.from({ length: 256 }, (_, v) => ({ k: 'int', v }) as PValue);
@@ -77,10 +85,14 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
   const stack: PValue[] = [];
   const marks: number[] = [];
   // The memo is an array indexed by key (dense in real pickles); `memoCount` is len(memo).
+  // Memoised short strings, the bulk of a large pickle's memo, are kept as numbers in
+  // `memoText` (source offset, length, encoding) rather than as objects the GC must trace.
   const memo: PValue[] = [];
+  let memoText = new Float64Array(1024);
   let memoCount = 0;
   let opStart = reader.pos;
   let opIndex = -1;
+  const maxOpcodes = limits.maxOpcodes;
 
   const fail = (code: ConstructorParameters<typeof ModelgateError>[0], message: string): never => {
     throw new ModelgateError(code, message, { offset: opStart });
@@ -105,11 +117,25 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
       if (memoCount >= limits.maxMemoEntries) fail('LIMIT_MEMO', `more than ${limits.maxMemoEntries} memo entries`);
       memoCount++;
     }
-    memo[index] = value;
+    if (value instanceof LazyText && index < MEMO_TEXT_SLOTS) {
+      if (index >= memoText.length) {
+        const grown = new Float64Array(Math.min(MEMO_TEXT_SLOTS, Math.max(index + 1, memoText.length * 2)));
+        grown.set(memoText);
+        memoText = grown;
+      }
+      memoText[index] = value.sourceOffset * 1024 + value.length * 2 + (value.encoding === 'utf8' ? 1 : 0);
+      memo[index] = TEXT_SLOT;
+    } else memo[index] = value;
   };
   const memoGet = (index: number): PValue => {
     const v = memo[index];
     if (v === undefined) fail('BAD_MEMO', `memo key ${index} was never stored`);
+    if (v === TEXT_SLOT) {
+      const packed = memoText[index];
+      const offset = Math.floor(packed / 1024);
+      const length = Math.floor((packed % 1024) / 2);
+      return new LazyText(reader.source.read(offset, length), 0, length, packed % 2 === 1 ? 'utf8' : 'latin1', offset);
+    }
     return v as PValue;
   };
   const importGlobal = (module: string, name: string, op: GlobalRef['op']): PValue => {
@@ -143,7 +169,12 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
       // Unread text stays unknown: it never counts as a literal name.
       return { k: 'bytes', v: null, len: length, offset: at };
     }
-    if (asText) return { k: 'str', v: reader.text(length, asText) };
+    if (asText) {
+      if (length > LAZY_TEXT_MAX) return { k: 'str', v: reader.text(length, asText) };
+      const at = reader.pos;
+      const i = reader.claim(length);
+      return new LazyText(reader.window, i, i + length, asText, at);
+    }
     const at = reader.pos;
     const raw = reader.bytes(length);
     return bytearray ? { k: 'bytes', v: raw, len: length, offset: at, bytearray } : { k: 'bytes', v: raw, len: length, offset: at };
@@ -166,7 +197,7 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
       if (reader.pos >= reader.end) fail('NO_STOP', 'pickle data ends without STOP');
       const code = reader.u8();
       opIndex++;
-      if (++stream.opcodes > limits.maxOpcodes) fail('LIMIT_OPCODES', `more than ${limits.maxOpcodes} opcodes`);
+      if (opIndex >= maxOpcodes) fail('LIMIT_OPCODES', `more than ${maxOpcodes} opcodes`);
       switch (code) {
         case 0x80: {
           // PROTO
@@ -184,6 +215,7 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
         case 0x2e: // STOP
           stream.result = pop();
           stream.end = reader.pos;
+          stream.opcodes = opIndex + 1;
           return stream;
         case 0x28: // MARK
           if (marks.length >= limits.maxMarks) fail('LIMIT_MARKS', `more than ${limits.maxMarks} open MARKs`);
@@ -492,6 +524,7 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
     }
   } catch (e) {
     stream.end = reader.pos;
+    stream.opcodes = opIndex + 1;
     stream.error = isModelgateError(e)
       ? e
       : new ModelgateError('MALFORMED', e instanceof Error ? e.message : String(e), { offset: opStart, cause: e });
