@@ -88,8 +88,9 @@ export class ByteReader {
    * returned. Lets hot parsers keep a reference instead of copying or decoding.
    */
   claim(n: number): number {
+    if (n < 0) throw new ModelgateError('MALFORMED', `bad length ${n}`, { offset: this.pos });
     let i = this.pos - this.winStart;
-    if (n < 0 || i < 0 || i + n > this.win.length) {
+    if (i < 0 || i + n > this.win.length) {
       this.fill(n);
       i = 0;
     }
@@ -121,26 +122,32 @@ export class ByteReader {
   }
 
   u16le(): number {
-    return this.bytes(2).readUInt16LE(0);
+    const i = this.claim(2);
+    return this.win[i] | (this.win[i + 1] << 8);
   }
   u32le(): number {
-    return this.bytes(4).readUInt32LE(0);
+    const i = this.claim(4);
+    return this.win.readUInt32LE(i);
   }
   i32le(): number {
-    return this.bytes(4).readInt32LE(0);
+    const i = this.claim(4);
+    return this.win.readInt32LE(i);
   }
   /** A little-endian u64; throws MALFORMED past 2^53 since no real length is that large. */
   u64le(): number {
     const at = this.pos;
-    const v = this.bytes(8).readBigUInt64LE(0);
+    const i = this.claim(8);
+    const v = this.win.readBigUInt64LE(i);
     if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new ModelgateError('MALFORMED', `length ${v} is absurd`, { offset: at });
     return Number(v);
   }
   i64le(): bigint {
-    return this.bytes(8).readBigInt64LE(0);
+    const i = this.claim(8);
+    return this.win.readBigInt64LE(i);
   }
   f64be(): number {
-    return this.bytes(8).readDoubleBE(0);
+    const i = this.claim(8);
+    return this.win.readDoubleBE(i);
   }
 
   /** Bytes up to (not including) the next `\n`, which is consumed; at most `max` bytes. */

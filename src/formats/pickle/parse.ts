@@ -255,8 +255,12 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
         case 0x4b: // BININT1
           stack.push(SMALL_INTS[reader.u8()]);
           break;
-        case 0x4d: // BININT2
-          stack.push({ k: 'int', v: reader.u16le() });
+        case 0x4d: {
+          // BININT2
+          const v = reader.u16le();
+          stack.push(v < 256 ? SMALL_INTS[v] : { k: 'int', v });
+          break;
+        }
           break;
         case 0x4c: // LONG
           stack.push({ k: 'int', v: parseIntText(reader.line(MAX_LINE), opStart, true) });
