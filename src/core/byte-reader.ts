@@ -103,6 +103,11 @@ export class ByteReader {
     return this.win;
   }
 
+  /** Source offset of `window[0]`. */
+  get windowStart(): number {
+    return this.winStart;
+  }
+
   /** `n` bytes decoded as text, without materialising a Buffer view when they are in the window. */
   text(n: number, encoding: 'utf8' | 'latin1'): string {
     const i = this.pos - this.winStart;

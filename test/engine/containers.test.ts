@@ -32,6 +32,23 @@ describe('raw pickles', () => {
     const f = await scanBytes(Buffer.concat([plainPickle(), osSystemPickle()]));
     expect(f.verdict).toBe('malicious');
   });
+  it('resolves memoised names read back after the reader moved past them', async () => {
+    // 'os' and 'system' are memoised first, then 6 MB of bytes push them out of the reader's
+    // window; GET must still give the literal strings to STACK_GLOBAL.
+    const filler = Buffer.alloc(4);
+    filler.writeUInt32LE(6 * 1024 * 1024);
+    const f = await scanBytes(
+      Buffer.concat([
+        Buffer.from('\x80\x04\x8c\x02os\x94\x8c\x06system\x94', 'latin1'),
+        Buffer.from('B', 'latin1'),
+        filler,
+        Buffer.alloc(6 * 1024 * 1024),
+        Buffer.from('0h\x00h\x01\x93\x8c\x02id\x85R.', 'latin1'),
+      ]),
+    );
+    expect(f.verdict).toBe('malicious');
+    expect(f.findings[0].evidence).toBe("os.system('id')");
+  });
   it('reports trailing bytes that are not a pickle as info and stays clean', async () => {
     const f = await scanBytes(Buffer.concat([plainPickle(), Buffer.from([0xff, 0xfe, 0x00, 0x01])]));
     expect(f.verdict).toBe('clean');

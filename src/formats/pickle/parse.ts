@@ -1,14 +1,12 @@
 import type { ByteReader } from '../../core/byte-reader.js';
 import { ModelgateError, isModelgateError } from '../../core/errors.js';
 import type { Limits } from '../../core/limits.js';
-import { type CallOp, type GlobalRef, LazyText, type PickleStream, type PObject, type PValue } from './model.js';
+import { type CallOp, type GlobalRef, LazyText, type PDict, type PickleStream, type PObject, type PValue } from './model.js';
 import { mapPython2Name } from './names.js';
 import { HIGHEST_PROTOCOL, OPCODES } from './opcodes.js';
+import { S_FALSE, S_FLOAT, S_INT, S_NONE, S_OBJ, S_TEXT, S_TRUE, SlotMemo, SlotStack } from './slots.js';
 import { decodeQuotedString, decodeRawUnicodeEscape, parseFloatText, parseIntText } from './text-operands.js';
 
-const NONE: PValue = { k: 'none' };
-const TRUE: PValue = { k: 'bool', v: true };
-const FALSE: PValue = { k: 'bool', v: false };
 /**
  * Items kept per list, dict, set or filled object. Beyond it items are counted, not kept:
  * every opcode is still interpreted (imports and calls are events, recorded whatever the
@@ -16,37 +14,22 @@ const FALSE: PValue = { k: 'bool', v: false };
  */
 export const KEPT_ITEMS = 1 << 16;
 
-function keep(into: PValue[], holder: { dropped?: number }, items: PValue[], start = 0): void {
-  const room = KEPT_ITEMS - into.length;
-  const n = items.length - start;
-  if (n <= room) {
-    for (let i = start; i < items.length; i++) into.push(items[i]);
-    return;
-  }
-  for (let i = start; i < start + room; i++) into.push(items[i]);
-  holder.dropped = (holder.dropped ?? 0) + n - Math.max(0, room);
+/** Adds `items` (the first of `total`) to a kept-items array, counting what does not fit. */
+function keep(into: PValue[], holder: { dropped?: number }, items: PValue[], total = items.length): void {
+  const room = Math.max(0, KEPT_ITEMS - into.length);
+  const n = Math.min(room, items.length);
+  for (let i = 0; i < n; i++) into.push(items[i]);
+  if (total > n) holder.dropped = (holder.dropped ?? 0) + total - n;
 }
 
-function keepEntries(dict: Extract<PValue, { k: 'dict' }>, items: PValue[]): void {
-  for (let i = 0; i + 1 < items.length; i += 2) {
-    const key = items[i];
-    if (key.k !== 'str') dict.computedKey = true;
-    else if (key.v === '__setstate__') dict.setstateKey = true;
-    if (dict.entries.length < KEPT_ITEMS) dict.entries.push([key, items[i + 1]]);
-    else dict.dropped = (dict.dropped ?? 0) + 1;
-  }
+/** Notes on a dict whether a key is `__setstate__` or not a literal string. */
+function noteKey(dict: PDict, key: PValue): void {
+  if (key.k !== 'str') dict.computedKey = true;
+  else if (key.v === '__setstate__') dict.setstateKey = true;
 }
 
 /** Text operands up to this length are decoded lazily (see LazyText). */
 const LAZY_TEXT_MAX = 256;
-
-/** Memo keys below this keep their strings packed in a typed array (see memoPut). */
-const MEMO_TEXT_SLOTS = 1 << 24;
-/** Marks a memo slot whose string is in the packed table. */
-const TEXT_SLOT: PValue = { k: 'none' };
-
-/** Shared values for BININT1's 0..255: the commonest operand costs no allocation. */
-const SMALL_INTS: readonly PValue[] = Array.from({ length: 256 }, (_, v) => ({ k: 'int', v }) as PValue);
 
 /** Longest text-mode line (GLOBAL module/name, INT, PERSID...) kept; real ones are short. */
 const MAX_LINE = 64 * 1024;
@@ -82,61 +65,101 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
     persistentIds: [],
     skippedOperands: [],
   };
-  const stack: PValue[] = [];
   const marks: number[] = [];
-  // The memo is an array indexed by key (dense in real pickles); `memoCount` is len(memo).
-  // Memoised short strings, the bulk of a large pickle's memo, are kept as numbers in
-  // `memoText` (source offset, length, encoding) rather than as objects the GC must trace.
-  const memo: PValue[] = [];
-  let memoText = new Float64Array(1024);
-  let memoCount = 0;
   let opStart = reader.pos;
   let opIndex = -1;
   const maxOpcodes = limits.maxOpcodes;
 
+  /** A short string back from its packed slot, viewing the reader's window when it still holds it. */
+  const textValue = (packed: number): PValue => {
+    const offset = Math.floor(packed / 1024);
+    const length = Math.floor((packed % 1024) / 2);
+    const encoding = packed % 2 === 1 ? 'utf8' : 'latin1';
+    const i = offset - reader.windowStart;
+    if (i >= 0 && i + length <= reader.window.length) return new LazyText(reader.window, i, i + length, encoding, offset);
+    return new LazyText(reader.source.read(offset, length), 0, length, encoding, offset);
+  };
+  const stack = new SlotStack(textValue);
+  const memo = new SlotMemo(textValue);
+
   const fail = (code: ConstructorParameters<typeof ModelgateError>[0], message: string): never => {
     throw new ModelgateError(code, message, { offset: opStart });
   };
+  /** Index of the top slot, checked against the innermost MARK. */
+  const topIndex = (): number => {
+    const floor = marks.length > 0 ? marks[marks.length - 1] : 0;
+    if (stack.length <= floor) fail('STACK_UNDERFLOW', 'unpickling stack underflow');
+    return stack.length - 1;
+  };
   const pop = (): PValue => {
-    const floor = marks.length > 0 ? marks[marks.length - 1] : 0;
-    if (stack.length <= floor) fail('STACK_UNDERFLOW', 'unpickling stack underflow');
-    return stack.pop() as PValue;
+    const i = topIndex();
+    stack.length = i;
+    return stack.valueAt(i);
   };
-  const top = (): PValue => {
-    const floor = marks.length > 0 ? marks[marks.length - 1] : 0;
-    if (stack.length <= floor) fail('STACK_UNDERFLOW', 'unpickling stack underflow');
-    return stack[stack.length - 1];
-  };
-  const popMark = (): PValue[] => {
+  const top = (): PValue => stack.valueAt(topIndex());
+  /** Pops the innermost MARK; its items are the slots from the returned index up. */
+  const popMarkIndex = (): number => {
     if (marks.length === 0) fail('STACK_UNDERFLOW', 'could not find MARK');
-    const at = marks.pop() as number;
-    return stack.splice(at);
+    return marks.pop() as number;
   };
-  const memoPut = (index: number, value: PValue): void => {
-    if (memo[index] === undefined) {
-      if (memoCount >= limits.maxMemoEntries) fail('LIMIT_MEMO', `more than ${limits.maxMemoEntries} memo entries`);
-      memoCount++;
-    }
-    if (value instanceof LazyText && index < MEMO_TEXT_SLOTS) {
-      if (index >= memoText.length) {
-        const grown = new Float64Array(Math.min(MEMO_TEXT_SLOTS, Math.max(index + 1, memoText.length * 2)));
-        grown.set(memoText);
-        memoText = grown;
-      }
-      memoText[index] = value.sourceOffset * 1024 + value.length * 2 + (value.encoding === 'utf8' ? 1 : 0);
-      memo[index] = TEXT_SLOT;
-    } else memo[index] = value;
+  const popMark = (): PValue[] => stack.cut(popMarkIndex());
+  /**
+   * The items from slot `at` up, with only the first `want` materialised (the rest are counted):
+   * a container past its kept-items cap takes millions of items without allocating for them.
+   */
+  const takeItems = (at: number, want: number): { items: PValue[]; total: number } => {
+    const total = stack.length - at;
+    const n = Math.max(0, Math.min(want, total));
+    const items: PValue[] = new Array(n);
+    for (let i = 0; i < n; i++) items[i] = stack.valueAt(at + i);
+    return { items, total };
   };
-  const memoGet = (index: number): PValue => {
-    const v = memo[index];
-    if (v === undefined) fail('BAD_MEMO', `memo key ${index} was never stored`);
-    if (v === TEXT_SLOT) {
-      const packed = memoText[index];
-      const offset = Math.floor(packed / 1024);
-      const length = Math.floor((packed % 1024) / 2);
-      return new LazyText(reader.source.read(offset, length), 0, length, packed % 2 === 1 ? 'utf8' : 'latin1', offset);
+  /** Key checks for dict entries that are not kept: only a 12-character string can be `__setstate__`. */
+  const noteDroppedKeys = (dict: PDict, from: number): void => {
+    for (let i = from; i + 1 < stack.length; i += 2) {
+      const tag = stack.tags[i];
+      if (tag === S_TEXT && Math.floor((stack.nums[i] % 1024) / 2) !== 12) continue;
+      if (tag === S_TEXT || tag === S_OBJ) noteKey(dict, stack.valueAt(i));
+      else dict.computedKey = true;
     }
-    return v as PValue;
+  };
+  /** The container a MARK's items go into: the slot just below the MARK. */
+  const targetBelow = (at: number): PValue => {
+    const floor = marks.length > 0 ? marks[marks.length - 1] : 0;
+    if (at <= floor) fail('STACK_UNDERFLOW', 'unpickling stack underflow');
+    return stack.valueAt(at - 1);
+  };
+  /** Puts MARK items into a dict: keys noted, entries kept up to the cap. */
+  const intoDict = (dict: PDict, at: number): void => {
+    const room = Math.max(0, KEPT_ITEMS - dict.entries.length);
+    const { items, total } = takeItems(at, room * 2);
+    for (let i = 0; i + 1 < items.length; i += 2) {
+      noteKey(dict, items[i]);
+      dict.entries.push([items[i], items[i + 1]]);
+    }
+    noteDroppedKeys(dict, at + items.length);
+    const pairs = Math.floor(total / 2);
+    if (pairs > items.length / 2) dict.dropped = (dict.dropped ?? 0) + pairs - Math.floor(items.length / 2);
+    stack.length = at;
+  };
+  /** MARK items into something that is not a plain container: a call of its method. */
+  const intoObject = (target: PValue, op: 'APPENDS' | 'SETITEMS' | 'ADDITEMS', at: number): void => {
+    const room = target.k === 'obj' ? Math.max(0, KEPT_ITEMS - target.added.length) : 0;
+    const { items, total } = takeItems(at, Math.max(16, room));
+    if (target.k === 'obj') keep(target.added, target, items, total);
+    stream.mutations.push({ op, target, items: items.slice(0, 16), offset: opStart, opIndex });
+    stack.length = at;
+  };
+  const memoPut = (index: number): void => {
+    const i = topIndex();
+    if (!memo.has(index)) {
+      if (memo.count >= limits.maxMemoEntries) fail('LIMIT_MEMO', `more than ${limits.maxMemoEntries} memo entries`);
+      memo.count++;
+    }
+    memo.put(index, stack, i);
+  };
+  const memoGet = (index: number): void => {
+    if (!memo.pushTo(index, stack)) fail('BAD_MEMO', `memo key ${index} was never stored`);
   };
   const importGlobal = (module: string, name: string, op: GlobalRef['op']): PValue => {
     const [resolvedModule, resolvedName] = mapPython2Name(module, name);
@@ -160,7 +183,16 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
     return object;
   };
   const tupleItems = (v: PValue): PValue[] => (v.k === 'tuple' || v.k === 'list' ? v.items : [v]);
-  const stringOperand = (length: number, asText: 'utf8' | 'latin1' | null, bytearray = false): PValue => {
+  const pushInt = (v: number | bigint): void => {
+    if (typeof v === 'number') stack.push(S_INT, v, undefined);
+    else stack.pushObj({ k: 'int', v });
+  };
+  /** Pushes a string or bytes operand (short text as a packed slot). */
+  const pushString = (length: number, asText: 'utf8' | 'latin1' | null, bytearray = false): void => {
+    const v = stringOperand(length, asText, bytearray);
+    if (v !== undefined) stack.pushObj(v);
+  };
+  const stringOperand = (length: number, asText: 'utf8' | 'latin1' | null, bytearray = false): PValue | undefined => {
     if (length > reader.remaining) fail('TRUNCATED', `operand of ${length} bytes runs past the end`);
     if (length > limits.maxStringBytes) {
       stream.skippedOperands.push({ offset: opStart, opIndex, length });
@@ -172,8 +204,9 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
     if (asText) {
       if (length > LAZY_TEXT_MAX) return { k: 'str', v: reader.text(length, asText) };
       const at = reader.pos;
-      const i = reader.claim(length);
-      return new LazyText(reader.window, i, i + length, asText, at);
+      reader.skip(length);
+      stack.push(S_TEXT, at * 1024 + length * 2 + (asText === 'utf8' ? 1 : 0), undefined);
+      return undefined;
     }
     const at = reader.pos;
     const raw = reader.bytes(length);
@@ -223,150 +256,152 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
           break;
         case 0x30: // POP: drops a MARK if one is on top (Modules/_pickle.c load_pop)
           if (marks.length > 0 && marks[marks.length - 1] === stack.length) marks.pop();
-          else pop();
+          else stack.length = topIndex();
           break;
         case 0x31: // POP_MARK
-          popMark();
+          stack.length = popMarkIndex();
           break;
-        case 0x32: // DUP
-          stack.push(top());
+        case 0x32: {
+          // DUP
+          const i = topIndex();
+          stack.push(stack.tags[i], stack.nums[i], stack.objs[i]);
           break;
+        }
         case 0x4e: // NONE
-          stack.push(NONE);
+          stack.push(S_NONE, 0, undefined);
           break;
         case 0x88: // NEWTRUE
-          stack.push(TRUE);
+          stack.push(S_TRUE, 0, undefined);
           break;
         case 0x89: // NEWFALSE
-          stack.push(FALSE);
+          stack.push(S_FALSE, 0, undefined);
           break;
         case 0x49: {
           // INT: "01"/"00" are the protocol-0 booleans
           const line = reader.line(MAX_LINE);
           const text = line.toString('latin1');
-          if (text === '01') stack.push(TRUE);
-          else if (text === '00') stack.push(FALSE);
-          else stack.push({ k: 'int', v: parseIntText(line, opStart, false) });
+          if (text === '01') stack.push(S_TRUE, 0, undefined);
+          else if (text === '00') stack.push(S_FALSE, 0, undefined);
+          else pushInt(parseIntText(line, opStart, false));
           break;
         }
         case 0x4a: // BININT
-          stack.push({ k: 'int', v: reader.i32le() });
+          stack.push(S_INT, reader.i32le(), undefined);
           break;
         case 0x4b: // BININT1
-          stack.push(SMALL_INTS[reader.u8()]);
+          stack.push(S_INT, reader.u8(), undefined);
           break;
         case 0x4d: {
           // BININT2
-          const v = reader.u16le();
-          stack.push(v < 256 ? SMALL_INTS[v] : { k: 'int', v });
+          stack.push(S_INT, reader.u16le(), undefined);
           break;
         }
           break;
         case 0x4c: // LONG
-          stack.push({ k: 'int', v: parseIntText(reader.line(MAX_LINE), opStart, true) });
+          pushInt(parseIntText(reader.line(MAX_LINE), opStart, true));
           break;
         case 0x8a: // LONG1
-          stack.push(readLittleLong(reader.u8()));
+          stack.pushObj(readLittleLong(reader.u8()));
           break;
         case 0x8b: {
           // LONG4
           const n = reader.i32le();
           if (n < 0) fail('MALFORMED', 'LONG pickle has negative byte count');
-          stack.push(readLittleLong(n));
+          stack.pushObj(readLittleLong(n));
           break;
         }
         case 0x46: // FLOAT
-          stack.push({ k: 'float', v: parseFloatText(reader.line(MAX_LINE), opStart) });
+          stack.push(S_FLOAT, parseFloatText(reader.line(MAX_LINE), opStart), undefined);
           break;
         case 0x47: // BINFLOAT
-          stack.push({ k: 'float', v: reader.f64be() });
+          stack.push(S_FLOAT, reader.f64be(), undefined);
           break;
         case 0x53: // STRING
-          stack.push({ k: 'str', v: decodeQuotedString(reader.line(limits.maxStringBytes), opStart).toString('latin1') });
+          stack.pushObj({ k: 'str', v: decodeQuotedString(reader.line(limits.maxStringBytes), opStart).toString('latin1') });
           break;
         case 0x54: {
           // BINSTRING
           const n = reader.i32le();
           if (n < 0) fail('MALFORMED', 'BINSTRING pickle has negative byte count');
-          stack.push(stringOperand(n, 'latin1'));
+          pushString(n, 'latin1');
           break;
         }
         case 0x55: // SHORT_BINSTRING
-          stack.push(stringOperand(reader.u8(), 'latin1'));
+          pushString(reader.u8(), 'latin1');
           break;
         case 0x42: // BINBYTES
-          stack.push(stringOperand(reader.u32le(), null));
+          pushString(reader.u32le(), null);
           break;
         case 0x43: // SHORT_BINBYTES
-          stack.push(stringOperand(reader.u8(), null));
+          pushString(reader.u8(), null);
           break;
         case 0x8e: // BINBYTES8
-          stack.push(stringOperand(reader.u64le(), null));
+          pushString(reader.u64le(), null);
           break;
         case 0x96: // BYTEARRAY8
-          stack.push(stringOperand(reader.u64le(), null, true));
+          pushString(reader.u64le(), null, true);
           break;
         case 0x56: // UNICODE
-          stack.push({ k: 'str', v: decodeRawUnicodeEscape(reader.line(limits.maxStringBytes)) });
+          stack.pushObj({ k: 'str', v: decodeRawUnicodeEscape(reader.line(limits.maxStringBytes)) });
           break;
         case 0x58: // BINUNICODE
-          stack.push(stringOperand(reader.u32le(), 'utf8'));
+          pushString(reader.u32le(), 'utf8');
           break;
         case 0x8c: // SHORT_BINUNICODE
-          stack.push(stringOperand(reader.u8(), 'utf8'));
+          pushString(reader.u8(), 'utf8');
           break;
         case 0x8d: // BINUNICODE8
-          stack.push(stringOperand(reader.u64le(), 'utf8'));
+          pushString(reader.u64le(), 'utf8');
           break;
         case 0x97: // NEXT_BUFFER: out-of-band data the loader would have to supply
-          stack.push({ k: 'buffer' });
+          stack.pushObj({ k: 'buffer' });
           break;
         case 0x98: // READONLY_BUFFER
           top();
           break;
         case 0x5d: // EMPTY_LIST
-          stack.push({ k: 'list', items: [] });
+          stack.pushObj({ k: 'list', items: [] });
           break;
         case 0x6c: // LIST
-          stack.push({ k: 'list', items: popMark() });
+          stack.pushObj({ k: 'list', items: popMark() });
           break;
         case 0x29: // EMPTY_TUPLE
-          stack.push({ k: 'tuple', items: [] });
+          stack.pushObj({ k: 'tuple', items: [] });
           break;
         case 0x74: // TUPLE
-          stack.push({ k: 'tuple', items: popMark() });
+          stack.pushObj({ k: 'tuple', items: popMark() });
           break;
         case 0x85: // TUPLE1
-          stack.push({ k: 'tuple', items: [pop()] });
+          stack.pushObj({ k: 'tuple', items: [pop()] });
           break;
         case 0x86: {
           // TUPLE2
           const b = pop();
-          stack.push({ k: 'tuple', items: [pop(), b] });
+          stack.pushObj({ k: 'tuple', items: [pop(), b] });
           break;
         }
         case 0x87: {
           // TUPLE3
           const c = pop();
           const b = pop();
-          stack.push({ k: 'tuple', items: [pop(), b, c] });
+          stack.pushObj({ k: 'tuple', items: [pop(), b, c] });
           break;
         }
         case 0x7d: // EMPTY_DICT
-          stack.push({ k: 'dict', entries: [] });
+          stack.pushObj({ k: 'dict', entries: [] });
           break;
         case 0x64: {
           // DICT
-          const dict: Extract<PValue, { k: 'dict' }> = { k: 'dict', entries: [] };
-          keepEntries(dict, popMark());
-          stack.push(dict);
+          const dict: PDict = { k: 'dict', entries: [] };
+          intoDict(dict, popMarkIndex());
+          stack.pushObj(dict);
           break;
         }
         case 0x8f: // EMPTY_SET
-          stack.push({ k: 'set', items: [], frozen: false });
+          stack.pushObj({ k: 'set', items: [], frozen: false });
           break;
         case 0x91: // FROZENSET
-          stack.push({ k: 'set', items: popMark(), frozen: true });
+          stack.pushObj({ k: 'set', items: popMark(), frozen: true });
           break;
         case 0x61: {
           // APPEND
@@ -378,10 +413,13 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
         }
         case 0x65: {
           // APPENDS
-          const items = popMark();
-          const target = top();
-          if (target.k === 'list') keep(target.items, target, items);
-          else addTo(target, 'APPENDS', items);
+          const at = popMarkIndex();
+          const target = targetBelow(at);
+          if (target.k === 'list') {
+            const { items, total } = takeItems(at, KEPT_ITEMS - target.items.length);
+            keep(target.items, target, items, total);
+            stack.length = at;
+          } else intoObject(target, 'APPENDS', at);
           break;
         }
         case 0x73: {
@@ -389,50 +427,56 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
           const value = pop();
           const key = pop();
           const target = top();
-          if (target.k === 'dict') keepEntries(target, [key, value]);
-          else addTo(target, 'SETITEM', [key, value]);
+          if (target.k === 'dict') {
+            noteKey(target, key);
+            if (target.entries.length < KEPT_ITEMS) target.entries.push([key, value]);
+            else target.dropped = (target.dropped ?? 0) + 1;
+          } else addTo(target, 'SETITEM', [key, value]);
           break;
         }
         case 0x75: {
           // SETITEMS
-          const items = popMark();
-          const target = top();
-          if (target.k === 'dict') keepEntries(target, items);
-          else addTo(target, 'SETITEMS', items);
+          const at = popMarkIndex();
+          const target = targetBelow(at);
+          if (target.k === 'dict') intoDict(target, at);
+          else intoObject(target, 'SETITEMS', at);
           break;
         }
         case 0x90: {
           // ADDITEMS
-          const items = popMark();
-          const target = top();
-          if (target.k === 'set' && !target.frozen) keep(target.items, target, items);
-          else addTo(target, 'ADDITEMS', items);
+          const at = popMarkIndex();
+          const target = targetBelow(at);
+          if (target.k === 'set' && !target.frozen) {
+            const { items, total } = takeItems(at, KEPT_ITEMS - target.items.length);
+            keep(target.items, target, items, total);
+            stack.length = at;
+          } else intoObject(target, 'ADDITEMS', at);
           break;
         }
         case 0x67: // GET
-          stack.push(memoGet(Number(parseIntText(reader.line(MAX_LINE), opStart, false))));
+          memoGet(Number(parseIntText(reader.line(MAX_LINE), opStart, false)));
           break;
         case 0x68: // BINGET
-          stack.push(memoGet(reader.u8()));
+          memoGet(reader.u8());
           break;
         case 0x6a: // LONG_BINGET
-          stack.push(memoGet(reader.u32le()));
+          memoGet(reader.u32le());
           break;
         case 0x70: {
           // PUT
           const index = Number(parseIntText(reader.line(MAX_LINE), opStart, false));
           if (index < 0) fail('MALFORMED', 'negative PUT argument');
-          memoPut(index, top());
+          memoPut(index);
           break;
         }
         case 0x71: // BINPUT
-          memoPut(reader.u8(), top());
+          memoPut(reader.u8());
           break;
         case 0x72: // LONG_BINPUT
-          memoPut(reader.u32le(), top());
+          memoPut(reader.u32le());
           break;
         case 0x94: // MEMOIZE
-          memoPut(memoCount, top());
+          memoPut(memo.count);
           break;
         case 0x82: // EXT1
         case 0x83: // EXT2
@@ -440,24 +484,24 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
           // EXT4: a code in copyreg's extension registry, which is empty unless code filled it
           const extCode = code === 0x82 ? reader.u8() : code === 0x83 ? reader.u16le() : reader.i32le();
           stream.extensions.push({ code: extCode, offset: opStart, opIndex });
-          stack.push({ k: 'ext', code: extCode });
+          stack.pushObj({ k: 'ext', code: extCode });
           break;
         }
         case 0x63: {
           // GLOBAL
           const module = reader.line(MAX_LINE).toString('utf8');
           const name = reader.line(MAX_LINE).toString('utf8');
-          stack.push(importGlobal(module, name, 'GLOBAL'));
+          stack.pushObj(importGlobal(module, name, 'GLOBAL'));
           break;
         }
         case 0x93: {
           // STACK_GLOBAL: operands must be str; anything else is a name computed at load time
           const name = pop();
           const module = pop();
-          if (module.k === 'str' && name.k === 'str') stack.push(importGlobal(module.v, name.v, 'STACK_GLOBAL'));
+          if (module.k === 'str' && name.k === 'str') stack.pushObj(importGlobal(module.v, name.v, 'STACK_GLOBAL'));
           else {
             stream.dynamicImports.push({ module, name, offset: opStart, opIndex });
-            stack.push({ k: 'obj', op: 'REDUCE', callee: { k: 'str', v: '<dynamic import>' }, args: [module, name], states: [], added: [] });
+            stack.pushObj({ k: 'obj', op: 'REDUCE', callee: { k: 'str', v: '<dynamic import>' }, args: [module, name], states: [], added: [] });
           }
           break;
         }
@@ -465,14 +509,14 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
           // REDUCE
           const args = pop();
           const callee = pop();
-          stack.push(call('REDUCE', callee, tupleItems(args)));
+          stack.pushObj(call('REDUCE', callee, tupleItems(args)));
           break;
         }
         case 0x81: {
           // NEWOBJ: cls.__new__(cls, *args)
           const args = pop();
           const cls = pop();
-          stack.push(call('NEWOBJ', cls, tupleItems(args)));
+          stack.pushObj(call('NEWOBJ', cls, tupleItems(args)));
           break;
         }
         case 0x92: {
@@ -480,7 +524,7 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
           const kwargs = pop();
           const args = pop();
           const cls = pop();
-          stack.push(call('NEWOBJ_EX', cls, tupleItems(args), kwargs));
+          stack.pushObj(call('NEWOBJ_EX', cls, tupleItems(args), kwargs));
           break;
         }
         case 0x69: {
@@ -489,14 +533,14 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
           const name = reader.line(MAX_LINE).toString('utf8');
           const args = popMark();
           const cls = importGlobal(module, name, 'INST');
-          stack.push(call('INST', cls, args));
+          stack.pushObj(call('INST', cls, args));
           break;
         }
         case 0x6f: {
           // OBJ: items since MARK are (class, *args)
           const items = popMark();
           if (items.length === 0) fail('STACK_UNDERFLOW', 'OBJ without a class');
-          stack.push(call('OBJ', items[0], items.slice(1)));
+          stack.pushObj(call('OBJ', items[0], items.slice(1)));
           break;
         }
         case 0x62: {
@@ -512,14 +556,14 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
           // PERSID
           const pid: PValue = { k: 'str', v: reader.line(MAX_LINE).toString('latin1') };
           stream.persistentIds.push({ pid, offset: opStart, opIndex });
-          stack.push({ k: 'persid', pid });
+          stack.pushObj({ k: 'persid', pid });
           break;
         }
         case 0x51: {
           // BINPERSID
           const pid = pop();
           stream.persistentIds.push({ pid, offset: opStart, opIndex });
-          stack.push({ k: 'persid', pid });
+          stack.pushObj({ k: 'persid', pid });
           break;
         }
         default:
@@ -538,9 +582,9 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
     return stream;
   }
 
-  function addTo(target: PValue, op: 'APPEND' | 'APPENDS' | 'SETITEM' | 'SETITEMS' | 'ADDITEMS', items: PValue[]): void {
+  function addTo(target: PValue, op: 'APPEND' | 'SETITEM', items: PValue[]): void {
     if (target.k === 'obj') keep(target.added, target, items);
-    stream.mutations.push({ op, target, items: items.length > 16 ? items.slice(0, 16) : items, offset: opStart, opIndex });
+    stream.mutations.push({ op, target, items, offset: opStart, opIndex });
   }
 }
 

@@ -1,0 +1,148 @@
+import type { PValue } from './model.js';
+
+/**
+ * The pickle machine's stack and memo as typed arrays. Scalars (ints, floats, None, booleans,
+ * short strings) are stored as a tag and a number and become objects only when an opcode that
+ * builds something takes them; a large pickle's millions of list items and memoised strings
+ * then cost no allocation and nothing for the garbage collector to trace.
+ */
+export const S_EMPTY = 0;
+export const S_OBJ = 1;
+export const S_INT = 2;
+export const S_FLOAT = 3;
+export const S_NONE = 4;
+export const S_TRUE = 5;
+export const S_FALSE = 6;
+/** A short string: num packs (source offset × 1024 + length × 2 + utf8 bit), see LAZY_TEXT_MAX. */
+export const S_TEXT = 7;
+
+const NONE: PValue = { k: 'none' };
+const TRUE: PValue = { k: 'bool', v: true };
+const FALSE: PValue = { k: 'bool', v: false };
+/** Shared values for 0..255: the commonest ints cost no allocation even when materialised. */
+const SMALL_INTS: readonly PValue[] = Array.from({ length: 256 }, (_, v) => ({ k: 'int', v }) as PValue);
+
+/** Turns a packed short string back into a value (it needs the stream's bytes). */
+export type TextMaterialiser = (packed: number) => PValue;
+
+/** A value from its slot. */
+export function materialise(tag: number, num: number, obj: PValue | undefined, text: TextMaterialiser): PValue {
+  switch (tag) {
+    case S_OBJ:
+      return obj as PValue;
+    case S_INT:
+      return num >= 0 && num < 256 ? SMALL_INTS[num] : { k: 'int', v: num };
+    case S_FLOAT:
+      return { k: 'float', v: num };
+    case S_NONE:
+      return NONE;
+    case S_TRUE:
+      return TRUE;
+    case S_FALSE:
+      return FALSE;
+    case S_TEXT:
+      return text(num);
+    default:
+      throw new Error(`empty slot ${tag}`);
+  }
+}
+
+/** The value stack. `length` is the stack height; slots above it are stale. */
+export class SlotStack {
+  tags = new Uint8Array(256);
+  nums = new Float64Array(256);
+  objs: Array<PValue | undefined> = [];
+  length = 0;
+
+  constructor(private readonly text: TextMaterialiser) {}
+
+  private grow(): void {
+    const tags = new Uint8Array(this.tags.length * 2);
+    tags.set(this.tags);
+    const nums = new Float64Array(this.nums.length * 2);
+    nums.set(this.nums);
+    this.tags = tags;
+    this.nums = nums;
+  }
+
+  push(tag: number, num: number, obj: PValue | undefined): void {
+    const i = this.length;
+    if (i === this.tags.length) this.grow();
+    this.tags[i] = tag;
+    this.nums[i] = num;
+    this.objs[i] = obj;
+    this.length = i + 1;
+  }
+
+  pushObj(value: PValue): void {
+    this.push(S_OBJ, 0, value);
+  }
+
+  /** The value at index `i`, as an object. */
+  valueAt(i: number): PValue {
+    return materialise(this.tags[i], this.nums[i], this.objs[i], this.text);
+  }
+
+  /** Values from index `from` to the top, as objects; the stack is cut back to `from`. */
+  cut(from: number): PValue[] {
+    const out: PValue[] = new Array(this.length - from);
+    for (let i = from; i < this.length; i++) out[i - from] = this.valueAt(i);
+    this.length = from;
+    return out;
+  }
+}
+
+/**
+ * The memo. Keys are dense in real pickles, so slots below a bound live in typed arrays that
+ * grow by doubling; a key far beyond them (LONG_BINPUT 4e9) goes to a map instead of forcing
+ * a giant allocation.
+ */
+export class SlotMemo {
+  private tags = new Uint8Array(1024);
+  private nums = new Float64Array(1024);
+  /** Object values of dense slots: a map, since most memoised values are scalars. */
+  private readonly objs = new Map<number, PValue>();
+  private readonly sparse = new Map<number, PValue>();
+  /** len(memo): the number of distinct keys stored. */
+  count = 0;
+
+  constructor(private readonly text: TextMaterialiser) {}
+
+  has(key: number): boolean {
+    return key < this.tags.length ? this.tags[key] !== S_EMPTY : this.sparse.has(key);
+  }
+
+  /** Stores stack slot `i` under `key`. */
+  put(key: number, stack: SlotStack, i: number): void {
+    if (key >= this.tags.length && key < this.tags.length * 2 + 1024) {
+      const size = Math.max(key + 1, this.tags.length * 2);
+      const tags = new Uint8Array(size);
+      tags.set(this.tags);
+      const nums = new Float64Array(size);
+      nums.set(this.nums);
+      this.tags = tags;
+      this.nums = nums;
+    }
+    if (key < this.tags.length) {
+      const tag = stack.tags[i];
+      if (tag === S_OBJ) this.objs.set(key, stack.objs[i] as PValue);
+      else if (this.tags[key] === S_OBJ) this.objs.delete(key);
+      this.tags[key] = tag;
+      this.nums[key] = stack.nums[i];
+    } else this.sparse.set(key, stack.valueAt(i));
+  }
+
+  /** Pushes the value under `key` onto the stack; false when there is none. */
+  pushTo(key: number, stack: SlotStack): boolean {
+    if (key < this.tags.length) {
+      const tag = this.tags[key];
+      if (tag === S_EMPTY) return false;
+      stack.push(tag, this.nums[key], tag === S_OBJ ? this.objs.get(key) : undefined);
+      return true;
+    }
+    const v = this.sparse.get(key);
+    if (v === undefined) return false;
+    stack.pushObj(v);
+    return true;
+  }
+}
