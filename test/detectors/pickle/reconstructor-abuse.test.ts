@@ -11,8 +11,26 @@ ruleTester(reconstructorAbuse, {
     { name: 'a class-call base (builtins.set) runs an inert __init__', pickle: protocol0Reconstructor(ALLOWED_CLASS, ['builtins', 'set']) },
     { name: 'an allowed class-call as cls', pickle: protocol0Reconstructor(['collections', 'OrderedDict']) },
     { name: 'copyreg.__newobj__ of an allowed class', pickle: p2().global('copyreg', '__newobj__').global(...ALLOWED_CLASS).tuple1().reduce().stop() },
+    {
+      name: 'numpy _reconstruct of numpy.ndarray',
+      pickle: p2().global('numpy.core.multiarray', '_reconstruct').global('numpy', 'ndarray').binint1(0).tuple1().shortBinbytes('b').tuple3().reduce().stop(),
+    },
+    {
+      name: '_rebuild_from_type_v2 calling an allowed rebuild function',
+      pickle: p2().global('torch._tensor', '_rebuild_from_type_v2').mark().global('torch._utils', '_rebuild_tensor_v2').global('torch', 'Tensor').emptyTuple().emptyDict().tuple().reduce().stop(),
+    },
   ],
   invalid: [
+    {
+      name: '_rebuild_from_type_v2 calling a class that pickles only create with __new__',
+      pickle: p2().global('torch._tensor', '_rebuild_from_type_v2').mark().global(...ALLOWED_CLASS).global('torch', 'Tensor').emptyTuple().emptyDict().tuple().reduce().stop(),
+      errors: [{ severity: 'high', evidence: '_rebuild_from_type_v2(' }],
+    },
+    {
+      name: 'numpy _reconstruct of a subtype computed at load time',
+      pickle: p2().global('numpy.core.multiarray', '_reconstruct').global('somepkg', 'pick').emptyTuple().reduce().binint1(0).tuple1().shortBinbytes('b').tuple3().reduce().stop(),
+      errors: [{ severity: 'high' }],
+    },
     {
       name: 'base os.system: base.__new__(cls, state) runs it',
       pickle: protocol0Reconstructor(ALLOWED_CLASS, ['os', 'system']),
