@@ -218,6 +218,31 @@ describe('compressed wrappers', () => {
   });
 });
 
+describe('nested loaders', () => {
+  const loadFromBytes = (payload: Buffer, protocol: 2 | 3): Buffer => {
+    const head = Buffer.from('\x80' + String.fromCharCode(protocol) + 'ctorch.storage\n_load_from_bytes\n', 'latin1');
+    const len = Buffer.alloc(4);
+    len.writeUInt32LE(payload.length);
+    // Protocol 3 has BINBYTES; protocol 2 spells bytes as _codecs.encode(latin-1 text, 'latin1').
+    const arg =
+      protocol === 3
+        ? Buffer.concat([Buffer.from('B'), len, payload])
+        : Buffer.concat([Buffer.from('c_codecs\nencode\n', 'latin1'), binunicode(payload.toString('latin1')), binunicode('latin1'), Buffer.from('\x86R', 'latin1')]);
+    return Buffer.concat([head, arg, Buffer.from('\x85R.', 'latin1')]);
+  };
+  it.each([2, 3] as const)('judges torch.storage._load_from_bytes by the bytes it loads (protocol %i)', async (protocol) => {
+    expect((await scanBytes(loadFromBytes(plainPickle(), protocol))).verdict).toBe('clean');
+    const evil = await scanBytes(loadFromBytes(osSystemPickle(), protocol));
+    expect(evil.verdict).toBe('malicious');
+    expect(evil.findings.map((f) => f.target)).toEqual([expect.stringMatching(/!\/<embedded@\d+>$/)]);
+  });
+  it('gives loaded bytes that are no model verdict error', async () => {
+    const f = await scanBytes(loadFromBytes(Buffer.from('plain text, not a model at all'), 3));
+    expect(f.verdict).toBe('error');
+    expect(codes(f)).toEqual(['UNSUPPORTED']);
+  });
+});
+
 describe('legacy torch', () => {
   it('skips storages by their declared size and reads the pickle after them', async () => {
     const magic = Buffer.from('\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19.', 'latin1');

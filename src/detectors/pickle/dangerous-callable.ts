@@ -2,6 +2,7 @@ import type { PickleStream } from '../../formats/pickle/model.js';
 import type { Rule } from '../types.js';
 import { defaultAllowList } from './allowlist.js';
 import { denyGrade } from './denylist.js';
+import { isNestedLoader, nestedLoaderBytes } from './nested-loaders.js';
 import { describeUse, globalUses } from './uses.js';
 
 /** Imports and calls of names the deny-list grades: code execution, processes, files, network. */
@@ -19,6 +20,8 @@ export const dangerousCallable: Rule<PickleStream> = {
     const allow = defaultAllowList();
     for (const [path, use] of globalUses(stream)) {
       if (allow.kindOf(path) !== undefined) continue;
+      // A nested loader given literal bytes is judged by those bytes, scanned on their own.
+      if (isNestedLoader(path) && use.calls.every((c) => nestedLoaderBytes(c) !== undefined)) continue;
       const grade = denyGrade(path);
       if (!grade) continue;
       const { verb, evidence, offset, opIndex } = describeUse(use);

@@ -1,4 +1,5 @@
 import { BufferSource } from '../../core/byte-source.js';
+import { MALFORMED_CONTAINER } from '../../detectors/container/index.js';
 import type { ScanContext } from '../context.js';
 import { scanContent } from '../content.js';
 import { sniff } from '../sniff.js';
@@ -10,9 +11,18 @@ const MIN_EMBEDDED = 16;
  * Scans bytes found inside a value (a call argument) when they begin like a model format:
  * nested pickles handed to `pickle.loads`, zips handed to `torch.load`, and the like.
  */
-export function scanNestedBytes(bytes: Buffer, offset: number | undefined, ctx: ScanContext): void {
+export function scanNestedBytes(bytes: Buffer, offset: number | undefined, ctx: ScanContext, loaded = false): void {
+  const member = ctx.member(`<embedded${offset === undefined ? '' : '@' + offset}>`);
+  if (loaded) {
+    // A loader will read these bytes as a model: they must be one modelgate can read.
+    const format = scanContent(new BufferSource(bytes), member);
+    if (['other', 'text', 'json', 'image', 'empty'].includes(format)) {
+      member.report(MALFORMED_CONTAINER, { message: `bytes handed to a loader are not a model format modelgate reads (${format})`, fatal: true, code: 'UNSUPPORTED' });
+    }
+    return;
+  }
   if (bytes.length < MIN_EMBEDDED) return;
   const kind = sniff(bytes.subarray(0, 512), bytes.length);
   if (kind === 'unknown') return;
-  scanContent(new BufferSource(bytes), ctx.member(`<embedded${offset === undefined ? '' : '@' + offset}>`));
+  scanContent(new BufferSource(bytes), member);
 }

@@ -6,6 +6,7 @@ import { PICKLE_RULES } from '../../detectors/pickle/index.js';
 import type { PickleStream, PValue } from '../../formats/pickle/model.js';
 import { parsePickleStream } from '../../formats/pickle/parse.js';
 import type { ScanContext } from '../context.js';
+import { nestedLoaderBytes } from '../../detectors/pickle/nested-loaders.js';
 import { scanNestedBytes } from './nested.js';
 import { JoblibArrays } from './joblib.js';
 import { skipLegacyStorages, isLegacyMagic } from './torch-legacy.js';
@@ -123,5 +124,17 @@ function scanNestedArguments(stream: PickleStream, ctx: ScanContext): void {
     else if (v.k === 'tuple' || v.k === 'list') for (const item of v.items) visit(item, depth + 1);
     else if (v.k === 'obj') for (const a of v.args) visit(a, depth + 1);
   };
-  for (const call of stream.calls) for (const a of call.object.args) visit(a, 0);
+  for (const call of stream.calls) {
+    const loaded = nestedLoaderBytes(call);
+    if (loaded) {
+      // The bytes a nested loader loads must be read whatever they look like.
+      seen.add(loaded);
+      scanNestedBytes(loaded.v as Buffer, loaded.offset, ctx, true);
+    }
+    // `_codecs.encode(text, 'latin1')` is how protocols 0-2 spell bytes: its value is scanned
+    // where it is used, so its text argument is not scanned a second time.
+    const callee = call.object.callee;
+    if (callee.k === 'global' && callee.ref.path === '_codecs.encode') continue;
+    for (const a of call.object.args) visit(a, 0);
+  }
 }

@@ -28,6 +28,19 @@ function noteKey(dict: PDict, key: PValue): void {
   else if (key.v === '__setstate__') dict.setstateKey = true;
 }
 
+/**
+ * Python 3 pickles bytes at protocols 0-2 as `_codecs.encode('<latin-1 text>', 'latin1')`
+ * (Lib/pickle.py save_bytes). The call is still recorded; its value is the literal bytes, so
+ * what is later done with them (a nested loader, an embedded pickle) is judged on the bytes.
+ */
+function latin1Bytes(made: PObject, offset: number): PValue | undefined {
+  const [text, encoding] = made.args;
+  if (made.callee.k !== 'global' || made.callee.ref.path !== '_codecs.encode' || made.args.length !== 2) return undefined;
+  if (text?.k !== 'str' || encoding?.k !== 'str' || !/^latin[-_]?1$/i.test(encoding.v)) return undefined;
+  const v = Buffer.from(text.v, 'latin1');
+  return { k: 'bytes', v, len: v.length, offset };
+}
+
 /** Text operands up to this length are decoded lazily (see LazyText). */
 const LAZY_TEXT_MAX = 256;
 
@@ -509,7 +522,8 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
           // REDUCE
           const args = pop();
           const callee = pop();
-          stack.pushObj(call('REDUCE', callee, tupleItems(args)));
+          const made = call('REDUCE', callee, tupleItems(args));
+          stack.pushObj(latin1Bytes(made, opStart) ?? made);
           break;
         }
         case 0x81: {
