@@ -4,7 +4,7 @@
  * a packed stream past the end of the file) instead of pasting blobs. It writes a plain Header,
  * or wraps it in a kEncodedHeader; it does not compress.
  */
-import { crc32 } from './crc32.js';
+import { crc32 } from 'node:zlib';
 import { NID } from './fields.js';
 
 type Size = number | bigint;

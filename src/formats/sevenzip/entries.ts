@@ -1,7 +1,7 @@
 import type { ByteSource } from '../../core/byte-source.js';
 import { ModelgateError } from '../../core/errors.js';
 import type { Limits } from '../../core/limits.js';
-import { crc32 } from './crc32.js';
+import { crc32 } from 'node:zlib';
 import { DecompressBudget, folderProblem } from './folder-decode.js';
 import { decodeFolderAt } from './folder-data.js';
 import type { FileRecord, SevenZipEntry, StreamsInfo } from './model.js';

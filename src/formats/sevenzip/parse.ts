@@ -2,7 +2,7 @@ import { ByteReader } from '../../core/byte-reader.js';
 import { BufferSource, type ByteSource } from '../../core/byte-source.js';
 import { ModelgateError } from '../../core/errors.js';
 import type { Limits } from '../../core/limits.js';
-import { crc32 } from './crc32.js';
+import { crc32 } from 'node:zlib';
 import { asModelgateError, buildEntries } from './entries.js';
 import { NID, expectEnd, readNumber } from './fields.js';
 import { type FilesInfo, readFilesInfo } from './files-info.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../../../src/core/errors.js';
 import type { Limits } from '../../../src/core/limits.js';
 import { buildSevenZip, type BuilderArchive } from '../../../src/formats/sevenzip/builder.js';
-import { crc32 } from '../../../src/formats/sevenzip/crc32.js';
+import { crc32 } from 'node:zlib';
 import type { SevenZipArchive } from '../../../src/formats/sevenzip/model.js';
 import { fixture, helloText, nextHeader, read } from './helpers.js';
 
