@@ -1,32 +1,37 @@
 import type { ByteReader } from '../../core/byte-reader.js';
 import { ModelgateError, isModelgateError } from '../../core/errors.js';
-import type { Limits } from '../../core/limits.js';
-import { type CallOp, type GlobalRef, LazyText, type PDict, type PickleStream, type PObject, type PValue } from './model.js';
-import { mapPython2Name } from './names.js';
+import {
+  KEPT_ITEMS,
+  addTo,
+  call,
+  fail,
+  importGlobal,
+  intoDict,
+  intoObject,
+  keep,
+  memoGet,
+  memoPut,
+  newMachine,
+  noteKey,
+  pop,
+  popMark,
+  popMarkIndex,
+  pushInt,
+  pushString,
+  readLittleLong,
+  takeItems,
+  targetBelow,
+  top,
+  topIndex,
+  tupleItems,
+  type PickleParseOptions,
+} from './machine.js';
+import type { PDict, PickleStream, PObject, PValue } from './model.js';
 import { HIGHEST_PROTOCOL, OPCODES } from './opcodes.js';
-import { S_FALSE, S_FLOAT, S_INT, S_NONE, S_OBJ, S_TEXT, S_TRUE, SlotMemo, SlotStack } from './slots.js';
+import { S_FALSE, S_FLOAT, S_INT, S_NONE, S_TRUE } from './slots.js';
 import { decodeQuotedString, decodeRawUnicodeEscape, parseFloatText, parseIntText } from './text-operands.js';
 
-/**
- * Items kept per list, dict, set or filled object. Beyond it items are counted, not kept:
- * every opcode is still interpreted (imports and calls are events, recorded whatever the
- * size), but a state dict of millions of entries does not hold millions of values.
- */
-export const KEPT_ITEMS = 1 << 16;
-
-/** Adds `items` (the first of `total`) to a kept-items array, counting what does not fit. */
-function keep(into: PValue[], holder: { dropped?: number }, items: PValue[], total = items.length): void {
-  const room = Math.max(0, KEPT_ITEMS - into.length);
-  const n = Math.min(room, items.length);
-  for (let i = 0; i < n; i++) into.push(items[i]);
-  if (total > n) holder.dropped = (holder.dropped ?? 0) + total - n;
-}
-
-/** Notes on a dict whether a key is `__setstate__` or not a literal string. */
-function noteKey(dict: PDict, key: PValue): void {
-  if (key.k !== 'str') dict.computedKey = true;
-  else if (key.v === '__setstate__') dict.setstateKey = true;
-}
+export { KEPT_ITEMS, type PickleParseOptions } from './machine.js';
 
 /**
  * Python 3 pickles bytes at protocols 0-2 as `_codecs.encode('<latin-1 text>', 'latin1')`
@@ -41,243 +46,9 @@ function latin1Bytes(made: PObject, offset: number): PValue | undefined {
   return { k: 'bytes', v, len: v.length, offset };
 }
 
-/** Text operands up to this length are decoded lazily (see LazyText). */
-const LAZY_TEXT_MAX = 256;
-
 /** Longest text-mode line (GLOBAL module/name, INT, PERSID...) kept; real ones are short. */
 const MAX_LINE = 64 * 1024;
 
-export interface PickleParseOptions {
-  limits: Limits;
-  /**
-   * Called after each BUILD with the reader positioned just after it. A container whose loader
-   * reads raw bytes from the stream at that point (joblib's NumpyArrayWrapper) skips them here.
-   */
-  afterBuild?: (target: PValue, state: PValue, reader: ByteReader) => void;
-}
-
-/** The state of the pickle machine for one stream. Helpers are module functions over it, not
- * closures, so the JIT can inline them into the opcode loop. */
-interface Machine {
-  readonly reader: ByteReader;
-  readonly options: PickleParseOptions;
-  readonly limits: Limits;
-  readonly stream: PickleStream;
-  readonly marks: number[];
-  readonly stack: SlotStack;
-  readonly memo: SlotMemo;
-  /** Offset and index of the opcode being interpreted. */
-  opStart: number;
-  opIndex: number;
-}
-
-function newMachine(reader: ByteReader, options: PickleParseOptions): Machine {
-  const text = (packed: number): PValue => textValue(reader, packed);
-  return {
-    reader,
-    options,
-    limits: options.limits,
-    stream: {
-      start: reader.pos,
-      end: reader.pos,
-      protocol: 0,
-      opcodes: 0,
-      imports: [],
-      calls: [],
-      builds: [],
-      mutations: [],
-      dynamicImports: [],
-      extensions: [],
-      persistentIds: [],
-      skippedOperands: [],
-    },
-    marks: [],
-    stack: new SlotStack(text),
-    memo: new SlotMemo(text),
-    opStart: reader.pos,
-    opIndex: -1,
-  };
-}
-
-/** A short string back from its packed slot, viewing the reader's window when it still holds it. */
-function textValue(reader: ByteReader, packed: number): PValue {
-  const offset = Math.floor(packed / 1024);
-  const length = Math.floor((packed % 1024) / 2);
-  const encoding = packed % 2 === 1 ? 'utf8' : 'latin1';
-  const i = offset - reader.windowStart;
-  if (i >= 0 && i + length <= reader.window.length) return new LazyText(reader.window, i, i + length, encoding, offset);
-  return new LazyText(reader.source.read(offset, length), 0, length, encoding, offset);
-}
-
-function fail(m: Machine, code: ConstructorParameters<typeof ModelgateError>[0], message: string): never {
-  throw new ModelgateError(code, message, { offset: m.opStart });
-}
-
-/** Index of the top slot, checked against the innermost MARK. */
-function topIndex(m: Machine): number {
-  const floor = m.marks.length > 0 ? m.marks[m.marks.length - 1] : 0;
-  if (m.stack.length <= floor) fail(m, 'STACK_UNDERFLOW', 'unpickling stack underflow');
-  return m.stack.length - 1;
-}
-
-function pop(m: Machine): PValue {
-  const i = topIndex(m);
-  m.stack.length = i;
-  return m.stack.valueAt(i);
-}
-
-function top(m: Machine): PValue {
-  return m.stack.valueAt(topIndex(m));
-}
-
-/** Pops the innermost MARK; its items are the slots from the returned index up. */
-function popMarkIndex(m: Machine): number {
-  if (m.marks.length === 0) fail(m, 'STACK_UNDERFLOW', 'could not find MARK');
-  return m.marks.pop() as number;
-}
-
-function popMark(m: Machine): PValue[] {
-  return m.stack.cut(popMarkIndex(m));
-}
-
-/**
- * The items from slot `at` up, with only the first `want` materialised (the rest are counted):
- * a container past its kept-items cap takes millions of items without allocating for them.
- */
-function takeItems(m: Machine, at: number, want: number): { items: PValue[]; total: number } {
-  const total = m.stack.length - at;
-  const n = Math.max(0, Math.min(want, total));
-  const items: PValue[] = new Array(n);
-  for (let i = 0; i < n; i++) items[i] = m.stack.valueAt(at + i);
-  return { items, total };
-}
-
-/** Key checks for dict entries that are not kept: only a 12-character string can be `__setstate__`. */
-function noteDroppedKeys(m: Machine, dict: PDict, from: number): void {
-  const stack = m.stack;
-  for (let i = from; i + 1 < stack.length; i += 2) {
-    const tag = stack.tags[i];
-    if (tag === S_TEXT && Math.floor((stack.nums[i] % 1024) / 2) !== 12) continue;
-    if (tag === S_TEXT || tag === S_OBJ) noteKey(dict, stack.valueAt(i));
-    else dict.computedKey = true;
-  }
-}
-
-/** The container a MARK's items go into: the slot just below the MARK. */
-function targetBelow(m: Machine, at: number): PValue {
-  const floor = m.marks.length > 0 ? m.marks[m.marks.length - 1] : 0;
-  if (at <= floor) fail(m, 'STACK_UNDERFLOW', 'unpickling stack underflow');
-  return m.stack.valueAt(at - 1);
-}
-
-/** Puts MARK items into a dict: keys noted, entries kept up to the cap. */
-function intoDict(m: Machine, dict: PDict, at: number): void {
-  const room = Math.max(0, KEPT_ITEMS - dict.entries.length);
-  const { items, total } = takeItems(m, at, room * 2);
-  for (let i = 0; i + 1 < items.length; i += 2) {
-    noteKey(dict, items[i]);
-    dict.entries.push([items[i], items[i + 1]]);
-  }
-  noteDroppedKeys(m, dict, at + items.length);
-  const pairs = Math.floor(total / 2);
-  if (pairs > items.length / 2) dict.dropped = (dict.dropped ?? 0) + pairs - Math.floor(items.length / 2);
-  m.stack.length = at;
-}
-
-/** MARK items into something that is not a plain container: a call of its method. */
-function intoObject(m: Machine, target: PValue, op: 'APPENDS' | 'SETITEMS' | 'ADDITEMS', at: number): void {
-  const room = target.k === 'obj' ? Math.max(0, KEPT_ITEMS - target.added.length) : 0;
-  const { items, total } = takeItems(m, at, Math.max(16, room));
-  if (target.k === 'obj') keep(target.added, target, items, total);
-  m.stream.mutations.push({ op, target, items: items.slice(0, 16), offset: m.opStart, opIndex: m.opIndex });
-  m.stack.length = at;
-}
-
-/** APPEND or SETITEM on something that is not a plain container. */
-function addTo(m: Machine, target: PValue, op: 'APPEND' | 'SETITEM', items: PValue[]): void {
-  if (target.k === 'obj') keep(target.added, target, items);
-  m.stream.mutations.push({ op, target, items, offset: m.opStart, opIndex: m.opIndex });
-}
-
-function memoPut(m: Machine, index: number): void {
-  const i = topIndex(m);
-  if (!m.memo.has(index)) {
-    if (m.memo.count >= m.limits.maxMemoEntries) fail(m, 'LIMIT_MEMO', `more than ${m.limits.maxMemoEntries} memo entries`);
-    m.memo.count++;
-  }
-  m.memo.put(index, m.stack, i);
-}
-
-function memoGet(m: Machine, index: number): void {
-  if (!m.memo.pushTo(index, m.stack)) fail(m, 'BAD_MEMO', `memo key ${index} was never stored`);
-}
-
-function importGlobal(m: Machine, module: string, name: string, op: GlobalRef['op']): PValue {
-  const [resolvedModule, resolvedName] = mapPython2Name(module, name);
-  const ref: GlobalRef = {
-    module,
-    name,
-    resolvedModule,
-    resolvedName,
-    path: `${resolvedModule}.${resolvedName}`,
-    op,
-    offset: m.opStart,
-    opIndex: m.opIndex,
-  };
-  m.stream.imports.push(ref);
-  return { k: 'global', ref };
-}
-
-function call(m: Machine, op: CallOp, callee: PValue, args: PValue[], kwargs?: PValue): PObject {
-  const object: PObject = { k: 'obj', op, callee, args, states: [], added: [] };
-  if (kwargs !== undefined) object.kwargs = kwargs;
-  m.stream.calls.push({ op, object, offset: m.opStart, opIndex: m.opIndex });
-  return object;
-}
-
-function tupleItems(v: PValue): PValue[] {
-  return v.k === 'tuple' || v.k === 'list' ? v.items : [v];
-}
-
-function pushInt(m: Machine, v: number | bigint): void {
-  if (typeof v === 'number') m.stack.push(S_INT, v, undefined);
-  else m.stack.pushObj({ k: 'int', v });
-}
-
-/** Pushes a string or bytes operand; short text goes on the stack as a packed slot. */
-function pushString(m: Machine, length: number, asText: 'utf8' | 'latin1' | null, bytearray = false): void {
-  const reader = m.reader;
-  if (length > reader.remaining) fail(m, 'TRUNCATED', `operand of ${length} bytes runs past the end`);
-  const at = reader.pos;
-  if (length > m.limits.maxStringBytes) {
-    m.stream.skippedOperands.push({ offset: m.opStart, opIndex: m.opIndex, length });
-    reader.skip(length);
-    // Unread text stays unknown: it never counts as a literal name.
-    m.stack.pushObj({ k: 'bytes', v: null, len: length, offset: at });
-  } else if (asText) {
-    if (length > LAZY_TEXT_MAX) m.stack.pushObj({ k: 'str', v: reader.text(length, asText) });
-    else {
-      reader.skip(length);
-      m.stack.push(S_TEXT, at * 1024 + length * 2 + (asText === 'utf8' ? 1 : 0), undefined);
-    }
-  } else {
-    const raw = reader.bytes(length);
-    m.stack.pushObj(bytearray ? { k: 'bytes', v: raw, len: length, offset: at, bytearray } : { k: 'bytes', v: raw, len: length, offset: at });
-  }
-}
-
-function readLittleLong(m: Machine, n: number): PValue {
-  const reader = m.reader;
-  if (n > reader.remaining) fail(m, 'TRUNCATED', `LONG of ${n} bytes runs past the end`);
-  if (n > m.limits.maxStringBytes) fail(m, 'LIMIT_STRING', `LONG of ${n} bytes`);
-  const raw = reader.bytes(n);
-  if (n === 0) return { k: 'int', v: 0 };
-  let v = 0n;
-  for (let i = n - 1; i >= 0; i--) v = (v << 8n) | BigInt(raw[i]);
-  if (raw[n - 1] & 0x80) v -= 1n << BigInt(8 * n);
-  const small = v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER);
-  return { k: 'int', v: small ? Number(v) : v };
-}
 
 /**
  * Interprets one pickle stream from the reader's position to its STOP, symbolically, the way

@@ -106,8 +106,6 @@ export class SlotMemo {
   /** len(memo): the number of distinct keys stored. */
   count = 0;
 
-  constructor(private readonly text: TextMaterialiser) {}
-
   has(key: number): boolean {
     return key < this.tags.length ? this.tags[key] !== S_EMPTY : this.sparse.has(key);
   }
