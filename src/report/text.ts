@@ -84,7 +84,8 @@ function renderFile(file: FileResult, result: ScanResult, c: Colors): string[] {
   // With several targets, say which one the (target-relative) path belongs to.
   const index = file.targetIndex;
   const targetName = index === undefined ? undefined : (result.targets[index] ?? `#${index}`);
-  const target = targetName === undefined ? '' : c.dim(`  [target ${printable(targetName)}]`);
+  // A file given as a target is its own path: naming the target again adds nothing.
+  const target = targetName === undefined || targetName === file.path ? '' : c.dim(`  [target ${printable(targetName)}]`);
   const headline = `${c.bold(printable(file.path))}  ${c.dim(printable(file.format))}${target}`;
   const lines = [`${verdict} ${headline}`];
   for (const finding of file.findings) lines.push(...renderFinding(finding, file.path, c));

@@ -22,7 +22,8 @@ describe('renderText', () => {
 
   it('writes a verdict line per file with findings, then its findings', () => {
     expect(lines).toContain('MALICIOUS  bert/bundle.zip  zip  [target models/]');
-    expect(lines).toContain('SUSPICIOUS extra/loader.pkl  pickle  [target extra/loader.pkl]');
+    // A file target is its own path, so its target is not named again.
+    expect(lines).toContain('SUSPICIOUS extra/loader.pkl  pickle');
     expect(lines).toContain('ERROR      broken.npy  npy  [target models/]');
     expect(lines).toContain(
       "  critical pickle/dangerous-callable  unpickling calls os.system('curl … | sh')",
