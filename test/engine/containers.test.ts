@@ -168,6 +168,15 @@ describe('zip containers', () => {
     expect(f.verdict).toBe('error');
     expect(codes(f)).toContain('LIMIT_DEPTH');
   });
+  it('gives a zip cut short verdict error, with what it held still reported', async () => {
+    const whole = buildZip([{ name: 'archive/data.pkl', data: plainPickle() }, { name: 'archive/x.pkl', data: pkl }]);
+    const cut = await scanBytes(whole.subarray(0, whole.length - 30));
+    expect(cut.verdict).toBe('malicious');
+    expect(codes(cut)).toContain('MALFORMED');
+    const cleanCut = buildZip([{ name: 'archive/data.pkl', data: plainPickle() }, { name: 'archive/data/0', data: Buffer.alloc(64) }]);
+    const f = await scanBytes(cleanCut.subarray(0, cleanCut.length - 30));
+    expect(f.verdict).toBe('error');
+  });
   it('scans a zip with bytes before its first entry', async () => {
     const f = await scanBytes(buildZip([{ name: 'archive/data.pkl', data: pkl }], { prefix: Buffer.from('junk-before-the-zip') }));
     expect(f.verdict).toBe('malicious');

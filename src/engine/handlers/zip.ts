@@ -1,7 +1,7 @@
 import { crc32, inflateRawSync } from 'node:zlib';
 import { BufferSource, SliceSource, type ByteSource } from '../../core/byte-source.js';
 import { ModelgateError } from '../../core/errors.js';
-import { ZIP_DIFFERENTIAL } from '../../detectors/container/index.js';
+import { MALFORMED_CONTAINER, ZIP_DIFFERENTIAL } from '../../detectors/container/index.js';
 import type { PickleStream } from '../../formats/pickle/model.js';
 import type { ZipEntry } from '../../formats/zip/model.js';
 import { readZip } from '../../formats/zip/parse.js';
@@ -74,6 +74,9 @@ function reportDifferentials(entry: ZipEntry, data: ByteSource | undefined, ctx:
 export function scanZip(source: ByteSource, ctx: ScanContext): string {
   const archive = readZip(source, ctx.limits);
   for (const problem of archive.problems) ctx.report(ZIP_DIFFERENTIAL, { message: `zip structure: ${problem}` });
+  if (archive.centralBreak) {
+    ctx.report(MALFORMED_CONTAINER, { message: `zip structure: ${archive.centralBreak}`, fatal: true, code: 'MALFORMED' });
+  }
   const storages = new Set<string>();
   const done = new Set<ZipEntry>();
   let torch = false;

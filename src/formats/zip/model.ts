@@ -27,4 +27,9 @@ export interface ZipArchive {
   centralOffset?: number;
   /** Structure problems found while reading (not fatal to the entries read). */
   problems: string[];
+  /**
+   * Why the central directory could not be read to its end (no end record, a broken entry):
+   * every zip loader starts there, so such a file is malformed whatever the local walk found.
+   */
+  centralBreak?: string;
 }

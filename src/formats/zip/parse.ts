@@ -103,7 +103,7 @@ function readCentral(source: ByteSource, eocd: number, limits: Limits, archive: 
   for (let i = 0; i < count; i++) {
     const at = c.pos;
     if (c.u32le() !== CENTRAL_SIG) {
-      archive.problems.push(`central directory entry ${i} at ${at} has no signature`);
+      archive.centralBreak = `central directory entry ${i} of ${count} at ${at} has no signature`;
       break;
     }
     c.skip(4);
@@ -176,13 +176,13 @@ function walkLocal(source: ByteSource, limits: Limits, archive: ZipArchive): voi
 export function readZip(source: ByteSource, limits: Limits): ZipArchive {
   const archive: ZipArchive = { entries: [], problems: [] };
   const eocd = findEocd(source);
-  if (eocd === undefined) archive.problems.push('no end-of-central-directory record; entries come from local headers only');
+  if (eocd === undefined) archive.centralBreak = 'no end-of-central-directory record (the file is cut short or not a zip); entries come from local headers only';
   else {
     try {
       readCentral(source, eocd, limits, archive);
     } catch (e) {
       if (e instanceof ModelgateError && e.code === 'LIMIT_ENTRIES') throw e;
-      archive.problems.push(`central directory: ${e instanceof Error ? e.message : String(e)}`);
+      archive.centralBreak = `central directory: ${e instanceof Error ? e.message : String(e)}`;
     }
   }
   try {
