@@ -82,7 +82,7 @@ function benchPickleBytes(label: string, bytes: Buffer): void {
   parsePickleStream(new ByteReader(new BufferSource(bytes.subarray(0, 0))), { limits });
   let best = Infinity;
   let opcodes = 0;
-  for (let run = 0; run < 3; run++) {
+  for (let run = 0; run < 5; run++) {
     const t = performance.now();
     const s = parsePickleStream(new ByteReader(new BufferSource(bytes)), { limits });
     best = Math.min(best, performance.now() - t);
@@ -135,16 +135,21 @@ function benchTorchZip(): void {
 
 async function benchHash(): Promise<void> {
   const buf = Buffer.alloc(512 * MB, 7);
-  let t = performance.now();
-  createHash('sha256').update(buf).digest('hex');
-  const memRate = buf.length / MB / ((performance.now() - t) / 1000);
+  let memRate = 0;
+  for (let run = 0; run < 3; run++) {
+    const t = performance.now();
+    createHash('sha256').update(buf).digest('hex');
+    memRate = Math.max(memRate, buf.length / MB / ((performance.now() - t) / 1000));
+  }
   const file = join(dir, 'hash.bin');
   writeFileSync(file, buf);
   const one = new HashPool(1);
-  await one.hash(file);
-  t = performance.now();
-  await one.hash(file);
-  const fileRate = buf.length / MB / ((performance.now() - t) / 1000);
+  let fileRate = 0;
+  for (let run = 0; run < 3; run++) {
+    const t = performance.now();
+    await one.hash(file);
+    fileRate = Math.max(fileRate, buf.length / MB / ((performance.now() - t) / 1000));
+  }
   await one.close();
   rows.push(['SHA-256 in memory (node:crypto)', `${memRate.toFixed(0)} MB/s`, 'one core']);
   rows.push(['SHA-256 of a 512 MB file (hash pool, 1 thread)', `${fileRate.toFixed(0)} MB/s`, `${((fileRate / memRate) * 100).toFixed(0)}% of in-memory; target ≥ 90%`]);
@@ -154,7 +159,7 @@ async function benchHash(): Promise<void> {
     return p;
   });
   const pool = new HashPool();
-  t = performance.now();
+  const t = performance.now();
   await Promise.all(files.map((f) => pool.hash(f)));
   const manyRate = (4 * 256) / ((performance.now() - t) / 1000);
   await pool.close();

@@ -41,7 +41,7 @@ export function noteKey(dict: PDict, key: PValue): void {
 }
 
 /** Text operands up to this length are decoded lazily (see LazyText). */
-const LAZY_TEXT_MAX = 256;
+export const LAZY_TEXT_MAX = 256;
 
 /** The state of the pickle machine for one stream. Helpers are module functions over it, not
  * closures, so the JIT can inline them into the opcode loop. */

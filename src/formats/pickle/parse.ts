@@ -27,6 +27,7 @@ import {
   type PickleParseOptions,
 } from './machine.js';
 import type { PDict, PickleStream, PObject, PValue } from './model.js';
+import { fastDataRun } from './fast-path.js';
 import { HIGHEST_PROTOCOL, OPCODES } from './opcodes.js';
 import { S_FALSE, S_FLOAT, S_INT, S_NONE, S_TRUE } from './slots.js';
 import { decodeQuotedString, decodeRawUnicodeEscape, parseFloatText, parseIntText } from './text-operands.js';
@@ -62,6 +63,8 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
   const maxOpcodes = limits.maxOpcodes;
   try {
     for (;;) {
+      // Runs of plain data opcodes go through the fast path; the rest, one by one, below.
+      fastDataRun(m, maxOpcodes);
       m.opStart = reader.pos;
       if (reader.pos >= reader.end) fail(m, 'NO_STOP', 'pickle data ends without STOP');
       const code = reader.u8();

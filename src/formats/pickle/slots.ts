@@ -98,8 +98,9 @@ export class SlotStack {
  * a giant allocation.
  */
 export class SlotMemo {
-  private tags = new Uint8Array(1024);
-  private nums = new Float64Array(1024);
+  /** Tags and numbers of the dense slots; the fast path (fast-path.ts) writes scalars here. */
+  tags = new Uint8Array(1024);
+  nums = new Float64Array(1024);
   /** Object values of dense slots: a map, since most memoised values are scalars. */
   private readonly objs = new Map<number, PValue>();
   private readonly sparse = new Map<number, PValue>();
