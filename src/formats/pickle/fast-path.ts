@@ -1,6 +1,8 @@
 import type { Machine } from './machine.js';
 import { LAZY_TEXT_MAX } from './machine.js';
-import { S_EMPTY, S_FALSE, S_FLOAT, S_INT, S_NONE, S_OBJ, S_TEXT, S_TRUE } from './slots.js';
+import { MEMO_PAGE_BITS, S_EMPTY, S_FALSE, S_FLOAT, S_INT, S_NONE, S_OBJ, S_TEXT, S_TRUE } from './slots.js';
+
+const MEMO_SLOT_MASK = (1 << MEMO_PAGE_BITS) - 1;
 
 /** Bytes kept free at the end of the window, so every operand below can be read unchecked. */
 const MARGIN = 16;
@@ -91,16 +93,18 @@ export function fastDataRun(m: Machine, maxOpcodes: number): void {
         // BINPUT
         if (sp <= floor) break run;
         const key = win[i] === 0x94 ? memo.count : win[i + 1];
-        const memoTags = memo.tags;
+        const page = key >>> MEMO_PAGE_BITS;
+        const memoTags = memo.tagPages[page];
+        const j = key & MEMO_SLOT_MASK;
         const tag = tags[sp - 1];
-        if (key < memoTags.length && tag !== S_OBJ && memoTags[key] !== S_OBJ) {
-          // A scalar into a dense slot that holds no object: the two numbers are all there is.
-          if (memoTags[key] === S_EMPTY) {
+        if (memoTags !== undefined && tag !== S_OBJ && memoTags[j] !== S_OBJ) {
+          // A scalar into an existing page slot that holds no object: two numbers are all there is.
+          if (memoTags[j] === S_EMPTY) {
             if (memo.count >= maxMemo) break run;
             memo.count++;
           }
-          memoTags[key] = tag;
-          memo.nums[key] = nums[sp - 1];
+          memoTags[j] = tag;
+          memo.numPages[page][j] = nums[sp - 1];
         } else {
           if (!memo.has(key)) {
             if (memo.count >= maxMemo) break run;

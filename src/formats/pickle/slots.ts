@@ -92,56 +92,65 @@ export class SlotStack {
   }
 }
 
+/** Memo slots live in pages of this many keys, so the memo grows without copying. */
+export const MEMO_PAGE_BITS = 16;
+const MEMO_PAGE = 1 << MEMO_PAGE_BITS;
+/** Keys below this get pages; larger ones (LONG_BINPUT 4e9) go to a map. */
+const MEMO_PAGED_KEYS = 1 << 26;
+
 /**
- * The memo. Keys are dense in real pickles, so slots below a bound live in typed arrays that
- * grow by doubling; a key far beyond them (LONG_BINPUT 4e9) goes to a map instead of forcing
- * a giant allocation.
+ * The memo: keys are dense in real pickles, so slots live in typed-array pages allocated on
+ * first use; object values go to a map, since most memoised values are scalars.
  */
 export class SlotMemo {
-  /** Tags and numbers of the dense slots; the fast path (fast-path.ts) writes scalars here. */
-  tags = new Uint8Array(1024);
-  nums = new Float64Array(1024);
-  /** Object values of dense slots: a map, since most memoised values are scalars. */
+  /** Tag and number pages; the fast path (fast-path.ts) writes scalars here directly. */
+  readonly tagPages: Uint8Array[] = [];
+  readonly numPages: Float64Array[] = [];
   private readonly objs = new Map<number, PValue>();
   private readonly sparse = new Map<number, PValue>();
   /** len(memo): the number of distinct keys stored. */
   count = 0;
 
   has(key: number): boolean {
-    return key < this.tags.length ? this.tags[key] !== S_EMPTY : this.sparse.has(key);
+    if (key >= MEMO_PAGED_KEYS) return this.sparse.has(key);
+    const page = this.tagPages[key >>> MEMO_PAGE_BITS];
+    return page !== undefined && page[key & (MEMO_PAGE - 1)] !== S_EMPTY;
   }
 
   /** Stores stack slot `i` under `key`. */
   put(key: number, stack: SlotStack, i: number): void {
-    if (key >= this.tags.length && key < this.tags.length * 2 + 1024) {
-      const size = Math.max(key + 1, this.tags.length * 2);
-      const tags = new Uint8Array(size);
-      tags.set(this.tags);
-      const nums = new Float64Array(size);
-      nums.set(this.nums);
-      this.tags = tags;
-      this.nums = nums;
+    if (key >= MEMO_PAGED_KEYS) {
+      this.sparse.set(key, stack.valueAt(i));
+      return;
     }
-    if (key < this.tags.length) {
-      const tag = stack.tags[i];
-      if (tag === S_OBJ) this.objs.set(key, stack.objs[i] as PValue);
-      else if (this.tags[key] === S_OBJ) this.objs.delete(key);
-      this.tags[key] = tag;
-      this.nums[key] = stack.nums[i];
-    } else this.sparse.set(key, stack.valueAt(i));
+    const p = key >>> MEMO_PAGE_BITS;
+    if (this.tagPages[p] === undefined) {
+      this.tagPages[p] = new Uint8Array(MEMO_PAGE);
+      this.numPages[p] = new Float64Array(MEMO_PAGE);
+    }
+    const tags = this.tagPages[p];
+    const j = key & (MEMO_PAGE - 1);
+    const tag = stack.tags[i];
+    if (tag === S_OBJ) this.objs.set(key, stack.objs[i] as PValue);
+    else if (tags[j] === S_OBJ) this.objs.delete(key);
+    tags[j] = tag;
+    this.numPages[p][j] = stack.nums[i];
   }
 
   /** Pushes the value under `key` onto the stack; false when there is none. */
   pushTo(key: number, stack: SlotStack): boolean {
-    if (key < this.tags.length) {
-      const tag = this.tags[key];
-      if (tag === S_EMPTY) return false;
-      stack.push(tag, this.nums[key], tag === S_OBJ ? this.objs.get(key) : undefined);
+    if (key >= MEMO_PAGED_KEYS) {
+      const v = this.sparse.get(key);
+      if (v === undefined) return false;
+      stack.pushObj(v);
       return true;
     }
-    const v = this.sparse.get(key);
-    if (v === undefined) return false;
-    stack.pushObj(v);
+    const p = key >>> MEMO_PAGE_BITS;
+    const tags = this.tagPages[p];
+    const j = key & (MEMO_PAGE - 1);
+    const tag = tags === undefined ? S_EMPTY : tags[j];
+    if (tag === S_EMPTY) return false;
+    stack.push(tag, this.numPages[p][j], tag === S_OBJ ? this.objs.get(key) : undefined);
     return true;
   }
 }
