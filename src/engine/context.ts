@@ -11,6 +11,14 @@ export interface ScanObserver {
   pickleStreams(target: string, source: ByteSource, streams: readonly PickleStream[]): void;
 }
 
+/** A regular file beside the scanned one: its size, and its bytes read on demand. */
+export interface SiblingFile {
+  name: string;
+  size: number;
+  /** The whole file; check `size` against the limits before calling. */
+  read(): Buffer;
+}
+
 /** Decompressed bytes produced so far for one file, shared by all its members. */
 export interface Budget {
   decompressed: number;
@@ -28,7 +36,19 @@ export class ScanContext {
     readonly budget: Budget,
     readonly depth = 0,
     readonly observer?: ScanObserver,
+    /**
+     * Files beside the scanned file on disk, by plain name (no folders), for formats that
+     * refer to them: a config's `auto_map` names the `.py` file loading would import, an ONNX
+     * model its external data. Undefined inside archives and for names that are not there.
+     */
+    readonly sibling?: (name: string) => SiblingFile | undefined,
   ) {}
+
+  /** The file name of the innermost target (`a.zip!/x/config.json` → `config.json`). */
+  get name(): string {
+    const inner = this.target.slice(this.target.lastIndexOf('!/') + 1);
+    return inner.slice(inner.lastIndexOf('/') + 1);
+  }
 
   /** The context of a member: target `parent!/member`, one level deeper. */
   member(name: string): ScanContext {
@@ -37,7 +57,7 @@ export class ScanContext {
 
   /** The same target one level deeper: a compression layer adds depth but no member name. */
   layer(): ScanContext {
-    return new ScanContext(this.target, this.limits, this.findings, this.budget, this.depth + 1, this.observer);
+    return new ScanContext(this.target, this.limits, this.findings, this.budget, this.depth + 1, this.observer, this.sibling);
   }
 
   /** Records a finding of a rule. */

@@ -1,3 +1,5 @@
+import { lstatSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { FileSource } from '../core/byte-source.js';
 import { ModelgateError } from '../core/errors.js';
 import { type Finding, verdictOf } from '../core/finding.js';
@@ -6,7 +8,7 @@ import type { FileResult, ScanResult } from '../core/report-types.js';
 import { maxSeverity, type Severity } from '../core/severity.js';
 import { SPECIAL_FILE, SYMLINK, UNREADABLE_FILE } from '../detectors/container/index.js';
 import { TOOL_VERSION } from '../version.js';
-import { ScanContext, type ScanObserver } from './context.js';
+import { ScanContext, type ScanObserver, type SiblingFile } from './context.js';
 import { reportFatal, scanContent } from './content.js';
 import { HashPool } from './hash.js';
 import { walkTarget, type WalkEntry } from './walk.js';
@@ -22,8 +24,22 @@ export interface ScanOptions {
 }
 
 /** Scans the bytes of one regular file into its findings; returns the format. */
+/** Regular files beside `diskPath`, by plain name; nothing that leaves the folder. */
+function siblingsOf(diskPath: string): (name: string) => SiblingFile | undefined {
+  return (name) => {
+    if (name === '' || name.includes('/') || name.includes('\\') || name === '.' || name === '..') return undefined;
+    const path = join(dirname(diskPath), name);
+    try {
+      const st = lstatSync(path);
+      return st.isFile() ? { name, size: st.size, read: () => readFileSync(path) } : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+}
+
 function scanFile(entry: WalkEntry, limits: Limits, findings: Finding[], observer?: ScanObserver): string {
-  const ctx = new ScanContext(entry.path, limits, findings, { decompressed: 0 }, 0, observer);
+  const ctx = new ScanContext(entry.path, limits, findings, { decompressed: 0 }, 0, observer, siblingsOf(entry.diskPath));
   let source: FileSource;
   try {
     source = new FileSource(entry.diskPath);
