@@ -1,0 +1,8 @@
+import type { SavedModel } from '../../formats/savedmodel/model.js';
+import type { Rule } from '../types.js';
+import { dangerousOp } from './dangerous-op.js';
+import { kerasLambdaLayer } from './keras-lambda-layer.js';
+import { modelInfo } from './model-info.js';
+
+/** Every SavedModel rule, sorted by id. */
+export const SAVEDMODEL_RULES: ReadonlyArray<Rule<SavedModel>> = [dangerousOp, kerasLambdaLayer, modelInfo];

@@ -1,0 +1,54 @@
+import type { ByteSource } from '../../core/byte-source.js';
+import { ModelgateError } from '../../core/errors.js';
+import { SAVEDMODEL_RULES } from '../../detectors/savedmodel/index.js';
+import type { SavedModel } from '../../formats/savedmodel/model.js';
+import { parseSavedModel } from '../../formats/savedmodel/parse.js';
+import { parseFingerprint, parseKerasMetadata } from '../../formats/savedmodel/sidecar.js';
+import type { ScanContext } from '../context.js';
+import { reportFatal } from '../content.js';
+
+export { looksLikeSavedModel } from '../../formats/savedmodel/parse.js';
+
+/**
+ * Bytes of keras_metadata.pb or fingerprint.pb read into memory. The fingerprint is tens of
+ * bytes; Keras metadata holds layer configs as JSON, a few megabytes for large models.
+ */
+export const MAX_SIDECAR_BYTES = 256 * 1024 * 1024;
+
+/** Files TensorFlow writes beside saved_model.pb that modelgate reads with it. */
+const SIDECARS = ['keras_metadata.pb', 'fingerprint.pb'] as const;
+
+/** Reads the sidecar files beside the model into it; returns the errors of those that could not be read. */
+function readSidecars(model: SavedModel, ctx: ScanContext): Array<[string, unknown]> {
+  const errors: Array<[string, unknown]> = [];
+  for (const name of SIDECARS) {
+    const file = ctx.sibling?.(name);
+    if (!file) continue;
+    try {
+      if (file.size > MAX_SIDECAR_BYTES) {
+        throw new ModelgateError('LIMIT_MEMBER_BYTES', `${file.size} bytes is over the ${MAX_SIDECAR_BYTES}-byte limit for ${name}`);
+      }
+      const bytes = file.read();
+      if (name === 'keras_metadata.pb') model.keras = parseKerasMetadata(bytes);
+      else model.fingerprint = parseFingerprint(bytes);
+    } catch (e) {
+      errors.push([name, e]);
+    }
+  }
+  return errors;
+}
+
+/**
+ * Scans a TensorFlow SavedModel (saved_model.pb): every node of every meta graph, library
+ * function and GraphDef nested in attributes, plus keras_metadata.pb and fingerprint.pb when
+ * they are beside it. A model (or sidecar) that cannot be read to its end adds a fatal finding
+ * after the findings of what was read. Returns 'tf-savedmodel'.
+ */
+export function scanSavedModel(source: ByteSource, ctx: ScanContext): string {
+  const { model, error } = parseSavedModel(source);
+  const sidecarErrors = readSidecars(model, ctx);
+  ctx.runRules(SAVEDMODEL_RULES, model);
+  if (error) reportFatal(ctx, error, 'SavedModel could not be read to its end');
+  for (const [name, e] of sidecarErrors) reportFatal(ctx, e, `${name} beside the SavedModel could not be read`);
+  return 'tf-savedmodel';
+}

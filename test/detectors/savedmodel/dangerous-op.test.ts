@@ -1,0 +1,92 @@
+import { dangerousOp } from '../../../src/detectors/savedmodel/dangerous-op.js';
+import { constString, graphDef, savedModel, type NodeDesc } from '../../../src/formats/savedmodel/builder.js';
+import { ruleTester } from './harness.js';
+
+const graph = (...nodes: NodeDesc[]): Buffer => savedModel({ metaGraphs: [{ graph: { nodes } }] });
+const op = (name: string, opName: string, inputs: string[] = [], attrs: NodeDesc['attrs'] = {}): NodeDesc => ({ name, op: opName, inputs, attrs });
+
+ruleTester(dangerousOp, {
+  valid: [
+    { name: 'arithmetic', model: graph(op('x', 'Placeholder'), op('y', 'MatMul', ['x', 'x']), op('z', 'Relu', ['y'])) },
+    { name: 'PrintV2 to stderr', model: graph(op('p', 'PrintV2', ['s'], { output_stream: { s: 'stderr' } })) },
+    { name: 'PrintV2 to the log', model: graph(op('p', 'PrintV2', ['s'], { output_stream: { s: 'log(info)' } })) },
+    { name: 'an in-memory dataset cache', model: graph(constString('f', ''), op('c', 'CacheDatasetV2', ['ds', 'f', 'cache'])) },
+    { name: 'a function attribute naming a library function', model: graph(op('call', 'StatefulPartitionedCall', [], { f: { func: '__inference_f_1' } })) },
+    { name: 'ReadFile in a string constant only', model: graph(constString('doc', 'ReadFile')) },
+  ],
+  invalid: [
+    {
+      name: 'ReadFile of an absolute constant (JFrog TFLOW-MALOPS)',
+      model: graph(constString('fname', '/etc/passwd'), op('read', 'ReadFile', ['fname'])),
+      errors: [{ severity: 'high', evidence: 'ReadFile("/etc/passwd")', message: 'is an absolute path' }],
+    },
+    { name: 'ReadFile of a computed path', model: graph(op('read', 'ReadFile', ['x:0'])), errors: [{ severity: 'medium', message: 'computed at run time' }] },
+    { name: 'ReadFile of a relative constant', model: graph(constString('f', 'data.txt'), op('read', 'ReadFile', ['f'])), errors: [{ severity: 'medium', message: 'path "data.txt"' }] },
+    {
+      name: 'WriteFile (JFrog TFLOW-MALOPS)',
+      model: graph(constString('f', 'notes.txt'), constString('c', 'x'), op('write', 'WriteFile', ['f', 'c'])),
+      errors: [{ severity: 'high', evidence: 'WriteFile("notes.txt")' }],
+    },
+    {
+      name: 'a path built by StringJoin through Identity',
+      model: graph(constString('a', '/home'), constString('b', '.ssh/id_rsa'), op('j', 'StringJoin', ['a', 'b'], { separator: { s: '/' } }), op('i', 'Identity', ['j:0']), op('r', 'ReadFile', ['i'])),
+      errors: [{ severity: 'high', evidence: 'ReadFile("/home/.ssh/id_rsa")' }],
+    },
+    {
+      name: 'a PlaceholderWithDefault whose default climbs out',
+      model: graph(constString('d', '../../secret'), op('p', 'PlaceholderWithDefault', ['d']), op('r', 'MatchingFiles', ['p'])),
+      errors: [{ severity: 'high', message: 'climbs out' }],
+    },
+    { name: 'MatchingFiles', model: graph(op('m', 'MatchingFiles', ['pattern'])), errors: [{ severity: 'medium', message: 'file system' }] },
+    { name: 'PyFunc with its token', model: graph(op('py', 'PyFunc', ['x'], { token: { s: 'pyfunc_0' } })), errors: [{ severity: 'high', evidence: 'PyFunc("pyfunc_0")', message: '(python)' }] },
+    { name: 'EagerPyFunc', model: graph(op('py', 'EagerPyFunc', ['x'])), errors: [{ severity: 'high' }] },
+    { name: 'ImmutableConst maps a file', model: graph(op('k', 'ImmutableConst', [], { memory_region_name: { s: '/dev/shm/w' } })), errors: [{ severity: 'high', evidence: 'ImmutableConst("/dev/shm/w")' }] },
+    { name: 'checkpoint save to a computed path is low', model: graph(op('s', 'SaveV2', ['saver_filename', 'names', 'slices'])), errors: [{ severity: 'low', message: 'expected for the model' }] },
+    { name: 'checkpoint restore from the relative "model"', model: graph(constString('c', 'model'), op('r', 'RestoreV2', ['c', 'n', 's'])), errors: [{ severity: 'low' }] },
+    { name: 'checkpoint save to /tmp is high', model: graph(constString('c', '/tmp/x/ckpt'), op('s', 'SaveV2', ['c', 'n', 's'])), errors: [{ severity: 'high', message: 'is an absolute path' }] },
+    { name: 'checkpoint restore from gs:// is medium', model: graph(constString('c', 'gs://bucket/ckpt'), op('r', 'RestoreV2', ['c', 'n', 's'])), errors: [{ severity: 'medium', message: 'gs:// URL' }] },
+    { name: 'MergeV2Checkpoints into an absolute destination', model: graph(constString('d', '/var/x'), op('m', 'MergeV2Checkpoints', ['p', 'd'])), errors: [{ severity: 'high' }] },
+    { name: 'PrintV2 to a file', model: graph(op('p', 'PrintV2', ['s'], { output_stream: { s: 'file:///tmp/log' } })), errors: [{ severity: 'medium', message: 'file:// URL' }] },
+    { name: 'DebugIdentity to a gRPC host', model: graph(op('d', 'DebugIdentity', ['x'], { debug_urls: { list: ['grpc://evil:6064'] } })), errors: [{ severity: 'high', message: 'grpc:// URL' }] },
+    { name: 'DebugIdentityV2 dumping to disk', model: graph(op('d', 'DebugIdentityV2', ['x'], { debug_urls: { list: ['file:///tmp/dump'] } })), errors: [{ severity: 'medium' }] },
+    { name: 'DebugNanCount without URLs', model: graph(op('d', 'DebugNanCount', ['x'])), errors: [{ severity: 'low' }] },
+    { name: 'a summary file writer', model: graph(constString('l', '/tmp/logs'), op('w', 'CreateSummaryFileWriter', ['h', 'l'])), errors: [{ severity: 'high' }] },
+    { name: 'a summary write', model: graph(op('w', 'WriteScalarSummary', ['h', 's', 't', 'v'])), errors: [{ severity: 'low' }] },
+    { name: 'a TFRecord dataset', model: graph(op('d', 'TFRecordDataset', ['files', 'c', 'b'])), errors: [{ severity: 'medium' }] },
+    { name: 'a dataset written to TFRecord', model: graph(op('d', 'DatasetToTFRecord', ['ds', 'f', 'c'])), errors: [{ severity: 'high' }] },
+    { name: 'a file-backed dataset cache', model: graph(constString('f', 'cache'), op('c', 'CacheDataset', ['ds', 'f'])), errors: [{ severity: 'medium' }] },
+    { name: 'a tf.data service', model: graph(constString('a', 'evil.example:5050'), op('d', 'DataServiceDatasetV4', ['id', 'mode', 'a'])), errors: [{ severity: 'high', message: '(network)' }] },
+    { name: 'TF1 Rpc', model: graph(op('r', 'Rpc', ['addr', 'method', 'req'])), errors: [{ severity: 'high' }] },
+    { name: 'an RPC client', model: graph(op('c', 'RpcClient', ['addr', 't'])), errors: [{ severity: 'high' }] },
+    {
+      name: 'a primitive op called through a func attribute',
+      model: graph(op('call', 'PartitionedCall', ['f'], { f: { func: 'WriteFile' } })),
+      errors: [{ severity: 'high', evidence: 'PartitionedCall(f=WriteFile)', message: 'calls op WriteFile through its func attribute f' }],
+    },
+    {
+      name: 'inside a library function, with an argument path',
+      model: savedModel({ metaGraphs: [{ graph: { functions: [{ name: '__inference_f_9', args: ['path'], nodes: [op('w', 'WriteFile', ['path', 'path'])] }] } }] }),
+      errors: [{ severity: 'high', message: 'in function "__inference_f_9"' }],
+    },
+    {
+      name: 'inside a GraphDef serialized in an attribute',
+      model: graph(op('holder', 'NoOp', [], { blob: { s: graphDef({ nodes: [constString('p', '/etc/shadow'), op('r', 'ReadFile', ['p'])] }) } })),
+      errors: [{ severity: 'high', evidence: 'ReadFile("/etc/shadow")', message: 'GraphDef in meta graph 0 [serve] > node "holder" attr blob' }],
+    },
+    {
+      name: 'inside a GraphDef in a DatasetFromGraph constant',
+      model: graph(op('g', 'Const', [], { value: { tensorStrings: [graphDef({ nodes: [op('w', 'WriteFile', ['a', 'b'])] })] } }), op('d', 'DatasetFromGraph', ['g'])),
+      errors: [{ severity: 'low', message: 'DatasetFromGraph' }, { severity: 'high', evidence: 'WriteFile' }],
+    },
+    {
+      name: 'listed in stripped_op_list but found in no node',
+      model: savedModel({ metaGraphs: [{ strippedOps: ['Const', 'WriteFile', 'PrintV2'] }] }),
+      errors: [{ severity: 'high', evidence: 'WriteFile', message: 'no node running it was found' }, { severity: 'low', evidence: 'PrintV2' }],
+    },
+    {
+      name: 'many nodes of one op are capped, then counted',
+      model: graph(...Array.from({ length: 23 }, (_, i) => op(`r${i}`, 'ReadFile', ['x']))),
+      errors: [...Array.from({ length: 20 }, () => ({ severity: 'medium' as const })), { severity: 'medium', message: '3 more ReadFile node(s)' }],
+    },
+  ],
+});
