@@ -1,6 +1,12 @@
 import { CONTAINER_RULES } from './container/index.js';
+import { ONNX_RULES } from './onnx/index.js';
 import { PICKLE_RULES } from './pickle/index.js';
+import { SAFETENSORS_RULES } from './safetensors/index.js';
+import { SAVEDMODEL_RULES } from './savedmodel/index.js';
 import type { RuleMeta } from './rule.js';
 
 /** Metadata of every rule modelgate reports under, sorted by id (for SARIF and docs). */
-export const ALL_RULES: readonly RuleMeta[] = [...CONTAINER_RULES, ...PICKLE_RULES.map((r) => r.meta)].sort((a, b) => a.id.localeCompare(b.id));
+export const ALL_RULES: readonly RuleMeta[] = [
+  ...CONTAINER_RULES,
+  ...[...PICKLE_RULES, ...SAFETENSORS_RULES, ...ONNX_RULES, ...SAVEDMODEL_RULES].map((r) => r.meta),
+].sort((a, b) => a.id.localeCompare(b.id));

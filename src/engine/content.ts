@@ -6,7 +6,10 @@ import { findEocd } from '../formats/zip/parse.js';
 import type { ScanContext } from './context.js';
 import { scanCompressed } from './handlers/compressed.js';
 import { scanNpy } from './handlers/npy.js';
+import { looksLikeOnnx, scanOnnx } from './handlers/onnx.js';
 import { scanPickle } from './handlers/pickle.js';
+import { scanSafetensors } from './handlers/safetensors.js';
+import { looksLikeSavedModel, scanSavedModel } from './handlers/savedmodel.js';
 import { scanSevenZip } from './handlers/sevenzip.js';
 import { scanTar } from './handlers/tar.js';
 import { scanZip } from './handlers/zip.js';
@@ -16,7 +19,7 @@ import { classifyOther, sniff } from './sniff.js';
 const HEAD_BYTES = 512;
 
 /** Model formats recognised by magic that this version does not analyse yet. */
-const NOT_ANALYSED = new Set(['hdf5', 'gguf', 'safetensors']);
+const NOT_ANALYSED = new Set(['hdf5', 'gguf']);
 
 /** Reports an error that ended the analysis of this content, as a fatal finding. */
 export function reportFatal(ctx: ScanContext, e: unknown, what: string): void {
@@ -81,6 +84,8 @@ export function scanContent(source: ByteSource, ctx: ScanContext): string {
         return scanTar(source, ctx);
       case 'pickle':
         return scanPickle(source, ctx) ?? 'pickle';
+      case 'safetensors':
+        return scanSafetensors(source, ctx);
       case 'unknown':
         break;
       default:
@@ -93,6 +98,9 @@ export function scanContent(source: ByteSource, ctx: ScanContext): string {
           return kind;
         }
     }
+    // Protobuf models have no magic: a bounded trial parse (or the name) says what they are.
+    if (looksLikeOnnx(source, ctx.name)) return scanOnnx(source, ctx);
+    if (looksLikeSavedModel(source, ctx.name)) return scanSavedModel(source, ctx);
     // Protocol 0/1 pickles have no PROTO; try those that begin with an opcode.
     if (head.length > 0 && isOpcode(head[0])) {
       const format = scanPickle(source, ctx);
