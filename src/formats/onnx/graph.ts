@@ -1,5 +1,5 @@
 import { ModelgateError } from '../../core/errors.js';
-import { type ProtoReader, WireType } from '../protobuf/wire.js';
+import type { ProtoReader } from '../protobuf/wire.js';
 import type { OnnxModel } from './model.js';
 
 /**
@@ -17,6 +17,9 @@ export const MAX_TENSORS = 5_000_000;
 /** key/value entries kept per external-data tensor; the spec defines five keys. */
 const MAX_EXTERNAL_ENTRIES = 64;
 
+/** `[start, end)` of a length-delimited field. */
+type Range = { start: number; end: number };
+
 /** Reads GraphProto, NodeProto, AttributeProto and TensorProto into an OnnxModel (onnx.proto). */
 export class GraphWalker {
   constructor(readonly model: OnnxModel) {}
@@ -28,23 +31,22 @@ export class GraphWalker {
     }
     this.model.graphCount++;
     this.model.maxGraphDepth = Math.max(this.model.maxGraphDepth, depth);
-    // The name (2) usually follows the nodes on the wire: find it first, hopping over the rest.
-    const name = graphName(r.sub(r.start, r.end));
-    const label = name ? `${where} "${name}"` : where;
+    // The name (2) follows the nodes on the wire: note where nodes and tensors are, then read
+    // them once the name is known. One pass over the graph's keys; weights are hopped over.
+    let name = '';
+    const nodes: Range[] = [];
+    const tensors: Array<Range & { sparse: boolean }> = [];
     while (r.next()) {
-      switch (r.field) {
-        case 1:
-          this.node(r.message(), label, depth);
-          break;
-        case 5:
-          this.tensor(r.message(), `initializer of ${label}`);
-          break;
-        case 15:
-          this.sparseTensor(r.message(), `sparse initializer of ${label}`);
-          break;
-        default:
-          r.skip();
-      }
+      if (r.field === 1) nodes.push(r.range());
+      else if (r.field === 2) name = r.string();
+      else if (r.field === 5 || r.field === 15) tensors.push({ ...r.range(), sparse: r.field === 15 });
+      else r.skip();
+    }
+    const label = name ? `${where} "${name}"` : where;
+    for (const n of nodes) this.node(r.sub(n.start, n.end), label, depth);
+    for (const t of tensors) {
+      if (t.sparse) this.sparseTensor(r.sub(t.start, t.end), `sparse initializer of ${label}`);
+      else this.tensor(r.sub(t.start, t.end), `initializer of ${label}`);
     }
   }
 
@@ -58,7 +60,7 @@ export class GraphWalker {
     if (this.model.nodes.length >= MAX_NODES) throw new ModelgateError('LIMIT_ENTRIES', `more than ${MAX_NODES} nodes`, { offset: r.start });
     const node = { opType: '', domain: '', name: '', graph, offset: r.start };
     this.model.nodes.push(node);
-    const attributes: Array<{ start: number; end: number }> = [];
+    const attributes: Range[] = [];
     while (r.next()) {
       switch (r.field) {
         case 3:
@@ -89,7 +91,7 @@ export class GraphWalker {
    */
   attribute(r: ProtoReader, owner: string, depth: number): void {
     let name = '';
-    const graphs: Array<{ start: number; end: number; index?: number }> = [];
+    const graphs: Array<Range & { index?: number }> = [];
     let graphIndex = 0;
     while (r.next()) {
       switch (r.field) {
@@ -181,12 +183,3 @@ export function opsetId(r: ProtoReader): { domain: string; version: number } {
   return opset;
 }
 
-/** GraphProto.name (2), the last one on the wire as protobuf merges it; '' when absent. */
-function graphName(r: ProtoReader): string {
-  let name = '';
-  while (r.next()) {
-    if (r.field === 2 && r.wireType === WireType.LEN) name = r.string();
-    else r.skip();
-  }
-  return name;
-}
