@@ -4,7 +4,7 @@ import { JINJA_RULES } from '../../detectors/jinja/index.js';
 import { templateInjection } from '../../detectors/jinja/template-injection.js';
 import type { GgufKv } from '../../formats/gguf/model.js';
 import { parseGguf } from '../../formats/gguf/parse.js';
-import { chatTemplate, oversizedTemplate } from '../../formats/jinja/template.js';
+import { chatTemplate, unreadableTemplate } from '../../formats/jinja/template.js';
 import type { ScanContext } from '../context.js';
 
 export { isGguf } from '../../formats/gguf/parse.js';
@@ -31,7 +31,11 @@ export function scanGguf(source: ByteSource, ctx: ScanContext): string {
   for (const kv of file.kvs) {
     if (kv.type !== 'string') continue;
     if (isChatTemplateKey(kv.key)) {
-      const template = typeof kv.value === 'string' ? chatTemplate(kv.key, kv.value, kv.valueOffset) : oversizedTemplate(kv.key, kv.stringBytes ?? 0, kv.valueOffset);
+      const bytes = kv.stringBytes ?? 0;
+      const template =
+        typeof kv.value === 'string'
+          ? chatTemplate(kv.key, kv.value, kv.valueOffset)
+          : unreadableTemplate(kv.key, { code: 'LIMIT_STRING', message: `template of ${bytes} bytes is too long to analyse` }, bytes, kv.valueOffset);
       ctx.runRules(JINJA_RULES, template);
     } else if (looksLikeJinja(kv)) {
       ctx.runRules([templateInjection], chatTemplate(kv.key, kv.value as string, kv.valueOffset));

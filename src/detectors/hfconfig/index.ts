@@ -1,0 +1,6 @@
+import type { HfConfigScan } from '../../formats/hfconfig/model.js';
+import type { Rule } from '../types.js';
+import { remoteCode } from './remote-code.js';
+
+/** Every Hugging Face config rule, sorted by id. Chat templates in configs go through JINJA_RULES. */
+export const HFCONFIG_RULES: ReadonlyArray<Rule<HfConfigScan>> = [remoteCode];

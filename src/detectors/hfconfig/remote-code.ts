@@ -1,0 +1,60 @@
+import type { Severity } from '../../core/severity.js';
+import type { CodeVerdict, HfConfigScan, RemoteModule } from '../../formats/hfconfig/model.js';
+import type { Rule } from '../types.js';
+
+/** Classes named in one message before they are only counted. */
+const MAX_USES = 6;
+
+function usesOf(m: RemoteModule): string {
+  const uses = m.uses.slice(0, MAX_USES).map((u) => `${u.where} → ${u.className}`);
+  if (m.uses.length > MAX_USES) uses.push(`${m.uses.length - MAX_USES} more`);
+  return uses.join(', ');
+}
+
+function graded(m: RemoteModule, code: CodeVerdict | undefined): { severity: Severity; why: string } {
+  if (!code) return { severity: 'medium', why: 'its code was not looked for' };
+  if (code.status !== 'scanned') return { severity: 'medium', why: `${code.reason}, so the code that would run cannot be read` };
+  if (code.worst) {
+    return { severity: code.worst.severity, why: `${m.file} has ${code.worst.ruleId} (${code.worst.severity}): ${code.worst.message}` };
+  }
+  const early = code.stoppedEarly ? `; the analysis of ${m.file} stopped early (${code.stoppedEarly})` : '';
+  return { severity: 'low', why: `${m.file} was scanned and shows nothing above low${early}; the policy gate decides whether to allow remote code` };
+}
+
+function locationOf(config: HfConfigScan, where: string): { offset: number } | undefined {
+  const offset = config.keyOffsets[where.startsWith('custom_pipelines') ? 'custom_pipelines' : 'auto_map'];
+  return offset === undefined ? undefined : { offset };
+}
+
+/** Configs whose loading imports Python from the repo (`trust_remote_code=True`). */
+export const remoteCode: Rule<HfConfigScan> = {
+  meta: {
+    id: 'hfconfig/remote-code',
+    defaultSeverity: 'low',
+    title: 'Hugging Face config loads custom code (trust_remote_code)',
+    description:
+      'auto_map or custom_pipelines in a config.json, tokenizer_config.json, processor or generation config names Python modules that transformers imports and runs when the model is loaded with trust_remote_code=True. Each module is reported. When its .py file is beside the config it is scanned: ordinary code leaves the finding low (advice: loading needs trust_remote_code), and code with findings makes it as severe as the worst of them. A module that is not beside the config, or lives in another repo (repo--module.Class), is medium: the code that would run cannot be read. Entries that name no module and class are medium too.',
+    docs: 'docs/rules/hfconfig-remote-code.md',
+    references: ['MITRE ATLAS AML.T0010', 'MITRE ATLAS AML.T0011', 'OWASP LLM03:2025', 'CWE-94', 'CWE-829'],
+  },
+  check(config, ctx) {
+    for (const m of config.modules) {
+      const { severity, why } = graded(m, config.code.get(m));
+      const from = m.repo ? ` from the repo ${m.repo}` : '';
+      ctx.report({
+        severity,
+        message: `loading imports ${m.file}${from} (${usesOf(m)}), which needs trust_remote_code=True; ${why}`,
+        location: locationOf(config, m.uses[0].where),
+        evidence: m.uses[0].reference,
+      });
+    }
+    for (const bad of config.invalidReferences) {
+      ctx.report({
+        severity: 'medium',
+        message: `${bad.where} is ${bad.value}, not a module.Class reference: what code a loader would import cannot be told`,
+        location: locationOf(config, bad.where),
+        evidence: bad.value,
+      });
+    }
+  },
+};
