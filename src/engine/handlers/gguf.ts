@@ -14,7 +14,7 @@ function isChatTemplateKey(key: string): boolean {
   return key === 'tokenizer.chat_template' || key.startsWith('tokenizer.chat_template.');
 }
 
-/** Another string value that holds Jinja syntax: analysed too, but need not parse. */
+/** Another string value that holds Jinja syntax: analysed too when it parses as a template. */
 function looksLikeJinja(kv: GgufKv): boolean {
   return typeof kv.value === 'string' && (kv.value.includes('{{') || kv.value.includes('{%'));
 }
@@ -38,7 +38,9 @@ export function scanGguf(source: ByteSource, ctx: ScanContext): string {
           : unreadableTemplate(kv.key, { code: 'LIMIT_STRING', message: `template of ${bytes} bytes is too long to analyse` }, bytes, kv.valueOffset);
       ctx.runRules(JINJA_RULES, template);
     } else if (looksLikeJinja(kv)) {
-      ctx.runRules([templateInjection], chatTemplate(kv.key, kv.value as string, kv.valueOffset));
+      // Prose may hold braces: only a value that parses as a template is judged as one.
+      const template = chatTemplate(kv.key, kv.value as string, kv.valueOffset);
+      if (!template.analysis.error) ctx.runRules([templateInjection], template);
     }
   }
   return 'gguf';

@@ -16,8 +16,7 @@ const tooLong = (v: Folded): boolean => typeof v === 'string' && v.length > MAX_
 /** Python's `str()` of a folded value, close enough for names: lists are not names. */
 function str(v: Folded): string | undefined {
   if (typeof v === 'string') return v;
-  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(v);
-  return undefined;
+  return typeof v === 'number' ? String(v) : undefined;
 }
 
 /** Python slice semantics (`s[start:stop:step]`) over a length. */

@@ -46,6 +46,7 @@ describe('scanGguf', () => {
   it('other metadata strings with Jinja syntax are checked, but need not parse', () => {
     expect(scan(withTemplate('general.description', '{{ self.__init__.__globals__ }}')).verdict).toBe('malicious');
     expect(scan(withTemplate('general.description', 'uses {{ and }} in prose {% oops')).verdict).toBe('clean');
+    expect(scan(withTemplate('general.description', 'prose with {{ open source }} words and {% a broken tag')).verdict).toBe('clean');
   });
 
   it('a vocabulary holding "{{" tokens is not a template', () => {
