@@ -5,6 +5,8 @@ import { isOpcode } from '../formats/pickle/parse.js';
 import { findEocd } from '../formats/zip/parse.js';
 import type { ScanContext } from './context.js';
 import { scanCompressed } from './handlers/compressed.js';
+import { scanGguf } from './handlers/gguf.js';
+import { scanChatTemplateFile, scanHfJson } from './handlers/hfconfig.js';
 import { scanNpy } from './handlers/npy.js';
 import { looksLikeOnnx, scanOnnx } from './handlers/onnx.js';
 import { scanPickle } from './handlers/pickle.js';
@@ -19,7 +21,9 @@ import { classifyOther, sniff } from './sniff.js';
 const HEAD_BYTES = 512;
 
 /** Model formats recognised by magic that this version does not analyse yet. */
-const NOT_ANALYSED = new Set(['hdf5', 'gguf']);
+const NOT_ANALYSED = new Set(['hdf5']);
+/** Largest JSON document parsed to see whether it is a config, notebook or the like. */
+const MAX_JSON_BYTES = 64 * 1024 * 1024;
 
 /** Reports an error that ended the analysis of this content, as a fatal finding. */
 export function reportFatal(ctx: ScanContext, e: unknown, what: string): void {
@@ -39,6 +43,24 @@ function tryScanCompressed(kind: 'zlib' | 'lzma', source: ByteSource, ctx: ScanC
     if (e instanceof ModelgateError && e.code === 'MALFORMED') return e;
     throw e;
   }
+}
+
+/**
+ * Text content: JSON documents are parsed and judged by their keys (Hugging Face configs and
+ * chat templates), Jinja chat-template files by their template. Anything else is named.
+ */
+function scanText(source: ByteSource, ctx: ScanContext, kind: string): string {
+  if (kind === 'json' && source.size <= MAX_JSON_BYTES) {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(source.read(0, source.size).toString('utf8'));
+    } catch {
+      return 'text';
+    }
+    return scanHfJson(doc, source, ctx) ?? 'json';
+  }
+  if (kind === 'text' && ctx.name.endsWith('.jinja')) return scanChatTemplateFile(source, ctx);
+  return kind;
 }
 
 /**
@@ -86,6 +108,8 @@ export function scanContent(source: ByteSource, ctx: ScanContext): string {
         return scanPickle(source, ctx) ?? 'pickle';
       case 'safetensors':
         return scanSafetensors(source, ctx);
+      case 'gguf':
+        return scanGguf(source, ctx);
       case 'unknown':
         break;
       default:
@@ -110,7 +134,7 @@ export function scanContent(source: ByteSource, ctx: ScanContext): string {
     if (source.size >= 22 && findEocd(source) !== undefined) return scanZip(source, ctx);
     // Nothing else fits: the bytes were a broken compressed stream after all.
     if (weakFailure) throw weakFailure;
-    return classifyOther(head);
+    return scanText(source, ctx, classifyOther(head));
   } catch (e) {
     reportFatal(ctx, e, `${kind} content could not be read`);
     return kind;

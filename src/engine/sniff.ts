@@ -1,3 +1,4 @@
+import { isSafetensors } from '../formats/safetensors/parse.js';
 import { isZipHead } from '../formats/zip/parse.js';
 
 /** What the first bytes of content say it is. `pickle-weak`: starts with a protocol-0/1 opcode. */
@@ -41,10 +42,7 @@ export function sniff(head: Buffer, size: number): Sniffed {
   if (head.length >= 2 && (head[0] & 0x0f) === 8 && (head[0] >> 4) <= 7 && ((head[0] << 8) | head[1]) % 31 === 0) return 'zlib';
   // lzma-alone: properties byte (lc+lp*9+pb*45 < 225, 0x5D by default), dictionary size, size.
   if (head.length >= 13 && head[0] === 0x5d && head[1] === 0 && head[2] === 0) return 'lzma';
-  if (head.length >= 10 && size >= 10) {
-    const headerLength = head.readBigUInt64LE(0);
-    if (headerLength > 1n && headerLength <= BigInt(size - 8) && head[8] === 0x7b) return 'safetensors';
-  }
+  if (isSafetensors(head, size)) return 'safetensors';
   return 'unknown';
 }
 
