@@ -2,6 +2,7 @@ import { CONTAINER_RULES } from './container/index.js';
 import { GGUF_RULES } from './gguf/index.js';
 import { HFCONFIG_RULES } from './hfconfig/index.js';
 import { JINJA_RULES } from './jinja/index.js';
+import { KERAS_RULES } from './keras/index.js';
 import { ONNX_RULES } from './onnx/index.js';
 import { PICKLE_RULES } from './pickle/index.js';
 import { SAFETENSORS_RULES } from './safetensors/index.js';
@@ -11,7 +12,7 @@ import type { RuleMeta } from './rule.js';
 /** Metadata of every rule modelgate reports under, sorted by id (for SARIF and docs). */
 export const ALL_RULES: readonly RuleMeta[] = [
   ...CONTAINER_RULES,
-  ...[...PICKLE_RULES, ...SAFETENSORS_RULES, ...ONNX_RULES, ...SAVEDMODEL_RULES, ...GGUF_RULES, ...JINJA_RULES, ...HFCONFIG_RULES].map(
+  ...[...PICKLE_RULES, ...SAFETENSORS_RULES, ...ONNX_RULES, ...SAVEDMODEL_RULES, ...GGUF_RULES, ...JINJA_RULES, ...HFCONFIG_RULES, ...KERAS_RULES].map(
     (r) => r.meta,
   ),
 ].sort((a, b) => a.id.localeCompare(b.id));

@@ -7,6 +7,7 @@ import type { ScanContext } from './context.js';
 import { scanCompressed } from './handlers/compressed.js';
 import { scanGguf } from './handlers/gguf.js';
 import { scanChatTemplateFile, scanHfJson } from './handlers/hfconfig.js';
+import { looksLikeKerasConfig, scanHdf5, scanKerasConfigDocument } from './handlers/keras.js';
 import { scanNpy } from './handlers/npy.js';
 import { looksLikeOnnx, scanOnnx } from './handlers/onnx.js';
 import { scanPickle } from './handlers/pickle.js';
@@ -20,8 +21,6 @@ import { classifyOther, sniff } from './sniff.js';
 /** Bytes looked at to decide a format. */
 const HEAD_BYTES = 512;
 
-/** Model formats recognised by magic that this version does not analyse yet. */
-const NOT_ANALYSED = new Set(['hdf5']);
 /** Largest JSON document parsed to see whether it is a config, notebook or the like. */
 const MAX_JSON_BYTES = 64 * 1024 * 1024;
 
@@ -46,8 +45,9 @@ function tryScanCompressed(kind: 'zlib' | 'lzma', source: ByteSource, ctx: ScanC
 }
 
 /**
- * Text content: JSON documents are parsed and judged by their keys (Hugging Face configs and
- * chat templates), Jinja chat-template files by their template. Anything else is named.
+ * Text content: JSON documents are parsed and judged by their keys (notebooks, Hugging Face
+ * configs and chat templates, Keras configs), Jinja chat-template files by their template,
+ * Python sources by their syntax tree. Anything else is named.
  */
 function scanText(source: ByteSource, ctx: ScanContext, kind: string): string {
   if (kind === 'json' && source.size <= MAX_JSON_BYTES) {
@@ -57,7 +57,13 @@ function scanText(source: ByteSource, ctx: ScanContext, kind: string): string {
     } catch {
       return 'text';
     }
-    return scanHfJson(doc, source, ctx) ?? 'json';
+    const config = scanHfJson(doc, source, ctx);
+    if (config) return config;
+    if (looksLikeKerasConfig(doc)) {
+      scanKerasConfigDocument(doc, ctx);
+      return 'keras-config';
+    }
+    return 'json';
   }
   if (kind === 'text' && ctx.name.endsWith('.jinja')) return scanChatTemplateFile(source, ctx);
   return kind;
@@ -110,17 +116,10 @@ export function scanContent(source: ByteSource, ctx: ScanContext): string {
         return scanSafetensors(source, ctx);
       case 'gguf':
         return scanGguf(source, ctx);
+      case 'hdf5':
+        return scanHdf5(source, ctx);
       case 'unknown':
         break;
-      default:
-        if (NOT_ANALYSED.has(kind)) {
-          ctx.report(MALFORMED_CONTAINER, {
-            message: `${kind} content is recognised but not analysed by this version of modelgate`,
-            fatal: true,
-            code: 'UNSUPPORTED',
-          });
-          return kind;
-        }
     }
     // Protobuf models have no magic: a bounded trial parse (or the name) says what they are.
     if (looksLikeOnnx(source, ctx.name)) return scanOnnx(source, ctx);

@@ -10,6 +10,7 @@ import { SPECIAL_FILE, SYMLINK, UNREADABLE_FILE } from '../detectors/container/i
 import { TOOL_VERSION } from '../version.js';
 import { ScanContext, type ScanObserver, type SiblingFile } from './context.js';
 import { reportFatal, scanContent } from './content.js';
+import { initHdf5 } from './handlers/keras.js';
 import { HashPool } from './hash.js';
 import { walkTarget, type WalkEntry } from './walk.js';
 
@@ -94,6 +95,8 @@ function entryResult(entry: WalkEntry, limits: Limits, several: boolean, observe
  */
 export async function scan(targets: string[], options: ScanOptions = {}): Promise<ScanResult> {
   const started = performance.now();
+  // The HDF5 reader is WebAssembly, loaded once before the synchronous engine runs.
+  await initHdf5();
   const limits = withLimits(options.limits);
   const several = targets.length > 1;
   const entries: WalkEntry[] = [];

@@ -8,12 +8,16 @@ import { readZip } from '../../formats/zip/parse.js';
 import type { ScanContext } from '../context.js';
 import { reportFatal, scanContent } from '../content.js';
 import { sniff } from '../sniff.js';
+import { scanKerasArchive } from './keras.js';
 import { scanPickle } from './pickle.js';
 
 /** Members loaders unpickle: torch's `data.pkl` in any folder, TorchScript's `constants.pkl`, any `.pkl`. */
 function isPickleName(name: string | undefined): boolean {
   return name !== undefined && /\.pkl$/i.test(name);
 }
+
+/** Largest Keras config.json/metadata.json read; real ones are kilobytes. */
+const KERAS_JSON_BYTES = 64 * 1024 * 1024;
 
 /** Largest member whose CRC is checked; bigger ones are tensor data, not read at all. */
 const CRC_CHECK_BYTES = 64 * 1024 * 1024;
@@ -98,6 +102,28 @@ export function scanZip(source: ByteSource, ctx: ScanContext): string {
       reportFatal(mctx, e, 'zip member could not be read');
     }
   }
+  // A Keras 3 archive: config.json and metadata.json at the root describe the model; the
+  // weights file is scanned below like any member.
+  const root = new Map(archive.entries.filter((e) => !e.name.includes('/')).map((e) => [e.name, e]));
+  const kerasConfig = root.get('config.json');
+  let keras = false;
+  if (kerasConfig && (root.has('metadata.json') || root.has('model.weights.h5'))) {
+    keras = true;
+    const files: { config?: Buffer; metadata?: Buffer } = {};
+    for (const [key, name] of [['config', 'config.json'], ['metadata', 'metadata.json']] as const) {
+      const entry = root.get(name);
+      if (!entry) continue;
+      done.add(entry);
+      try {
+        const data = memberSource(source, entry, ctx.member(name));
+        if (data.size > KERAS_JSON_BYTES) throw new ModelgateError('LIMIT_MEMBER_BYTES', `${name} of ${data.size} bytes`);
+        files[key] = data.read(0, data.size);
+      } catch (e) {
+        reportFatal(ctx.member(name), e, 'zip member could not be read');
+      }
+    }
+    scanKerasArchive(files, ctx);
+  }
   // Pass 2: everything else.
   let allNpy = archive.entries.length > 0;
   for (const entry of archive.entries) {
@@ -120,5 +146,6 @@ export function scanZip(source: ByteSource, ctx: ScanContext): string {
     }
   }
   if (torch) return 'pytorch-zip';
+  if (keras) return 'keras-v3';
   return allNpy ? 'npz' : 'zip';
 }
