@@ -12,3 +12,11 @@ describe('rule metadata', () => {
     }
   });
 });
+
+describe('the README', () => {
+  it('lists every rule', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const missing = ALL_RULES.filter((rule) => !readme.includes(`\`${rule.id}\``)).map((rule) => rule.id);
+    expect(missing).toEqual([]);
+  });
+});
