@@ -1,0 +1,102 @@
+/**
+ * The Python names the python rules judge, by resolved path (see formats/python/resolve.ts:
+ * aliases followed, `posix`/`nt` read as `os`, a call's result written `callee()`). Patterns
+ * end in `*` to match a prefix.
+ */
+
+/** Compiles patterns into one matcher. */
+export function pathMatcher(patterns: readonly string[]): (path: string | undefined) => boolean {
+  const exact = new Set(patterns.filter((p) => !p.endsWith('*')));
+  const prefixes = patterns.filter((p) => p.endsWith('*')).map((p) => p.slice(0, -1));
+  return (path) => path !== undefined && (exact.has(path) || prefixes.some((p) => path.startsWith(p)));
+}
+
+/** Builtins that run Python source or code objects. */
+export const isCodeExec = pathMatcher(['builtins.exec', 'builtins.eval', 'builtins.compile', 'builtins.execfile']);
+
+const HTTP_VERBS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request', 'stream', 'send'];
+const clients = (prefixes: string[]): string[] => prefixes.flatMap((p) => HTTP_VERBS.map((v) => `${p}.${v}`));
+
+/** Calls that send data to, or fetch data from, another host. */
+export const isNetworkCall = pathMatcher([
+  ...clients(['requests', 'requests.api', 'requests.Session()', 'requests.session()', 'httpx', 'httpx.Client()', 'httpx.AsyncClient()', 'aiohttp.ClientSession()']),
+  'urllib.request.urlopen',
+  'urllib.request.Request',
+  'urllib.request.urlretrieve',
+  'urllib.request.build_opener().open',
+  'urllib.urlopen',
+  'urllib.urlretrieve',
+  'urllib2.urlopen',
+  'urllib2.Request',
+  'urllib3.PoolManager().request',
+  'urllib3.PoolManager().urlopen',
+  'urllib3.request',
+  'http.client.HTTPConnection().request',
+  'http.client.HTTPSConnection().request',
+  'httplib.HTTPConnection().request',
+  'httplib.HTTPSConnection().request',
+  'socket.socket().send*',
+  'socket.socket().recv*',
+  'socket.socket().makefile',
+  'socket.create_connection().send*',
+  'socket.create_connection().recv*',
+  'ssl.wrap_socket().send*',
+  'smtplib.SMTP().send*',
+  'smtplib.SMTP_SSL().send*',
+  'ftplib.FTP().stor*',
+  'telnetlib.Telnet().write',
+  'pycurl.Curl().perform',
+]);
+
+/** Calls that open a network connection (for reverse-shell shapes). */
+export const isSocketOpen = pathMatcher(['socket.socket', 'socket.create_connection', 'socket.fromfd', 'socket.socket().connect*', 'ssl.wrap_socket']);
+
+/** How a shell runner takes its command: which argument, and whether it is an argv. */
+export interface ShellRunner {
+  /** Index of the argument holding the command (or argv), or -1 for all arguments as argv. */
+  arg: number;
+  /** Further positional arguments are argv items too (`os.execl(path, arg0, arg1 …)`). */
+  rest?: boolean;
+}
+
+const RUNNERS: Record<string, ShellRunner> = {
+  'os.system': { arg: 0 },
+  'os.popen': { arg: 0 },
+  'os.popen2': { arg: 0 },
+  'os.popen3': { arg: 0 },
+  'os.popen4': { arg: 0 },
+  'platform.popen': { arg: 0 },
+  'subprocess.run': { arg: 0 },
+  'subprocess.call': { arg: 0 },
+  'subprocess.check_call': { arg: 0 },
+  'subprocess.check_output': { arg: 0 },
+  'subprocess.Popen': { arg: 0 },
+  'subprocess.getoutput': { arg: 0 },
+  'subprocess.getstatusoutput': { arg: 0 },
+  'commands.getoutput': { arg: 0 },
+  'commands.getstatusoutput': { arg: 0 },
+  'pty.spawn': { arg: 0 },
+  'pexpect.spawn': { arg: 0 },
+  'pexpect.run': { arg: 0 },
+  'asyncio.create_subprocess_shell': { arg: 0 },
+  'asyncio.create_subprocess_exec': { arg: 0, rest: true },
+  'os.execl': { arg: 1, rest: true },
+  'os.execle': { arg: 1, rest: true },
+  'os.execlp': { arg: 1, rest: true },
+  'os.execlpe': { arg: 1, rest: true },
+  'os.execv': { arg: 1 },
+  'os.execve': { arg: 1 },
+  'os.execvp': { arg: 1 },
+  'os.execvpe': { arg: 1 },
+  'os.spawnl': { arg: 2, rest: true },
+  'os.spawnlp': { arg: 2, rest: true },
+  'os.spawnv': { arg: 2 },
+  'os.spawnvp': { arg: 2 },
+  'os.posix_spawn': { arg: 1 },
+  'os.posix_spawnp': { arg: 1 },
+};
+
+/** The shell runner a call path names, or undefined. */
+export function shellRunner(path: string | undefined): ShellRunner | undefined {
+  return path !== undefined && Object.hasOwn(RUNNERS, path) ? RUNNERS[path] : undefined;
+}

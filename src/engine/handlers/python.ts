@@ -1,0 +1,192 @@
+import { createHash } from 'node:crypto';
+import { inflateSync } from 'node:zlib';
+import { BufferSource, type ByteSource } from '../../core/byte-source.js';
+import { MALFORMED_CONTAINER } from '../../detectors/container/index.js';
+import { execSinks } from '../../detectors/python/dynamic-exec.js';
+import { EMBEDDED_MODEL } from '../../detectors/python/embedded-model.js';
+import { PYTHON_RULES } from '../../detectors/python/index.js';
+import { decoderOf } from '../../detectors/python/provenance.js';
+import { snippet } from '../../detectors/python/report.js';
+import type { RuleReport } from '../../detectors/types.js';
+import { embeddedBlobs } from '../../formats/python/embedded.js';
+import { evaluate } from '../../formats/python/evaluate.js';
+import type { Expr, PythonModule, Span } from '../../formats/python/model.js';
+import { calleePath } from '../../formats/python/resolve.js';
+import { looksLikePython } from '../../formats/python/sniff.js';
+import { isMostlyErrors, MAX_PYTHON_SOURCE_BYTES, parsePython } from '../../formats/python/parse.js';
+import { isPythonReady } from '../../formats/python/runtime.js';
+import { decodeSource, plainLocator } from '../../formats/python/source.js';
+import type { ScanContext } from '../context.js';
+import type { PickleStream } from '../../formats/pickle/model.js';
+import { isOpcode } from '../../formats/pickle/parse.js';
+import { scanContent } from '../content.js';
+import { sniff } from '../sniff.js';
+import { scanPickle } from './pickle.js';
+
+export { initPython } from '../../formats/python/runtime.js';
+export { looksLikePython };
+
+/**
+ * Where a finding at a model offset belongs: the context to report in and the offset there.
+ * A Python file reports everything in its own context; a notebook routes each offset to the
+ * cell it falls in.
+ */
+export type Router = (offset: number | undefined) => { ctx: ScanContext; offset: number | undefined };
+
+/** Reports that this content was not analysed at all; it is then never clean. */
+function refuse(ctx: ScanContext, code: 'UNSUPPORTED' | 'LIMIT_DEPTH' | 'MALFORMED', message: string): void {
+  ctx.report(MALFORMED_CONTAINER, { message, fatal: true, code });
+}
+
+/** Fails closed when the parser is missing or the nesting is too deep; true when analysis may go on. */
+export function readyToAnalyse(ctx: ScanContext, what: string): boolean {
+  if (ctx.depth > ctx.limits.maxNestingDepth) {
+    refuse(ctx, 'LIMIT_DEPTH', `nested more than ${ctx.limits.maxNestingDepth} levels deep; not read further`);
+    return false;
+  }
+  if (!isPythonReady()) {
+    refuse(ctx, 'UNSUPPORTED', `${what} was not analysed: the Python parser is not initialised (initPython was not awaited)`);
+    return false;
+  }
+  return true;
+}
+
+/**
+ * Runs the python rules over a parsed module, then scans what it carries: model bytes in
+ * literals, code handed to exec/eval (even when decoded first), and bytes handed to loaders.
+ */
+export function analysePython(model: PythonModule, ctx: ScanContext, route: Router): void {
+  for (const rule of PYTHON_RULES) {
+    rule.check(model, {
+      report: (r: RuleReport) => {
+        const to = route(r.location?.offset);
+        to.ctx.report(rule.meta, to.offset === undefined ? r : { ...r, location: { ...r.location, offset: to.offset } });
+      },
+    });
+  }
+  if (model.syntax.tooDeep) {
+    ctx.report(MALFORMED_CONTAINER, { message: 'Python syntax nested past the walking bound; the deepest part was not analysed', fatal: true, code: 'LIMIT_DEPTH' });
+  }
+  scanCarried(model, route);
+}
+
+/**
+ * Scans a Python source: bounded in size, decoded as CPython would (PEP 3120/263), parsed
+ * with tree-sitter and checked by the python rules. Returns `python`, or `text` when most of
+ * it does not parse. Never executes anything; fails closed when `initPython` was not awaited.
+ */
+export function scanPython(source: ByteSource, ctx: ScanContext): string {
+  if (!readyToAnalyse(ctx, 'Python source')) return 'python';
+  const limit = Math.min(MAX_PYTHON_SOURCE_BYTES, ctx.limits.maxMemberBytes);
+  let bytes = source.read(0, Math.min(source.size, limit));
+  if (source.size > limit) {
+    ctx.report(MALFORMED_CONTAINER, { message: `Python source of ${source.size} bytes is over the ${limit}-byte limit; only the first ${limit} bytes were analysed`, fatal: true, code: 'LIMIT_MEMBER_BYTES' });
+    // Analyse whole lines only: a cut line would parse as an error.
+    const cut = bytes.lastIndexOf(0x0a);
+    if (cut > 0) bytes = bytes.subarray(0, cut + 1);
+  }
+  if (bytes.includes(0)) {
+    // CPython refuses source with NUL bytes; this is not Python text at all.
+    refuse(ctx, 'MALFORMED', 'named or taken as Python source, but holds NUL bytes (binary content); not analysed');
+    return 'other';
+  }
+  const decoded = decodeSource(bytes);
+  if (decoded.unsupportedEncoding !== undefined) {
+    refuse(ctx, 'UNSUPPORTED', `declares the source encoding ${decoded.unsupportedEncoding}, which modelgate does not decode; analysed as Latin-1`);
+  }
+  const model = parsePython(decoded.text, { locate: plainLocator(decoded) });
+  analysePython(model, ctx, (offset) => ({ ctx, offset }));
+  return isMostlyErrors(model.syntax) ? 'text' : 'python';
+}
+
+/** Formats whose magic is long or structured enough to trust inside a literal. */
+const STRONG_MAGIC = new Set(['zip', '7z', 'gzip', 'bz2', 'xz', 'zstd', 'npy', 'pickle', 'tar', 'hdf5', 'gguf']);
+
+/** Opcodes protocol 0/1 pickles begin with (pickletools): MARK, GLOBAL, containers, scalars. */
+const PROTOCOL0_FIRST = new Set([...'(c]})NIFLSVKJUTGX'].map((c) => c.charCodeAt(0)));
+
+/** What model format `bytes` are in, or undefined; `pickle0` is a protocol 0/1 pickle to probe. */
+export function modelKind(bytes: Buffer): string | undefined {
+  const kind = sniff(bytes.subarray(0, 512), bytes.length);
+  if (STRONG_MAGIC.has(kind)) return kind;
+  if (kind === 'zlib') {
+    // A two-byte magic: trust it only when the stream really inflates.
+    try {
+      inflateSync(bytes, { maxOutputLength: 64 * 1024 });
+      return 'zlib';
+    } catch (e) {
+      if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') return 'zlib';
+    }
+  }
+  // Protocols 0 and 1 have no magic: an opcode they begin with first, STOP last.
+  if (PROTOCOL0_FIRST.has(bytes[0]) && isOpcode(bytes[0]) && bytes[bytes.length - 1] === 0x2e) return 'pickle0';
+  return undefined;
+}
+
+/** Formats scanContent names for content that is no model. */
+const NOT_MODELS = new Set(['other', 'text', 'json', 'image', 'empty']);
+
+/** Callables that unpickle or load the bytes they are given (or a BytesIO over them). */
+const LOADERS = new Set(['pickle.loads', 'pickle.load', 'dill.loads', 'dill.load', 'cloudpickle.loads', 'joblib.load', 'torch.load', 'numpy.load', 'pandas.read_pickle']);
+
+function staticBytesOf(model: PythonModule, e: Expr | undefined): Buffer | undefined {
+  const v = e ? evaluate(model, e)?.value : undefined;
+  return v?.k === 'bytes' ? v.v : v?.k === 'str' ? Buffer.from(v.v, 'utf8') : undefined;
+}
+
+/**
+ * Scans what the code carries: model bytes in literals (raw, base64, hex) and in bytes handed
+ * to loaders, code handed to exec/eval, and other statically decoded text that is Python.
+ * Each distinct payload is scanned once, under `<embedded@offset>` or `<code@offset>`.
+ */
+function scanCarried(model: PythonModule, route: Router): void {
+  const seen = new Set<string>();
+  const firstTime = (bytes: Buffer): boolean => {
+    const key = createHash('sha256').update(bytes).digest('hex');
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  };
+  const at = (e: { at: number }) => route(model.locate(e.at).offset);
+  const blob = (bytes: Buffer, span: Span, what: string): void => {
+    const kind = modelKind(bytes);
+    if (!kind || !firstTime(bytes)) return;
+    const to = at(span);
+    const name = `<embedded@${to.offset ?? 0}>`;
+    const member = to.ctx.member(name);
+    let acts = true;
+    // A text that happens to parse as a pickle but imports and calls nothing is no payload.
+    const onStreams = (streams: PickleStream[]): void => void (acts = streams.some((st) => st.imports.length + st.calls.length > 0));
+    const format = kind === 'pickle0' ? scanPickle(new BufferSource(bytes), member, { probe: true, onStreams }) : scanContent(new BufferSource(bytes), member);
+    // Compressed text is no model: only say so when a model format was found inside.
+    if (format === undefined || NOT_MODELS.has(format) || !acts) return;
+    to.ctx.report(EMBEDDED_MODEL, {
+      message: `${what} at ${model.locate(span.at).where} holds ${format} data (${bytes.length} bytes); scanned as ${name}`,
+      location: { offset: to.offset },
+      evidence: snippet(model, span, 80),
+    });
+  };
+  for (const b of embeddedBlobs(model)) blob(b.bytes, b, b.encoding === 'raw' ? 'a literal' : `a ${b.encoding} literal`);
+  for (const call of model.calls) {
+    if (!LOADERS.has(calleePath(model, call) ?? '')) continue;
+    let arg = call.args[0];
+    if (arg?.k === 'call' && calleePath(model, arg) === 'io.BytesIO') arg = arg.args[0];
+    const bytes = staticBytesOf(model, arg);
+    if (bytes) blob(bytes, arg!, `data handed to ${calleePath(model, call)}`);
+  }
+  const code = (e: Expr, bytes: Buffer): void => {
+    if (modelKind(bytes)) return blob(bytes, e, 'decoded data');
+    if (!firstTime(bytes)) return;
+    const to = at(e);
+    scanPython(new BufferSource(bytes), to.ctx.member(`<code@${to.offset ?? 0}>`));
+  };
+  for (const sink of execSinks(model)) {
+    const bytes = staticBytesOf(model, sink.payload);
+    if (bytes) code(sink.payload!, bytes);
+  }
+  for (const call of model.calls) {
+    if (!decoderOf(model, call)) continue;
+    const bytes = staticBytesOf(model, call);
+    if (bytes && (looksLikePython(bytes.subarray(0, 512), '') || modelKind(bytes))) code(call, bytes);
+  }
+}

