@@ -5,6 +5,7 @@ import { JINJA_RULES } from './jinja/index.js';
 import { KERAS_RULES } from './keras/index.js';
 import { ONNX_RULES } from './onnx/index.js';
 import { PICKLE_RULES } from './pickle/index.js';
+import { PYTHON_RULE_METAS } from './python/index.js';
 import { SAFETENSORS_RULES } from './safetensors/index.js';
 import { SAVEDMODEL_RULES } from './savedmodel/index.js';
 import type { RuleMeta } from './rule.js';
@@ -12,6 +13,7 @@ import type { RuleMeta } from './rule.js';
 /** Metadata of every rule modelgate reports under, sorted by id (for SARIF and docs). */
 export const ALL_RULES: readonly RuleMeta[] = [
   ...CONTAINER_RULES,
+  ...PYTHON_RULE_METAS,
   ...[...PICKLE_RULES, ...SAFETENSORS_RULES, ...ONNX_RULES, ...SAVEDMODEL_RULES, ...GGUF_RULES, ...JINJA_RULES, ...HFCONFIG_RULES, ...KERAS_RULES].map(
     (r) => r.meta,
   ),

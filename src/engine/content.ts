@@ -8,9 +8,11 @@ import { scanCompressed } from './handlers/compressed.js';
 import { scanGguf } from './handlers/gguf.js';
 import { scanChatTemplateFile, scanHfJson } from './handlers/hfconfig.js';
 import { looksLikeKerasConfig, scanHdf5, scanKerasConfigDocument } from './handlers/keras.js';
+import { isNotebook, scanNotebook } from './handlers/notebook.js';
 import { scanNpy } from './handlers/npy.js';
 import { looksLikeOnnx, scanOnnx } from './handlers/onnx.js';
 import { scanPickle } from './handlers/pickle.js';
+import { looksLikePython, scanPython } from './handlers/python.js';
 import { scanSafetensors } from './handlers/safetensors.js';
 import { looksLikeSavedModel, scanSavedModel } from './handlers/savedmodel.js';
 import { scanSevenZip } from './handlers/sevenzip.js';
@@ -57,6 +59,7 @@ function scanText(source: ByteSource, ctx: ScanContext, kind: string): string {
     } catch {
       return 'text';
     }
+    if (isNotebook(doc)) return scanNotebook(doc, source, ctx);
     const config = scanHfJson(doc, source, ctx);
     if (config) return config;
     if (looksLikeKerasConfig(doc)) {
@@ -66,6 +69,7 @@ function scanText(source: ByteSource, ctx: ScanContext, kind: string): string {
     return 'json';
   }
   if (kind === 'text' && ctx.name.endsWith('.jinja')) return scanChatTemplateFile(source, ctx);
+  if (kind === 'text' && looksLikePython(source.read(0, 4096), ctx.name)) return scanPython(source, ctx);
   return kind;
 }
 

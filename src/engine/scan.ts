@@ -11,6 +11,7 @@ import { TOOL_VERSION } from '../version.js';
 import { ScanContext, type ScanObserver, type SiblingFile } from './context.js';
 import { reportFatal, scanContent } from './content.js';
 import { initHdf5 } from './handlers/keras.js';
+import { initPython } from './handlers/python.js';
 import { HashPool } from './hash.js';
 import { walkTarget, type WalkEntry } from './walk.js';
 
@@ -95,8 +96,8 @@ function entryResult(entry: WalkEntry, limits: Limits, several: boolean, observe
  */
 export async function scan(targets: string[], options: ScanOptions = {}): Promise<ScanResult> {
   const started = performance.now();
-  // The HDF5 reader is WebAssembly, loaded once before the synchronous engine runs.
-  await initHdf5();
+  // The HDF5 and Python parsers are WebAssembly, loaded once before the synchronous engine runs.
+  await Promise.all([initHdf5(), initPython()]);
   const limits = withLimits(options.limits);
   const several = targets.length > 1;
   const entries: WalkEntry[] = [];

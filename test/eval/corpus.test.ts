@@ -14,8 +14,11 @@ describe('the labelled corpus', () => {
     expect(existsSync(join(CORPUS, 'labels.jsonl'))).toBe(true);
   });
 
-  it('flags every malicious pickle-family file and keeps every benign one clean', async () => {
-    const labels = parseLabels(readFileSync(join(CORPUS, 'labels.jsonl'), 'utf8'), PICKLE_FAMILY);
+  it.each([
+    ['the pickle family', PICKLE_FAMILY],
+    ['every format', []],
+  ])('flags every malicious file and keeps every benign one clean: %s', async (_what, formats) => {
+    const labels = parseLabels(readFileSync(join(CORPUS, 'labels.jsonl'), 'utf8'), formats);
     expect(labels.length).toBeGreaterThan(150);
     const judgement = judge(await scan([CORPUS], { hash: false }), labels);
     const wrong = judgement.judged.filter((j) => j.outcome !== 'detected' && j.outcome !== 'clean');
