@@ -56,10 +56,29 @@ function tagsOf(ruleId: string): string[] {
   return format === undefined ? ['security'] : ['security', format];
 }
 
+/**
+ * A web page for a reference id: MITRE ATLAS techniques, OWASP Top 10 for LLM applications
+ * (2025) entries and CWE weaknesses; undefined for anything else.
+ */
+export function referenceUrl(reference: string): string | undefined {
+  const atlas = /^MITRE ATLAS (AML\.T\d{4})(?:\.(\d{3}))?$/.exec(reference);
+  if (atlas) return `https://atlas.mitre.org/techniques/${atlas[1]}${atlas[2] ? '.' + atlas[2] : ''}`;
+  const cwe = /^CWE-(\d+)$/.exec(reference);
+  if (cwe) return `https://cwe.mitre.org/data/definitions/${cwe[1]}.html`;
+  const owasp = /^OWASP (LLM\d{2}):2025$/.exec(reference);
+  if (owasp) return `https://genai.owasp.org/llmrisk/${owasp[1].toLowerCase()}2025/`;
+  return undefined;
+}
+
 function describeRule(meta: RuleMeta): ReportingDescriptor {
   const helpUri = new URL(meta.docs, RULE_DOCS_BASE_URI).href;
   const references =
     meta.references.length > 0 ? `\n\nReferences: ${meta.references.join(', ')}` : '';
+  const linked = meta.references.map((r) => {
+    const url = referenceUrl(r);
+    return url ? `[${r}](${url})` : r;
+  });
+  const referencesMarkdown = linked.length > 0 ? `\n\nReferences: ${linked.join(', ')}` : '';
   const securitySeverity = SECURITY_SEVERITY[meta.defaultSeverity];
   return {
     id: meta.id,
@@ -69,11 +88,12 @@ function describeRule(meta: RuleMeta): ReportingDescriptor {
     helpUri,
     help: {
       text: `${meta.description}${references}\n\nDocumentation: ${helpUri}`,
-      markdown: `${meta.description}${references}\n\n[Documentation](${helpUri})`,
+      markdown: `${meta.description}${referencesMarkdown}\n\n[Documentation](${helpUri})`,
     },
     defaultConfiguration: { level: sarifLevel(meta.defaultSeverity) },
     properties: {
-      tags: tagsOf(meta.id),
+      // Compliance references ride along as tags, so code-scanning filters can select by them.
+      tags: [...tagsOf(meta.id), ...meta.references],
       ...(securitySeverity === undefined ? {} : { 'security-severity': securitySeverity }),
       severity: meta.defaultSeverity,
       references: [...meta.references],

@@ -151,3 +151,20 @@ describe('renderSarif on a real scan', () => {
     expect(resultsOf(log).every((r) => r.ruleId && log.runs[0].tool.driver.rules?.[r.ruleIndex ?? -1]?.id === r.ruleId)).toBe(true);
   });
 });
+
+describe('compliance references', () => {
+  it('links ATLAS, OWASP LLM and CWE ids', async () => {
+    const { referenceUrl } = await import('../../src/report/sarif-rules.js');
+    expect(referenceUrl('MITRE ATLAS AML.T0011.000')).toBe('https://atlas.mitre.org/techniques/AML.T0011.000');
+    expect(referenceUrl('CWE-502')).toBe('https://cwe.mitre.org/data/definitions/502.html');
+    expect(referenceUrl('OWASP LLM03:2025')).toBe('https://genai.owasp.org/llmrisk/llm032025/');
+    expect(referenceUrl('something else')).toBeUndefined();
+  });
+  it('gives every rule an ATLAS and an OWASP LLM reference, and a CWE unless it only informs', async () => {
+    const { ALL_RULES } = await import('../../src/detectors/index.js');
+    const lacking = ALL_RULES.filter(
+      (r) => !r.references.some((x) => x.startsWith('MITRE ATLAS')) || !r.references.some((x) => x.startsWith('OWASP LLM')) || (r.defaultSeverity !== 'info' && !r.references.some((x) => x.startsWith('CWE-'))),
+    ).map((r) => r.id);
+    expect(lacking).toEqual([]);
+  });
+});

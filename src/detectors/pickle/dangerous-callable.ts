@@ -14,7 +14,7 @@ export const dangerousCallable: Rule<PickleStream> = {
     description:
       'Unpickling this stream imports a name that runs code, starts processes, builds code objects, unpickles nested data, resolves attributes dynamically, or reaches files or the network. Loading the file runs it.',
     docs: 'docs/rules/pickle-dangerous-callable.md',
-    references: ['MITRE ATLAS AML.T0010', 'MITRE ATLAS AML.T0011.000', 'CWE-502'],
+    references: ['MITRE ATLAS AML.T0010', 'MITRE ATLAS AML.T0011.000', 'OWASP LLM03:2025', 'CWE-502'],
   },
   check(stream, ctx) {
     const allow = defaultAllowList();

@@ -11,7 +11,7 @@ export const dynamicCall: Rule<PickleStream> = {
     description:
       'REDUCE, NEWOBJ or OBJ is applied to something other than an imported name, such as the result of getattr or of another call. That is how gadget chains reach functions no import names.',
     docs: 'docs/rules/pickle-dynamic-call.md',
-    references: ['CWE-502', 'MITRE ATLAS AML.T0010'],
+    references: ['MITRE ATLAS AML.T0010', 'OWASP LLM03:2025', 'CWE-502'],
   },
   check(stream, ctx) {
     for (const call of stream.calls) {

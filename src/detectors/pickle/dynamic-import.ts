@@ -11,7 +11,7 @@ export const dynamicImport: Rule<PickleStream> = {
     description:
       'STACK_GLOBAL takes its module and name from the stack. Ordinary pickles push literal strings; a value built by a call (for example a rot13 decode) hides which function is imported.',
     docs: 'docs/rules/pickle-dynamic-import.md',
-    references: ['CWE-502', 'MITRE ATLAS AML.T0010'],
+    references: ['MITRE ATLAS AML.T0010', 'OWASP LLM03:2025', 'CWE-502'],
   },
   check(stream, ctx) {
     for (const d of stream.dynamicImports) {

@@ -10,7 +10,7 @@ export const extensionCode: Rule<PickleStream> = {
     description:
       'EXT opcodes look a (module, name) pair up in copyreg\'s extension registry. The registry is empty unless code filled it, so ordinary files never use them; the name cannot be judged from the file.',
     docs: 'docs/rules/pickle-extension-code.md',
-    references: ['CWE-502'],
+    references: ['MITRE ATLAS AML.T0010', 'OWASP LLM03:2025', 'CWE-502'],
   },
   check(stream, ctx) {
     for (const ext of stream.extensions) {

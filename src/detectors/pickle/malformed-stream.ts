@@ -10,7 +10,7 @@ export const malformedStream: Rule<PickleStream> = {
     description:
       'Analysis of the stream stopped early. Everything before the break was analysed and is reported; a loader may still have run that part before failing, which is how payload-before-corruption files slip past scanners.',
     docs: 'docs/rules/pickle-malformed-stream.md',
-    references: ['CWE-502'],
+    references: ['MITRE ATLAS AML.T0010', 'OWASP LLM03:2025', 'CWE-502'],
   },
   check(stream, ctx) {
     const error = stream.error;

@@ -18,7 +18,7 @@ export const nonbuiltinMutation: Rule<PickleStream> = {
     description:
       'The list and dict opcodes call methods of the object they fill. On an imported value such as sys.modules they override modules for the rest of the load (then GLOBAL of a safe-looking name returns a dangerous function); on an unknown object they call its methods.',
     docs: 'docs/rules/pickle-nonbuiltin-mutation.md',
-    references: ['CWE-502', 'MITRE ATLAS AML.T0010'],
+    references: ['MITRE ATLAS AML.T0010', 'OWASP LLM03:2025', 'CWE-502'],
   },
   check(stream, ctx) {
     const allow = defaultAllowList();

@@ -10,7 +10,7 @@ export const oversizedOperand: Rule<PickleStream> = {
     description:
       'An operand longer than the string limit was stepped over without being read. Such operands are raw array data in real files; their bytes were not searched for embedded pickles.',
     docs: 'docs/rules/pickle-oversized-operand.md',
-    references: [],
+    references: ['MITRE ATLAS AML.T0010', 'OWASP LLM03:2025', 'CWE-502'],
   },
   check(stream, ctx) {
     for (const s of stream.skippedOperands) {

@@ -53,7 +53,7 @@ export const reconstructorAbuse: Rule<PickleStream> = {
     description:
       'copyreg._reconstructor, copyreg.__newobj__ and the torch, numpy and pandas rebuild functions are how ordinary pickles rebuild objects, so they are allowed; but some call or instantiate an argument, and given one outside the allow-list they call it with attacker data.',
     docs: 'docs/rules/pickle-reconstructor-abuse.md',
-    references: ['CWE-502', 'MITRE ATLAS AML.T0010'],
+    references: ['MITRE ATLAS AML.T0010', 'OWASP LLM03:2025', 'CWE-502'],
   },
   check(stream, ctx) {
     const allow = defaultAllowList();

@@ -19,7 +19,7 @@ export const setstateInjection: Rule<PickleStream> = {
     description:
       'BUILD updates an object\'s __dict__ unless it has __setstate__. A state that sets __setstate__ makes the next BUILD call any function; a BUILD on an imported module or class overrides its attributes for the whole process.',
     docs: 'docs/rules/pickle-setstate-injection.md',
-    references: ['CWE-502', 'CWE-915', 'MITRE ATLAS AML.T0010'],
+    references: ['MITRE ATLAS AML.T0010', 'OWASP LLM03:2025', 'CWE-502', 'CWE-915'],
   },
   check(stream, ctx) {
     for (const build of stream.builds) {

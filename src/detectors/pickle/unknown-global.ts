@@ -13,7 +13,7 @@ export const unknownGlobal: Rule<PickleStream> = {
     description:
       'Unpickling imports (and possibly calls) a name that is not on the allow-list of known-safe library classes and rebuild functions. It may be a custom class of the model author, or a gadget no deny-list knows yet; review it before loading.',
     docs: 'docs/rules/pickle-unknown-global.md',
-    references: ['MITRE ATLAS AML.T0010', 'CWE-502'],
+    references: ['MITRE ATLAS AML.T0010', 'OWASP LLM03:2025', 'CWE-502'],
   },
   check(stream, ctx) {
     const allow = defaultAllowList();

@@ -15,7 +15,7 @@ export const unsafeConstruction: Rule<PickleStream> = {
     description:
       'Pickles create ordinary library objects with __new__ and fill them with BUILD. Calling the class instead runs its constructor, and some constructors start processes, threads or distributed runtimes; only classes with inert constructors may be called.',
     docs: 'docs/rules/pickle-unsafe-construction.md',
-    references: ['CWE-502'],
+    references: ['MITRE ATLAS AML.T0010', 'OWASP LLM03:2025', 'CWE-502'],
   },
   check(stream, ctx) {
     const allow = defaultAllowList();
