@@ -1,6 +1,7 @@
 import type { ByteSource } from '../core/byte-source.js';
 import { ModelgateError } from '../core/errors.js';
 import { MALFORMED_CONTAINER } from '../detectors/container/index.js';
+import { remoteCode } from '../detectors/hfconfig/remote-code.js';
 import { isOpcode } from '../formats/pickle/parse.js';
 import { findEocd } from '../formats/zip/parse.js';
 import type { ScanContext } from './context.js';
@@ -69,7 +70,17 @@ function scanText(source: ByteSource, ctx: ScanContext, kind: string): string {
     return 'json';
   }
   if (kind === 'text' && ctx.name.endsWith('.jinja')) return scanChatTemplateFile(source, ctx);
-  if (kind === 'text' && looksLikePython(source.read(0, 4096), ctx.name)) return scanPython(source, ctx);
+  if (kind === 'text' && looksLikePython(source.read(0, 4096), ctx.name)) {
+    // transformers runs a repo's custom_generate/generate.py when generate() is asked for it
+    // with trust_remote_code=True: remote code by where the repo puts it, judged by its content.
+    if (ctx.name === 'generate.py' && /(^|\/)custom_generate\/generate\.py$/.test(ctx.target)) {
+      ctx.report(remoteCode.meta, {
+        severity: 'low',
+        message: 'custom_generate/generate.py is run by transformers when generate() uses the repo\'s custom_generate with trust_remote_code=True; its own findings follow',
+      });
+    }
+    return scanPython(source, ctx);
+  }
   return kind;
 }
 

@@ -15,6 +15,20 @@ function freshDir(): string {
   return dir;
 }
 
+describe('repo layout', () => {
+  it("gives a repo's custom_generate/generate.py the remote-code advice, and still analyses it", async () => {
+    const dir = freshDir();
+    mkdirSync(join(dir, 'custom_generate'));
+    writeFileSync(join(dir, 'custom_generate', 'generate.py'), 'import torch\n\ndef generate(model, ids):\n    return model(ids)\n');
+    writeFileSync(join(dir, 'generate.py'), 'import torch\n\ndef generate(model, ids):\n    return model(ids)\n');
+    const result = await scan([dir], { hash: false });
+    const custom = result.files.find((f) => f.path === 'custom_generate/generate.py');
+    expect(custom).toMatchObject({ format: 'python', verdict: 'clean' });
+    expect(custom?.findings.map((f) => [f.ruleId, f.severity])).toEqual([['hfconfig/remote-code', 'low']]);
+    expect(result.files.find((f) => f.path === 'generate.py')?.findings).toEqual([]);
+  });
+});
+
 describe('walking targets', () => {
   it('reports a symlink loop as links, without following them', async () => {
     const dir = freshDir();
