@@ -1,5 +1,4 @@
 import type { Severity } from '../../core/severity.js';
-import { strictlyInside } from '../../formats/python/flow.js';
 import type { Expr, PythonModule } from '../../formats/python/model.js';
 import { calleePath, resolve } from '../../formats/python/resolve.js';
 import type { Rule } from '../types.js';
@@ -81,11 +80,11 @@ function judge(model: PythonModule, e: Expr): Verdict | undefined {
   if (decoders && decoders.size > 0) return { why: `looks up a name hidden by ${describeDecoders(decoders)}${r && !r.hidden ? `: ${r.path}` : ''}` };
   if (!r) return undefined;
   const via = [...new Set(r.via)].join(', ');
-  if (r.via.length === 0) {
-    // Aliasing: exec or eval called under another name.
-    return r.alias && isCodeExec(r.path) ? { why: `reaches ${r.path} under the alias ${r.alias}` } : undefined;
-  }
-  if (r.hidden) return r.path === 'builtins.<computed>' ? { why: `looks up a name computed at run time in builtins (through ${via})`, severity: 'medium' } : undefined;
+  // Aliasing: exec or eval called under another name.
+  if (r.alias && isCodeExec(r.path) && e.k === 'name' && r.via.length === 0) return { why: `reaches ${r.path} under the alias ${r.alias}` };
+  // A plain name bound to a lookup is reported where the lookup is written, not at each use.
+  if (r.via.length === 0 || e.k === 'name') return undefined;
+  if (r.hidden) return r.path === 'builtins.<computed>' ? { why: `looks up a name computed at run time in builtins (through ${via})`, severity: 'low' } : undefined;
   if (isDangerous(r.path)) return { why: `reaches ${r.path} through ${via}` };
   if (SENSITIVE_MODULES.has(r.path) && r.via.some((v) => IMPORT_VIA.has(v))) return { why: `imports ${r.path} dynamically (through ${via})` };
   if (r.path === 'builtins' && r.via.some((v) => v === 'globals()' || v === '__globals__')) return { why: `reaches the builtins namespace through ${via}` };
@@ -99,7 +98,7 @@ export const builtinsLookup: Rule<PythonModule> = {
     defaultSeverity: 'high',
     title: 'Python reaches builtins or dangerous functions by lookup or aliasing',
     description:
-      'The code reaches exec, eval, __import__, os.system, subprocess and the like without naming them plainly: getattr(__builtins__, "exec"), globals()["__builtins__"], vars(builtins)["exec"], __import__("os").system, importlib.import_module of a decoded name, an alias such as e = exec, or a walk up the class hierarchy to __subclasses__. Ordinary code names what it calls; this is how payloads hide from reviewers and scanners. A computed name looked up in builtins is medium.',
+      'The code reaches exec, eval, __import__, os.system, subprocess and the like without naming them plainly: getattr(__builtins__, "exec"), globals()["__builtins__"], vars(builtins)["exec"], __import__("os").system, importlib.import_module of a decoded name, an alias such as e = exec, or a walk up the class hierarchy to __subclasses__. Ordinary code names what it calls; this is how payloads hide from reviewers and scanners. A name computed at run time and looked up in builtins is low (type-name mapping does that).',
     docs: 'docs/rules/python-builtins-lookup.md',
     references: ['MITRE ATLAS AML.T0010', 'MITRE ATLAS AML.T0011', 'OWASP LLM03:2025', 'CWE-94', 'CWE-506'],
   },
@@ -113,10 +112,13 @@ export const builtinsLookup: Rule<PythonModule> = {
     }
     hits.sort((a, b) => a.e.at - b.e.at || b.e.end - a.e.end);
     const kept: typeof hits = [];
+    let keptEnd = -1;
     for (const h of hits) {
       // The outermost expression of a chain speaks for it: getattr(__import__('os'), 'system').
-      if (kept.some((k) => (k.e.at === h.e.at && k.e.end === h.e.end) || strictlyInside(h.e, k.e))) continue;
+      // Syntax spans nest or are disjoint, so starting before the last kept end means inside it.
+      if (h.e.at < keptEnd) continue;
       kept.push(h);
+      keptEnd = h.e.end;
     }
     for (const { e, why, severity } of kept) {
       const { location, where } = place(model, e);

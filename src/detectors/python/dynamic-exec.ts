@@ -1,11 +1,11 @@
 import type { Severity } from '../../core/severity.js';
 import { evaluate } from '../../formats/python/evaluate.js';
-import { strictlyInside } from '../../formats/python/flow.js';
-import type { Call, Expr, PythonModule } from '../../formats/python/model.js';
+import type { Call, Expr, PythonModule, Span } from '../../formats/python/model.js';
+import { floorIndex } from '../../formats/python/source.js';
 import { calleePath, resolve, type Resolved } from '../../formats/python/resolve.js';
 import { bindingsOf } from '../../formats/python/scope.js';
 import type { Rule } from '../types.js';
-import { isCodeExec } from './names.js';
+import { isCodeExec, shellRunner } from './names.js';
 import { describeDecoders, provenance } from './provenance.js';
 import { place, reachedThrough, shorten, snippet } from './report.js';
 
@@ -45,6 +45,14 @@ function readsLocalFile(model: PythonModule, e: Expr, hops = 0): boolean {
   return opener.k === 'call' && OPENERS.has(calleePath(model, opener) ?? '') && opener.args[0] !== undefined && evaluate(model, opener.args[0]) !== undefined;
 }
 
+/** The outermost of nested-or-disjoint spans, sorted by start. */
+function coveringSpans(spans: Span[]): Span[] {
+  const sorted = [...spans].sort((a, b) => a.at - b.at || b.end - a.end);
+  const out: Span[] = [];
+  for (const s of sorted) if (out.length === 0 || s.at >= out[out.length - 1].end) out.push(s);
+  return out;
+}
+
 /** How severe running this payload is, and why. */
 function grade(model: PythonModule, payload: Expr | undefined): { severity: Severity; why: string } {
   if (!payload) return { severity: 'medium', why: 'with arguments known only at run time' };
@@ -65,15 +73,18 @@ export const dynamicExec: Rule<PythonModule> = {
     defaultSeverity: 'critical',
     title: 'Python runs code from decoded or computed data',
     description:
-      'The code calls exec, eval, compile or execfile. Running data decoded from base64, hex, zlib, gzip, bz2, marshal or a codec such as rot13, or fetched over the network, is how malicious model code hides its payload: critical. Running other computed data is medium; running a plain literal is low (the literal is scanned as Python on its own).',
+      'The code calls exec, eval, compile or execfile, or hands a shell command to os.system, subprocess and the like. Running data decoded from base64, hex, zlib, gzip, bz2, marshal or a codec such as rot13, or fetched over the network, is how malicious model code hides its payload: critical. Running other computed data with exec or eval is medium (ordinary shell commands are not reported); running a plain literal is low (the literal is scanned as Python on its own).',
     docs: 'docs/rules/python-dynamic-exec.md',
     references: ['MITRE ATLAS AML.T0010', 'MITRE ATLAS AML.T0011', 'OWASP LLM03:2025', 'CWE-94', 'CWE-95', 'CWE-506'],
   },
   check(model, ctx) {
     const sinks = execSinks(model);
+    const payloads = coveringSpans(sinks.flatMap((s) => (s.payload ? [s.payload] : [])));
+    const starts = payloads.map((p) => p.at);
     for (const sink of sinks) {
       // exec(compile(x)) is one act: the outermost call speaks for it.
-      if (sinks.some((o) => o !== sink && o.payload && (strictlyInside(sink.call, o.payload) || (sink.call.at === o.payload.at && sink.call.end === o.payload.end)))) continue;
+      const cover = payloads[floorIndex(starts, sink.call.at)];
+      if (cover && cover.at <= sink.call.at && sink.call.end <= cover.end) continue;
       const { severity, why } = grade(model, sink.payload);
       const { location, where } = place(model, sink.call);
       ctx.report({
@@ -82,6 +93,20 @@ export const dynamicExec: Rule<PythonModule> = {
         location,
         evidence: snippet(model, sink.call),
       });
+    }
+    // A shell runs what it is given just as exec does: a decoded or downloaded command hides it.
+    for (const call of model.calls) {
+      const path = calleePath(model, call);
+      const runner = shellRunner(path);
+      const command = runner ? call.args[runner.arg] : undefined;
+      if (!command) continue;
+      const from = provenance(model, command);
+      if (from.decoders.size === 0 && !from.network) continue;
+      const value = evaluate(model, command)?.value;
+      const preview = value?.k === 'str' || value?.k === 'bytes' ? `: ${shorten(value.v.toString('latin1'), 120)}` : '';
+      const { location, where } = place(model, call);
+      const why = from.decoders.size > 0 ? `decoded by ${describeDecoders(from.decoders)}` : `fetched over the network (${from.network})`;
+      ctx.report({ severity: 'critical', message: `${path} at ${where} runs a shell command ${why}${preview}`, location, evidence: snippet(model, call) });
     }
   },
 };

@@ -28,10 +28,22 @@ export function decoderOf(model: PythonModule, call: Call): { label: string; by:
   return byCodec ? { label: byCodec.label, by: `codecs ${codec}` } : undefined;
 }
 
+/** `b ^ key for b in data`: a comprehension that XORs each item, the simplest cipher. */
+function xorsItems(comp: Expr & { k: 'comp' }): boolean {
+  const stack: Expr[] = [comp.element];
+  for (let n = 0; stack.length > 0 && n < 200; n++) {
+    const x = stack.pop()!;
+    if (x.k === 'binop' && x.op === '^') return true;
+    stack.push(...childrenOf(x));
+  }
+  return false;
+}
+
 /** Follows the data flow into `e` and says which decoders and network reads it passes. */
 export function provenance(model: PythonModule, e: Expr): Provenance {
   const out: Provenance = { decoders: new Map() };
   walkFlow(model, e, (x) => {
+    if (x.k === 'comp' && xorsItems(x)) out.decoders.set('xor', 'a byte-wise XOR');
     if (x.k !== 'call') return;
     const d = decoderOf(model, x);
     if (d && !out.decoders.has(d.label)) out.decoders.set(d.label, d.by);
@@ -60,6 +72,7 @@ export function directDecoders(model: PythonModule, e: Expr): Map<string, string
   const stack = [e];
   for (let n = 0; stack.length > 0 && n < MAX_DIRECT_NODES; n++) {
     const x = stack.pop()!;
+    if (x.k === 'comp' && xorsItems(x)) found.set('xor', 'a byte-wise XOR');
     if (x.k === 'call') {
       const d = decoderOf(model, x);
       if (d && !found.has(d.label)) found.set(d.label, d.by);

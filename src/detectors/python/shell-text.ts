@@ -55,7 +55,8 @@ function words(stage: string): string[] {
 /** `sh -c` scripts read inside one another. */
 const MAX_SCRIPT_DEPTH = 4;
 
-const base = (w: string): string => w.slice(w.lastIndexOf('/') + 1).toLowerCase();
+/** The file name a path ends in, lower-cased: saved downloads are matched by it. */
+export const base = (w: string): string => w.slice(w.lastIndexOf('/') + 1).toLowerCase();
 
 function command(stage: string): Command | undefined {
   const ws = words(stage);
@@ -96,26 +97,25 @@ function savedTo(c: Command): string | undefined {
 
 /**
  * How the command text runs downloaded code, or undefined: a download piped to a shell or
- * interpreter, a download inside `$(…)`/`<(…)` that a shell or `eval` runs, or a download
- * saved to a file that a later statement runs or makes executable.
+ * interpreter, a download inside `$(…)`/`<(…)` that a shell or `eval` runs, or a file saved
+ * by a download (here, or earlier in `saved`: file name → what downloaded it) that a
+ * statement runs or makes executable. Downloads with an output file are added to `saved`.
  */
-export function downloadToShell(text: string, depth = 0): string | undefined {
-  const stmts = statements(text);
-  let saved: { file: string; by: string } | undefined;
-  for (const stmt of stmts) {
+export function downloadToShell(text: string, saved: Map<string, string> = new Map(), depth = 0): string | undefined {
+  for (const stmt of statements(text)) {
     const stages = split(stmt, true).map(command);
     // `sh -c 'script'`: the script is a command line of its own.
     for (const c of stages) {
-      const script = c && SHELLS.has(c.program) ? c.args[c.args.indexOf('-c') + 1] : undefined;
-      const inner = script !== undefined && c!.args.includes('-c') && depth < MAX_SCRIPT_DEPTH ? downloadToShell(script, depth + 1) : undefined;
+      const script = c && SHELLS.has(c.program) && c.args.includes('-c') ? c.args[c.args.indexOf('-c') + 1] : undefined;
+      const inner = script !== undefined && depth < MAX_SCRIPT_DEPTH ? downloadToShell(script, saved, depth + 1) : undefined;
       if (inner) return inner;
     }
     const d = stages.findIndex(isDownloader);
     if (d >= 0) {
       const runner = stages.slice(d + 1).find(runsStdin);
       if (runner) return `pipes a download (${stages[d]!.program}) into ${runner.program}`;
-      const file = stages[d] ? savedTo(stages[d]!) : undefined;
-      if (file) saved = { file, by: stages[d]!.program };
+      const file = savedTo(stages[d]!);
+      if (file) saved.set(file, stages[d]!.program);
     }
     const first = stages[0];
     if (isRunner(first) && /\$\(|`|<\(/.test(stmt)) {
@@ -123,10 +123,11 @@ export function downloadToShell(text: string, depth = 0): string | undefined {
       const dl = inner.flatMap((t) => split(t, false).flatMap((s) => split(s, true))).map(command).find(isDownloader);
       if (dl) return `runs the output of a download (${dl.program}) with ${first!.program}`;
     }
-    if (saved && first && d < 0) {
-      const named = (w: string): boolean => base(w) === saved!.file;
-      const runsFile = named(first.program) || (isRunner(first) && first.args.some(named)) || (first.program === 'chmod' && first.args.some((a) => /\+?x|7/.test(a)) && first.args.some(named));
-      if (runsFile) return `downloads ${saved.file} (${saved.by}) and then ${first.program === 'chmod' ? 'makes it executable' : `runs it (${first.program})`}`;
+    if (first && d < 0) {
+      const named = (w: string): string | undefined => (saved.has(base(w)) ? base(w) : undefined);
+      const chmod = first.program === 'chmod' && first.args.some((a) => /^(?:[ugoa]*\+[rw]*x|\d*[1357]\d*)$/.test(a));
+      const file = named(first.program) ?? (isRunner(first) || chmod ? first.args.map(named).find((f) => f !== undefined) : undefined);
+      if (file) return `${chmod ? 'makes executable' : 'runs'} ${file}, which ${saved.get(file)} downloaded`;
     }
   }
   return undefined;

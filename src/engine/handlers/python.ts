@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { inflateSync } from 'node:zlib';
 import { BufferSource, type ByteSource } from '../../core/byte-source.js';
+import { maxSeverity, type Severity } from '../../core/severity.js';
 import { MALFORMED_CONTAINER } from '../../detectors/container/index.js';
 import { execSinks } from '../../detectors/python/dynamic-exec.js';
 import { EMBEDDED_MODEL } from '../../detectors/python/embedded-model.js';
@@ -10,6 +11,7 @@ import { snippet } from '../../detectors/python/report.js';
 import type { RuleReport } from '../../detectors/types.js';
 import { embeddedBlobs } from '../../formats/python/embedded.js';
 import { evaluate } from '../../formats/python/evaluate.js';
+import { flowExhausted, MAX_FLOW_PER_MODULE } from '../../formats/python/flow.js';
 import type { Expr, PythonModule, Span } from '../../formats/python/model.js';
 import { calleePath } from '../../formats/python/resolve.js';
 import { looksLikePython } from '../../formats/python/sniff.js';
@@ -25,6 +27,9 @@ import { scanPickle } from './pickle.js';
 
 export { initPython } from '../../formats/python/runtime.js';
 export { looksLikePython };
+
+/** Findings listed per rule and file; the rest are counted in one more finding of that rule. */
+const MAX_FINDINGS_PER_RULE = 50;
 
 /**
  * Where a finding at a model offset belongs: the context to report in and the offset there.
@@ -57,12 +62,21 @@ export function readyToAnalyse(ctx: ScanContext, what: string): boolean {
  */
 export function analysePython(model: PythonModule, ctx: ScanContext, route: Router): void {
   for (const rule of PYTHON_RULES) {
+    let count = 0;
+    let worst: Severity = 'info';
     rule.check(model, {
       report: (r: RuleReport) => {
+        if (++count > MAX_FINDINGS_PER_RULE) return void (worst = maxSeverity(worst, r.severity ?? rule.meta.defaultSeverity));
         const to = route(r.location?.offset);
         to.ctx.report(rule.meta, to.offset === undefined ? r : { ...r, location: { ...r.location, offset: to.offset } });
       },
     });
+    if (count > MAX_FINDINGS_PER_RULE) {
+      ctx.report(rule.meta, { severity: worst, message: `${count - MAX_FINDINGS_PER_RULE} more findings of this rule in this file were not listed` });
+    }
+  }
+  if (flowExhausted(model)) {
+    ctx.report(MALFORMED_CONTAINER, { message: `data flow past ${MAX_FLOW_PER_MODULE} steps was not followed; findings may be missing`, fatal: true, code: 'LIMIT_OPCODES' });
   }
   if (model.syntax.tooDeep) {
     ctx.report(MALFORMED_CONTAINER, { message: 'Python syntax nested past the walking bound; the deepest part was not analysed', fatal: true, code: 'LIMIT_DEPTH' });

@@ -34,6 +34,8 @@ class Evaluator {
   readonly steps: DecodeStep[] = [];
   private depth = 0;
   private readonly names = new Set<string>();
+  /** Comprehension variables bound while their element is evaluated. */
+  private readonly locals = new Map<string, Value>();
   constructor(private readonly model: PythonModule) {}
 
   eval(e: Expr | undefined): Value | undefined {
@@ -62,7 +64,11 @@ class Evaluator {
         const items = e.items.map((i) => this.eval(i));
         return items.every((i): i is Value => i !== undefined) ? { k: 'list', v: items } : undefined;
       }
+      case 'comp':
+        return this.comprehension(e);
       case 'name': {
+        const local = this.locals.get(e.id);
+        if (local) return local;
         const bindings = bindingsOf(this.model, e.id, e.at);
         if (bindings?.length !== 1 || bindings[0].kind !== 'value' || this.names.has(e.id)) return undefined;
         this.names.add(e.id);
@@ -97,6 +103,29 @@ class Evaluator {
     }
   }
 
+  /** `f(x) for x in <static>`: the element evaluated for each item. */
+  private comprehension(e: Expr & { k: 'comp' }): Value | undefined {
+    const iter = this.eval(e.iter);
+    let items: Value[];
+    if (iter?.k === 'list') items = iter.v;
+    else if (iter?.k === 'bytes') items = [...iter.v].map((b) => ({ k: 'num', v: b }));
+    else if (iter?.k === 'str') items = [...iter.v].map((c) => ({ k: 'str', v: c }));
+    else return undefined;
+    if (items.length > MAX_LIST_ITEMS || this.locals.has(e.name)) return undefined;
+    const out: Value[] = [];
+    try {
+      for (const item of items) {
+        this.locals.set(e.name, item);
+        const v = this.eval(e.element);
+        if (!v) return undefined;
+        out.push(v);
+      }
+    } finally {
+      this.locals.delete(e.name);
+    }
+    return { k: 'list', v: out };
+  }
+
   private binop(op: string, l: Value | undefined, r: Value | undefined): Value | undefined {
     if (!l || !r) return undefined;
     if (op === '+') {
@@ -106,8 +135,11 @@ class Evaluator {
       if (l.k === 'num' && r.k === 'num') return { k: 'num', v: l.v + r.v };
     }
     if (op === '*' && l.k === 'str' && r.k === 'num' && l.v.length * r.v <= MAX_STATIC_BYTES) return { k: 'str', v: l.v.repeat(Math.max(0, r.v)) };
-    if (op === '^' && l.k === 'num' && r.k === 'num') return { k: 'num', v: l.v ^ r.v };
-    if (op === '-' && l.k === 'num' && r.k === 'num') return { k: 'num', v: l.v - r.v };
+    if (l.k === 'num' && r.k === 'num') {
+      const ops: Record<string, (a: number, b: number) => number> = { '^': (a, b) => a ^ b, '-': (a, b) => a - b, '*': (a, b) => a * b, '%': (a, b) => (b === 0 ? NaN : ((a % b) + b) % b), '&': (a, b) => a & b, '|': (a, b) => a | b };
+      const v = ops[op]?.(l.v, r.v);
+      return v === undefined || Number.isNaN(v) ? undefined : { k: 'num', v };
+    }
     return undefined;
   }
 
@@ -127,6 +159,7 @@ class Evaluator {
     if (!path) return undefined;
     const first = this.eval(args[0]);
     if (path === 'builtins.chr') return first?.k === 'num' && Number.isInteger(first.v) && first.v >= 0 && first.v <= 0x10ffff ? { k: 'str', v: String.fromCodePoint(first.v) } : undefined;
+    if (path === 'builtins.ord') return first?.k === 'str' && first.v.length >= 1 ? { k: 'num', v: first.v.codePointAt(0)! } : undefined;
     if (path === 'builtins.str') return first?.k === 'str' ? first : undefined;
     if (path === 'builtins.bytes' || path === 'builtins.bytearray') {
       if (first?.k === 'list' && first.v.every((x) => x.k === 'num')) return { k: 'bytes', v: Buffer.from(first.v.map((x) => (x.k === 'num' ? x.v & 0xff : 0))) };

@@ -9,6 +9,20 @@ import { bindingsOf } from './scope.js';
  */
 export const MAX_FLOW_NODES = 20_000;
 
+/**
+ * Flow nodes visited for one module, over all walks of all rules. A crafted file with many
+ * sinks over long binding chains would otherwise cost sinks × chain; past this budget walks
+ * stop and the module reports that its analysis is incomplete.
+ */
+export const MAX_FLOW_PER_MODULE = 1_000_000;
+
+const budgets = new WeakMap<PythonModule, { left: number }>();
+
+/** True when the module's flow budget ran out: some data flow was not followed. */
+export function flowExhausted(model: PythonModule): boolean {
+  return (budgets.get(model)?.left ?? 1) <= 0;
+}
+
 /** The direct sub-expressions of `e`. */
 export function childrenOf(e: Expr): Expr[] {
   switch (e.k) {
@@ -28,6 +42,8 @@ export function childrenOf(e: Expr): Expr[] {
       return e.items;
     case 'dict':
       return [...e.keys, ...e.values];
+    case 'comp':
+      return [e.element, e.iter];
     case 'other':
       return e.children;
     default:
@@ -45,11 +61,15 @@ export function walkFlow(model: PythonModule, root: Expr, visit: (e: Expr) => bo
   const names = new Set<string>();
   const stack: Expr[] = [root];
   let count = 0;
+  let budget = budgets.get(model);
+  if (budget === undefined) budgets.set(model, (budget = { left: MAX_FLOW_PER_MODULE }));
   while (stack.length > 0 && count < MAX_FLOW_NODES) {
+    if (budget.left <= 0) return;
     const e = stack.pop()!;
     if (seen.has(e)) continue;
     seen.add(e);
     count++;
+    budget.left--;
     if (visit(e) === false) continue;
     const key = e.k === 'name' || e.k === 'attr' ? dottedKey(e) : undefined;
     if (key !== undefined && !names.has(key)) {

@@ -14,8 +14,13 @@ const SEQUENCES = new Set(['list', 'tuple', 'set', 'expression_list', 'pattern_l
 
 /** Lowers tree-sitter expression nodes into the model's plain expressions, with a cache. */
 export class Lowerer {
-  /** Lowered nodes by tree-sitter id, with the depth they were lowered at (less is fuller). */
-  private readonly cache = new Map<number, { depth: number; expr: Expr }>();
+  /**
+   * Lowered nodes by tree-sitter id. An expression lowered in full is reused anywhere; one cut
+   * by the depth bound only where the bound cuts at least as much (`depth` no smaller).
+   */
+  private readonly cache = new Map<number, { depth: number; expr: Expr; complete: boolean }>();
+  /** Count of `deep` cuts made so far: unchanged across a build means it was complete. */
+  private cuts = 0;
 
   constructor(private readonly text: string) {}
 
@@ -27,11 +32,18 @@ export class Lowerer {
   /** The model expression of `node`; nesting past MAX_EXPR_DEPTH below it becomes `deep`. */
   lower(node: Node, depth = 0): Expr {
     const cached = this.cache.get(node.id);
-    if (cached && cached.depth <= depth) return cached.expr;
+    if (cached && (cached.complete || cached.depth <= depth)) {
+      if (!cached.complete) this.cuts++;
+      return cached.expr;
+    }
     const span = { at: node.startIndex, end: node.endIndex };
-    if (depth > MAX_EXPR_DEPTH) return { ...span, k: 'deep' };
+    if (depth > MAX_EXPR_DEPTH) {
+      this.cuts++;
+      return { ...span, k: 'deep' };
+    }
+    const before = this.cuts;
     const expr = this.build(node, depth, span);
-    this.cache.set(node.id, { depth, expr });
+    this.cache.set(node.id, { depth, expr, complete: this.cuts === before });
     return expr;
   }
 
@@ -39,9 +51,16 @@ export class Lowerer {
     return node ? this.lower(node, depth + 1) : undefined;
   }
 
+  /** Any other node: its named children, lowered, so that data flow through it is kept. */
+  private other(node: Node, depth: number, span: { at: number; end: number }): Expr {
+    const children: Expr[] = [];
+    for (const c of node.namedChildren) if (c) children.push(this.lower(c, depth + 1));
+    return { ...span, k: 'other', children };
+  }
+
   private build(node: Node, depth: number, span: { at: number; end: number }): Expr {
     const field = (name: string): Node | null => node.childForFieldName(name);
-    const other = (): Expr => ({ ...span, k: 'other', children: node.namedChildren.filter((c): c is Node => c !== null).map((c) => this.lower(c, depth + 1)) });
+    const other = (): Expr => this.other(node, depth, span);
     switch (node.type) {
       case 'identifier':
         return { ...span, k: 'name', id: this.slice(node) };
@@ -95,6 +114,10 @@ export class Lowerer {
         }
         return { ...span, k: 'dict', keys, values };
       }
+      case 'list_comprehension':
+      case 'set_comprehension':
+      case 'generator_expression':
+        return this.comprehension(node, depth, span) ?? other();
       case 'as_pattern': {
         const value = node.namedChildren[0];
         return value ? this.lower(value, depth + 1) : other();
@@ -157,6 +180,17 @@ export class Lowerer {
       else if (p.k === 'bytes') parts.push(p.value.toString('latin1'));
     }
     return { ...span, k: 'fstr', parts };
+  }
+
+  private comprehension(node: Node, depth: number, span: { at: number; end: number }): Expr | undefined {
+    const body = node.childForFieldName('body');
+    const clauses = node.namedChildren.filter((c): c is Node => c !== null && c.id !== body?.id && c.type !== 'comment');
+    const clause = clauses[0];
+    if (!body || clauses.length !== 1 || clause.type !== 'for_in_clause') return undefined;
+    const target = clause.childForFieldName('left');
+    const iter = clause.childForFieldName('right');
+    if (target?.type !== 'identifier' || !iter) return undefined;
+    return { ...span, k: 'comp', element: this.lower(body, depth + 1), name: this.slice(target), iter: this.lower(iter, depth + 1) };
   }
 
   private sliceExpr(node: Node, depth: number, span: { at: number; end: number }): Expr {

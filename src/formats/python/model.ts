@@ -45,6 +45,8 @@ export type Expr = Span &
     /** list, tuple or set display. */
     | { k: 'seq'; items: Expr[] }
     | { k: 'dict'; keys: Expr[]; values: Expr[] }
+    /** `element for name in iter` (one clause, no condition): list, set or generator. */
+    | { k: 'comp'; element: Expr; name: string; iter: Expr }
     | { k: 'other'; children: Expr[] }
     | { k: 'deep' }
   );

