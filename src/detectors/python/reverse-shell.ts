@@ -1,8 +1,8 @@
 import type { Call, Expr, PythonModule } from '../../formats/python/model.js';
-import { calleePath } from '../../formats/python/resolve.js';
+import { calleePath, resolve } from '../../formats/python/resolve.js';
 import type { Rule } from '../types.js';
 import { shellUses, type ShellUse } from './commands.js';
-import { isSocketOpen } from './names.js';
+import { isSocketOpen, pathMatcher } from './names.js';
 import { place, shorten } from './report.js';
 import { reverseShellText } from './shell-text.js';
 
@@ -15,11 +15,14 @@ function startsShell(use: ShellUse): boolean {
   return SHELL_PROGRAMS.test(words[0] ?? '') && !words.includes('-c') && words.slice(1).every((w) => w.startsWith('-') || SHELL_PROGRAMS.test(w));
 }
 
-/** The call hands a socket's descriptor to the child: `stdin=s.fileno()` and the like. */
-function wiresSocket(call: Call | undefined): boolean {
+/** A connection object: what socket.socket(), create_connection() or ssl wrapping return. */
+const isSocketObject = pathMatcher(['socket.socket()', 'socket.create_connection()', 'socket.fromfd()', 'ssl.wrap_socket()', 'ssl.SSLContext().wrap_socket()']);
+
+/** The call hands a socket to the child as its streams: `stdin=s.fileno()`, `stdout=s` and the like. */
+function wiresSocket(model: PythonModule, call: Call | undefined): boolean {
   const streams = call?.kwargs.filter((k) => k.name === 'stdin' || k.name === 'stdout' || k.name === 'stderr') ?? [];
   const fileno = (e: Expr): boolean => e.k === 'call' && e.callee.k === 'attr' && e.callee.attr === 'fileno';
-  return streams.some((k) => fileno(k.value));
+  return streams.some((k) => fileno(k.value) || isSocketObject(resolve(model, k.value)?.path));
 }
 
 /** A shell whose input and output are a network connection. */
@@ -45,10 +48,10 @@ export const reverseShell: Rule<PythonModule> = {
     if (!socket) return;
     const dup2 = model.calls.find((c) => calleePath(model, c) === 'os.dup2');
     const shells = uses.filter(startsShell);
-    const shell = shells.find((s) => wiresSocket(s.call)) ?? (dup2 ? shells[0] : undefined);
+    const shell = shells.find((s) => wiresSocket(model, s.call)) ?? (dup2 ? shells[0] : undefined);
     if (!shell) return;
     const { location, where } = place(model, shell);
-    const how = wiresSocket(shell.call) ? 'with a socket as its streams' : `after os.dup2 at ${place(model, dup2!).where} puts a socket on its streams`;
+    const how = wiresSocket(model, shell.call) ? 'with a socket as its streams' : `after os.dup2 at ${place(model, dup2!).where} puts a socket on its streams`;
     ctx.report({
       message: `${shell.via} at ${where} starts a shell ${how} (socket opened at ${place(model, socket).where})`,
       location,

@@ -137,8 +137,8 @@ export function modelKind(bytes: Buffer): string | undefined {
   return undefined;
 }
 
-/** Formats scanContent names for content that is no model. */
-const NOT_MODELS = new Set(['other', 'text', 'json', 'image', 'empty']);
+/** Formats scanContent names for content that is no model (before any `-gzip`-like suffix). */
+const NOT_MODELS = new Set(['other', 'text', 'json', 'image', 'empty', 'python', 'ipynb', 'nested']);
 
 /** Callables that unpickle or load the bytes they are given (or a BytesIO over them). */
 const LOADERS = new Set(['pickle.loads', 'pickle.load', 'dill.loads', 'dill.load', 'cloudpickle.loads', 'joblib.load', 'torch.load', 'numpy.load', 'pandas.read_pickle']);
@@ -173,7 +173,7 @@ function scanCarried(model: PythonModule, route: Router): void {
     const onStreams = (streams: PickleStream[]): void => void (acts = streams.some((st) => st.imports.length + st.calls.length > 0));
     const format = kind === 'pickle0' ? scanPickle(new BufferSource(bytes), member, { probe: true, onStreams }) : scanContent(new BufferSource(bytes), member);
     // Compressed text is no model: only say so when a model format was found inside.
-    if (format === undefined || NOT_MODELS.has(format) || !acts) return;
+    if (format === undefined || NOT_MODELS.has(format.split('-')[0]) || !acts) return;
     to.ctx.report(EMBEDDED_MODEL, {
       message: `${what} at ${model.locate(span.at).where} holds ${format} data (${bytes.length} bytes); scanned as ${name}`,
       location: { offset: to.offset },

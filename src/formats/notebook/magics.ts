@@ -64,13 +64,16 @@ export function transformCell(source: string): CellCode {
   const commands: CellCommand[] = [];
   const shift = new Map<number, number>();
   const firstLine = lines.findIndex((l) => l.trim() !== '');
+  let from = 0;
   if (firstLine >= 0 && lines[firstLine].trimStart().startsWith('%%')) {
     const { kind, name } = cellKind(lines[firstLine].trim());
     if (kind === 'shell') commands.push({ line: firstLine, column: 0, text: lines.slice(firstLine + 1).join('\n'), via: `%%${name}` });
     for (let i = firstLine; i < lines.length; i++) if (i === firstLine || kind !== 'python') lines[i] = '';
-    return { python: lines.join('\n'), commands, shift };
+    if (kind !== 'python') return { python: lines.join('\n'), commands, shift };
+    // A Python body (`%%capture`, `%%time` …) is IPython input too: read its lines on.
+    from = firstLine + 1;
   }
-  for (let i = 0; i < lines.length; i++) {
+  for (let i = from; i < lines.length; i++) {
     const line = lines[i].replace(/\r$/, '');
     const body = line.trimStart();
     const indent = line.slice(0, line.length - body.length);

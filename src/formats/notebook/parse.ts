@@ -23,6 +23,7 @@ export interface OutputBlob {
   bytes: Buffer;
 }
 
+/** What a notebook holds that modelgate analyses. */
 export interface NotebookContent {
   cells: CodeCell[];
   outputs: OutputBlob[];

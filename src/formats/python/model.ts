@@ -51,6 +51,7 @@ export type Expr = Span &
     | { k: 'deep' }
   );
 
+/** A call expression. */
 export type Call = Expr & { k: 'call' };
 
 /** A function body: names bound inside it are local to it (Python's LEGB rule). */

@@ -12,6 +12,7 @@ export const MAX_PYTHON_SOURCE_BYTES = 8 * 1024 * 1024;
 /** Share of the text inside ERROR nodes past which the text is not taken to be Python. */
 export const MOSTLY_ERRORS = 0.5;
 
+/** How to map positions, and the shell commands a notebook reader already found. */
 export interface ParseOptions {
   /** Maps an index of `text` to a report position. */
   locate: (at: number) => Pos;

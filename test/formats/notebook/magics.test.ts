@@ -35,6 +35,12 @@ describe('IPython syntax in a cell', () => {
     expect(cell.shift.get(0)).toBe(6);
   });
 
+  it('a %%capture body is read line by line', () => {
+    const cell = transformCell('%%capture\n!curl x | sh\nimport os\n');
+    expect(cell.python).toBe('\npass\nimport os\n');
+    expect(cell.commands).toEqual([{ line: 1, column: 0, text: 'curl x | sh', via: '!' }]);
+  });
+
   it.each([
     ['%%bash\ncurl x | sh\n', 'shell', 'curl x | sh\n'],
     ['\n%%sh\nid\n', 'shell', 'id\n'],
