@@ -18,7 +18,8 @@ import { looksLikePython } from '../../formats/python/sniff.js';
 import { isMostlyErrors, MAX_PYTHON_SOURCE_BYTES, parsePython } from '../../formats/python/parse.js';
 import { isPythonReady } from '../../formats/python/runtime.js';
 import { decodeSource, plainLocator } from '../../formats/python/source.js';
-import type { ScanContext } from '../context.js';
+import type { Finding } from '../../core/finding.js';
+import { ScanContext } from '../context.js';
 import type { PickleStream } from '../../formats/pickle/model.js';
 import { isOpcode } from '../../formats/pickle/parse.js';
 import { scanContent } from '../content.js';
@@ -149,9 +150,28 @@ function staticBytesOf(model: PythonModule, e: Expr | undefined): Buffer | undef
 }
 
 /**
- * Scans what the code carries: model bytes in literals (raw, base64, hex) and in bytes handed
- * to loaders, code handed to exec/eval, and other statically decoded text that is Python.
- * Each distinct payload is scanned once, under `<embedded@offset>` or `<code@offset>`.
+ * Scans embedded bytes as a member. Bytes the code hands to a loader must be a readable model;
+ * a literal nothing loads is only data in the source, so a break in it does not make the
+ * Python file an error: its fatal findings are kept as info.
+ */
+function scanMember(bytes: Buffer, kind: string, ctx: ScanContext, name: string, loaded: boolean): { format: string | undefined; acts: boolean } {
+  const found: Finding[] = [];
+  const member = new ScanContext(`${ctx.target}!/${name}`, ctx.limits, found, ctx.budget, ctx.depth + 1, ctx.observer);
+  let acts = true;
+  // A text that happens to parse as a pickle but imports and calls nothing is no payload.
+  const onStreams = (streams: PickleStream[]): void => void (acts = streams.some((st) => st.imports.length + st.calls.length > 0));
+  const format = kind === 'pickle0' ? scanPickle(new BufferSource(bytes), member, { probe: true, onStreams }) : scanContent(new BufferSource(bytes), member);
+  for (const f of found) {
+    if (!f.fatal || loaded) ctx.findings.push(f);
+    else ctx.findings.push({ ...f, fatal: undefined, code: undefined, severity: 'info', message: `${f.message} (in a literal this code does not load)` });
+  }
+  return { format, acts };
+}
+
+/**
+ * Scans what the code carries: bytes handed to loaders, model bytes in literals (raw, base64,
+ * hex), code handed to exec/eval, and other statically decoded text that is Python. Each
+ * distinct payload is scanned once, under `<embedded@offset>` or `<code@offset>`.
  */
 function scanCarried(model: PythonModule, route: Router): void {
   const seen = new Set<string>();
@@ -162,16 +182,13 @@ function scanCarried(model: PythonModule, route: Router): void {
     return true;
   };
   const at = (e: { at: number }) => route(model.locate(e.at).offset);
-  const blob = (bytes: Buffer, span: Span, what: string): void => {
+  const blob = (bytes: Buffer, span: Span, what: string, options: { loaded?: boolean; text?: boolean } = {}): void => {
     const kind = modelKind(bytes);
-    if (!kind || !firstTime(bytes)) return;
+    // Plain text is only ever a protocol 0 pickle: "GGUF model …" is a sentence, not a magic.
+    if (!kind || (options.text && kind !== 'pickle0') || !firstTime(bytes)) return;
     const to = at(span);
     const name = `<embedded@${to.offset ?? 0}>`;
-    const member = to.ctx.member(name);
-    let acts = true;
-    // A text that happens to parse as a pickle but imports and calls nothing is no payload.
-    const onStreams = (streams: PickleStream[]): void => void (acts = streams.some((st) => st.imports.length + st.calls.length > 0));
-    const format = kind === 'pickle0' ? scanPickle(new BufferSource(bytes), member, { probe: true, onStreams }) : scanContent(new BufferSource(bytes), member);
+    const { format, acts } = scanMember(bytes, kind, to.ctx, name, options.loaded ?? false);
     // Compressed text is no model: only say so when a model format was found inside.
     if (format === undefined || NOT_MODELS.has(format.split('-')[0]) || !acts) return;
     to.ctx.report(EMBEDDED_MODEL, {
@@ -180,14 +197,14 @@ function scanCarried(model: PythonModule, route: Router): void {
       evidence: snippet(model, span, 80),
     });
   };
-  for (const b of embeddedBlobs(model)) blob(b.bytes, b, b.encoding === 'raw' ? 'a literal' : `a ${b.encoding} literal`);
   for (const call of model.calls) {
     if (!LOADERS.has(calleePath(model, call) ?? '')) continue;
     let arg = call.args[0];
     if (arg?.k === 'call' && calleePath(model, arg) === 'io.BytesIO') arg = arg.args[0];
     const bytes = staticBytesOf(model, arg);
-    if (bytes) blob(bytes, arg!, `data handed to ${calleePath(model, call)}`);
+    if (bytes) blob(bytes, arg!, `data handed to ${calleePath(model, call)}`, { loaded: true });
   }
+  for (const b of embeddedBlobs(model)) blob(b.bytes, b, b.encoding === 'raw' ? 'a literal' : `a ${b.encoding} literal`, { text: b.text });
   const code = (e: Expr, bytes: Buffer): void => {
     if (modelKind(bytes)) return blob(bytes, e, 'decoded data');
     if (!firstTime(bytes)) return;

@@ -100,6 +100,10 @@ class Collector {
         this.lookups.push(lower(node)!);
         return;
       case 'attribute': {
+        // Only dunder attributes and attributes of __builtins__ start lookups; skip the rest cheaply.
+        const attr = node.childForFieldName('attribute');
+        const object = node.childForFieldName('object');
+        if (!attr || !object || !(this.lowerer.slice(attr).startsWith('__') || this.lowerer.slice(object) === '__builtins__')) return;
         const e = lower(node)!;
         if (e.k === 'attr' && (e.attr.startsWith('__') || (e.object.k === 'name' && e.object.id === '__builtins__'))) this.lookups.push(e);
         return;
@@ -203,7 +207,7 @@ class Collector {
     if (e.k === 'str' || e.k === 'bytes') value = e.value;
     else if (e.k === 'fstr') value = e.parts.filter((p): p is string => typeof p === 'string').join('');
     else return;
-    this.strings.push({ at: e.at, end: e.end, value, statement: node.parent?.type === 'expression_statement' && node.parent.namedChildCount === 1 });
+    this.strings.push({ at: e.at, end: e.end, value, statement: node.parent?.type === 'expression_statement' && node.parent.namedChildCount === 1, formatted: e.k === 'fstr' });
   }
 }
 

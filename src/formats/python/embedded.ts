@@ -4,6 +4,8 @@ import type { PythonModule, Span } from './model.js';
 export interface EmbeddedBlob extends Span {
   bytes: Buffer;
   encoding: 'raw' | 'base64' | 'hex';
+  /** Raw bytes that are plain text: they can only be a protocol 0 pickle. */
+  text: boolean;
 }
 
 /** Shortest blob worth a look: a pickle that imports anything is longer. */
@@ -33,15 +35,18 @@ export function isBinary(bytes: Buffer): boolean {
 export function embeddedBlobs(model: PythonModule): EmbeddedBlob[] {
   const blobs: EmbeddedBlob[] = [];
   for (const s of model.strings) {
+    // An f-string is formatted at run time: its literal parts are no payload.
+    if (s.formatted) continue;
     const raw = typeof s.value === 'string' ? latin1(s.value) : s.value;
     if (!raw || raw.length < MIN_EMBEDDED_BYTES) continue;
     const span = { at: s.at, end: s.end };
     // Model files are binary: plain text is only read as protocol 0 pickles (the caller probes).
-    if (isBinary(raw) || raw[raw.length - 1] === 0x2e) blobs.push({ ...span, bytes: raw, encoding: 'raw' });
+    const text = !isBinary(raw);
+    if (!text || raw[raw.length - 1] === 0x2e) blobs.push({ ...span, bytes: raw, encoding: 'raw', text });
     if (raw.length < MIN_ENCODED_CHARS || raw.includes(0)) continue;
-    const text = raw.toString('latin1').replace(/\s+/g, '');
-    if (HEX_TEXT.test(text)) blobs.push({ ...span, bytes: Buffer.from(text, 'hex'), encoding: 'hex' });
-    else if (BASE64_TEXT.test(text)) blobs.push({ ...span, bytes: Buffer.from(text, 'base64'), encoding: 'base64' });
+    const encoded = raw.toString('latin1').replace(/\s+/g, '');
+    if (HEX_TEXT.test(encoded)) blobs.push({ ...span, bytes: Buffer.from(encoded, 'hex'), encoding: 'hex', text: false });
+    else if (BASE64_TEXT.test(encoded)) blobs.push({ ...span, bytes: Buffer.from(encoded, 'base64'), encoding: 'base64', text: false });
   }
   return blobs;
 }

@@ -42,7 +42,8 @@ export class Lowerer {
       return { ...span, k: 'deep' };
     }
     const before = this.cuts;
-    const expr = this.build(node, depth, span);
+    // `node.type` asks the WebAssembly side each time: read it once.
+    const expr = this.build(node, node.type, depth, span);
     this.cache.set(node.id, { depth, expr, complete: this.cuts === before });
     return expr;
   }
@@ -58,10 +59,10 @@ export class Lowerer {
     return { ...span, k: 'other', children };
   }
 
-  private build(node: Node, depth: number, span: { at: number; end: number }): Expr {
+  private build(node: Node, type: string, depth: number, span: { at: number; end: number }): Expr {
     const field = (name: string): Node | null => node.childForFieldName(name);
     const other = (): Expr => this.other(node, depth, span);
-    switch (node.type) {
+    switch (type) {
       case 'identifier':
         return { ...span, k: 'name', id: this.slice(node) };
       case 'string':
@@ -123,7 +124,7 @@ export class Lowerer {
         return value ? this.lower(value, depth + 1) : other();
       }
       default:
-        if (SEQUENCES.has(node.type)) return { ...span, k: 'seq', items: node.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment').map((c) => this.lower(c, depth + 1)) };
+        if (SEQUENCES.has(type)) return { ...span, k: 'seq', items: node.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment').map((c) => this.lower(c, depth + 1)) };
         return other();
     }
   }

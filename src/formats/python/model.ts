@@ -80,6 +80,8 @@ export interface StringLiteral extends Span {
   value: string | Buffer;
   /** The literal is a whole statement: a docstring or a bare string. */
   statement: boolean;
+  /** An f-string: `value` holds only its literal parts. */
+  formatted: boolean;
 }
 
 /** A shell command a notebook runs (`!cmd`, `%system`, `%%bash` …). */

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { verdictOf } from '../../../src/core/finding.js';
 import { EMBEDDED_MODEL } from '../../../src/detectors/python/embedded-model.js';
 import { pickle } from '../../../src/formats/pickle/builder.js';
 import { initPython } from '../../../src/formats/python/runtime.js';
@@ -19,6 +20,8 @@ describe(EMBEDDED_MODEL.id, () => {
       ['prose ending with a full stop', "HELP = '(see the docs for details).'\n"],
       ['a hex digest', "SHA = '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08'\n"],
       ['a text-only pickle that imports nothing', `DATA = ${JSON.stringify("(lp0\nI1\naI2\na.")}\n`],
+      ['an f-string that starts like a GGUF magic', 'raise ValueError(f"GGUF model with architecture {arch} is not supported yet.")\n'],
+      ['a sentence that starts like a GGUF magic and ends with a full stop', "MSG = 'GGUF files are read by llama.cpp and gguf-py.'\n"],
     ])('%s', (_name, code) => {
       expect(scanSource(code).findings).toEqual([]);
     });
@@ -36,8 +39,8 @@ describe(EMBEDDED_MODEL.id, () => {
     it('base64 of a pickle handed to pickle.loads is scanned once', () => {
       const code = `import base64, pickle\nobj = pickle.loads(base64.b64decode('${osSystem().toString('base64')}'))\n`;
       const { findings } = scanSource(code);
-      expect(summary(findings).filter((s) => s.startsWith('pickle/'))).toEqual([`pickle/dangerous-callable critical script.py!/<embedded@${Buffer.from(code).indexOf("'gA")}>`]);
-      expect(findings.some((f) => f.ruleId === EMBEDDED_MODEL.id && f.message.includes('base64 literal'))).toBe(true);
+      expect(summary(findings).filter((s) => s.startsWith('pickle/'))).toEqual([`pickle/dangerous-callable critical script.py!/<embedded@${Buffer.from(code).indexOf('base64.b64decode(')}>`]);
+      expect(findings.some((f) => f.ruleId === EMBEDDED_MODEL.id && f.message.includes('data handed to pickle.loads'))).toBe(true);
     });
 
     it('hex of a pickle in a str literal', () => {
@@ -53,6 +56,18 @@ describe(EMBEDDED_MODEL.id, () => {
     it('a benign embedded pickle is reported as info only', () => {
       const { findings } = scanSource(`P = ${pyBytes(plain())}\n`);
       expect(summary(findings)).toEqual(['python/embedded-model info script.py']);
+    });
+
+    it('a broken model literal the code does not load keeps the file clean', () => {
+      const { findings } = scanSource(`BAD = ${pyBytes(Buffer.from("\x93NUMPY\x01\x006\x00{'descr': 'x', 'shape': (1, 2), }      \n", 'latin1'))}\n`);
+      expect(verdictOf(findings)).toBe('clean');
+      expect(findings.every((f) => !f.fatal)).toBe(true);
+    });
+
+    it('broken bytes handed to pickle.loads stay an error', () => {
+      const broken = osSystem().subarray(0, 20);
+      const { findings } = scanSource(`import pickle\npickle.loads(${pyBytes(broken)})\n`);
+      expect(findings.some((f) => f.fatal)).toBe(true);
     });
 
     it('code handed to exec is scanned as Python under <code@offset>', () => {

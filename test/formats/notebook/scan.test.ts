@@ -63,7 +63,7 @@ describe('scanNotebook', () => {
   it('a pickle literal in a cell goes under the cell', () => {
     const evil = pickle().proto(2).global('os', 'system').binunicode('id').tuple1().reduce().stop().bytes();
     const { findings } = scanNotebookDoc(notebook([codeCell('x = 1\n'), codeCell(`import pickle\nobj = pickle.loads(bytes.fromhex('${evil.toString('hex')}'))\n`)]));
-    expect(summary(findings)).toContain(`pickle/dangerous-callable critical notebook.ipynb!/cells/1!/<embedded@${'import pickle\nobj = pickle.loads(bytes.fromhex('.length}>`);
+    expect(summary(findings)).toContain(`pickle/dangerous-callable critical notebook.ipynb!/cells/1!/<embedded@${'import pickle\nobj = pickle.loads('.length}>`);
   });
 
   it.each([
