@@ -3,6 +3,7 @@ import { MALFORMED_CONTAINER } from '../../detectors/container/index.js';
 import { EMBEDDED_MODEL } from '../../detectors/python/embedded-model.js';
 import { buildProgram } from '../../formats/notebook/program.js';
 import { isNotebook, readNotebook } from '../../formats/notebook/parse.js';
+import type { PythonModule } from '../../formats/python/model.js';
 import { MAX_PYTHON_SOURCE_BYTES, parsePython } from '../../formats/python/parse.js';
 import type { ScanContext } from '../context.js';
 import { scanNestedBytes } from './nested.js';
@@ -43,7 +44,13 @@ export function scanNotebook(doc: unknown, source: ByteSource, ctx: ScanContext)
     ctx.report(MALFORMED_CONTAINER, { message: `code cells hold more than ${MAX_PYTHON_SOURCE_BYTES} characters; ${content.cells.length - cells.length} cells were not analysed`, fatal: true, code: 'LIMIT_MEMBER_BYTES' });
   }
   const program = buildProgram(cells);
-  const model = parsePython(program.text, { locate: program.locate, commands: program.commands });
+  let model: PythonModule;
+  try {
+    model = parsePython(program.text, { locate: program.locate, commands: program.commands });
+  } catch (e) {
+    ctx.report(MALFORMED_CONTAINER, { message: `notebook code could not be parsed: ${e instanceof Error ? e.message : String(e)}`, fatal: true, code: 'MALFORMED' });
+    return 'ipynb';
+  }
   const route: Router = (offset) => {
     if (offset === undefined) return { ctx, offset };
     const cell = program.cellOf(offset);

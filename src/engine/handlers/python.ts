@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { inflateSync } from 'node:zlib';
 import { BufferSource, type ByteSource } from '../../core/byte-source.js';
+import { isModelgateError } from '../../core/errors.js';
+import type { Finding } from '../../core/finding.js';
 import { maxSeverity, type Severity } from '../../core/severity.js';
 import { MALFORMED_CONTAINER } from '../../detectors/container/index.js';
 import { execSinks } from '../../detectors/python/dynamic-exec.js';
@@ -9,20 +11,19 @@ import { PYTHON_RULES } from '../../detectors/python/index.js';
 import { decoderOf } from '../../detectors/python/provenance.js';
 import { snippet } from '../../detectors/python/report.js';
 import type { RuleReport } from '../../detectors/types.js';
+import type { PickleStream } from '../../formats/pickle/model.js';
+import { isOpcode } from '../../formats/pickle/parse.js';
 import { embeddedBlobs } from '../../formats/python/embedded.js';
 import { evaluate } from '../../formats/python/evaluate.js';
 import { flowExhausted, MAX_FLOW_PER_MODULE } from '../../formats/python/flow.js';
 import type { Expr, PythonModule, Span } from '../../formats/python/model.js';
-import { calleePath } from '../../formats/python/resolve.js';
-import { looksLikePython } from '../../formats/python/sniff.js';
 import { isMostlyErrors, MAX_PYTHON_SOURCE_BYTES, parsePython } from '../../formats/python/parse.js';
+import { calleePath } from '../../formats/python/resolve.js';
 import { isPythonReady } from '../../formats/python/runtime.js';
+import { looksLikePython } from '../../formats/python/sniff.js';
 import { decodeSource, plainLocator } from '../../formats/python/source.js';
-import type { Finding } from '../../core/finding.js';
-import { ScanContext } from '../context.js';
-import type { PickleStream } from '../../formats/pickle/model.js';
-import { isOpcode } from '../../formats/pickle/parse.js';
 import { scanContent } from '../content.js';
+import { ScanContext } from '../context.js';
 import { sniff } from '../sniff.js';
 import { scanPickle } from './pickle.js';
 
@@ -109,7 +110,14 @@ export function scanPython(source: ByteSource, ctx: ScanContext): string {
   if (decoded.unsupportedEncoding !== undefined) {
     refuse(ctx, 'UNSUPPORTED', `declares the source encoding ${decoded.unsupportedEncoding}, which modelgate does not decode; analysed as Latin-1`);
   }
-  const model = parsePython(decoded.text, { locate: plainLocator(decoded) });
+  let model: PythonModule;
+  try {
+    model = parsePython(decoded.text, { locate: plainLocator(decoded) });
+  } catch (e) {
+    // The parser itself failed (out of WebAssembly memory, say): nothing was analysed.
+    refuse(ctx, isModelgateError(e, 'UNSUPPORTED') ? 'UNSUPPORTED' : 'MALFORMED', `Python source could not be parsed: ${e instanceof Error ? e.message : String(e)}`);
+    return 'python';
+  }
   analysePython(model, ctx, (offset) => ({ ctx, offset }));
   return isMostlyErrors(model.syntax) ? 'text' : 'python';
 }
