@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { isModelgateError } from '../core/errors.js';
 import { TOOL_VERSION } from '../version.js';
+import { checkNameCommand } from './check-name-command.js';
 import { EXIT } from './exit-codes.js';
 import { inspectCommand } from './inspect-command.js';
 import { scanCommand } from './scan-command.js';
@@ -12,7 +13,8 @@ export async function main(argv: string[]): Promise<void> {
     .description('the airlock between public model hubs and production: static model scanning')
     .version(TOOL_VERSION)
     .addCommand(scanCommand())
-    .addCommand(inspectCommand());
+    .addCommand(inspectCommand())
+    .addCommand(checkNameCommand());
   // Usage errors exit 2 in every command (commander's default is 1).
   const override = (cmd: Command): void => {
     cmd.exitOverride();

@@ -25,12 +25,50 @@ export interface ScanSummary {
   durationMs: number;
 }
 
+/** Where a repo's files came from: a Hugging Face repo resolved to one commit. */
+export interface ScanSource {
+  /** `org/name` as asked for. */
+  repo: string;
+  /** The revision as asked for (a branch, tag or sha); `main` when none was given. */
+  revision: string;
+  /** The 40-hex commit sha the revision resolved to; every file was read at this commit. */
+  commit: string;
+  /** The repo's canonical name when the Hub redirected `repo` to it (a renamed repo). */
+  redirectedTo?: string;
+  /** The Hub's own security scan, as one signal (never the verdict). */
+  hubSecurityStatus?: unknown;
+}
+
+/** One reason of a policy decision: the policy rule that spoke and what it found. */
+export interface PolicyReason {
+  /** The policy key, e.g. `formats`, `maxSeverity`, `organizations.deny`. */
+  rule: string;
+  message: string;
+  /** The file (path in the report) the reason is about, when it is about one. */
+  path?: string;
+  /** The finding's rule id, when the reason is a finding. */
+  ruleId?: string;
+}
+
+/** The policy gate's answer: allow or deny, and every reason (REPORT.md, issue 4). */
+export interface PolicyDecision {
+  allow: boolean;
+  /** Why: the denying reasons when `allow` is false; notes (overrides applied) otherwise. */
+  reasons: PolicyReason[];
+  /** Where the policy was read from (a path). */
+  policy?: string;
+}
+
 /** The whole scan report, `modelgate/report@1` (REPORT.md). */
 export interface ScanResult {
   schema: 'modelgate/report@1';
   tool: { name: 'modelgate'; version: string };
   targets: string[];
+  /** Present for a Hugging Face target. */
+  source?: ScanSource;
   summary: ScanSummary;
   findings: Finding[];
   files: FileResult[];
+  /** Present when a policy was applied. */
+  decision?: PolicyDecision;
 }

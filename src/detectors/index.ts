@@ -6,6 +6,7 @@ import { KERAS_RULES } from './keras/index.js';
 import { ONNX_RULES } from './onnx/index.js';
 import { PICKLE_RULES } from './pickle/index.js';
 import { PYTHON_RULE_METAS } from './python/index.js';
+import { REPO_RULES } from './repo/index.js';
 import { SAFETENSORS_RULES } from './safetensors/index.js';
 import { SAVEDMODEL_RULES } from './savedmodel/index.js';
 import type { RuleMeta } from './rule.js';
@@ -14,6 +15,7 @@ import type { RuleMeta } from './rule.js';
 export const ALL_RULES: readonly RuleMeta[] = [
   ...CONTAINER_RULES,
   ...PYTHON_RULE_METAS,
+  ...REPO_RULES,
   ...[...PICKLE_RULES, ...SAFETENSORS_RULES, ...ONNX_RULES, ...SAVEDMODEL_RULES, ...GGUF_RULES, ...JINJA_RULES, ...HFCONFIG_RULES, ...KERAS_RULES].map(
     (r) => r.meta,
   ),

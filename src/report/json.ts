@@ -6,7 +6,7 @@ import type { Finding } from '../core/finding.js';
  * documents, so the order is part of the contract; keys not listed here (fields added later)
  * follow in the order they were set, so nothing is ever dropped.
  */
-const REPORT_KEYS = ['schema', 'tool', 'targets', 'summary', 'findings', 'files'] as const;
+const REPORT_KEYS = ['schema', 'tool', 'targets', 'source', 'summary', 'decision', 'findings', 'files'] as const;
 const TOOL_KEYS = ['name', 'version'] as const;
 const SUMMARY_KEYS = [
   'files',
