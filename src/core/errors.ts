@@ -24,6 +24,7 @@ export const ERROR_CODES = [
   'LIMIT_ENTRIES',
   'SYMLINK_LOOP',
   'SPECIAL_FILE', // a FIFO, socket or device: not read
+  'POLICY_INVALID', // a policy file that does not parse or does not fit the policy schema
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
