@@ -25,6 +25,12 @@ export const ERROR_CODES = [
   'SYMLINK_LOOP',
   'SPECIAL_FILE', // a FIFO, socket or device: not read
   'POLICY_INVALID', // a policy file that does not parse or does not fit the policy schema
+  'HUB_ACCESS', // the Hub refused: a gated or private repo, or a missing or bad token
+  'HUB_NOT_FOUND', // no such repo, revision or file on the Hub
+  'HUB_RATE_LIMIT', // still rate-limited (429) after backing off
+  'NETWORK', // the connection failed or the server answered with nonsense
+  'OFFLINE', // HF_HUB_OFFLINE is set and the cache does not hold what is needed
+  'LOCK_INVALID', // a lock file that is not a modelgate lock
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

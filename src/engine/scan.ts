@@ -1,6 +1,6 @@
 import { lstatSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { FileSource } from '../core/byte-source.js';
+import { FileSource, type ByteSource } from '../core/byte-source.js';
 import { ModelgateError } from '../core/errors.js';
 import { type Finding, verdictOf } from '../core/finding.js';
 import { withLimits, type Limits } from '../core/limits.js';
@@ -25,7 +25,6 @@ export interface ScanOptions {
   observer?: ScanObserver;
 }
 
-/** Scans the bytes of one regular file into its findings; returns the format. */
 /** Regular files beside `diskPath`, by plain name; nothing that leaves the folder. */
 function siblingsOf(diskPath: string): (name: string) => SiblingFile | undefined {
   return (name) => {
@@ -40,21 +39,39 @@ function siblingsOf(diskPath: string): (name: string) => SiblingFile | undefined
   };
 }
 
+/**
+ * Scans the bytes of one file (on disk, in memory or remote) into `findings`; returns the
+ * format. Handlers turn bad input into findings; an error reaching here is an I/O failure, and
+ * becomes a fatal finding too.
+ */
+export function scanSource(
+  path: string,
+  source: ByteSource,
+  limits: Limits,
+  findings: Finding[],
+  observer?: ScanObserver,
+  sibling?: (name: string) => SiblingFile | undefined,
+): string {
+  const ctx = new ScanContext(path, limits, findings, { decompressed: 0 }, 0, observer, sibling);
+  try {
+    return scanContent(source, ctx);
+  } catch (e) {
+    reportFatal(ctx, e instanceof ModelgateError ? e : new ModelgateError('UNREADABLE', (e as Error).message, { cause: e }), 'file could not be read');
+    return 'unreadable';
+  }
+}
+
 function scanFile(entry: WalkEntry, limits: Limits, findings: Finding[], observer?: ScanObserver): string {
-  const ctx = new ScanContext(entry.path, limits, findings, { decompressed: 0 }, 0, observer, siblingsOf(entry.diskPath));
   let source: FileSource;
   try {
     source = new FileSource(entry.diskPath);
   } catch (e) {
+    const ctx = new ScanContext(entry.path, limits, findings, { decompressed: 0 });
     ctx.report(UNREADABLE_FILE, { message: `cannot read: ${(e as Error).message}`, fatal: true, code: 'UNREADABLE' });
     return 'unreadable';
   }
   try {
-    return scanContent(source, ctx);
-  } catch (e) {
-    // Handlers turn bad input into findings; anything reaching here is an I/O failure.
-    reportFatal(ctx, e instanceof ModelgateError ? e : new ModelgateError('UNREADABLE', (e as Error).message, { cause: e }), 'file could not be read');
-    return 'unreadable';
+    return scanSource(entry.path, source, limits, findings, observer, siblingsOf(entry.diskPath));
   } finally {
     source.close();
   }
@@ -135,8 +152,13 @@ export async function scan(targets: string[], options: ScanOptions = {}): Promis
   } finally {
     await pool?.close();
   }
+  return buildResult(targets, files, [], started);
+}
+
+/** The report around `files` and target-level `findings`: counts, worst severity, duration. */
+export function buildResult(targets: string[], files: FileResult[], findings: Finding[], started: number): ScanResult {
   let worst: Severity | null = null;
-  for (const f of files) for (const x of f.findings) worst = worst === null ? x.severity : maxSeverity(worst, x.severity);
+  for (const x of [...findings, ...files.flatMap((f) => f.findings)]) worst = worst === null ? x.severity : maxSeverity(worst, x.severity);
   const count = (v: FileResult['verdict']): number => files.filter((f) => f.verdict === v).length;
   return {
     schema: 'modelgate/report@1',
@@ -151,7 +173,7 @@ export async function scan(targets: string[], options: ScanOptions = {}): Promis
       maxSeverity: worst,
       durationMs: Math.round(performance.now() - started),
     },
-    findings: [],
+    findings,
     files,
   };
 }

@@ -1,0 +1,66 @@
+import type { Finding } from '../core/finding.js';
+import { HUB_SECURITY_STATUS, REDIRECT, targetFinding, UNPINNED_REVISION } from '../detectors/repo/index.js';
+import type { HubSnapshot } from '../sources/hf/api.js';
+
+/** The repo a Hub API URL is about (`/api/models/org/name/...` or `/org/name/resolve/...`). */
+function repoOfUrl(url: string): string {
+  const parts = new URL(url).pathname.split('/').filter(Boolean);
+  if (parts[0] === 'api' && parts[1] === 'models') return `${parts[2]}/${parts[3]}`;
+  return `${parts[0]}/${parts[1]}`;
+}
+
+interface SecurityStatus {
+  scansDone?: boolean;
+  filesWithIssues?: Array<{ path?: string; level?: string }>;
+}
+
+/** What the Hub's own scanners said, in one line (their words, not a verdict). */
+function describeSecurity(status: unknown): string {
+  const s = (status ?? {}) as SecurityStatus;
+  const issues = Array.isArray(s.filesWithIssues) ? s.filesWithIssues : [];
+  if (issues.length === 0) return s.scansDone === false ? 'the Hub has not finished scanning this repo' : 'the Hub reports no file with issues';
+  return `the Hub flags ${issues.length} file${issues.length === 1 ? '' : 's'}: ${issues
+    .slice(0, 10)
+    .map((f) => `${f.path ?? '?'} (${f.level ?? '?'})`)
+    .join(', ')}`;
+}
+
+/**
+ * Findings about a Hub repo as a whole (REPORT.md top-level `findings`): a rename redirect, a
+ * revision that can move, and the Hub's own scan as one signal.
+ */
+export function repoFindings(target: string, snap: HubSnapshot): Finding[] {
+  const findings: Finding[] = [];
+  for (const hop of snap.redirects) {
+    const from = repoOfUrl(hop.from);
+    const to = repoOfUrl(hop.to);
+    if (from === to) continue;
+    const orgChanged = from.split('/')[0].toLowerCase() !== to.split('/')[0].toLowerCase();
+    findings.push(
+      targetFinding(REDIRECT, target, {
+        severity: orgChanged ? 'medium' : 'low',
+        message: `the Hub redirects ${from} to ${to} (HTTP ${hop.status}): the repo was renamed or moved${
+          orgChanged ? '; the old organisation name can be registered by someone else, and code that uses it would then load their model' : ''
+        }. Use ${to} and pin a commit.`,
+        evidence: `${hop.from} -> ${hop.to}`,
+      }),
+    );
+  }
+  if (!snap.ref.pinned) {
+    findings.push(
+      targetFinding(UNPINNED_REVISION, target, {
+        message: `revision '${snap.ref.revision}' is a branch or tag and can move after review; it resolved to ${snap.commit}: pin that commit (hf:${snap.repo}@${snap.commit})`,
+        evidence: `${snap.ref.revision} -> ${snap.commit}`,
+      }),
+    );
+  }
+  if (snap.security !== undefined && snap.security !== null) {
+    findings.push(
+      targetFinding(HUB_SECURITY_STATUS, target, {
+        message: `${describeSecurity(snap.security)} (one signal only; modelgate's verdicts come from its own analysis)`,
+        evidence: JSON.stringify(snap.security).slice(0, 2000),
+      }),
+    );
+  }
+  return findings;
+}

@@ -1,0 +1,223 @@
+import { createHash } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { BufferSource, FileSource, type ByteSource } from '../core/byte-source.js';
+import { isModelgateError, ModelgateError } from '../core/errors.js';
+import { verdictOf, type Finding } from '../core/finding.js';
+import { withLimits, type Limits } from '../core/limits.js';
+import type { FileResult, ScanResult } from '../core/report-types.js';
+import { UNREADABLE_FILE } from '../detectors/container/index.js';
+import { HASH_MISMATCH } from '../detectors/repo/index.js';
+import { HubClient, type HubFile, type HubSnapshot } from '../sources/hf/api.js';
+import { HubCache } from '../sources/hf/cache.js';
+import { hubConfig, type HubConfig } from '../sources/hf/config.js';
+import { hubError } from '../sources/hf/errors.js';
+import { parseHubRef } from '../sources/hf/ref.js';
+import { RemoteSource, type FetchStats } from '../sources/hf/remote-source.js';
+import { HttpTransport, type TransportOptions } from '../sources/hf/transport.js';
+import type { SiblingFile } from './context.js';
+import { ScanContext } from './context.js';
+import { initHdf5 } from './handlers/keras.js';
+import { initPython } from './handlers/python.js';
+import { repoFindings } from './repo-findings.js';
+import { buildResult, scanSource, type ScanOptions } from './scan.js';
+
+/** Files not in LFS are small git blobs (the Hub sends anything over 10 MB to LFS); read whole. */
+const MAX_GIT_BLOB = 64 * 1024 * 1024;
+
+export interface HubScanOptions extends ScanOptions {
+  /** Download every file whole and verify it against the Hub's hashes. */
+  full?: boolean;
+  /** Where HF_ENDPOINT, HF_TOKEN, HF_HUB_OFFLINE and HF_HOME are read (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  transport?: TransportOptions;
+  /** Called as a file downloads, for progress bars. */
+  onDownload?: (path: string, bytes: number, total: number) => void;
+  /** Called when the listing is known, with the number of files. */
+  onListing?: (files: number) => void;
+}
+
+/** A hub scan's report, plus what the range reads and downloads cost. */
+export interface HubScanResult extends ScanResult {
+  fetched: FetchStats & { downloaded: number };
+}
+
+/** The Git blob id of some bytes: sha1("blob <size>\0" + bytes). */
+function gitBlobId(bytes: Buffer): string {
+  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+}
+
+/** How one repo file is read: its bytes, its SHA-256 and where that came from. */
+interface Opened {
+  source: ByteSource;
+  sha256?: string;
+  sha256Source?: 'computed' | 'hub-lfs';
+  problems: Finding[];
+  close(): void;
+}
+
+/** One `hf:` scan: a client, a cache and the byte counters, for the files of one snapshot. */
+class HubScan {
+  readonly stats: FetchStats & { downloaded: number } = { requests: 0, bytes: 0, downloaded: 0 };
+  readonly cache: HubCache;
+  readonly client: HubClient;
+
+  constructor(
+    readonly config: HubConfig,
+    readonly http: HttpTransport,
+    readonly options: HubScanOptions,
+  ) {
+    this.cache = new HubCache(config.cacheDir);
+    this.client = new HubClient(config, http);
+  }
+
+  async snapshot(target: string): Promise<HubSnapshot> {
+    const ref = parseHubRef(target);
+    if (this.config.offline) return this.cache.loadSnapshot(ref);
+    const snapshot = await this.client.snapshot(ref);
+    this.cache.saveSnapshot(snapshot);
+    return snapshot;
+  }
+
+  private mismatch(file: HubFile, what: string, expected: string, actual: string): Finding {
+    return {
+      ruleId: HASH_MISMATCH.id,
+      severity: HASH_MISMATCH.defaultSeverity,
+      message: `${file.path}: the downloaded bytes have ${what} ${actual}, but the Hub lists ${expected}`,
+      target: file.path,
+      evidence: `expected ${expected}, got ${actual}`,
+      references: [...HASH_MISMATCH.references],
+    };
+  }
+
+  /** A whole LFS file into the cache (resuming), verified; the mismatch, if any, is a finding. */
+  private async download(snap: HubSnapshot, file: HubFile): Promise<Opened> {
+    const cached = this.cache.blobPath(snap.repo, file);
+    try {
+      const source = new FileSource(cached);
+      if (source.size === file.size) return { source, sha256: file.lfs?.sha256, sha256Source: 'computed', problems: [], close: () => source.close() };
+      source.close();
+    } catch {
+      // Not cached yet.
+    }
+    if (this.config.offline) throw new ModelgateError('OFFLINE', `HF_HUB_OFFLINE is set and ${file.path} is not in the cache`);
+    const incomplete = this.cache.incompletePath(snap.repo, file);
+    const url = this.client.fileUrl(snap.repo, snap.commit, file.path);
+    const res = await this.http.download(url, incomplete, {
+      headers: this.client.headers,
+      expectedSize: file.size,
+      onProgress: (n) => this.options.onDownload?.(file.path, n, file.size),
+    });
+    if (res.sha256 === undefined) throw hubError(`hf:${snap.repo}/${file.path}`, res, this.config.token !== undefined);
+    this.stats.downloaded += file.size;
+    const expected = file.lfs?.sha256;
+    if (expected !== undefined && res.sha256 !== expected) {
+      const source = new FileSource(incomplete);
+      return { source, sha256: res.sha256, sha256Source: 'computed', problems: [this.mismatch(file, 'SHA-256', expected, res.sha256)], close: () => (source.close(), rmSync(incomplete, { force: true })) };
+    }
+    if (expected === undefined && res.gitSha1 !== file.oid) {
+      const source = new FileSource(incomplete);
+      return { source, sha256: res.sha256, sha256Source: 'computed', problems: [this.mismatch(file, 'git blob id', file.oid, res.gitSha1 ?? '?')], close: () => (source.close(), rmSync(incomplete, { force: true })) };
+    }
+    const source = new FileSource(this.cache.commitBlob(snap.repo, file, incomplete));
+    return { source, sha256: res.sha256, sha256Source: 'computed', problems: [], close: () => source.close() };
+  }
+
+  /** A small git file, whole, in memory, checked against its git blob id. */
+  private async gitBlob(snap: HubSnapshot, file: HubFile): Promise<Opened> {
+    const res = await this.http.request(this.client.fileUrl(snap.repo, snap.commit, file.path), { headers: this.client.headers, maxBody: MAX_GIT_BLOB });
+    if (res.status !== 200) throw hubError(`hf:${snap.repo}/${file.path}`, res, this.config.token !== undefined);
+    const bytes = res.body ?? Buffer.alloc(0);
+    this.stats.downloaded += bytes.length;
+    const id = gitBlobId(bytes);
+    const problems = id === file.oid ? [] : [this.mismatch(file, 'git blob id', file.oid, id)];
+    return { source: new BufferSource(bytes), sha256: createHash('sha256').update(bytes).digest('hex'), sha256Source: 'computed', problems, close: () => undefined };
+  }
+
+  /** The bytes of a repo file, the cheapest way the options allow. */
+  async open(snap: HubSnapshot, file: HubFile): Promise<Opened> {
+    if (!file.lfs) {
+      if (this.config.offline || file.size > MAX_GIT_BLOB) return this.download(snap, file);
+      return this.gitBlob(snap, file);
+    }
+    if (this.options.full || this.config.offline) return this.download(snap, file);
+    const source = new RemoteSource(this.http, this.client.fileUrl(snap.repo, snap.commit, file.path), file.size, this.client.headers, this.stats);
+    return { source, sha256: file.lfs.sha256, sha256Source: 'hub-lfs', problems: [], close: () => undefined };
+  }
+
+  /** Other files of the same folder, for configs that name them (auto_map, ONNX external data). */
+  siblings(snap: HubSnapshot, path: string): (name: string) => SiblingFile | undefined {
+    const dir = path.includes('/') ? path.slice(0, path.lastIndexOf('/') + 1) : '';
+    return (name) => {
+      if (name === '' || name.includes('/') || name.includes('\\') || name === '.' || name === '..') return undefined;
+      const file = snap.files.find((f) => f.path === dir + name);
+      if (!file) return undefined;
+      return {
+        name,
+        size: file.size,
+        read: () => {
+          if (!file.lfs && !this.config.offline) {
+            const res = this.http.requestSync(this.client.fileUrl(snap.repo, snap.commit, file.path), { headers: this.client.headers, maxBody: MAX_GIT_BLOB });
+            if (res.status !== 200) throw hubError(`hf:${snap.repo}/${file.path}`, res, this.config.token !== undefined);
+            return res.body ?? Buffer.alloc(0);
+          }
+          const source = this.config.offline ? new FileSource(this.cache.blobPath(snap.repo, file)) : new RemoteSource(this.http, this.client.fileUrl(snap.repo, snap.commit, file.path), file.size, this.client.headers, this.stats);
+          return source.read(0, file.size);
+        },
+      };
+    };
+  }
+
+  async scanFile(snap: HubSnapshot, file: HubFile, limits: Limits): Promise<FileResult> {
+    const findings: Finding[] = [];
+    let format = 'unreadable';
+    let opened: Opened | undefined;
+    try {
+      opened = await this.open(snap, file);
+      findings.push(...opened.problems);
+      format = scanSource(file.path, opened.source, limits, findings, this.options.observer, this.siblings(snap, file.path));
+    } catch (e) {
+      const err = isModelgateError(e) ? e : new ModelgateError('NETWORK', (e as Error).message, { cause: e });
+      new ScanContext(file.path, limits, findings, { decompressed: 0 }).report(UNREADABLE_FILE, { message: `cannot read from the Hub: ${err.message}`, fatal: true, code: err.code });
+    } finally {
+      opened?.close();
+    }
+    const result: FileResult = { path: file.path, format, size: file.size, verdict: verdictOf(findings), findings };
+    if (this.options.hash !== false && opened?.sha256) {
+      result.sha256 = opened.sha256;
+      result.sha256Source = opened.sha256Source;
+    }
+    return result;
+  }
+}
+
+/**
+ * Scans a Hugging Face repo (`hf:ORG/NAME[@REV]`, `hf://…`, `https://huggingface.co/…`): resolves
+ * the revision to a commit, lists the files with their hashes, and scans each file at that
+ * commit through the same engine as local files. Large files are read by HTTP range requests,
+ * only where their format needs it, unless `full` downloads and verifies them whole.
+ */
+export async function scanHub(target: string, options: HubScanOptions = {}): Promise<HubScanResult> {
+  const started = performance.now();
+  await Promise.all([initHdf5(), initPython()]);
+  const limits = withLimits(options.limits);
+  const config = hubConfig(options.env);
+  const http = new HttpTransport(options.transport);
+  try {
+    const hub = new HubScan(config, http, options);
+    const snap = await hub.snapshot(target);
+    options.onListing?.(snap.files.length);
+    const files: FileResult[] = [];
+    for (const file of snap.files) {
+      files.push(await hub.scanFile(snap, file, limits));
+      options.onProgress?.(files.length, file.path);
+    }
+    const result = buildResult([target], files, repoFindings(target, snap), started);
+    result.source = { repo: snap.ref.repo, revision: snap.ref.revision, commit: snap.commit };
+    if (snap.repo !== snap.ref.repo) result.source.redirectedTo = snap.repo;
+    if (snap.security !== undefined) result.source.hubSecurityStatus = snap.security;
+    hub.stats.requests = http.requests;
+    return { ...result, fetched: hub.stats };
+  } finally {
+    await http.close();
+  }
+}

@@ -1,0 +1,66 @@
+import { ModelgateError } from '../../core/errors.js';
+
+/** A Hugging Face model repo and the revision asked for. */
+export interface HubRef {
+  /** `org/name`. */
+  repo: string;
+  /** As asked for; `main` when none was given. */
+  revision: string;
+  /** True when the revision is a full 40-hex commit sha, which cannot move. */
+  pinned: boolean;
+}
+
+/** A full commit sha: the only revision that names fixed content. */
+export const COMMIT_SHA = /^[0-9a-f]{40}$/;
+
+/*
+ * Repo ids as the Hub allows them (huggingface_hub's validate_repo_id): letters, digits, `-`,
+ * `_`, `.`; no `--` or `..`; not starting or ending with `-` or `.`; at most 96 characters.
+ * Anything else is a usage error before any request is made.
+ */
+const PART = /^[A-Za-z0-9][A-Za-z0-9._-]{0,95}$/;
+
+function checkPart(part: string, what: string, input: string): void {
+  if (!PART.test(part) || part.includes('--') || part.includes('..') || /[-.]$/.test(part)) {
+    throw new ModelgateError('USAGE', `not a Hugging Face repo ${what}: '${part}' in ${input}`);
+  }
+}
+
+/** True when `target` names a Hugging Face repo rather than a local path. */
+export function isHubTarget(target: string): boolean {
+  return /^hf:/.test(target) || /^https?:\/\/(www\.)?huggingface\.co\//.test(target);
+}
+
+/**
+ * Parses `hf:ORG/NAME[@REV]`, `hf://ORG/NAME[@REV]` and `https://huggingface.co/ORG/NAME[/tree/REV]`
+ * (also `/blob/REV/...` and `/resolve/REV/...`, whose file part is dropped: the unit is the repo).
+ */
+export function parseHubRef(input: string): HubRef {
+  let rest: string;
+  let revision: string | undefined;
+  const url = /^https?:\/\/(?:www\.)?huggingface\.co\/(.*)$/.exec(input);
+  if (url) {
+    const parts = url[1].split(/[?#]/)[0].split('/').filter(Boolean);
+    if (parts[0] === 'models') parts.shift();
+    if (parts[0] === 'datasets' || parts[0] === 'spaces') throw new ModelgateError('USAGE', `only model repos are scanned, not ${parts[0]}: ${input}`);
+    if (parts.length < 2) throw new ModelgateError('USAGE', `a Hugging Face URL needs ORG/NAME: ${input}`);
+    rest = `${parts[0]}/${parts[1]}`;
+    if (parts.length >= 4 && ['tree', 'blob', 'resolve', 'commit'].includes(parts[2])) revision = decodeURIComponent(parts[3]);
+  } else {
+    rest = input.replace(/^hf:(\/\/)?/, '');
+    if (rest.startsWith('models/')) rest = rest.slice('models/'.length);
+    const at = rest.indexOf('@');
+    if (at >= 0) {
+      revision = rest.slice(at + 1);
+      rest = rest.slice(0, at);
+      if (revision === '') throw new ModelgateError('USAGE', `empty revision after @ in ${input}`);
+    }
+  }
+  const parts = rest.split('/');
+  if (parts.length !== 2) throw new ModelgateError('USAGE', `a Hugging Face repo is ORG/NAME: ${input}`);
+  checkPart(parts[0], 'organisation', input);
+  checkPart(parts[1], 'name', input);
+  const rev = revision ?? 'main';
+  if (/[\s\\]|\.\./.test(rev)) throw new ModelgateError('USAGE', `not a revision: '${rev}'`);
+  return { repo: rest, revision: rev, pinned: COMMIT_SHA.test(rev) };
+}
