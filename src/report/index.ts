@@ -1,15 +1,17 @@
 import type { ScanResult } from '../core/report-types.js';
 import type { RuleMeta } from '../detectors/rule.js';
+import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
 import { renderSarif } from './sarif.js';
 import { renderText } from './text.js';
 
+export { renderHtml } from './html.js';
 export { renderJson } from './json.js';
 export { renderSarif, SARIF_SCHEMA_URI } from './sarif.js';
 export { renderText, type TextOptions } from './text.js';
 
 /** The formats `modelgate scan --format` can print. */
-export const REPORT_FORMATS = ['json', 'sarif', 'text'] as const;
+export const REPORT_FORMATS = ['json', 'sarif', 'text', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /** True when `value` names a report format. */
@@ -27,7 +29,7 @@ export interface RenderOptions {
 
 /**
  * The scan report in `format`, as the text to print or write. Pure: the same result, rules
- * and options always give the same text. `rules` describes the rules for SARIF.
+ * and options always give the same text. `rules` describes the rules for SARIF and HTML.
  */
 export function renderReport(
   format: ReportFormat,
@@ -42,5 +44,7 @@ export function renderReport(
       return renderSarif(result, rules);
     case 'text':
       return renderText(result, { color: opts.color ?? false, verbose: opts.verbose });
+    case 'html':
+      return renderHtml(result, rules);
   }
 }

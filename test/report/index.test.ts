@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   isReportFormat,
   REPORT_FORMATS,
+  renderHtml,
   renderJson,
   renderReport,
   renderSarif,
@@ -15,6 +16,7 @@ describe('renderReport', () => {
     const rules = sampleRules();
     expect(renderReport('json', result, rules)).toBe(renderJson(result));
     expect(renderReport('sarif', result, rules)).toBe(renderSarif(result, rules));
+    expect(renderReport('html', result, rules)).toBe(renderHtml(result, rules));
     expect(renderReport('text', result, rules)).toBe(renderText(result, { color: false }));
     expect(renderReport('text', result, rules, { color: true, verbose: true })).toBe(
       renderText(result, { color: true, verbose: true }),
@@ -22,8 +24,9 @@ describe('renderReport', () => {
   });
 
   it('knows its formats', () => {
-    expect(REPORT_FORMATS).toEqual(['json', 'sarif', 'text']);
+    expect(REPORT_FORMATS).toEqual(['json', 'sarif', 'text', 'html']);
     expect(isReportFormat('sarif')).toBe(true);
-    expect(isReportFormat('html')).toBe(false);
+    expect(isReportFormat('html')).toBe(true);
+    expect(isReportFormat('xml')).toBe(false);
   });
 });
