@@ -5,6 +5,7 @@ import { TOOL_VERSION } from '../version.js';
 import { checkNameCommand } from './check-name-command.js';
 import { EXIT } from './exit-codes.js';
 import { inspectCommand } from './inspect-command.js';
+import { lockCommand, verifyCommand } from './lock-command.js';
 import { scanCommand } from './scan-command.js';
 
 /** The CLI: the only place that prints or sets the exit code. */
@@ -14,7 +15,9 @@ export async function main(argv: string[]): Promise<void> {
     .version(TOOL_VERSION)
     .addCommand(scanCommand())
     .addCommand(inspectCommand())
-    .addCommand(checkNameCommand());
+    .addCommand(checkNameCommand())
+    .addCommand(lockCommand())
+    .addCommand(verifyCommand());
   // Usage errors exit 2 in every command (commander's default is 1).
   const override = (cmd: Command): void => {
     cmd.exitOverride();

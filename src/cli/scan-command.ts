@@ -5,7 +5,12 @@ import { ModelgateError } from '../core/errors.js';
 import type { Limits } from '../core/limits.js';
 import { isSeverity, SEVERITIES, type Severity } from '../core/severity.js';
 import { ALL_RULES } from '../detectors/index.js';
+import { gateDecision } from '../engine/gate.js';
 import { countEntries, scan } from '../engine/scan.js';
+import { scanHub } from '../engine/scan-hub.js';
+import { loadPolicy } from '../policy/index.js';
+import { isHubTarget } from '../sources/hf/ref.js';
+import { HubProgress } from './hub-progress.js';
 import { REPORT_FORMATS, renderReport, type ReportFormat } from '../report/index.js';
 import { EXIT, scanExitCode } from './exit-codes.js';
 
@@ -21,25 +26,38 @@ const LIMIT_FLAGS: Array<[string, keyof Limits, string]> = [
 ];
 
 const HELP_AFTER = `
-Output: --format json is the modelgate/report@1 contract; sarif is SARIF 2.1.0; text is for people.
+Targets: files and folders, or one Hugging Face repo: hf:ORG/NAME[@REVISION], hf://ORG/NAME,
+or https://huggingface.co/ORG/NAME[/tree/REVISION]. A repo is resolved to a commit first; large
+files are read by HTTP range requests where their format allows, unless --full downloads every
+file and verifies it against the Hub's hashes. HF_ENDPOINT, HF_TOKEN (or HUGGING_FACE_HUB_TOKEN),
+HF_HUB_OFFLINE and HF_HOME are honoured; downloads are cached in $HF_HOME/modelgate.
+
+Policy: --policy FILE, else MODELGATE_POLICY, else ~/.config/modelgate/policy.yaml, never a
+file of the scanned target. The report gets decision: {allow, reasons}; a deny exits 1.
+
+Output: --format json is the modelgate/report@1 contract; sarif is SARIF 2.1.0; text is for people;
+html is one self-contained page for people.
 
 Verdicts: malicious (a high or critical finding), suspicious (medium), error (the file
 was not fully read: malformed, truncated, encrypted, unsupported or over a limit), clean.
 
 Exit codes:
   0  no finding at or above --fail-on, and no file with verdict error
-  1  a finding at or above --fail-on (wins over 2)
+  1  a finding at or above --fail-on, or a policy decision of deny (wins over 2)
   2  usage error, unreadable target, or a file with verdict error`;
 
 /** `modelgate scan TARGET...` */
 export function scanCommand(): Command {
   const cmd = new Command('scan')
     .description('scan model files and directories statically, never executing them')
-    .argument('<targets...>', 'files or directories')
+    .argument('<targets...>', 'files or directories, or one hf:ORG/NAME[@REVISION]')
     .addOption(new Option('-f, --format <format>', 'output format').choices([...REPORT_FORMATS]).default('text'))
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
     .addOption(new Option('--fail-on <severity>', 'lowest severity that makes the exit code 1').choices([...SEVERITIES]).default('medium'))
     .option('--no-hash', 'skip the whole-file SHA-256')
+    .option('--full', 'hf: download every file whole and verify it against the Hub hashes')
+    .option('--policy <file>', 'judge the result against this policy (YAML)')
+    .option('--lock <file>', 'lock file for a policy that requires a lock match (default ./modelgate.lock)')
     .option('-q, --quiet', 'no progress bar')
     .option('--no-color', 'no colours in text output')
     .option('-v, --verbose', 'text output lists clean files too');
@@ -58,22 +76,41 @@ export function scanCommand(): Command {
     const failOn = String(opts.failOn);
     if (!isSeverity(failOn)) throw new ModelgateError('USAGE', `unknown severity ${failOn}`);
     const format = opts.format as ReportFormat;
+    const hub = targets.some(isHubTarget);
+    if (hub && targets.length > 1) throw new ModelgateError('USAGE', 'a Hugging Face repo is scanned on its own: give one hf: target');
+    if (opts.full && !hub) throw new ModelgateError('USAGE', '--full is for hf: targets (local files are always read whole)');
+    // Read before scanning: a policy that does not load stops the command before any work.
+    const policy = loadPolicy({ file: opts.policy as string | undefined });
+    for (const warning of policy?.warnings ?? []) process.stderr.write(`modelgate: policy: ${warning}\n`);
     const showProgress = !opts.quiet && process.stderr.isTTY === true;
-    let bar: cliProgress.SingleBar | undefined;
-    if (showProgress) {
-      bar = new cliProgress.SingleBar({ format: 'scanning [{bar}] {value}/{total} {file}', stream: process.stderr, clearOnComplete: true }, cliProgress.Presets.shades_classic);
-      bar.start(countEntries(targets), 0, { file: '' });
+    const common = { limits, hash: opts.hash !== false };
+    let result;
+    if (hub) {
+      const progress = showProgress ? new HubProgress() : undefined;
+      result = await scanHub(targets[0], {
+        ...common,
+        full: opts.full === true,
+        onListing: (n) => progress?.listing(n),
+        onProgress: (done, file) => progress?.file(done, file),
+        onDownload: (file, bytes, total) => progress?.download(file, bytes, total),
+      }).finally(() => progress?.stop());
+    } else {
+      let bar: cliProgress.SingleBar | undefined;
+      if (showProgress) {
+        bar = new cliProgress.SingleBar({ format: 'scanning [{bar}] {value}/{total} {file}', stream: process.stderr, clearOnComplete: true }, cliProgress.Presets.shades_classic);
+        bar.start(countEntries(targets), 0, { file: '' });
+      }
+      result = await scan(targets, {
+        ...common,
+        onProgress: bar ? (done, file) => bar?.update(done, { file: file.slice(-40) }) : undefined,
+      }).finally(() => bar?.stop());
     }
-    const result = await scan(targets, {
-      limits,
-      hash: opts.hash !== false,
-      onProgress: bar ? (done, file) => bar?.update(done, { file: file.slice(-40) }) : undefined,
-    }).finally(() => bar?.stop());
+    if (policy) result.decision = await gateDecision(result, targets[0], policy, { lockPath: opts.lock as string | undefined });
     const color = format === 'text' && opts.color !== false && !opts.output && process.stdout.isTTY === true;
     const text = renderReport(format, result, ALL_RULES, { color, verbose: opts.verbose === true });
     if (opts.output) writeFileSync(String(opts.output), text);
     else process.stdout.write(text);
-    process.exitCode = scanExitCode(result, failOn as Severity);
+    process.exitCode = result.decision && !result.decision.allow ? EXIT.FINDINGS : scanExitCode(result, failOn as Severity);
   });
   return cmd;
 }

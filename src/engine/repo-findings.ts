@@ -1,5 +1,6 @@
 import type { Finding } from '../core/finding.js';
 import { HUB_SECURITY_STATUS, REDIRECT, targetFinding, UNPINNED_REVISION } from '../detectors/repo/index.js';
+import { typosquatFindings } from '../names/index.js';
 import type { HubSnapshot } from '../sources/hf/api.js';
 
 /** The repo a Hub API URL is about (`/api/models/org/name/...` or `/org/name/resolve/...`). */
@@ -26,11 +27,13 @@ function describeSecurity(status: unknown): string {
 }
 
 /**
- * Findings about a Hub repo as a whole (REPORT.md top-level `findings`): a rename redirect, a
- * revision that can move, and the Hub's own scan as one signal.
+ * Findings about a Hub repo as a whole (REPORT.md top-level `findings`): a look-alike name (of
+ * the repo asked for, and of the one a redirect led to), a rename redirect, a revision that can
+ * move, and the Hub's own scan as one signal.
  */
-export function repoFindings(target: string, snap: HubSnapshot): Finding[] {
-  const findings: Finding[] = [];
+export function repoFindings(target: string, snap: HubSnapshot, env?: NodeJS.ProcessEnv): Finding[] {
+  const findings: Finding[] = typosquatFindings(snap.ref.repo, target, { env });
+  if (snap.repo !== snap.ref.repo) findings.push(...typosquatFindings(snap.repo, target, { env }));
   for (const hop of snap.redirects) {
     const from = repoOfUrl(hop.from);
     const to = repoOfUrl(hop.to);

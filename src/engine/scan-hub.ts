@@ -47,7 +47,7 @@ function gitBlobId(bytes: Buffer): string {
 }
 
 /** How one repo file is read: its bytes, its SHA-256 and where that came from. */
-interface Opened {
+export interface Opened {
   source: ByteSource;
   sha256?: string;
   sha256Source?: 'computed' | 'hub-lfs';
@@ -55,8 +55,11 @@ interface Opened {
   close(): void;
 }
 
-/** One `hf:` scan: a client, a cache and the byte counters, for the files of one snapshot. */
-class HubScan {
+/**
+ * One session with the Hub: a client, a cache and the byte counters, for the files of one
+ * snapshot. Scans, locks and verifications all read repo files through it.
+ */
+export class HubSession {
   readonly stats: FetchStats & { downloaded: number } = { requests: 0, bytes: 0, downloaded: 0 };
   readonly cache: HubCache;
   readonly client: HubClient;
@@ -134,12 +137,12 @@ class HubScan {
   }
 
   /** The bytes of a repo file, the cheapest way the options allow. */
-  async open(snap: HubSnapshot, file: HubFile): Promise<Opened> {
+  async open(snap: HubSnapshot, file: HubFile, full = this.options.full): Promise<Opened> {
     if (!file.lfs) {
       if (this.config.offline || file.size > MAX_GIT_BLOB) return this.download(snap, file);
       return this.gitBlob(snap, file);
     }
-    if (this.options.full || this.config.offline) return this.download(snap, file);
+    if (full || this.config.offline) return this.download(snap, file);
     const source = new RemoteSource(this.http, this.client.fileUrl(snap.repo, snap.commit, file.path), file.size, this.client.headers, this.stats);
     return { source, sha256: file.lfs.sha256, sha256Source: 'hub-lfs', problems: [], close: () => undefined };
   }
@@ -190,6 +193,16 @@ class HubScan {
   }
 }
 
+/** Runs `work` with a Hub session whose HTTP thread is closed afterwards. */
+export async function withHubSession<T>(options: HubScanOptions, work: (session: HubSession) => Promise<T>): Promise<T> {
+  const http = new HttpTransport(options.transport);
+  try {
+    return await work(new HubSession(hubConfig(options.env), http, options));
+  } finally {
+    await http.close();
+  }
+}
+
 /**
  * Scans a Hugging Face repo (`hf:ORG/NAME[@REV]`, `hf://…`, `https://huggingface.co/…`): resolves
  * the revision to a commit, lists the files with their hashes, and scans each file at that
@@ -200,10 +213,7 @@ export async function scanHub(target: string, options: HubScanOptions = {}): Pro
   const started = performance.now();
   await Promise.all([initHdf5(), initPython()]);
   const limits = withLimits(options.limits);
-  const config = hubConfig(options.env);
-  const http = new HttpTransport(options.transport);
-  try {
-    const hub = new HubScan(config, http, options);
+  return withHubSession(options, async (hub) => {
     const snap = await hub.snapshot(target);
     options.onListing?.(snap.files.length);
     const files: FileResult[] = [];
@@ -211,13 +221,11 @@ export async function scanHub(target: string, options: HubScanOptions = {}): Pro
       files.push(await hub.scanFile(snap, file, limits));
       options.onProgress?.(files.length, file.path);
     }
-    const result = buildResult([target], files, repoFindings(target, snap), started);
+    const result = buildResult([target], files, repoFindings(target, snap, options.env), started);
     result.source = { repo: snap.ref.repo, revision: snap.ref.revision, commit: snap.commit };
     if (snap.repo !== snap.ref.repo) result.source.redirectedTo = snap.repo;
     if (snap.security !== undefined) result.source.hubSecurityStatus = snap.security;
-    hub.stats.requests = http.requests;
+    hub.stats.requests = hub.http.requests;
     return { ...result, fetched: hub.stats };
-  } finally {
-    await http.close();
-  }
+  });
 }
