@@ -1,6 +1,6 @@
 import picocolors from 'picocolors';
 import type { Finding, Verdict } from '../core/finding.js';
-import type { FileResult, ScanResult } from '../core/report-types.js';
+import type { FileResult, PolicyDecision, ScanResult } from '../core/report-types.js';
 import type { Severity } from '../core/severity.js';
 
 export interface TextOptions {
@@ -102,8 +102,16 @@ function renderSummary(result: ScanResult, hiddenClean: number, c: Colors): stri
   const max = summary.maxSeverity;
   const row = (label: string, value: string): string => `${INDENT}${label.padEnd(14)}${value}`;
   const hidden = hiddenClean > 0 ? c.dim(` (${hiddenClean} not listed; --verbose lists them)`) : '';
+  const source = result.source;
+  const sourceRows = source
+    ? [
+        row('repo', printable(`hf:${source.repo}${source.redirectedTo ? ` -> ${source.redirectedTo}` : ''}`)),
+        row('revision', printable(source.revision === source.commit ? source.commit : `${source.revision} = ${source.commit}`)),
+      ]
+    : [];
   return [
     c.bold('Summary'),
+    ...sourceRows,
     row('files', String(summary.files)),
     row('malicious', count('malicious')),
     row('suspicious', count('suspicious')),
@@ -112,6 +120,17 @@ function renderSummary(result: ScanResult, hiddenClean: number, c: Colors): stri
     row('max severity', max === null ? 'none' : severityPaint(c)[max](max)),
     row('duration', formatDuration(summary.durationMs)),
   ];
+}
+
+/** The policy decision, last, where a reader's eye ends: ALLOW or DENY and every reason. */
+function renderDecision(decision: PolicyDecision, c: Colors): string[] {
+  const head = decision.allow ? c.green(c.bold('ALLOW')) : c.red(c.bold('DENY'));
+  const from = decision.policy ? c.dim(` (policy ${printable(decision.policy)})`) : '';
+  const lines = [`${c.bold('Decision')}  ${head}${from}`];
+  for (const reason of decision.reasons) {
+    lines.push(`${INDENT}${c.dim(printable(reason.rule).padEnd(22))} ${printable(reason.message)}`);
+  }
+  return lines;
 }
 
 /**
@@ -136,5 +155,6 @@ export function renderText(result: ScanResult, opts: TextOptions): string {
     blocks.push(renderFile(file, result, c));
   }
   blocks.push(renderSummary(result, hiddenClean, c));
+  if (result.decision) blocks.push(renderDecision(result.decision, c));
   return `${blocks.map((lines) => lines.join('\n')).join('\n\n')}\n`;
 }
