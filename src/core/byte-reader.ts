@@ -40,7 +40,7 @@ export class ByteReader {
       });
     }
     this.winStart = this.pos;
-    this.win = this.source.read(this.pos, Math.min(this.end - this.pos, Math.max(WINDOW, need)));
+    this.win = this.source.read(this.pos, Math.min(this.end - this.pos, Math.max(this.source.readSize ?? WINDOW, need)));
   }
 
   /** The next byte. */

@@ -3,6 +3,11 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 /** Random-access bytes: a file on disk or a buffer in memory. Reads are synchronous. */
 export interface ByteSource {
   readonly size: number;
+  /**
+   * Bytes worth reading at a time, for readers that keep a window: large for local files,
+   * small for remote ones, where every byte read is a byte fetched. Default 4 MiB.
+   */
+  readonly readSize?: number;
   /** Up to `length` bytes from `offset`; fewer only at the end of the source. */
   read(offset: number, length: number): Buffer;
 }
@@ -50,11 +55,14 @@ export class FileSource implements ByteSource {
 
 /** A window [start, start+size) of another source, addressed from 0. */
 export class SliceSource implements ByteSource {
+  readonly readSize?: number;
   constructor(
     readonly inner: ByteSource,
     readonly start: number,
     readonly size: number,
-  ) {}
+  ) {
+    this.readSize = inner.readSize;
+  }
   read(offset: number, length: number): Buffer {
     const n = Math.max(0, Math.min(length, this.size - offset));
     return this.inner.read(this.start + offset, n);

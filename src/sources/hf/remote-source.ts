@@ -26,6 +26,8 @@ export interface FetchStats {
  * requests go to the storage URL directly, and back through the resolver if that URL expired.
  */
 export class RemoteSource implements ByteSource {
+  /** Parsers' windows stay one block: the read-ahead below grows when reading is sequential. */
+  readonly readSize = BLOCK;
   private readonly blocks = new Map<number, Buffer>();
   private cachedBytes = 0;
   private storageUrl: string | undefined;
