@@ -4,7 +4,8 @@
  * 2. a PyTorch zip with 2 GB of tensor data vs one with 2 MB, scanned without hashing, in a
  *    child process whose peak RSS is measured;
  * 3. SHA-256 of a large file through the hash pool vs node:crypto in memory, and many files;
- * 4. the whole shared corpus in one process.
+ * 4. the whole shared corpus in one process;
+ * 5. an hf: scan of a multi-GB repo on a fixture hub: bytes fetched by range reads vs its size.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -17,6 +18,7 @@ import { DEFAULT_LIMITS } from '../src/core/limits.js';
 import { HashPool } from '../src/engine/hash.js';
 import { scan } from '../src/engine/scan.js';
 import { parsePickleStream } from '../src/formats/pickle/parse.js';
+import { benchHub } from './hub.js';
 import { writeTorchZip } from './torch-zip.js';
 
 const MB = 1024 * 1024;
@@ -179,6 +181,7 @@ benchGenops();
 benchTorchZip();
 await benchHash();
 await benchCorpus();
+await benchHub(dir, rows);
 rmSync(dir, { recursive: true, force: true });
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU';

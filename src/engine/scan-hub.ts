@@ -108,6 +108,7 @@ export class HubSession {
     const res = await this.http.download(url, incomplete, {
       headers: this.client.headers,
       expectedSize: file.size,
+      gitBlob: file.lfs === undefined,
       onProgress: (n) => this.options.onDownload?.(file.path, n, file.size),
     });
     if (res.sha256 === undefined) throw hubError(`hf:${snap.repo}/${file.path}`, res, this.config.token !== undefined);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { createReadStream, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -34,12 +35,25 @@ export interface FixtureFile {
   content: Buffer;
   /** Stored in LFS (default: anything that is not small text). */
   lfs?: boolean;
+  diskPath?: undefined;
+  sha256?: undefined;
 }
+
+/** A multi-gigabyte LFS file served from disk (the bench), with its SHA-256 given. */
+export interface DiskFixtureFile {
+  path: string;
+  diskPath: string;
+  sha256: string;
+  content?: undefined;
+  lfs?: true;
+}
+
+export type RepoFile = FixtureFile | DiskFixtureFile;
 
 export interface FixtureRepo {
   id: string;
   /** Commits by sha, each a full list of files. */
-  commits: Record<string, FixtureFile[]>;
+  commits: Record<string, RepoFile[]>;
   /** Branch and tag names → commit sha. */
   refs: Record<string, string>;
   private?: boolean;
@@ -75,27 +89,32 @@ export function gitBlobId(content: Buffer): string {
 }
 export const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 
-function isLfs(file: FixtureFile): boolean {
+const bytesOf = (file: RepoFile): Buffer => file.content ?? Buffer.alloc(0);
+const sizeOf = (file: RepoFile): number => (file.diskPath !== undefined ? statSync(file.diskPath).size : bytesOf(file).length);
+const shaOf = (file: RepoFile): string => file.sha256 ?? sha256(bytesOf(file));
+
+function isLfs(file: RepoFile): boolean {
+  if (file.diskPath !== undefined) return true;
   if (file.lfs !== undefined) return file.lfs;
   return !/\.(json|md|txt|py|jinja|yaml|yml|gitattributes)$/.test(file.path) && !file.path.startsWith('.');
 }
 
 /** The LFS pointer file git stores for an LFS file (git-lfs spec v1). */
-function pointer(content: Buffer): Buffer {
-  return Buffer.from(`version https://git-lfs.github.com/spec/v1\noid sha256:${sha256(content)}\nsize ${content.length}\n`);
+function pointer(file: RepoFile): Buffer {
+  return Buffer.from(`version https://git-lfs.github.com/spec/v1\noid sha256:${shaOf(file)}\nsize ${sizeOf(file)}\n`);
 }
 
 /** A commit sha for a list of files, stable for the same files. */
-export function commitOf(files: FixtureFile[], salt = ''): string {
+export function commitOf(files: RepoFile[], salt = ''): string {
   const h = createHash('sha1').update(salt);
-  for (const f of files) h.update(f.path).update(f.content);
+  for (const f of files) h.update(f.path).update(f.content ?? shaOf(f));
   return h.digest('hex');
 }
 
-function entry(file: FixtureFile): Record<string, unknown> {
-  if (!isLfs(file)) return { type: 'file', oid: gitBlobId(file.content), size: file.content.length, path: file.path };
-  const ptr = pointer(file.content);
-  return { type: 'file', oid: gitBlobId(ptr), size: ptr.length, path: file.path, lfs: { oid: sha256(file.content), size: file.content.length, pointerSize: ptr.length } };
+function entry(file: RepoFile): Record<string, unknown> {
+  if (!isLfs(file)) return { type: 'file', oid: gitBlobId(bytesOf(file)), size: bytesOf(file).length, path: file.path };
+  const ptr = pointer(file);
+  return { type: 'file', oid: gitBlobId(ptr), size: ptr.length, path: file.path, lfs: { oid: shaOf(file), size: sizeOf(file), pointerSize: ptr.length } };
 }
 
 export class FixtureHub {
@@ -110,16 +129,16 @@ export class FixtureHub {
   private cdn!: Server;
   url = '';
   cdnUrl = '';
-  private readonly blobs = new Map<string, Buffer>();
+  private readonly blobs = new Map<string, RepoFile>();
   private readonly dropped = new Set<string>();
 
   addRepo(repo: FixtureRepo): void {
     this.repos.set(repo.id, repo);
-    for (const files of Object.values(repo.commits)) for (const f of files) if (isLfs(f)) this.blobs.set(sha256(f.content), f.content);
+    for (const files of Object.values(repo.commits)) for (const f of files) if (isLfs(f)) this.blobs.set(shaOf(f), f);
   }
 
   /** A repo with one commit on `main`. Returns the commit sha. */
-  addSimpleRepo(id: string, files: FixtureFile[], extra: Partial<FixtureRepo> = {}): string {
+  addSimpleRepo(id: string, files: RepoFile[], extra: Partial<FixtureRepo> = {}): string {
     const sha = commitOf(files, id);
     this.addRepo({ id, commits: { [sha]: files }, refs: { main: sha }, ...extra });
     return sha;
@@ -188,7 +207,7 @@ export class FixtureHub {
     return this.resolveFile(repo, sha, files, decodeURIComponent(resolve![3]), req, res);
   }
 
-  private modelInfo(repo: FixtureRepo, sha: string, files: FixtureFile[], url: URL, res: ServerResponse): void {
+  private modelInfo(repo: FixtureRepo, sha: string, files: RepoFile[], url: URL, res: ServerResponse): void {
     const blobs = url.searchParams.get('blobs') === 'true';
     const siblings = files.map((f) => {
       if (!blobs) return { rfilename: f.path };
@@ -215,7 +234,7 @@ export class FixtureHub {
     json(res, body);
   }
 
-  private tree(files: FixtureFile[], under: string, url: URL, res: ServerResponse): void {
+  private tree(files: RepoFile[], under: string, url: URL, res: ServerResponse): void {
     const recursive = url.searchParams.get('recursive') === 'true';
     const prefix = under ? `${under.replace(/\/$/, '')}/` : '';
     const entries: Array<Record<string, unknown>> = [];
@@ -240,7 +259,7 @@ export class FixtureHub {
     json(res, page, headers);
   }
 
-  private async pathsInfo(files: FixtureFile[], req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async pathsInfo(files: RepoFile[], req: IncomingMessage, res: ServerResponse): Promise<void> {
     let body = '';
     for await (const chunk of req) body += chunk;
     const form = new URLSearchParams(body);
@@ -248,37 +267,41 @@ export class FixtureHub {
     json(res, files.filter((f) => paths.has(f.path)).map(entry));
   }
 
-  private resolveFile(repo: FixtureRepo, sha: string, files: FixtureFile[], path: string, req: IncomingMessage, res: ServerResponse): void {
+  private resolveFile(repo: FixtureRepo, sha: string, files: RepoFile[], path: string, req: IncomingMessage, res: ServerResponse): void {
     const file = files.find((f) => f.path === path);
     if (!file) return this.fail(res, 404, 'EntryNotFound', `${path} does not exist on "${sha}"`);
     if (isLfs(file)) {
-      const hash = sha256(file.content);
+      const hash = shaOf(file);
       res.writeHead(302, {
         location: `${this.cdnUrl}/repos/${hash.slice(0, 2)}/${hash}?X-Amz-Signature=fixture&X-Amz-Expires=3600`,
         'x-repo-commit': sha,
         'x-linked-etag': `"${hash}"`,
-        'x-linked-size': String(file.content.length),
-        etag: `"${gitBlobId(pointer(file.content))}"`,
+        'x-linked-size': String(sizeOf(file)),
+        etag: `"${gitBlobId(pointer(file))}"`,
       });
       res.end();
       return;
     }
-    serveBytes(req, res, file.content, { etag: `"${gitBlobId(file.content)}"`, 'x-repo-commit': sha });
+    serveBytes(req, res, bytesOf(file), { etag: `"${gitBlobId(bytesOf(file))}"`, 'x-repo-commit': sha });
     void repo;
   }
 
   private onCdn(req: IncomingMessage, res: ServerResponse): void {
     this.record('cdn', req);
     const m = /^\/repos\/[0-9a-f]{2}\/([0-9a-f]{64})/.exec(req.url ?? '');
-    const content = m ? this.blobs.get(m[1]) : undefined;
-    if (!m || !content) {
+    const file = m ? this.blobs.get(m[1]) : undefined;
+    if (!m || !file) {
       res.writeHead(404);
       res.end();
       return;
     }
-    let bytes = content;
+    if (file.diskPath !== undefined) {
+      this.cdnBytes += serveFile(req, res, file.diskPath, { etag: `"${m[1]}"` });
+      return;
+    }
+    let bytes = bytesOf(file);
     if (this.faults.corrupt?.has(m[1])) {
-      bytes = Buffer.from(content);
+      bytes = Buffer.from(bytes);
       bytes[bytes.length >> 1] ^= 0xff;
     }
     const drop = this.faults.dropAfter?.get(m[1]);
@@ -302,6 +325,23 @@ function json(res: ServerResponse, body: unknown, headers: Record<string, string
   const text = JSON.stringify(body);
   res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
+}
+
+/** Serves a range of a file on disk (the bench's multi-gigabyte files), streamed. Returns bytes sent. */
+function serveFile(req: IncomingMessage, res: ServerResponse, path: string, headers: Record<string, string>): number {
+  const size = statSync(path).size;
+  const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
+  const start = range ? Number(range[1]) : 0;
+  const end = range && range[2] ? Math.min(Number(range[2]), size - 1) : size - 1;
+  if (start >= size || start > end) {
+    res.writeHead(416, { 'content-range': `bytes */${size}` });
+    res.end();
+    return 0;
+  }
+  if (range) headers['content-range'] = `bytes ${start}-${end}/${size}`;
+  res.writeHead(range ? 206 : 200, { 'accept-ranges': 'bytes', 'content-length': end - start + 1, 'content-type': 'application/octet-stream', ...headers });
+  createReadStream(path, { start, end, highWaterMark: 1 << 20 }).pipe(res);
+  return end - start + 1;
 }
 
 /** Serves bytes with Range support (RFC 9110 §14); `cut` ends the connection early. Returns bytes sent. */

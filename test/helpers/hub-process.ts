@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { commitOf, type Faults, type FixtureFile, type FixtureRepo, type LoggedRequest } from './fixture-hub.js';
+import { commitOf, type Faults, type FixtureRepo, type LoggedRequest, type RepoFile } from './fixture-hub.js';
 
 /** The test's handle on a fixture hub running in a child process (see fixture-hub-process.ts). */
 export class HubProcess {
@@ -45,7 +45,7 @@ export class HubProcess {
   }
 
   /** A repo with one commit on `main`; returns the commit sha. */
-  async addSimpleRepo(id: string, files: FixtureFile[], extra: Partial<FixtureRepo> = {}): Promise<string> {
+  async addSimpleRepo(id: string, files: RepoFile[], extra: Partial<FixtureRepo> = {}): Promise<string> {
     const sha = commitOf(files, id);
     await this.addRepo({ id, commits: { [sha]: files }, refs: { main: sha }, ...extra });
     return sha;

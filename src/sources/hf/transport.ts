@@ -32,7 +32,7 @@ export interface HttpResponse {
 export interface DownloadResult extends HttpResponse {
   size?: number;
   sha256?: string;
-  /** Git blob id (`sha1("blob <size>\0" + bytes)`), when the expected size was given. */
+  /** Git blob id (`sha1("blob <size>\0" + bytes)`), when asked for (`gitBlob`) with the expected size. */
   gitSha1?: string;
   /** Offsets a download resumed from (an `.incomplete` file, a broken connection). */
   resumedFrom?: number[];
@@ -159,10 +159,10 @@ export class HttpTransport {
 
   /**
    * Streams `url` to the file `dest`, resuming from what `dest` already holds, and hashes the
-   * whole file (SHA-256, and the git blob id when `expectedSize` is given).
+   * whole file (SHA-256, and the git blob id when `gitBlob` and `expectedSize` are given).
    */
-  async download(url: string, dest: string, options: { headers?: Record<string, string>; expectedSize?: number; onProgress?: (bytes: number) => void }): Promise<DownloadResult> {
-    const reply = await this.call({ kind: 'download', url, dest, headers: options.headers ?? {}, expectedSize: options.expectedSize }, options.onProgress);
+  async download(url: string, dest: string, options: { headers?: Record<string, string>; expectedSize?: number; gitBlob?: boolean; onProgress?: (bytes: number) => void }): Promise<DownloadResult> {
+    const reply = await this.call({ kind: 'download', url, dest, headers: options.headers ?? {}, expectedSize: options.expectedSize, gitBlob: options.gitBlob === true }, options.onProgress);
     const res = this.settle(reply);
     if (res.size !== undefined) this.bytesReceived += res.size - (res.resumedFrom?.[0] ?? 0);
     return res;

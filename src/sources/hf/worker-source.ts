@@ -153,11 +153,14 @@ function hashPrefix(path, hashes) {
 
 async function download(m) {
   const sha256 = createHash('sha256');
-  const sha1 = createHash('sha1');
-  // The git blob id hashes a header before the bytes; it needs the size up front.
-  if (m.expectedSize !== undefined) sha1.update('blob ' + m.expectedSize + '\\0');
+  // The git blob id hashes a header before the bytes; it needs the size up front. Only files
+  // outside LFS are checked by it, so LFS downloads skip the second hash.
+  const sha1 = m.gitBlob && m.expectedSize !== undefined ? createHash('sha1') : undefined;
+  if (sha1) sha1.update('blob ' + m.expectedSize + '\\0');
+  const hashes = sha1 ? [sha256, sha1] : [sha256];
+  let lastProgress = 0;
   if (m.expectedSize !== undefined && fs.existsSync(m.dest) && fs.statSync(m.dest).size > m.expectedSize) fs.truncateSync(m.dest, 0);
-  let have = hashPrefix(m.dest, [sha256, sha1]);
+  let have = hashPrefix(m.dest, hashes);
   let resumed = have > 0 ? [have] : [];
   const out = await withRetries('GET ' + m.url, async () => {
     if (m.expectedSize !== undefined && have === m.expectedSize) return { res: { status: 206, headers: new Headers() }, redirects: [], url: m.url, complete: true };
@@ -176,10 +179,13 @@ async function download(m) {
     try {
       for await (const chunk of res.body || []) {
         fs.writeSync(fd, chunk);
-        sha256.update(chunk);
-        sha1.update(chunk);
+        for (const h of hashes) h.update(chunk);
         have += chunk.length;
-        parentPort.postMessage({ id: m.id, progress: have });
+        const now = Date.now();
+        if (now - lastProgress >= 100) {
+          lastProgress = now;
+          parentPort.postMessage({ id: m.id, progress: have });
+        }
       }
     } catch (e) {
       resumed.push(have);
@@ -198,7 +204,8 @@ async function download(m) {
   });
   if (out.sha256) return out;
   if (!out.complete) return { status: out.res.status, headers: headersOf(out.res), url: out.url, redirects: out.redirects, waits: out.waits };
-  return { status: 200, url: out.url, redirects: out.redirects, waits: out.waits, resumedFrom: resumed, size: have, sha256: sha256.digest('hex'), gitSha1: m.expectedSize !== undefined ? sha1.digest('hex') : undefined };
+  parentPort.postMessage({ id: m.id, progress: have });
+  return { status: 200, url: out.url, redirects: out.redirects, waits: out.waits, resumedFrom: resumed, size: have, sha256: sha256.digest('hex'), gitSha1: sha1 ? sha1.digest('hex') : undefined };
 }
 
 async function handle(m) {
