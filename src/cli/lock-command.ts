@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import pc from 'picocolors';
-import { DEFAULT_LOCK } from '../engine/gate.js';
+import { ModelgateError } from '../core/errors.js';
+import { DEFAULT_LOCK, defaultLock, isInsideTarget } from '../engine/gate.js';
 import { lockTarget, verifyTarget, writeLock, type VerifyReport } from '../lock/index.js';
 import { EXIT } from './exit-codes.js';
 
@@ -14,8 +14,8 @@ fetched and hashed. Local files hash in parallel, one thread per core.
 Exit codes: 0 written; 2 usage or I/O error (or a Hub file that fails its own hash).`;
 
 const VERIFY_HELP = `
-Checks TARGET against --lock (default: modelgate.lock in the working folder; a lock is never
-looked up inside the target). A Hub
+Checks TARGET against --lock (default: modelgate.lock in the working folder, unless the working
+folder is TARGET or inside it: a lock is never looked up inside the target). A Hub
 repo without a lock is checked against the Hub's own hashes instead: every file is downloaded
 and compared with its LFS SHA-256 or git blob id. Missing, extra and changed files are findings.
 
@@ -34,6 +34,9 @@ export function lockCommand(): Command {
       writeLock(opts.output, lock);
       const where = lock.source.type === 'hf' ? `hf:${lock.source.repo}@${lock.source.commit}` : lock.source.path;
       process.stderr.write(`modelgate: locked ${lock.files.length} files of ${where} in ${opts.output}\n`);
+      if (isInsideTarget(opts.output, target)) {
+        process.stderr.write(`modelgate: note: ${opts.output} is inside ${target}; verify reads a lock there only when given --lock, so keep it elsewhere\n`);
+      }
       process.exitCode = EXIT.OK;
     });
 }
@@ -60,7 +63,14 @@ export function verifyCommand(): Command {
     .option('--no-color', 'no colours in text output')
     .addHelpText('after', VERIFY_HELP)
     .action(async (target: string, opts: { lock?: string; full?: boolean; format: string; color: boolean }) => {
-      const lock = opts.lock ?? (existsSync(DEFAULT_LOCK) ? DEFAULT_LOCK : undefined);
+      let lock = opts.lock;
+      if (lock === undefined) {
+        const found = defaultLock([target]);
+        if (found.inside !== undefined) {
+          throw new ModelgateError('USAGE', `./${DEFAULT_LOCK} is inside ${target}, whose own files may have put it there; name it with --lock FILE to use it anyway`);
+        }
+        lock = found.path;
+      }
       const report = await verifyTarget(target, lock, { full: opts.full === true, lockPath: lock });
       const out = opts.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderVerify(report, opts.color !== false && process.stdout.isTTY === true);
       process.stdout.write(out);

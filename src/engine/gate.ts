@@ -1,7 +1,9 @@
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
+import { resolve, sep } from 'node:path';
 import type { PolicyDecision, ScanResult } from '../core/report-types.js';
 import { verifyTarget } from '../lock/run.js';
-import { decide, type LoadedPolicy, type PolicyFacts } from '../policy/index.js';
+import { decide, type LoadedPolicy, type LockFacts, type PolicyFacts } from '../policy/index.js';
+import { isHubTarget } from '../sources/hf/ref.js';
 import type { HubScanOptions } from './scan-hub.js';
 
 /** The lock file `modelgate lock` writes and `verify` reads by default: in the working folder. */
@@ -12,20 +14,61 @@ export interface GateOptions extends HubScanOptions {
   lockPath?: string;
 }
 
+function real(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+}
+
+/** True when `path` is a local target or lies inside one (links resolved): one of its own files. */
+export function isInsideTarget(path: string, target: string): boolean {
+  if (isHubTarget(target)) return false;
+  const root = real(target);
+  const file = real(path);
+  return file === root || file.startsWith(root.endsWith(sep) ? root : root + sep);
+}
+
+/**
+ * The default lock, `./modelgate.lock`, for a target: undefined when there is none, and refused
+ * (`inside`) when the working folder is the target or inside it, because the lock would then be
+ * one of the target's own files, which a malicious repo ships to match itself. A lock named
+ * with --lock is the user's choice and is always used.
+ */
+export function defaultLock(targets: readonly string[]): { path?: string; inside?: string } {
+  if (!existsSync(DEFAULT_LOCK)) return {};
+  const inside = targets.find((t) => isInsideTarget(DEFAULT_LOCK, t));
+  return inside === undefined ? { path: DEFAULT_LOCK } : { inside };
+}
+
+async function lockFacts(targets: readonly string[], options: GateOptions): Promise<LockFacts> {
+  let lockPath = options.lockPath;
+  if (lockPath === undefined) {
+    const found = defaultLock(targets);
+    if (found.inside !== undefined) {
+      return { checked: false, ok: false, problems: [`./${DEFAULT_LOCK} is inside ${found.inside}, whose own files may have put it there: pass --lock FILE`] };
+    }
+    lockPath = found.path;
+  }
+  if (lockPath === undefined) return { checked: false, ok: false, problems: [`no lock file: pass --lock FILE or run modelgate lock`] };
+  // A lock pins the files of one target; any other target scanned alongside is pinned by nothing.
+  if (targets.length > 1) {
+    return { checked: true, ok: false, problems: [`${lockPath} pins one target, but ${targets.length} were scanned (${targets.join(', ')}): scan each with its own lock`] };
+  }
+  const report = await verifyTarget(targets[0], lockPath, options);
+  return { checked: true, ok: report.match, problems: report.findings.map((f) => f.message) };
+}
+
 /**
  * The policy decision for a scanned target: gathers the facts the policy needs (a lock
  * comparison when it requires one) and asks the policy. The lock is never looked for inside
- * the target, whose files may be the attacker's.
+ * the target, whose files may be the attacker's. Every target of `result` is judged, not only
+ * `target`.
  */
 export async function gateDecision(result: ScanResult, target: string, loaded: LoadedPolicy, options: GateOptions = {}): Promise<PolicyDecision> {
   const facts: PolicyFacts = {};
-  if (loaded.policy.requireLock) {
-    const lockPath = options.lockPath ?? (existsSync(DEFAULT_LOCK) ? DEFAULT_LOCK : undefined);
-    if (lockPath === undefined) facts.lock = { checked: false, ok: false, problems: [`no lock file: pass --lock FILE or run modelgate lock`] };
-    else {
-      const report = await verifyTarget(target, lockPath, options);
-      facts.lock = { checked: true, ok: report.match, problems: report.findings.map((f) => f.message) };
-    }
-  }
+  const targets = result.targets.length > 0 ? result.targets : [target];
+  if (loaded.policy.requireLock) facts.lock = await lockFacts(targets, options);
   return decide(result, loaded, facts);
 }

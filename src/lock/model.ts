@@ -1,4 +1,4 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { ModelgateError } from '../core/errors.js';
 
 /** The lock file's schema id; bumped only when a field changes meaning. */
@@ -67,9 +67,18 @@ export function readLock(path: string): LockFile {
   return data as LockFile;
 }
 
-/** Writes a lock file whole or not at all (a temporary file renamed into place). */
+/**
+ * Writes a lock file whole or not at all (a temporary file renamed into place). Throws
+ * UNREADABLE when it cannot be written (a missing folder, no permission), leaving no
+ * temporary file behind.
+ */
 export function writeLock(path: string, lock: LockFile): void {
   const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, `${JSON.stringify(lock, null, 2)}\n`);
-  renameSync(tmp, path);
+  try {
+    writeFileSync(tmp, `${JSON.stringify(lock, null, 2)}\n`);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw new ModelgateError('UNREADABLE', `cannot write lock ${path}: ${(e as Error).message}`, { cause: e });
+  }
 }
