@@ -1,31 +1,34 @@
 import cliProgress from 'cli-progress';
 
+const mib = (n: number): string => `${(n / 1048576).toFixed(n < 10 * 1048576 ? 1 : 0)}`;
+
 /** Progress bars of an `hf:` scan on stderr: files scanned, and the download under way. */
 export class HubProgress {
   private readonly bars = new cliProgress.MultiBar(
-    { format: '{what} [{bar}] {value}/{total} {file}', stream: process.stderr, clearOnComplete: true, hideCursor: true },
+    { format: '{what} [{bar}] {amount} {file}', stream: process.stderr, clearOnComplete: true, hideCursor: true },
     cliProgress.Presets.shades_classic,
   );
   private files?: cliProgress.SingleBar;
+  private count = 0;
   private download_?: cliProgress.SingleBar;
   private downloading = '';
 
   listing(count: number): void {
-    this.files = this.bars.create(count, 0, { what: 'files   ', file: '' });
+    this.count = count;
+    this.files = this.bars.create(count, 0, { what: 'files', amount: `0/${count}`, file: '' });
   }
 
   file(done: number, path: string): void {
-    this.files?.update(done, { file: path.slice(-40) });
+    this.files?.update(done, { amount: `${done}/${this.count}`, file: path.slice(-40) });
   }
 
   download(path: string, bytes: number, total: number): void {
-    const mib = (n: number): number => Math.round(n / 1048576);
     if (path !== this.downloading) {
       this.downloading = path;
       if (this.download_) this.bars.remove(this.download_);
-      this.download_ = this.bars.create(mib(total), 0, { what: 'MiB     ', file: path.slice(-40) });
+      this.download_ = this.bars.create(total, 0, { what: 'fetch', amount: '', file: path.slice(-40) });
     }
-    this.download_?.update(mib(bytes));
+    this.download_?.update(bytes, { amount: `${mib(bytes)}/${mib(total)} MiB` });
   }
 
   stop(): void {
