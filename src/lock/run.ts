@@ -91,6 +91,7 @@ export async function verifyTarget(target: string, lockPath: string | undefined,
     if (lock.source.type === 'hf' && now.source) {
       const repo = now.source.redirectedTo ?? now.source.repo;
       if (lock.source.repo.toLowerCase() !== repo.toLowerCase()) notes.push(`the lock is of hf:${lock.source.repo}, the target is hf:${repo}`);
+      if (lock.source.endpoint && now.endpoint && lock.source.endpoint !== now.endpoint) notes.push(`the lock was made against ${lock.source.endpoint}; this check read ${now.endpoint}`);
       if (lock.source.commit !== now.source.commit) notes.push(`the lock was made at commit ${lock.source.commit}; ${now.source.revision} is now ${now.source.commit}`);
     }
     const cmp = compareWithLock(lock.files, now.entries, target);

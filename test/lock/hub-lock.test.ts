@@ -87,6 +87,15 @@ describe('lock hf:', () => {
     expect(await codeOf(lockTarget('hf:acme/model', opts({ full: true })))).toBe('NETWORK');
   });
 
+  it('a renamed repo is locked under the name the Hub redirected to', async () => {
+    await hub.rename('acme/old-name', 'acme/model');
+    const lock = await lockTarget('hf:acme/old-name', opts());
+    expect(lock.source).toMatchObject({ type: 'hf', repo: 'acme/model', commit });
+    const report = await verifyTarget('hf:acme/old-name', saveLock('renamed.lock', lock), opts());
+    expect(report.match).toBe(true);
+    expect(report.source).toMatchObject({ repo: 'acme/old-name', redirectedTo: 'acme/model', commit });
+  });
+
   it('a repo that does not exist is HUB_NOT_FOUND or HUB_ACCESS, as the Hub answers', async () => {
     expect(await codeOf(lockTarget('hf:acme/nothing', opts()))).toMatch(/^HUB_(NOT_FOUND|ACCESS)$/);
   });
@@ -129,6 +138,14 @@ describe('verify hf:', () => {
     const report = await verifyTarget('hf:acme/other', lockPath, opts());
     expect(report.match).toBe(false);
     expect(report.notes.some((n) => n.includes('hf:acme/model') && n.includes('hf:acme/other'))).toBe(true);
+  });
+
+  it('a lock made against another endpoint: a note naming both', async () => {
+    const lock = await lockTarget('hf:acme/model', opts());
+    const lockPath = saveLock('mirror.lock', { ...lock, source: { ...lock.source, endpoint: 'https://mirror.example' } as LockFile['source'] });
+    const report = await verifyTarget('hf:acme/model', lockPath, opts());
+    expect(report.match).toBe(true);
+    expect(report.notes).toEqual([`the lock was made against https://mirror.example; this check read ${hub.url}`]);
   });
 
   it('without a lock, downloads every file and checks it against the Hub hashes', async () => {
