@@ -17,6 +17,7 @@ import { HttpTransport, type TransportOptions } from '../sources/hf/transport.js
 import type { SiblingFile } from './context.js';
 import { ScanContext } from './context.js';
 import { initHdf5 } from './handlers/keras.js';
+import { HashPool } from './hash.js';
 import { initPython } from './handlers/python.js';
 import { repoFindings } from './repo-findings.js';
 import { buildResult, scanSource, type ScanOptions } from './scan.js';
@@ -63,6 +64,8 @@ export class HubSession {
   readonly stats: FetchStats & { downloaded: number } = { requests: 0, bytes: 0, downloaded: 0 };
   readonly cache: HubCache;
   readonly client: HubClient;
+  /** Hashes cached blobs before they are used; started on first need. */
+  private pool: HashPool | undefined;
 
   constructor(
     readonly config: HubConfig,
@@ -71,6 +74,10 @@ export class HubSession {
   ) {
     this.cache = new HubCache(config.cacheDir);
     this.client = new HubClient(config, http);
+  }
+
+  async close(): Promise<void> {
+    await this.pool?.close();
   }
 
   async snapshot(target: string): Promise<HubSnapshot> {
@@ -92,16 +99,35 @@ export class HubSession {
     };
   }
 
+  /**
+   * A cached blob, hashed again before it is used (the cache is a folder anyone with the
+   * user's rights can write): the right bytes, or undefined when there are none. Wrong bytes are
+   * deleted so that they are downloaded again, or, offline, scanned with a mismatch finding.
+   */
+  private async cached(snap: HubSnapshot, file: HubFile): Promise<Opened | undefined> {
+    const path = this.cache.blobPath(snap.repo, file);
+    let source: FileSource;
+    try {
+      source = new FileSource(path);
+    } catch {
+      return undefined;
+    }
+    const sha256 = file.lfs ? await (this.pool ??= new HashPool(1)).hash(path) : createHash('sha256').update(source.read(0, source.size)).digest('hex');
+    const ok = file.lfs ? sha256 === file.lfs.sha256 : gitBlobId(source.read(0, source.size)) === file.oid;
+    if (ok && source.size === file.size) return { source, sha256, sha256Source: 'computed', problems: [], close: () => source.close() };
+    if (this.config.offline) {
+      const problem = this.mismatch(file, file.lfs ? 'SHA-256' : 'git blob id', file.lfs?.sha256 ?? file.oid, file.lfs ? sha256 : gitBlobId(source.read(0, source.size)));
+      return { source, sha256, sha256Source: 'computed', problems: [{ ...problem, message: `${problem.message} (cached copy in ${path})` }], close: () => source.close() };
+    }
+    source.close();
+    rmSync(path, { force: true });
+    return undefined;
+  }
+
   /** A whole LFS file into the cache (resuming), verified; the mismatch, if any, is a finding. */
   private async download(snap: HubSnapshot, file: HubFile): Promise<Opened> {
-    const cached = this.cache.blobPath(snap.repo, file);
-    try {
-      const source = new FileSource(cached);
-      if (source.size === file.size) return { source, sha256: file.lfs?.sha256, sha256Source: 'computed', problems: [], close: () => source.close() };
-      source.close();
-    } catch {
-      // Not cached yet.
-    }
+    const hit = await this.cached(snap, file);
+    if (hit) return hit;
     if (this.config.offline) throw new ModelgateError('OFFLINE', `HF_HUB_OFFLINE is set and ${file.path} is not in the cache`);
     const incomplete = this.cache.incompletePath(snap.repo, file);
     const url = this.client.fileUrl(snap.repo, snap.commit, file.path);
@@ -197,9 +223,11 @@ export class HubSession {
 /** Runs `work` with a Hub session whose HTTP thread is closed afterwards. */
 export async function withHubSession<T>(options: HubScanOptions, work: (session: HubSession) => Promise<T>): Promise<T> {
   const http = new HttpTransport(options.transport);
+  const session = new HubSession(hubConfig(options.env), http, options);
   try {
-    return await work(new HubSession(hubConfig(options.env), http, options));
+    return await work(session);
   } finally {
+    await session.close();
     await http.close();
   }
 }

@@ -124,6 +124,10 @@ export class FixtureHub {
   readonly tokens = new Set<string>();
   readonly log: LoggedRequest[] = [];
   faults: Faults = {};
+  /** Models the listing serves, most downloaded first (default: the public repos, by `downloads`). */
+  listed?: Array<Record<string, unknown>>;
+  /** Answers a hub request itself when it returns an answer (in-process tests of odd answers). */
+  override?: (req: IncomingMessage) => { status: number; body: string; headers?: Record<string, string> } | undefined;
   cdnBytes = 0;
   private hub!: Server;
   private cdn!: Server;
@@ -170,6 +174,12 @@ export class FixtureHub {
 
   private onHub(req: IncomingMessage, res: ServerResponse): void {
     this.record('hub', req);
+    const special = this.override?.(req);
+    if (special) {
+      res.writeHead(special.status, { 'content-type': 'application/json', ...special.headers });
+      res.end(special.body);
+      return;
+    }
     if (this.faults.rateLimit && this.faults.rateLimit > 0) {
       this.faults.rateLimit--;
       const t = this.faults.rateLimitSeconds ?? 1;
@@ -310,10 +320,24 @@ export class FixtureHub {
     this.cdnBytes += serveBytes(req, res, bytes, { etag: `"${m[1]}"` }, cut);
   }
 
+  /** GET /api/models?sort=downloads&direction=-1&limit=N, in pages linked by `Link: <…&cursor=…>; rel="next"`. */
   private listing(url: URL, res: ServerResponse): void {
-    const limit = Number(url.searchParams.get('limit') ?? '1000');
-    const all = [...this.repos.values()].filter((r) => !r.private).sort((a, b) => (b.downloads ?? 0) - (a.downloads ?? 0));
-    json(res, all.slice(0, limit).map((r) => ({ _id: r.id, id: r.id, downloads: r.downloads ?? 0, likes: 0, private: false, tags: [] })));
+    const all =
+      this.listed ??
+      [...this.repos.values()]
+        .filter((r) => !r.private)
+        .sort((a, b) => (b.downloads ?? 0) - (a.downloads ?? 0))
+        .map((r) => ({ _id: createHash('md5').update(r.id).digest('hex').slice(0, 24), id: r.id, modelId: r.id, downloads: r.downloads ?? 0, likes: 0, private: false, tags: [] }));
+    const pageSize = this.faults.pageSize ?? 1000;
+    const limit = Math.min(Number(url.searchParams.get('limit') ?? pageSize), pageSize);
+    const start = Number(url.searchParams.get('cursor') ?? 0);
+    const headers: Record<string, string> = {};
+    if (start + limit < all.length) {
+      const next = new URL(url.href);
+      next.searchParams.set('cursor', String(start + limit));
+      headers.link = `<${next.href}>; rel="next"`;
+    }
+    json(res, all.slice(start, start + limit), headers);
   }
 }
 

@@ -1,12 +1,11 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
+import { FixtureHub } from '../helpers/fixture-hub.js';
 
 /**
- * A fixture of the Hub's model listing on 127.0.0.1. Shape as documented for
- * `GET /api/models` (https://huggingface.co/docs/hub/api): a JSON array of models with `_id`,
- * `id`, `likes`, `downloads`, `private`, `pipeline_tag`, `library_name`, `tags`, `createdAt`
- * and `modelId`; "the response is paginated, use the Link header to get the next pages"
- * (`Link: <…/api/models?…&cursor=…>; rel="next"`).
+ * The Hub's model listing for the refresh tests, served by the project's fixture hub
+ * (test/helpers/fixture-hub.ts; shapes and sources documented there): `GET /api/models`
+ * answers a JSON array of models with `_id`, `id`, `likes`, `downloads`, `private`,
+ * `pipeline_tag`, `library_name`, `tags`, `createdAt` and `modelId`, paginated by `Link` headers.
  */
 export interface HubFixture {
   url: string;
@@ -35,33 +34,15 @@ export async function startHub(
   pageSize: number,
   override?: (req: IncomingMessage) => { status: number; body: string; headers?: Record<string, string> } | undefined,
 ): Promise<HubFixture> {
-  const requests: HubFixture['requests'] = [];
-  const server: Server = createServer((req, res) => {
-    requests.push({ url: req.url ?? '', authorization: req.headers.authorization });
-    const special = override?.(req);
-    if (special) {
-      res.writeHead(special.status, { 'content-type': 'application/json', ...special.headers });
-      res.end(special.body);
-      return;
-    }
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (url.pathname !== '/api/models') {
-      res.writeHead(404).end('{"error":"Not Found"}');
-      return;
-    }
-    const limit = Math.min(Number(url.searchParams.get('limit') ?? pageSize), pageSize);
-    const start = Number(url.searchParams.get('cursor') ?? 0);
-    const page = models.slice(start, start + limit);
-    const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
-    if (start + limit < models.length) {
-      const next = new URL(url.toString());
-      next.searchParams.set('cursor', String(start + limit));
-      headers.link = `<http://${req.headers.host}${next.pathname}${next.search}>; rel="next"`;
-    }
-    res.writeHead(200, headers);
-    res.end(JSON.stringify(page));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, requests, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  const hub = await new FixtureHub().start();
+  hub.listed = models;
+  hub.faults = { pageSize };
+  hub.override = override;
+  return {
+    url: hub.url,
+    get requests() {
+      return hub.log.map((l) => ({ url: l.path, authorization: l.authorization }));
+    },
+    close: () => hub.close(),
+  };
 }

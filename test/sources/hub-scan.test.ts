@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -229,5 +229,24 @@ describe('Hub errors', () => {
     await scanHub('hf:acme/good', opts({ full: true, env: env({ HF_HOME: home }) }));
     const again = await scanHub('hf:acme/good', opts({ env: env({ HF_HOME: home, HF_HUB_OFFLINE: '1' }) }));
     expect(again.files.find((f) => f.path === 'model.safetensors')!.verdict).toBe('clean');
+  });
+});
+
+describe('the download cache', () => {
+  it('hashes a cached blob again before using it: wrong bytes are fetched again, or offline reported', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'mg-hub-'));
+    await scanHub('hf:acme/good', opts({ full: true, env: env({ HF_HOME: home }) }));
+    const blobs = join(home, 'modelgate', 'models--acme--good', 'blobs');
+    const blob = join(blobs, readdirSync(blobs).find((n) => n === sha256(safe))!);
+    const tampered = Buffer.from(safe);
+    tampered[tampered.length - 1] ^= 1;
+    writeFileSync(blob, tampered);
+    const offline = await scanHub('hf:acme/good', opts({ full: true, env: env({ HF_HOME: home, HF_HUB_OFFLINE: '1' }) }));
+    const st = offline.files.find((f) => f.path === 'model.safetensors')!;
+    expect(st.findings.find((f) => f.ruleId === 'repo/hash-mismatch')?.message).toContain('cached copy');
+    await hub.clearLog();
+    const online = await scanHub('hf:acme/good', opts({ full: true, env: env({ HF_HOME: home }) }));
+    expect(online.files.find((f) => f.path === 'model.safetensors')!.verdict).toBe('clean');
+    expect((await hub.state()).log.some((l) => l.server === 'cdn' && l.path.includes(sha256(safe)))).toBe(true);
   });
 });

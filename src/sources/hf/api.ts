@@ -63,11 +63,25 @@ function json<T>(res: HttpResponse, what: string): T {
   }
 }
 
-/** `Link: <url>; rel="next"`, the Hub's pagination (RFC 8288). */
-function nextLink(res: HttpResponse): string | undefined {
-  const link = res.headers.link;
-  return link ? /<([^>]+)>\s*;\s*rel="?next"?/.exec(link)?.[1] : undefined;
+/** The `rel="next"` target of a Link header (RFC 8288), the Hub's pagination, resolved against `base`. */
+export function nextLink(header: string | null | undefined, base: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(/,(?=\s*<)/)) {
+    const m = /^\s*<([^>]*)>(.*)$/.exec(part);
+    if (m && /;\s*rel="?([^";]*\s)?next(\s[^";]*)?"?/i.test(m[2])) return new URL(m[1], base).toString();
+  }
+  return undefined;
 }
+
+/** A model of the Hub's listing (GET /api/models). */
+export interface ListedModel {
+  id: string;
+  downloads?: number;
+  likes?: number;
+}
+
+/** Largest listing page accepted: a page of 1000 models is a few hundred KiB. */
+const MAX_PAGE_BYTES = 32 * 1024 * 1024;
 
 function toFile(entry: TreeEntry, what: string): HubFile {
   if (typeof entry.path !== 'string' || typeof entry.size !== 'number' || typeof entry.oid !== 'string' || !SHA1.test(entry.oid)) {
@@ -126,8 +140,7 @@ export class HubClient {
       if (!Array.isArray(page)) throw new ModelgateError('NETWORK', `${what}: the file listing is not a list`);
       for (const entry of page) if (entry.type === 'file') files.push(toFile(entry, what));
       if (files.length > MAX_FILES) throw new ModelgateError('LIMIT_ENTRIES', `${what}: more than ${MAX_FILES} files`);
-      const next = nextLink(res);
-      url = next ? new URL(next, url).href : undefined;
+      url = this.samePlace(nextLink(res.headers.link, url), what);
     }
     files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     return {
@@ -140,6 +153,40 @@ export class HubClient {
       gated: info.gated,
       private: info.private,
     };
+  }
+
+  /** A next-page URL, refused when it leaves the endpoint (the token must not follow it). */
+  private samePlace(next: string | undefined, what: string): string | undefined {
+    if (next !== undefined && new URL(next).origin !== new URL(this.config.endpoint).origin) {
+      throw new ModelgateError('NETWORK', `${what}: the next page is on another host: ${next}`);
+    }
+    return next;
+  }
+
+  /**
+   * The most downloaded models, page by page (GET /api/models?sort=downloads&direction=-1:
+   * "the response is paginated, use the Link header to get the next pages",
+   * https://huggingface.co/docs/hub/api).
+   */
+  async listModels(limit: number): Promise<ListedModel[]> {
+    const what = `${this.config.endpoint}/api/models`;
+    const out: ListedModel[] = [];
+    let url: string | undefined = `${what}?sort=downloads&direction=-1&limit=${Math.min(limit, 1000)}`;
+    while (url && out.length < limit) {
+      const res = await this.http.request(url, { headers: { accept: 'application/json', ...this.headers }, maxBody: MAX_PAGE_BYTES });
+      if (res.status !== 200) throw hubError(what, res, this.config.token !== undefined);
+      const page = json<unknown>(res, what);
+      if (!Array.isArray(page)) throw new ModelgateError('NETWORK', `${what}: the listing is not a JSON array`);
+      if (page.length === 0) break;
+      for (const item of page as Array<Partial<Record<keyof ListedModel, unknown>>>) {
+        if (typeof item?.id !== 'string') continue;
+        const count = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined);
+        out.push({ id: item.id, downloads: count(item.downloads), likes: count(item.likes) });
+        if (out.length >= limit) break;
+      }
+      url = this.samePlace(nextLink(res.headers.link, url), what);
+    }
+    return out;
   }
 
   /** The resolver URL of a file at a commit (GET .../resolve/{commit}/{path}). */
