@@ -76,7 +76,9 @@ describe('walking targets', () => {
     chmodSync(join(dir, 'sub', 'open.pkl'), 0o644);
     // Root reads everything, so the scan runs as an unprivileged user when the tests run as root.
     const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
-    const run = spawnSync(process.execPath, ['--import', 'tsx', CLI, 'scan', '-f', 'json', '--no-hash', dir], { encoding: 'utf8', ...asUser });
+    // That user cannot look into root's home, where the user's policy would be read from.
+    const env = { ...process.env, HOME: dir, XDG_CONFIG_HOME: join(dir, 'config'), MODELGATE_POLICY: '' };
+    const run = spawnSync(process.execPath, ['--import', 'tsx', CLI, 'scan', '-f', 'json', '--no-hash', dir], { encoding: 'utf8', env, ...asUser });
     expect(run.status).toBe(2);
     const report = JSON.parse(run.stdout) as { files: Array<{ path: string; verdict: string; findings: Array<{ code?: string }> }> };
     const secret = report.files.find((f) => f.path === 'sub/secret.pt');
