@@ -10,7 +10,8 @@ function checkLock(policy: Policy, facts: PolicyFacts, out: Reasons): void {
   if (!policy.requireLock) return;
   const lock = facts.lock;
   if (!lock?.checked) {
-    out.deny.push({ rule: 'requireLock', message: 'the policy requires a lock match, but no lock was checked against the target' });
+    const why = lock && lock.problems.length > 0 ? `: ${lock.problems.slice(0, MAX_LOCK_PROBLEMS).map(quote).join('; ')}` : '';
+    out.deny.push({ rule: 'requireLock', message: `the policy requires a lock match, but no lock was checked against the target${why}` });
     return;
   }
   if (lock.ok) return;
