@@ -1,4 +1,5 @@
 import { ModelgateError } from '../core/errors.js';
+import { isHubPart, MAX_PART_LENGTH } from '../sources/hf/ref.js';
 
 /**
  * Hugging Face repo ids: `ORG/NAME`, or a legacy `NAME` from before namespaces (`gpt2`,
@@ -19,17 +20,10 @@ export interface RepoId {
   hubSyntax: boolean;
 }
 
-/** Longest part the Hub accepts (huggingface_hub `validate_repo_id`). */
-export const MAX_PART_LENGTH = 96;
+export { isHubPart, MAX_PART_LENGTH };
 
-const HUB_PART = /^[A-Za-z0-9_.-]+$/;
 // Control characters, spaces and separators of any script: never part of a name.
 const INVISIBLE = /[\p{C}\p{Z}]/u;
-
-/** True when `part` is a valid org or repo name on the Hub. */
-export function isHubPart(part: string): boolean {
-  return part.length > 0 && part.length <= MAX_PART_LENGTH && HUB_PART.test(part) && !part.includes('--') && !part.includes('..');
-}
 
 /** True when `id` is `ORG/NAME` or `NAME` in the Hub's syntax. */
 export function isHubRepoId(id: string): boolean {

@@ -13,22 +13,28 @@ export interface HubRef {
 /** A full commit sha: the only revision that names fixed content. */
 export const COMMIT_SHA = /^[0-9a-f]{40}$/;
 
+/** Longest part of a repo id the Hub accepts (huggingface_hub `validate_repo_id`). */
+export const MAX_PART_LENGTH = 96;
+
 /*
- * Repo ids as the Hub allows them (huggingface_hub's validate_repo_id): letters, digits, `-`,
- * `_`, `.`; no `--` or `..`; not starting or ending with `-` or `.`; at most 96 characters.
- * Anything else is a usage error before any request is made.
+ * A part of a repo id as the Hub allows it (huggingface_hub's validate_repo_id,
+ * `^(\b[\w\-.]+\b/)?\b[\w\-.]+\b$` plus its `--`/`..` and length checks): ASCII letters,
+ * digits, `_`, `-`, `.`, beginning and ending with a letter, digit or `_`.
  */
-const PART = /^[A-Za-z0-9][A-Za-z0-9._-]{0,95}$/;
+const PART = /^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?$/;
+
+/** True when `part` is a valid organisation or repo name on the Hub. */
+export function isHubPart(part: string): boolean {
+  return part.length <= MAX_PART_LENGTH && PART.test(part) && !part.includes('--') && !part.includes('..');
+}
 
 function checkPart(part: string, what: string, input: string): void {
-  if (!PART.test(part) || part.includes('--') || part.includes('..') || /[-.]$/.test(part)) {
-    throw new ModelgateError('USAGE', `not a Hugging Face repo ${what}: '${part}' in ${input}`);
-  }
+  if (!isHubPart(part)) throw new ModelgateError('USAGE', `not a Hugging Face repo ${what}: '${part}' in ${input}`);
 }
 
 /** True when `target` names a Hugging Face repo rather than a local path. */
 export function isHubTarget(target: string): boolean {
-  return /^hf:/.test(target) || /^https?:\/\/(www\.)?huggingface\.co\//.test(target);
+  return /^hf:/.test(target) || /^https?:\/\/(www\.)?(huggingface|hf)\.co\//.test(target);
 }
 
 /**
@@ -38,7 +44,7 @@ export function isHubTarget(target: string): boolean {
 export function parseHubRef(input: string): HubRef {
   let rest: string;
   let revision: string | undefined;
-  const url = /^https?:\/\/(?:www\.)?huggingface\.co\/(.*)$/.exec(input);
+  const url = /^https?:\/\/(?:www\.)?(?:huggingface|hf)\.co\/(.*)$/.exec(input);
   if (url) {
     const parts = url[1].split(/[?#]/)[0].split('/').filter(Boolean);
     if (parts[0] === 'models') parts.shift();
