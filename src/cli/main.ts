@@ -2,10 +2,14 @@
 import { Command, CommanderError } from 'commander';
 import { isModelgateError } from '../core/errors.js';
 import { TOOL_VERSION } from '../version.js';
+import { bomCommand } from './bom-command.js';
 import { checkNameCommand } from './check-name-command.js';
+import { convertCommand } from './convert-command.js';
 import { EXIT } from './exit-codes.js';
 import { inspectCommand } from './inspect-command.js';
 import { lockCommand, verifyCommand } from './lock-command.js';
+import { signCommand } from './sign-command.js';
+import { verifySignatureCommand } from './verify-signature-command.js';
 import { scanCommand } from './scan-command.js';
 
 /** The CLI: the only place that prints or sets the exit code. */
@@ -17,7 +21,11 @@ export async function main(argv: string[]): Promise<void> {
     .addCommand(inspectCommand())
     .addCommand(checkNameCommand())
     .addCommand(lockCommand())
-    .addCommand(verifyCommand());
+    .addCommand(verifyCommand())
+    .addCommand(signCommand())
+    .addCommand(verifySignatureCommand())
+    .addCommand(bomCommand())
+    .addCommand(convertCommand());
   // Usage errors exit 2 in every command (commander's default is 1).
   const override = (cmd: Command): void => {
     cmd.exitOverride();
