@@ -132,6 +132,8 @@ export function renderSarif(result: ScanResult, rules: readonly RuleMeta[]): str
           schema: result.schema,
           targets: [...result.targets],
           summary: { ...result.summary },
+          ...(result.source ? { source: { ...result.source } } : {}),
+          ...(result.decision ? { decision: { ...result.decision } } : {}),
         },
       },
     ],
