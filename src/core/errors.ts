@@ -31,6 +31,9 @@ export const ERROR_CODES = [
   'NETWORK', // the connection failed or the server answered with nonsense
   'OFFLINE', // HF_HUB_OFFLINE is set and the cache does not hold what is needed
   'LOCK_INVALID', // a lock file that is not a modelgate lock
+  'CONVERT_REFUSED', // convert: the checkpoint does something outside the conversion allow-list
+  'VERIFY_MISMATCH', // convert --verify: a written tensor differs from its source
+  'SIGNATURE_INVALID', // a model signature that is malformed, untrusted or does not match the files
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
