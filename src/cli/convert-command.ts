@@ -1,13 +1,56 @@
 import { Command } from 'commander';
 import { ModelgateError } from '../core/errors.js';
+import { convertFile, type ConvertOutcome } from '../convert/convert.js';
+import { printable } from '../report/text.js';
+import { EXIT } from './exit-codes.js';
 
-/** `modelgate convert` (being built; until then it refuses to run rather than pretend). */
+const HELP_AFTER = `
+Converts a PyTorch checkpoint (torch.save zip, the legacy format) to safetensors from its
+bytes alone: the pickle is never run. The file is scanned first; the conversion goes ahead only
+when the scan's verdict is clean AND the pickle uses nothing but tensor rebuild functions,
+storage classes, dtypes, OrderedDict and plain containers. Otherwise nothing is written.
+
+The output is written to a temporary file beside OUTPUT and renamed into place only when it is
+complete (with --verify: only after every tensor has been re-read and compared).
+
+Exit codes:
+  0  converted (and verified, with --verify)
+  1  refused: the scan found something (verdict malicious or suspicious), or the pickle does
+     something outside the conversion allow-list; the findings or the reason are printed
+  2  usage error; unreadable, malformed or truncated input (verdict error); content safetensors
+     cannot hold or modelgate does not convert (complex128, quantized, big-endian, non-tensor
+     values...); --verify found a difference`;
+
+/** `modelgate convert INPUT -o OUTPUT.safetensors` */
 export function convertCommand(): Command {
   return new Command('convert')
-    .description('convert a pickle checkpoint to safetensors without running it (not available yet)')
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .action(() => {
-      throw new ModelgateError('UNSUPPORTED', 'modelgate convert is not available in this version');
+    .description('convert a PyTorch checkpoint to safetensors without running it')
+    .argument('<input>', 'a .bin/.pt/.pth/.ckpt checkpoint')
+    .requiredOption('-o, --output <file>', 'the safetensors file to write')
+    .option('--verify', 'after writing, re-read both files and compare every tensor (SHA-256 per tensor)')
+    .option('--force', 'replace OUTPUT if it exists')
+    .addHelpText('after', HELP_AFTER)
+    .action(async (input: string, opts: { output: string; verify?: boolean; force?: boolean }) => {
+      if (opts.output === '') throw new ModelgateError('USAGE', '--output is empty');
+      const outcome = await convertFile(input, opts.output, { verify: opts.verify === true, force: opts.force === true });
+      process.stdout.write(describe(outcome));
+      process.exitCode = outcome.status === 'converted' ? EXIT.OK : outcome.verdict === 'error' ? EXIT.ERROR : EXIT.FINDINGS;
     });
+}
+
+function describe(o: ConvertOutcome): string {
+  const lines: string[] = [];
+  if (o.status === 'refused') {
+    lines.push(`REFUSED  ${printable(o.input)}: ${printable(o.reason)}; nothing was written`);
+    for (const f of o.findings) {
+      if (f.severity === 'info') continue;
+      lines.push(`  ${f.severity} ${f.ruleId}  ${printable(f.message)}`, `      target: ${printable(f.target)}`);
+    }
+    return lines.join('\n') + '\n';
+  }
+  lines.push(`converted ${printable(o.input)} (${o.format}) -> ${printable(o.output)}: ${o.tensors} tensors, ${o.bytes} bytes of tensor data`);
+  for (const [alias, kept] of o.aliases) lines.push(`  alias ${printable(alias)} shares the storage of ${printable(kept)}: written once, recorded in __metadata__`);
+  for (const group of o.copiedGroups) lines.push(`  overlapping views ${group.map(printable).join(', ')}: none covers its storage, each written as its own copy`);
+  if (o.verified) lines.push(`verified: ${o.verified.tensors} tensors, ${o.verified.bytes} bytes, every tensor's SHA-256 equal in the checkpoint and the output`);
+  return lines.join('\n') + '\n';
 }

@@ -1,0 +1,87 @@
+import { ModelgateError } from '../core/errors.js';
+import type { Limits } from '../core/limits.js';
+import type { PickleStream, PValue } from '../formats/pickle/model.js';
+import type { ZipEntry } from '../formats/zip/model.js';
+import { readZip } from '../formats/zip/parse.js';
+import { checkConvertible } from './allowed.js';
+import type { InputFile } from './input-file.js';
+import type { NamedTensor, Storage } from './model.js';
+import { flattenCheckpoint, storageType, type PersidTarget } from './rebuild.js';
+
+/** Largest `byteorder` record read: it holds `little` or `big`. */
+const BYTEORDER_BYTES = 16;
+
+/** Members torch.save writes beside data.pkl and data/ (torch/serialization.py `_save`). */
+const KNOWN_MEMBERS = new Set(['byteorder', 'version', '.format_version', '.storage_alignment', '.data/version', '.data/serialization_id']);
+
+function unsupported(message: string): never {
+  throw new ModelgateError('UNSUPPORTED', message);
+}
+
+/** The stored (uncompressed) bytes of a member, as a range of the file. */
+function storedRange(entry: ZipEntry, input: InputFile): { start: number; size: number } {
+  if (entry.dataOffset === undefined) throw new ModelgateError('MALFORMED', `zip member ${entry.name}: local header unreadable`);
+  if (entry.method !== 0) unsupported(`zip member ${entry.name} is compressed (method ${entry.method}); torch.save stores members uncompressed, and compressed storages are not converted`);
+  if (entry.compressedSize !== entry.uncompressedSize) throw new ModelgateError('MALFORMED', `zip member ${entry.name}: stored sizes differ`);
+  if (entry.dataOffset + entry.compressedSize > input.size) throw new ModelgateError('TRUNCATED', `zip member ${entry.name} runs past the end of the file`);
+  return { start: entry.dataOffset, size: entry.compressedSize };
+}
+
+/**
+ * The tensors of a torch.save zip (torch/serialization.py `_load`): one `<prefix>/data.pkl`
+ * whose persistent ids `('storage', StorageClass, key, location, numel)` name the members
+ * `<prefix>/data/<key>`, and a `byteorder` record that must say `little` (absent in files from
+ * before torch 1.13, which were written little-endian). `streams` are the data.pkl streams
+ * the scan read. Every other member must be one torch.save writes: a TorchScript archive
+ * (code/, constants.pkl) is refused.
+ */
+export function readZipCheckpoint(input: InputFile, limits: Limits, streamsOf: (member: string) => PickleStream[] | undefined): NamedTensor[] {
+  const archive = readZip(input.source, limits);
+  if (archive.centralBreak) throw new ModelgateError('MALFORMED', `zip structure: ${archive.centralBreak}`);
+  const local = archive.entries.find((e) => e.origin !== 'central' || (e.localName !== undefined && e.localName !== e.name));
+  if (local) throw new ModelgateError('MALFORMED', `zip member ${local.name}: the central directory and local headers disagree`);
+  const pickles = archive.entries.filter((e) => /(^|\/)data\.pkl$/.test(e.name));
+  if (pickles.length !== 1) unsupported(`a torch.save zip has one data.pkl; this one has ${pickles.length}`);
+  const prefix = pickles[0].name.slice(0, -'data.pkl'.length);
+  const members = new Map<string, ZipEntry>();
+  for (const entry of archive.entries) {
+    if (members.has(entry.name)) throw new ModelgateError('MALFORMED', `zip member ${entry.name} appears twice`);
+    members.set(entry.name, entry);
+    const rest = entry.name.startsWith(prefix) ? entry.name.slice(prefix.length) : undefined;
+    const known = rest !== undefined && (rest === 'data.pkl' || KNOWN_MEMBERS.has(rest) || /^data\/[^/]+$/.test(rest));
+    if (!known) unsupported(`zip member ${entry.name} is not part of a torch.save checkpoint (a TorchScript or other archive is not converted)`);
+  }
+  const byteorder = members.get(`${prefix}byteorder`);
+  if (byteorder) {
+    const { start, size } = storedRange(byteorder, input);
+    const text = input.source.read(start, Math.min(size, BYTEORDER_BYTES)).toString('latin1');
+    if (text !== 'little') unsupported(`the checkpoint's byteorder record says ${JSON.stringify(text)}: only little-endian checkpoints are converted`);
+  }
+  const streams = streamsOf(pickles[0].name);
+  if (!streams || streams.length !== 1 || streams[0].result === undefined) throw new ModelgateError('MALFORMED', `${pickles[0].name} is not one complete pickle stream`);
+  checkConvertible(streams[0], pickles[0].name);
+
+  const storages = new Map<string, Storage>();
+  const resolve = (pid: PValue): PersidTarget => {
+    // persistent_load: ('storage', storage_type, key, location, numel)
+    if (pid.k !== 'tuple' || pid.items.length !== 5) unsupported('a persistent id that is not a torch storage record');
+    const [tag, cls, key, location, numel] = pid.items;
+    if (tag.k !== 'str' || tag.v !== 'storage' || key.k !== 'str' || location.k !== 'str') unsupported('a persistent id that is not a torch storage record');
+    if (numel.k !== 'int' || typeof numel.v !== 'number' || numel.v < 0) unsupported(`storage ${key.v}: element count is not a small integer`);
+    const type = storageType(cls);
+    const bytes = numel.v * (type === 'untyped' ? 1 : type.size);
+    let storage = storages.get(key.v);
+    if (!storage) {
+      const entry = members.get(`${prefix}data/${key.v}`);
+      if (!entry) throw new ModelgateError('MALFORMED', `storage ${key.v} has no member ${prefix}data/${key.v}`);
+      const range = storedRange(entry, input);
+      if (range.size < bytes) throw new ModelgateError('MALFORMED', `storage ${key.v} declares ${bytes} bytes but its member holds ${range.size}`);
+      storage = { key: key.v, start: range.start, size: bytes };
+      storages.set(key.v, storage);
+    } else if (storage.size !== bytes) {
+      throw new ModelgateError('MALFORMED', `storage ${key.v} is declared with two sizes`);
+    }
+    return { kind: 'storage', storage, type };
+  };
+  return flattenCheckpoint(streams[0].result as PValue, resolve);
+}
