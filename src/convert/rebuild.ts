@@ -158,10 +158,10 @@ function leafTensor(v: PValue, resolve: PersidResolver, name: string): TensorVie
       return leafTensor(v.args[0], resolve, name);
     }
   }
-  return unsupported(`${name}: a ${describe(v)}, not a tensor (safetensors holds tensors only)`);
+  return unsupported(`${name}: ${describe(v)}, not a tensor (safetensors holds tensors only)`);
 }
 
 function describe(v: PValue): string {
-  if (v.k === 'obj') return `value made by ${v.callee.k === 'global' ? v.callee.ref.path : 'a call'}`;
-  return { none: 'None', bool: 'bool', int: 'int', float: 'float', str: 'str', bytes: 'bytes', tuple: 'tuple', list: 'list', dict: 'dict', set: 'set', global: 'global name', persid: 'persistent id', ext: 'extension', buffer: 'buffer' }[v.k];
+  if (v.k === 'obj') return `a value made by ${v.callee.k === 'global' ? v.callee.ref.path : 'a call'}`;
+  return { none: 'None', bool: 'a bool', int: 'an int', float: 'a float', str: 'a str', bytes: 'bytes', tuple: 'a tuple', list: 'a list', dict: 'a dict', set: 'a set', global: 'a global name', persid: 'a persistent id', ext: 'an extension', buffer: 'a buffer' }[v.k];
 }
