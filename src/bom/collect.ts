@@ -1,0 +1,94 @@
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { ModelgateError } from '../core/errors.js';
+import { scan } from '../engine/scan.js';
+import { scanHub, withHubSession, type HubScanOptions } from '../engine/scan-hub.js';
+import type { SignatureFacts } from '../policy/facts.js';
+import { isHubTarget } from '../sources/hf/ref.js';
+import { signatureFacts, type SignatureFactsOptions } from '../signing/facts.js';
+import { buildBom, type BomInput } from './build.js';
+import { MAX_CARD_BYTES, readCard, readConfig } from './card.js';
+
+export interface BomOptions {
+  /** Hub options for `hf:` targets (env, transport), as for scanning. */
+  hub?: HubScanOptions;
+  /** How to check a local target's signature (model.sig at its root by default). */
+  signature?: SignatureFactsOptions;
+  timestamp?: string;
+  serialNumber?: string;
+}
+
+/** At most the first MAX_CARD_BYTES of a local file, as text; undefined when it is absent. */
+function readLocalText(path: string): string | undefined {
+  if (!existsSync(path) || !statSync(path).isFile()) return undefined;
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(Math.min(statSync(path).size, MAX_CARD_BYTES));
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    return buf.subarray(0, n).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** README.md and config.json of a Hub repo at the commit that was scanned. */
+async function readHubTexts(repo: string, commit: string, options: HubScanOptions): Promise<{ card?: string; config?: string }> {
+  return withHubSession(options, async (hub) => {
+    const snap = await hub.snapshot(`hf:${repo}@${commit}`);
+    const read = async (path: string): Promise<string | undefined> => {
+      const file = snap.files.find((f) => f.path === path);
+      if (!file || file.size > MAX_CARD_BYTES) return undefined;
+      const opened = await hub.open(snap, file, true);
+      try {
+        return opened.problems.length > 0 ? undefined : opened.source.read(0, opened.source.size).toString('utf8');
+      } finally {
+        opened.close();
+      }
+    };
+    return { card: await read('README.md'), config: await read('config.json') };
+  });
+}
+
+/**
+ * Scans a folder or an `hf:` repo and builds its CycloneDX 1.6 ML-BOM. A local folder's
+ * signature (model.sig) is verified when present and recorded; a Hub repo's files are read at
+ * the commit its revision resolved to, which becomes the purl's version.
+ */
+export async function bomForTarget(target: string, options: BomOptions = {}): Promise<Record<string, unknown>> {
+  let input: BomInput;
+  if (isHubTarget(target)) {
+    const result = await scanHub(target, options.hub ?? {});
+    const source = result.source;
+    if (!source) throw new ModelgateError('NETWORK', `${target}: the scan did not resolve a commit`);
+    const repo = source.redirectedTo ?? source.repo;
+    const texts = await readHubTexts(repo, source.commit, options.hub ?? {});
+    const [group, name] = repo.split('/');
+    const endpoint = (options.hub?.env ?? process.env).HF_ENDPOINT ?? 'https://huggingface.co';
+    input = {
+      scan: result,
+      group,
+      name,
+      version: source.commit,
+      purl: `pkg:huggingface/${repo}@${source.commit}`,
+      url: `${endpoint.replace(/\/+$/, '')}/${repo}/tree/${source.commit}`,
+      card: texts.card === undefined ? undefined : readCard(texts.card),
+      config: texts.config === undefined ? undefined : readConfig(texts.config),
+    };
+  } else {
+    if (!existsSync(target)) throw new ModelgateError('UNREADABLE', `cannot read target ${target}`);
+    const result = await scan([target]);
+    const folder = statSync(target).isDirectory() ? target : join(target, '..');
+    const card = readLocalText(join(folder, 'README.md'));
+    const config = readLocalText(join(folder, 'config.json'));
+    let signature: SignatureFacts | undefined = await signatureFacts(target, options.signature);
+    if (!signature.checked) signature = undefined;
+    input = {
+      scan: result,
+      name: basename(resolve(target)),
+      card: card === undefined ? undefined : readCard(card),
+      config: config === undefined ? undefined : readConfig(config),
+      signature,
+    };
+  }
+  return buildBom({ ...input, timestamp: options.timestamp, serialNumber: options.serialNumber });
+}
