@@ -9,7 +9,8 @@ import { InputFile } from './input-file.js';
 import { readLegacyCheckpoint } from './legacy-checkpoint.js';
 import type { NamedTensor } from './model.js';
 import { planLayout, writeAtomically, writeSafetensors } from './output.js';
-import { planAliases } from './shared.js';
+import { planAliases, type AliasPlan } from './shared.js';
+import type { SafetensorsLayout } from '../formats/safetensors/write.js';
 import { verifyOutput, type VerifyReport } from './verify.js';
 import { readZipCheckpoint } from './zip-checkpoint.js';
 
@@ -51,18 +52,23 @@ export type ConvertOutcome = Converted | Refused;
 /** Formats converted, as the scan's `format` names them. */
 const READERS: Record<string, 'zip' | 'legacy' | 'tar'> = { 'pytorch-zip': 'zip', 'pytorch-legacy': 'legacy', 'pytorch-tar': 'tar' };
 
+/** A checkpoint read and planned, its file still open: ready to write. */
+export interface Prepared {
+  input: string;
+  format: string;
+  source: InputFile;
+  plan: AliasPlan;
+  layout: SafetensorsLayout;
+}
+
 /**
- * Converts one torch checkpoint to safetensors without running it. The file is scanned by the
- * same `scan()` every command uses; unless its verdict is clean, nothing is written and the
- * findings are returned. A clean file must also stay inside the conversion allow-list
- * (allowed.ts), else it is refused the same way. Tensor bytes are copied from the checkpoint
- * to a temporary file beside OUTPUT, which is renamed into place only when complete (and,
- * with `verify`, checked). Throws ModelgateError for what cannot be converted (UNSUPPORTED,
- * MALFORMED...) or read (UNREADABLE), and USAGE for bad paths.
+ * Scans one checkpoint with the same `scan()` every command uses and, when its verdict is
+ * clean, reads its tensors under the conversion allow-list (allowed.ts) and plans the output.
+ * Returns a refusal (with the findings) when the verdict is not clean or the pickle steps
+ * outside the allow-list. Throws ModelgateError for what cannot be converted (UNSUPPORTED,
+ * MALFORMED...) or read (UNREADABLE). The caller closes `source`.
  */
-export async function convertFile(input: string, output: string, options: ConvertOptions = {}): Promise<ConvertOutcome> {
-  checkPaths(input, output, options.force === true);
-  const limits = withLimits(options.limits);
+export async function prepareCheckpoint(input: string, limits: Limits): Promise<Prepared | Refused> {
   const streams = new Map<string, PickleStream[]>();
   const result = await scan([input], {
     hash: false,
@@ -78,24 +84,43 @@ export async function convertFile(input: string, output: string, options: Conver
   if (!reader) throw new ModelgateError('UNSUPPORTED', `${input} is ${file.format}, not a PyTorch checkpoint (zip, legacy or tar format)`);
   const source = new InputFile(input);
   try {
-    let tensors: NamedTensor[];
-    try {
-      tensors = readTensors(reader, source, limits, input, streams);
-    } catch (e) {
-      if (isModelgateError(e, 'CONVERT_REFUSED')) return { status: 'refused', input, verdict: 'clean', reason: e.message, findings: file.findings };
-      throw e;
-    }
+    const tensors = readTensors(reader, source, limits, input, streams);
     const plan = planAliases(tensors);
-    const metadata = new Map([['format', 'pt'], ...plan.aliases]);
-    const layout = planLayout(plan.write, metadata);
-    const verified = writeAtomically(output, (temp) => {
-      writeSafetensors(source, plan.write, layout, temp);
-      return options.verify ? verifyOutput(source, temp, plan.write, layout) : undefined;
-    });
-    const bytes = layout.tensors.reduce((n, t) => n + t.end - t.begin, 0);
-    return { status: 'converted', input, output, format: file.format, tensors: layout.tensors.length, bytes, aliases: plan.aliases, copiedGroups: plan.copiedGroups, verified };
-  } finally {
+    const layout = planLayout(plan.write, new Map([['format', 'pt'], ...plan.aliases]));
+    return { input, format: file.format, source, plan, layout };
+  } catch (e) {
     source.close();
+    if (isModelgateError(e, 'CONVERT_REFUSED')) return { status: 'refused', input, verdict: 'clean', reason: e.message, findings: file.findings };
+    throw e;
+  }
+}
+
+/** Writes a prepared checkpoint to `path` (a new file), verifying it when asked. */
+export function writePrepared(p: Prepared, path: string, verify: boolean): VerifyReport | undefined {
+  writeSafetensors(p.source, p.plan.write, p.layout, path);
+  return verify ? verifyOutput(p.source, path, p.plan.write, p.layout) : undefined;
+}
+
+/** The summary of a written conversion. */
+export function convertedSummary(p: Prepared, output: string, verified: VerifyReport | undefined): Converted {
+  const bytes = p.layout.tensors.reduce((n, t) => n + t.end - t.begin, 0);
+  return { status: 'converted', input: p.input, output, format: p.format, tensors: p.layout.tensors.length, bytes, aliases: p.plan.aliases, copiedGroups: p.plan.copiedGroups, verified };
+}
+
+/**
+ * Converts one torch checkpoint to safetensors without running it (see prepareCheckpoint for
+ * what is refused). Tensor bytes are copied from the checkpoint to a temporary file beside
+ * OUTPUT, which is renamed into place only when complete (and, with `verify`, checked).
+ */
+export async function convertFile(input: string, output: string, options: ConvertOptions = {}): Promise<ConvertOutcome> {
+  checkPaths(input, output, options.force === true);
+  const prepared = await prepareCheckpoint(input, withLimits(options.limits));
+  if ('status' in prepared) return prepared;
+  try {
+    const verified = writeAtomically(output, (temp) => writePrepared(prepared, temp, options.verify === true));
+    return convertedSummary(prepared, output, verified);
+  } finally {
+    prepared.source.close();
   }
 }
 
@@ -110,7 +135,7 @@ function readTensors(reader: 'zip' | 'legacy' | 'tar', source: InputFile, limits
   }
 }
 
-function checkPaths(input: string, output: string, force: boolean): void {
+export function checkPaths(input: string, output: string, force: boolean): void {
   if (!existsSync(input)) throw new ModelgateError('UNREADABLE', `${input}: no such file`);
   if (!statSync(input).isFile()) throw new ModelgateError('USAGE', `${input} is not a file (a folder of shards needs its pytorch_model.bin.index.json)`);
   if (!existsSync(dirname(resolve(output)))) throw new ModelgateError('USAGE', `the folder of ${output} does not exist`);
