@@ -119,7 +119,7 @@ export async function verifyModelSignature(options: VerifyOptions): Promise<Veri
     result.ignored = ignoresFor(options, signed);
     const s = signed.serialization;
     const actual = await serializeModel(options.modelPath, { method: s.method, shardSize: s.shardSize, ignorePaths: result.ignored });
-    // A signed file under an ignored path is still checked: ignoring may not hide a change.
+    // A signed file under an ignored path fails: ignoring may not hide a file the signer covered.
     const hidden = signed.resources.filter((r) => isIgnored(r.name, result.ignored));
     if (hidden.length > 0) throw new ModelgateError('SIGNATURE_INVALID', `signed files are under ignored paths: ${hidden.map((r) => r.name).join(', ')}`);
     result.diff = diffManifests(signed.resources, actual.resources);

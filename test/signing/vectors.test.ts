@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PREDICATE_TYPE, PREDICATE_TYPE_V01 } from '../../src/signing/model.js';
+import { DEFAULT_TRUSTED_ROOT } from '../../src/signing/sigstore.js';
 import { verifyModelSignature, type VerifyResult } from '../../src/signing/verify.js';
 import { copyVector, KEYS, SIGSTORE_IDENTITY, SIGSTORE_ISSUER, trustFor, vectors, VECTORS, type Vector } from './vectors.js';
 
@@ -135,6 +136,21 @@ describe('every tampered copy fails', () => {
       expect(r.verified, `${identity} ${issuer}`).toBe(false);
       expect(r.problems[0]).toMatch(/signed by stefanb@us\.ibm\.com/);
     }
+  });
+
+  it('keyless verification uses only the trusted root it is given', async () => {
+    const keyless = ALL.find((v) => v.name === 'v1.1.0-sigstore')!;
+    const rootJson = JSON.parse(readFileSync(DEFAULT_TRUSTED_ROOT, 'utf8'));
+    // Without the Fulcio CAs, the signing certificate chains to nothing.
+    const noCa = join(root, 'no-ca-root.json');
+    writeFileSync(noCa, JSON.stringify({ ...rootJson, certificateAuthorities: [] }));
+    const r = await verify(join(VECTORS, keyless.name), keyless, { trust: { kind: 'sigstore', identity: SIGSTORE_IDENTITY, issuer: SIGSTORE_ISSUER, trustedRoot: noCa } });
+    expect(r.verified).toBe(false);
+    // Without the Rekor log keys, the transparency log entry proves nothing.
+    const noLog = join(root, 'no-log-root.json');
+    writeFileSync(noLog, JSON.stringify({ ...rootJson, tlogs: [] }));
+    expect((await verify(join(VECTORS, keyless.name), keyless, { trust: { kind: 'sigstore', identity: SIGSTORE_IDENTITY, issuer: SIGSTORE_ISSUER, trustedRoot: noLog } })).verified).toBe(false);
+    await expect(verify(join(VECTORS, keyless.name), keyless, { trust: { kind: 'sigstore', identity: SIGSTORE_IDENTITY, issuer: SIGSTORE_ISSUER, trustedRoot: join(root, 'missing.json') } })).rejects.toMatchObject({ code: 'USAGE' });
   });
 
   it('a key bundle is not accepted as Sigstore, nor a Sigstore bundle as a key bundle', async () => {
