@@ -58,6 +58,10 @@ export function scanCommand(): Command {
     .option('--full', 'hf: download every file whole and verify it against the Hub hashes')
     .option('--policy <file>', 'judge the result against this policy (YAML)')
     .option('--lock <file>', 'lock file for a policy that requires a lock match (default ./modelgate.lock)')
+    .option('--signature <file>', 'signature for a policy that requires one (default model.sig at the target root)')
+    .option('--public-key <pem...>', 'public keys to verify that signature with')
+    .option('--certificate-chain <pem...>', 'root certificates to verify that signature with')
+    .option('--trusted-root <file>', 'Sigstore trusted root for a keyless signature (default: the public-good root)')
     .option('-q, --quiet', 'no progress bar')
     .option('--no-color', 'no colours in text output')
     .option('-v, --verbose', 'text output lists clean files too');
@@ -105,7 +109,15 @@ export function scanCommand(): Command {
         onProgress: bar ? (done, file) => bar?.update(done, { file: file.slice(-40) }) : undefined,
       }).finally(() => bar?.stop());
     }
-    if (policy) result.decision = await gateDecision(result, targets[0], policy, { lockPath: opts.lock as string | undefined });
+    if (policy) {
+      result.decision = await gateDecision(result, targets[0], policy, {
+        lockPath: opts.lock as string | undefined,
+        signaturePath: opts.signature as string | undefined,
+        publicKeys: opts.publicKey as string[] | undefined,
+        certificateChain: opts.certificateChain as string[] | undefined,
+        trustedRoot: opts.trustedRoot as string | undefined,
+      });
+    }
     const color = format === 'text' && opts.color !== false && !opts.output && process.stdout.isTTY === true;
     const text = renderReport(format, result, ALL_RULES, { color, verbose: opts.verbose === true });
     if (opts.output) writeFileSync(String(opts.output), text);

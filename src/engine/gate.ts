@@ -2,7 +2,8 @@ import { existsSync, realpathSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import type { PolicyDecision, ScanResult } from '../core/report-types.js';
 import { verifyTarget } from '../lock/run.js';
-import { decide, type LoadedPolicy, type LockFacts, type PolicyFacts } from '../policy/index.js';
+import { decide, type LoadedPolicy, type LockFacts, type PolicyFacts, type SignatureFacts } from '../policy/index.js';
+import { signatureFacts, type SignerRequirement } from '../signing/facts.js';
 import { isHubTarget } from '../sources/hf/ref.js';
 import type { HubScanOptions } from './scan-hub.js';
 
@@ -12,6 +13,12 @@ export const DEFAULT_LOCK = 'modelgate.lock';
 export interface GateOptions extends HubScanOptions {
   /** The lock to check the target against; `modelgate.lock` in the working folder when it exists. */
   lockPath?: string;
+  /** The signature; default `model.sig` at the target's root. */
+  signaturePath?: string;
+  /** PEM public keys, root certificates and a Sigstore trusted root to verify the signature with. */
+  publicKeys?: string[];
+  certificateChain?: string[];
+  trustedRoot?: string;
 }
 
 function real(path: string): string {
@@ -60,9 +67,22 @@ async function lockFacts(targets: readonly string[], options: GateOptions): Prom
   return { checked: true, ok: report.match, problems: report.findings.map((f) => f.message) };
 }
 
+/** Whether the target's signature verifies, and who made it (for the policy's `signature`). */
+async function signatureFactsFor(targets: readonly string[], signers: SignerRequirement[], options: GateOptions): Promise<SignatureFacts> {
+  if (targets.length > 1) return { checked: false, verified: false, error: `a signature covers one target, but ${targets.length} were scanned` };
+  if (isHubTarget(targets[0])) return { checked: false, verified: false, error: 'signatures of hf: repos are not verified yet: download the repo and scan the folder' };
+  return signatureFacts(targets[0], {
+    signaturePath: options.signaturePath,
+    signers,
+    publicKeys: options.publicKeys,
+    certificateChain: options.certificateChain,
+    trustedRoot: options.trustedRoot,
+  });
+}
+
 /**
  * The policy decision for a scanned target: gathers the facts the policy needs (a lock
- * comparison when it requires one) and asks the policy. The lock is never looked for inside
+ * comparison when it requires one, a signature check when it requires one) and asks the policy. The lock is never looked for inside
  * the target, whose files may be the attacker's. Every target of `result` is judged, not only
  * `target`.
  */
@@ -70,5 +90,7 @@ export async function gateDecision(result: ScanResult, target: string, loaded: L
   const facts: PolicyFacts = {};
   const targets = result.targets.length > 0 ? result.targets : [target];
   if (loaded.policy.requireLock) facts.lock = await lockFacts(targets, options);
+  const signature = loaded.policy.signature;
+  if (signature && signature.required !== false) facts.signature = await signatureFactsFor(targets, signature.signers ?? [], options);
   return decide(result, loaded, facts);
 }
