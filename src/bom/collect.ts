@@ -4,6 +4,7 @@ import { ModelgateError } from '../core/errors.js';
 import { scan } from '../engine/scan.js';
 import { scanHub, withHubSession, type HubScanOptions } from '../engine/scan-hub.js';
 import type { SignatureFacts } from '../policy/facts.js';
+import { hubSignatureFacts } from '../engine/gate.js';
 import { isHubTarget } from '../sources/hf/ref.js';
 import { signatureFacts, type SignatureFactsOptions } from '../signing/facts.js';
 import { buildBom, type BomInput } from './build.js';
@@ -74,6 +75,10 @@ export async function bomForTarget(target: string, options: BomOptions = {}): Pr
       card: texts.card === undefined ? undefined : readCard(texts.card),
       config: texts.config === undefined ? undefined : readConfig(texts.config),
     };
+    // The repo's model.sig, verified over a checkout at the scanned commit (nothing is
+    // downloaded when there is none).
+    const sig = await hubSignatureFacts(`hf:${repo}@${source.commit}`, [...(options.signature?.signers ?? [])], { ...(options.hub ?? {}), ...options.signature });
+    if (sig.checked) input.signature = sig;
   } else {
     if (!existsSync(target)) throw new ModelgateError('UNREADABLE', `cannot read target ${target}`);
     const result = await scan([target]);

@@ -1,11 +1,14 @@
-import { existsSync, realpathSync } from 'node:fs';
-import { resolve, sep } from 'node:path';
+import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, sep } from 'node:path';
 import type { PolicyDecision, ScanResult } from '../core/report-types.js';
 import { verifyTarget } from '../lock/run.js';
 import { decide, type LoadedPolicy, type LockFacts, type PolicyFacts, type SignatureFacts } from '../policy/index.js';
 import { signatureFacts, type SignerRequirement } from '../signing/facts.js';
+import { DEFAULT_SIGNATURE } from '../signing/model.js';
+import { checkoutSnapshot } from './hub-checkout.js';
 import { isHubTarget } from '../sources/hf/ref.js';
-import type { HubScanOptions } from './scan-hub.js';
+import { withHubSession, type HubScanOptions } from './scan-hub.js';
 
 /** The lock file `modelgate lock` writes and `verify` reads by default: in the working folder. */
 export const DEFAULT_LOCK = 'modelgate.lock';
@@ -67,10 +70,38 @@ async function lockFacts(targets: readonly string[], options: GateOptions): Prom
   return { checked: true, ok: report.match, problems: report.findings.map((f) => f.message) };
 }
 
+/**
+ * A Hub repo's signature: `model.sig` at the repo root (or --signature) verified over a
+ * checkout of every file at the scanned commit, downloaded and checked against the Hub's
+ * hashes first. Nothing is downloaded when the repo has no signature to check.
+ */
+export async function hubSignatureFacts(target: string, signers: SignerRequirement[], options: GateOptions): Promise<SignatureFacts> {
+  return withHubSession(options, async (session) => {
+    const snap = await session.snapshot(target);
+    if (options.signaturePath === undefined && !snap.files.some((f) => f.path === DEFAULT_SIGNATURE)) {
+      return { checked: false, verified: false, error: `hf:${snap.repo}@${snap.commit} has no ${DEFAULT_SIGNATURE}` };
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'modelgate-checkout-'));
+    try {
+      const problems = await checkoutSnapshot(session, snap, dir);
+      if (problems.length > 0) return { checked: true, verified: false, error: problems.map((p) => p.message).join('; ') };
+      return await signatureFacts(dir, {
+        signaturePath: options.signaturePath ?? join(dir, DEFAULT_SIGNATURE),
+        signers,
+        publicKeys: options.publicKeys,
+        certificateChain: options.certificateChain,
+        trustedRoot: options.trustedRoot,
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
+
 /** Whether the target's signature verifies, and who made it (for the policy's `signature`). */
 async function signatureFactsFor(targets: readonly string[], signers: SignerRequirement[], options: GateOptions): Promise<SignatureFacts> {
   if (targets.length > 1) return { checked: false, verified: false, error: `a signature covers one target, but ${targets.length} were scanned` };
-  if (isHubTarget(targets[0])) return { checked: false, verified: false, error: 'signatures of hf: repos are not verified yet: download the repo and scan the folder' };
+  if (isHubTarget(targets[0])) return hubSignatureFacts(targets[0], signers, options);
   return signatureFacts(targets[0], {
     signaturePath: options.signaturePath,
     signers,
