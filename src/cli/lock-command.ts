@@ -3,7 +3,9 @@ import pc from 'picocolors';
 import { ModelgateError } from '../core/errors.js';
 import { DEFAULT_LOCK, defaultLock, isInsideTarget } from '../engine/gate.js';
 import { lockTarget, verifyTarget, writeLock, type VerifyReport } from '../lock/index.js';
+import { isHubTarget } from '../sources/hf/ref.js';
 import { EXIT } from './exit-codes.js';
+import { HubProgress } from './hub-progress.js';
 
 const LOCK_HELP = `
 The lock (JSON, schema modelgate/lock@1) records the source (a folder, or a Hugging Face repo with
@@ -21,6 +23,13 @@ and compared with its LFS SHA-256 or git blob id. Missing, extra and changed fil
 
 Exit codes: 0 everything matches; 1 something does not; 2 usage or I/O error.`;
 
+/** Download bars for an `hf:` target on a terminal; undefined otherwise. */
+function downloadProgress(target: string): { onDownload: (path: string, bytes: number, total: number) => void; stop(): void } | undefined {
+  if (!isHubTarget(target) || process.stderr.isTTY !== true) return undefined;
+  const bars = new HubProgress();
+  return { onDownload: (path, bytes, total) => bars.download(path, bytes, total), stop: () => bars.stop() };
+}
+
 /** `modelgate lock TARGET` */
 export function lockCommand(): Command {
   return new Command('lock')
@@ -30,7 +39,8 @@ export function lockCommand(): Command {
     .option('--full', 'hf: download LFS files and hash them instead of taking the Hub SHA-256')
     .addHelpText('after', LOCK_HELP)
     .action(async (target: string, opts: { output: string; full?: boolean }) => {
-      const lock = await lockTarget(target, { full: opts.full === true, lockPath: opts.output });
+      const progress = downloadProgress(target);
+      const lock = await lockTarget(target, { full: opts.full === true, lockPath: opts.output, onDownload: progress?.onDownload }).finally(() => progress?.stop());
       writeLock(opts.output, lock);
       const where = lock.source.type === 'hf' ? `hf:${lock.source.repo}@${lock.source.commit}` : lock.source.path;
       process.stderr.write(`modelgate: locked ${lock.files.length} files of ${where} in ${opts.output}\n`);
@@ -71,7 +81,8 @@ export function verifyCommand(): Command {
         }
         lock = found.path;
       }
-      const report = await verifyTarget(target, lock, { full: opts.full === true, lockPath: lock });
+      const progress = downloadProgress(target);
+      const report = await verifyTarget(target, lock, { full: opts.full === true, lockPath: lock, onDownload: progress?.onDownload }).finally(() => progress?.stop());
       const out = opts.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderVerify(report, opts.color !== false && process.stdout.isTTY === true);
       process.stdout.write(out);
       process.exitCode = report.match ? EXIT.OK : EXIT.FINDINGS;
