@@ -7,7 +7,7 @@ import { printable } from '../report/text.js';
 import { EXIT } from './exit-codes.js';
 
 const HELP_AFTER = `
-Converts a PyTorch checkpoint (torch.save zip, the legacy format) to safetensors from its
+Converts a PyTorch checkpoint (torch.save zip, the legacy format, the tar format) to safetensors from its
 bytes alone: the pickle is never run. The file is scanned first; the conversion goes ahead only
 when the scan's verdict is clean AND the pickle uses nothing but tensor rebuild functions,
 storage classes, dtypes, OrderedDict and plain containers. Otherwise nothing is written.

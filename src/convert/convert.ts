@@ -12,6 +12,7 @@ import { planLayout, writeAtomically, writeSafetensors } from './output.js';
 import { planAliases, type AliasPlan } from './shared.js';
 import type { SafetensorsLayout } from '../formats/safetensors/write.js';
 import { verifyOutput, type VerifyReport } from './verify.js';
+import { readTarCheckpoint } from './tar-checkpoint.js';
 import { readZipCheckpoint } from './zip-checkpoint.js';
 
 export interface ConvertOptions {
@@ -131,7 +132,7 @@ function readTensors(reader: 'zip' | 'legacy' | 'tar', source: InputFile, limits
     case 'legacy':
       return readLegacyCheckpoint(source, streams.get(input));
     case 'tar':
-      throw new ModelgateError('UNSUPPORTED', 'the torch tar format is not converted yet');
+      return readTarCheckpoint(source, limits, (member) => streams.get(`${input}!/${member}`));
   }
 }
 

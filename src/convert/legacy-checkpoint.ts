@@ -12,7 +12,7 @@ function unsupported(message: string): never {
 }
 
 /** `sys_info` must record a little-endian writer (torch/serialization.py `_legacy_save`). */
-function checkSysInfo(stream: PickleStream): void {
+export function checkSysInfo(stream: PickleStream): void {
   const info = stream.result;
   if (info?.k !== 'dict') unsupported('the legacy sys_info record is not a dict');
   const little = info.entries.find(([k]) => k.k === 'str' && k.v === 'little_endian')?.[1];

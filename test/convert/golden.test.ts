@@ -34,6 +34,7 @@ describe('convert: golden files from real torch + safetensors', () => {
     ['proto4', 'pickle protocol 4 (FRAME, MEMOIZE)'],
     ['parameters', 'nn.Parameter values (_rebuild_parameter)'],
     ['legacy', 'the legacy format (_use_new_zipfile_serialization=False)'],
+    ['tar', 'the tar format (torch <= 0.3), built by hand after torch\'s reader and loaded by real torch for the golden file'],
   ];
   it.each(cases)('%s: %s, byte for byte', async (name) => {
     const { written, golden } = await convert(name);
