@@ -119,7 +119,11 @@ function scanInChild(path: string): { ms: number; rssMb: number; verdict: string
     // would report the parent's peak.
     const hwm = Number(/VmHWM:\\s+(\\d+)/.exec((await import('node:fs')).readFileSync('/proc/self/status', 'utf8'))[1]);
     console.log(JSON.stringify({ ms, rssMb: hwm / 1024, verdict: r.files[0].verdict }));`;
-  const out = spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8' });
+  // A script file, not `-e`: under `--input-type=module -e` the engine's HDF5 worker never
+  // starts and every scan would wait out its 60 s start-up limit.
+  const script = join(dir, 'scan-child.mjs');
+  writeFileSync(script, code);
+  const out = spawnSync(process.execPath, [script], { encoding: 'utf8' });
   if (out.status !== 0) throw new Error(out.stderr);
   return JSON.parse(out.stdout.trim().split('\n').pop() as string);
 }
