@@ -34,6 +34,7 @@ export const ERROR_CODES = [
   'CONVERT_REFUSED', // convert: the checkpoint does something outside the conversion allow-list
   'VERIFY_MISMATCH', // convert --verify: a written tensor differs from its source
   'SIGNATURE_INVALID', // a model signature that is malformed, untrusted or does not match the files
+  'NOT_A_CLASSIFIER', // screen/strip: the model is not an image classifier (logits [N, K], K ≥ 2)
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
