@@ -16,7 +16,6 @@ import { RemoteSource, type FetchStats } from '../sources/hf/remote-source.js';
 import { HttpTransport, type TransportOptions } from '../sources/hf/transport.js';
 import type { SiblingFile } from './context.js';
 import { ScanContext } from './context.js';
-import { initHdf5 } from './handlers/keras.js';
 import { HashPool } from './hash.js';
 import { initPython } from './handlers/python.js';
 import { repoFindings } from './repo-findings.js';
@@ -240,7 +239,7 @@ export async function withHubSession<T>(options: HubScanOptions, work: (session:
  */
 export async function scanHub(target: string, options: HubScanOptions = {}): Promise<HubScanResult> {
   const started = performance.now();
-  await Promise.all([initHdf5(), initPython()]);
+  await initPython();
   const limits = withLimits(options.limits);
   return withHubSession(options, async (hub) => {
     const snap = await hub.snapshot(target);

@@ -10,7 +10,6 @@ import { SPECIAL_FILE, SYMLINK, UNREADABLE_FILE } from '../detectors/container/i
 import { TOOL_VERSION } from '../version.js';
 import { ScanContext, type ScanObserver, type SiblingFile } from './context.js';
 import { reportFatal, scanContent } from './content.js';
-import { initHdf5 } from './handlers/keras.js';
 import { initPython } from './handlers/python.js';
 import { HashPool } from './hash.js';
 import { walkTarget, type WalkEntry } from './walk.js';
@@ -113,8 +112,10 @@ function entryResult(entry: WalkEntry, limits: Limits, several: boolean, observe
  */
 export async function scan(targets: string[], options: ScanOptions = {}): Promise<ScanResult> {
   const started = performance.now();
-  // The HDF5 and Python parsers are WebAssembly, loaded once before the synchronous engine runs.
-  await Promise.all([initHdf5(), initPython()]);
+  // The Python parser is WebAssembly whose loading is asynchronous: load it before the
+  // synchronous engine runs. The HDF5 library loads in its thread on first use (about 0.5 s),
+  // so scans without HDF5 files never pay for it.
+  await initPython();
   const limits = withLimits(options.limits);
   const several = targets.length > 1;
   const entries: WalkEntry[] = [];
