@@ -11,6 +11,8 @@ import { lockCommand, verifyCommand } from './lock-command.js';
 import { signCommand } from './sign-command.js';
 import { verifySignatureCommand } from './verify-signature-command.js';
 import { scanCommand } from './scan-command.js';
+import { screenCommand } from './screen-command.js';
+import { stripCommand } from './strip-command.js';
 
 /** The CLI: the only place that prints or sets the exit code. */
 export async function main(argv: string[]): Promise<void> {
@@ -25,7 +27,9 @@ export async function main(argv: string[]): Promise<void> {
     .addCommand(signCommand())
     .addCommand(verifySignatureCommand())
     .addCommand(bomCommand())
-    .addCommand(convertCommand());
+    .addCommand(convertCommand())
+    .addCommand(screenCommand())
+    .addCommand(stripCommand());
   // Usage errors exit 2 in every command (commander's default is 1).
   const override = (cmd: Command): void => {
     cmd.exitOverride();

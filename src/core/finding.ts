@@ -22,6 +22,8 @@ export interface Finding {
   fatal?: boolean;
   /** Typed code of a fatal finding (see core/errors.ts). */
   code?: string;
+  /** Structured numbers of the finding (backdoor screening: norms, anomaly indices, target). */
+  details?: Record<string, unknown>;
 }
 
 export type Verdict = 'malicious' | 'suspicious' | 'error' | 'clean';

@@ -1,3 +1,4 @@
+import { BACKDOOR_RULES } from './backdoor/index.js';
 import { CONTAINER_RULES } from './container/index.js';
 import { GGUF_RULES } from './gguf/index.js';
 import { HFCONFIG_RULES } from './hfconfig/index.js';
@@ -13,6 +14,7 @@ import type { RuleMeta } from './rule.js';
 
 /** Metadata of every rule modelgate reports under, sorted by id (for SARIF and docs). */
 export const ALL_RULES: readonly RuleMeta[] = [
+  ...BACKDOOR_RULES,
   ...CONTAINER_RULES,
   ...PYTHON_RULE_METAS,
   ...REPO_RULES,

@@ -37,6 +37,7 @@ const FINDING_KEYS = [
   'references',
   'fatal',
   'code',
+  'details',
 ] as const;
 const LOCATION_KEYS = ['offset', 'opIndex'] as const;
 

@@ -24,7 +24,7 @@ export const DEFAULT_REVERSE_OPTIONS: ReverseOptions = {
   steps: 300,
   batchSize: 16,
   learningRate: 0.1,
-  initialCost: 1e-3,
+  initialCost: 1e-2,
   attackThreshold: 0.99,
   epochSteps: 10,
   seed: 1,
@@ -111,6 +111,8 @@ export function reverseTrigger(program: Program, images: FloatValue, pool: reado
   let down = 0;
   let step = 0;
   let stale = 0;
+  let raised = false;
+  let lowered = false;
   for (; step < options.steps; step++) {
     const mask = squash(maskRaw);
     const pattern = squash(patternRaw);
@@ -151,14 +153,22 @@ export function reverseTrigger(program: Program, images: FloatValue, pool: reado
     if (success && (!best || !best.reached || norm < best.norm * 0.99)) {
       best = { label, mask, pattern, norm, attackRate: rate, reached: true, steps: step + 1 };
       stale = 0;
-    } else stale++;
+    } else if (best?.reached) stale++;
     if (!success && (!best || !best.reached)) best = { label, mask, pattern, norm, attackRate: rate, reached: false, steps: step + 1 };
     if (success) [up, down] = [up + 1, 0];
     else [up, down] = [0, down + 1];
-    if (up >= 1) cost *= 1.5;
-    if (down >= 1) cost /= 1.5 ** 1.5;
-    // Stop once the kept mask has not shrunk by 1% for three epochs.
-    if (best.reached && stale >= 3) {
+    if (up >= 1) {
+      cost *= 1.5;
+      raised = true;
+    }
+    if (down >= 1) {
+      cost /= 1.5 ** 1.5;
+      lowered = true;
+    }
+    // Stop once the cost has gone both ways (it brackets the smallest working mask) and the
+    // kept mask has not shrunk by 1% for five epochs, as the reference's early stop; never
+    // before a third of the budget, so a lucky early mask does not end the search.
+    if (best?.reached && raised && lowered && stale >= 5 && step + 1 >= options.steps / 3) {
       step++;
       break;
     }

@@ -35,6 +35,24 @@ function ruleHeading(finding: Finding, rules: RuleIndex): SafeHtml {
   return html`${id}${rule && html` <span class="rule-title">${rule.title}</span>`}`;
 }
 
+/** Only base64 PNG data URIs are shown: nothing an image element could load from elsewhere. */
+const PNG_DATA_URI = /^data:image\/png;base64,[A-Za-z0-9+/]+={0,2}$/;
+
+/**
+ * Images a finding carries in `details.images` (`[{caption, src}]`, e.g. the trigger that
+ * backdoor screening recovered), as figures; anything but a PNG data URI is dropped.
+ */
+function figures(finding: Finding): SafeHtml | undefined {
+  const images = finding.details?.images;
+  if (!Array.isArray(images)) return undefined;
+  const shown = images.filter(
+    (i): i is { caption: string; src: string } => typeof i === 'object' && i !== null && typeof i.caption === 'string' && typeof i.src === 'string' && PNG_DATA_URI.test(i.src),
+  );
+  if (shown.length === 0) return undefined;
+  return html`<div class="figures">${shown.map((i) => html`<figure><img src="${i.src}" alt="${i.caption}"><figcaption>${i.caption}</figcaption></figure>`)}</div>
+`;
+}
+
 function fact(label: string, value: SafeHtml | string): SafeHtml {
   return html`<div><dt>${label}</dt><dd>${value}</dd></div>`;
 }
@@ -58,7 +76,7 @@ export function renderFinding(finding: Finding, rules: RuleIndex, filePath?: str
 <div class="finding-head"><span class="badge sev sev-${finding.severity}">${finding.severity}</span>${fatal} ${ruleHeading(finding, rules)}</div>
 <p class="message">${finding.message}</p>
 ${facts.length > 0 && html`<dl class="facts">${facts}</dl>
-`}${finding.evidence !== undefined && html`<div class="evidence"><div class="evidence-label">Evidence</div><pre><code>${escapeHtmlLines(finding.evidence)}</code></pre></div>
+`}${figures(finding)}${finding.evidence !== undefined && html`<div class="evidence"><div class="evidence-label">Evidence</div><pre><code>${escapeHtmlLines(finding.evidence)}</code></pre></div>
 `}</li>
 `;
 }

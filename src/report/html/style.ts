@@ -106,6 +106,10 @@ section, .file, .clean-files { background: var(--card); border: 1px solid var(--
 .message { margin: 0.35rem 0 0.5rem; overflow-wrap: anywhere; }
 .finding .facts { font-size: 0.9rem; }
 .evidence { margin-top: 0.6rem; }
+.figures { display: flex; flex-wrap: wrap; gap: 0.8rem; margin: 0.6rem 0 0; }
+.figures figure { margin: 0; }
+.figures img { image-rendering: pixelated; border: 1px solid var(--muted); max-width: 14rem; }
+.figures figcaption { font-size: 0.8rem; color: var(--muted); }
 .evidence-label { font-size: 0.8rem; color: var(--muted); text-transform: uppercase; letter-spacing: 0.05em; margin-bottom: 0.2rem; }
 pre { margin: 0; padding: 0.7rem 0.9rem; border-radius: 6px; background: var(--evidence-bg); color: var(--evidence-text);
   white-space: pre-wrap; overflow-wrap: anywhere; max-height: 24rem; overflow: auto; }
@@ -136,11 +140,14 @@ footer { color: var(--muted); font-size: 0.85rem; text-align: center; margin-top
  * The Content-Security-Policy of the page. `default-src 'none'` forbids every load (no
  * network, no file, no script); the one inline style sheet is allowed by its hash, so a
  * `<style>`, `style=` attribute or `<script>` that escaping let through still would not apply.
- * `base-uri` and `form-action` are not covered by `default-src` and are closed too.
+ * `base-uri` and `form-action` are not covered by `default-src` and are closed too. Images
+ * may only be `data:` URIs embedded in the page (the triggers `modelgate screen` recovers), so
+ * they load nothing either.
  */
 export const REPORT_CSP = [
   "default-src 'none'",
   `style-src 'sha256-${createHash('sha256').update(REPORT_CSS).digest('base64')}'`,
+  'img-src data:',
   "base-uri 'none'",
   "form-action 'none'",
 ].join('; ');

@@ -1,0 +1,102 @@
+import { Command, Option } from 'commander';
+import { ModelgateError } from '../core/errors.js';
+import type { Finding } from '../core/finding.js';
+import { STRIP } from '../detectors/backdoor/index.js';
+import { ALL_RULES } from '../detectors/index.js';
+import { renderReport } from '../report/index.js';
+import { intOption, numberOption, readModel, sampleFormat, writeOut } from '../screen/cli-options.js';
+import { readLabels, readSamples } from '../screen/input-files.js';
+import { screenReport } from '../screen/report.js';
+import { compileProgram } from '../screen/engine/program.js';
+import { loadOnnxGraph } from '../screen/onnx/load.js';
+import { DEFAULT_STRIP_OPTIONS, strip } from '../screen/strip.js';
+import { EXIT, scanExitCode } from './exit-codes.js';
+
+const HELP = `
+STRIP (Gao et al. 2019) screens inputs at run time: each input is superimposed on random clean
+images and the entropy of the predictions is measured; a trojaned input keeps its target
+prediction whatever it is blended with. The threshold is set on the clean samples at --frr
+(default 1%). Every input below it is reported (backdoor/strip, high); with --input-labels
+(1 trojaned, 0 clean, one per input) the measured FRR and FAR are reported too.
+
+Samples and inputs: .npy [N,H,W] or [N,C,H,W], or raw uint8 with --shape.
+
+Exit codes: 0 no input looks trojaned; 1 some input does; 2 usage error, unreadable input, or a
+model that cannot be run (unsupported op, not a classifier).`;
+
+interface StripOpts {
+  samples: string;
+  inputs: string;
+  inputLabels?: string;
+  shape?: string;
+  scale?: string;
+  overlays?: string;
+  frr?: string;
+  seed?: string;
+  format: 'json' | 'text' | 'html';
+  output?: string;
+}
+
+const pct = (v: number): string => `${(v * 100).toFixed(1)}%`;
+
+/** `modelgate strip MODEL.onnx --samples CLEAN --inputs FILE [--input-labels FILE]` */
+export function stripCommand(): Command {
+  return new Command('strip')
+    .description('screen inputs of an ONNX image classifier for backdoor triggers (STRIP)')
+    .argument('<model>', 'an ONNX image classifier')
+    .requiredOption('--samples <file>', 'clean images to blend with and to set the threshold on')
+    .requiredOption('--inputs <file>', 'the inputs to screen')
+    .option('--input-labels <file>', 'ground truth per input: 1 trojaned, 0 clean (gives FRR and FAR)')
+    .option('--shape <dims>', 'one raw image: C,H,W or H,W (e.g. 1,28,28)')
+    .option('--scale <factor>', 'multiply pixel values by this (default 1/255 for integers, 1 for floats)')
+    .option('--overlays <n>', `clean images blended with each input (default ${DEFAULT_STRIP_OPTIONS.overlays})`)
+    .option('--frr <rate>', `false-rejection rate of the threshold on clean images (default ${DEFAULT_STRIP_OPTIONS.frr})`)
+    .option('--seed <n>', 'seed of every random choice (default 1)')
+    .addOption(new Option('-f, --format <format>', 'report format').choices(['json', 'text', 'html']).default('text'))
+    .option('-o, --output <file>', 'write the report to a file instead of standard output')
+    .addHelpText('after', HELP)
+    .action((modelPath: string, opts: StripOpts) => {
+      const started = performance.now();
+      const options = {
+        ...DEFAULT_STRIP_OPTIONS,
+        overlays: intOption('--overlays', opts.overlays, DEFAULT_STRIP_OPTIONS.overlays, 1),
+        frr: numberOption('--frr', opts.frr, DEFAULT_STRIP_OPTIONS.frr, 0.5) as number,
+        seed: intOption('--seed', opts.seed, DEFAULT_STRIP_OPTIONS.seed),
+      };
+      const modelBytes = readModel(modelPath);
+      const format = sampleFormat(opts.shape, opts.scale);
+      const clean = readSamples(opts.samples, format);
+      const inputs = readSamples(opts.inputs, format);
+      const labels = opts.inputLabels === undefined ? undefined : readLabels(opts.inputLabels);
+      if (labels && labels.length !== inputs.shape[0]) throw new ModelgateError('USAGE', `${inputs.shape[0]} inputs but ${labels.length} input labels`);
+      const program = compileProgram(loadOnnxGraph(modelBytes));
+      const result = strip(program, clean, inputs, options, labels);
+      const m = result.measured;
+      const rates = m ? `; measured FRR ${pct(m.frr)} on ${m.clean} clean inputs, FAR ${pct(m.far)} on ${m.trojaned} trojaned` : '';
+      const finding: Finding = {
+        ruleId: STRIP.id,
+        severity: result.flagged.length > 0 ? 'high' : 'info',
+        message:
+          result.flagged.length > 0
+            ? `${result.flagged.length} of ${inputs.shape[0]} inputs look trojaned: their predictions stay certain when blended with clean images (entropy below ${result.threshold.toFixed(4)}, set at FRR ${pct(options.frr)})${rates}`
+            : `no input looks trojaned (entropy threshold ${result.threshold.toFixed(4)} at FRR ${pct(options.frr)})${rates}`,
+        target: opts.inputs,
+        references: STRIP.references,
+        ...(result.flagged.length > 0 ? { evidence: `flagged inputs: ${result.flagged.slice(0, 50).join(', ')}${result.flagged.length > 50 ? ', …' : ''}` } : {}),
+        details: {
+          threshold: result.threshold,
+          frr: options.frr,
+          overlays: options.overlays,
+          seed: options.seed,
+          flagged: result.flagged,
+          entropies: result.entropies.map((e) => Math.round(e * 1e4) / 1e4),
+          ...(m ? { measured: m } : {}),
+        },
+      };
+      const report = screenReport(modelPath, modelBytes, [finding], performance.now() - started);
+      const text = renderReport(opts.format, report, ALL_RULES, { color: false, verbose: true });
+      if (opts.output) writeOut(opts.output, text);
+      else process.stdout.write(text);
+      process.exitCode = scanExitCode(report, 'medium') === EXIT.FINDINGS ? EXIT.FINDINGS : EXIT.OK;
+    });
+}
