@@ -18,6 +18,7 @@ import { DEFAULT_LIMITS } from '../src/core/limits.js';
 import { HashPool } from '../src/engine/hash.js';
 import { scan } from '../src/engine/scan.js';
 import { parsePickleStream } from '../src/formats/pickle/parse.js';
+import { benchBackdoor } from './backdoor.js';
 import { benchConvert } from './convert.js';
 import { benchHub } from './hub.js';
 import { writeTorchZip } from './torch-zip.js';
@@ -188,6 +189,7 @@ await benchHash();
 await benchCorpus();
 await benchHub(dir, rows);
 benchConvert(dir, rows);
+await benchBackdoor(rows);
 rmSync(dir, { recursive: true, force: true });
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
