@@ -1,5 +1,6 @@
 import { BufferSource } from '../../core/byte-source.js';
 import { ModelgateError } from '../../core/errors.js';
+import { opsetId } from '../../formats/onnx/graph.js';
 import { ProtoReader, WireType } from '../../formats/protobuf/wire.js';
 import { type AttributeValue, type ConstTensor, DataType, type GraphNode, type OnnxGraph, type ValueInfo } from './model.js';
 
@@ -33,7 +34,7 @@ export function loadOnnxGraph(bytes: Buffer): OnnxGraph {
       readGraph(r.message(), graph, budget);
       sawGraph = true;
     } else if (r.field === 8) {
-      const opset = readOpset(r.message());
+      const opset = opsetId(r.message());
       if (opset.domain === '' || opset.domain === 'ai.onnx') graph.opsetVersion = opset.version;
     } else r.skip();
   }
@@ -41,17 +42,6 @@ export function loadOnnxGraph(bytes: Buffer): OnnxGraph {
   const fed = graph.inputs.filter((i) => !graph.initializers.has(i.name));
   graph.inputs = fed;
   return graph;
-}
-
-/** OperatorSetIdProto: domain (1), version (2). */
-function readOpset(r: ProtoReader): { domain: string; version: number } {
-  const opset = { domain: '', version: 0 };
-  while (r.next()) {
-    if (r.field === 1) opset.domain = r.string();
-    else if (r.field === 2) opset.version = r.int64();
-    else r.skip();
-  }
-  return opset;
 }
 
 /** GraphProto: node (1), initializer (5), input (11), output (12), sparse_initializer (15). */
