@@ -2,6 +2,8 @@ import type { ByteSource } from './byte-source.js';
 import { ModelgateError } from './errors.js';
 
 const WINDOW = 4 * 1024 * 1024;
+/** The window after a jump: a header read at a far offset costs this, not a whole WINDOW. */
+const FIRST_WINDOW = 64 * 1024;
 
 /**
  * The one bounds-checked cursor every parser reads through. It keeps a window of the source
@@ -39,8 +41,13 @@ export class ByteReader {
         offset: this.pos,
       });
     }
+    // Reading on from inside or the end of the window doubles the window up to the source's read size;
+    // a jump (a zip's next local header, a member's first bytes) starts small again.
+    const most = this.source.readSize ?? WINDOW;
+    const onward = this.win.length > 0 && this.pos >= this.winStart && this.pos <= this.winStart + this.win.length;
+    const size = onward ? Math.min(most, this.win.length * 2) : Math.min(most, FIRST_WINDOW);
     this.winStart = this.pos;
-    this.win = this.source.read(this.pos, Math.min(this.end - this.pos, Math.max(this.source.readSize ?? WINDOW, need)));
+    this.win = this.source.read(this.pos, Math.min(this.end - this.pos, Math.max(size, need)));
   }
 
   /** The next byte. */
