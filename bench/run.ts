@@ -5,7 +5,11 @@
  *    child process whose peak RSS is measured;
  * 3. SHA-256 of a large file through the hash pool vs node:crypto in memory, and many files;
  * 4. the whole shared corpus in one process;
- * 5. an hf: scan of a multi-GB repo on a fixture hub: bytes fetched by range reads vs its size.
+ * 5. an hf: scan of a multi-GB repo on a fixture hub: bytes fetched by range reads vs its size;
+ * 6. convert: a 3 GiB torch zip to safetensors next to a plain copy of the file;
+ * 7. backdoor screening of the shared models.
+ * `npm run bench -- convert hash` runs only the sections named (pickle, torch-zip, hash,
+ * corpus, hub, convert, backdoor); an unknown name is an error.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -182,14 +186,25 @@ async function benchCorpus(): Promise<void> {
   rows.push(['whole shared corpus, one process, with hashing', `${(performance.now() - t).toFixed(0)} ms`, `${r.summary.files} files`]);
 }
 
-benchPickle();
-benchGenops();
-benchTorchZip();
-await benchHash();
-await benchCorpus();
-await benchHub(dir, rows);
-benchConvert(dir, rows);
-await benchBackdoor(rows);
+const sections: Record<string, () => unknown> = {
+  pickle: () => {
+    benchPickle();
+    benchGenops();
+  },
+  'torch-zip': benchTorchZip,
+  hash: benchHash,
+  corpus: benchCorpus,
+  hub: () => benchHub(dir, rows),
+  convert: () => benchConvert(dir, rows),
+  backdoor: () => benchBackdoor(rows),
+};
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((w) => !(w in sections));
+if (unknown.length > 0) {
+  console.error(`unknown bench section ${unknown.join(', ')}; the sections: ${Object.keys(sections).join(', ')}`);
+  process.exit(2);
+}
+for (const [name, run] of Object.entries(sections)) if (wanted.length === 0 || wanted.includes(name)) await run();
 rmSync(dir, { recursive: true, force: true });
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU';

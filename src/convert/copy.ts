@@ -1,8 +1,12 @@
 import type { InputFile } from './input-file.js';
 import { byteExtent, elementCount, isContiguous, type TensorView } from './model.js';
 
-/** Bytes moved per read when copying: large enough to run at disk speed, small enough to stay constant. */
-export const CHUNK_BYTES = 8 * 1024 * 1024;
+/**
+ * Bytes moved per read when copying. Small enough that a chunk read into user space is still in
+ * the CPU's cache when it is written out, large enough that system calls cost nothing: on the
+ * project's VM 256 KiB copied a 3 GiB checkpoint 5-10% faster than 1 or 8 MiB (bench/convert.ts).
+ */
+export const CHUNK_BYTES = 256 * 1024;
 
 /**
  * A strided view whose storage span is at most this is read in one piece and gathered in
