@@ -97,9 +97,9 @@ export async function prepareCheckpoint(input: string, limits: Limits): Promise<
 }
 
 /** Writes a prepared checkpoint to `path` (a new file), verifying it when asked. */
-export function writePrepared(p: Prepared, path: string, verify: boolean): VerifyReport | undefined {
+export async function writePrepared(p: Prepared, path: string, verify: boolean): Promise<VerifyReport | undefined> {
   writeSafetensors(p.source, p.plan.write, p.layout, path);
-  return verify ? verifyOutput(p.source, path, p.plan.write, p.layout) : undefined;
+  return verify ? await verifyOutput(p.source, path, p.plan.write, p.layout) : undefined;
 }
 
 /** The summary of a written conversion. */
@@ -118,7 +118,7 @@ export async function convertFile(input: string, output: string, options: Conver
   const prepared = await prepareCheckpoint(input, withLimits(options.limits));
   if ('status' in prepared) return prepared;
   try {
-    const verified = writeAtomically(output, (temp) => writePrepared(prepared, temp, options.verify === true));
+    const verified = await writeAtomically(output, (temp) => writePrepared(prepared, temp, options.verify === true));
     return convertedSummary(prepared, output, verified);
   } finally {
     prepared.source.close();

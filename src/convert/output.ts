@@ -44,10 +44,10 @@ export function writeSafetensors(input: InputFile, tensors: readonly NamedTensor
  * Runs `produce(tempPath)`, then renames the temporary file to `output`. On any failure the
  * temporary file is removed and nothing appears at `output`.
  */
-export function writeAtomically<T>(output: string, produce: (tempPath: string) => T): T {
+export async function writeAtomically<T>(output: string, produce: (tempPath: string) => T | Promise<T>): Promise<T> {
   const temp = temporaryPath(output);
   try {
-    const result = produce(temp);
+    const result = await produce(temp);
     renameSync(temp, output);
     return result;
   } catch (e) {

@@ -77,7 +77,7 @@ export async function convertShards(folder: string, outDir: string, options: Con
         const output = join(outDir, shardOutputName(name));
         const temp = temporaryPath(output);
         temps.push([temp, output]);
-        const verified = writePrepared(prepared, temp, options.verify === true);
+        const verified = await writePrepared(prepared, temp, options.verify === true);
         shards.push(convertedSummary(prepared, output, verified));
       } finally {
         prepared.source.close();

@@ -1,6 +1,7 @@
-import { createHash, type Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { FileSource } from '../core/byte-source.js';
 import { ModelgateError } from '../core/errors.js';
+import { HashPool } from '../engine/hash.js';
 import { parseSafetensors } from '../formats/safetensors/parse.js';
 import type { SafetensorsLayout } from '../formats/safetensors/write.js';
 import type { InputFile } from './input-file.js';
@@ -56,18 +57,16 @@ function sourceDigest(input: InputFile, t: TensorView): string {
   return hash.digest('hex');
 }
 
-function rangeDigest(source: FileSource, start: number, length: number, hash: Hash): string {
-  for (let at = 0; at < length; at += CHUNK) hash.update(source.read(start + at, Math.min(CHUNK, length - at)));
-  return hash.digest('hex');
-}
-
 /**
  * Re-reads the written file with modelgate's own safetensors parser, checks its header is the
  * one planned, and compares every tensor's SHA-256 with that of its source elements in the
- * checkpoint. Throws VERIFY_MISMATCH on any difference.
+ * checkpoint. Throws VERIFY_MISMATCH on any difference. The written file is hashed in a worker
+ * thread (the hash pool's) while this thread hashes the checkpoint, so the two files are read
+ * and hashed at once.
  */
-export function verifyOutput(input: InputFile, outputPath: string, tensors: readonly NamedTensor[], layout: SafetensorsLayout): VerifyReport {
+export async function verifyOutput(input: InputFile, outputPath: string, tensors: readonly NamedTensor[], layout: SafetensorsLayout): Promise<VerifyReport> {
   const out = new FileSource(outputPath);
+  let pool: HashPool | undefined;
   try {
     const parsed = parseSafetensors(out);
     const problems = [...parsed.issues, ...parsed.offsetProblems.map((p) => p.message), ...parsed.duplicates.map((d) => `duplicate key ${d}`)];
@@ -76,22 +75,33 @@ export function verifyOutput(input: InputFile, outputPath: string, tensors: read
     const byName = new Map(parsed.tensors.map((t) => [t.name, t]));
     const views = new Map(tensors.map((t) => [t.name, t.tensor]));
     if (parsed.tensors.length !== layout.tensors.length) throw new ModelgateError('VERIFY_MISMATCH', `the written file holds ${parsed.tensors.length} tensors, not ${layout.tensors.length}`);
-    const digests = new Map<string, string>();
-    let bytes = 0;
     for (const planned of layout.tensors) {
       const got = byName.get(planned.name);
       const view = views.get(planned.name);
       if (!got || !view) throw new ModelgateError('VERIFY_MISMATCH', `tensor ${planned.name} is missing from the written file`);
       const same = got.dtype === planned.dtype && got.shape.join(',') === view.shape.join(',') && Number(got.begin) === planned.begin && Number(got.end) === planned.end;
       if (!same) throw new ModelgateError('VERIFY_MISMATCH', `tensor ${planned.name}: header entry differs from the plan`);
-      const written = rangeDigest(out, parsed.dataStart + planned.begin, planned.end - planned.begin, createHash('sha256'));
-      const source = sourceDigest(input, view);
-      if (written !== source) throw new ModelgateError('VERIFY_MISMATCH', `tensor ${planned.name}: written bytes differ from the checkpoint (sha256 ${written} vs ${source})`);
-      digests.set(planned.name, written);
-      bytes += planned.end - planned.begin;
     }
+    pool = new HashPool(1);
+    const writtenDigests = layout.tensors.map((planned) => {
+      const digest = (pool as HashPool).hash(outputPath, { start: parsed.dataStart + planned.begin, length: planned.end - planned.begin });
+      digest.catch(() => undefined); // awaited below, after the checkpoint's digests
+      return digest;
+    });
+    const sourceDigests = layout.tensors.map((planned) => sourceDigest(input, views.get(planned.name) as TensorView));
+    const written = await Promise.all(writtenDigests);
+    const digests = new Map<string, string>();
+    let bytes = 0;
+    layout.tensors.forEach((planned, i) => {
+      if (written[i] !== sourceDigests[i]) {
+        throw new ModelgateError('VERIFY_MISMATCH', `tensor ${planned.name}: written bytes differ from the checkpoint (sha256 ${written[i]} vs ${sourceDigests[i]})`);
+      }
+      digests.set(planned.name, written[i]);
+      bytes += planned.end - planned.begin;
+    });
     return { tensors: layout.tensors.length, bytes, digests };
   } finally {
     out.close();
+    await pool?.close();
   }
 }

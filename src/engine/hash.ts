@@ -2,8 +2,9 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
 /**
- * The worker's source: SHA-256 of a whole file in 4 MiB reads (64 KiB stream chunks halve the
- * rate), double-buffered so reading the next chunk overlaps hashing this one. Kept as a string
+ * The worker's source: SHA-256 of a whole file or of a byte range of it, in 4 MiB reads (64 KiB
+ * stream chunks halve the rate), double-buffered so reading the next chunk overlaps hashing this
+ * one. A range that the file ends before is an error, never a short digest. Kept as a string
  * so the pool works the same from compiled code and from TypeScript sources under test.
  */
 const WORKER_SOURCE = `
@@ -12,29 +13,36 @@ const { open } = require('node:fs/promises');
 const { createHash } = require('node:crypto');
 const CHUNK = 4 * 1024 * 1024;
 const buffers = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
-async function hashFile(path) {
+async function hashFile(path, start, length) {
   const file = await open(path, 'r');
   try {
     const hash = createHash('sha256');
+    const ranged = start !== undefined;
+    let at = ranged ? start : 0;
+    let left = ranged ? length : Infinity;
+    const next = (buffer) => (left > 0 ? file.read(buffer, 0, Math.min(CHUNK, left), at) : Promise.resolve({ bytesRead: 0 }));
     let turn = 0;
-    let pending = file.read(buffers[0], 0, CHUNK, null);
+    let pending = next(buffers[0]);
     for (;;) {
       const { bytesRead } = await pending;
       if (bytesRead === 0) break;
+      at += bytesRead;
+      left -= bytesRead;
       const current = buffers[turn];
       turn ^= 1;
       // The next read runs on the I/O pool while this thread hashes the current chunk.
-      pending = file.read(buffers[turn], 0, CHUNK, null);
+      pending = next(buffers[turn]);
       hash.update(current.subarray(0, bytesRead));
     }
+    if (ranged && left > 0) throw new Error(path + ' ends at ' + at + ', before the ' + length + ' bytes wanted at ' + start);
     return hash.digest('hex');
   } finally {
     await file.close();
   }
 }
 let queue = Promise.resolve();
-parentPort.on('message', ({ id, path }) => {
-  queue = queue.then(() => hashFile(path)).then(
+parentPort.on('message', ({ id, path, start, length }) => {
+  queue = queue.then(() => hashFile(path, start, length)).then(
     (hex) => parentPort.postMessage({ id, hex }),
     (e) => parentPort.postMessage({ id, error: String((e && e.message) || e) }),
   );
@@ -66,13 +74,13 @@ export class HashPool {
     }
   }
 
-  /** SHA-256 of a file, hex. */
-  hash(path: string): Promise<string> {
+  /** SHA-256 of a file, hex; with `range`, of its `length` bytes from `start` (rejected when the file is shorter). */
+  hash(path: string, range?: { start: number; length: number }): Promise<string> {
     const id = this.nextId++;
     const worker = this.workers[this.turn++ % this.workers.length];
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, path });
+      worker.postMessage({ id, path, start: range?.start, length: range?.length });
     });
   }
 

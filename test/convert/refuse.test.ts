@@ -71,15 +71,15 @@ describe('convert: refusals write nothing', () => {
     await expect(convertFile(join(FIXTURES, 'dtypes.pt'), join(FIXTURES, 'dtypes.pt'), { force: true })).rejects.toMatchObject({ code: 'USAGE' });
   });
 
-  it('a failure while writing removes the temporary file and leaves nothing at OUTPUT', () => {
+  it('a failure while writing removes the temporary file and leaves nothing at OUTPUT', async () => {
     const dir = fresh();
     const output = join(dir, 'out.safetensors');
-    expect(() =>
+    await expect(
       writeAtomically(output, (temp) => {
         writeFileSync(temp, 'half a file');
         throw new Error('disk full');
       }),
-    ).toThrow('disk full');
+    ).rejects.toThrow('disk full');
     expect(readdirSync(dir)).toEqual([]);
   });
 });
