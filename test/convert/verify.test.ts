@@ -12,18 +12,22 @@ import { HashPool } from '../../src/engine/hash.js';
 const FIXTURES = join(import.meta.dirname, '../fixtures/convert');
 const fresh = () => mkdtempSync(join(tmpdir(), 'mg-convert-verify-'));
 
-async function prepared(name: string): Promise<Prepared> {
-  const p = await prepareCheckpoint(join(FIXTURES, name), withLimits({}));
-  if ('status' in p) throw new Error(`${name} was refused: ${p.reason}`);
-  return p;
+/** Prepares views.pt, writes it to a fresh file, hands both to `check`, and closes the checkpoint. */
+async function withWritten(check: (p: Prepared, out: string) => Promise<void>): Promise<void> {
+  const p = await prepareCheckpoint(join(FIXTURES, 'views.pt'), withLimits({}));
+  if ('status' in p) throw new Error(`views.pt was refused: ${p.reason}`);
+  try {
+    const out = join(fresh(), 'v.safetensors');
+    writeSafetensors(p.source, p.plan.write, p.layout, out);
+    await check(p, out);
+  } finally {
+    p.source.close();
+  }
 }
 
 describe('convert --verify', () => {
-  it('passes an exact output and reports every tensor digest (views included)', async () => {
-    const p = await prepared('views.pt');
-    try {
-      const out = join(fresh(), 'v.safetensors');
-      writeSafetensors(p.source, p.plan.write, p.layout, out);
+  it('passes an exact output and reports every tensor digest (views included)', () =>
+    withWritten(async (p, out) => {
       const report = await verifyOutput(p.source, out, p.plan.write, p.layout);
       expect(report.tensors).toBe(p.layout.tensors.length);
       expect(report.digests.size).toBe(p.layout.tensors.length);
@@ -33,16 +37,10 @@ describe('convert --verify', () => {
       for (const t of p.layout.tensors) {
         expect(report.digests.get(t.name)).toBe(createHash('sha256').update(bytes.subarray(dataStart + t.begin, dataStart + t.end)).digest('hex'));
       }
-    } finally {
-      p.source.close();
-    }
-  });
+    }));
 
-  it('fails on one changed byte of tensor data, naming the tensor', async () => {
-    const p = await prepared('views.pt');
-    try {
-      const out = join(fresh(), 'v.safetensors');
-      writeSafetensors(p.source, p.plan.write, p.layout, out);
+  it('fails on one changed byte of tensor data, naming the tensor', () =>
+    withWritten(async (p, out) => {
       const last = p.layout.tensors.filter((t) => t.end > t.begin).at(-1);
       if (!last) throw new Error('no tensor with bytes');
       const bytes = readFileSync(out);
@@ -51,22 +49,13 @@ describe('convert --verify', () => {
       writeSync(fd, Buffer.from([bytes[at] ^ 1]), 0, 1, at);
       closeSync(fd);
       await expect(verifyOutput(p.source, out, p.plan.write, p.layout)).rejects.toMatchObject({ code: 'VERIFY_MISMATCH', message: expect.stringContaining(last.name) });
-    } finally {
-      p.source.close();
-    }
-  });
+    }));
 
-  it('fails on a truncated output, never hashing a short range as if whole', async () => {
-    const p = await prepared('views.pt');
-    try {
-      const out = join(fresh(), 'v.safetensors');
-      writeSafetensors(p.source, p.plan.write, p.layout, out);
+  it('fails on a truncated output, never hashing a short range as if whole', () =>
+    withWritten(async (p, out) => {
       truncateSync(out, statSync(out).size - 1);
       await expect(verifyOutput(p.source, out, p.plan.write, p.layout)).rejects.toMatchObject({ code: 'VERIFY_MISMATCH' });
-    } finally {
-      p.source.close();
-    }
-  });
+    }));
 });
 
 describe('HashPool ranges', () => {
