@@ -253,10 +253,42 @@ describe('nested loaders', () => {
 });
 
 describe('legacy torch', () => {
+  const magic = Buffer.from('\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19.', 'latin1');
+  const protocol = Buffer.from('\x80\x02M\xe9\x03.', 'latin1');
+  const sysInfo = Buffer.from('\x80\x02}.', 'latin1');
+  const noKeys = Buffer.from('\x80\x02].', 'latin1');
+  /**
+   * A whole module saved in the legacy format: the class comes through a persistent id
+   * ('module', cls, source_file, source), and torch's persistent_load returns cls, which the
+   * pickle then instantiates with NEWOBJ (as torch.save writes it) or calls with REDUCE.
+   */
+  const moduleRecord = (module: string, name: string, call: 'newobj' | 'reduce', arg = '') =>
+    Buffer.concat([
+      magic,
+      protocol,
+      sysInfo,
+      Buffer.from('\x80\x02(', 'latin1'),
+      binunicode('module'),
+      Buffer.from(`c${module}\n${name}\n`, 'latin1'),
+      binunicode('/site-packages/torch/nn/modules/linear.py'),
+      binunicode('class Linear(Module): ...'),
+      Buffer.from('tQ', 'latin1'),
+      call === 'newobj' ? Buffer.from('q\x00)\x81}b.', 'latin1') : Buffer.concat([binunicode(arg), Buffer.from('\x85R.', 'latin1')]),
+      noKeys,
+    ]);
+
+  it('resolves module records as torch does: a whole nn.Module saved in the legacy format stays clean', async () => {
+    const f = await scanBytes(moduleRecord('torch.nn.modules.linear', 'Linear', 'newobj'));
+    expect(f).toMatchObject({ format: 'pytorch-legacy', verdict: 'clean' });
+  });
+
+  it('judges the class a module record names like any other: os.system behind one is malicious', async () => {
+    const f = await scanBytes(moduleRecord('os', 'system', 'reduce', 'echo pwned'));
+    expect(f.verdict).toBe('malicious');
+    expect(f.findings.some((x) => x.message.includes("os.system('echo pwned')"))).toBe(true);
+  });
+
   it('skips storages by their declared size and reads the pickle after them', async () => {
-    const magic = Buffer.from('\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19.', 'latin1');
-    const protocol = Buffer.from('\x80\x02M\xe9\x03.', 'latin1');
-    const sysInfo = Buffer.from('\x80\x02}.', 'latin1');
     const main = Buffer.concat([
       Buffer.from('\x80\x02(', 'latin1'),
       binunicode('storage'),

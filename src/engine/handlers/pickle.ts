@@ -9,7 +9,7 @@ import type { ScanContext } from '../context.js';
 import { nestedLoaderBytes } from '../../detectors/pickle/nested-loaders.js';
 import { scanNestedBytes } from './nested.js';
 import { JoblibArrays } from './joblib.js';
-import { skipLegacyStorages, isLegacyMagic } from './torch-legacy.js';
+import { legacyPersistentLoad, skipLegacyStorages, isLegacyMagic } from './torch-legacy.js';
 
 /** PROTO followed by a protocol CPython knows: a pickle beyond doubt. */
 export function hasPickleProto(head: Buffer): boolean {
@@ -39,7 +39,8 @@ export interface PickleScanOptions {
 export function scanPickle(source: ByteSource, ctx: ScanContext, options: PickleScanOptions = {}): string | undefined {
   const reader = new ByteReader(source);
   const joblib = new JoblibArrays(ctx);
-  const parse = (): PickleStream => parsePickleStream(reader, { limits: ctx.limits, afterBuild: joblib.afterBuild });
+  let persistentLoad: ((pid: PValue) => PValue | undefined) | undefined;
+  const parse = (): PickleStream => parsePickleStream(reader, { limits: ctx.limits, afterBuild: joblib.afterBuild, persistentLoad });
   const streams: PickleStream[] = [parse()];
   const first = streams[0];
   let format = 'pickle';
@@ -51,6 +52,7 @@ export function scanPickle(source: ByteSource, ctx: ScanContext, options: Pickle
   let stop = first.error !== undefined;
   if (!stop && isLegacyMagic(first.result)) {
     format = 'pytorch-legacy';
+    persistentLoad = legacyPersistentLoad;
     // torch/serialization.py _legacy_load: magic, protocol, sys_info, the object, storage keys.
     for (let i = 0; i < 4 && !stop; i++) {
       streams.push(parse());

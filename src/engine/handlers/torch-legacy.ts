@@ -1,6 +1,6 @@
 import type { ByteReader } from '../../core/byte-reader.js';
 import { ModelgateError } from '../../core/errors.js';
-import type { PickleStream } from '../../formats/pickle/model.js';
+import type { PickleStream, PValue } from '../../formats/pickle/model.js';
 
 /** torch/serialization.py MAGIC_NUMBER, the first pickle of the legacy format. */
 const LEGACY_MAGIC = 0x1950a86a20f9469cfc6cn;
@@ -8,6 +8,19 @@ const LEGACY_MAGIC = 0x1950a86a20f9469cfc6cn;
 /** True when a stream's result is the legacy torch magic number. */
 export function isLegacyMagic(v: PickleStream['result']): boolean {
   return v?.k === 'int' && BigInt(v.v) === LEGACY_MAGIC;
+}
+
+/**
+ * torch/serialization.py `_legacy_load`'s persistent_load for its module records: a whole
+ * `nn.Module` saved in the legacy format names each class as `('module', cls, source_file,
+ * source)`, and loading returns `cls` itself (after comparing the source text, which runs
+ * nothing). `cls` is a value the pickle built, so it is judged like any other. Storage records
+ * stay opaque.
+ */
+export function legacyPersistentLoad(pid: PValue): PValue | undefined {
+  if (pid.k !== 'tuple' || pid.items.length < 2) return undefined;
+  const [tag, cls] = pid.items;
+  return tag.k === 'str' && tag.v === 'module' ? cls : undefined;
 }
 
 /** Bytes per element of torch's legacy storage classes (torch/storage.py). */

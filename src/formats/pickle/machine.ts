@@ -17,6 +17,12 @@ export interface PickleParseOptions {
    * reads raw bytes from the stream at that point (joblib's NumpyArrayWrapper) skips them here.
    */
   afterBuild?: (target: PValue, state: PValue, reader: ByteReader) => void;
+  /**
+   * The container's `persistent_load`, for the ids it resolves to a value already in the
+   * pickle (legacy torch returns the class of a `('module', cls, file, source)` id). Ids it
+   * leaves undefined stay opaque `persid` values.
+   */
+  persistentLoad?: (pid: PValue) => PValue | undefined;
 }
 
 /**

@@ -396,14 +396,14 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
           // PERSID
           const pid: PValue = { k: 'str', v: reader.line(MAX_LINE).toString('latin1') };
           stream.persistentIds.push({ pid, offset: m.opStart, opIndex: m.opIndex });
-          stack.pushObj({ k: 'persid', pid });
+          stack.pushObj(options.persistentLoad?.(pid) ?? { k: 'persid', pid });
           break;
         }
         case 0x51: {
           // BINPERSID
           const pid = pop(m);
           stream.persistentIds.push({ pid, offset: m.opStart, opIndex: m.opIndex });
-          stack.pushObj({ k: 'persid', pid });
+          stack.pushObj(options.persistentLoad?.(pid) ?? { k: 'persid', pid });
           break;
         }
         default:
