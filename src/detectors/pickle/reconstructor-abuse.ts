@@ -56,31 +56,11 @@ export const reconstructorAbuse: Rule<PickleStream> = {
     references: ['MITRE ATLAS AML.T0010', 'OWASP LLM03:2025', 'CWE-502'],
   },
   check(stream, ctx) {
-    const allow = defaultAllowList();
-    /** Why an argument does not fit its use, or undefined when it does. */
-    const misfit = (v: PValue | undefined, need: Need): PValue | undefined => {
-      if (v === undefined) return { k: 'none' };
-      if (v.k === 'global') return FITS[need].includes(allow.kindOf(v.ref.path) as AllowKind) ? undefined : v;
-      // Names given as literals (numpy's bit generator names) are looked up in fixed tables.
-      return v.k === 'obj' || v.k === 'persid' || v.k === 'ext' ? v : undefined;
-    };
     for (const call of stream.calls) {
       const callee = call.object.callee;
       if (callee.k !== 'global') continue;
       const path = callee.ref.path;
-      const args = call.object.args;
-      let bad: PValue | undefined;
-      if (path === 'copyreg._reconstructor') {
-        const [cls, base] = args;
-        bad = misfit(cls, 'class');
-        if (!bad && !(base?.k === 'global' && base.ref.path === 'builtins.object')) bad = misfit(base, 'inert-class');
-      } else {
-        const checks = CALLS_ARGUMENTS[path];
-        if (!checks) continue;
-        for (const [index, need] of checks) {
-          if (index === 0 || index < args.length) bad ??= misfit(args[index], need);
-        }
-      }
+      const bad = argumentMisfit(path, call.object.args);
       if (bad === undefined) continue;
       const evidence = renderValue(call.object);
       const grade = bad.k === 'global' ? denyGrade(bad.ref.path) : undefined;
@@ -93,3 +73,30 @@ export const reconstructorAbuse: Rule<PickleStream> = {
     }
   },
 };
+
+/** Why an argument does not fit its use, or undefined when it does. */
+function misfit(v: PValue | undefined, need: Need): PValue | undefined {
+  if (v === undefined) return { k: 'none' };
+  if (v.k === 'global') return FITS[need].includes(defaultAllowList().kindOf(v.ref.path) as AllowKind) ? undefined : v;
+  // Names given as literals (numpy's bit generator names) are looked up in fixed tables.
+  return v.k === 'obj' || v.k === 'persid' || v.k === 'ext' ? v : undefined;
+}
+
+/**
+ * For a call of `path` with `args`: the first argument that `path` would call or instantiate
+ * and that the allow-list does not allow for that use, or undefined when every one fits (or
+ * `path` calls none of its arguments).
+ */
+export function argumentMisfit(path: string, args: readonly PValue[]): PValue | undefined {
+  if (path === 'copyreg._reconstructor') {
+    const [cls, base] = args;
+    const bad = misfit(cls, 'class');
+    if (bad || (base?.k === 'global' && base.ref.path === 'builtins.object')) return bad;
+    return misfit(base, 'inert-class');
+  }
+  let bad: PValue | undefined;
+  for (const [index, need] of CALLS_ARGUMENTS[path] ?? []) {
+    if (index === 0 || index < args.length) bad ??= misfit(args[index], need);
+  }
+  return bad;
+}

@@ -1,10 +1,11 @@
 import { dangerousCallable } from '../../../src/detectors/pickle/dangerous-callable.js';
 import { pickle } from '../../../src/formats/pickle/builder.js';
 import { ruleTester } from './harness.js';
-import { BENIGN, callWith, dottedCall } from './pickles.js';
+import { BENIGN, callWith, dillArray, dottedCall } from './pickles.js';
 
 const p2 = () => pickle().proto(2);
 const nested = callWith('os', 'system').bytes();
+
 
 ruleTester(dangerousCallable, {
   valid: [
@@ -14,6 +15,16 @@ ruleTester(dangerousCallable, {
     { name: 'an attribute walk past an allowed class', pickle: dottedCall('collections', 'OrderedDict.__init__.__globals__') },
   ],
   invalid: [
+    {
+      name: "dill's _create_array given os.system: it calls f(*args)",
+      pickle: p2().global('dill._dill', '_create_array').mark().global('os', 'system').shortBinunicode('echo x').tuple1().emptyTuple().none().tuple().reduce().stop(),
+      errors: [{ severity: 'critical', evidence: 'dill._dill._create_array(os.system' }, { severity: 'critical', evidence: 'os.system' }],
+    },
+    {
+      name: "dill's _create_array given numpy _reconstruct of a subtype outside the allow-list",
+      pickle: dillArray(['numpy._core.multiarray', '_reconstruct'], ['somepkg', 'Evil']),
+      errors: [{ severity: 'critical', evidence: 'dill._dill._create_array(' }],
+    },
     { name: 'os.system', pickle: callWith('os', 'system'), errors: [{ severity: 'critical', evidence: "os.system('echo x')" }] },
     { name: 'posix.system (os on Linux)', pickle: callWith('posix', 'system'), errors: [{ severity: 'critical', evidence: "posix.system('echo x')" }] },
     { name: 'nt.system (os on Windows)', pickle: callWith('nt', 'system'), errors: [{ severity: 'critical', evidence: "nt.system('echo x')" }] },

@@ -153,6 +153,34 @@ export function plainData(): PickleBuilder {
 }
 
 /** Benign look-alikes (THREATS.md): no pickle rule may report anything on them. */
+/** dill's way to pickle a numpy array: `_create_array(f, args, state, npdict)` does `f(*args)`. */
+export const dillArray = (f: [string, string], cls: [string, string]): PickleBuilder =>
+  pickle()
+    .proto(2)
+    .global('dill._dill', '_create_array')
+    .mark()
+    .global(...f)
+    .global(...cls)
+    .binint1(0)
+    .tuple1()
+    .shortBinbytes('b')
+    .tuple3()
+    .mark()
+    .binint1(1)
+    .binint1(2)
+    .tuple1()
+    .global('numpy', 'dtype')
+    .shortBinunicode('f8')
+    .tuple1()
+    .reduce()
+    .newfalse()
+    .shortBinbytes('\x00'.repeat(16))
+    .tuple()
+    .none()
+    .tuple()
+    .reduce()
+    .stop();
+
 export const BENIGN: Array<{ name: string; pickle: PickleBuilder }> = [
   { name: 'torch state dict, protocol 2', pickle: torchStateDict(2) },
   { name: 'torch state dict, protocol 4 with dotted names', pickle: torchStateDict(4) },
@@ -162,4 +190,5 @@ export const BENIGN: Array<{ name: string; pickle: PickleBuilder }> = [
   { name: 'OrderedDict SETITEMS', pickle: orderedDictSetitems() },
   { name: 'builtins.set([1, 2])', pickle: builtinsSet() },
   { name: 'plain data', pickle: plainData() },
+  { name: "dill's numpy array: _create_array(numpy _reconstruct, (ndarray, …), state)", pickle: dillArray(['numpy._core.multiarray', '_reconstruct'], ['numpy', 'ndarray']) },
 ];

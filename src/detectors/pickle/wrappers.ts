@@ -1,0 +1,35 @@
+import type { PickleCall, PValue } from '../../formats/pickle/model.js';
+import { defaultAllowList } from './allowlist.js';
+import { argumentMisfit } from './reconstructor-abuse.js';
+
+/**
+ * Library helpers that only call one argument with another and fill in the result, keyed by
+ * path: the position of the callable and of its argument tuple. dill/_dill.py
+ * `_create_array(f, args, state, npdict=None)` is `array = f(*args); array.__setstate__(state)`
+ * (then `array.__dict__.update(npdict)`): how dill pickles every numpy array. dill stays out of
+ * the allow-list (it also builds code objects and functions), so a call of such a helper is
+ * judged as the call it makes.
+ */
+const WRAPPERS: ReadonlyMap<string, { callee: number; args: number }> = new Map([['dill._dill._create_array', { callee: 0, args: 1 }]]);
+
+/** True when `path` names a call wrapper. */
+export function isCallWrapper(path: string): boolean {
+  return WRAPPERS.has(path);
+}
+
+/**
+ * True when a wrapper call makes an allowed call: a REDUCE whose callable is an allow-listed
+ * function or inert class, given a literal tuple of arguments that fit it (the same checks as
+ * calling it directly, see reconstructor-abuse.ts). Anything else is judged as usual.
+ */
+export function wrappedCallAllowed(call: PickleCall): boolean {
+  const callee = call.object.callee;
+  const at = callee.k === 'global' ? WRAPPERS.get(callee.ref.path) : undefined;
+  if (!at || call.op !== 'REDUCE') return false;
+  const f: PValue | undefined = call.object.args[at.callee];
+  const args: PValue | undefined = call.object.args[at.args];
+  if (f?.k !== 'global' || args?.k !== 'tuple') return false;
+  const kind = defaultAllowList().kindOf(f.ref.path);
+  if (kind !== 'function' && kind !== 'class-call') return false;
+  return argumentMisfit(f.ref.path, args.items) === undefined;
+}
