@@ -1,5 +1,5 @@
-import type { Severity } from '../../core/severity.js';
-import type { CodeVerdict, HfConfigScan, RemoteModule } from '../../formats/hfconfig/model.js';
+import { severityRank, type Severity } from '../../core/severity.js';
+import type { CodeCommand, CodeVerdict, HfConfigScan, RemoteModule } from '../../formats/hfconfig/model.js';
 import type { Rule } from '../types.js';
 
 /** Classes named in one message before they are only counted. */
@@ -11,12 +11,26 @@ function usesOf(m: RemoteModule): string {
   return uses.join(', ');
 }
 
+/**
+ * Modelling code has no reason to start processes: one that runs on import is high (loading
+ * the model runs it), one inside a function medium.
+ */
+function commandGrade(m: RemoteModule, commands: readonly CodeCommand[]): { severity: Severity; why: string } | undefined {
+  const first = commands.find((c) => c.onImport) ?? commands[0];
+  if (!first) return undefined;
+  const more = commands.length > 1 ? ` and ${commands.length - 1} more` : '';
+  const when = first.onImport ? 'as soon as it is imported, so loading the model runs it' : 'from a function';
+  return { severity: first.onImport ? 'high' : 'medium', why: `${m.file} starts a process ${when}: ${first.via}('${first.text}') at ${first.where}${more}` };
+}
+
 function graded(m: RemoteModule, code: CodeVerdict | undefined): { severity: Severity; why: string } {
   if (!code) return { severity: 'medium', why: 'its code was not looked for' };
   if (code.status !== 'scanned') return { severity: 'medium', why: `${code.reason}, so the code that would run cannot be read` };
-  if (code.worst) {
+  const commands = commandGrade(m, code.commands ?? []);
+  if (code.worst && !(commands && severityRank(commands.severity) > severityRank(code.worst.severity))) {
     return { severity: code.worst.severity, why: `${m.file} has ${code.worst.ruleId} (${code.worst.severity}): ${code.worst.message}` };
   }
+  if (commands) return commands;
   const early = code.stoppedEarly ? `; the analysis of ${m.file} stopped early (${code.stoppedEarly})` : '';
   return { severity: 'low', why: `${m.file} was scanned and shows nothing above low${early}; the policy gate decides whether to allow remote code` };
 }
@@ -33,7 +47,7 @@ export const remoteCode: Rule<HfConfigScan> = {
     defaultSeverity: 'low',
     title: 'Hugging Face config loads custom code (trust_remote_code)',
     description:
-      'auto_map or custom_pipelines in a config.json, tokenizer_config.json, processor or generation config names Python modules that transformers imports and runs when the model is loaded with trust_remote_code=True. Each module is reported. When its .py file is beside the config it is scanned: ordinary code leaves the finding low (advice: loading needs trust_remote_code), and code with findings makes it as severe as the worst of them. A module that is not beside the config, or lives in another repo (repo--module.Class), is medium: the code that would run cannot be read. Entries that name no module and class are medium too.',
+      'auto_map or custom_pipelines in a config.json, tokenizer_config.json, processor or generation config names Python modules that transformers imports and runs when the model is loaded with trust_remote_code=True. Each module is reported. When its .py file is beside the config it is scanned: ordinary code leaves the finding low (advice: loading needs trust_remote_code), code with findings makes it as severe as the worst of them, and code that starts a process (os.system, subprocess…) makes it high when that runs on import and medium when it is inside a function. A module that is not beside the config, or lives in another repo (repo--module.Class), is medium: the code that would run cannot be read. Entries that name no module and class are medium too.',
     docs: 'docs/rules/hfconfig-remote-code.md',
     references: ['MITRE ATLAS AML.T0010', 'MITRE ATLAS AML.T0011', 'OWASP LLM03:2025', 'CWE-94', 'CWE-829'],
   },

@@ -89,3 +89,11 @@ export function shellUses(model: PythonModule): ShellUse[] {
   memo.set(model, uses);
   return uses;
 }
+
+/**
+ * The commands a module starts, each with whether it runs on import: a call outside every
+ * function body (module level or a class body) runs when the module is imported.
+ */
+export function importCommands(model: PythonModule): Array<ShellUse & { onImport: boolean }> {
+  return shellUses(model).map((u) => ({ ...u, onImport: !model.scopes.some((s) => s.at <= u.at && u.at < s.end) }));
+}

@@ -3,12 +3,13 @@ import type { Finding } from '../../core/finding.js';
 import { severityRank } from '../../core/severity.js';
 import { HFCONFIG_RULES } from '../../detectors/hfconfig/index.js';
 import { JINJA_RULES } from '../../detectors/jinja/index.js';
-import type { CodeVerdict, ConfigTemplate, RemoteModule } from '../../formats/hfconfig/model.js';
+import type { CodeCommand, CodeVerdict, ConfigTemplate, RemoteModule } from '../../formats/hfconfig/model.js';
 import { classifyHfJson, readHfConfig } from '../../formats/hfconfig/parse.js';
 import { MAX_TEMPLATE_CHARS } from '../../formats/jinja/analyze.js';
 import { chatTemplate, unreadableTemplate } from '../../formats/jinja/template.js';
 import { scanContent } from '../content.js';
 import { type ContentScanner, ScanContext } from '../context.js';
+import { moduleCommands } from './python.js';
 
 /** Bytes of a config searched for the offset of a key, for finding locations. */
 const MAX_LOCATE_BYTES = 16 * 1024 * 1024;
@@ -29,17 +30,21 @@ function checkModule(m: RemoteModule, ctx: ScanContext, scanCode: ContentScanner
   const findings: Finding[] = [];
   // The .py is its own file in the report; its findings here only grade the config's finding.
   const target = ctx.target.slice(0, ctx.target.length - ctx.name.length) + m.file;
+  let commands: CodeCommand[] | undefined;
   try {
-    scanCode(new BufferSource(file.read()), new ScanContext(target, ctx.limits, findings, { decompressed: 0 }));
+    const bytes = file.read();
+    scanCode(new BufferSource(bytes), new ScanContext(target, ctx.limits, findings, { decompressed: 0 }));
+    commands = moduleCommands(bytes);
   } catch (e) {
     return { status: 'unreadable', reason: `${m.file} could not be read (${e instanceof Error ? e.message : String(e)})` };
   }
   const worst = findings.reduce<Finding | undefined>((a, f) => (a === undefined || severityRank(f.severity) > severityRank(a.severity) ? f : a), undefined);
   const stoppedEarly = findings.find((f) => f.fatal)?.code;
+  const started = commands?.length ? { commands } : {};
   if (worst && severityRank(worst.severity) >= severityRank('medium')) {
-    return { status: 'scanned', worst: { ruleId: worst.ruleId, severity: worst.severity, message: worst.message }, stoppedEarly };
+    return { status: 'scanned', worst: { ruleId: worst.ruleId, severity: worst.severity, message: worst.message }, stoppedEarly, ...started };
   }
-  return { status: 'scanned', stoppedEarly };
+  return { status: 'scanned', stoppedEarly, ...started };
 }
 
 function templateOf(t: ConfigTemplate, offset: number | undefined) {

@@ -5,12 +5,14 @@ import { isModelgateError } from '../../core/errors.js';
 import type { Finding } from '../../core/finding.js';
 import { maxSeverity, type Severity } from '../../core/severity.js';
 import { MALFORMED_CONTAINER } from '../../detectors/container/index.js';
+import { importCommands } from '../../detectors/python/commands.js';
 import { execSinks } from '../../detectors/python/dynamic-exec.js';
 import { EMBEDDED_MODEL } from '../../detectors/python/embedded-model.js';
 import { PYTHON_RULES } from '../../detectors/python/index.js';
 import { decoderOf } from '../../detectors/python/provenance.js';
 import { snippet } from '../../detectors/python/report.js';
 import type { RuleReport } from '../../detectors/types.js';
+import type { CodeCommand } from '../../formats/hfconfig/model.js';
 import type { PickleStream } from '../../formats/pickle/model.js';
 import { isOpcode } from '../../formats/pickle/parse.js';
 import { embeddedBlobs } from '../../formats/python/embedded.js';
@@ -120,6 +122,25 @@ export function scanPython(source: ByteSource, ctx: ScanContext): string {
   }
   analysePython(model, ctx, (offset) => ({ ctx, offset }));
   return isMostlyErrors(model.syntax) ? 'text' : 'python';
+}
+
+/**
+ * The shell commands and processes a Python module starts, each marked when it runs on
+ * import; undefined when the bytes are not Python source the parser can read (binary, over
+ * the size limit, parser not ready). For modules a loader imports (remote code), where any
+ * process is out of place.
+ */
+export function moduleCommands(bytes: Buffer): CodeCommand[] | undefined {
+  if (!isPythonReady() || bytes.length > MAX_PYTHON_SOURCE_BYTES || bytes.includes(0)) return undefined;
+  const decoded = decodeSource(bytes);
+  let model: PythonModule;
+  try {
+    model = parsePython(decoded.text, { locate: plainLocator(decoded) });
+  } catch {
+    return undefined;
+  }
+  if (isMostlyErrors(model.syntax)) return undefined;
+  return importCommands(model).map((u) => ({ text: u.text, via: u.via, where: model.locate(u.at).where, onImport: u.onImport }));
 }
 
 /** Formats whose magic is long or structured enough to trust inside a literal. */

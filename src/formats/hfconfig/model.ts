@@ -47,8 +47,19 @@ export interface CodeFinding {
 }
 
 /** What became of the module's code when the config was scanned. */
+/** A shell command or process a remote module starts, as shellUses reads it. */
+export interface CodeCommand {
+  /** The command text (`…` for run-time parts) and what runs it (`os.system`, `subprocess.run`…). */
+  text: string;
+  via: string;
+  /** `line 3, column 1`. */
+  where: string;
+  /** True outside any function: the command runs as soon as the module is imported. */
+  onImport: boolean;
+}
+
 export type CodeVerdict =
-  | { status: 'scanned'; worst?: CodeFinding; stoppedEarly?: string }
+  | { status: 'scanned'; worst?: CodeFinding; stoppedEarly?: string; commands?: CodeCommand[] }
   | { status: 'absent' | 'other-repo' | 'unreadable'; reason: string };
 
 /** A config with the verdict on each module it loads: the model the hfconfig rules check. */

@@ -38,6 +38,43 @@ modelRuleTester(remoteCode, build, {
       errors: [{ severity: 'medium' }],
     },
     {
+      name: 'code that starts a process on import is high: loading the model runs it',
+      input: {
+        doc: { auto_map: autoMap },
+        code: { 'modeling_tiny.py': { status: 'scanned', commands: [{ text: 'echo pwned', via: 'os.system', where: 'line 3, column 1', onImport: true }] } },
+      },
+      errors: [{ severity: 'high', message: "modeling_tiny.py starts a process as soon as it is imported, so loading the model runs it: os.system('echo pwned') at line 3, column 1" }],
+    },
+    {
+      name: 'a process started from a function is medium, and the one run on import is named first',
+      input: {
+        doc: { auto_map: autoMap },
+        code: {
+          'modeling_tiny.py': {
+            status: 'scanned',
+            commands: [
+              { text: 'nvidia-smi', via: 'subprocess.run', where: 'line 9, column 5', onImport: false },
+              { text: 'pip install x', via: 'os.system', where: 'line 2, column 1', onImport: true },
+            ],
+          },
+        },
+      },
+      errors: [{ severity: 'high', message: "os.system('pip install x') at line 2, column 1 and 1 more" }],
+    },
+    {
+      name: 'only from a function: medium',
+      input: { doc: { auto_map: autoMap }, code: { 'modeling_tiny.py': { status: 'scanned', commands: [{ text: 'nvidia-smi', via: 'subprocess.run', where: 'line 9, column 5', onImport: false }] } } },
+      errors: [{ severity: 'medium', message: 'starts a process from a function' }],
+    },
+    {
+      name: 'a worse finding of the code wins over a command',
+      input: {
+        doc: { auto_map: autoMap },
+        code: { 'modeling_tiny.py': { status: 'scanned', worst: { ruleId: 'python/exec-decoded', severity: 'critical', message: 'exec' }, commands: [{ text: 'ls', via: 'os.system', where: 'line 1, column 1', onImport: true }] } },
+      },
+      errors: [{ severity: 'critical', message: 'python/exec-decoded' }],
+    },
+    {
       name: 'a scan that stopped early is said so',
       input: { doc: { auto_map: autoMap }, code: { 'modeling_tiny.py': { status: 'scanned', stoppedEarly: 'MALFORMED' } } },
       errors: [{ severity: 'low', message: 'stopped early (MALFORMED)' }],

@@ -1,9 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { BufferSource, type ByteSource } from '../../../src/core/byte-source.js';
 import { type Finding, verdictOf } from '../../../src/core/finding.js';
 import { withLimits } from '../../../src/core/limits.js';
 import { ScanContext, type SiblingFile } from '../../../src/engine/context.js';
 import { scanChatTemplateFile, scanHfJson } from '../../../src/engine/handlers/hfconfig.js';
+import { initPython } from '../../../src/engine/handlers/python.js';
 import { osSystemPickle } from '../../helpers/pickles.js';
 
 type Scanner = (source: ByteSource, ctx: ScanContext) => string;
@@ -137,5 +138,33 @@ describe('scanChatTemplateFile', () => {
     const bad = run('{{ joiner.__init__.__globals__.os.popen("id") }}');
     expect(bad.verdict).toBe('malicious');
     expect(bad.findings[0].message).toMatch(/^chat_template\.jinja /);
+  });
+});
+
+describe('remote code that starts processes', () => {
+  beforeAll(() => initPython());
+  const severityFor = (code: string) => scan(config, { 'modeling_tiny.py': code }).findings.find((f) => f.ruleId === 'hfconfig/remote-code');
+
+  it('a command at module level runs on import: high, with the command and its line', () => {
+    const f = severityFor("import os\nfrom transformers import PreTrainedModel\nos.system('echo pwned')\nclass TinyModel(PreTrainedModel):\n    pass\n");
+    expect(f).toMatchObject({ severity: 'high' });
+    expect(f?.message).toContain("os.system('echo pwned') at line 3, column 1");
+  });
+
+  it('a class body runs on import too', () => {
+    const f = severityFor("import subprocess\nclass TinyModel:\n    flags = subprocess.check_output(['nvidia-smi'])\n");
+    expect(f).toMatchObject({ severity: 'high' });
+    expect(f?.message).toContain('subprocess.check_output');
+  });
+
+  it('a command inside a method is medium', () => {
+    const f = severityFor("import subprocess\nclass TinyModel:\n    def forward(self, x):\n        subprocess.run(['nvidia-smi'])\n        return x\n");
+    expect(f).toMatchObject({ severity: 'medium' });
+    expect(f?.message).toContain('from a function');
+  });
+
+  it('modelling code that imports subprocess but starts nothing stays low', () => {
+    const f = severityFor('import subprocess\nimport torch\nclass TinyModel(torch.nn.Module):\n    def forward(self, x):\n        return x * 2\n');
+    expect(f).toMatchObject({ severity: 'low' });
   });
 });
