@@ -36,7 +36,8 @@ const RULES: DenyRule[] = [
       'idlelib', 'lib2to3', 'test', 'numpy.testing', 'numpy.f2py', 'numpy.distutils', 'IPython',
       'torch.jit', 'torch.fx', 'torch._dynamo', 'torch.package', 'torch.utils.cpp_extension',
       'keras.src.utils.python_utils', 'sympy.parsing', 'pandas.eval', 'pandas.core.computation',
-      'jinja2', 'mako', 'string.Template', 'site', 'sitecustomize', 'atexit',
+      'jinja2', 'mako', 'string.Template', 'site', 'sitecustomize', 'atexit', '_testcapi', '_testinternalcapi',
+      '_xxsubinterpreters', '_interpreters', 'interpreters', 'compileall', 'py_compile', 'torch._inductor', 'torch.testing',
     ],
   },
   {
@@ -49,6 +50,7 @@ const RULES: DenyRule[] = [
       '_osx_support', '_aix_support', 'imaplib.IMAP4_stream', '_pyrepl', 'pydoc.pipepager', 'pydoc.tempfilepager',
       'pydoc.getpager', 'pydoc.pager', 'torch.utils.collect_env', 'torch.multiprocessing', 'torch.distributed',
       'torch.utils.data.DataLoader', 'torch.utils.data.dataloader', 'signal', 'threading', 'sched', 'ctypes.util',
+      'antigravity',
     ],
   },
   {
@@ -70,13 +72,14 @@ const RULES: DenyRule[] = [
       'numpy.lib.npyio', 'numpy.lib.format.read_array', 'numpy.core.numeric.load', 'torch.load', 'torch.serialization',
       'torch.storage._load_from_bytes', 'torch._utils._rebuild_from_bytes', 'pandas.read_pickle', 'pandas.io.pickle',
       'keras.models.load_model', 'keras.saving', 'tensorflow.keras.models.load_model', 'yaml.load', 'yaml.unsafe_load',
+      'torch.utils.model_zoo',
     ],
   },
   {
     severity: 'critical',
     category: 'native-code',
     why: 'loads native libraries or calls native code',
-    patterns: ['ctypes', 'cffi', '_ctypes', 'torch.ops.load_library', 'torch.classes.load_library', 'torch._C._jit'],
+    patterns: ['ctypes', 'cffi', '_ctypes', 'numpy.ctypeslib', 'torch.ops.load_library', 'torch.classes.load_library', 'torch._C._jit'],
   },
   {
     severity: 'critical',

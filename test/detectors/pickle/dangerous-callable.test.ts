@@ -126,6 +126,22 @@ ruleTester(dangerousCallable, {
     { name: '_pickle.loads (alias of pickle)', pickle: callWith('_pickle', 'loads'), errors: [{ severity: 'critical' }] },
     { name: 'cPickle.loads (Python 2 name)', pickle: callWith('cPickle', 'loads'), errors: [{ severity: 'critical' }] },
     // A gadget no allow-list names; the deny-list grades it critical, so unknown-global stays quiet.
+    ...(
+      [
+        ['numpy.ctypeslib', 'load_library', 'native-code'],
+        ['_testcapi', 'run_in_subinterp', 'code-execution'],
+        ['_xxsubinterpreters', 'run_string', 'code-execution'],
+        ['compileall', 'compile_dir', 'code-execution'],
+        ['torch._inductor.codecache', 'PyCodeCache.load', 'code-execution'],
+        ['torch.testing._internal.common_utils', 'shell', 'code-execution'],
+        ['torch.utils.model_zoo', 'load_url', 'nested-unpickling'],
+        ['antigravity', 'geohash', 'process'],
+      ] as const
+    ).map(([module, name, category]) => ({
+      name: `${module}.${name} (${category})`,
+      pickle: dottedCall(module, name),
+      errors: [{ severity: 'critical' as const, message: `${category}` }],
+    })),
     { name: 'timeit.timeit', pickle: callWith('timeit', 'timeit', "__import__('os').system('x')"), errors: [{ severity: 'critical', evidence: 'timeit.timeit(' }] },
     {
       name: 'asyncio submodule: asyncio.unix_events._UnixSubprocessTransport._start',
