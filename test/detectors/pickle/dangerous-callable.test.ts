@@ -140,7 +140,7 @@ ruleTester(dangerousCallable, {
     ).map(([module, name, category]) => ({
       name: `${module}.${name} (${category})`,
       pickle: dottedCall(module, name),
-      errors: [{ severity: 'critical' as const, message: `${category}` }],
+      errors: [{ severity: 'critical' as const, message: `: ${category}, ` }],
     })),
     { name: 'timeit.timeit', pickle: callWith('timeit', 'timeit', "__import__('os').system('x')"), errors: [{ severity: 'critical', evidence: 'timeit.timeit(' }] },
     {

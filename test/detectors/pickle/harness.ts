@@ -22,10 +22,11 @@ export function runRule(rule: Rule<PickleStream>, input: PickleInput): Reported[
   return out;
 }
 
-/** One expected finding; `evidence` is matched as a substring. */
+/** One expected finding; `evidence` and `message` are matched as substrings. */
 export interface Expected {
   severity: Severity;
   evidence?: string;
+  message?: string;
   code?: string;
   fatal?: boolean;
 }
@@ -58,6 +59,7 @@ export function ruleTester(rule: Rule<PickleStream>, cases: { valid: ValidCase[]
         expect(f.ruleId).toBe(rule.meta.id);
         expect(f.location?.offset).toBeTypeOf('number');
         if (e.evidence !== undefined) expect(f.evidence).toContain(e.evidence);
+        if (e.message !== undefined) expect(f.message).toContain(e.message);
         if (e.code !== undefined) expect(f.code).toBe(e.code);
         if (e.fatal !== undefined) expect(f.fatal ?? false).toBe(e.fatal);
       });
