@@ -1,4 +1,5 @@
 import { isSafetensors } from '../formats/safetensors/parse.js';
+import { isTarHeader } from '../formats/tar/parse.js';
 import { isZipHead } from '../formats/zip/parse.js';
 
 /** What the first bytes of content say it is. `pickle-weak`: starts with a protocol-0/1 opcode. */
@@ -25,7 +26,8 @@ const starts = (head: Buffer, bytes: number[]): boolean => head.length >= bytes.
  * Detects a format from its leading bytes (magic numbers and structure), never from a name.
  * Magic numbers: zip APPNOTE 4.3.7; 7z 7zFormat.txt; gzip RFC 1952; bzip2 "BZh"; xz spec
  * 2.1.1.1; zstd RFC 8878; zlib RFC 1950 (CMF/FLG check); lzma-alone props 0x5D; numpy
- * NEP 1 format; POSIX ustar at offset 257; HDF5 superblock; GGUF spec; safetensors README.
+ * NEP 1 format; a tar header checksum (Lib/tarfile.py; V7 tars have no magic) or POSIX ustar
+ * at offset 257; HDF5 superblock; GGUF spec; safetensors README.
  */
 export function sniff(head: Buffer, size: number): Sniffed {
   if (isZipHead(head)) return 'zip';
@@ -35,9 +37,12 @@ export function sniff(head: Buffer, size: number): Sniffed {
   if (starts(head, [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00])) return 'xz';
   if (starts(head, [0x28, 0xb5, 0x2f, 0xfd])) return 'zstd';
   if (starts(head, [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59])) return 'npy';
+  // torch.load tries tar before pickle; the tar handler still reads a pickle at offset 0.
+  if (isTarHeader(head)) return 'tar';
   if (head.length >= 2 && head[0] === 0x80 && head[1] <= 5) return 'pickle';
   if (starts(head, [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a])) return 'hdf5';
   if (starts(head, [0x47, 0x47, 0x55, 0x46])) return 'gguf';
+  // A ustar magic with a bad checksum is still a tar, and a broken one: read it to fail closed.
   if (head.length >= 263 && head.toString('latin1', 257, 262) === 'ustar') return 'tar';
   if (head.length >= 2 && (head[0] & 0x0f) === 8 && (head[0] >> 4) <= 7 && ((head[0] << 8) | head[1]) % 31 === 0) return 'zlib';
   // lzma-alone: properties byte (lc+lp*9+pb*45 < 225, 0x5D by default), dictionary size, size.

@@ -16,7 +16,8 @@ export function hasPickleProto(head: Buffer): boolean {
   return head.length >= 2 && head[0] === 0x80 && head[1] <= 5;
 }
 
-function hasActivity(s: PickleStream): boolean {
+/** True when a stream imported, called, built or mutated anything. */
+export function hasActivity(s: PickleStream): boolean {
   return s.imports.length + s.calls.length + s.dynamicImports.length + s.builds.length + s.mutations.length + s.extensions.length > 0;
 }
 
@@ -116,7 +117,7 @@ function reportBreak(ctx: ScanContext, e: unknown, what: string): void {
 }
 
 /** Bytes and strings passed to calls may hold a whole pickle or archive: scan those too. */
-function scanNestedArguments(stream: PickleStream, ctx: ScanContext): void {
+export function scanNestedArguments(stream: PickleStream, ctx: ScanContext): void {
   const seen = new Set<PValue>();
   const visit = (v: PValue, depth: number): void => {
     if (depth > 4 || seen.has(v)) return;

@@ -24,7 +24,7 @@ export function legacyPersistentLoad(pid: PValue): PValue | undefined {
 }
 
 /** Bytes per element of torch's legacy storage classes (torch/storage.py). */
-const ELEMENT_SIZE: Readonly<Record<string, number>> = {
+export const ELEMENT_SIZE: Readonly<Record<string, number>> = {
   DoubleStorage: 8, FloatStorage: 4, HalfStorage: 2, BFloat16Storage: 2, LongStorage: 8, IntStorage: 4,
   ShortStorage: 2, CharStorage: 1, ByteStorage: 1, BoolStorage: 1, ComplexDoubleStorage: 16,
   ComplexFloatStorage: 8, QUInt8Storage: 1, QInt8Storage: 1, QInt32Storage: 4, QUInt4x2Storage: 1,
