@@ -1,8 +1,9 @@
-import { crc32, inflateRawSync } from 'node:zlib';
+import { crc32 } from 'node:zlib';
 import { BufferSource, SliceSource, type ByteSource } from '../../core/byte-source.js';
 import { ModelgateError } from '../../core/errors.js';
 import { MALFORMED_CONTAINER, ZIP_DIFFERENTIAL } from '../../detectors/container/index.js';
 import type { PickleStream } from '../../formats/pickle/model.js';
+import { decompressMember, METHOD_STORED } from '../../formats/zip/decompress.js';
 import type { ZipEntry } from '../../formats/zip/model.js';
 import { readZip } from '../../formats/zip/parse.js';
 import type { ScanContext } from '../context.js';
@@ -31,24 +32,16 @@ function storageKeys(streams: PickleStream[], into: Set<string>): void {
   }
 }
 
-/** The bytes of an entry as a loader would read them: stored bytes in place, deflate inflated. */
+/**
+ * The bytes of an entry as a loader would read them: stored bytes in place; deflate, bzip2 and
+ * LZMA (the methods Python's zipfile reads) decompressed within the file's budget.
+ */
 function memberSource(source: ByteSource, entry: ZipEntry, ctx: ScanContext): ByteSource {
   if (entry.dataOffset === undefined) throw new ModelgateError('MALFORMED', `local header unreadable: ${entry.localError ?? '?'}`);
   if (entry.dataOffset + entry.compressedSize > source.size) throw new ModelgateError('TRUNCATED', `entry data runs past the end of the file`);
-  if (entry.method === 0) return new SliceSource(source, entry.dataOffset, entry.compressedSize);
-  if (entry.method !== 8) throw new ModelgateError('UNSUPPORTED', `compression method ${entry.method} is not supported`);
+  if (entry.method === METHOD_STORED) return new SliceSource(source, entry.dataOffset, entry.compressedSize);
   if (entry.compressedSize > ctx.limits.maxMemberBytes) throw new ModelgateError('LIMIT_MEMBER_BYTES', `compressed member of ${entry.compressedSize} bytes`);
-  const room = ctx.decompressionRoom();
-  let out: Buffer;
-  try {
-    out = inflateRawSync(source.read(entry.dataOffset, entry.compressedSize), { maxOutputLength: room.bytes });
-  } catch (e) {
-    if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
-      throw new ModelgateError(room.code, `member inflates past ${room.bytes} bytes`, { cause: e });
-    }
-    const encrypted = (entry.flags | (entry.localFlags ?? 0)) & 1;
-    throw new ModelgateError(encrypted ? 'ENCRYPTED' : 'MALFORMED', `deflate data is invalid${encrypted ? ' (the entry is flagged as encrypted)' : ''}`, { cause: e });
-  }
+  const out = decompressMember(source.read(entry.dataOffset, entry.compressedSize), entry, ctx.decompressionRoom());
   ctx.chargeDecompressed(out.length, entry.compressedSize);
   return new BufferSource(out);
 }

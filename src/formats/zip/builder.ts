@@ -6,6 +6,8 @@ export interface ZipEntrySpec {
   data: Buffer;
   /** Deflate the data (method 8) instead of storing it. */
   deflate?: boolean;
+  /** Bytes already compressed with another method (12 bzip2, 14 LZMA...): `data` is what they hold. */
+  compressed?: { method: number; body: Buffer };
   /** Extra general-purpose flag bits (1 = encrypted, 0x20, 0x40...). */
   flags?: number;
   /** A different name in the local header. */
@@ -18,53 +20,72 @@ export interface ZipEntrySpec {
   declaredSize?: number;
 }
 
-/** Test-only: builds zip bytes (APPNOTE 4.3) from entry specs, lies included. */
-export function buildZip(entries: ZipEntrySpec[], options: { prefix?: Buffer } = {}): Buffer {
-  const parts: Buffer[] = options.prefix ? [options.prefix] : [];
-  let offset = options.prefix?.length ?? 0;
-  const central: Buffer[] = [];
-  let count = 0;
-  for (const e of entries) {
-    const body = e.deflate ? deflateRawSync(e.data) : e.data;
-    const crc = e.crc32 ?? crc32(e.data) >>> 0;
-    const flags = e.flags ?? 0;
-    const method = e.deflate ? 8 : 0;
-    const localName = Buffer.from(e.localName ?? e.name, 'utf8');
-    const name = Buffer.from(e.name, 'utf8');
-    const size = e.declaredSize ?? e.data.length;
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(flags, 6);
-    local.writeUInt16LE(method, 8);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(body.length, 18);
-    local.writeUInt32LE(size >>> 0, 22);
-    local.writeUInt16LE(localName.length, 26);
-    parts.push(local, localName, body);
-    if (!e.hidden) {
-      const c = Buffer.alloc(46);
-      c.writeUInt32LE(0x02014b50, 0);
-      c.writeUInt16LE(20, 4);
-      c.writeUInt16LE(20, 6);
-      c.writeUInt16LE(flags, 8);
-      c.writeUInt16LE(method, 10);
-      c.writeUInt32LE(crc, 16);
-      c.writeUInt32LE(body.length, 20);
-      c.writeUInt32LE(size >>> 0, 24);
-      c.writeUInt16LE(name.length, 28);
-      c.writeUInt32LE(offset, 42);
-      central.push(c, name);
-      count++;
-    }
-    offset += 30 + localName.length + body.length;
-  }
-  const cd = Buffer.concat(central);
+function bodyOf(e: ZipEntrySpec): { method: number; body: Buffer } {
+  if (e.compressed) return e.compressed;
+  return e.deflate ? { method: 8, body: deflateRawSync(e.data) } : { method: 0, body: e.data };
+}
+
+/** Test-only: a local header (APPNOTE 4.3.7) followed by its name and data. */
+export function localRecord(e: ZipEntrySpec): Buffer {
+  const { method, body } = bodyOf(e);
+  const localName = Buffer.from(e.localName ?? e.name, 'utf8');
+  const local = Buffer.alloc(30);
+  local.writeUInt32LE(0x04034b50, 0);
+  local.writeUInt16LE(20, 4);
+  local.writeUInt16LE(e.flags ?? 0, 6);
+  local.writeUInt16LE(method, 8);
+  local.writeUInt32LE(e.crc32 ?? crc32(e.data) >>> 0, 14);
+  local.writeUInt32LE(body.length, 18);
+  local.writeUInt32LE((e.declaredSize ?? e.data.length) >>> 0, 22);
+  local.writeUInt16LE(localName.length, 26);
+  return Buffer.concat([local, localName, body]);
+}
+
+/** Test-only: a central directory header (APPNOTE 4.3.12) for an entry whose local header is at `offset`. */
+export function centralRecord(e: ZipEntrySpec, offset: number): Buffer {
+  const { method, body } = bodyOf(e);
+  const name = Buffer.from(e.name, 'utf8');
+  const c = Buffer.alloc(46);
+  c.writeUInt32LE(0x02014b50, 0);
+  c.writeUInt16LE(20, 4);
+  c.writeUInt16LE(20, 6);
+  c.writeUInt16LE(e.flags ?? 0, 8);
+  c.writeUInt16LE(method, 10);
+  c.writeUInt32LE(e.crc32 ?? crc32(e.data) >>> 0, 16);
+  c.writeUInt32LE(body.length, 20);
+  c.writeUInt32LE((e.declaredSize ?? e.data.length) >>> 0, 24);
+  c.writeUInt16LE(name.length, 28);
+  c.writeUInt32LE(offset, 42);
+  return Buffer.concat([c, name]);
+}
+
+/**
+ * Test-only: an end-of-central-directory record (APPNOTE 4.3.16). `commentLength` may claim
+ * more than `comment` holds, as in end-record differentials.
+ */
+export function endRecord(count: number, size: number, offset: number, options: { comment?: Buffer; commentLength?: number } = {}): Buffer {
+  const comment = options.comment ?? Buffer.alloc(0);
   const eocd = Buffer.alloc(22);
   eocd.writeUInt32LE(0x06054b50, 0);
   eocd.writeUInt16LE(count, 8);
   eocd.writeUInt16LE(count, 10);
-  eocd.writeUInt32LE(cd.length, 12);
+  eocd.writeUInt32LE(size, 12);
   eocd.writeUInt32LE(offset, 16);
-  return Buffer.concat([...parts, cd, eocd]);
+  eocd.writeUInt16LE(options.commentLength ?? comment.length, 20);
+  return Buffer.concat([eocd, comment]);
+}
+
+/** Test-only: builds zip bytes (APPNOTE 4.3) from entry specs, lies included. */
+export function buildZip(entries: ZipEntrySpec[], options: { prefix?: Buffer; comment?: Buffer } = {}): Buffer {
+  const parts: Buffer[] = options.prefix ? [options.prefix] : [];
+  let offset = options.prefix?.length ?? 0;
+  const central: Buffer[] = [];
+  for (const e of entries) {
+    const local = localRecord(e);
+    parts.push(local);
+    if (!e.hidden) central.push(centralRecord(e, offset));
+    offset += local.length;
+  }
+  const cd = Buffer.concat(central);
+  return Buffer.concat([...parts, cd, endRecord(central.length, cd.length, offset, { comment: options.comment })]);
 }
