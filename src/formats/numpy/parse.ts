@@ -1,6 +1,10 @@
 import type { ByteReader } from '../../core/byte-reader.js';
 import { ModelgateError } from '../../core/errors.js';
-import { parsePyLiteral, type PyLiteral } from './literal.js';
+import { describeDescr } from './dtype.js';
+import { parsePyLiteral, PyTuple, type PyLiteral } from './literal.js';
+
+/** numpy/lib/format.py `_read_array_header`: the header dict has exactly these keys. */
+const HEADER_KEYS = ['descr', 'fortran_order', 'shape'];
 
 /** The npy header (numpy/lib/format.py, format versions 1.0, 2.0 and 3.0). */
 export interface NpyHeader {
@@ -16,36 +20,6 @@ export interface NpyHeader {
   hasObject: boolean;
 }
 
-/** Size and object-ness of a dtype descr: a type string or a list of (name, descr[, shape]) fields. */
-export function describeDtype(descr: PyLiteral): { itemSize: number; hasObject: boolean } {
-  if (typeof descr === 'string') {
-    const m = /^[<>|=]?([a-zA-Z?])(\d*)(?:\[[^\]]*\])?$/.exec(descr);
-    if (!m) throw new ModelgateError('MALFORMED', `unknown dtype ${JSON.stringify(descr)}`);
-    const [, kind, digits] = m;
-    if (kind === 'O') return { itemSize: 8, hasObject: true };
-    if (kind === '?') return { itemSize: 1, hasObject: false };
-    const n = digits === '' ? (kind === 'b' || kind === 'B' ? 1 : NaN) : Number(digits);
-    if (!Number.isFinite(n)) throw new ModelgateError('MALFORMED', `dtype ${JSON.stringify(descr)} has no size`);
-    return { itemSize: kind === 'U' ? 4 * n : n, hasObject: false };
-  }
-  if (Array.isArray(descr)) {
-    let itemSize = 0;
-    let hasObject = false;
-    for (const field of descr) {
-      if (!Array.isArray(field) || field.length < 2) throw new ModelgateError('MALFORMED', 'structured dtype field is not a tuple');
-      const inner = describeDtype(field[1]);
-      let repeat = 1;
-      if (Array.isArray(field[2])) for (const d of field[2]) repeat *= typeof d === 'number' ? d : NaN;
-      else if (typeof field[2] === 'number') repeat = field[2];
-      if (!Number.isFinite(repeat) || repeat < 0) throw new ModelgateError('MALFORMED', 'structured dtype field has a bad shape');
-      itemSize += inner.itemSize * repeat;
-      hasObject ||= inner.hasObject;
-    }
-    return { itemSize, hasObject };
-  }
-  throw new ModelgateError('MALFORMED', 'dtype descr is neither a string nor a field list');
-}
-
 /** Reads the magic, version and header dict; leaves the reader at the start of the data. */
 export function parseNpyHeader(reader: ByteReader): NpyHeader {
   const magic = reader.bytes(6);
@@ -57,14 +31,17 @@ export function parseNpyHeader(reader: ByteReader): NpyHeader {
   if (length > 1024 * 1024) throw new ModelgateError('LIMIT_STRING', `npy header of ${length} bytes`);
   const text = reader.bytes(length).toString(major === 3 ? 'utf8' : 'latin1').trim();
   const dict = parsePyLiteral(text);
-  if (typeof dict !== 'object' || dict === null || Array.isArray(dict)) throw new ModelgateError('MALFORMED', 'npy header is not a dict');
-  const shapeLiteral = dict.shape;
-  if (!Array.isArray(shapeLiteral) || !shapeLiteral.every((d) => typeof d === 'number' && Number.isSafeInteger(d) && d >= 0)) {
+  if (!(dict instanceof Map)) throw new ModelgateError('MALFORMED', 'npy header is not a dict');
+  if ([...dict.keys()].sort().join() !== HEADER_KEYS.join()) throw new ModelgateError('MALFORMED', `npy header keys are ${[...dict.keys()].join(', ')}`);
+  const shapeLiteral = dict.get('shape');
+  if (!(shapeLiteral instanceof PyTuple) || !shapeLiteral.items.every((d) => typeof d === 'number' && Number.isSafeInteger(d) && d >= 0)) {
     throw new ModelgateError('MALFORMED', 'npy shape is not a tuple of sizes');
   }
-  const shape = shapeLiteral as number[];
+  const shape = shapeLiteral.items as number[];
   const count = shape.reduce((a, b) => a * b, 1);
   if (!Number.isSafeInteger(count)) throw new ModelgateError('MALFORMED', 'npy shape is absurd');
-  const { itemSize, hasObject } = describeDtype(dict.descr);
-  return { version: [major, minor], descr: dict.descr, shape, fortranOrder: dict.fortran_order === true, count, itemSize, hasObject };
+  const descr = dict.get('descr') as PyLiteral;
+  // np.load builds the dtype with descr_to_dtype; an object dtype anywhere in it means pickle.load.
+  const { itemSize, hasObject } = describeDescr(descr);
+  return { version: [major, minor], descr, shape, fortranOrder: dict.get('fortran_order') === true, count, itemSize, hasObject };
 }
