@@ -161,3 +161,29 @@ describe('joblib arrays: what cannot be sized is never skipped', () => {
     expect(f.findings.map((x) => x.code)).toEqual(expect.arrayContaining([expect.stringMatching(/^(MALFORMED|UNSUPPORTED)$/)]));
   });
 });
+
+describe('joblib arrays and protocol-4 frames', () => {
+  it('a wrapper whose BUILD ends its frame (as joblib commits it) is read as usual', async () => {
+    const b = pickle().proto(4).framed(wrapper(pickle(), { shape: [2], descr: 'f8', alignment: 16 }));
+    aligned(b).raw(Buffer.alloc(16, 0x2e)).framed(pickle().stop());
+    expect(await scanBytes(b.bytes())).toMatchObject({ format: 'joblib', verdict: 'clean' });
+  });
+
+  it('a wrapper built inside a frame is an error: joblib would read the array after the frame', async () => {
+    // Python's unpickler has the whole frame in memory; read_array reads the file from its end.
+    const inFrame = osSystem(wrapper(pickle(), { shape: [2], descr: 'f8', alignment: 16 }).pop()).stop();
+    const b = pickle().proto(4).framed(inFrame);
+    aligned(b).raw(Buffer.alloc(16));
+    const f = await scanBytes(b.bytes());
+    expect(f.verdict).not.toBe('clean');
+    expect(f.findings.some((x) => x.code === 'MALFORMED' && x.message.includes('inside a pickle frame'))).toBe(true);
+  });
+
+  it("an object array's pickle that stops inside a frame is an error: joblib drops the rest of the frame", async () => {
+    const b = wrapper(pickle().proto(2), { shape: [1], descr: 'O8', dtypeState: { flags: 63 } });
+    b.proto(4).framed(pickle().none().stop().raw(osSystem(pickle()).bytes())).pop().stop();
+    const f = await scanBytes(b.bytes());
+    expect(f.verdict).not.toBe('clean');
+    expect(f.findings.some((x) => x.code === 'MALFORMED' && x.message.includes('stops inside a frame'))).toBe(true);
+  });
+});

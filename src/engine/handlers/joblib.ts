@@ -87,10 +87,13 @@ export class JoblibArrays {
 
   constructor(private readonly ctx: ScanContext) {}
 
-  readonly afterBuild = (target: PValue, _state: PValue, reader: ByteReader): void => {
+  readonly afterBuild = (target: PValue, _state: PValue, reader: ByteReader, frameEnd: number | undefined): void => {
     const creation = wrapperCreation(target);
     if (creation === undefined || target.k !== 'obj') return;
     this.seen = true;
+    // joblib commits the frame before writing an array, so the wrapper's BUILD ends its frame.
+    // Inside a frame, read_array would read from the file handle after the frame: two readings.
+    if (frameEnd !== undefined) malformed(`an array wrapper built inside a pickle frame that ends at ${frameEnd}; joblib would read the array after the frame`);
     const attributes = wrapperAttributes(target, creation);
     const count = elementCount(attributes.get('shape'));
     const dtype = describePickledDtype(attributes.get('dtype') ?? malformed('no dtype'));
@@ -103,6 +106,7 @@ export class JoblibArrays {
       const nested = parsePickleStream(reader, { limits: this.ctx.limits });
       this.nestedStreams.push(nested);
       if (nested.error) throw nested.error;
+      if (nested.frameEnd !== undefined) malformed(`the object array's pickle stops inside a frame that ends at ${nested.frameEnd}; joblib would drop the rest of the frame`);
       return;
     }
     if (!dtype.sizeCertain) malformed('a dtype whose size depends on the platform');

@@ -15,8 +15,10 @@ export interface PickleParseOptions {
   /**
    * Called after each BUILD with the reader positioned just after it. A container whose loader
    * reads raw bytes from the stream at that point (joblib's NumpyArrayWrapper) skips them here.
+   * `frameEnd` is the end of the protocol-4 frame the BUILD lies inside, when it does not end
+   * there: CPython's unpickler has read the whole frame, so such a loader reads after it.
    */
-  afterBuild?: (target: PValue, state: PValue, reader: ByteReader) => void;
+  afterBuild?: (target: PValue, state: PValue, reader: ByteReader, frameEnd: number | undefined) => void;
   /**
    * The container's `persistent_load`, for the ids it resolves to a value already in the
    * pickle (legacy torch returns the class of a `('module', cls, file, source)` id). Ids it
@@ -62,6 +64,8 @@ export interface Machine {
   /** Offset and index of the opcode being interpreted. */
   opStart: number;
   opIndex: number;
+  /** End of the last FRAME's bytes (-1 before any frame). */
+  frameEnd: number;
 }
 
 export function newMachine(reader: ByteReader, options: PickleParseOptions): Machine {
@@ -89,6 +93,7 @@ export function newMachine(reader: ByteReader, options: PickleParseOptions): Mac
     memo: new SlotMemo(),
     opStart: reader.pos,
     opIndex: -1,
+    frameEnd: -1,
   };
 }
 

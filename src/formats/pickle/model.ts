@@ -148,6 +148,12 @@ export interface PickleStream {
   skippedOperands: Array<At & { length: number }>;
   /** The value STOP returned, when it was reached. */
   result?: PValue;
+  /**
+   * End of the frame STOP was read inside, when the frame goes on past it: CPython's
+   * unpickler read the whole frame and drops the rest, so a reader of the same file handle
+   * goes on from here, not from `end`.
+   */
+  frameEnd?: number;
   /** Why the stream ended early; absent when STOP was reached. */
   error?: ModelgateError;
 }

@@ -82,12 +82,14 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
           // FRAME: an 8-byte length; the frame's opcodes follow as usual.
           const length = reader.u64le();
           if (length > reader.remaining) fail(m, 'TRUNCATED', `frame of ${length} bytes runs past the end`);
+          m.frameEnd = reader.pos + Number(length);
           break;
         }
         case 0x2e: // STOP
           stream.result = pop(m);
           stream.end = reader.pos;
           stream.opcodes = m.opIndex + 1;
+          if (m.frameEnd > reader.pos) stream.frameEnd = m.frameEnd;
           return stream;
         case 0x28: // MARK
           if (marks.length >= limits.maxMarks) fail(m, 'LIMIT_MARKS', `more than ${limits.maxMarks} open MARKs`);
@@ -389,7 +391,7 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
           const target = top(m);
           stream.builds.push({ target, state, offset: m.opStart, opIndex: m.opIndex });
           if (target.k === 'obj') target.states.push(state);
-          options.afterBuild?.(target, state, reader);
+          options.afterBuild?.(target, state, reader, m.frameEnd > reader.pos ? m.frameEnd : undefined);
           break;
         }
         case 0x50: {
