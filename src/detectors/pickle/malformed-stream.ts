@@ -8,11 +8,19 @@ export const malformedStream: Rule<PickleStream> = {
     defaultSeverity: 'low',
     title: 'Pickle stream is malformed, truncated or over a limit',
     description:
-      'Analysis of the stream stopped early. Everything before the break was analysed and is reported; a loader may still have run that part before failing, which is how payload-before-corruption files slip past scanners.',
+      'Analysis of the stream stopped early. Everything before the break was analysed and is reported; a loader may still have run that part before failing, which is how payload-before-corruption files slip past scanners. A STOP inside a protocol-4 frame is reported too (medium): unpicklers disagree on where the data after it begins.',
     docs: 'docs/rules/pickle-malformed-stream.md',
     references: ['MITRE ATLAS AML.T0010', 'OWASP LLM03:2025', 'CWE-502'],
   },
   check(stream, ctx) {
+    if (stream.frameEnd !== undefined) {
+      // Picklers end the last frame right after STOP; a STOP inside a frame is crafted.
+      ctx.report({
+        severity: 'medium',
+        message: `pickle stream starting at offset ${stream.start} stops at offset ${stream.end}, inside a frame that ends at ${stream.frameEnd}: the pure-Python unpickler drops the rest of the frame and a reader of the same file goes on at ${stream.frameEnd}, while the C unpickler goes on right after STOP; modelgate read on after STOP`,
+        location: { offset: stream.end - 1, opIndex: Math.max(0, stream.opcodes - 1) },
+      });
+    }
     const error = stream.error;
     if (!error) return;
     ctx.report({

@@ -9,6 +9,11 @@ const payload = (): PickleBuilder => pickle().proto(2).global('os', 'system').bi
 ruleTester(malformedStream, {
   valid: BENIGN,
   invalid: [
+    {
+      name: 'a STOP inside a protocol-4 frame: unpicklers disagree on where the next data begins',
+      pickle: pickle().proto(4).framed(pickle().none().stop().raw(Buffer.from('junk'))),
+      errors: [{ severity: 'medium', message: 'stops at offset 13, inside a frame that ends at 17' }],
+    },
     { name: 'a bad opcode after the payload', pickle: payload().raw([0xff]), errors: [{ severity: 'low', fatal: true, code: 'BAD_OPCODE' }] },
     { name: 'a bad memo key', pickle: payload().binget(3).stop(), errors: [{ severity: 'low', fatal: true, code: 'BAD_MEMO' }] },
     { name: 'no STOP', pickle: payload(), errors: [{ severity: 'low', fatal: true, code: 'NO_STOP' }] },
