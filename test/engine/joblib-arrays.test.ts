@@ -1,21 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { scan } from '../../src/engine/scan.js';
+import { bytesScanner } from '../helpers/scan-bytes.js';
 import { pickle, type PickleBuilder } from '../../src/formats/pickle/builder.js';
 
 // Regressions for the red-team misses m50-m52 (joblib NumpyArrayWrapper read differently from
 // joblib/numpy_pickle.py NumpyArrayWrapper.read_array).
 
-const dir = mkdtempSync(join(tmpdir(), 'mg-joblib-'));
-let n = 0;
-async function scanBytes(bytes: Buffer) {
-  const path = join(dir, `f${n++}.joblib`);
-  writeFileSync(path, bytes);
-  return (await scan([path], { hash: false })).files[0];
-}
+const scanBytes = bytesScanner('joblib', '.joblib');
 
 interface DtypeState {
   version?: number;

@@ -1,20 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { scan } from '../../src/engine/scan.js';
+import { bytesScanner } from '../helpers/scan-bytes.js';
 import { osSystemPickle } from '../helpers/pickles.js';
 
 // Regressions for the red-team samples m31/m32: np.load builds the dtype with
 // numpy.lib.format.descr_to_dtype, and any object dtype in it makes it unpickle the data.
 
-const dir = mkdtempSync(join(tmpdir(), 'mg-npy-'));
-let n = 0;
-async function scanBytes(bytes: Buffer) {
-  const path = join(dir, `f${n++}.npy`);
-  writeFileSync(path, bytes);
-  return (await scan([path], { hash: false })).files[0];
-}
+const scanBytes = bytesScanner('npy', '.npy');
 
 /** An npy 1.0 file whose header holds `descr` (a Python literal) as written. */
 function npy(descr: string, shape: string, data: Buffer): Buffer {

@@ -25,6 +25,18 @@ function bodyOf(e: ZipEntrySpec): { method: number; body: Buffer } {
   return e.deflate ? { method: 8, body: deflateRawSync(e.data) } : { method: 0, body: e.data };
 }
 
+/**
+ * The fields local and central headers share, in the same order from `at`: flags, method,
+ * time and date (zero), CRC-32, compressed and uncompressed sizes (APPNOTE 4.3.7, 4.3.12).
+ */
+function writeEntryFields(header: Buffer, at: number, e: ZipEntrySpec, method: number, compressedSize: number): void {
+  header.writeUInt16LE(e.flags ?? 0, at);
+  header.writeUInt16LE(method, at + 2);
+  header.writeUInt32LE(e.crc32 ?? crc32(e.data) >>> 0, at + 8);
+  header.writeUInt32LE(compressedSize, at + 12);
+  header.writeUInt32LE((e.declaredSize ?? e.data.length) >>> 0, at + 16);
+}
+
 /** Test-only: a local header (APPNOTE 4.3.7) followed by its name and data. */
 export function localRecord(e: ZipEntrySpec): Buffer {
   const { method, body } = bodyOf(e);
@@ -32,11 +44,7 @@ export function localRecord(e: ZipEntrySpec): Buffer {
   const local = Buffer.alloc(30);
   local.writeUInt32LE(0x04034b50, 0);
   local.writeUInt16LE(20, 4);
-  local.writeUInt16LE(e.flags ?? 0, 6);
-  local.writeUInt16LE(method, 8);
-  local.writeUInt32LE(e.crc32 ?? crc32(e.data) >>> 0, 14);
-  local.writeUInt32LE(body.length, 18);
-  local.writeUInt32LE((e.declaredSize ?? e.data.length) >>> 0, 22);
+  writeEntryFields(local, 6, e, method, body.length);
   local.writeUInt16LE(localName.length, 26);
   return Buffer.concat([local, localName, body]);
 }
@@ -49,11 +57,7 @@ export function centralRecord(e: ZipEntrySpec, offset: number): Buffer {
   c.writeUInt32LE(0x02014b50, 0);
   c.writeUInt16LE(20, 4);
   c.writeUInt16LE(20, 6);
-  c.writeUInt16LE(e.flags ?? 0, 8);
-  c.writeUInt16LE(method, 10);
-  c.writeUInt32LE(e.crc32 ?? crc32(e.data) >>> 0, 16);
-  c.writeUInt32LE(body.length, 20);
-  c.writeUInt32LE((e.declaredSize ?? e.data.length) >>> 0, 24);
+  writeEntryFields(c, 8, e, method, body.length);
   c.writeUInt16LE(name.length, 28);
   c.writeUInt32LE(offset, 42);
   return Buffer.concat([c, name]);

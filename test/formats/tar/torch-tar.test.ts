@@ -1,20 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { scan } from '../../../src/engine/scan.js';
+import { bytesScanner } from '../../helpers/scan-bytes.js';
 import { pickle } from '../../../src/formats/pickle/builder.js';
 import { buildTar } from '../../../src/formats/tar/builder.js';
 import { count, emptyList, payload, storageRecord, storagesMember, tensorsMember, torchTar } from './helpers.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'mg-tar-'));
-let n = 0;
-
-async function scanBytes(bytes: Buffer) {
-  const path = join(dir, `f${n++}.bin`);
-  writeFileSync(path, bytes);
-  return (await scan([path], { hash: false })).files[0];
-}
+const scanBytes = bytesScanner('tar', '.bin');
 const ruleIds = (f: { findings: Array<{ ruleId: string }> }) => f.findings.map((x) => x.ruleId);
 const targets = (f: { findings: Array<{ target: string }> }) => f.findings.map((x) => x.target.replace(/^.*!\//, ''));
 
