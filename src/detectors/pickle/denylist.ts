@@ -155,8 +155,36 @@ function matchPath(path: string): DenyGrade | undefined {
  */
 const WALK_TARGETS = new Set([
   'os', '_os', 'posix', 'nt', 'subprocess', 'builtins', '__builtins__', 'sys', '_sys', 'pty', 'socket', 'marshal',
-  'importlib', 'ctypes', 'shutil', 'runpy', 'pydoc', 'pkgutil',
+  'importlib', 'ctypes', 'shutil', 'runpy', 'pydoc', 'pkgutil', 'pickle', '_pickle', 'cPickle', 'shelve', 'dill',
+  'cloudpickle', 'functools', '_functools', 'operator', '_operator', 'copyreg', 'inspect', 'types', 'threading',
+  '_thread', 'multiprocessing', 'webbrowser', 'tempfile', 'pathlib', 'timeit', 'cProfile', 'pdb', 'bdb',
 ]);
+
+/**
+ * Module names too common to judge alone mid-path (`pandas.io`), judged when followed by one of
+ * their dangerous names: `torch.storage.io.open` opens files whatever module it is reached from.
+ */
+const WALK_TAILS = new Set(['io.open', 'io.FileIO', 'io.open_code', '_io.open', '_io.FileIO', 'codecs.open', 'code.interact', 'code.InteractiveInterpreter', 'code.InteractiveConsole']);
+
+/** Attributes that lead from any function or class to the interpreter's internals. */
+const INTROSPECTION = new Set([
+  '__globals__', '__builtins__', '__dict__', '__class__', '__bases__', '__base__', '__mro__', '__subclasses__',
+  '__getattribute__', '__code__', '__closure__', '__func__', '__self__', '__loader__', '__spec__', '__import__',
+  '__reduce__', '__reduce_ex__', '__init_subclass__', '__kwdefaults__', '__defaults__',
+]);
+
+/** A walk through an introspection attribute (`numpy.load.__globals__`) reaches anything: a resolver. */
+function introspectionWalk(parts: string[]): DenyGrade | undefined {
+  const at = parts.findIndex((p, i) => i > 0 && INTROSPECTION.has(p));
+  if (at < 0) return undefined;
+  return {
+    severity: 'high',
+    category: 'resolver',
+    why: `walks through ${parts[at]}, which leads from any object to the interpreter's internals`,
+    pattern: parts[at],
+    matched: parts.slice(0, at + 1).join('.'),
+  };
+}
 
 /**
  * Grades a dotted path (`module.qualname`) against the deny-list: the path itself with its
@@ -165,9 +193,9 @@ const WALK_TARGETS = new Set([
  */
 export function denyGrade(path: string): DenyGrade | undefined {
   const parts = path.split('.');
-  let best: DenyGrade | undefined;
+  let best: DenyGrade | undefined = introspectionWalk(parts);
   for (let i = 0; i < parts.length; i++) {
-    if (i > 0 && !WALK_TARGETS.has(parts[i])) continue;
+    if (i > 0 && !WALK_TARGETS.has(parts[i]) && !WALK_TAILS.has(`${parts[i]}.${parts[i + 1]}`)) continue;
     const tail = canonicalModule(parts.slice(i).join('.'));
     const grade = matchPath(tail);
     if (grade && (!best || (grade.severity === 'critical' && best.severity !== 'critical'))) {

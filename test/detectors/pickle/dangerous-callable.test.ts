@@ -12,9 +12,28 @@ ruleTester(dangerousCallable, {
     ...BENIGN,
     // Not on the deny-list: unknown-global judges these.
     { name: 'an invented helper', pickle: callWith('somepkg.helpers', 'run') },
-    { name: 'an attribute walk past an allowed class', pickle: dottedCall('collections', 'OrderedDict.__init__.__globals__') },
   ],
   invalid: [
+    {
+      name: 'an attribute walk past an allowed class through __globals__: a resolver',
+      pickle: dottedCall('collections', 'OrderedDict.__init__.__globals__'),
+      errors: [{ severity: 'high', message: 'walks through __globals__' }],
+    },
+    {
+      name: 'a walk from an allowed module to pickle.loads (bytes built at load time)',
+      pickle: dottedCall('torch', '_utils.pickle.loads'),
+      errors: [{ severity: 'critical', message: 'reaches pickle.loads' }],
+    },
+    {
+      name: 'a walk to io.open through another module',
+      pickle: dottedCall('torch', 'storage.io.open'),
+      errors: [{ severity: 'high', message: 'reaches io.open' }],
+    },
+    {
+      name: 'a walk to functools.partial through another module',
+      pickle: dottedCall('joblib', 'numpy_pickle.functools.partial'),
+      errors: [{ severity: 'high', message: 'reaches functools.partial' }],
+    },
     {
       name: "dill's _create_array given os.system: it calls f(*args)",
       pickle: p2().global('dill._dill', '_create_array').mark().global('os', 'system').shortBinunicode('echo x').tuple1().emptyTuple().none().tuple().reduce().stop(),

@@ -21,12 +21,12 @@ ruleTester(unknownGlobal, {
     },
     {
       name: 'an attribute walk past an allowed class',
-      pickle: dottedCall('collections', 'OrderedDict.__init__.__globals__'),
-      errors: [{ severity: 'medium', evidence: 'collections.OrderedDict.__init__.__globals__(' }],
+      pickle: dottedCall('collections', 'OrderedDict.__init__.__qualname__'),
+      errors: [{ severity: 'medium', evidence: 'collections.OrderedDict.__init__.__qualname__(' }],
     },
     {
       name: 'an allowed module with a name it does not allow',
-      pickle: pickle().proto(2).global('torch._utils', '_rebuild_tensor_v2.__globals__').stop(),
+      pickle: pickle().proto(2).global('torch._utils', '_rebuild_tensor_v2.__name__').stop(),
       errors: [{ severity: 'medium' }],
     },
     {
