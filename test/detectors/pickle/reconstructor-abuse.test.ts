@@ -27,6 +27,21 @@ ruleTester(reconstructorAbuse, {
       errors: [{ severity: 'high', evidence: '_rebuild_from_type_v2(' }],
     },
     {
+      name: '_rebuild_from_type_v2 with an allowed function that is no tensor rebuild (its setattr would land on a class)',
+      pickle: p2().global('torch._tensor', '_rebuild_from_type_v2').mark().global('torch.jit._pickle', 'restore_type_tag').global('torch.nn.parameter', '_ParameterMeta').global('torch.nn.parameter', 'Parameter').none().tuple2().emptyDict().shortBinunicode('requires_grad').newfalse().setitem().tuple().reduce().stop(),
+      errors: [{ severity: 'critical', message: 'not one of the tensor rebuild functions torch passes there' }],
+    },
+    {
+      name: "_rebuild_from_type_v2 whose state plants __setstate__ on the rebuilt tensor",
+      pickle: p2().global('torch._tensor', '_rebuild_from_type_v2').mark().global('torch._utils', '_rebuild_tensor_v2').global('torch', 'Tensor').emptyTuple().emptyDict().shortBinunicode('__setstate__').global('somepkg', 'Evil').setitem().tuple().reduce().stop(),
+      errors: [{ severity: 'critical', message: 'with __setstate__ (a later BUILD on it calls that)' }],
+    },
+    {
+      name: '_rebuild_parameter_with_state whose state sets another dunder',
+      pickle: p2().global('torch._utils', '_rebuild_parameter_with_state').mark().none().newfalse().emptyDict().emptyDict().shortBinunicode('__class__').global('somepkg', 'Evil').setitem().tuple().reduce().stop(),
+      errors: [{ severity: 'high', message: 'with __class__' }],
+    },
+    {
       name: 'numpy _reconstruct of a subtype computed at load time',
       pickle: p2().global('numpy.core.multiarray', '_reconstruct').global('somepkg', 'pick').emptyTuple().reduce().binint1(0).tuple1().shortBinbytes('b').tuple3().reduce().stop(),
       errors: [{ severity: 'high' }],
