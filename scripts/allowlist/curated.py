@@ -119,6 +119,8 @@ FUNCTIONS = {
     ("torch.optim.lr_scheduler", "CyclicLR._triangular_scale_fn"): "CyclicLR scale_fn (protocol>=4 name)",
     ("torch.optim.lr_scheduler", "CyclicLR._triangular2_scale_fn"): "CyclicLR scale_fn",
     ("torch.optim.lr_scheduler", "CyclicLR._exp_range_scale_fn"): "CyclicLR scale_fn",
+    ("zoneinfo", "ZoneInfo._unpickle"): "time zone by IANA key (pandas 3 time-zone-aware data pickles "
+        "getattr(ZoneInfo, '_unpickle')(key, from_cache); keys with '..' or absolute paths are refused by zoneinfo)",
     ("scipy._lib.array_api_compat.numpy._aliases", "asarray"): "array conversion stored by scipy BSpline (SplineTransformer)",
     ("numpy", "asarray"): "array conversion",
     ("torch.optim.swa_utils", "SWALR._cosine_anneal"): "SWALR anneal_func (math)",
@@ -254,6 +256,8 @@ EXTRA_CLASSES = {
     ("torch", "ScriptObject"), ("torch._C", "ScriptObject"),
     ("collections", "UserDict"), ("collections", "UserList"), ("collections", "UserString"),
     ("datetime", "tzinfo"),
+    # pandas 3 time zones: referenced as getattr's first argument, never called.
+    ("zoneinfo", "ZoneInfo"),
     ("joblib.numpy_pickle", "NumpyArrayWrapper"),
     ("torch.torch_version", "TorchVersion"),
 }

@@ -33,3 +33,14 @@ export function wrappedCallAllowed(call: PickleCall): boolean {
   if (kind !== 'function' && kind !== 'class-call') return false;
   return argumentMisfit(f.ref.path, args.items) === undefined;
 }
+
+/**
+ * True when a call is `builtins.getattr(<global>, '<literal name>')` naming an allow-listed
+ * path: the interpreter turns its value into that global (see parse.ts), so it is judged as
+ * the name it reaches, like a dotted STACK_GLOBAL.
+ */
+export function staticGetattrAllowed(call: PickleCall): boolean {
+  const [owner, attr] = call.object.args;
+  if (call.op !== 'REDUCE' || call.object.args.length !== 2 || owner?.k !== 'global' || attr?.k !== 'str') return false;
+  return defaultAllowList().kindOf(`${owner.ref.path}.${attr.v}`) !== undefined;
+}

@@ -94,7 +94,8 @@ export interface GlobalRef {
   resolvedName: string;
   /** `resolvedModule.resolvedName`: the whole attribute path judged. */
   path: string;
-  op: 'GLOBAL' | 'STACK_GLOBAL' | 'INST' | 'EXT';
+  /** `GETATTR`: `builtins.getattr(<global>, '<literal name>')`, which is that dotted name. */
+  op: 'GLOBAL' | 'STACK_GLOBAL' | 'INST' | 'EXT' | 'GETATTR';
   offset: number;
   opIndex: number;
 }

@@ -24,9 +24,10 @@ import {
   top,
   topIndex,
   tupleItems,
+  type Machine,
   type PickleParseOptions,
 } from './machine.js';
-import type { PDict, PickleStream, PObject, PValue } from './model.js';
+import type { GlobalRef, PDict, PickleStream, PObject, PValue } from './model.js';
 import { fastDataRun } from './fast-path.js';
 import { HIGHEST_PROTOCOL, OPCODES } from './opcodes.js';
 import { S_FALSE, S_FLOAT, S_INT, S_NONE, S_TRUE } from './slots.js';
@@ -45,6 +46,30 @@ function latin1Bytes(made: PObject, offset: number): PValue | undefined {
   if (text?.k !== 'str' || encoding?.k !== 'str' || !/^latin[-_]?1$/i.test(encoding.v)) return undefined;
   const v = Buffer.from(text.v, 'latin1');
   return { k: 'bytes', v, len: v.length, offset };
+}
+
+/**
+ * `builtins.getattr(<global>, '<name>')` with a literal identifier is the global `<global>.<name>`
+ * (a bound classmethod pickles that way: pandas' `zoneinfo.ZoneInfo._unpickle`). Its value is
+ * that name, imported like any other, so the allow-list judges what it reaches; the getattr
+ * call itself stays recorded.
+ */
+function staticGetattr(m: Machine, made: PObject): PValue | undefined {
+  const [owner, attr] = made.args;
+  if (made.callee.k !== 'global' || made.callee.ref.path !== 'builtins.getattr' || made.args.length !== 2) return undefined;
+  if (owner?.k !== 'global' || attr?.k !== 'str' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(attr.v)) return undefined;
+  const ref: GlobalRef = {
+    module: owner.ref.module,
+    name: `${owner.ref.name}.${attr.v}`,
+    resolvedModule: owner.ref.resolvedModule,
+    resolvedName: `${owner.ref.resolvedName}.${attr.v}`,
+    path: `${owner.ref.path}.${attr.v}`,
+    op: 'GETATTR',
+    offset: m.opStart,
+    opIndex: m.opIndex,
+  };
+  m.stream.imports.push(ref);
+  return { k: 'global', ref };
 }
 
 /** Longest text-mode line (GLOBAL module/name, INT, PERSID...) kept; real ones are short. */
@@ -351,7 +376,7 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
           const args = pop(m);
           const callee = pop(m);
           const made = call(m, 'REDUCE', callee, tupleItems(args));
-          stack.pushObj(latin1Bytes(made, m.opStart) ?? made);
+          stack.pushObj(latin1Bytes(made, m.opStart) ?? staticGetattr(m, made) ?? made);
           break;
         }
         case 0x81: {

@@ -1,7 +1,7 @@
 import { dangerousCallable } from '../../../src/detectors/pickle/dangerous-callable.js';
 import { pickle } from '../../../src/formats/pickle/builder.js';
 import { ruleTester } from './harness.js';
-import { BENIGN, callWith, dillArray, dottedCall } from './pickles.js';
+import { BENIGN, callWith, dillArray, dottedCall, zoneInfo } from './pickles.js';
 
 const p2 = () => pickle().proto(2);
 const nested = callWith('os', 'system').bytes();
@@ -14,6 +14,20 @@ ruleTester(dangerousCallable, {
     { name: 'an invented helper', pickle: callWith('somepkg.helpers', 'run') },
   ],
   invalid: [
+    {
+      name: "getattr(subprocess.Popen, 'wait') with a literal name: the getattr, the import and the name it reaches",
+      pickle: zoneInfo(['subprocess', 'Popen'], 'wait', 'x'),
+      errors: [
+        { severity: 'high', evidence: "builtins.getattr(subprocess.Popen, 'wait')" },
+        { severity: 'critical', evidence: 'subprocess.Popen' },
+        { severity: 'critical', evidence: "subprocess.Popen.wait('x', 1)" },
+      ],
+    },
+    {
+      name: "getattr of an allowed class with a name it does not allow",
+      pickle: zoneInfo(['zoneinfo', 'ZoneInfo'], 'clear_cache'),
+      errors: [{ severity: 'high', evidence: "builtins.getattr(zoneinfo.ZoneInfo, 'clear_cache')" }],
+    },
     {
       name: 'an attribute walk past an allowed class through __globals__: a resolver',
       pickle: dottedCall('collections', 'OrderedDict.__init__.__globals__'),

@@ -181,6 +181,10 @@ export const dillArray = (f: [string, string], cls: [string, string]): PickleBui
     .reduce()
     .stop();
 
+/** How pandas 3 pickles a time zone: a bound classmethod, `getattr(ZoneInfo, '_unpickle')(key, 1)`. */
+export const zoneInfo = (owner: [string, string] = ['zoneinfo', 'ZoneInfo'], attr = '_unpickle', arg = 'Europe/Berlin'): PickleBuilder =>
+  pickle().proto(2).global('builtins', 'getattr').global(...owner).shortBinunicode(attr).tuple2().reduce().shortBinunicode(arg).binint1(1).tuple2().reduce().stop();
+
 export const BENIGN: Array<{ name: string; pickle: PickleBuilder }> = [
   { name: 'torch state dict, protocol 2', pickle: torchStateDict(2) },
   { name: 'torch state dict, protocol 4 with dotted names', pickle: torchStateDict(4) },
@@ -190,5 +194,6 @@ export const BENIGN: Array<{ name: string; pickle: PickleBuilder }> = [
   { name: 'OrderedDict SETITEMS', pickle: orderedDictSetitems() },
   { name: 'builtins.set([1, 2])', pickle: builtinsSet() },
   { name: 'plain data', pickle: plainData() },
+  { name: "pandas 3 time zone: getattr(zoneinfo.ZoneInfo, '_unpickle')('Europe/Berlin', 1)", pickle: zoneInfo() },
   { name: "dill's numpy array: _create_array(numpy _reconstruct, (ndarray, …), state)", pickle: dillArray(['numpy._core.multiarray', '_reconstruct'], ['numpy', 'ndarray']) },
 ];
