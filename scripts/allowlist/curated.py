@@ -119,6 +119,8 @@ FUNCTIONS = {
     ("torch.optim.lr_scheduler", "CyclicLR._triangular_scale_fn"): "CyclicLR scale_fn (protocol>=4 name)",
     ("torch.optim.lr_scheduler", "CyclicLR._triangular2_scale_fn"): "CyclicLR scale_fn",
     ("torch.optim.lr_scheduler", "CyclicLR._exp_range_scale_fn"): "CyclicLR scale_fn",
+    ("sklearn.utils.validation", "check_array"): "input validation (HistGradientBoosting with categorical "
+        "features stores FunctionTransformer(partial(check_array, dtype=..., ensure_all_finite=False)))",
     ("zoneinfo", "ZoneInfo._unpickle"): "time zone by IANA key (pandas 3 time-zone-aware data pickles "
         "getattr(ZoneInfo, '_unpickle')(key, from_cache); keys with '..' or absolute paths are refused by zoneinfo)",
     ("scipy._lib.array_api_compat.numpy._aliases", "asarray"): "array conversion stored by scipy BSpline (SplineTransformer)",

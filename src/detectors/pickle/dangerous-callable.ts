@@ -4,7 +4,7 @@ import { defaultAllowList } from './allowlist.js';
 import { denyGrade } from './denylist.js';
 import { isNestedLoader, nestedLoaderBytes } from './nested-loaders.js';
 import { describeUse, globalUses } from './uses.js';
-import { isCallWrapper, staticGetattrAllowed, wrappedCallAllowed } from './wrappers.js';
+import { isCallWrapper, partialAllowed, staticGetattrAllowed, wrappedCallAllowed } from './wrappers.js';
 
 /** Imports and calls of names the deny-list grades: code execution, processes, files, network. */
 export const dangerousCallable: Rule<PickleStream> = {
@@ -27,6 +27,8 @@ export const dangerousCallable: Rule<PickleStream> = {
       if (isCallWrapper(path) && use.calls.length > 0 && use.calls.every(wrappedCallAllowed)) continue;
       // getattr of an allowed global with a literal name is that name, judged on its own.
       if (path === 'builtins.getattr' && use.calls.length > 0 && use.calls.every(staticGetattrAllowed)) continue;
+      // functools.partial binding an allowed function (scikit-learn's FunctionTransformer) only stores it.
+      if (path === 'functools.partial' && use.calls.length > 0 && use.calls.every((c) => partialAllowed(stream, c))) continue;
       const grade = denyGrade(path);
       if (!grade) continue;
       const { verb, evidence, offset, opIndex } = describeUse(use);

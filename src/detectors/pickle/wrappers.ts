@@ -1,4 +1,4 @@
-import type { PickleCall, PValue } from '../../formats/pickle/model.js';
+import type { PickleCall, PickleStream, PValue } from '../../formats/pickle/model.js';
 import { defaultAllowList } from './allowlist.js';
 import { argumentMisfit } from './reconstructor-abuse.js';
 
@@ -43,4 +43,30 @@ export function staticGetattrAllowed(call: PickleCall): boolean {
   const [owner, attr] = call.object.args;
   if (call.op !== 'REDUCE' || call.object.args.length !== 2 || owner?.k !== 'global' || attr?.k !== 'str') return false;
   return defaultAllowList().kindOf(`${owner.ref.path}.${attr.v}`) !== undefined;
+}
+
+/** An allow-listed function or inert class whose arguments, if given, fit it. */
+function allowedCallable(f: PValue | undefined, args: readonly PValue[]): boolean {
+  if (f?.k !== 'global') return false;
+  const kind = defaultAllowList().kindOf(f.ref.path);
+  return (kind === 'function' || kind === 'class-call') && argumentMisfit(f.ref.path, args) === undefined;
+}
+
+/**
+ * True when a `functools.partial` call only binds an allowed callable: `partial(f)` creates the
+ * object (calling nothing), and the BUILD that follows (`partial.__setstate__((f, args, kwds,
+ * dict))`, as partial pickles itself) may swap `f`, so every BUILD on that object must name an
+ * allowed callable too, with fitting arguments and no instance dict. scikit-learn stores
+ * `FunctionTransformer(partial(check_array, …))` inside HistGradientBoosting models. Calling the
+ * partial inside the pickle is judged by the dynamic-call rule as usual.
+ */
+export function partialAllowed(stream: PickleStream, call: PickleCall): boolean {
+  if (call.op !== 'REDUCE' || call.object.args.length !== 1 || !allowedCallable(call.object.args[0], [])) return false;
+  return stream.builds.every((b) => {
+    if (b.target !== call.object) return true;
+    const [f, args, , dict] = b.state.k === 'tuple' ? b.state.items : [];
+    if (b.state.k !== 'tuple' || b.state.items.length !== 4) return false;
+    const bound = args?.k === 'tuple' ? args.items : undefined;
+    return bound !== undefined && allowedCallable(f, bound) && (dict?.k === 'none' || (dict?.k === 'dict' && dict.entries.length === 0));
+  });
 }

@@ -1,7 +1,7 @@
 import { dangerousCallable } from '../../../src/detectors/pickle/dangerous-callable.js';
 import { pickle } from '../../../src/formats/pickle/builder.js';
 import { ruleTester } from './harness.js';
-import { BENIGN, callWith, dillArray, dottedCall, zoneInfo } from './pickles.js';
+import { BENIGN, callWith, dillArray, dottedCall, partialOf, zoneInfo } from './pickles.js';
 
 const p2 = () => pickle().proto(2);
 const nested = callWith('os', 'system').bytes();
@@ -14,6 +14,21 @@ ruleTester(dangerousCallable, {
     { name: 'an invented helper', pickle: callWith('somepkg.helpers', 'run') },
   ],
   invalid: [
+    {
+      name: 'functools.partial(os.system)',
+      pickle: partialOf(['os', 'system']),
+      errors: [{ severity: 'high', evidence: 'functools.partial(os.system)' }, { severity: 'critical', evidence: 'os.system' }],
+    },
+    {
+      name: 'functools.partial of an allowed function whose BUILD swaps in another function',
+      pickle: partialOf(['sklearn.utils.validation', 'check_array'], ['somepkg', 'run']),
+      errors: [{ severity: 'high', evidence: 'functools.partial(sklearn.utils.validation.check_array)' }],
+    },
+    {
+      name: 'functools.partial of an allowed function with an instance dict in its state',
+      pickle: partialOf(['sklearn.utils.validation', 'check_array'], ['sklearn.utils.validation', 'check_array'], true),
+      errors: [{ severity: 'high', evidence: 'functools.partial(' }, { severity: 'critical', evidence: 'os.system' }],
+    },
     {
       name: "getattr(subprocess.Popen, 'wait') with a literal name: the getattr, the import and the name it reaches",
       pickle: zoneInfo(['subprocess', 'Popen'], 'wait', 'x'),

@@ -185,6 +185,15 @@ export const dillArray = (f: [string, string], cls: [string, string]): PickleBui
 export const zoneInfo = (owner: [string, string] = ['zoneinfo', 'ZoneInfo'], attr = '_unpickle', arg = 'Europe/Berlin'): PickleBuilder =>
   pickle().proto(2).global('builtins', 'getattr').global(...owner).shortBinunicode(attr).tuple2().reduce().shortBinunicode(arg).binint1(1).tuple2().reduce().stop();
 
+/** `functools.partial(f)` then BUILD `(g, args, kwds, dict)`, as partial pickles itself. */
+export const partialOf = (f: [string, string], g: [string, string] = f, withDict = false): PickleBuilder => {
+  const b = pickle().proto(2).global('functools', 'partial').global(...f).tuple1().reduce();
+  b.mark().global(...g).emptyTuple().emptyDict().shortBinunicode('ensure_all_finite').newfalse().setitem();
+  if (withDict) b.emptyDict().shortBinunicode('__call__').global('os', 'system').setitem();
+  else b.none();
+  return b.tuple().build().stop();
+};
+
 export const BENIGN: Array<{ name: string; pickle: PickleBuilder }> = [
   { name: 'torch state dict, protocol 2', pickle: torchStateDict(2) },
   { name: 'torch state dict, protocol 4 with dotted names', pickle: torchStateDict(4) },
@@ -194,6 +203,7 @@ export const BENIGN: Array<{ name: string; pickle: PickleBuilder }> = [
   { name: 'OrderedDict SETITEMS', pickle: orderedDictSetitems() },
   { name: 'builtins.set([1, 2])', pickle: builtinsSet() },
   { name: 'plain data', pickle: plainData() },
+  { name: "scikit-learn's FunctionTransformer func: partial(check_array, ensure_all_finite=False)", pickle: partialOf(['sklearn.utils.validation', 'check_array']) },
   { name: "pandas 3 time zone: getattr(zoneinfo.ZoneInfo, '_unpickle')('Europe/Berlin', 1)", pickle: zoneInfo() },
   { name: "dill's numpy array: _create_array(numpy _reconstruct, (ndarray, …), state)", pickle: dillArray(['numpy._core.multiarray', '_reconstruct'], ['numpy', 'ndarray']) },
 ];
