@@ -43,26 +43,14 @@ ruleTester(dangerousCallable, {
       pickle: zoneInfo(['zoneinfo', 'ZoneInfo'], 'clear_cache'),
       errors: [{ severity: 'high', evidence: "builtins.getattr(zoneinfo.ZoneInfo, 'clear_cache')" }],
     },
-    {
-      name: 'an attribute walk past an allowed class through __globals__: a resolver',
-      pickle: dottedCall('collections', 'OrderedDict.__init__.__globals__'),
-      errors: [{ severity: 'high', message: 'walks through __globals__' }],
-    },
-    {
-      name: 'a walk from an allowed module to pickle.loads (bytes built at load time)',
-      pickle: dottedCall('torch', '_utils.pickle.loads'),
-      errors: [{ severity: 'critical', message: 'reaches pickle.loads' }],
-    },
-    {
-      name: 'a walk to io.open through another module',
-      pickle: dottedCall('torch', 'storage.io.open'),
-      errors: [{ severity: 'high', message: 'reaches io.open' }],
-    },
-    {
-      name: 'a walk to functools.partial through another module',
-      pickle: dottedCall('joblib', 'numpy_pickle.functools.partial'),
-      errors: [{ severity: 'high', message: 'reaches functools.partial' }],
-    },
+    ...(
+      [
+        ['an attribute walk past an allowed class through __globals__: a resolver', 'collections', 'OrderedDict.__init__.__globals__', 'high', 'walks through __globals__'],
+        ['a walk from an allowed module to pickle.loads (bytes built at load time)', 'torch', '_utils.pickle.loads', 'critical', 'reaches pickle.loads'],
+        ['a walk to io.open through another module', 'torch', 'storage.io.open', 'high', 'reaches io.open'],
+        ['a walk to functools.partial through another module', 'joblib', 'numpy_pickle.functools.partial', 'high', 'reaches functools.partial'],
+      ] as const
+    ).map(([name, module, qualname, severity, message]) => ({ name, pickle: dottedCall(module, qualname), errors: [{ severity, message }] })),
     {
       name: "dill's _create_array given os.system: it calls f(*args)",
       pickle: p2().global('dill._dill', '_create_array').mark().global('os', 'system').shortBinunicode('echo x').tuple1().emptyTuple().none().tuple().reduce().stop(),
