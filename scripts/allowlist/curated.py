@@ -121,6 +121,8 @@ FUNCTIONS = {
     ("torch.optim.lr_scheduler", "CyclicLR._exp_range_scale_fn"): "CyclicLR scale_fn",
     ("sklearn.utils.validation", "check_array"): "input validation (HistGradientBoosting with categorical "
         "features stores FunctionTransformer(partial(check_array, dtype=..., ensure_all_finite=False)))",
+    ("torch.nested._internal.nested_tensor", "_rebuild_njt"): "jagged nested tensor: NestedTensor(values, offsets, "
+        "**kwargs), passed as func to _rebuild_from_type_v2 by NestedTensor.__reduce_ex__",
     ("zoneinfo", "ZoneInfo._unpickle"): "time zone by IANA key (pandas 3 time-zone-aware data pickles "
         "getattr(ZoneInfo, '_unpickle')(key, from_cache); keys with '..' or absolute paths are refused by zoneinfo)",
     ("scipy._lib.array_api_compat.numpy._aliases", "asarray"): "array conversion stored by scipy BSpline (SplineTransformer)",
@@ -258,6 +260,8 @@ EXTRA_CLASSES = {
     ("torch", "ScriptObject"), ("torch._C", "ScriptObject"),
     ("collections", "UserDict"), ("collections", "UserList"), ("collections", "UserString"),
     ("datetime", "tzinfo"),
+    # jagged nested tensors: the subclass, and the dataclass its metadata holds (dim, min, max).
+    ("torch.nested._internal.nested_tensor", "NestedTensor"), ("torch._dynamo.decorators", "_DimRange"),
     # pandas 3 time zones: referenced as getattr's first argument, never called.
     ("zoneinfo", "ZoneInfo"),
     ("joblib.numpy_pickle", "NumpyArrayWrapper"),

@@ -45,9 +45,10 @@ const FITS: Readonly<Record<Need, readonly AllowKind[]>> = {
  * then `as_subclass(new_type)`, then `_set_obj_state(ret, state)`: a setattr for every key. Torch
  * only ever passes its tensor rebuild functions as `func`; given any other allowed function (one
  * that returns its argument, say) the setattr lands on a class and rewrites it for the whole
- * process. So `func` must be one of torch._utils' `_rebuild_*` functions.
+ * process. So `func` must be one of torch._utils' `_rebuild_*` functions, or `_rebuild_njt`, which
+ * jagged nested tensors pass (torch/nested/_internal/nested_tensor.py `__reduce_ex__`).
  */
-const TENSOR_REBUILD = /^torch\._utils\._rebuild_[a-z0-9_]+$/;
+const TENSOR_REBUILD = /^torch\._utils\._rebuild_[a-z0-9_]+$|^torch\.nested\._internal\.nested_tensor\._rebuild_njt$/;
 
 /** Functions that set every key of one argument as an attribute of the tensor they rebuild. */
 const STATE_ARGUMENT: Readonly<Record<string, number>> = {

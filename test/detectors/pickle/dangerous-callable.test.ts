@@ -12,8 +12,17 @@ ruleTester(dangerousCallable, {
     ...BENIGN,
     // Not on the deny-list: unknown-global judges these.
     { name: 'an invented helper', pickle: callWith('somepkg.helpers', 'run') },
+    {
+      name: "the one torch._dynamo name the allow-list has: _DimRange, a jagged nested tensor's metadata dataclass",
+      pickle: p2().global('torch._dynamo.decorators', '_DimRange').emptyTuple().newobj().mark().binint1(0).none().none().list().build().stop(),
+    },
   ],
   invalid: [
+    {
+      name: 'another torch._dynamo name stays code execution',
+      pickle: callWith('torch._dynamo.eval_frame', 'innermost_fn'),
+      errors: [{ severity: 'critical', message: 'code-execution' }],
+    },
     {
       name: 'functools.partial(os.system)',
       pickle: partialOf(['os', 'system']),

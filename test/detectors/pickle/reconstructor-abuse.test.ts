@@ -19,6 +19,10 @@ ruleTester(reconstructorAbuse, {
       name: '_rebuild_from_type_v2 calling an allowed rebuild function',
       pickle: p2().global('torch._tensor', '_rebuild_from_type_v2').mark().global('torch._utils', '_rebuild_tensor_v2').global('torch', 'Tensor').emptyTuple().emptyDict().tuple().reduce().stop(),
     },
+    {
+      name: 'a jagged nested tensor: _rebuild_from_type_v2(_rebuild_njt, NestedTensor, (kwargs,), {})',
+      pickle: p2().global('torch._tensor', '_rebuild_from_type_v2').mark().global('torch.nested._internal.nested_tensor', '_rebuild_njt').global('torch.nested._internal.nested_tensor', 'NestedTensor').emptyDict().shortBinunicode('_ragged_idx').binint1(1).setitem().tuple1().emptyDict().tuple().reduce().stop(),
+    },
   ],
   invalid: [
     {
