@@ -1,7 +1,7 @@
 import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { HashPool } from '../src/engine/hash.js';
-import { scanHub } from '../src/engine/scan-hub.js';
+import { HashPool } from '../src/sources/index.js';
+import { scanHub } from '../src/app/index.js';
 import { HubProcess } from '../test/helpers/hub-process.js';
 import { writeTorchZip } from './torch-zip.js';
 

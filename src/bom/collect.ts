@@ -1,11 +1,10 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { ModelgateError } from '../core/errors.js';
-import { scan } from '../engine/scan.js';
-import { scanHub, withHubSession, type HubScanOptions } from '../engine/scan-hub.js';
+import { scan, scanHub, type HubScanOptions } from '../app/scan.js';
+import { isHubTarget, withHubSession } from '../sources/index.js';
 import type { SignatureFacts } from '../policy/facts.js';
-import { hubSignatureFacts } from '../engine/gate.js';
-import { isHubTarget } from '../sources/hf/ref.js';
+import { hubSignatureFacts } from '../app/gate.js';
 import { signatureFacts, type SignatureFactsOptions } from '../signing/facts.js';
 import { buildBom, type BomInput } from './build.js';
 import { MAX_CARD_BYTES, readCard, readConfig } from './card.js';

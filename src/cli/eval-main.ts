@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { scan } from '../engine/scan.js';
+import { scan } from '../app/index.js';
 import { judge, parseLabels, renderJudgement } from '../eval/judge.js';
 
 /** `npm run eval -- DIR [--json] [--formats a,b]`: score a scan of DIR against DIR/labels.jsonl. */

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { ByteReader } from '../core/byte-reader.js';
-import { scan } from '../engine/scan.js';
+import { scan } from '../app/index.js';
 import { disassemble } from '../formats/pickle/disasm.js';
 import { pseudoPython } from '../formats/pickle/pseudo.js';
 

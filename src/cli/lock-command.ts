@@ -1,11 +1,10 @@
 import { Command, Option } from 'commander';
 import pc from 'picocolors';
 import { ModelgateError } from '../core/errors.js';
-import { DEFAULT_LOCK, defaultLock, isInsideTarget } from '../engine/gate.js';
+import { DEFAULT_LOCK, defaultLock, isHubTarget, isInsideTarget } from '../app/index.js';
 import { lockTarget, verifyTarget, writeLock, type VerifyReport } from '../lock/index.js';
-import { isHubTarget } from '../sources/hf/ref.js';
 import { EXIT } from './exit-codes.js';
-import { HubProgress } from './hub-progress.js';
+import { HubProgress } from './progress.js';
 
 const LOCK_HELP = `
 The lock (JSON, schema modelgate/lock@1) records the source (a folder, or a Hugging Face repo with

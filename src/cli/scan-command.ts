@@ -1,16 +1,12 @@
 import { writeFileSync } from 'node:fs';
-import cliProgress from 'cli-progress';
 import { Command, Option } from 'commander';
 import { ModelgateError } from '../core/errors.js';
 import type { Limits } from '../core/limits.js';
 import { isSeverity, SEVERITIES, type Severity } from '../core/severity.js';
 import { ALL_RULES } from '../detectors/index.js';
-import { gateDecision } from '../engine/gate.js';
-import { countEntries, scan } from '../engine/scan.js';
-import { scanHub } from '../engine/scan-hub.js';
+import { isHubTarget, runScan } from '../app/index.js';
 import { loadPolicy } from '../policy/index.js';
-import { isHubTarget } from '../sources/hf/ref.js';
-import { HubProgress } from './hub-progress.js';
+import { HubProgress, LocalProgress } from './progress.js';
 import { REPORT_FORMATS, renderReport, type ReportFormat } from '../report/index.js';
 import { EXIT, scanExitCode } from './exit-codes.js';
 
@@ -87,37 +83,24 @@ export function scanCommand(): Command {
     const policy = loadPolicy({ file: opts.policy as string | undefined });
     for (const warning of policy?.warnings ?? []) process.stderr.write(`modelgate: policy: ${warning}\n`);
     const showProgress = !opts.quiet && process.stderr.isTTY === true;
-    const common = { limits, hash: opts.hash !== false };
-    let result;
-    if (hub) {
-      const progress = showProgress ? new HubProgress() : undefined;
-      result = await scanHub(targets[0], {
-        ...common,
-        full: opts.full === true,
-        onListing: (n) => progress?.listing(n),
-        onProgress: (done, file) => progress?.file(done, file),
-        onDownload: (file, bytes, total) => progress?.download(file, bytes, total),
-      }).finally(() => progress?.stop());
-    } else {
-      let bar: cliProgress.SingleBar | undefined;
-      if (showProgress) {
-        bar = new cliProgress.SingleBar({ format: 'scanning [{bar}] {value}/{total} {file}', stream: process.stderr, clearOnComplete: true }, cliProgress.Presets.shades_classic);
-        bar.start(countEntries(targets), 0, { file: '' });
-      }
-      result = await scan(targets, {
-        ...common,
-        onProgress: bar ? (done, file) => bar?.update(done, { file: file.slice(-40) }) : undefined,
-      }).finally(() => bar?.stop());
-    }
-    if (policy) {
-      result.decision = await gateDecision(result, targets[0], policy, {
+    const progress = showProgress ? (hub ? new HubProgress() : new LocalProgress()) : undefined;
+    const result = await runScan({
+      targets,
+      limits,
+      hash: opts.hash !== false,
+      full: opts.full === true,
+      onListing: (n) => progress?.listing(n),
+      onProgress: (done, file) => progress?.file(done, file),
+      onDownload: (file, bytes, total) => progress?.download(file, bytes, total),
+      policy,
+      gate: {
         lockPath: opts.lock as string | undefined,
         signaturePath: opts.signature as string | undefined,
         publicKeys: opts.publicKey as string[] | undefined,
         certificateChain: opts.certificateChain as string[] | undefined,
         trustedRoot: opts.trustedRoot as string | undefined,
-      });
-    }
+      },
+    }).finally(() => progress?.stop());
     const color = format === 'text' && opts.color !== false && !opts.output && process.stdout.isTTY === true;
     const text = renderReport(format, result, ALL_RULES, { color, verbose: opts.verbose === true });
     if (opts.output) writeFileSync(String(opts.output), text);

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { isModelgateError, ModelgateError } from '../core/errors.js';
 import { withLimits, type Limits } from '../core/limits.js';
 import type { Finding, Verdict } from '../core/finding.js';
-import { scan } from '../engine/scan.js';
+import { scan } from '../app/scan.js';
 import type { PickleStream } from '../formats/pickle/model.js';
 import { InputFile } from './input-file.js';
 import { readLegacyCheckpoint } from './legacy-checkpoint.js';

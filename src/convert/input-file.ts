@@ -1,5 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { FileSource } from '../core/byte-source.js';
+import { FileSource } from '../sources/local/file-source.js';
 
 /**
  * The checkpoint being converted, opened once: a FileSource for the parsers, and reads into

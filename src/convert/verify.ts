@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { FileSource } from '../core/byte-source.js';
+import { FileSource } from '../sources/local/file-source.js';
 import { ModelgateError } from '../core/errors.js';
-import { HashPool } from '../engine/hash.js';
+import { HashPool } from '../sources/index.js';
 import { parseSafetensors } from '../formats/safetensors/parse.js';
 import type { SafetensorsLayout } from '../formats/safetensors/write.js';
 import type { InputFile } from './input-file.js';

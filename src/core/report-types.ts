@@ -1,3 +1,4 @@
+import type { Limits } from './limits.js';
 import type { Finding, Verdict } from './finding.js';
 import type { Severity } from './severity.js';
 
@@ -60,9 +61,24 @@ export interface PolicyDecision {
 }
 
 /** The whole scan report, `modelgate/report@1` (REPORT.md). */
+/**
+ * What produced a result (formats, rules, allow-list and limits, each versioned), and `key`,
+ * the SHA-256 of that record: the cache and job key.
+ */
+export interface Provenance {
+  key: string;
+  tool: string;
+  formats: Record<string, number>;
+  rules: Record<string, number>;
+  /** SHA-256 of the pickle allow-list file. */
+  allowList: string;
+  limits: Limits;
+}
+
 export interface ScanResult {
   schema: 'modelgate/report@1';
-  tool: { name: 'modelgate'; version: string };
+  /** `provenance` is present on results of `runScan`. */
+  tool: { name: 'modelgate'; version: string; provenance?: Provenance };
   targets: string[];
   /** Present for a Hugging Face target. */
   source?: ScanSource;

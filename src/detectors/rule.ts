@@ -12,4 +12,9 @@ export interface RuleMeta {
   docs: string;
   /** MITRE ATLAS ids, CWEs, advisories. */
   references: string[];
+  /**
+   * Bumped whenever the rule's logic changes what it reports (1 when absent): part of the
+   * record a result keeps of what produced it, and so of the cache key.
+   */
+  version?: number;
 }

@@ -1,27 +1,37 @@
 import type { ByteSource } from '../core/byte-source.js';
 import { ModelgateError } from '../core/errors.js';
+import type { Siblings } from '../core/artifact.js';
 import type { Finding } from '../core/finding.js';
 import type { Limits } from '../core/limits.js';
+import { MALFORMED_CONTAINER } from '../detectors/container/index.js';
 import type { RuleMeta } from '../detectors/rule.js';
 import type { PickleStream } from '../formats/pickle/model.js';
 import type { Rule, RuleReport } from '../detectors/types.js';
+
+export type { SiblingFile } from '../core/artifact.js';
 
 /** Watches what a scan reads; `modelgate inspect` prints pickle streams through this. */
 export interface ScanObserver {
   pickleStreams(target: string, source: ByteSource, streams: readonly PickleStream[]): void;
 }
 
-/** A regular file beside the scanned one: its size, and its bytes read on demand. */
-export interface SiblingFile {
-  name: string;
-  size: number;
-  /** The whole file; check `size` against the limits before calling. */
-  read(): Buffer;
-}
-
 /** Decompressed bytes produced so far for one file, shared by all its members. */
 export interface Budget {
   decompressed: number;
+}
+
+/**
+ * Scans content in a context and returns its format name: the kernel's dispatcher, which
+ * sniffs the bytes and hands them to the format's handler.
+ */
+export type Dispatch = (source: ByteSource, ctx: ScanContext) => string;
+
+/** The dispatcher contexts use when none is given: the format registry's (src/engine/dispatch.ts). */
+let kernelDispatch: Dispatch | undefined;
+
+/** Installs the dispatcher of the format registry; done once by the engine when it loads. */
+export function installDispatch(dispatch: Dispatch): void {
+  kernelDispatch = dispatch;
 }
 
 /**
@@ -41,7 +51,9 @@ export class ScanContext {
      * refer to them: a config's `auto_map` names the `.py` file loading would import, an ONNX
      * model its external data. Undefined inside archives and for names that are not there.
      */
-    readonly sibling?: (name: string) => SiblingFile | undefined,
+    readonly sibling?: Siblings,
+    /** How members are scanned; the format registry's dispatcher unless a test gives another. */
+    private readonly dispatch?: Dispatch,
   ) {}
 
   /** The file name of the innermost target (`a.zip!/x/config.json` → `config.json`). */
@@ -52,12 +64,49 @@ export class ScanContext {
 
   /** The context of a member: target `parent!/member`, one level deeper. */
   member(name: string): ScanContext {
-    return new ScanContext(`${this.target}!/${name}`, this.limits, this.findings, this.budget, this.depth + 1, this.observer);
+    return new ScanContext(`${this.target}!/${name}`, this.limits, this.findings, this.budget, this.depth + 1, this.observer, undefined, this.dispatch);
   }
 
   /** The same target one level deeper: a compression layer adds depth but no member name. */
   layer(): ScanContext {
-    return new ScanContext(this.target, this.limits, this.findings, this.budget, this.depth + 1, this.observer, this.sibling);
+    return new ScanContext(this.target, this.limits, this.findings, this.budget, this.depth + 1, this.observer, this.sibling, this.dispatch);
+  }
+
+  /** This context with its findings going to `findings` instead, for callers that sort them first. */
+  withFindings(findings: Finding[]): ScanContext {
+    return new ScanContext(this.target, this.limits, findings, this.budget, this.depth, this.observer, this.sibling, this.dispatch);
+  }
+
+  /** A fresh top-level context for another file (`target`), reporting into `findings`. */
+  detached(target: string, findings: Finding[]): ScanContext {
+    return new ScanContext(target, this.limits, findings, { decompressed: 0 }, 0, undefined, undefined, this.dispatch);
+  }
+
+  /**
+   * Scans content in this context (a member's bytes, a decompressed layer) through the format
+   * registry, and returns its format name. Containers recurse through this, never by importing
+   * the dispatcher.
+   */
+  scan(source: ByteSource): string {
+    const dispatch = this.dispatch ?? kernelDispatch;
+    if (!dispatch) throw new ModelgateError('UNSUPPORTED', 'no format registry is installed: import the engine through src/engine/index.ts');
+    return dispatch(source, this);
+  }
+
+  /** Scans a member's bytes as `target!/name`, one level deeper. */
+  scanMember(source: ByteSource, name: string): string {
+    return this.member(name).scan(source);
+  }
+
+  /** Reports an error that ended the analysis of this content, as a fatal finding. */
+  fatal(e: unknown, what: string): void {
+    const err = e instanceof ModelgateError ? e : new ModelgateError('MALFORMED', e instanceof Error ? e.message : String(e), { cause: e });
+    this.report(MALFORMED_CONTAINER, {
+      message: `${what}: ${err.message}`,
+      location: err.offset === undefined ? undefined : { offset: err.offset },
+      fatal: true,
+      code: err.code,
+    });
   }
 
   /** Records a finding of a rule. */

@@ -1,10 +1,7 @@
 import { resolve } from 'node:path';
 import { ModelgateError } from '../core/errors.js';
 import type { Finding } from '../core/finding.js';
-import type { HubSnapshot } from '../sources/hf/api.js';
-import { HashPool } from '../engine/hash.js';
-import type { HubSession } from '../engine/scan-hub.js';
-import { walkTarget } from '../engine/walk.js';
+import { HashPool, walkTarget, type HubSession, type HubSnapshot } from '../sources/index.js';
 import type { LockEntry } from './model.js';
 
 /** Folders that are not part of a model: git's own data and huggingface_hub's download metadata. */

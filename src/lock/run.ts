@@ -2,14 +2,14 @@ import { existsSync } from 'node:fs';
 import { ModelgateError } from '../core/errors.js';
 import type { Finding } from '../core/finding.js';
 import type { ScanSource } from '../core/report-types.js';
-import { withHubSession, type HubScanOptions } from '../engine/scan-hub.js';
-import { isHubTarget, parseHubRef } from '../sources/hf/ref.js';
+import { withHubSession } from '../sources/index.js';
+import { isHubTarget, parseHubRef, type HubOptions } from '../sources/index.js';
 import { TOOL_VERSION } from '../version.js';
 import { collectHub, collectLocal } from './collect.js';
 import { compareWithLock } from './compare.js';
 import { LOCK_SCHEMA, readLock, type LockEntry, type LockFile } from './model.js';
 
-export interface LockOptions extends HubScanOptions {
+export interface LockOptions extends HubOptions {
   /** The lock file being written or read; left out of a local target's files. */
   lockPath?: string;
 }

@@ -3,7 +3,7 @@ import { lstatSync, readdirSync, type Stats } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { ModelgateError } from '../core/errors.js';
-import { HashPool } from '../engine/hash.js';
+import { HashPool } from '../sources/index.js';
 import { DEFAULT_SHARD_SIZE, itemAlgorithm, type Manifest, type Method, type Resource, type Serialization } from './model.js';
 import { comparePaths, isIgnored } from './paths.js';
 

@@ -7,7 +7,7 @@ import { withLimits } from '../../src/core/limits.js';
 import { prepareCheckpoint, type Prepared } from '../../src/convert/convert.js';
 import { writeSafetensors } from '../../src/convert/output.js';
 import { verifyOutput } from '../../src/convert/verify.js';
-import { HashPool } from '../../src/engine/hash.js';
+import { HashPool } from '../../src/sources/index.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/convert');
 const fresh = () => mkdtempSync(join(tmpdir(), 'mg-convert-verify-'));

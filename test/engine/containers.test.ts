@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { xz } from '@napi-rs/lzma';
 import { describe, expect, it } from 'vitest';
 import type { Limits } from '../../src/core/limits.js';
-import { scan } from '../../src/engine/scan.js';
+import { scan } from '../../src/app/index.js';
 import { buildZip } from '../../src/formats/zip/builder.js';
 import { binunicode, osSystemPickle, plainPickle } from '../helpers/pickles.js';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isModelgateError } from '../../src/core/errors.js';
-import { scan } from '../../src/engine/scan.js';
+import { scan } from '../../src/app/index.js';
 import { osSystemPickle, plainPickle } from '../helpers/pickles.js';
 
 const CLI = resolve('src/cli/main.ts');

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { scan } from '../../src/engine/scan.js';
+import { scan } from '../../src/app/index.js';
 import { judge, parseLabels, renderJudgement } from '../../src/eval/judge.js';
 
 /** The shared labelled corpus, beside the project on every developer machine and in CI. */

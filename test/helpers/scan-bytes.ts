@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { scan } from '../../src/engine/scan.js';
+import { scan } from '../../src/app/index.js';
 import type { FileResult } from '../../src/core/report-types.js';
 
 /**

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isModelgateError } from '../../src/core/errors.js';
-import type { HubScanOptions } from '../../src/engine/scan-hub.js';
+import type { HubScanOptions } from '../../src/app/index.js';
 import { buildSafetensors } from '../../src/formats/safetensors/builder.js';
 import { lockTarget, verifyTarget, writeLock, type LockFile } from '../../src/lock/index.js';
 import { commitOf, sha256, type FixtureFile } from '../helpers/fixture-hub.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ScanResult } from '../../src/core/report-types.js';
-import { scan } from '../../src/engine/scan.js';
+import { scan } from '../../src/app/index.js';
 import { buildSafetensors } from '../../src/formats/safetensors/builder.js';
 import { osSystemPickle } from '../helpers/pickles.js';
 

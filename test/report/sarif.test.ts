@@ -143,7 +143,7 @@ describe('renderSarif', () => {
 
 describe('renderSarif on a real scan', () => {
   it('is valid SARIF 2.1.0 for a scan of the whole shared corpus', async () => {
-    const { scan } = await import('../../src/engine/scan.js');
+    const { scan } = await import('../../src/app/index.js');
     const { ALL_RULES } = await import('../../src/detectors/index.js');
     const result = await scan(['../shared/corpus'], { hash: true });
     const log = expectValidSarif(renderSarif(result, ALL_RULES));

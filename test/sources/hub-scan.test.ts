@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isModelgateError } from '../../src/core/errors.js';
-import { scanHub, type HubScanOptions } from '../../src/engine/scan-hub.js';
+import { scanHub, type HubScanOptions } from '../../src/app/index.js';
 import { buildSafetensors } from '../../src/formats/safetensors/builder.js';
 import { buildZip } from '../../src/formats/zip/builder.js';
 import { sha256 } from '../helpers/fixture-hub.js';

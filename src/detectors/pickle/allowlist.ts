@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
 /**
@@ -40,11 +41,21 @@ export class AllowList {
 }
 
 let shared: AllowList | undefined;
+let sharedText: string | undefined;
+
+/** The text of the shipped allow-list file, read once. */
+function allowListText(): string {
+  sharedText ??= readFileSync(new URL('../../../data/pickle-allowlist.json', import.meta.url), 'utf8');
+  return sharedText;
+}
 
 /** The allow-list shipped with modelgate, loaded once. */
 export function defaultAllowList(): AllowList {
-  shared ??= new AllowList(
-    JSON.parse(readFileSync(new URL('../../../data/pickle-allowlist.json', import.meta.url), 'utf8')) as AllowListFile,
-  );
+  shared ??= new AllowList(JSON.parse(allowListText()) as AllowListFile);
   return shared;
+}
+
+/** SHA-256 of the shipped allow-list file: a result records which list judged it. */
+export function allowListDigest(): string {
+  return createHash('sha256').update(allowListText()).digest('hex');
 }

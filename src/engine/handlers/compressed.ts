@@ -5,7 +5,6 @@ import { Decompress as ZstdDecompress } from 'fzstd';
 import { BufferSource, type ByteSource } from '../../core/byte-source.js';
 import { ModelgateError } from '../../core/errors.js';
 import type { ScanContext } from '../context.js';
-import { scanContent } from '../content.js';
 
 const require = createRequire(import.meta.url);
 const Bunzip = require('seek-bzip') as { decode(input: Buffer, output: { writeByte(b: number): void }, multistream?: boolean): void };
@@ -97,6 +96,6 @@ export function scanCompressed(kind: Compression, source: ByteSource, ctx: ScanC
   if (source.size > ctx.limits.maxMemberBytes) throw new ModelgateError('LIMIT_MEMBER_BYTES', `${kind} file of ${source.size} bytes`);
   const out = decompress(kind, source.read(0, source.size), ctx);
   ctx.chargeDecompressed(out.length, source.size);
-  const inner = scanContent(new BufferSource(out), ctx.layer());
+  const inner = ctx.layer().scan(new BufferSource(out));
   return `${inner}-${kind}`;
 }

@@ -7,8 +7,7 @@ import type { CodeCommand, CodeVerdict, ConfigTemplate, RemoteModule } from '../
 import { classifyHfJson, readHfConfig } from '../../formats/hfconfig/parse.js';
 import { MAX_TEMPLATE_CHARS } from '../../formats/jinja/analyze.js';
 import { chatTemplate, unreadableTemplate } from '../../formats/jinja/template.js';
-import { scanContent } from '../content.js';
-import { type ContentScanner, ScanContext } from '../context.js';
+import type { ContentScanner, ScanContext } from '../context.js';
 import { moduleCommands } from './python.js';
 
 /** Bytes of a config searched for the offset of a key, for finding locations. */
@@ -33,7 +32,7 @@ function checkModule(m: RemoteModule, ctx: ScanContext, scanCode: ContentScanner
   let commands: CodeCommand[] | undefined;
   try {
     const bytes = file.read();
-    scanCode(new BufferSource(bytes), new ScanContext(target, ctx.limits, findings, { decompressed: 0 }));
+    scanCode(new BufferSource(bytes), ctx.detached(target, findings));
     commands = moduleCommands(bytes);
   } catch (e) {
     return { status: 'unreadable', reason: `${m.file} could not be read (${e instanceof Error ? e.message : String(e)})` };
@@ -55,12 +54,12 @@ function templateOf(t: ConfigTemplate, offset: number | undefined) {
  * Scans an already-parsed JSON document when its keys make it a Hugging Face config
  * (config.json, tokenizer_config.json, processor / preprocessor / generation configs,
  * chat_template.json): every module `auto_map` or `custom_pipelines` makes a loader import is
- * reported, its `.py` beside the config scanned with `scanCode` (scanContent unless a test
+ * reported, its `.py` beside the config scanned with `scanCode` (the engine's dispatcher unless a test
  * gives another), and every chat template goes through the Jinja rules. Returns the format
  * (`hf-config`, `hf-tokenizer-config`, `hf-processor-config`, `hf-generation-config`,
  * `hf-chat-template`), or undefined for JSON that is none of these (the caller reports `json`).
  */
-export function scanHfJson(doc: unknown, source: ByteSource, ctx: ScanContext, scanCode: ContentScanner = scanContent): string | undefined {
+export function scanHfJson(doc: unknown, source: ByteSource, ctx: ScanContext, scanCode: ContentScanner = (code, codeCtx) => codeCtx.scan(code)): string | undefined {
   const kind = classifyHfJson(doc, ctx.name);
   if (!kind) return undefined;
   const config = readHfConfig(doc as Record<string, unknown>, kind);

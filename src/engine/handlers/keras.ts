@@ -6,7 +6,6 @@ import { isJsonObject } from '../../formats/keras/json.js';
 import type { KerasModel, KerasOrigin } from '../../formats/keras/model.js';
 import { MAX_CONFIG_BYTES, emptyKerasModel, parseConfigBytes, parseConfigText, walkKerasConfig } from '../../formats/keras/parse.js';
 import type { ScanContext } from '../context.js';
-import { reportFatal } from '../content.js';
 
 export { initHdf5, hdf5Ready } from '../../formats/hdf5/reader.js';
 export { looksLikeKerasConfig } from '../../formats/keras/parse.js';
@@ -21,7 +20,7 @@ const KERAS_H5_ATTRIBUTES = ['model_config', 'training_config', 'keras_version',
 /** Runs the rules, then reports a limit that cut the walk short (the file is then never clean). */
 function judge(model: KerasModel, ctx: ScanContext): void {
   ctx.runRules(KERAS_RULES, model);
-  if (model.incomplete) reportFatal(ctx, new ModelgateError(model.incomplete.code, model.incomplete.message), 'Keras config not read to its end');
+  if (model.incomplete) ctx.fatal(new ModelgateError(model.incomplete.code, model.incomplete.message), 'Keras config not read to its end');
 }
 
 /** Adds one JSON attribute to the model; an unreadable one is a fatal finding. */
@@ -31,7 +30,7 @@ function addAttribute(model: KerasModel, attribute: Hdf5Attribute | undefined, c
     if (attribute.text === undefined) throw new ModelgateError('MALFORMED', `${attribute.name} ${attribute.problem ?? 'is unreadable'}`);
     walkKerasConfig(parseConfigText(attribute.text, attribute.name), attribute.name, model);
   } catch (e) {
-    reportFatal(ctx, e, `Keras ${attribute.name} could not be read`);
+    ctx.fatal(e, `Keras ${attribute.name} could not be read`);
   }
 }
 
@@ -47,7 +46,7 @@ export function scanHdf5(source: ByteSource, ctx: ScanContext): string {
   try {
     ({ attributes } = readHdf5Root(source, KERAS_H5_ATTRIBUTES, { maxCopyBytes: ctx.limits.maxMemberBytes, maxChars: MAX_CONFIG_BYTES }));
   } catch (e) {
-    reportFatal(ctx, e, 'HDF5 file could not be read');
+    ctx.fatal(e, 'HDF5 file could not be read');
     return 'hdf5';
   }
   if (!attributes.has('model_config')) return 'hdf5';
@@ -74,18 +73,18 @@ export function scanKerasArchive(files: { config?: Buffer; metadata?: Buffer }, 
       const meta = parseConfigBytes(files.metadata, 'metadata.json');
       if (isJsonObject(meta) && typeof meta.keras_version === 'string') model.kerasVersion = meta.keras_version;
     } catch (e) {
-      reportFatal(mctx, e, 'Keras metadata.json could not be read');
+      mctx.fatal(e, 'Keras metadata.json could not be read');
     }
   }
   const cctx = ctx.member('config.json');
   if (!files.config) {
-    reportFatal(cctx, new ModelgateError('MALFORMED', 'the archive has no config.json, which Keras needs to load it'), 'Keras archive');
+    cctx.fatal(new ModelgateError('MALFORMED', 'the archive has no config.json, which Keras needs to load it'), 'Keras archive');
     return;
   }
   try {
     walkKerasConfig(parseConfigBytes(files.config, 'config.json'), '$', model);
   } catch (e) {
-    reportFatal(cctx, e, 'Keras config.json could not be read');
+    cctx.fatal(e, 'Keras config.json could not be read');
     return;
   }
   judge(model, cctx);

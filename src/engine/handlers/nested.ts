@@ -1,7 +1,6 @@
 import { BufferSource } from '../../core/byte-source.js';
 import { MALFORMED_CONTAINER } from '../../detectors/container/index.js';
 import type { ScanContext } from '../context.js';
-import { scanContent } from '../content.js';
 import { sniff } from '../sniff.js';
 
 /** Smallest embedded blob worth a look: a pickle that imports anything is longer. */
@@ -15,7 +14,7 @@ export function scanNestedBytes(bytes: Buffer, offset: number | undefined, ctx: 
   const member = ctx.member(`<embedded${offset === undefined ? '' : '@' + offset}>`);
   if (loaded) {
     // A loader will read these bytes as a model: they must be one modelgate can read.
-    const format = scanContent(new BufferSource(bytes), member);
+    const format = member.scan(new BufferSource(bytes));
     if (['other', 'text', 'json', 'image', 'empty'].includes(format)) {
       member.report(MALFORMED_CONTAINER, { message: `bytes handed to a loader are not a model format modelgate reads (${format})`, fatal: true, code: 'UNSUPPORTED' });
     }
@@ -24,5 +23,5 @@ export function scanNestedBytes(bytes: Buffer, offset: number | undefined, ctx: 
   if (bytes.length < MIN_EMBEDDED) return;
   const kind = sniff(bytes.subarray(0, 512), bytes.length);
   if (kind === 'unknown') return;
-  scanContent(new BufferSource(bytes), member);
+  member.scan(new BufferSource(bytes));
 }

@@ -2,7 +2,6 @@ import type { ByteSource } from '../../core/byte-source.js';
 import { ONNX_RULES } from '../../detectors/onnx/index.js';
 import { parseOnnx } from '../../formats/onnx/parse.js';
 import type { ScanContext } from '../context.js';
-import { reportFatal } from '../content.js';
 
 export { looksLikeOnnx } from '../../formats/onnx/parse.js';
 
@@ -22,6 +21,6 @@ export function scanOnnx(source: ByteSource, ctx: ScanContext): string {
     }
   }
   ctx.runRules(ONNX_RULES, model);
-  if (error) reportFatal(ctx, error, 'ONNX model could not be read to its end');
+  if (error) ctx.fatal(error, 'ONNX model could not be read to its end');
   return 'onnx';
 }

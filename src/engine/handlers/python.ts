@@ -24,7 +24,6 @@ import { calleePath } from '../../formats/python/resolve.js';
 import { isPythonReady } from '../../formats/python/runtime.js';
 import { looksLikePython } from '../../formats/python/sniff.js';
 import { decodeSource, plainLocator } from '../../formats/python/source.js';
-import { scanContent } from '../content.js';
 import { ScanContext } from '../context.js';
 import { sniff } from '../sniff.js';
 import { scanPickle } from './pickle.js';
@@ -167,7 +166,7 @@ export function modelKind(bytes: Buffer): string | undefined {
   return undefined;
 }
 
-/** Formats scanContent names for content that is no model (before any `-gzip`-like suffix). */
+/** Formats the dispatcher names for content that is no model (before any `-gzip`-like suffix). */
 const NOT_MODELS = new Set(['other', 'text', 'json', 'image', 'empty', 'python', 'ipynb', 'nested']);
 
 /** Callables that unpickle or load the bytes they are given (or a BytesIO over them). */
@@ -185,11 +184,11 @@ function staticBytesOf(model: PythonModule, e: Expr | undefined): Buffer | undef
  */
 function scanMember(bytes: Buffer, kind: string, ctx: ScanContext, name: string, loaded: boolean): { format: string | undefined; acts: boolean } {
   const found: Finding[] = [];
-  const member = new ScanContext(`${ctx.target}!/${name}`, ctx.limits, found, ctx.budget, ctx.depth + 1, ctx.observer);
+  const member = ctx.member(name).withFindings(found);
   let acts = true;
   // A text that happens to parse as a pickle but imports and calls nothing is no payload.
   const onStreams = (streams: PickleStream[]): void => void (acts = streams.some((st) => st.imports.length + st.calls.length > 0));
-  const format = kind === 'pickle0' ? scanPickle(new BufferSource(bytes), member, { probe: true, onStreams }) : scanContent(new BufferSource(bytes), member);
+  const format = kind === 'pickle0' ? scanPickle(new BufferSource(bytes), member, { probe: true, onStreams }) : member.scan(new BufferSource(bytes));
   for (const f of found) {
     if (!f.fatal || loaded) ctx.findings.push(f);
     else ctx.findings.push({ ...f, fatal: undefined, code: undefined, severity: 'info', message: `${f.message} (in a literal this code does not load)` });

@@ -4,7 +4,6 @@ import { SAFETENSORS_RULES } from '../../detectors/safetensors/index.js';
 import { invalidHeader } from '../../detectors/safetensors/invalid-header.js';
 import { MAX_NESTED_RANGES } from '../../detectors/safetensors/trailing-data.js';
 import { parseSafetensors } from '../../formats/safetensors/parse.js';
-import { scanContent } from '../content.js';
 import type { ScanContext } from '../context.js';
 
 export { isSafetensors } from '../../formats/safetensors/parse.js';
@@ -32,7 +31,7 @@ export function scanSafetensors(source: ByteSource, ctx: ScanContext): string {
   ctx.runRules(SAFETENSORS_RULES, file);
   for (const range of file.unclaimed.slice(0, MAX_NESTED_RANGES)) {
     const name = `<${range.trailing ? 'trailing' : 'gap'}@${range.start}>`;
-    scanContent(new SliceSource(source, range.start, range.length), ctx.member(name));
+    ctx.member(name).scan(new SliceSource(source, range.start, range.length));
   }
   return 'safetensors';
 }

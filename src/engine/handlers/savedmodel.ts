@@ -5,7 +5,6 @@ import type { SavedModel } from '../../formats/savedmodel/model.js';
 import { parseSavedModel } from '../../formats/savedmodel/parse.js';
 import { parseFingerprint, parseKerasMetadata } from '../../formats/savedmodel/sidecar.js';
 import type { ScanContext } from '../context.js';
-import { reportFatal } from '../content.js';
 
 export { looksLikeSavedModel } from '../../formats/savedmodel/parse.js';
 
@@ -48,7 +47,7 @@ export function scanSavedModel(source: ByteSource, ctx: ScanContext): string {
   const { model, error } = parseSavedModel(source);
   const sidecarErrors = readSidecars(model, ctx);
   ctx.runRules(SAVEDMODEL_RULES, model);
-  if (error) reportFatal(ctx, error, 'SavedModel could not be read to its end');
-  for (const [name, e] of sidecarErrors) reportFatal(ctx, e, `${name} beside the SavedModel could not be read`);
+  if (error) ctx.fatal(error, 'SavedModel could not be read to its end');
+  for (const [name, e] of sidecarErrors) ctx.fatal(e, `${name} beside the SavedModel could not be read`);
   return 'tf-savedmodel';
 }

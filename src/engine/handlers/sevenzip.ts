@@ -1,7 +1,6 @@
 import { BufferSource, type ByteSource } from '../../core/byte-source.js';
 import { readSevenZip } from '../../formats/sevenzip/parse.js';
 import type { ScanContext } from '../context.js';
-import { reportFatal, scanContent } from '../content.js';
 
 /**
  * Scans a 7z archive: every member is decoded (Copy, LZMA, LZMA2, BCJ x86) and scanned by its
@@ -10,17 +9,17 @@ import { reportFatal, scanContent } from '../content.js';
  */
 export function scanSevenZip(source: ByteSource, ctx: ScanContext): string {
   const archive = readSevenZip(source, ctx.limits);
-  for (const e of archive.errors) reportFatal(ctx, e, '7z archive');
+  for (const e of archive.errors) ctx.fatal(e, '7z archive');
   for (const entry of archive.entries) {
     if (entry.isDir) continue;
     const mctx = ctx.member(entry.name);
     if (entry.error) {
-      reportFatal(mctx, entry.error, '7z member could not be decoded');
+      mctx.fatal(entry.error, '7z member could not be decoded');
       continue;
     }
     if (entry.data) {
       ctx.chargeDecompressed(entry.data.length, source.size);
-      scanContent(new BufferSource(entry.data), mctx);
+      mctx.scan(new BufferSource(entry.data));
     }
   }
   return '7z';

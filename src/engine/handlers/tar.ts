@@ -2,7 +2,6 @@ import { ByteReader } from '../../core/byte-reader.js';
 import { SliceSource, type ByteSource } from '../../core/byte-source.js';
 import { ModelgateError } from '../../core/errors.js';
 import type { ScanContext } from '../context.js';
-import { reportFatal, scanContent } from '../content.js';
 import { parsePickleStream } from '../../formats/pickle/parse.js';
 import { parseTarHeaders, type TarEntry } from '../../formats/tar/parse.js';
 import { scanPickle } from './pickle.js';
@@ -72,12 +71,12 @@ export function scanTar(source: ByteSource, ctx: ScanContext): string {
     try {
       data = resolveLink(entries, index);
     } catch (e) {
-      reportFatal(memberCtx, e, 'tar link');
+      memberCtx.fatal(e, 'tar link');
       return;
     }
     const slice = new SliceSource(source, data.dataOffset, data.size);
-    if (!torchMember || !scanTorchTarMember(member, slice, memberCtx)) scanContent(slice, memberCtx);
+    if (!torchMember || !scanTorchTarMember(member, slice, memberCtx)) memberCtx.scan(slice);
   });
-  if (error) reportFatal(ctx, error, 'tar archive');
+  if (error) ctx.fatal(error, 'tar archive');
   return names.has('pickle') && torch ? 'pytorch-tar' : 'tar';
 }

@@ -6,7 +6,6 @@ import { PICKLE_RULES } from '../../detectors/pickle/index.js';
 import type { PickleStream, PValue } from '../../formats/pickle/model.js';
 import { parsePickleStream } from '../../formats/pickle/parse.js';
 import type { ScanContext } from '../context.js';
-import { reportFatal } from '../content.js';
 import { hasActivity, scanNestedArguments } from './pickle.js';
 import { ELEMENT_SIZE } from './torch-legacy.js';
 
@@ -141,7 +140,7 @@ export function scanTorchTarMember(member: string, source: ByteSource, ctx: Scan
     else if (member === 'tensors') walkTensors(walk);
     else if (walk.pickle() !== undefined) walk.rest();
   } catch (e) {
-    reportFatal(ctx, e, `torch tar member ${member}`);
+    ctx.fatal(e, `torch tar member ${member}`);
   }
   // A first stream that breaks at once, without PROTO or any activity, is not a pickle; the
   // walks report nothing before their first stream has parsed.

@@ -7,7 +7,6 @@ import { decompressMember, METHOD_STORED } from '../../formats/zip/decompress.js
 import type { ZipEntry } from '../../formats/zip/model.js';
 import { readZip } from '../../formats/zip/parse.js';
 import type { ScanContext } from '../context.js';
-import { reportFatal, scanContent } from '../content.js';
 import { sniff } from '../sniff.js';
 import { scanKerasArchive } from './keras.js';
 import { scanPickle } from './pickle.js';
@@ -92,7 +91,7 @@ export function scanZip(source: ByteSource, ctx: ScanContext): string {
       if (/(^|\/)data\.pkl$/.test(entry.name)) torch = true;
     } catch (e) {
       reportDifferentials(entry, undefined, mctx);
-      reportFatal(mctx, e, 'zip member could not be read');
+      mctx.fatal(e, 'zip member could not be read');
     }
   }
   // A Keras 3 archive: config.json and metadata.json at the root describe the model; the
@@ -112,7 +111,7 @@ export function scanZip(source: ByteSource, ctx: ScanContext): string {
         if (data.size > KERAS_JSON_BYTES) throw new ModelgateError('LIMIT_MEMBER_BYTES', `${name} of ${data.size} bytes`);
         files[key] = data.read(0, data.size);
       } catch (e) {
-        reportFatal(ctx.member(name), e, 'zip member could not be read');
+        ctx.member(name).fatal(e, 'zip member could not be read');
       }
     }
     scanKerasArchive(files, ctx);
@@ -133,9 +132,9 @@ export function scanZip(source: ByteSource, ctx: ScanContext): string {
       const kind = sniff(head, data.size);
       // No loader unpickles these members: a pickle counts only when complete to its end.
       if (kind === 'unknown' || kind === 'pickle') scanPickle(data, mctx, { probe: true });
-      else scanContent(data, mctx);
+      else mctx.scan(data);
     } catch (e) {
-      reportFatal(mctx, e, 'zip member could not be read');
+      mctx.fatal(e, 'zip member could not be read');
     }
   }
   if (torch) return 'pytorch-zip';

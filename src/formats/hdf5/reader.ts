@@ -2,7 +2,7 @@ import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
-import { FileSource, type ByteSource } from '../../core/byte-source.js';
+import type { ByteSource } from '../../core/byte-source.js';
 import { ModelgateError } from '../../core/errors.js';
 import { HDF5_WORKER_SOURCE } from './worker-source.js';
 
@@ -162,12 +162,12 @@ export function readHdf5Root(
   wanted: readonly string[],
   opts: { maxCopyBytes: number; maxChars: number; timeoutMs?: number },
 ): Hdf5Root {
-  const temp = source instanceof FileSource ? undefined : copyToTemp(source, opts.maxCopyBytes);
+  const temp = source.path === undefined ? copyToTemp(source, opts.maxCopyBytes) : undefined;
   try {
     const ch = ready();
     const id = ch.nextId++;
     const timeout = opts.timeoutMs ?? FILE_MS;
-    ch.port.postMessage({ id, path: temp ? temp.path : resolve((source as FileSource).path), wanted, maxChars: opts.maxChars });
+    ch.port.postMessage({ id, path: temp ? temp.path : resolve(source.path ?? ''), wanted, maxChars: opts.maxChars });
     const reply = waitFor(ch, id, timeout);
     if (!reply) {
       discard(ch);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { BufferSource } from '../../../src/core/byte-source.js';
 import { type Finding, verdictOf } from '../../../src/core/finding.js';
 import { withLimits } from '../../../src/core/limits.js';
-import { ScanContext } from '../../../src/engine/context.js';
+import { ScanContext } from '../../../src/engine/index.js';
 import { scanGguf } from '../../../src/engine/handlers/gguf.js';
 import { buildGguf } from '../../../src/formats/gguf/builder.js';
 import { str } from './cases.js';

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { BufferSource, type ByteSource } from '../../../src/core/byte-source.js';
 import { type Finding, verdictOf } from '../../../src/core/finding.js';
 import { withLimits } from '../../../src/core/limits.js';
-import { ScanContext, type SiblingFile } from '../../../src/engine/context.js';
+import { ScanContext, type SiblingFile } from '../../../src/engine/index.js';
 import { scanChatTemplateFile, scanHfJson } from '../../../src/engine/handlers/hfconfig.js';
 import { initPython } from '../../../src/engine/handlers/python.js';
 import { osSystemPickle } from '../../helpers/pickles.js';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { BufferSource } from '../../../src/core/byte-source.js';
 import { type Finding, verdictOf } from '../../../src/core/finding.js';
 import { withLimits } from '../../../src/core/limits.js';
-import { ScanContext } from '../../../src/engine/context.js';
+import { ScanContext } from '../../../src/engine/index.js';
 import { scanSafetensors } from '../../../src/engine/handlers/safetensors.js';
 import { buildSafetensors } from '../../../src/formats/safetensors/builder.js';
 import { osSystemPickle } from '../../helpers/pickles.js';

@@ -1,7 +1,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BufferSource, FileSource } from '../../../src/core/byte-source.js';
+import { BufferSource } from '../../../src/core/byte-source.js';
+import { FileSource } from '../../../src/sources/local/file-source.js';
 import { hdf5Ready, initHdf5, scanHdf5 } from '../../../src/engine/handlers/keras.js';
 import { context, fixture, summary } from './helpers.js';
 

@@ -3,7 +3,7 @@ import { inflateRawSync } from 'node:zlib';
 import { BufferSource, type ByteSource } from '../../../src/core/byte-source.js';
 import type { Finding } from '../../../src/core/finding.js';
 import { withLimits, type Limits } from '../../../src/core/limits.js';
-import { ScanContext } from '../../../src/engine/context.js';
+import { ScanContext } from '../../../src/engine/index.js';
 import { readZip } from '../../../src/formats/zip/parse.js';
 
 export const FIXTURES = 'test/fixtures/keras';

@@ -1,7 +1,7 @@
 import { BufferSource, type ByteSource } from '../../../src/core/byte-source.js';
 import { verdictOf, type Finding, type Verdict } from '../../../src/core/finding.js';
 import { withLimits } from '../../../src/core/limits.js';
-import { ScanContext, type SiblingFile } from '../../../src/engine/context.js';
+import { ScanContext, type SiblingFile } from '../../../src/engine/index.js';
 import { scanOnnx } from '../../../src/engine/handlers/onnx.js';
 
 export interface Scanned {

@@ -1,7 +1,7 @@
 import { BufferSource } from '../../../src/core/byte-source.js';
 import type { Finding } from '../../../src/core/finding.js';
 import { withLimits, type Limits } from '../../../src/core/limits.js';
-import { ScanContext } from '../../../src/engine/context.js';
+import { ScanContext } from '../../../src/engine/index.js';
 import { scanNotebook } from '../../../src/engine/handlers/notebook.js';
 import { scanPython } from '../../../src/engine/handlers/python.js';
 import type { PythonModule } from '../../../src/formats/python/model.js';

@@ -1,7 +1,7 @@
 import { BufferSource } from '../../../src/core/byte-source.js';
 import { verdictOf, type Finding, type Verdict } from '../../../src/core/finding.js';
 import { withLimits } from '../../../src/core/limits.js';
-import { ScanContext, type SiblingFile } from '../../../src/engine/context.js';
+import { ScanContext, type SiblingFile } from '../../../src/engine/index.js';
 import { scanSavedModel } from '../../../src/engine/handlers/savedmodel.js';
 
 export interface Scanned {

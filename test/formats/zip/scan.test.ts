@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { lzma } from '@napi-rs/lzma';
 import { describe, expect, it } from 'vitest';
 import type { Limits } from '../../../src/core/limits.js';
-import { scan } from '../../../src/engine/scan.js';
+import { scan } from '../../../src/app/index.js';
 import { buildZip, centralRecord, endRecord, localRecord } from '../../../src/formats/zip/builder.js';
 import { osSystemPickle, plainPickle } from '../../helpers/pickles.js';
 

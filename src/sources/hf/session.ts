@@ -1,30 +1,25 @@
 import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { BufferSource, FileSource, type ByteSource } from '../core/byte-source.js';
-import { isModelgateError, ModelgateError } from '../core/errors.js';
-import { verdictOf, type Finding } from '../core/finding.js';
-import { withLimits, type Limits } from '../core/limits.js';
-import type { FileResult, ScanResult } from '../core/report-types.js';
-import { UNREADABLE_FILE } from '../detectors/container/index.js';
-import { HASH_MISMATCH } from '../detectors/repo/index.js';
-import { HubClient, type HubFile, type HubSnapshot } from '../sources/hf/api.js';
-import { HubCache } from '../sources/hf/cache.js';
-import { hubConfig, type HubConfig } from '../sources/hf/config.js';
-import { hubError } from '../sources/hf/errors.js';
-import { parseHubRef } from '../sources/hf/ref.js';
-import { RemoteSource, type FetchStats } from '../sources/hf/remote-source.js';
-import { HttpTransport, type TransportOptions } from '../sources/hf/transport.js';
-import type { SiblingFile } from './context.js';
-import { ScanContext } from './context.js';
-import { HashPool } from './hash.js';
-import { initPython } from './handlers/python.js';
-import { repoFindings } from './repo-findings.js';
-import { buildResult, scanSource, type ScanOptions } from './scan.js';
+import type { OpenedEntry, Siblings } from '../../core/artifact.js';
+import { BufferSource } from '../../core/byte-source.js';
+import { ModelgateError } from '../../core/errors.js';
+import type { Finding } from '../../core/finding.js';
+import { HASH_MISMATCH } from '../../detectors/repo/index.js';
+import { HashPool } from '../local/hash-pool.js';
+import { FileSource } from '../local/file-source.js';
+import { HubClient, type HubFile, type HubSnapshot } from './api.js';
+import { HubCache } from './cache.js';
+import { hubConfig, type HubConfig } from './config.js';
+import { hubError } from './errors.js';
+import { parseHubRef } from './ref.js';
+import { RemoteSource, type FetchStats } from './remote-source.js';
+import { HttpTransport, type TransportOptions } from './transport.js';
 
 /** Files not in LFS are small git blobs (the Hub sends anything over 10 MB to LFS); read whole. */
 const MAX_GIT_BLOB = 64 * 1024 * 1024;
 
-export interface HubScanOptions extends ScanOptions {
+/** How a Hub session reads: the environment, the HTTP transport, and what to download. */
+export interface HubOptions {
   /** Download every file whole and verify it against the Hub's hashes. */
   full?: boolean;
   /** Where HF_ENDPOINT, HF_TOKEN, HF_HUB_OFFLINE and HF_HOME are read (default process.env). */
@@ -32,28 +27,15 @@ export interface HubScanOptions extends ScanOptions {
   transport?: TransportOptions;
   /** Called as a file downloads, for progress bars. */
   onDownload?: (path: string, bytes: number, total: number) => void;
-  /** Called when the listing is known, with the number of files. */
-  onListing?: (files: number) => void;
-}
-
-/** A hub scan's report, plus what the range reads and downloads cost. */
-export interface HubScanResult extends ScanResult {
-  fetched: FetchStats & { downloaded: number };
 }
 
 /** The Git blob id of some bytes: sha1("blob <size>\0" + bytes). */
-function gitBlobId(bytes: Buffer): string {
+export function gitBlobId(bytes: Buffer): string {
   return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
 }
 
 /** How one repo file is read: its bytes, its SHA-256 and where that came from. */
-export interface Opened {
-  source: ByteSource;
-  sha256?: string;
-  sha256Source?: 'computed' | 'hub-lfs';
-  problems: Finding[];
-  close(): void;
-}
+export type Opened = OpenedEntry;
 
 /**
  * One session with the Hub: a client, a cache and the byte counters, for the files of one
@@ -69,7 +51,7 @@ export class HubSession {
   constructor(
     readonly config: HubConfig,
     readonly http: HttpTransport,
-    readonly options: HubScanOptions,
+    readonly options: HubOptions,
   ) {
     this.cache = new HubCache(config.cacheDir);
     this.client = new HubClient(config, http);
@@ -174,7 +156,7 @@ export class HubSession {
   }
 
   /** Other files of the same folder, for configs that name them (auto_map, ONNX external data). */
-  siblings(snap: HubSnapshot, path: string): (name: string) => SiblingFile | undefined {
+  siblings(snap: HubSnapshot, path: string): Siblings {
     const dir = path.includes('/') ? path.slice(0, path.lastIndexOf('/') + 1) : '';
     return (name) => {
       if (name === '' || name.includes('/') || name.includes('\\') || name === '.' || name === '..') return undefined;
@@ -195,32 +177,10 @@ export class HubSession {
       };
     };
   }
-
-  async scanFile(snap: HubSnapshot, file: HubFile, limits: Limits): Promise<FileResult> {
-    const findings: Finding[] = [];
-    let format = 'unreadable';
-    let opened: Opened | undefined;
-    try {
-      opened = await this.open(snap, file);
-      findings.push(...opened.problems);
-      format = scanSource(file.path, opened.source, limits, findings, this.options.observer, this.siblings(snap, file.path));
-    } catch (e) {
-      const err = isModelgateError(e) ? e : new ModelgateError('NETWORK', (e as Error).message, { cause: e });
-      new ScanContext(file.path, limits, findings, { decompressed: 0 }).report(UNREADABLE_FILE, { message: `cannot read from the Hub: ${err.message}`, fatal: true, code: err.code });
-    } finally {
-      opened?.close();
-    }
-    const result: FileResult = { path: file.path, format, size: file.size, verdict: verdictOf(findings), findings };
-    if (this.options.hash !== false && opened?.sha256) {
-      result.sha256 = opened.sha256;
-      result.sha256Source = opened.sha256Source;
-    }
-    return result;
-  }
 }
 
 /** Runs `work` with a Hub session whose HTTP thread is closed afterwards. */
-export async function withHubSession<T>(options: HubScanOptions, work: (session: HubSession) => Promise<T>): Promise<T> {
+export async function withHubSession<T>(options: HubOptions, work: (session: HubSession) => Promise<T>): Promise<T> {
   const http = new HttpTransport(options.transport);
   const session = new HubSession(hubConfig(options.env), http, options);
   try {
@@ -229,31 +189,4 @@ export async function withHubSession<T>(options: HubScanOptions, work: (session:
     await session.close();
     await http.close();
   }
-}
-
-/**
- * Scans a Hugging Face repo (`hf:ORG/NAME[@REV]`, `hf://…`, `https://huggingface.co/…`): resolves
- * the revision to a commit, lists the files with their hashes, and scans each file at that
- * commit through the same engine as local files. Large files are read by HTTP range requests,
- * only where their format needs it, unless `full` downloads and verifies them whole.
- */
-export async function scanHub(target: string, options: HubScanOptions = {}): Promise<HubScanResult> {
-  const started = performance.now();
-  await initPython();
-  const limits = withLimits(options.limits);
-  return withHubSession(options, async (hub) => {
-    const snap = await hub.snapshot(target);
-    options.onListing?.(snap.files.length);
-    const files: FileResult[] = [];
-    for (const file of snap.files) {
-      files.push(await hub.scanFile(snap, file, limits));
-      options.onProgress?.(files.length, file.path);
-    }
-    const result = buildResult([target], files, repoFindings(target, snap, options.env), started);
-    result.source = { repo: snap.ref.repo, revision: snap.ref.revision, commit: snap.commit };
-    if (snap.repo !== snap.ref.repo) result.source.redirectedTo = snap.repo;
-    if (snap.security !== undefined) result.source.hubSecurityStatus = snap.security;
-    hub.stats.requests = hub.http.requests;
-    return { ...result, fetched: hub.stats };
-  });
 }

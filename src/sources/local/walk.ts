@@ -1,23 +1,9 @@
 import { lstatSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type { ArtifactEntry } from '../../core/artifact.js';
 
-/** One entry to report: a regular file, a symlink, a special file or an unreadable one. */
-export interface WalkEntry {
-  /** Report path: relative to a directory target with `/`, or the target as given. */
-  path: string;
-  /** Path on disk. */
-  diskPath: string;
-  targetIndex: number;
-  kind: 'file' | 'symlink' | 'special' | 'unreadable';
-  size: number;
-  /** For symlinks: where it points, and whether that is outside the target. */
-  linkTarget?: string;
-  escapes?: boolean;
-  /** For special files: fifo, socket, device. */
-  special?: string;
-  /** For unreadable entries: why. */
-  error?: string;
-}
+/** One entry of a local target; its disk path is always set. */
+export type WalkEntry = ArtifactEntry & { diskPath: string };
 
 function specialKind(st: Stats): string | undefined {
   if (st.isFIFO()) return 'fifo';

@@ -1,7 +1,20 @@
-import type { Finding } from '../core/finding.js';
-import { HUB_SECURITY_STATUS, REDIRECT, targetFinding, UNPINNED_REVISION } from '../detectors/repo/index.js';
-import { typosquatFindings } from '../names/index.js';
-import type { HubSnapshot } from '../sources/hf/api.js';
+import type { Finding } from '../../core/finding.js';
+import { HUB_SECURITY_STATUS, REDIRECT, targetFinding, UNPINNED_REVISION } from './index.js';
+
+/** What is known of a repo after resolving it on the Hub (a structural view of a snapshot). */
+export interface RepoFacts {
+  /** The repo and revision asked for, and whether the revision is a commit. */
+  ref: { repo: string; revision: string; pinned: boolean };
+  /** The repo the Hub answered for (differs after a rename redirect). */
+  repo: string;
+  commit: string;
+  redirects: ReadonlyArray<{ from: string; to: string; status: number }>;
+  /** The Hub's own security status, when it gave one. */
+  security?: unknown;
+}
+
+/** Look-alike findings for a repo id (`check-name`), reported against `target`. */
+export type TyposquatCheck = (repoId: string, target: string) => Finding[];
 
 /** The repo a Hub API URL is about (`/api/models/org/name/...` or `/org/name/resolve/...`). */
 function repoOfUrl(url: string): string {
@@ -31,9 +44,9 @@ function describeSecurity(status: unknown): string {
  * the repo asked for, and of the one a redirect led to), a rename redirect, a revision that can
  * move, and the Hub's own scan as one signal.
  */
-export function repoFindings(target: string, snap: HubSnapshot, env?: NodeJS.ProcessEnv): Finding[] {
-  const findings: Finding[] = typosquatFindings(snap.ref.repo, target, { env });
-  if (snap.repo !== snap.ref.repo) findings.push(...typosquatFindings(snap.repo, target, { env }));
+export function repoFindings(target: string, snap: RepoFacts, typosquat: TyposquatCheck): Finding[] {
+  const findings: Finding[] = typosquat(snap.ref.repo, target);
+  if (snap.repo !== snap.ref.repo) findings.push(...typosquat(snap.repo, target));
   for (const hop of snap.redirects) {
     const from = repoOfUrl(hop.from);
     const to = repoOfUrl(hop.to);

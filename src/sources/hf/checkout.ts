@@ -1,10 +1,9 @@
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { FileSource } from '../core/byte-source.js';
-import { ModelgateError } from '../core/errors.js';
-import type { Finding } from '../core/finding.js';
-import type { HubSnapshot } from '../sources/hf/api.js';
-import type { HubSession } from './scan-hub.js';
+import { ModelgateError } from '../../core/errors.js';
+import type { Finding } from '../../core/finding.js';
+import type { HubSnapshot } from './api.js';
+import type { HubSession } from './session.js';
 
 /** A repo path that stays inside the folder it is written to: no `..`, no absolute path. */
 function safeRelative(path: string): boolean {
@@ -25,7 +24,7 @@ export async function checkoutSnapshot(session: HubSession, snap: HubSnapshot, d
     const opened = await session.open(snap, file, true);
     try {
       problems.push(...opened.problems);
-      if (opened.source instanceof FileSource) copyFileSync(opened.source.path, out);
+      if (opened.source.path !== undefined) copyFileSync(opened.source.path, out);
       else writeFileSync(out, opened.source.read(0, opened.source.size));
     } finally {
       opened.close();

@@ -35,3 +35,24 @@ export class HubProgress {
     this.bars.stop();
   }
 }
+
+/** The progress bar of a scan of local files on stderr. */
+export class LocalProgress {
+  private bar?: cliProgress.SingleBar;
+
+  listing(count: number): void {
+    this.bar = new cliProgress.SingleBar({ format: 'scanning [{bar}] {value}/{total} {file}', stream: process.stderr, clearOnComplete: true }, cliProgress.Presets.shades_classic);
+    this.bar.start(count, 0, { file: '' });
+  }
+
+  file(done: number, path: string): void {
+    this.bar?.update(done, { file: path.slice(-40) });
+  }
+
+  /** Local files are read in place: nothing is downloaded. */
+  download(): void {}
+
+  stop(): void {
+    this.bar?.stop();
+  }
+}

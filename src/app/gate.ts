@@ -6,14 +6,12 @@ import { verifyTarget } from '../lock/run.js';
 import { decide, type LoadedPolicy, type LockFacts, type PolicyFacts, type SignatureFacts } from '../policy/index.js';
 import { signatureFacts, type SignerRequirement } from '../signing/facts.js';
 import { DEFAULT_SIGNATURE } from '../signing/model.js';
-import { checkoutSnapshot } from './hub-checkout.js';
-import { isHubTarget } from '../sources/hf/ref.js';
-import { withHubSession, type HubScanOptions } from './scan-hub.js';
+import { checkoutSnapshot, isHubTarget, withHubSession, type HubOptions } from '../sources/index.js';
 
 /** The lock file `modelgate lock` writes and `verify` reads by default: in the working folder. */
 export const DEFAULT_LOCK = 'modelgate.lock';
 
-export interface GateOptions extends HubScanOptions {
+export interface GateOptions extends HubOptions {
   /** The lock to check the target against; `modelgate.lock` in the working folder when it exists. */
   lockPath?: string;
   /** The signature; default `model.sig` at the target's root. */

@@ -1,0 +1,66 @@
+import type { ByteSource } from './byte-source.js';
+import type { Finding } from './finding.js';
+
+/**
+ * What is scanned, as a list of entries whose bytes can be opened: the files of local targets
+ * or of one Hugging Face repo at a commit. Sources build artifacts (`openArtifact`), the engine
+ * scans their entries, and nothing in between needs to know where the bytes come from.
+ */
+
+/** A regular file beside the scanned one: its size, and its bytes read on demand. */
+export interface SiblingFile {
+  name: string;
+  size: number;
+  /** The whole file; check `size` against the limits before calling. */
+  read(): Buffer;
+}
+
+/** Files beside an entry by plain name (no folders); undefined for names that are not there. */
+export type Siblings = (name: string) => SiblingFile | undefined;
+
+/** One entry of an artifact: a regular file, a symlink, a special file or an unreadable one. */
+export interface ArtifactEntry {
+  /** Report path: relative to a directory target with `/`, the target as given, or the repo path. */
+  path: string;
+  /** Index of the target it came from, for reports of several targets. */
+  targetIndex: number;
+  kind: 'file' | 'symlink' | 'special' | 'unreadable';
+  size: number;
+  /** Path on disk, for local entries. */
+  diskPath?: string;
+  /** For symlinks: where it points, and whether that is outside the target. */
+  linkTarget?: string;
+  escapes?: boolean;
+  /** For special files: fifo, socket, device. */
+  special?: string;
+  /** For unreadable entries: why. */
+  error?: string;
+}
+
+/** The bytes of an opened entry, with what is known of its hash and any problem found opening it. */
+export interface OpenedEntry {
+  source: ByteSource;
+  sha256?: string;
+  sha256Source?: 'computed' | 'hub-lfs';
+  /** Findings made while opening (a Hub hash mismatch). */
+  problems: Finding[];
+  /** Files beside this one, for configs that name them (auto_map, ONNX external data). */
+  siblings?: Siblings;
+  close(): void;
+}
+
+/** Where an artifact's bytes come from, with what each kind knows beyond its entries. */
+export interface Artifact {
+  readonly kind: 'local' | 'hub';
+  /** The targets as the user gave them. */
+  readonly targets: string[];
+  readonly entries: readonly ArtifactEntry[];
+  /** Opens a file entry; throws a ModelgateError (UNREADABLE, NETWORK, OFFLINE…) when it cannot. */
+  open(entry: ArtifactEntry): Promise<OpenedEntry>;
+  /** The words a report puts before an open failure (`cannot read`, `cannot read from the Hub`). */
+  readonly openFailure: string;
+  /** The whole-file SHA-256 of an entry whose opening did not give one; undefined when none can be had. */
+  hash?(entry: ArtifactEntry): Promise<string | undefined>;
+  /** Releases threads, descriptors and connections. */
+  close(): Promise<void>;
+}

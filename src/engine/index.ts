@@ -1,0 +1,24 @@
+/**
+ * The scan kernel's public face: everything outside src/engine imports it from here (the
+ * layer rules in eslint.config.js enforce it). The kernel is synchronous and does no I/O of its
+ * own: it reads the byte sources it is given, walks the format registry, runs the rules and
+ * returns findings.
+ */
+import { initPython } from './handlers/python.js';
+import './dispatch.js';
+
+export { ScanContext, type ScanObserver, type Budget, type SiblingFile } from './context.js';
+export { dispatch } from './dispatch.js';
+export { FORMATS, formatVersions, type FormatEntry } from './registry.js';
+export { provenance } from './provenance.js';
+export { scanEntry, scanSource, type OpenFailure } from './scan-entry.js';
+export { sniff, classifyOther, type Sniffed } from './sniff.js';
+
+/**
+ * Loads what the synchronous kernel needs loaded asynchronously first (the Python parser's
+ * WebAssembly). The HDF5 library loads in its own thread on first use, so scans without HDF5
+ * files never pay for it.
+ */
+export async function prepareEngine(): Promise<void> {
+  await initPython();
+}

@@ -1,0 +1,18 @@
+import { createHash } from 'node:crypto';
+import type { Limits } from '../core/limits.js';
+import type { Provenance } from '../core/report-types.js';
+import { ALL_RULES } from '../detectors/index.js';
+import { allowListDigest } from '../detectors/pickle/allowlist.js';
+import { formatVersions } from './registry.js';
+
+/**
+ * What produced a result: the tool version, every format's and rule's version, the pickle
+ * allow-list's digest and the limits, with `key`, the SHA-256 of all of it. Two scans of the
+ * same bytes with the same key report the same findings, so the key is the cache and job key.
+ */
+export function provenance(toolVersion: string, limits: Limits): Provenance {
+  const rules = Object.fromEntries(ALL_RULES.map((r) => [r.id, r.version ?? 1]));
+  const record = { tool: toolVersion, formats: formatVersions(), rules, allowList: allowListDigest(), limits: { ...limits } };
+  const key = createHash('sha256').update(JSON.stringify(record)).digest('hex');
+  return { key, ...record };
+}

@@ -1,0 +1,75 @@
+import type { Artifact, ArtifactEntry, OpenedEntry } from '../../core/artifact.js';
+import { isModelgateError, ModelgateError } from '../../core/errors.js';
+import type { ScanSource } from '../../core/report-types.js';
+import type { HubFile, HubSnapshot } from './api.js';
+import type { FetchStats } from './remote-source.js';
+import { HttpTransport } from './transport.js';
+import { hubConfig } from './config.js';
+import { HubSession, type HubOptions } from './session.js';
+
+/** One Hugging Face repo at one commit, read through a Hub session. */
+export interface HubArtifact extends Artifact {
+  readonly kind: 'hub';
+  readonly session: HubSession;
+  readonly snapshot: HubSnapshot;
+  /** The report's `source`: repo, revision asked for, commit, redirect and the Hub's own status. */
+  readonly source: ScanSource;
+  /** What range reads and downloads have cost so far. */
+  fetched(): FetchStats & { downloaded: number };
+}
+
+/** The report's `source` for a snapshot. */
+export function snapshotSource(snap: HubSnapshot): ScanSource {
+  const source: ScanSource = { repo: snap.ref.repo, revision: snap.ref.revision, commit: snap.commit };
+  if (snap.repo !== snap.ref.repo) source.redirectedTo = snap.repo;
+  if (snap.security !== undefined) source.hubSecurityStatus = snap.security;
+  return source;
+}
+
+/**
+ * A Hub repo (`hf:ORG/NAME[@REV]`, `hf://…`, `https://huggingface.co/…`): the revision resolved
+ * to a commit, the files listed with their hashes. Large files open as range-read sources
+ * unless `full` downloads and verifies them; small git files are fetched and checked against
+ * their blob id. The session's HTTP thread lives until `close`.
+ */
+export async function openHubArtifact(target: string, options: HubOptions = {}): Promise<HubArtifact> {
+  const http = new HttpTransport(options.transport);
+  const session = new HubSession(hubConfig(options.env), http, options);
+  let snapshot: HubSnapshot;
+  try {
+    snapshot = await session.snapshot(target);
+  } catch (e) {
+    await session.close();
+    await http.close();
+    throw e;
+  }
+  const byPath = new Map<string, HubFile>(snapshot.files.map((f) => [f.path, f]));
+  const entries: ArtifactEntry[] = snapshot.files.map((f) => ({ path: f.path, targetIndex: 0, kind: 'file', size: f.size }));
+  return {
+    kind: 'hub',
+    targets: [target],
+    entries,
+    session,
+    snapshot,
+    source: snapshotSource(snapshot),
+    openFailure: 'cannot read from the Hub',
+    async open(entry): Promise<OpenedEntry> {
+      const file = byPath.get(entry.path);
+      if (!file) throw new ModelgateError('UNREADABLE', `${entry.path} is not a file of hf:${snapshot.repo}@${snapshot.commit}`);
+      try {
+        const opened = await session.open(snapshot, file);
+        return { ...opened, siblings: session.siblings(snapshot, file.path) };
+      } catch (e) {
+        throw isModelgateError(e) ? e : new ModelgateError('NETWORK', (e as Error).message, { cause: e });
+      }
+    },
+    fetched() {
+      session.stats.requests = http.requests;
+      return session.stats;
+    },
+    async close() {
+      await session.close();
+      await http.close();
+    },
+  };
+}

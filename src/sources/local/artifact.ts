@@ -1,0 +1,50 @@
+import type { Artifact, ArtifactEntry, OpenedEntry } from '../../core/artifact.js';
+import { ModelgateError } from '../../core/errors.js';
+import { FileSource } from './file-source.js';
+import { HashPool } from './hash-pool.js';
+import { siblingsOf } from './siblings.js';
+import { walkTarget } from './walk.js';
+
+export interface LocalArtifactOptions {
+  /** Whole-file SHA-256 of every regular file (default true), in a pool of hashing threads. */
+  hash?: boolean;
+}
+
+/**
+ * Files and folders on disk, walked depth first in name order without following links. Throws
+ * a ModelgateError UNREADABLE when a target does not exist.
+ */
+export function openLocalArtifact(targets: string[], options: LocalArtifactOptions = {}): Artifact {
+  const entries: ArtifactEntry[] = [];
+  targets.forEach((target, i) => {
+    try {
+      for (const entry of walkTarget(target, i)) entries.push(entry);
+    } catch (e) {
+      throw new ModelgateError('UNREADABLE', `cannot read target ${target}: ${(e as Error).message}`, { cause: e });
+    }
+  });
+  let pool: HashPool | undefined;
+  return {
+    kind: 'local',
+    targets,
+    entries,
+    openFailure: 'cannot read',
+    async open(entry): Promise<OpenedEntry> {
+      const diskPath = entry.diskPath ?? entry.path;
+      let source: FileSource;
+      try {
+        source = new FileSource(diskPath);
+      } catch (e) {
+        throw new ModelgateError('UNREADABLE', (e as Error).message, { cause: e });
+      }
+      return { source, problems: [], siblings: siblingsOf(diskPath), close: () => source.close() };
+    },
+    hash:
+      options.hash === false
+        ? undefined
+        : async (entry) => (entry.diskPath === undefined ? undefined : (pool ??= new HashPool()).hash(entry.diskPath).catch(() => undefined)),
+    async close() {
+      await pool?.close();
+    },
+  };
+}
