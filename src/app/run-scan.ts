@@ -1,5 +1,5 @@
 import type { Artifact, ArtifactEntry } from '../core/artifact.js';
-import type { Finding } from '../core/finding.js';
+import { verdictOf, type Finding } from '../core/finding.js';
 import { withLimits, type Limits } from '../core/limits.js';
 import type { FileResult, ScanResult } from '../core/report-types.js';
 import { repoFindings } from '../detectors/repo/repo-findings.js';
@@ -11,6 +11,7 @@ import type { FetchStats } from '../sources/hf/remote-source.js';
 import { TOOL_VERSION } from '../version.js';
 import { gateDecision, type GateOptions } from './gate.js';
 import { buildResult } from './result.js';
+import { defaultWorkers, ScanPool } from './scan-pool.js';
 
 /** What to scan and how: the one request every face (CLI, server, queue) builds. */
 export interface ScanRequest extends HubOptions {
@@ -25,6 +26,11 @@ export interface ScanRequest extends HubOptions {
   onProgress?: (done: number, path: string) => void;
   /** Sees every pickle stream read (for `modelgate inspect`). */
   observer?: ScanObserver;
+  /**
+   * Scan workers (threads): default one per core; 0 scans in the calling thread, which a
+   * request with an `observer` always does (the observer is a function of this thread).
+   */
+  workers?: number;
   /** A policy to judge the result by, and what its lock and signature checks need. */
   policy?: LoadedPolicy;
   gate?: GateOptions;
@@ -35,16 +41,22 @@ export interface ScanOutcome extends ScanResult {
   fetched?: FetchStats & { downloaded: number };
 }
 
-/** Scans every entry of an artifact in this thread, hashing local files alongside. */
-async function scanArtifact(artifact: Artifact, limits: Limits, request: ScanRequest): Promise<FileResult[]> {
+/** How many entries are opened and scanned at once: enough to keep every worker busy. */
+const IN_FLIGHT_PER_WORKER = 2;
+
+/**
+ * Scans every entry of an artifact, in the pool's workers or in this thread, hashing local
+ * files alongside. Results keep the artifact's entry order.
+ */
+async function scanArtifact(artifact: Artifact, limits: Limits, request: ScanRequest, pool: ScanPool | undefined): Promise<FileResult[]> {
   const several = artifact.targets.length > 1;
-  const files: FileResult[] = [];
+  const entries = artifact.entries;
+  const files: FileResult[] = new Array(entries.length);
   const hashes: Array<Promise<void>> = [];
   let done = 0;
-  for (const entry of artifact.entries) {
-    const result = await scanOne(artifact, entry, limits, request.observer);
+  const finish = (i: number, entry: ArtifactEntry, result: FileResult): void => {
     if (several) result.targetIndex = entry.targetIndex;
-    files.push(result);
+    files[i] = result;
     if (request.hash === false) {
       delete result.sha256;
       delete result.sha256Source;
@@ -58,25 +70,65 @@ async function scanArtifact(artifact: Artifact, limits: Limits, request: ScanReq
       );
     }
     request.onProgress?.(++done, entry.path);
-    // Let hash results arrive while scanning goes on.
-    if (done % 16 === 0) await new Promise((r) => setImmediate(r));
+  };
+  if (!pool) {
+    for (const [i, entry] of entries.entries()) {
+      finish(i, entry, await scanOne(artifact, entry, limits, request.observer));
+      // Let hash results arrive while scanning goes on.
+      if (done % 16 === 0) await new Promise((r) => setImmediate(r));
+    }
+  } else {
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < entries.length) {
+        const i = next++;
+        const entry = entries[i]!;
+        finish(i, entry, await scanOne(artifact, entry, limits, undefined, pool));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, pool.capacity * IN_FLIGHT_PER_WORKER) }, lane));
   }
   await Promise.all(hashes);
   return files;
 }
 
-/** Opens one entry, scans it, and closes it; an entry that cannot be opened is an error result. */
-async function scanOne(artifact: Artifact, entry: ArtifactEntry, limits: Limits, observer?: ScanObserver): Promise<FileResult> {
+/** Opens of one artifact, one after another in entry order (downloads, progress bars), while scans overlap. */
+const openQueues = new WeakMap<Artifact, Promise<unknown>>();
+
+function opening(artifact: Artifact, entry: ArtifactEntry): ReturnType<Artifact['open']> {
+  const previous = openQueues.get(artifact) ?? Promise.resolve();
+  const opened = previous.then(() => artifact.open(entry));
+  openQueues.set(artifact, opened.catch(() => undefined));
+  return opened;
+}
+
+/**
+ * Opens one entry, scans it (in a worker when there is a pool and the entry can be described
+ * to one), and closes it. An entry that cannot be opened, or whose worker died, is an error
+ * result: never clean.
+ */
+async function scanOne(artifact: Artifact, entry: ArtifactEntry, limits: Limits, observer?: ScanObserver, pool?: ScanPool): Promise<FileResult> {
   if (entry.kind !== 'file') return scanEntry(entry, undefined, limits, observer);
   let opened;
   try {
-    opened = await artifact.open(entry);
+    opened = await opening(artifact, entry);
   } catch (e) {
     const err = e as { message?: string; code?: string };
     return scanEntry(entry, { message: `${artifact.openFailure}: ${err.message ?? String(e)}`, code: err.code ?? 'UNREADABLE' }, limits);
   }
   try {
-    const result = scanEntry(entry, opened, limits, observer);
+    let result: FileResult;
+    if (pool && opened.spec) {
+      try {
+        result = await pool.scan(entry, opened.spec, opened.problems, limits);
+      } catch (e) {
+        result = scanEntry(entry, { message: `the scan of this file did not finish: ${(e as Error).message}`, code: 'UNREADABLE' }, limits);
+        result.findings.unshift(...opened.problems);
+        result.verdict = verdictOf(result.findings);
+      }
+    } else {
+      result = scanEntry(entry, opened, limits, observer);
+    }
     if (opened.sha256) {
       result.sha256 = opened.sha256;
       result.sha256Source = opened.sha256Source;
@@ -85,6 +137,15 @@ async function scanOne(artifact: Artifact, entry: ArtifactEntry, limits: Limits,
   } finally {
     opened.close();
   }
+}
+
+/** The pool a request asks for, sharing the artifact's listing and HTTP lines; none for in-thread scans. */
+function poolFor(artifact: Artifact, request: ScanRequest): ScanPool | undefined {
+  const size = request.observer ? 0 : (request.workers ?? defaultWorkers());
+  const files = artifact.entries.filter((e) => e.kind === 'file').length;
+  if (size <= 0 || files === 0) return undefined;
+  const hub = isHubArtifact(artifact) ? artifact : undefined;
+  return new ScanPool(Math.min(size, files), { listing: artifact.listing, line: hub && (() => hub.line()), onFetched: hub && ((s) => hub.addFetched(s)) });
 }
 
 /**
@@ -96,13 +157,15 @@ async function scanOne(artifact: Artifact, entry: ArtifactEntry, limits: Limits,
  */
 export async function runScan(request: ScanRequest): Promise<ScanOutcome> {
   const started = performance.now();
-  await prepareEngine();
   const limits = withLimits(request.limits);
   const artifact = await openArtifact(request.targets, request);
   request.onListing?.(artifact.entries.length);
   let result: ScanOutcome;
+  const pool = poolFor(artifact, request);
   try {
-    const files = await scanArtifact(artifact, limits, request);
+    // The kernel in this thread needs the Python parser loaded; workers load their own.
+    if (!pool) await prepareEngine();
+    const files = await scanArtifact(artifact, limits, request, pool);
     let findings: Finding[] = [];
     if (isHubArtifact(artifact)) {
       const target = artifact.targets[0];
@@ -114,6 +177,7 @@ export async function runScan(request: ScanRequest): Promise<ScanOutcome> {
       result.fetched = artifact.fetched();
     }
   } finally {
+    await pool?.close();
     await artifact.close();
   }
   result.tool.provenance = provenance(TOOL_VERSION, limits);

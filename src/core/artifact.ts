@@ -46,7 +46,45 @@ export interface OpenedEntry {
   problems: Finding[];
   /** Files beside this one, for configs that name them (auto_map, ONNX external data). */
   siblings?: Siblings;
+  /** How another thread can reopen the same bytes and siblings (a scan worker); absent when it cannot. */
+  spec?: EntrySpec;
   close(): void;
+}
+
+/**
+ * Bytes described as plain data, so a scan worker can open them itself: a file on disk, bytes
+ * already in memory (transferred), or a remote file read by HTTP range requests.
+ */
+export type SourceSpec =
+  | { kind: 'file'; path: string }
+  | { kind: 'bytes'; bytes: Uint8Array }
+  | { kind: 'remote'; url: string; size: number; headers: Record<string, string> };
+
+/** Where an entry's siblings are: the folder of a file on disk, or the folder of a repo path. */
+export type SiblingsSpec = { kind: 'dir'; of: string } | { kind: 'hub'; path: string };
+
+/** An opened entry as plain data: what a scan worker needs to scan it. */
+export interface EntrySpec {
+  source: SourceSpec;
+  siblings?: SiblingsSpec;
+}
+
+/** A file of a Hub listing, with where its bytes are (resolver URL, cache path). */
+export interface ListedFile {
+  path: string;
+  size: number;
+  lfs: boolean;
+  url: string;
+  cachePath: string;
+}
+
+/** What a thread needs to read a repo's files beside an entry: sent once to each scan worker. */
+export interface HubListing {
+  repo: string;
+  offline: boolean;
+  hasToken: boolean;
+  headers: Record<string, string>;
+  files: ListedFile[];
 }
 
 /** Where an artifact's bytes come from, with what each kind knows beyond its entries. */
@@ -63,4 +101,6 @@ export interface Artifact {
   hash?(entry: ArtifactEntry): Promise<string | undefined>;
   /** Releases threads, descriptors and connections. */
   close(): Promise<void>;
+  /** For a repo: its listing, which scan workers need to read siblings. */
+  readonly listing?: HubListing;
 }

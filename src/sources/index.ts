@@ -10,6 +10,8 @@ export { snapshotSource } from './hf/artifact.js';
 export { isHubTarget, parseHubRef } from './hf/ref.js';
 export type { HubFile, HubSnapshot } from './hf/api.js';
 export type { FetchStats } from './hf/remote-source.js';
+export { SyncHttp, type SyncLine } from './hf/transport.js';
+export { openSpec, specOf, type SpecContext } from './spec.js';
 export { withHubSession, type HubOptions, type HubSession } from './hf/session.js';
 export { checkoutSnapshot } from './hf/checkout.js';
 export { HashPool } from './local/hash-pool.js';

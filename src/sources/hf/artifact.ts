@@ -6,6 +6,7 @@ import type { FetchStats } from './remote-source.js';
 import { HttpTransport } from './transport.js';
 import { hubConfig } from './config.js';
 import { HubSession, type HubOptions } from './session.js';
+import { specOf } from '../spec.js';
 
 /** One Hugging Face repo at one commit, read through a Hub session. */
 export interface HubArtifact extends Artifact {
@@ -16,6 +17,10 @@ export interface HubArtifact extends Artifact {
   readonly source: ScanSource;
   /** What range reads and downloads have cost so far. */
   fetched(): FetchStats & { downloaded: number };
+  /** Adds what another thread's reads of this repo cost (a scan worker's line). */
+  addFetched(stats: FetchStats): void;
+  /** A synchronous line into the session's HTTP thread, for a scan worker. */
+  line(): ReturnType<HttpTransport['line']>;
 }
 
 /** The report's `source` for a snapshot. */
@@ -44,6 +49,8 @@ export async function openHubArtifact(target: string, options: HubOptions = {}):
     throw e;
   }
   const byPath = new Map<string, HubFile>(snapshot.files.map((f) => [f.path, f]));
+  const listing = session.listing(snapshot);
+  let otherRequests = 0;
   const entries: ArtifactEntry[] = snapshot.files.map((f) => ({ path: f.path, targetIndex: 0, kind: 'file', size: f.size }));
   return {
     kind: 'hub',
@@ -51,6 +58,7 @@ export async function openHubArtifact(target: string, options: HubOptions = {}):
     entries,
     session,
     snapshot,
+    listing,
     source: snapshotSource(snapshot),
     openFailure: 'cannot read from the Hub',
     async open(entry): Promise<OpenedEntry> {
@@ -58,15 +66,22 @@ export async function openHubArtifact(target: string, options: HubOptions = {}):
       if (!file) throw new ModelgateError('UNREADABLE', `${entry.path} is not a file of hf:${snapshot.repo}@${snapshot.commit}`);
       try {
         const opened = await session.open(snapshot, file);
-        return { ...opened, siblings: session.siblings(snapshot, file.path) };
+        const source = specOf(opened.source);
+        const spec = source && { source, siblings: { kind: 'hub' as const, path: file.path } };
+        return { ...opened, siblings: session.siblings(snapshot, file.path, listing), spec };
       } catch (e) {
         throw isModelgateError(e) ? e : new ModelgateError('NETWORK', (e as Error).message, { cause: e });
       }
     },
     fetched() {
-      session.stats.requests = http.requests;
+      session.stats.requests = http.requests + otherRequests;
       return session.stats;
     },
+    addFetched(stats) {
+      otherRequests += stats.requests;
+      session.stats.bytes += stats.bytes;
+    },
+    line: () => http.line(),
     async close() {
       await session.close();
       await http.close();

@@ -1,6 +1,6 @@
 import type { ByteSource } from '../../core/byte-source.js';
 import { ModelgateError } from '../../core/errors.js';
-import type { HttpTransport } from './transport.js';
+import type { SyncRequester } from './transport.js';
 
 /** Unit of the block cache: small enough that a zip member's header costs little. */
 const BLOCK = 64 * 1024;
@@ -35,10 +35,10 @@ export class RemoteSource implements ByteSource {
   private ahead = BLOCK;
 
   constructor(
-    private readonly http: HttpTransport,
-    private readonly resolveUrl: string,
+    private readonly http: SyncRequester,
+    readonly resolveUrl: string,
     readonly size: number,
-    private readonly headers: Record<string, string>,
+    readonly headers: Record<string, string>,
     private readonly stats: FetchStats,
   ) {}
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import type { OpenedEntry, Siblings } from '../../core/artifact.js';
+import type { HubListing, OpenedEntry, Siblings } from '../../core/artifact.js';
 import { BufferSource } from '../../core/byte-source.js';
 import { ModelgateError } from '../../core/errors.js';
 import type { Finding } from '../../core/finding.js';
@@ -11,12 +11,11 @@ import { HubClient, type HubFile, type HubSnapshot } from './api.js';
 import { HubCache } from './cache.js';
 import { hubConfig, type HubConfig } from './config.js';
 import { hubError } from './errors.js';
+import { hubSiblings, MAX_GIT_BLOB } from './listing.js';
 import { parseHubRef } from './ref.js';
 import { RemoteSource, type FetchStats } from './remote-source.js';
 import { HttpTransport, type TransportOptions } from './transport.js';
 
-/** Files not in LFS are small git blobs (the Hub sends anything over 10 MB to LFS); read whole. */
-const MAX_GIT_BLOB = 64 * 1024 * 1024;
 
 /** How a Hub session reads: the environment, the HTTP transport, and what to download. */
 export interface HubOptions {
@@ -155,28 +154,22 @@ export class HubSession {
     return { source, sha256: file.lfs.sha256, sha256Source: 'hub-lfs', problems: [], close: () => undefined };
   }
 
-  /** Other files of the same folder, for configs that name them (auto_map, ONNX external data). */
-  siblings(snap: HubSnapshot, path: string): Siblings {
-    const dir = path.includes('/') ? path.slice(0, path.lastIndexOf('/') + 1) : '';
-    return (name) => {
-      if (name === '' || name.includes('/') || name.includes('\\') || name === '.' || name === '..') return undefined;
-      const file = snap.files.find((f) => f.path === dir + name);
-      if (!file) return undefined;
-      return {
-        name,
-        size: file.size,
-        read: () => {
-          if (!file.lfs && !this.config.offline) {
-            const res = this.http.requestSync(this.client.fileUrl(snap.repo, snap.commit, file.path), { headers: this.client.headers, maxBody: MAX_GIT_BLOB });
-            if (res.status !== 200) throw hubError(`hf:${snap.repo}/${file.path}`, res, this.config.token !== undefined);
-            return res.body ?? Buffer.alloc(0);
-          }
-          const source = this.config.offline ? new FileSource(this.cache.blobPath(snap.repo, file)) : new RemoteSource(this.http, this.client.fileUrl(snap.repo, snap.commit, file.path), file.size, this.client.headers, this.stats);
-          return source.read(0, file.size);
-        },
-      };
+  /** The repo's files as plain data, for reading siblings from any thread. */
+  listing(snap: HubSnapshot): HubListing {
+    return {
+      repo: snap.repo,
+      offline: this.config.offline,
+      hasToken: this.config.token !== undefined,
+      headers: this.client.headers,
+      files: snap.files.map((f) => ({ path: f.path, size: f.size, lfs: f.lfs !== undefined, url: this.client.fileUrl(snap.repo, snap.commit, f.path), cachePath: this.cache.blobPath(snap.repo, f) })),
     };
   }
+
+  /** Other files of the same folder, for configs that name them (auto_map, ONNX external data). */
+  siblings(snap: HubSnapshot, path: string, listing = this.listing(snap)): Siblings {
+    return hubSiblings(listing, path, this.http, this.stats);
+  }
+
 }
 
 /** Runs `work` with a Hub session whose HTTP thread is closed afterwards. */

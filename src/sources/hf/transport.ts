@@ -78,14 +78,70 @@ function toResponse(ok: NonNullable<Reply['ok']>): DownloadResult {
   return body === undefined ? rest : { ...rest, body: Buffer.from(body) };
 }
 
+/** One end of a synchronous line into the HTTP thread: a port, and the flag its answers raise. */
+export interface SyncLine {
+  port: MessagePort;
+  flag: Int32Array;
+}
+
+/** Anything that answers HTTP requests synchronously (range reads of remote files). */
+export interface SyncRequester {
+  requestSync(url: string, options?: RequestOptions): HttpResponse;
+}
+
+function message(url: string, options: RequestOptions): Record<string, unknown> {
+  return { kind: 'request', url, method: options.method ?? 'GET', headers: options.headers ?? {}, body: options.body, range: options.range, maxBody: options.maxBody ?? DEFAULT_MAX_BODY };
+}
+
+function settle(reply: Reply): DownloadResult {
+  if (reply.error) throw toError(reply.error);
+  return toResponse(reply.ok!);
+}
+
+/**
+ * Synchronous requests over one line into the HTTP thread, from any thread (the transport's
+ * own, or a scan worker's, whose line `HttpTransport.line()` made): the calling thread blocks
+ * on the line's flag until the answer is in.
+ */
+export class SyncHttp implements SyncRequester {
+  private nextId = 1;
+  /** Requests made and answer bytes received through this line. */
+  requests = 0;
+  bytesReceived = 0;
+
+  constructor(private readonly line: SyncLine) {}
+
+  requestSync(url: string, options: RequestOptions = {}): HttpResponse {
+    const id = this.nextId++;
+    this.requests++;
+    Atomics.store(this.line.flag, 0, 0);
+    this.line.port.postMessage({ ...message(url, options), id });
+    const deadline = Date.now() + SYNC_TIMEOUT_MS;
+    for (;;) {
+      const got = receiveMessageOnPort(this.line.port);
+      if (got) {
+        const res = settle(got.message as Reply);
+        this.bytesReceived += res.body?.length ?? 0;
+        return res;
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) throw new ModelgateError('NETWORK', `no answer from ${url} within ${SYNC_TIMEOUT_MS / 60_000} minutes`);
+      Atomics.wait(this.line.flag, 0, 0, Math.min(left, 1000));
+    }
+  }
+
+  close(): void {
+    this.line.port.close();
+  }
+}
+
 /**
  * The HTTP thread and the two ways to use it: `request`/`download` (async) and `requestSync`
  * (blocks the calling thread, for the synchronous engine reading a remote file by ranges).
  */
 export class HttpTransport {
   private readonly worker: Worker;
-  private readonly syncPort: MessagePort;
-  private readonly flag = new Int32Array(new SharedArrayBuffer(4));
+  private readonly sync: SyncHttp;
   private readonly pending = new Map<number, { resolve(r: Reply): void; progress?: (n: number) => void }>();
   private nextId = 1;
   /** Bytes of answer bodies received, for the bench and `--verbose`. */
@@ -94,7 +150,8 @@ export class HttpTransport {
 
   constructor(options: TransportOptions = {}) {
     const { port1, port2 } = new MessageChannel();
-    this.syncPort = port1;
+    const flag = new Int32Array(new SharedArrayBuffer(4));
+    this.sync = new SyncHttp({ port: port1, flag });
     this.worker = new Worker(HTTP_WORKER_SOURCE, {
       eval: true,
       workerData: {
@@ -102,7 +159,7 @@ export class HttpTransport {
         backoffMs: options.backoffMs ?? 1000,
         maxWaitMs: options.maxWaitMs ?? 120_000,
         syncPort: port2,
-        flag: this.flag,
+        flag,
       },
       transferList: [port2],
     });
@@ -130,31 +187,34 @@ export class HttpTransport {
   }
 
   private settle(reply: Reply): DownloadResult {
-    if (reply.error) throw toError(reply.error);
-    const res = toResponse(reply.ok!);
+    const res = settle(reply);
     this.bytesReceived += res.body?.length ?? 0;
     return res;
   }
 
+  /**
+   * A new synchronous line into this transport's HTTP thread, to hand (transferred) to another
+   * thread that reads remote files by ranges: a scan worker. The line's requests are counted by
+   * the `SyncHttp` at its other end, not here.
+   */
+  line(): { line: SyncLine; transfer: MessagePort[] } {
+    const { port1, port2 } = new MessageChannel();
+    const flag = new Int32Array(new SharedArrayBuffer(4));
+    this.worker.postMessage({ kind: 'attach', port: port2, flag }, [port2]);
+    return { line: { port: port1, flag }, transfer: [port1] };
+  }
+
   /** An HTTP request; the body is read whole (up to `maxBody`). */
   async request(url: string, options: RequestOptions = {}): Promise<HttpResponse> {
-    return this.settle(await this.call(this.message(url, options)));
+    return this.settle(await this.call(message(url, options)));
   }
 
   /** The same request, blocking this thread until the answer is in. */
   requestSync(url: string, options: RequestOptions = {}): HttpResponse {
-    const id = this.nextId++;
     this.requests++;
-    Atomics.store(this.flag, 0, 0);
-    this.syncPort.postMessage({ ...this.message(url, options), id });
-    const deadline = Date.now() + SYNC_TIMEOUT_MS;
-    for (;;) {
-      const got = receiveMessageOnPort(this.syncPort);
-      if (got) return this.settle(got.message as Reply);
-      const left = deadline - Date.now();
-      if (left <= 0) throw new ModelgateError('NETWORK', `no answer from ${url} within ${SYNC_TIMEOUT_MS / 60_000} minutes`);
-      Atomics.wait(this.flag, 0, 0, Math.min(left, 1000));
-    }
+    const res = this.sync.requestSync(url, options);
+    this.bytesReceived += res.body?.length ?? 0;
+    return res;
   }
 
   /**
@@ -168,12 +228,8 @@ export class HttpTransport {
     return res;
   }
 
-  private message(url: string, options: RequestOptions): Record<string, unknown> {
-    return { kind: 'request', url, method: options.method ?? 'GET', headers: options.headers ?? {}, body: options.body, range: options.range, maxBody: options.maxBody ?? DEFAULT_MAX_BODY };
-  }
-
   async close(): Promise<void> {
-    this.syncPort.close();
+    this.sync.close();
     await this.worker.terminate();
   }
 }

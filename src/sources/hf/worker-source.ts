@@ -216,12 +216,20 @@ async function handle(m) {
   }
 }
 
-parentPort.on('message', (m) => { handle(m).then((r) => parentPort.postMessage(r)); });
-syncPort.on('message', (m) => {
-  handle(m).then((r) => {
-    syncPort.postMessage(r);
-    Atomics.store(flag, 0, m.id);
-    Atomics.notify(flag, 0);
+// A synchronous line: answers go back on the port, then the flag wakes the blocked caller.
+function serveLine(port, lineFlag) {
+  port.on('message', (m) => {
+    handle(m).then((r) => {
+      port.postMessage(r);
+      Atomics.store(lineFlag, 0, m.id);
+      Atomics.notify(lineFlag, 0);
+    });
   });
+}
+
+parentPort.on('message', (m) => {
+  if (m.kind === 'attach') serveLine(m.port, m.flag);
+  else handle(m).then((r) => parentPort.postMessage(r));
 });
+serveLine(syncPort, flag);
 `;
