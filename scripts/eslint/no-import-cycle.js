@@ -167,7 +167,7 @@ function pathBack(graph, from, to, component) {
 export default {
   meta: {
     type: 'problem',
-    docs: { description: 'Forbid import cycles (type-only imports included) among the files of a folder' },
+    docs: { description: 'Forbid import cycles (type-only imports included) among the files of a folder (`root`, absolute or from the working directory)' },
     schema: [{ type: 'object', properties: { root: { type: 'string' } }, additionalProperties: false }],
     messages: { cycle: '[cycle] import cycle of {{count}} files: {{path}}' },
   },
