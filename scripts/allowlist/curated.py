@@ -1,7 +1,7 @@
 """Hand-curated parts of the pickle allow-list, and the rules for the generated part.
 
 Everything here is DATA read by generate.py. Nothing in this file is imported at scan time:
-the scanner only reads data/pickle-allowlist.json.
+the scanner only reads src/detectors/pickle/allowlist.json.
 
 Kinds (the scanner enforces them):
   function    may be CALLED by unpickling (REDUCE / as callable passed through to another

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generate data/pickle-allowlist.json from the real libraries.
+"""Generate src/detectors/pickle/allowlist.json from the real libraries.
 
 Development-time only: modelgate never runs Python at scan time and never executes scanned
 content; this script imports the LIBRARIES (torch, sklearn, numpy, pandas ...) to read their
@@ -14,7 +14,7 @@ Two steps, because the list must cover more than one release of each library:
 
   2. once, with any Python:
        python generate.py merge /tmp/allowlist-*.json
-     merges the partials into data/pickle-allowlist.json (entries record which package
+     merges the partials into src/detectors/pickle/allowlist.json (entries record which package
      versions they were seen in), runs the sanity checks (nothing dangerous is listed) and
      the coverage check (every global the real pickles call or create is allowed, or is
      denied on purpose with a reason), and writes scripts/allowlist/probe-report.json.
@@ -37,7 +37,7 @@ sys.path.insert(0, HERE)
 import curated  # noqa: E402
 
 SCHEMA = "modelgate/pickle-allowlist@1"
-DEFAULT_OUT = os.path.join(REPO, "data", "pickle-allowlist.json")
+DEFAULT_OUT = os.path.join(REPO, "src", "detectors", "pickle", "allowlist.json")
 DEFAULT_REPORT = os.path.join(HERE, "probe-report.json")
 
 # top-level module -> distribution name (for "seen"); anything else is the stdlib ("python")
@@ -366,7 +366,7 @@ def coverage(partials, entries):
                      "ext_opcodes": part["probe"]["ext_opcodes"]})
     return {"summary": summary, "environments": envs, "globals": rows, "misses": misses,
             "note": "Globals that real pickles (built by probe.py) import, how they use them "
-                    "(call / new / build / value), and whether data/pickle-allowlist.json covers "
+                    "(call / new / build / value), and whether src/detectors/pickle/allowlist.json covers "
                     "them. 'written_as' is the protocol<3 spelling normalised as pickle's "
                     "find_class does (the scanner must normalise the same way)."}
 

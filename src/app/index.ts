@@ -7,3 +7,6 @@ export { scan, scanHub, type HubScanOptions, type HubScanResult, type ScanOption
 export { DEFAULT_LOCK, defaultLock, gateDecision, hubSignatureFacts, isInsideTarget, type GateOptions } from './gate.js';
 export { buildResult } from './result.js';
 export { isHubTarget } from '../sources/index.js';
+export { inspectFile } from './inspect.js';
+export { TOOL_VERSION } from './version.js';
+export { ALL_RULES } from '../detectors/index.js';

@@ -1,7 +1,7 @@
 import type { Finding } from '../core/finding.js';
 import type { FileResult, ScanResult } from '../core/report-types.js';
 import { maxSeverity, type Severity } from '../core/severity.js';
-import { TOOL_VERSION } from '../version.js';
+import { TOOL_VERSION } from './version.js';
 
 /** The report around `files` and target-level `findings`: counts, worst severity, duration. */
 export function buildResult(targets: string[], files: FileResult[], findings: Finding[], started: number): ScanResult {

@@ -8,7 +8,7 @@ import { typosquatFindings } from '../names/index.js';
 import type { LoadedPolicy } from '../policy/index.js';
 import { isHubArtifact, openArtifact, type HubOptions } from '../sources/index.js';
 import type { FetchStats } from '../sources/hf/remote-source.js';
-import { TOOL_VERSION } from '../version.js';
+import { TOOL_VERSION } from './version.js';
 import { gateDecision, type GateOptions } from './gate.js';
 import { buildResult } from './result.js';
 import { defaultWorkers, ScanPool } from './scan-pool.js';

@@ -6,7 +6,7 @@ import type { SignatureFacts } from '../policy/facts.js';
 import { RULE_DOCS_BASE_URI } from '../report/sarif-rules.js';
 import { rootDigest } from '../signing/statement.js';
 import { comparePaths } from '../signing/paths.js';
-import { TOOL_VERSION } from '../version.js';
+import { TOOL_VERSION } from '../app/version.js';
 import type { CardFacts, ConfigFacts } from './card.js';
 import { licenseChoice } from './license.js';
 

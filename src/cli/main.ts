@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { isModelgateError } from '../core/errors.js';
-import { TOOL_VERSION } from '../version.js';
+import { TOOL_VERSION } from '../app/index.js';
 import { bomCommand } from './bom-command.js';
 import { checkNameCommand } from './check-name-command.js';
 import { convertCommand } from './convert-command.js';

@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { ModelgateError } from '../core/errors.js';
 import type { Limits } from '../core/limits.js';
 import { isSeverity, SEVERITIES, type Severity } from '../core/severity.js';
-import { ALL_RULES } from '../detectors/index.js';
+import { ALL_RULES } from '../app/index.js';
 import { isHubTarget, runScan } from '../app/index.js';
 import { loadPolicy } from '../policy/index.js';
 import { HubProgress, LocalProgress } from './progress.js';

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { ModelgateError } from '../core/errors.js';
-import { ALL_RULES } from '../detectors/index.js';
+import { ALL_RULES } from '../app/index.js';
 import { renderReport } from '../report/index.js';
 import { intOption, readModel, sampleFormat, writeOut } from '../screen/cli-options.js';
 import { readLabels, readSamples } from '../screen/input-files.js';

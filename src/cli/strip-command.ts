@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { ModelgateError } from '../core/errors.js';
 import type { Finding } from '../core/finding.js';
 import { STRIP } from '../detectors/backdoor/index.js';
-import { ALL_RULES } from '../detectors/index.js';
+import { ALL_RULES } from '../app/index.js';
 import { renderReport } from '../report/index.js';
 import { intOption, numberOption, readModel, sampleFormat, writeOut } from '../screen/cli-options.js';
 import { readLabels, readSamples } from '../screen/input-files.js';

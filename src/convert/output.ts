@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { layoutSafetensors, SequentialWriter, type SafetensorsLayout } from '../formats/safetensors/write.js';
+import { layoutSafetensors, type SafetensorsLayout } from '../formats/safetensors/write.js';
+import { SequentialWriter } from './writer.js';
 import { CHUNK_BYTES, copyTensor } from './copy.js';
 import { SAFETENSORS_DTYPE_ORDER } from './dtypes.js';
 import type { InputFile } from './input-file.js';

@@ -44,11 +44,22 @@ export function sniff(head: Buffer, size: number): Sniffed {
   if (starts(head, [0x47, 0x47, 0x55, 0x46])) return 'gguf';
   // A ustar magic with a bad checksum is still a tar, and a broken one: read it to fail closed.
   if (head.length >= 263 && head.toString('latin1', 257, 262) === 'ustar') return 'tar';
-  if (head.length >= 2 && (head[0] & 0x0f) === 8 && (head[0] >> 4) <= 7 && ((head[0] << 8) | head[1]) % 31 === 0) return 'zlib';
-  // lzma-alone: properties byte (lc+lp*9+pb*45 < 225, 0x5D by default), dictionary size, size.
-  if (head.length >= 13 && head[0] === 0x5d && head[1] === 0 && head[2] === 0) return 'lzma';
+  // safetensors is recognised by structure (a header length that fits the file, then JSON),
+  // which is far stronger than the two- and three-byte magics below: 66 header lengths under
+  // 64 KiB begin like a zlib stream (the dispatcher still tries that reading as well).
   if (isSafetensors(head, size)) return 'safetensors';
-  return 'unknown';
+  return weakMagic(head) ?? 'unknown';
+}
+
+/**
+ * A magic of two or three bytes that ordinary content also begins with: zlib (RFC 1950's
+ * CMF/FLG check: `x ` and `x^` at the start of a text pass it) and lzma-alone (properties byte
+ * 0x5D by default, lc+lp*9+pb*45 < 225, then the dictionary size).
+ */
+export function weakMagic(head: Buffer): 'zlib' | 'lzma' | undefined {
+  if (head.length >= 2 && (head[0] & 0x0f) === 8 && (head[0] >> 4) <= 7 && ((head[0] << 8) | head[1]) % 31 === 0) return 'zlib';
+  if (head.length >= 13 && head[0] === 0x5d && head[1] === 0 && head[2] === 0) return 'lzma';
+  return undefined;
 }
 
 /** A name for content of no model format: `json`, `text`, `image` or `other`. */

@@ -4,7 +4,7 @@ import type { Finding } from '../core/finding.js';
 import type { ScanSource } from '../core/report-types.js';
 import { withHubSession } from '../sources/index.js';
 import { isHubTarget, parseHubRef, type HubOptions } from '../sources/index.js';
-import { TOOL_VERSION } from '../version.js';
+import { TOOL_VERSION } from '../app/version.js';
 import { collectHub, collectLocal } from './collect.js';
 import { compareWithLock } from './compare.js';
 import { LOCK_SCHEMA, readLock, type LockEntry, type LockFile } from './model.js';

@@ -3,7 +3,7 @@ import { type Finding, verdictOf } from '../core/finding.js';
 import type { ScanResult } from '../core/report-types.js';
 import { maxSeverity } from '../core/severity.js';
 import { NEURAL_CLEANSE } from '../detectors/backdoor/index.js';
-import { TOOL_VERSION } from '../version.js';
+import { TOOL_VERSION } from '../app/version.js';
 import { ANOMALY_THRESHOLD } from './anomaly.js';
 import { encodePng } from './png.js';
 import type { ScreenResult } from './screen.js';

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { gunzipSync, inflateSync } from 'node:zlib';
+import { constants, gunzipSync, inflateSync } from 'node:zlib';
 import { lzma, xz } from '@napi-rs/lzma';
 import { Decompress as ZstdDecompress } from 'fzstd';
 import { BufferSource, type ByteSource } from '../../core/byte-source.js';
@@ -88,6 +88,25 @@ function decompress(kind: Compression, input: Buffer, ctx: ScanContext): Buffer 
     }
   } catch (e) {
     return tooLarge(e);
+  }
+}
+
+/**
+ * Whether content that begins with a weak magic can be that stream, judged from its first
+ * bytes only: a zlib prefix that inflates without error, or an lzma-alone header whose declared
+ * size is unknown or plausible. Used before reading a whole file a second way.
+ */
+export function mayDecode(kind: 'zlib' | 'lzma', head: Buffer): boolean {
+  if (kind === 'lzma') {
+    if (head.length < 13 || head[0]! >= 225) return false;
+    const declared = head.readBigUInt64LE(5);
+    return declared === 0xffffffffffffffffn || declared < 1n << 48n;
+  }
+  try {
+    inflateSync(head, { finishFlush: constants.Z_SYNC_FLUSH });
+    return true;
+  } catch {
+    return false;
   }
 }
 

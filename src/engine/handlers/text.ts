@@ -14,22 +14,14 @@ const MAX_JSON_BYTES = 64 * 1024 * 1024;
  * configs and chat templates, Keras configs), Jinja chat-template files by their template,
  * Python sources by their syntax tree. Anything else is named (`kind`: json, text, image…).
  */
-export function scanText(source: ByteSource, ctx: ScanContext, kind: string): string {
+export function scanText(source: ByteSource, ctx: ScanContext, sniffed: string): string {
+  let kind = sniffed;
   if (kind === 'json' && source.size <= MAX_JSON_BYTES) {
-    let doc: unknown;
-    try {
-      doc = JSON.parse(source.read(0, source.size).toString('utf8'));
-    } catch {
-      return 'text';
-    }
-    if (isNotebook(doc)) return scanNotebook(doc, source, ctx);
-    const config = scanHfJson(doc, source, ctx);
-    if (config) return config;
-    if (looksLikeKerasConfig(doc)) {
-      scanKerasConfigDocument(doc, ctx);
-      return 'keras-config';
-    }
-    return 'json';
+    const doc = parseJson(source);
+    // Text that begins with `{` or `[` but is no JSON is still text: a Jinja template (`{%`,
+    // `{{`) or Python (a dict literal), read as such below.
+    if (doc === undefined) kind = 'text';
+    else return scanJson(doc, source, ctx);
   }
   if (kind === 'text' && ctx.name.endsWith('.jinja')) return scanChatTemplateFile(source, ctx);
   if (kind === 'text' && looksLikePython(source.read(0, 4096), ctx.name)) {
@@ -44,4 +36,25 @@ export function scanText(source: ByteSource, ctx: ScanContext, kind: string): st
     return scanPython(source, ctx);
   }
   return kind;
+}
+
+/** The JSON document in `source`, or undefined when it is not JSON. */
+function parseJson(source: ByteSource): unknown {
+  try {
+    return JSON.parse(source.read(0, source.size).toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A JSON document, judged by its keys. */
+function scanJson(doc: unknown, source: ByteSource, ctx: ScanContext): string {
+  if (isNotebook(doc)) return scanNotebook(doc, source, ctx);
+  const config = scanHfJson(doc, source, ctx);
+  if (config) return config;
+  if (looksLikeKerasConfig(doc)) {
+    scanKerasConfigDocument(doc, ctx);
+    return 'keras-config';
+  }
+  return 'json';
 }

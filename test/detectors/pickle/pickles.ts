@@ -21,7 +21,7 @@ export const ALLOWED_CLASS = allowed(['class'], [['torch.nn.modules.linear', 'Li
 
 /** Some allow-listed constant (a dtype...), when the list has one. */
 export const ALLOWED_CONSTANT: Name | undefined = (() => {
-  const file = JSON.parse(readFileSync(new URL('../../../data/pickle-allowlist.json', import.meta.url), 'utf8')) as {
+  const file = JSON.parse(readFileSync(new URL('../../../src/detectors/pickle/allowlist.json', import.meta.url), 'utf8')) as {
     entries: Record<string, Record<string, { kind: AllowKind }>>;
   };
   for (const [module, names] of Object.entries(file.entries)) {
