@@ -1,30 +1,16 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { xz } from '@napi-rs/lzma';
 import { describe, expect, it } from 'vitest';
-import type { Limits } from '../../src/core/limits.js';
-import { scan } from '../../src/engine/scan.js';
 import { buildZip } from '../../src/formats/zip/builder.js';
 import { binunicode, osSystemPickle, plainPickle } from '../helpers/pickles.js';
+import { scanBytes } from '../helpers/scan-bytes.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'mg-containers-'));
-let n = 0;
-
-/** Writes bytes under an uninformative name and scans them. */
-async function scanBytes(bytes: Buffer, limits: Partial<Limits> = {}, name?: string) {
-  const path = join(dir, name ?? `f${n++}.bin`);
-  writeFileSync(path, bytes);
-  const result = await scan([path], { hash: false, limits });
-  return result.files[0];
-}
 const ruleIds = (f: { findings: Array<{ ruleId: string }> }) => f.findings.map((x) => x.ruleId);
 const codes = (f: { findings: Array<{ code?: string }> }) => f.findings.map((x) => x.code).filter(Boolean);
 
 describe('raw pickles', () => {
   it('detects by content whatever the extension', async () => {
-    const f = await scanBytes(osSystemPickle(), {}, 'notes.txt');
+    const f = await scanBytes(osSystemPickle(), { name: 'notes.txt' });
     expect(f.format).toBe('pickle');
     expect(f.verdict).toBe('malicious');
   });
@@ -80,17 +66,17 @@ describe('raw pickles', () => {
     const len = Buffer.alloc(4);
     len.writeUInt32LE(2 * 1024 * 1024);
     const f = await scanBytes(Buffer.concat([Buffer.from('\x80\x03B', 'latin1'), len, Buffer.alloc(2 * 1024 * 1024), Buffer.from('.')]), {
-      maxStringBytes: 1024 * 1024,
+      limits: { maxStringBytes: 1024 * 1024 },
     });
     expect(f.findings.map((x) => [x.ruleId, x.severity, x.code])).toEqual([['pickle/oversized-operand', 'low', 'LIMIT_STRING']]);
   });
   it('stops at the memo limit', async () => {
-    const f = await scanBytes(Buffer.concat([Buffer.from('\x80\x04N', 'latin1'), Buffer.alloc(100, 0x94), Buffer.from('.')]), { maxMemoEntries: 10 });
+    const f = await scanBytes(Buffer.concat([Buffer.from('\x80\x04N', 'latin1'), Buffer.alloc(100, 0x94), Buffer.from('.')]), { limits: { maxMemoEntries: 10 } });
     expect(codes(f)).toContain('LIMIT_MEMO');
     expect(f.verdict).toBe('error');
   });
   it('stops at the opcode limit', async () => {
-    const f = await scanBytes(Buffer.concat([Buffer.from('\x80\x02N', 'latin1'), Buffer.alloc(5000, '2'), Buffer.from('.')]), { maxOpcodes: 1000 });
+    const f = await scanBytes(Buffer.concat([Buffer.from('\x80\x02N', 'latin1'), Buffer.alloc(5000, '2'), Buffer.from('.')]), { limits: { maxOpcodes: 1000 } });
     expect(codes(f)).toContain('LIMIT_OPCODES');
     expect(f.verdict).toBe('error');
   });
@@ -142,21 +128,21 @@ describe('zip containers', () => {
   });
   it('stops a zip bomb at the decompression limit', async () => {
     const f = await scanBytes(buildZip([{ name: 'archive/data.pkl', data: Buffer.alloc(64 * 1024 * 1024), deflate: true }]), {
-      maxDecompressedBytes: 8 * 1024 * 1024,
+      limits: { maxDecompressedBytes: 8 * 1024 * 1024 },
     });
     expect(f.verdict).toBe('error');
     expect(codes(f)).toContain('LIMIT_DECOMPRESSED_BYTES');
   });
   it('stops a member over the member limit', async () => {
     const f = await scanBytes(buildZip([{ name: 'archive/data.pkl', data: Buffer.alloc(4 * 1024 * 1024), deflate: true }]), {
-      maxMemberBytes: 1024 * 1024,
+      limits: { maxMemberBytes: 1024 * 1024 },
     });
     expect(codes(f)).toContain('LIMIT_MEMBER_BYTES');
     expect(f.verdict).toBe('error');
   });
   it('stops at the compression ratio limit', async () => {
     const f = await scanBytes(buildZip([{ name: 'archive/data.pkl', data: Buffer.alloc(32 * 1024 * 1024), deflate: true }]), {
-      maxCompressionRatio: 10,
+      limits: { maxCompressionRatio: 10 },
     });
     expect(codes(f)).toContain('LIMIT_RATIO');
     expect(f.verdict).toBe('error');
@@ -164,7 +150,7 @@ describe('zip containers', () => {
   it('stops nesting at the depth limit', async () => {
     let inner = buildZip([{ name: 'archive/data.pkl', data: plainPickle() }]);
     for (let i = 0; i < 4; i++) inner = buildZip([{ name: `nested${i}.zip`, data: inner }]);
-    const f = await scanBytes(inner, { maxNestingDepth: 2 });
+    const f = await scanBytes(inner, { limits: { maxNestingDepth: 2 } });
     expect(f.verdict).toBe('error');
     expect(codes(f)).toContain('LIMIT_DEPTH');
   });

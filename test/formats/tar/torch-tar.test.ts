@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { bytesScanner } from '../../helpers/scan-bytes.js';
+import { scanBytes } from '../../helpers/scan-bytes.js';
 import { pickle } from '../../../src/formats/pickle/builder.js';
 import { buildTar } from '../../../src/formats/tar/builder.js';
 import { count, emptyList, payload, storageRecord, storagesMember, tensorsMember, torchTar } from './helpers.js';
 
-const scanBytes = bytesScanner('tar', '.bin');
 const ruleIds = (f: { findings: Array<{ ruleId: string }> }) => f.findings.map((x) => x.ruleId);
 const targets = (f: { findings: Array<{ target: string }> }) => f.findings.map((x) => x.target.replace(/^.*!\//, ''));
 
