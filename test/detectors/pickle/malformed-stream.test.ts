@@ -1,5 +1,6 @@
 import { malformedStream } from '../../../src/detectors/pickle/malformed-stream.js';
 import { pickle, type PickleBuilder } from '../../../src/formats/pickle/builder.js';
+import { repeated } from '../../helpers/pickles.js';
 import { ruleTester } from '../../helpers/rule-tester.js';
 import { PICKLE } from './adapter.js';
 import { BENIGN } from './pickles.js';
@@ -22,6 +23,6 @@ ruleTester(malformedStream, PICKLE, {
     { name: 'stack underflow', input: pickle().proto(2).reduce().stop(), errors: [{ severity: 'low', fatal: true, code: 'STACK_UNDERFLOW' }] },
     { name: 'an unsupported protocol', input: pickle().proto(9).none().stop(), errors: [{ severity: 'low', fatal: true, code: 'MALFORMED' }] },
     { name: 'an absurd BINBYTES8 length', input: payload().binbytes8('', { length: 2n ** 62n }), errors: [{ severity: 'low', fatal: true, code: 'MALFORMED' }] },
-    { name: 'a million MARKs', input: Buffer.from('('.repeat(1_000_000)), errors: [{ severity: 'low', fatal: true, code: 'LIMIT_MARKS' }] },
+    { name: 'a million MARKs', input: repeated((b) => b.mark(), 1_000_000), errors: [{ severity: 'low', fatal: true, code: 'LIMIT_MARKS' }] },
   ],
 });

@@ -60,7 +60,8 @@ describe('payloads torch unpickles from a tar checkpoint', () => {
   });
 
   it('reads a pickle the first tar header also is', async () => {
-    const tar = buildTar([{ name: "cos\nsystem\n(S'id'\ntR.", data: Buffer.from('x'), format: 'v7' }]);
+    const name = pickle().global('os', 'system').mark().string('id').tuple().reduce().stop().bytes().toString('latin1');
+    const tar = buildTar([{ name, data: Buffer.from('x'), format: 'v7' }]);
     const f = await scanBytes(tar);
     expect(f.format).toBe('tar');
     expect(f.verdict).toBe('malicious');
