@@ -1,4 +1,4 @@
-import type { Artifact, ArtifactEntry } from '../core/artifact.js';
+import type { Artifact, ArtifactEntry, EntrySpec } from '../core/artifact.js';
 import { verdictOf, type Finding } from '../core/finding.js';
 import { withLimits, type Limits } from '../core/limits.js';
 import type { FileResult, ScanResult } from '../core/report-types.js';
@@ -11,7 +11,7 @@ import type { FetchStats } from '../sources/hf/remote-source.js';
 import { TOOL_VERSION } from './version.js';
 import { gateDecision, type GateOptions } from './gate.js';
 import { buildResult } from './result.js';
-import { defaultWorkers, ScanPool } from './scan-pool.js';
+import { newArtifactId, ScanPool, sharedPool, type ArtifactLink } from './scan-pool.js';
 
 /** What to scan and how: the one request every face (CLI, server, queue) builds. */
 export interface ScanRequest extends HubOptions {
@@ -48,7 +48,7 @@ const IN_FLIGHT_PER_WORKER = 2;
  * Scans every entry of an artifact, in the pool's workers or in this thread, hashing local
  * files alongside. Results keep the artifact's entry order.
  */
-async function scanArtifact(artifact: Artifact, limits: Limits, request: ScanRequest, pool: ScanPool | undefined): Promise<FileResult[]> {
+async function scanArtifact(artifact: Artifact, limits: Limits, request: ScanRequest, pool: RunPool | undefined): Promise<FileResult[]> {
   const several = artifact.targets.length > 1;
   const entries = artifact.entries;
   const files: FileResult[] = new Array(entries.length);
@@ -107,7 +107,7 @@ function opening(artifact: Artifact, entry: ArtifactEntry): ReturnType<Artifact[
  * to one), and closes it. An entry that cannot be opened, or whose worker died, is an error
  * result: never clean.
  */
-async function scanOne(artifact: Artifact, entry: ArtifactEntry, limits: Limits, observer?: ScanObserver, pool?: ScanPool): Promise<FileResult> {
+async function scanOne(artifact: Artifact, entry: ArtifactEntry, limits: Limits, observer?: ScanObserver, pool?: RunPool): Promise<FileResult> {
   if (entry.kind !== 'file') return scanEntry(entry, undefined, limits, observer);
   let opened;
   try {
@@ -120,7 +120,7 @@ async function scanOne(artifact: Artifact, entry: ArtifactEntry, limits: Limits,
     let result: FileResult;
     if (pool && opened.spec) {
       try {
-        result = await pool.scan(entry, opened.spec, opened.problems, limits);
+        result = await pool.run(entry, opened.spec, opened.problems, limits);
       } catch (e) {
         result = scanEntry(entry, { message: `the scan of this file did not finish: ${(e as Error).message}`, code: 'UNREADABLE' }, limits);
         result.findings.unshift(...opened.problems);
@@ -139,13 +139,30 @@ async function scanOne(artifact: Artifact, entry: ArtifactEntry, limits: Limits,
   }
 }
 
-/** The pool a request asks for, sharing the artifact's listing and HTTP lines; none for in-thread scans. */
-function poolFor(artifact: Artifact, request: ScanRequest): ScanPool | undefined {
-  const size = request.observer ? 0 : (request.workers ?? defaultWorkers());
-  const files = artifact.entries.filter((e) => e.kind === 'file').length;
-  if (size <= 0 || files === 0) return undefined;
+/** Where one run's entries are scanned: a pool, and the link that tells its workers the artifact. */
+interface RunPool {
+  capacity: number;
+  run(entry: ArtifactEntry, spec: EntrySpec, problems: Finding[], limits: Limits): Promise<FileResult>;
+  /** Stops a pool made for this run alone (the shared pool stays). */
+  close(): Promise<void>;
+}
+
+/**
+ * The pool a request asks for: the process's shared pool by default, a pool of its own when it
+ * names a size, none (this thread) for 0 or an observer.
+ */
+function poolFor(artifact: Artifact, request: ScanRequest): RunPool | undefined {
+  if (request.observer || request.workers === 0) return undefined;
+  if (!artifact.entries.some((e) => e.kind === 'file')) return undefined;
+  const own = request.workers === undefined ? undefined : new ScanPool(request.workers);
+  const pool = own ?? sharedPool();
   const hub = isHubArtifact(artifact) ? artifact : undefined;
-  return new ScanPool(Math.min(size, files), { listing: artifact.listing, line: hub && (() => hub.line()), onFetched: hub && ((s) => hub.addFetched(s)) });
+  const link: ArtifactLink = { id: newArtifactId(), listing: artifact.listing, line: hub && (() => hub.line()), onFetched: hub && ((s) => hub.addFetched(s)) };
+  return {
+    capacity: pool.size,
+    run: (entry, spec, problems, limits) => pool.scan(entry, spec, problems, limits, link),
+    close: async () => own?.close(),
+  };
 }
 
 /**

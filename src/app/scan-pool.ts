@@ -5,11 +5,13 @@ import type { Finding } from '../core/finding.js';
 import type { Limits } from '../core/limits.js';
 import type { FileResult } from '../core/report-types.js';
 import type { FetchStats, SyncLine } from '../sources/index.js';
-import type { ScanJob, ScanReply, WorkerInit } from './scan-worker.js';
+import type { ArtifactShare, ScanJob, ScanReply } from './scan-worker.js';
 import { startModuleWorker } from './threads.js';
 
-/** What the workers of one artifact share: the repo listing and a way to open HTTP lines. */
-export interface PoolShare {
+/** What the jobs of one artifact share: its repo listing, HTTP lines into its session, the byte counter. */
+export interface ArtifactLink {
+  /** Unique per opened artifact. */
+  id: number;
   listing?: HubListing;
   line?: () => { line: SyncLine; transfer: Transferable[] };
   /** Called with what each job's range reads cost. */
@@ -18,6 +20,8 @@ export interface PoolShare {
 
 interface Pending {
   job: ScanJob;
+  transfer: Transferable[];
+  link: ArtifactLink;
   resolve(result: FileResult): void;
   reject(e: Error): void;
 }
@@ -25,18 +29,22 @@ interface Pending {
 interface Lane {
   worker: Worker;
   busy?: Pending;
+  /** Artifacts whose listing and line this worker already has. */
+  seen: Set<number>;
 }
 
-/** The default number of scan workers: one per core. */
-export function defaultWorkers(): number {
-  return availableParallelism();
+let nextArtifact = 1;
+
+/** A fresh artifact id for `ArtifactLink`. */
+export function newArtifactId(): number {
+  return nextArtifact++;
 }
 
 /**
- * Scan workers for one artifact: the synchronous kernel runs in worker threads, so the
- * caller's event loop stays free (an HTTP server answers while scans run) and several files
- * scan at once. Workers start as jobs arrive, up to `size`; a worker that dies fails its job
- * and is replaced.
+ * Scan workers: the synchronous kernel runs in worker threads, so the caller's event loop
+ * stays free (an HTTP server answers while scans run) and several files scan at once. Workers
+ * start as jobs arrive, up to `size`, and stay for later scans (idle ones never keep the
+ * process alive); a worker that dies fails its job and is replaced.
  */
 export class ScanPool {
   private readonly lanes: Lane[] = [];
@@ -44,67 +52,79 @@ export class ScanPool {
   private nextId = 1;
   private closed = false;
 
-  constructor(
-    private readonly size: number,
-    private readonly share: PoolShare = {},
-  ) {}
+  constructor(readonly size: number) {}
 
-  /** How many workers may run. */
-  get capacity(): number {
-    return this.size;
-  }
-
-  /** Scans one opened entry in a worker. */
-  scan(entry: ArtifactEntry, spec: EntrySpec, problems: Finding[], limits: Limits): Promise<FileResult> {
+  /** Scans one opened entry of an artifact in a worker. */
+  scan(entry: ArtifactEntry, spec: EntrySpec, problems: Finding[], limits: Limits, link: ArtifactLink): Promise<FileResult> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ job: { id: this.nextId++, entry, spec, problems, limits }, resolve, reject });
+      this.queue.push({ job: { id: this.nextId++, entry, spec, problems, limits, artifact: { id: link.id } }, transfer: [], link, resolve, reject });
       this.pump();
     });
   }
 
   private pump(): void {
-    while (this.queue.length > 0) {
-      let lane = this.lanes.find((l) => !l.busy);
+    while (this.queue.length > 0 && !this.closed) {
+      const next = this.queue[0]!;
+      // A worker that already knows the artifact, else any idle one, else a new one.
+      let lane = this.lanes.find((l) => !l.busy && l.seen.has(next.link.id)) ?? this.lanes.find((l) => !l.busy);
       if (!lane && this.lanes.length < this.size) lane = this.start();
       if (!lane) return;
-      const next = this.queue.shift()!;
+      this.queue.shift();
+      let transfer: Transferable[] = [];
+      if (!lane.seen.has(next.link.id)) {
+        const line = next.link.line?.();
+        next.job.artifact = { id: next.link.id, listing: next.link.listing, line: line?.line } satisfies ArtifactShare;
+        transfer = line?.transfer ?? [];
+        lane.seen.add(next.link.id);
+      }
       lane.busy = next;
-      lane.worker.postMessage(next.job);
+      lane.worker.ref();
+      lane.worker.postMessage(next.job, transfer as never);
     }
   }
 
   private start(): Lane {
-    const line = this.share.line?.();
-    const init: WorkerInit = { listing: this.share.listing, line: line?.line };
-    const worker = startModuleWorker(import.meta.url, 'scan-worker', { workerData: init, transferList: line?.transfer as never });
-    const lane: Lane = { worker };
+    const worker = startModuleWorker(import.meta.url, 'scan-worker');
+    const lane: Lane = { worker, seen: new Set() };
     worker.on('message', (reply: ScanReply) => {
       const pending = lane.busy;
       lane.busy = undefined;
+      worker.unref();
       if (pending && pending.job.id === reply.id) {
-        this.share.onFetched?.(reply.fetched);
+        pending.link.onFetched?.(reply.fetched);
         if (reply.result) pending.resolve(reply.result);
         else pending.reject(new Error(reply.error ?? 'the scan worker gave no result'));
       }
       this.pump();
     });
     const fail = (e: Error): void => {
-      this.lanes.splice(this.lanes.indexOf(lane), 1);
+      const at = this.lanes.indexOf(lane);
+      if (at < 0) return;
+      this.lanes.splice(at, 1);
       lane.busy?.reject(e);
       lane.busy = undefined;
-      if (!this.closed) this.pump();
+      this.pump();
     };
     worker.on('error', fail);
-    worker.on('exit', (code) => {
-      if (this.lanes.includes(lane)) fail(new Error(`the scan worker stopped (exit code ${code})`));
-    });
+    worker.on('exit', (code) => fail(new Error(`the scan worker stopped (exit code ${code})`)));
     this.lanes.push(lane);
     return lane;
   }
 
+  /** Stops every worker; queued jobs fail. */
   async close(): Promise<void> {
     this.closed = true;
+    for (const p of this.queue.splice(0)) p.reject(new Error('the scan pool was closed'));
     const lanes = this.lanes.splice(0);
+    for (const l of lanes) l.busy?.reject(new Error('the scan pool was closed'));
     await Promise.all(lanes.map((l) => l.worker.terminate()));
   }
+}
+
+let shared: ScanPool | undefined;
+
+/** The process's pool of one worker per core, created on first use and kept for later scans. */
+export function sharedPool(): ScanPool {
+  shared ??= new ScanPool(availableParallelism());
+  return shared;
 }

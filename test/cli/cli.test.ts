@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { pickle } from '../../src/formats/pickle/builder.js';
 import { osSystemPickle, plainPickle } from '../helpers/pickles.js';
 
 const CLI = resolve('src/cli/main.ts');
@@ -17,7 +18,7 @@ writeFileSync(bad, osSystemPickle());
 writeFileSync(good, plainPickle());
 writeFileSync(broken, plainPickle().subarray(0, 6));
 // An import outside the allow-list: medium.
-writeFileSync(odd, Buffer.from('\x80\x02cmypkg.models\nNet\n)\x81.', 'latin1'));
+writeFileSync(odd, pickle().proto(2).global('mypkg.models', 'Net').emptyTuple().newobj().stop().bytes());
 
 describe('modelgate scan', () => {
   it('exits 0 on clean files', () => {

@@ -1,30 +1,17 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { xz } from '@napi-rs/lzma';
 import { describe, expect, it } from 'vitest';
-import type { Limits } from '../../src/core/limits.js';
-import { scan } from '../../src/app/index.js';
+import { pickle } from '../../src/formats/pickle/builder.js';
 import { buildZip } from '../../src/formats/zip/builder.js';
-import { binunicode, osSystemPickle, plainPickle } from '../helpers/pickles.js';
+import { osSystemPickle, plainPickle, repeated } from '../helpers/pickles.js';
+import { scanBytes } from '../helpers/scan-bytes.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'mg-containers-'));
-let n = 0;
-
-/** Writes bytes under an uninformative name and scans them. */
-async function scanBytes(bytes: Buffer, limits: Partial<Limits> = {}, name?: string) {
-  const path = join(dir, name ?? `f${n++}.bin`);
-  writeFileSync(path, bytes);
-  const result = await scan([path], { hash: false, limits });
-  return result.files[0];
-}
 const ruleIds = (f: { findings: Array<{ ruleId: string }> }) => f.findings.map((x) => x.ruleId);
 const codes = (f: { findings: Array<{ code?: string }> }) => f.findings.map((x) => x.code).filter(Boolean);
 
 describe('raw pickles', () => {
   it('detects by content whatever the extension', async () => {
-    const f = await scanBytes(osSystemPickle(), {}, 'notes.txt');
+    const f = await scanBytes(osSystemPickle(), { name: 'notes.txt' });
     expect(f.format).toBe('pickle');
     expect(f.verdict).toBe('malicious');
   });
@@ -35,16 +22,23 @@ describe('raw pickles', () => {
   it('resolves memoised names read back after the reader moved past them', async () => {
     // 'os' and 'system' are memoised first, then 6 MB of bytes push them out of the reader's
     // window; GET must still give the literal strings to STACK_GLOBAL.
-    const filler = Buffer.alloc(4);
-    filler.writeUInt32LE(6 * 1024 * 1024);
     const f = await scanBytes(
-      Buffer.concat([
-        Buffer.from('\x80\x04\x8c\x02os\x94\x8c\x06system\x94', 'latin1'),
-        Buffer.from('B', 'latin1'),
-        filler,
-        Buffer.alloc(6 * 1024 * 1024),
-        Buffer.from('0h\x00h\x01\x93\x8c\x02id\x85R.', 'latin1'),
-      ]),
+      pickle()
+        .proto(4)
+        .shortBinunicode('os')
+        .memoize()
+        .shortBinunicode('system')
+        .memoize()
+        .binbytes(Buffer.alloc(6 * 1024 * 1024))
+        .pop()
+        .binget(0)
+        .binget(1)
+        .stackGlobal()
+        .shortBinunicode('id')
+        .tuple1()
+        .reduce()
+        .stop()
+        .bytes(),
     );
     expect(f.verdict).toBe('malicious');
     expect(f.findings[0].evidence).toBe("os.system('id')");
@@ -65,32 +59,28 @@ describe('raw pickles', () => {
     expect(f.findings.some((x) => x.fatal)).toBe(true);
   });
   it('gives a length field of 2^62 a typed error, fast', async () => {
-    const huge = Buffer.alloc(8);
-    huge.writeBigUInt64LE(1n << 62n);
-    const f = await scanBytes(Buffer.concat([Buffer.from('\x80\x04\x8e', 'latin1'), huge, Buffer.from('abc')]));
+    const f = await scanBytes(pickle().proto(4).binbytes8('abc', { length: 1n << 62n }).bytes());
     expect(f.verdict).toBe('error');
     expect(codes(f)[0]).toMatch(/MALFORMED|TRUNCATED/);
   });
   it('stops a million MARKs at the mark limit', async () => {
-    const f = await scanBytes(Buffer.concat([Buffer.from('\x80\x02', 'latin1'), Buffer.alloc(1_000_000, '(')]));
+    const f = await scanBytes(pickle().proto(2).raw(repeated((b) => b.mark(), 1_000_000)).bytes());
     expect(f.verdict).toBe('error');
     expect(codes(f)).toContain('LIMIT_MARKS');
   });
   it('skips a string operand over the string limit with a typed low finding', async () => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32LE(2 * 1024 * 1024);
-    const f = await scanBytes(Buffer.concat([Buffer.from('\x80\x03B', 'latin1'), len, Buffer.alloc(2 * 1024 * 1024), Buffer.from('.')]), {
-      maxStringBytes: 1024 * 1024,
+    const f = await scanBytes(pickle().proto(3).binbytes(Buffer.alloc(2 * 1024 * 1024)).stop().bytes(), {
+      limits: { maxStringBytes: 1024 * 1024 },
     });
     expect(f.findings.map((x) => [x.ruleId, x.severity, x.code])).toEqual([['pickle/oversized-operand', 'low', 'LIMIT_STRING']]);
   });
   it('stops at the memo limit', async () => {
-    const f = await scanBytes(Buffer.concat([Buffer.from('\x80\x04N', 'latin1'), Buffer.alloc(100, 0x94), Buffer.from('.')]), { maxMemoEntries: 10 });
+    const f = await scanBytes(pickle().proto(4).none().raw(repeated((b) => b.memoize(), 100)).stop().bytes(), { limits: { maxMemoEntries: 10 } });
     expect(codes(f)).toContain('LIMIT_MEMO');
     expect(f.verdict).toBe('error');
   });
   it('stops at the opcode limit', async () => {
-    const f = await scanBytes(Buffer.concat([Buffer.from('\x80\x02N', 'latin1'), Buffer.alloc(5000, '2'), Buffer.from('.')]), { maxOpcodes: 1000 });
+    const f = await scanBytes(pickle().proto(2).none().raw(repeated((b) => b.dup(), 5000)).stop().bytes(), { limits: { maxOpcodes: 1000 } });
     expect(codes(f)).toContain('LIMIT_OPCODES');
     expect(f.verdict).toBe('error');
   });
@@ -118,22 +108,27 @@ describe('zip containers', () => {
   });
   it('never parses a referenced tensor storage, and ignores partial pickles in other members', async () => {
     // data.pkl: {'w': persistent_load(('storage', torch.FloatStorage, '0', 'cpu', 2))}
-    const dataPkl = Buffer.concat([
-      Buffer.from('\x80\x02}', 'latin1'),
-      binunicode('w'),
-      Buffer.from('(', 'latin1'),
-      binunicode('storage'),
-      Buffer.from('ctorch\nFloatStorage\n', 'latin1'),
-      binunicode('0'),
-      binunicode('cpu'),
-      Buffer.from('K\x02tQs.', 'latin1'),
-    ]);
+    const dataPkl = pickle()
+      .proto(2)
+      .emptyDict()
+      .binunicode('w')
+      .mark()
+      .binunicode('storage')
+      .global('torch', 'FloatStorage')
+      .binunicode('0')
+      .binunicode('cpu')
+      .binint1(2)
+      .tuple()
+      .binpersid()
+      .setitem()
+      .stop()
+      .bytes();
     const storageLooksLikePayload = osSystemPickle();
     const f = await scanBytes(
       buildZip([
         { name: 'archive/data.pkl', data: dataPkl },
         { name: 'archive/data/0', data: storageLooksLikePayload },
-        { name: 'archive/data/1', data: Buffer.from('\x80\x02cfoo\nbar\n', 'latin1') },
+        { name: 'archive/data/1', data: pickle().proto(2).global('foo', 'bar').bytes() },
         { name: 'archive/version', data: Buffer.from('3\n') },
       ]),
     );
@@ -142,21 +137,21 @@ describe('zip containers', () => {
   });
   it('stops a zip bomb at the decompression limit', async () => {
     const f = await scanBytes(buildZip([{ name: 'archive/data.pkl', data: Buffer.alloc(64 * 1024 * 1024), deflate: true }]), {
-      maxDecompressedBytes: 8 * 1024 * 1024,
+      limits: { maxDecompressedBytes: 8 * 1024 * 1024 },
     });
     expect(f.verdict).toBe('error');
     expect(codes(f)).toContain('LIMIT_DECOMPRESSED_BYTES');
   });
   it('stops a member over the member limit', async () => {
     const f = await scanBytes(buildZip([{ name: 'archive/data.pkl', data: Buffer.alloc(4 * 1024 * 1024), deflate: true }]), {
-      maxMemberBytes: 1024 * 1024,
+      limits: { maxMemberBytes: 1024 * 1024 },
     });
     expect(codes(f)).toContain('LIMIT_MEMBER_BYTES');
     expect(f.verdict).toBe('error');
   });
   it('stops at the compression ratio limit', async () => {
     const f = await scanBytes(buildZip([{ name: 'archive/data.pkl', data: Buffer.alloc(32 * 1024 * 1024), deflate: true }]), {
-      maxCompressionRatio: 10,
+      limits: { maxCompressionRatio: 10 },
     });
     expect(codes(f)).toContain('LIMIT_RATIO');
     expect(f.verdict).toBe('error');
@@ -164,7 +159,7 @@ describe('zip containers', () => {
   it('stops nesting at the depth limit', async () => {
     let inner = buildZip([{ name: 'archive/data.pkl', data: plainPickle() }]);
     for (let i = 0; i < 4; i++) inner = buildZip([{ name: `nested${i}.zip`, data: inner }]);
-    const f = await scanBytes(inner, { maxNestingDepth: 2 });
+    const f = await scanBytes(inner, { limits: { maxNestingDepth: 2 } });
     expect(f.verdict).toBe('error');
     expect(codes(f)).toContain('LIMIT_DEPTH');
   });
@@ -229,15 +224,11 @@ describe('compressed wrappers', () => {
 
 describe('nested loaders', () => {
   const loadFromBytes = (payload: Buffer, protocol: 2 | 3): Buffer => {
-    const head = Buffer.from('\x80' + String.fromCharCode(protocol) + 'ctorch.storage\n_load_from_bytes\n', 'latin1');
-    const len = Buffer.alloc(4);
-    len.writeUInt32LE(payload.length);
+    const b = pickle().proto(protocol).global('torch.storage', '_load_from_bytes');
     // Protocol 3 has BINBYTES; protocol 2 spells bytes as _codecs.encode(latin-1 text, 'latin1').
-    const arg =
-      protocol === 3
-        ? Buffer.concat([Buffer.from('B'), len, payload])
-        : Buffer.concat([Buffer.from('c_codecs\nencode\n', 'latin1'), binunicode(payload.toString('latin1')), binunicode('latin1'), Buffer.from('\x86R', 'latin1')]);
-    return Buffer.concat([head, arg, Buffer.from('\x85R.', 'latin1')]);
+    if (protocol === 3) b.binbytes(payload);
+    else b.global('_codecs', 'encode').binunicode(payload.toString('latin1')).binunicode('latin1').tuple2().reduce();
+    return b.tuple1().reduce().stop().bytes();
   };
   it.each([2, 3] as const)('judges torch.storage._load_from_bytes by the bytes it loads (protocol %i)', async (protocol) => {
     expect((await scanBytes(loadFromBytes(plainPickle(), protocol))).verdict).toBe('clean');
@@ -253,29 +244,31 @@ describe('nested loaders', () => {
 });
 
 describe('legacy torch', () => {
-  const magic = Buffer.from('\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19.', 'latin1');
-  const protocol = Buffer.from('\x80\x02M\xe9\x03.', 'latin1');
-  const sysInfo = Buffer.from('\x80\x02}.', 'latin1');
-  const noKeys = Buffer.from('\x80\x02].', 'latin1');
+  // The pickles torch.serialization's legacy _save writes before the object: its magic number,
+  // protocol version and sys info; then, after the object, the storage keys.
+  const magic = pickle().proto(2).long1(0x1950a86a20f9469cfc6cn).stop().bytes();
+  const protocol = pickle().proto(2).binint2(1001).stop().bytes();
+  const sysInfo = pickle().proto(2).emptyDict().stop().bytes();
+  const noKeys = pickle().proto(2).emptyList().stop().bytes();
   /**
    * A whole module saved in the legacy format: the class comes through a persistent id
    * ('module', cls, source_file, source), and torch's persistent_load returns cls, which the
    * pickle then instantiates with NEWOBJ (as torch.save writes it) or calls with REDUCE.
    */
-  const moduleRecord = (module: string, name: string, call: 'newobj' | 'reduce', arg = '') =>
-    Buffer.concat([
-      magic,
-      protocol,
-      sysInfo,
-      Buffer.from('\x80\x02(', 'latin1'),
-      binunicode('module'),
-      Buffer.from(`c${module}\n${name}\n`, 'latin1'),
-      binunicode('/site-packages/torch/nn/modules/linear.py'),
-      binunicode('class Linear(Module): ...'),
-      Buffer.from('tQ', 'latin1'),
-      call === 'newobj' ? Buffer.from('q\x00)\x81}b.', 'latin1') : Buffer.concat([binunicode(arg), Buffer.from('\x85R.', 'latin1')]),
-      noKeys,
-    ]);
+  const moduleRecord = (module: string, name: string, call: 'newobj' | 'reduce', arg = '') => {
+    const b = pickle()
+      .proto(2)
+      .mark()
+      .binunicode('module')
+      .global(module, name)
+      .binunicode('/site-packages/torch/nn/modules/linear.py')
+      .binunicode('class Linear(Module): ...')
+      .tuple()
+      .binpersid();
+    if (call === 'newobj') b.binput(0).emptyTuple().newobj().emptyDict().build();
+    else b.binunicode(arg).tuple1().reduce();
+    return Buffer.concat([magic, protocol, sysInfo, b.stop().bytes(), noKeys]);
+  };
 
   it('resolves module records as torch does: a whole nn.Module saved in the legacy format stays clean', async () => {
     const f = await scanBytes(moduleRecord('torch.nn.modules.linear', 'Linear', 'newobj'));
@@ -289,19 +282,12 @@ describe('legacy torch', () => {
   });
 
   it('skips storages by their declared size and reads the pickle after them', async () => {
-    const main = Buffer.concat([
-      Buffer.from('\x80\x02(', 'latin1'),
-      binunicode('storage'),
-      Buffer.from('ctorch\nFloatStorage\n', 'latin1'),
-      binunicode('0'),
-      binunicode('cpu'),
-      Buffer.from('K\x02tQ.', 'latin1'),
-    ]);
-    const keys = Buffer.concat([Buffer.from('\x80\x02]', 'latin1'), binunicode('0'), Buffer.from('a.', 'latin1')]);
+    const main = pickle().proto(2).mark().binunicode('storage').global('torch', 'FloatStorage').binunicode('0').binunicode('cpu').binint1(2).tuple().binpersid().stop().bytes();
+    const keys = pickle().proto(2).emptyList().binunicode('0').append().stop().bytes();
     const count = Buffer.alloc(8);
     count.writeBigInt64LE(2n);
     // The storage bytes themselves spell a payload: they must be skipped, not parsed.
-    const storage = Buffer.from('cos\nsy', 'latin1').subarray(0, 8);
+    const storage = pickle().global('os', 'system').bytes().subarray(0, 6);
     const clean = Buffer.concat([magic, protocol, sysInfo, main, keys, count, Buffer.concat([storage, Buffer.alloc(8 - storage.length)])]);
     const cleanResult = await scanBytes(clean);
     expect(cleanResult).toMatchObject({ format: 'pytorch-legacy', verdict: 'clean' });

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isModelgateError } from '../../src/core/errors.js';
-import { scan } from '../../src/app/index.js';
 import { osSystemPickle, plainPickle } from '../helpers/pickles.js';
+import { scan } from '../helpers/scan-bytes.js';
 
 const CLI = resolve('src/cli/main.ts');
 

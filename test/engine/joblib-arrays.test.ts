@@ -1,12 +1,12 @@
 import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { bytesScanner } from '../helpers/scan-bytes.js';
 import { pickle, type PickleBuilder } from '../../src/formats/pickle/builder.js';
+import { scanBytes } from '../helpers/scan-bytes.js';
 
 // Regressions for the red-team misses m50-m52 (joblib NumpyArrayWrapper read differently from
 // joblib/numpy_pickle.py NumpyArrayWrapper.read_array).
 
-const scanBytes = bytesScanner('joblib', '.joblib');
+const scanJoblib = (bytes: Buffer) => scanBytes(bytes, { name: 'f.joblib' });
 
 interface DtypeState {
   version?: number;
@@ -76,7 +76,7 @@ describe('joblib arrays: benign files stay clean', () => {
     aligned(b).raw(Buffer.alloc(48, 0x2e)).append();
     wrapper(b, { shape: [4], descr: 'U5', dtypeState: { elsize: 20, flags: 8 }, alignment: 16 });
     aligned(b).raw(Buffer.alloc(80, 0x63)).append().stop();
-    expect(await scanBytes(b.bytes())).toMatchObject({ format: 'joblib', verdict: 'clean' });
+    expect(await scanJoblib(b.bytes())).toMatchObject({ format: 'joblib', verdict: 'clean' });
   });
 
   it('reads a wrapper whose __init__ ran: its alignment default is 16', async () => {
@@ -84,7 +84,7 @@ describe('joblib arrays: benign files stay clean', () => {
     b.mark().global('numpy', 'ndarray').mark().binint(2).tuple().binunicode('C');
     dtype(b, 'i4').tuple().reduce().emptyDict().build();
     aligned(b).raw(Buffer.alloc(8, 0x2e)).stop();
-    const f = await scanBytes(b.bytes());
+    const f = await scanJoblib(b.bytes());
     // A class call is not how joblib writes wrappers (the allow-list may grade it), but the
     // stream reads to its STOP with nothing left over.
     expect(f.format).toBe('joblib');
@@ -98,9 +98,9 @@ describe('joblib arrays: read as joblib reads them', () => {
     // The first data byte would be a padding length that jumps over the payload.
     const data = Buffer.concat([Buffer.from([payload.length - 1]), Buffer.alloc(31)]);
     const b = wrapper(pickle().proto(2), { shape: [4], descr: 'f8', alignment: null }).raw(data).raw(payload).stop();
-    expect(await scanBytes(b.bytes())).toMatchObject({ verdict: 'malicious' });
+    expect(await scanJoblib(b.bytes())).toMatchObject({ verdict: 'malicious' });
     // The same inside joblib's zlib wrapper (m52).
-    expect(await scanBytes(deflateSync(b.bytes()))).toMatchObject({ verdict: 'malicious' });
+    expect(await scanJoblib(deflateSync(b.bytes()))).toMatchObject({ verdict: 'malicious' });
   });
 
   it('sizes a fixed-size dtype by its type code, not the state elsize (m51)', async () => {
@@ -111,7 +111,7 @@ describe('joblib arrays: read as joblib reads them', () => {
     const data = Buffer.concat([Buffer.alloc(count), swallow, Buffer.alloc(8 * count - count - swallow.length)]);
     const b = wrapper(pickle().proto(2), { shape: [count], descr: 'f8', dtypeState: { elsize: 1 } });
     b.raw(data).raw(tail).tuple2().stop();
-    expect(await scanBytes(b.bytes())).toMatchObject({ verdict: 'malicious' });
+    expect(await scanJoblib(b.bytes())).toMatchObject({ verdict: 'malicious' });
   });
 
   it('reads an O8 dtype whose state clears the object flag as raw bytes', async () => {
@@ -120,13 +120,13 @@ describe('joblib arrays: read as joblib reads them', () => {
     const b = wrapper(pickle().proto(2), { shape: [2], descr: 'O8', dtypeState: { flags: 0 } });
     b.raw(Buffer.concat([raw, Buffer.alloc(16 - raw.length)]));
     osSystem(b).stop();
-    expect(await scanBytes(b.bytes())).toMatchObject({ verdict: 'malicious' });
+    expect(await scanJoblib(b.bytes())).toMatchObject({ verdict: 'malicious' });
   });
 
   it('unpickles the data of a fixed-size dtype whose state sets the object flag', async () => {
     const b = wrapper(pickle().proto(2), { shape: [1], descr: 'f8', dtypeState: { flags: 63 }, alignment: 16 });
     osSystem(b.proto(2)).stop().stop();
-    expect(await scanBytes(b.bytes())).toMatchObject({ verdict: 'malicious' });
+    expect(await scanJoblib(b.bytes())).toMatchObject({ verdict: 'malicious' });
   });
 
   it('does not read wrappers inside an object array as arrays: a plain Unpickler reads them', async () => {
@@ -134,7 +134,7 @@ describe('joblib arrays: read as joblib reads them', () => {
     // The nested pickle: a wrapper whose BUILD is followed by opcodes, not array bytes.
     wrapper(b.proto(2), { shape: [4], descr: 'f8', alignment: null }).pop();
     osSystem(b).stop().stop();
-    expect(await scanBytes(b.bytes())).toMatchObject({ verdict: 'malicious' });
+    expect(await scanJoblib(b.bytes())).toMatchObject({ verdict: 'malicious' });
   });
 });
 
@@ -147,7 +147,7 @@ describe('joblib arrays: what cannot be sized is never skipped', () => {
   ] as Array<[string, WrapperOptions]>)('gives %s verdict error', async (_what, options) => {
     const b = wrapper(pickle().proto(2), options);
     aligned(b).raw(Buffer.alloc(16)).stop();
-    const f = await scanBytes(b.bytes());
+    const f = await scanJoblib(b.bytes());
     expect(f.verdict).not.toBe('clean');
     expect(f.findings.map((x) => x.code)).toEqual(expect.arrayContaining([expect.stringMatching(/^(MALFORMED|UNSUPPORTED)$/)]));
   });
@@ -157,7 +157,7 @@ describe('joblib arrays and protocol-4 frames', () => {
   it('a wrapper whose BUILD ends its frame (as joblib commits it) is read as usual', async () => {
     const b = pickle().proto(4).framed(wrapper(pickle(), { shape: [2], descr: 'f8', alignment: 16 }));
     aligned(b).raw(Buffer.alloc(16, 0x2e)).framed(pickle().stop());
-    expect(await scanBytes(b.bytes())).toMatchObject({ format: 'joblib', verdict: 'clean' });
+    expect(await scanJoblib(b.bytes())).toMatchObject({ format: 'joblib', verdict: 'clean' });
   });
 
   it('a wrapper built inside a frame is an error: joblib would read the array after the frame', async () => {
@@ -165,7 +165,7 @@ describe('joblib arrays and protocol-4 frames', () => {
     const inFrame = osSystem(wrapper(pickle(), { shape: [2], descr: 'f8', alignment: 16 }).pop()).stop();
     const b = pickle().proto(4).framed(inFrame);
     aligned(b).raw(Buffer.alloc(16));
-    const f = await scanBytes(b.bytes());
+    const f = await scanJoblib(b.bytes());
     expect(f.verdict).not.toBe('clean');
     expect(f.findings.some((x) => x.code === 'MALFORMED' && x.message.includes('inside a pickle frame'))).toBe(true);
   });
@@ -173,7 +173,7 @@ describe('joblib arrays and protocol-4 frames', () => {
   it("an object array's pickle that stops inside a frame is an error: joblib drops the rest of the frame", async () => {
     const b = wrapper(pickle().proto(2), { shape: [1], descr: 'O8', dtypeState: { flags: 63 } });
     b.proto(4).framed(pickle().none().stop().raw(osSystem(pickle()).bytes())).pop().stop();
-    const f = await scanBytes(b.bytes());
+    const f = await scanJoblib(b.bytes());
     expect(f.verdict).not.toBe('clean');
     expect(f.findings.some((x) => x.code === 'MALFORMED' && x.message.includes('stops inside a frame'))).toBe(true);
   });

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { bytesScanner } from '../helpers/scan-bytes.js';
 import { osSystemPickle } from '../helpers/pickles.js';
+import { scanBytes } from '../helpers/scan-bytes.js';
 
 // Regressions for the red-team samples m31/m32: np.load builds the dtype with
 // numpy.lib.format.descr_to_dtype, and any object dtype in it makes it unpickle the data.
 
-const scanBytes = bytesScanner('npy', '.npy');
+const scanNpy = (bytes: Buffer) => scanBytes(bytes, { name: 'f.npy' });
 
 /** An npy 1.0 file whose header holds `descr` (a Python literal) as written. */
 function npy(descr: string, shape: string, data: Buffer): Buffer {
@@ -29,12 +29,12 @@ describe('npy descr spellings of an object dtype', () => {
     ["'O' ''", 'adjacent string literals'],
     ["'T'", 'StringDType, whose hasobject is true'],
   ])('unpickles the data of %s (%s)', async (descr) => {
-    const f = await scanBytes(npy(descr, '(1,)', osSystemPickle()));
+    const f = await scanNpy(npy(descr, '(1,)', osSystemPickle()));
     expect(f).toMatchObject({ format: 'npy', verdict: 'malicious' });
   });
 
   it.each([["'Object'"], ["('O', 'O')"], ["{'names': ['a'], 'formats': ['O']}"]])('gives %s, which it cannot describe, verdict error', async (descr) => {
-    const f = await scanBytes(npy(descr, '(1,)', osSystemPickle()));
+    const f = await scanNpy(npy(descr, '(1,)', osSystemPickle()));
     expect(f.verdict).toBe('error');
   });
 });
@@ -48,7 +48,7 @@ describe('npy numeric spellings stay clean', () => {
     ["'float64'", '(2,)', 16],
     ["'<U3'", '(2,)', 24],
   ])('reads %s of shape %s as %d raw bytes', async (descr, shape, size) => {
-    const f = await scanBytes(npy(descr, shape, Buffer.alloc(size)));
+    const f = await scanNpy(npy(descr, shape, Buffer.alloc(size)));
     expect(f).toMatchObject({ format: 'npy', verdict: 'clean' });
   });
 });

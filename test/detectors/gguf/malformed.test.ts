@@ -1,8 +1,8 @@
 import { malformed } from '../../../src/detectors/gguf/malformed.js';
-import { modelRuleTester } from '../jinja/harness.js';
+import { ruleTester } from '../../helpers/rule-tester.js';
 import { build, str, WELL_FORMED } from './cases.js';
 
-modelRuleTester(malformed, build, {
+ruleTester(malformed, build, {
   valid: WELL_FORMED,
   invalid: [
     { name: 'unsupported version', input: { version: 7 }, errors: [{ severity: 'low', fatal: true, code: 'UNSUPPORTED' }] },

@@ -1,8 +1,8 @@
 import { summary } from '../../../src/detectors/gguf/summary.js';
-import { modelRuleTester } from '../jinja/harness.js';
+import { ruleTester } from '../../helpers/rule-tester.js';
 import { build, str } from './cases.js';
 
-modelRuleTester(summary, build, {
+ruleTester(summary, build, {
   valid: [
     { name: 'none for a broken header', input: { kvCount: 3n } },
     { name: 'none for a header that breaks the spec', input: { tensors: [{ name: 'w', dims: [4], type: 77 }] } },

@@ -1,8 +1,8 @@
 import { tensorData } from '../../../src/detectors/gguf/tensor-data.js';
-import { modelRuleTester } from '../jinja/harness.js';
+import { ruleTester } from '../../helpers/rule-tester.js';
 import { build, WELL_FORMED } from './cases.js';
 
-modelRuleTester(tensorData, build, {
+ruleTester(tensorData, build, {
   valid: [...WELL_FORMED, { name: 'tensors out of order but apart', input: { tensors: [{ name: 'b', dims: [8], offset: 32 }, { name: 'a', dims: [8], offset: 0 }] } }],
   invalid: [
     { name: 'data cut off', input: { tensors: [{ name: 'w', dims: [64] }], dataBytes: 100 }, errors: [{ severity: 'high', evidence: 'w', message: 'runs past the end of the file' }] },

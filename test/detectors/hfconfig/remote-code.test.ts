@@ -1,7 +1,7 @@
 import { remoteCode } from '../../../src/detectors/hfconfig/remote-code.js';
 import type { CodeVerdict, HfConfigScan } from '../../../src/formats/hfconfig/model.js';
 import { readHfConfig } from '../../../src/formats/hfconfig/parse.js';
-import { modelRuleTester } from '../jinja/harness.js';
+import { ruleTester } from '../../helpers/rule-tester.js';
 
 interface Input {
   doc: Record<string, unknown>;
@@ -16,7 +16,7 @@ const build = ({ doc, code = {} }: Input): HfConfigScan => {
 const clean: CodeVerdict = { status: 'scanned' };
 const autoMap = { AutoConfig: 'modeling_tiny.TinyConfig', AutoModel: 'modeling_tiny.TinyModel' };
 
-modelRuleTester(remoteCode, build, {
+ruleTester(remoteCode, build, {
   valid: [
     { name: 'a config without auto_map', input: { doc: { model_type: 'bert', architectures: ['BertModel'] } } },
     { name: 'auto_map with only nulls', input: { doc: { auto_map: { AutoTokenizer: [null, null] } } } },

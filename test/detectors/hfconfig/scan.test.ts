@@ -4,7 +4,7 @@ import { type Finding, verdictOf } from '../../../src/core/finding.js';
 import { withLimits } from '../../../src/core/limits.js';
 import { ScanContext, type SiblingFile } from '../../../src/engine/index.js';
 import { scanChatTemplateFile, scanHfJson } from '../../../src/engine/handlers/hfconfig.js';
-import { initPython } from '../../../src/engine/handlers/python.js';
+import { initPython } from '../../../src/formats/python/runtime.js';
 import { osSystemPickle } from '../../helpers/pickles.js';
 
 type Scanner = (source: ByteSource, ctx: ScanContext) => string;

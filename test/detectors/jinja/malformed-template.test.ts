@@ -1,10 +1,10 @@
 import { malformedTemplate } from '../../../src/detectors/jinja/malformed-template.js';
 import { MAX_TEMPLATE_CHARS } from '../../../src/formats/jinja/analyze.js';
 import { chatTemplate } from '../../../src/formats/jinja/template.js';
-import { modelRuleTester } from './harness.js';
+import { ruleTester } from '../../helpers/rule-tester.js';
 import { BENIGN_TEMPLATES } from './templates.js';
 
-modelRuleTester(malformedTemplate, (source: string) => chatTemplate('chat_template', source), {
+ruleTester(malformedTemplate, (source: string) => chatTemplate('chat_template', source), {
   valid: [...BENIGN_TEMPLATES, { name: 'empty template', input: '' }, { name: 'plain text', input: 'no tags at all' }],
   invalid: [
     { name: 'unclosed block', input: '{% for m in messages %}{{ m }}', errors: [{ severity: 'low', fatal: true, code: 'MALFORMED' }] },

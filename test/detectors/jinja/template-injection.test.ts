@@ -1,6 +1,6 @@
 import { templateInjection } from '../../../src/detectors/jinja/template-injection.js';
 import { chatTemplate } from '../../../src/formats/jinja/template.js';
-import { modelRuleTester } from './harness.js';
+import { ruleTester } from '../../helpers/rule-tester.js';
 import { BENIGN_TEMPLATES } from './templates.js';
 
 const build = (source: string) => chatTemplate('tokenizer.chat_template', source, 0);
@@ -8,7 +8,7 @@ const CHATML = "{% for m in messages %}{{ '<|im_start|>' + m['role'] + '\\n' + m
 
 // Payload shapes of CVE-2024-34359 (llama-cpp-python rendered GGUF chat templates with a plain
 // jinja2.Environment) and the classic Jinja SSTI escapes.
-modelRuleTester(templateInjection, build, {
+ruleTester(templateInjection, build, {
   valid: [
     ...BENIGN_TEMPLATES,
     { name: 'data keys that look like words of the deny-list', input: "{{ message['system'] }}{{ tool.os }}{{ m.open }}" },

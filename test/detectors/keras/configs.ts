@@ -1,6 +1,15 @@
-import type { JsonObject } from '../../../src/formats/keras/json.js';
 import { k2Layer, k2Sequential, k3, k3Layer, k3Sequential } from '../../../src/formats/keras/builder.js';
-import type { ValidCase } from './harness.js';
+import type { JsonObject, JsonValue } from '../../../src/formats/keras/json.js';
+import type { KerasModel } from '../../../src/formats/keras/model.js';
+import { emptyKerasModel, walkKerasConfig } from '../../../src/formats/keras/parse.js';
+import type { ValidCase } from '../../helpers/rule-tester.js';
+
+/** The rule tester's parse for Keras: walks a config document, as `config.json` holds it. */
+export function parseConfig(config: JsonValue): KerasModel {
+  const model = emptyKerasModel('keras-v3');
+  walkKerasConfig(config, '$', model);
+  return model;
+}
 
 const initializer = k3('GlorotUniform', { seed: null }, 'keras.initializers');
 const dense3 = (name: string, activation: JsonObject | string = 'relu'): JsonObject =>
@@ -33,11 +42,11 @@ const functional3: JsonObject = {
 };
 
 /** Configs real, ordinary models have: no rule may report anything for them. */
-export const BENIGN: ValidCase[] = [
-  { name: 'Keras 3 Sequential of Dense layers', config: k3Sequential([k3Layer('InputLayer', 'in', { batch_shape: [null, 3] }), dense3('dense'), dense3('dense_1', 'softmax')]) },
-  { name: 'Keras 3 functional model with nested model, wrappers and compile config', config: functional3 },
-  { name: 'Keras 2 Sequential (class_name/config only)', config: k2Sequential([k2Layer('Dense', 'dense', { units: 8, activation: 'relu' }), k2Layer('Dropout', 'drop', { rate: 0.5 })]) },
-  { name: 'Keras 3 special values (__tuple__, __numpy__, DTypePolicy)', config: k3Sequential([k3Layer('Reshape', 'r', { target_shape: { class_name: '__tuple__', config: { value: [2, 2] } }, dtype: k3('DTypePolicy', { name: 'float32' }, 'keras') })]) },
-  { name: 'KerasHub backbone', config: k3('BertBackbone', { name: 'bert', trainable: true, vocabulary_size: 10 }, 'keras_hub.src.models.bert.bert_backbone', 'keras_hub>BertBackbone') },
-  { name: 'tf_keras layer', config: k3('Dense', { name: 'd', units: 1 }, 'tf_keras.layers') },
+export const BENIGN: Array<ValidCase<JsonValue>> = [
+  { name: 'Keras 3 Sequential of Dense layers', input: k3Sequential([k3Layer('InputLayer', 'in', { batch_shape: [null, 3] }), dense3('dense'), dense3('dense_1', 'softmax')]) },
+  { name: 'Keras 3 functional model with nested model, wrappers and compile config', input: functional3 },
+  { name: 'Keras 2 Sequential (class_name/config only)', input: k2Sequential([k2Layer('Dense', 'dense', { units: 8, activation: 'relu' }), k2Layer('Dropout', 'drop', { rate: 0.5 })]) },
+  { name: 'Keras 3 special values (__tuple__, __numpy__, DTypePolicy)', input: k3Sequential([k3Layer('Reshape', 'r', { target_shape: { class_name: '__tuple__', config: { value: [2, 2] } }, dtype: k3('DTypePolicy', { name: 'float32' }, 'keras') })]) },
+  { name: 'KerasHub backbone', input: k3('BertBackbone', { name: 'bert', trainable: true, vocabulary_size: 10 }, 'keras_hub.src.models.bert.bert_backbone', 'keras_hub>BertBackbone') },
+  { name: 'tf_keras layer', input: k3('Dense', { name: 'd', units: 1 }, 'tf_keras.layers') },
 ];

@@ -1,24 +1,25 @@
 import { modelInfo } from '../../../src/detectors/onnx/model-info.js';
 import { onnxModel } from '../../../src/formats/onnx/builder.js';
-import { ruleTester } from './harness.js';
+import { ruleTester } from '../../helpers/rule-tester.js';
+import { ONNX } from './adapter.js';
 
-ruleTester(modelInfo, {
+ruleTester(modelInfo, ONNX, {
   // Every model gets its summary.
   valid: [],
   invalid: [
     {
       name: 'producer, opsets and metadata',
-      model: onnxModel({ irVersion: 9, producerName: 'pytorch', producerVersion: '2.3.0', opsets: [['', 17], ['com.microsoft', 1]], metadata: [['license', 'MIT']] }),
+      input: onnxModel({ irVersion: 9, producerName: 'pytorch', producerVersion: '2.3.0', opsets: [['', 17], ['com.microsoft', 1]], metadata: [['license', 'MIT']] }),
       errors: [{ severity: 'info', evidence: 'ai.onnx 17, com.microsoft 1', message: 'IR version 9; producer pytorch 2.3.0; opsets: ai.onnx 17, com.microsoft 1; 1 nodes in 1 graph(s); metadata: license=MIT' }],
     },
     {
       name: 'long metadata values are cut',
-      model: onnxModel({ metadata: [['card', 'x'.repeat(500)]] }),
+      input: onnxModel({ metadata: [['card', 'x'.repeat(500)]] }),
       errors: [{ severity: 'info', message: `card=${'x'.repeat(120)}…` }],
     },
     {
       name: 'functions and external files',
-      model: onnxModel({
+      input: onnxModel({
         graph: { initializers: [{ name: 'W', external: [['location', 'w.bin']] }], nodes: [{ opType: 'Relu' }] },
         functions: [{ name: 'F', domain: 'local' }],
       }),

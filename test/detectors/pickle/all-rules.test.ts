@@ -3,10 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { defaultAllowList } from '../../../src/detectors/pickle/allowlist.js';
 import { PICKLE_RULES } from '../../../src/detectors/pickle/index.js';
 import { pickle, type PickleBuilder } from '../../../src/formats/pickle/builder.js';
-import { runRule } from './harness.js';
+import { runRule } from '../../helpers/rule-tester.js';
+import { PICKLE } from './adapter.js';
 import { BENIGN, callWith, protocol0Reconstructor } from './pickles.js';
 
-const runAll = (b: PickleBuilder | Buffer): string[] => PICKLE_RULES.flatMap((rule) => runRule(rule, b)).map((f) => `${f.ruleId}:${f.severity}`);
+const runAll = (b: PickleBuilder | Buffer): string[] => PICKLE_RULES.flatMap((rule) => runRule(rule, PICKLE.parse(b))).map((f) => `${f.ruleId}:${f.severity}`);
 
 describe('pickle rules together', () => {
   it('the allow-list holds the entries these tests rely on', () => {
@@ -27,29 +28,29 @@ describe('pickle rules together', () => {
     }
   });
 
-  it.each(BENIGN)('benign look-alike stays clean under every rule: $name', ({ pickle: built }) => {
+  it.each(BENIGN)('benign look-alike stays clean under every rule: $name', ({ input: built }) => {
     expect(runAll(built)).toEqual([]);
   });
 
   it.each([
-    { name: 'os.system', pickle: callWith('os', 'system'), expected: ['pickle/dangerous-callable:critical'] },
-    { name: 'an invented gadget', pickle: callWith('somepkg.helpers', 'run'), expected: ['pickle/unknown-global:medium'] },
+    { name: 'os.system', input: callWith('os', 'system'), expected: ['pickle/dangerous-callable:critical'] },
+    { name: 'an invented gadget', input: callWith('somepkg.helpers', 'run'), expected: ['pickle/unknown-global:medium'] },
     {
       name: 'payload, then a bad opcode',
-      pickle: pickle().proto(2).global('os', 'system').binunicode('x').tuple1().reduce().raw([0xff]),
+      input: pickle().proto(2).global('os', 'system').binunicode('x').tuple1().reduce().raw([0xff]),
       expected: ['pickle/dangerous-callable:critical', 'pickle/malformed-stream:low'],
     },
     {
       name: 'rot13-hidden os.system',
-      pickle: pickle().proto(4).global('_codecs', 'encode').str('bf').str('rot13').tuple2().reduce().str('system').stackGlobal().str('x').tuple1().reduce().stop(),
+      input: pickle().proto(4).global('_codecs', 'encode').str('bf').str('rot13').tuple2().reduce().str('system').stackGlobal().str('x').tuple1().reduce().stop(),
       expected: ['pickle/dynamic-call:high', 'pickle/dynamic-import:high'],
     },
     {
       name: '_reconstructor with base os.system',
-      pickle: protocol0Reconstructor(['collections', 'OrderedDict'], ['os', 'system']),
+      input: protocol0Reconstructor(['collections', 'OrderedDict'], ['os', 'system']),
       expected: ['pickle/dangerous-callable:critical', 'pickle/reconstructor-abuse:critical'],
     },
-  ])('$name reports under exactly the expected rules', ({ pickle: built, expected }) => {
+  ])('$name reports under exactly the expected rules', ({ input: built, expected }) => {
     expect(runAll(built)).toEqual(expected);
   });
 });

@@ -1,46 +1,47 @@
 import { dangerousCallable } from '../../../src/detectors/pickle/dangerous-callable.js';
 import { pickle } from '../../../src/formats/pickle/builder.js';
-import { ruleTester } from './harness.js';
+import { ruleTester } from '../../helpers/rule-tester.js';
+import { PICKLE } from './adapter.js';
 import { BENIGN, callWith, dillArray, dottedCall, partialOf, zoneInfo } from './pickles.js';
 
 const p2 = () => pickle().proto(2);
 const nested = callWith('os', 'system').bytes();
 
 
-ruleTester(dangerousCallable, {
+ruleTester(dangerousCallable, PICKLE, {
   valid: [
     ...BENIGN,
     // Not on the deny-list: unknown-global judges these.
-    { name: 'an invented helper', pickle: callWith('somepkg.helpers', 'run') },
+    { name: 'an invented helper', input: callWith('somepkg.helpers', 'run') },
     {
       name: "the one torch._dynamo name the allow-list has: _DimRange, a jagged nested tensor's metadata dataclass",
-      pickle: p2().global('torch._dynamo.decorators', '_DimRange').emptyTuple().newobj().mark().binint1(0).none().none().list().build().stop(),
+      input: p2().global('torch._dynamo.decorators', '_DimRange').emptyTuple().newobj().mark().binint1(0).none().none().list().build().stop(),
     },
   ],
   invalid: [
     {
       name: 'another torch._dynamo name stays code execution',
-      pickle: callWith('torch._dynamo.eval_frame', 'innermost_fn'),
+      input: callWith('torch._dynamo.eval_frame', 'innermost_fn'),
       errors: [{ severity: 'critical', message: 'code-execution' }],
     },
     {
       name: 'functools.partial(os.system)',
-      pickle: partialOf(['os', 'system']),
+      input: partialOf(['os', 'system']),
       errors: [{ severity: 'high', evidence: 'functools.partial(os.system)' }, { severity: 'critical', evidence: 'os.system' }],
     },
     {
       name: 'functools.partial of an allowed function whose BUILD swaps in another function',
-      pickle: partialOf(['sklearn.utils.validation', 'check_array'], ['somepkg', 'run']),
+      input: partialOf(['sklearn.utils.validation', 'check_array'], ['somepkg', 'run']),
       errors: [{ severity: 'high', evidence: 'functools.partial(sklearn.utils.validation.check_array)' }],
     },
     {
       name: 'functools.partial of an allowed function with an instance dict in its state',
-      pickle: partialOf(['sklearn.utils.validation', 'check_array'], ['sklearn.utils.validation', 'check_array'], true),
+      input: partialOf(['sklearn.utils.validation', 'check_array'], ['sklearn.utils.validation', 'check_array'], true),
       errors: [{ severity: 'high', evidence: 'functools.partial(' }, { severity: 'critical', evidence: 'os.system' }],
     },
     {
       name: "getattr(subprocess.Popen, 'wait') with a literal name: the getattr, the import and the name it reaches",
-      pickle: zoneInfo(['subprocess', 'Popen'], 'wait', 'x'),
+      input: zoneInfo(['subprocess', 'Popen'], 'wait', 'x'),
       errors: [
         { severity: 'high', evidence: "builtins.getattr(subprocess.Popen, 'wait')" },
         { severity: 'critical', evidence: 'subprocess.Popen' },
@@ -49,7 +50,7 @@ ruleTester(dangerousCallable, {
     },
     {
       name: "getattr of an allowed class with a name it does not allow",
-      pickle: zoneInfo(['zoneinfo', 'ZoneInfo'], 'clear_cache'),
+      input: zoneInfo(['zoneinfo', 'ZoneInfo'], 'clear_cache'),
       errors: [{ severity: 'high', evidence: "builtins.getattr(zoneinfo.ZoneInfo, 'clear_cache')" }],
     },
     ...(
@@ -59,46 +60,46 @@ ruleTester(dangerousCallable, {
         ['a walk to io.open through another module', 'torch', 'storage.io.open', 'high', 'reaches io.open'],
         ['a walk to functools.partial through another module', 'joblib', 'numpy_pickle.functools.partial', 'high', 'reaches functools.partial'],
       ] as const
-    ).map(([name, module, qualname, severity, message]) => ({ name, pickle: dottedCall(module, qualname), errors: [{ severity, message }] })),
+    ).map(([name, module, qualname, severity, message]) => ({ name, input: dottedCall(module, qualname), errors: [{ severity, message }] })),
     {
       name: "dill's _create_array given os.system: it calls f(*args)",
-      pickle: p2().global('dill._dill', '_create_array').mark().global('os', 'system').shortBinunicode('echo x').tuple1().emptyTuple().none().tuple().reduce().stop(),
+      input: p2().global('dill._dill', '_create_array').mark().global('os', 'system').shortBinunicode('echo x').tuple1().emptyTuple().none().tuple().reduce().stop(),
       errors: [{ severity: 'critical', evidence: 'dill._dill._create_array(os.system' }, { severity: 'critical', evidence: 'os.system' }],
     },
     {
       name: "dill's _create_array given numpy _reconstruct of a subtype outside the allow-list",
-      pickle: dillArray(['numpy._core.multiarray', '_reconstruct'], ['somepkg', 'Evil']),
+      input: dillArray(['numpy._core.multiarray', '_reconstruct'], ['somepkg', 'Evil']),
       errors: [{ severity: 'critical', evidence: 'dill._dill._create_array(' }],
     },
-    { name: 'os.system', pickle: callWith('os', 'system'), errors: [{ severity: 'critical', evidence: "os.system('echo x')" }] },
-    { name: 'posix.system (os on Linux)', pickle: callWith('posix', 'system'), errors: [{ severity: 'critical', evidence: "posix.system('echo x')" }] },
-    { name: 'nt.system (os on Windows)', pickle: callWith('nt', 'system'), errors: [{ severity: 'critical', evidence: "nt.system('echo x')" }] },
+    { name: 'os.system', input: callWith('os', 'system'), errors: [{ severity: 'critical', evidence: "os.system('echo x')" }] },
+    { name: 'posix.system (os on Linux)', input: callWith('posix', 'system'), errors: [{ severity: 'critical', evidence: "posix.system('echo x')" }] },
+    { name: 'nt.system (os on Windows)', input: callWith('nt', 'system'), errors: [{ severity: 'critical', evidence: "nt.system('echo x')" }] },
     {
       name: 'os.system through INST (protocol 0)',
-      pickle: pickle().mark().string('echo x').inst('os', 'system').stop(),
+      input: pickle().mark().string('echo x').inst('os', 'system').stop(),
       errors: [{ severity: 'critical', evidence: "os.system('echo x')" }],
     },
     {
       name: '__builtin__.eval at protocol 0',
-      pickle: pickle().global('__builtin__', 'eval').mark().string("__import__('os').system('echo x')").tuple().reduce().stop(),
+      input: pickle().global('__builtin__', 'eval').mark().string("__import__('os').system('echo x')").tuple().reduce().stop(),
       errors: [{ severity: 'critical', evidence: 'builtins.eval(' }],
     },
-    { name: 'builtins.exec', pickle: callWith('builtins', 'exec', 'import os'), errors: [{ severity: 'critical', evidence: "builtins.exec('import os')" }] },
+    { name: 'builtins.exec', input: callWith('builtins', 'exec', 'import os'), errors: [{ severity: 'critical', evidence: "builtins.exec('import os')" }] },
     {
       name: 'subprocess.Popen with a list',
-      pickle: p2().global('subprocess', 'Popen').emptyList().mark().binunicode('ls').binunicode('-la').appends().tuple1().reduce().stop(),
+      input: p2().global('subprocess', 'Popen').emptyList().mark().binunicode('ls').binunicode('-la').appends().tuple1().reduce().stop(),
       errors: [{ severity: 'critical', evidence: "subprocess.Popen(['ls', '-la'])" }],
     },
     {
       name: 'subprocess.Popen created with NEWOBJ',
-      pickle: p2().global('subprocess', 'Popen').binunicode('ls').tuple1().newobj().stop(),
+      input: p2().global('subprocess', 'Popen').binunicode('ls').tuple1().newobj().stop(),
       errors: [{ severity: 'critical', evidence: 'subprocess.Popen.__new__(' }],
     },
-    { name: 'commands.getoutput (Python 2 name of subprocess)', pickle: callWith('commands', 'getoutput'), errors: [{ severity: 'critical' }] },
-    { name: 'pty.spawn', pickle: callWith('pty', 'spawn', '/bin/sh'), errors: [{ severity: 'critical' }] },
+    { name: 'commands.getoutput (Python 2 name of subprocess)', input: callWith('commands', 'getoutput'), errors: [{ severity: 'critical' }] },
+    { name: 'pty.spawn', input: callWith('pty', 'spawn', '/bin/sh'), errors: [{ severity: 'critical' }] },
     {
       name: 'builtins.getattr(builtins.__import__(os), system)(cmd)',
-      pickle: p2()
+      input: p2()
         .global('builtins', 'getattr')
         .global('builtins', '__import__')
         .binunicode('os')
@@ -118,7 +119,7 @@ ruleTester(dangerousCallable, {
     },
     {
       name: 'functools.partial(os.system, cmd)()',
-      pickle: p2().global('functools', 'partial').global('os', 'system').binunicode('echo x').tuple2().reduce().emptyTuple().reduce().stop(),
+      input: p2().global('functools', 'partial').global('os', 'system').binunicode('echo x').tuple2().reduce().emptyTuple().reduce().stop(),
       errors: [
         { severity: 'high', evidence: "functools.partial(os.system, 'echo x')" },
         { severity: 'critical', evidence: 'os.system' },
@@ -126,7 +127,7 @@ ruleTester(dangerousCallable, {
     },
     {
       name: 'operator.attrgetter(system)(importlib.import_module(os))',
-      pickle: p2()
+      input: p2()
         .global('operator', 'attrgetter')
         .binunicode('system')
         .tuple1()
@@ -143,12 +144,12 @@ ruleTester(dangerousCallable, {
         { severity: 'high', evidence: "importlib.import_module('os')" },
       ],
     },
-    { name: '_operator.methodcaller (alias of operator)', pickle: callWith('_operator', 'methodcaller', 'system'), errors: [{ severity: 'high' }] },
-    { name: 'importlib.import_module', pickle: callWith('importlib', 'import_module', 'os'), errors: [{ severity: 'high', evidence: "importlib.import_module('os')" }] },
-    { name: 'pydoc.locate', pickle: callWith('pydoc', 'locate', 'os.system'), errors: [{ severity: 'high', evidence: "pydoc.locate('os.system')" }] },
+    { name: '_operator.methodcaller (alias of operator)', input: callWith('_operator', 'methodcaller', 'system'), errors: [{ severity: 'high' }] },
+    { name: 'importlib.import_module', input: callWith('importlib', 'import_module', 'os'), errors: [{ severity: 'high', evidence: "importlib.import_module('os')" }] },
+    { name: 'pydoc.locate', input: callWith('pydoc', 'locate', 'os.system'), errors: [{ severity: 'high', evidence: "pydoc.locate('os.system')" }] },
     {
       name: 'types.FunctionType(marshal.loads(code), {})',
-      pickle: p2()
+      input: p2()
         .global('types', 'FunctionType')
         .global('marshal', 'loads')
         .binbytes('\xe3\x00\x00\x00')
@@ -165,11 +166,11 @@ ruleTester(dangerousCallable, {
     },
     {
       name: 'pickle.loads of a nested pickle',
-      pickle: pickle().proto(3).global('pickle', 'loads').binbytes(nested).tuple1().reduce().stop(),
+      input: pickle().proto(3).global('pickle', 'loads').binbytes(nested).tuple1().reduce().stop(),
       errors: [{ severity: 'critical', evidence: "pickle.loads(b'\\x80\\x02cos\\x0asystem" }],
     },
-    { name: '_pickle.loads (alias of pickle)', pickle: callWith('_pickle', 'loads'), errors: [{ severity: 'critical' }] },
-    { name: 'cPickle.loads (Python 2 name)', pickle: callWith('cPickle', 'loads'), errors: [{ severity: 'critical' }] },
+    { name: '_pickle.loads (alias of pickle)', input: callWith('_pickle', 'loads'), errors: [{ severity: 'critical' }] },
+    { name: 'cPickle.loads (Python 2 name)', input: callWith('cPickle', 'loads'), errors: [{ severity: 'critical' }] },
     // A gadget no allow-list names; the deny-list grades it critical, so unknown-global stays quiet.
     ...(
       [
@@ -184,35 +185,35 @@ ruleTester(dangerousCallable, {
       ] as const
     ).map(([module, name, category]) => ({
       name: `${module}.${name} (${category})`,
-      pickle: dottedCall(module, name),
+      input: dottedCall(module, name),
       errors: [{ severity: 'critical' as const, message: `: ${category}, ` }],
     })),
-    { name: 'timeit.timeit', pickle: callWith('timeit', 'timeit', "__import__('os').system('x')"), errors: [{ severity: 'critical', evidence: 'timeit.timeit(' }] },
+    { name: 'timeit.timeit', input: callWith('timeit', 'timeit', "__import__('os').system('x')"), errors: [{ severity: 'critical', evidence: 'timeit.timeit(' }] },
     {
       name: 'asyncio submodule: asyncio.unix_events._UnixSubprocessTransport._start',
-      pickle: dottedCall('asyncio.unix_events', '_UnixSubprocessTransport._start'),
+      input: dottedCall('asyncio.unix_events', '_UnixSubprocessTransport._start'),
       errors: [{ severity: 'critical', evidence: 'asyncio.unix_events._UnixSubprocessTransport._start(' }],
     },
     {
       name: 'protocol-4 walk from torch to os: torch + serialization.os.system',
-      pickle: dottedCall('torch', 'serialization.os.system'),
+      input: dottedCall('torch', 'serialization.os.system'),
       errors: [{ severity: 'critical', evidence: "torch.serialization.os.system('echo x')" }],
     },
     {
       name: 'protocol-4 walk to builtins.getattr through another module',
-      pickle: dottedCall('reprlib', 'builtins.getattr'),
+      input: dottedCall('reprlib', 'builtins.getattr'),
       errors: [{ severity: 'high', evidence: "reprlib.builtins.getattr('echo x')" }],
     },
     {
       name: 'protocol-4 walk through __main__.__builtins__ to eval',
-      pickle: dottedCall('__main__', '__builtins__.eval', '1+1'),
+      input: dottedCall('__main__', '__builtins__.eval', '1+1'),
       errors: [{ severity: 'critical', evidence: "__main__.__builtins__.eval('1+1')" }],
     },
     {
       name: 'GLOBAL written through the memo and called twice',
-      pickle: p2().global('os', 'system').binput(0).binunicode('a').tuple1().reduce().pop().binget(0).binunicode('b').tuple1().reduce().stop(),
+      input: p2().global('os', 'system').binput(0).binunicode('a').tuple1().reduce().pop().binget(0).binunicode('b').tuple1().reduce().stop(),
       errors: [{ severity: 'critical', evidence: "os.system('a') (and 1 more calls)" }],
     },
-    { name: 'sys.modules imported', pickle: p2().global('sys', 'modules').stop(), errors: [{ severity: 'critical', evidence: 'sys.modules' }] },
+    { name: 'sys.modules imported', input: p2().global('sys', 'modules').stop(), errors: [{ severity: 'critical', evidence: 'sys.modules' }] },
   ],
 });

@@ -1,20 +1,21 @@
 import { nonbuiltinMutation } from '../../../src/detectors/pickle/nonbuiltin-mutation.js';
 import { pickle } from '../../../src/formats/pickle/builder.js';
-import { ruleTester } from './harness.js';
+import { ruleTester } from '../../helpers/rule-tester.js';
+import { PICKLE } from './adapter.js';
 import { ALLOWED_CLASS, BENIGN } from './pickles.js';
 
 const p2 = () => pickle().proto(2);
 
-ruleTester(nonbuiltinMutation, {
+ruleTester(nonbuiltinMutation, PICKLE, {
   valid: [
     ...BENIGN,
-    { name: 'APPEND on an allowed class object', pickle: p2().global(...ALLOWED_CLASS).emptyTuple().newobj().binint1(1).append().stop() },
-    { name: 'ADDITEMS on a set', pickle: pickle().proto(4).emptySet().mark().binint1(1).additems().stop() },
+    { name: 'APPEND on an allowed class object', input: p2().global(...ALLOWED_CLASS).emptyTuple().newobj().binint1(1).append().stop() },
+    { name: 'ADDITEMS on a set', input: pickle().proto(4).emptySet().mark().binint1(1).additems().stop() },
   ],
   invalid: [
     {
       name: 'SETITEM into sys.modules, then GLOBAL of the overridden name',
-      pickle: p2()
+      input: p2()
         .global('sys', 'modules')
         .binunicode('collections')
         .global('builtins', '__import__')
@@ -29,22 +30,22 @@ ruleTester(nonbuiltinMutation, {
     },
     {
       name: 'SETITEMS into sys.modules',
-      pickle: p2().global('sys', 'modules').mark().binunicode('a').binint1(1).setitems().stop(),
+      input: p2().global('sys', 'modules').mark().binunicode('a').binint1(1).setitems().stop(),
       errors: [{ severity: 'critical', evidence: "sys.modules.__setitem__('a', 1)" }],
     },
     {
       name: 'APPEND on an unknown object calls its append',
-      pickle: p2().global('somepkg', 'Hook').emptyTuple().reduce().binunicode('echo x').append().stop(),
+      input: p2().global('somepkg', 'Hook').emptyTuple().reduce().binunicode('echo x').append().stop(),
       errors: [{ severity: 'medium', evidence: "somepkg.Hook().append('echo x')" }],
     },
     {
       name: 'APPENDS on the result of an allowed function',
-      pickle: p2().global('_codecs', 'encode').binunicode('a').binunicode('latin1').tuple2().reduce().mark().binint1(1).appends().stop(),
+      input: p2().global('_codecs', 'encode').binunicode('a').binunicode('latin1').tuple2().reduce().mark().binint1(1).appends().stop(),
       errors: [{ severity: 'medium', evidence: '.extend(1)' }],
     },
     {
       name: 'ADDITEMS on a frozenset',
-      pickle: pickle().proto(4).mark().frozenset().mark().binint1(1).additems().stop(),
+      input: pickle().proto(4).mark().frozenset().mark().binint1(1).additems().stop(),
       errors: [{ severity: 'medium', evidence: 'frozenset({}).add(1)' }],
     },
   ],

@@ -2,7 +2,8 @@ import { DEFAULT_LIMITS } from '../../../src/core/limits.js';
 import { oversizedOperand } from '../../../src/detectors/pickle/oversized-operand.js';
 import { pickle } from '../../../src/formats/pickle/builder.js';
 import { VirtualSource } from '../../formats/pickle/helpers.js';
-import { ruleTester } from './harness.js';
+import { ruleTester } from '../../helpers/rule-tester.js';
+import { PICKLE } from './adapter.js';
 import { BENIGN } from './pickles.js';
 
 /** A BINBYTES8 operand one byte over the default string limit, never held in memory. */
@@ -12,7 +13,7 @@ function oversized(): VirtualSource {
   return new VirtualSource(head.length + length + 1, head, Buffer.from('.'));
 }
 
-ruleTester(oversizedOperand, {
-  valid: [...BENIGN, { name: 'a bytes operand under the limit', pickle: pickle().proto(4).binbytes8('x'.repeat(1000)).stop() }],
-  invalid: [{ name: 'a bytes operand over the limit', pickle: oversized(), errors: [{ severity: 'low', code: 'LIMIT_STRING' }] }],
+ruleTester(oversizedOperand, PICKLE, {
+  valid: [...BENIGN, { name: 'a bytes operand under the limit', input: pickle().proto(4).binbytes8('x'.repeat(1000)).stop() }],
+  invalid: [{ name: 'a bytes operand over the limit', input: oversized(), errors: [{ severity: 'low', code: 'LIMIT_STRING' }] }],
 });

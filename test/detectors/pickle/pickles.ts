@@ -152,7 +152,6 @@ export function plainData(): PickleBuilder {
     .stop();
 }
 
-/** Benign look-alikes (THREATS.md): no pickle rule may report anything on them. */
 /** dill's way to pickle a numpy array: `_create_array(f, args, state, npdict)` does `f(*args)`. */
 export const dillArray = (f: [string, string], cls: [string, string]): PickleBuilder =>
   pickle()
@@ -194,16 +193,17 @@ export const partialOf = (f: [string, string], g: [string, string] = f, withDict
   return b.tuple().build().stop();
 };
 
-export const BENIGN: Array<{ name: string; pickle: PickleBuilder }> = [
-  { name: 'torch state dict, protocol 2', pickle: torchStateDict(2) },
-  { name: 'torch state dict, protocol 4 with dotted names', pickle: torchStateDict(4) },
-  { name: 'whole torch module (NEWOBJ + BUILD)', pickle: torchModule() },
-  { name: 'protocol-0 copy_reg._reconstructor(cls, object, None)', pickle: protocol0Reconstructor() },
-  { name: "_codecs.encode('…', 'latin1')", pickle: codecsBytes() },
-  { name: 'OrderedDict SETITEMS', pickle: orderedDictSetitems() },
-  { name: 'builtins.set([1, 2])', pickle: builtinsSet() },
-  { name: 'plain data', pickle: plainData() },
-  { name: "scikit-learn's FunctionTransformer func: partial(check_array, ensure_all_finite=False)", pickle: partialOf(['sklearn.utils.validation', 'check_array']) },
-  { name: "pandas 3 time zone: getattr(zoneinfo.ZoneInfo, '_unpickle')('Europe/Berlin', 1)", pickle: zoneInfo() },
-  { name: "dill's numpy array: _create_array(numpy _reconstruct, (ndarray, …), state)", pickle: dillArray(['numpy._core.multiarray', '_reconstruct'], ['numpy', 'ndarray']) },
+/** Benign look-alikes (THREATS.md): no pickle rule may report anything on them. */
+export const BENIGN: Array<{ name: string; input: PickleBuilder }> = [
+  { name: 'torch state dict, protocol 2', input: torchStateDict(2) },
+  { name: 'torch state dict, protocol 4 with dotted names', input: torchStateDict(4) },
+  { name: 'whole torch module (NEWOBJ + BUILD)', input: torchModule() },
+  { name: 'protocol-0 copy_reg._reconstructor(cls, object, None)', input: protocol0Reconstructor() },
+  { name: "_codecs.encode('…', 'latin1')", input: codecsBytes() },
+  { name: 'OrderedDict SETITEMS', input: orderedDictSetitems() },
+  { name: 'builtins.set([1, 2])', input: builtinsSet() },
+  { name: 'plain data', input: plainData() },
+  { name: "scikit-learn's FunctionTransformer func: partial(check_array, ensure_all_finite=False)", input: partialOf(['sklearn.utils.validation', 'check_array']) },
+  { name: "pandas 3 time zone: getattr(zoneinfo.ZoneInfo, '_unpickle')('Europe/Berlin', 1)", input: zoneInfo() },
+  { name: "dill's numpy array: _create_array(numpy _reconstruct, (ndarray, …), state)", input: dillArray(['numpy._core.multiarray', '_reconstruct'], ['numpy', 'ndarray']) },
 ];

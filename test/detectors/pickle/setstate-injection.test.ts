@@ -1,69 +1,59 @@
-import { describe, expect, it } from 'vitest';
-import { ByteReader } from '../../../src/core/byte-reader.js';
-import { BufferSource } from '../../../src/core/byte-source.js';
-import { DEFAULT_LIMITS } from '../../../src/core/limits.js';
-import { parsePickleStream } from '../../../src/formats/pickle/parse.js';
 import { setstateInjection } from '../../../src/detectors/pickle/setstate-injection.js';
 import { pickle, type PickleBuilder } from '../../../src/formats/pickle/builder.js';
-import { ruleTester } from './harness.js';
+import { ruleTester } from '../../helpers/rule-tester.js';
+import { PICKLE } from './adapter.js';
 import { BENIGN } from './pickles.js';
 
 /** `somepkg.Cls.__new__(somepkg.Cls)` on the stack, ready for BUILD. */
 const instance = (): PickleBuilder => pickle().proto(2).global('somepkg', 'Cls').emptyTuple().newobj();
 
-ruleTester(setstateInjection, {
+ruleTester(setstateInjection, PICKLE, {
   valid: [
     ...BENIGN,
-    { name: 'BUILD of a plain __dict__', pickle: instance().emptyDict().binunicode('a').binint1(1).setitem().build().stop() },
-    { name: 'BUILD of (None, slotstate)', pickle: instance().none().emptyDict().binunicode('a').binint1(1).setitem().tuple2().build().stop() },
-    { name: 'BUILD of a non-dict state', pickle: instance().binunicode('__setstate__').build().stop() },
+    { name: 'BUILD of a plain __dict__', input: instance().emptyDict().binunicode('a').binint1(1).setitem().build().stop() },
+    { name: 'BUILD of (None, slotstate)', input: instance().none().emptyDict().binunicode('a').binint1(1).setitem().tuple2().build().stop() },
+    { name: 'BUILD of a non-dict state', input: instance().binunicode('__setstate__').build().stop() },
   ],
   invalid: [
     {
       name: 'double BUILD: plant __setstate__ = os.system, then call it',
-      pickle: instance().emptyDict().binunicode('__setstate__').global('os', 'system').setitem().build().binunicode('echo x').build().stop(),
+      input: instance().emptyDict().binunicode('__setstate__').global('os', 'system').setitem().build().binunicode('echo x').build().stop(),
       errors: [{ severity: 'critical', evidence: "'__setstate__': os.system" }],
     },
     {
       name: '__setstate__ planted through the slot state',
-      pickle: instance().none().emptyDict().binunicode('__setstate__').global('builtins', 'exec').setitem().tuple2().build().stop(),
+      input: instance().none().emptyDict().binunicode('__setstate__').global('builtins', 'exec').setitem().tuple2().build().stop(),
       errors: [{ severity: 'critical', evidence: "'__setstate__': builtins.exec" }],
     },
     {
       name: '__setstate__ key written as a protocol-0 STRING',
-      pickle: pickle().global('somepkg', 'Cls').mark().tuple().reduce().mark().string('__setstate__').global('os', 'system').dict().build().stop(),
+      input: pickle().global('somepkg', 'Cls').mark().tuple().reduce().mark().string('__setstate__').global('os', 'system').dict().build().stop(),
       errors: [{ severity: 'critical' }],
     },
     {
       name: 'BUILD on an imported module rewrites its attributes',
-      pickle: pickle().proto(2).global('somepkg', 'config').emptyDict().binunicode('x').binint1(1).setitem().build().stop(),
+      input: pickle().proto(2).global('somepkg', 'config').emptyDict().binunicode('x').binint1(1).setitem().build().stop(),
       errors: [{ severity: 'critical', evidence: "somepkg.config.__setstate__({'x': 1})" }],
     },
+    {
+      // BUILD {_codecs.encode('__frgfgngr__', 'rot13'): x}: the key's name only exists at load time.
+      name: 'a BUILD state whose key is computed at load time',
+      input: pickle()
+        .proto(2)
+        .global('collections', 'OrderedDict')
+        .emptyTuple()
+        .newobj()
+        .emptyDict()
+        .global('_codecs', 'encode')
+        .binunicode('__frgfgngr__')
+        .binunicode('rot13')
+        .tuple2()
+        .reduce()
+        .none()
+        .setitem()
+        .build()
+        .stop(),
+      errors: [{ severity: 'high' }],
+    },
   ],
-});
-
-describe('setstate-injection with a computed key', () => {
-  it('flags a BUILD state whose key is computed at load time', () => {
-    // BUILD {_codecs.encode('__frgfgngr__', 'rot13'): x}: the key's name only exists at load time.
-    const bytes = pickle()
-      .proto(2)
-      .global('collections', 'OrderedDict')
-      .emptyTuple()
-      .newobj()
-      .emptyDict()
-      .global('_codecs', 'encode')
-      .binunicode('__frgfgngr__')
-      .binunicode('rot13')
-      .tuple2()
-      .reduce()
-      .none()
-      .setitem()
-      .build()
-      .stop()
-      .bytes();
-    const stream = parsePickleStream(new ByteReader(new BufferSource(bytes)), { limits: DEFAULT_LIMITS });
-    const out: Array<{ severity?: string }> = [];
-    setstateInjection.check(stream, { report: (r) => out.push(r) });
-    expect(out.map((r) => r.severity)).toEqual(['high']);
-  });
 });

@@ -1,57 +1,58 @@
 import { deflateSync } from 'node:zlib';
 import { dynamicExec } from '../../../src/detectors/python/dynamic-exec.js';
-import { ruleTester } from './harness.js';
+import { ruleTester } from '../../helpers/rule-tester.js';
+import { PYTHON } from './adapter.js';
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
 const zhex = (s: string): string => deflateSync(Buffer.from(s)).toString('hex');
 
-ruleTester(dynamicExec, {
+ruleTester(dynamicExec, PYTHON, {
   valid: [
-    { name: 'model.eval() is a method', code: 'model = Net()\nmodel.eval()\n' },
-    { name: 'torch.compile and re.compile', code: 'import re, torch\nm = torch.compile(model)\np = re.compile(r"\\d+")\n' },
-    { name: 'pandas eval', code: 'import pandas as pd\npd.eval("a + b")\ndf.eval("c = a + b")\n' },
-    { name: 'ast.literal_eval', code: 'import ast\nv = ast.literal_eval(text)\n' },
-    { name: 'a local function named exec', code: 'def exec(q):\n    return db.run(q)\nexec(query)\n' },
-    { name: 'cursor.execute', code: 'cursor.execute("SELECT 1")\n' },
-    { name: 'ordinary shell commands', code: "import os, subprocess\nos.system('nvidia-smi')\nsubprocess.run(cmd, shell=True)\n" },
+    { name: 'model.eval() is a method', input: 'model = Net()\nmodel.eval()\n' },
+    { name: 'torch.compile and re.compile', input: 'import re, torch\nm = torch.compile(model)\np = re.compile(r"\\d+")\n' },
+    { name: 'pandas eval', input: 'import pandas as pd\npd.eval("a + b")\ndf.eval("c = a + b")\n' },
+    { name: 'ast.literal_eval', input: 'import ast\nv = ast.literal_eval(text)\n' },
+    { name: 'a local function named exec', input: 'def exec(q):\n    return db.run(q)\nexec(query)\n' },
+    { name: 'cursor.execute', input: 'cursor.execute("SELECT 1")\n' },
+    { name: 'ordinary shell commands', input: "import os, subprocess\nos.system('nvidia-smi')\nsubprocess.run(cmd, shell=True)\n" },
   ],
   invalid: [
     {
       name: 'exec of base64 (MalHug obfuscation)',
-      code: `import base64\nexec(base64.b64decode('${b64("import os\nos.system('id')\n")}'))\n`,
+      input: `import base64\nexec(base64.b64decode('${b64("import os\nos.system('id')\n")}'))\n`,
       errors: [{ severity: 'critical', message: 'base64', at: 'exec(' }],
     },
     {
       name: 'exec of zlib over hex through a module alias',
-      code: `import zlib as _z\nexec(_z.decompress(bytes.fromhex('${zhex('print(1)')}')))\n`,
+      input: `import zlib as _z\nexec(_z.decompress(bytes.fromhex('${zhex('print(1)')}')))\n`,
       errors: [{ severity: 'critical', message: 'zlib (zlib.decompress), hex (builtins.bytes.fromhex): print(1)' }],
     },
-    { name: 'from-import alias of b64decode', code: 'from base64 import b64decode as d\neval(d(s))\n', errors: [{ severity: 'critical', message: 'base64' }] },
-    { name: 'marshal code object', code: 'import marshal\nexec(marshal.loads(blob))\n', errors: [{ severity: 'critical', message: 'marshal' }] },
-    { name: 'rot13 through codecs', code: "import codecs\nexec(codecs.decode('vzcbeg bf', 'rot13'))\n", errors: [{ severity: 'critical', message: 'rot13 (codecs rot13): import os' }] },
-    { name: 'Python 2 str.decode("base64")', code: "exec(payload.decode('base64'))\n", errors: [{ severity: 'critical', message: 'base64' }] },
-    { name: 'decoded into a variable first', code: 'import base64\np = base64.b64decode(x)\nexec(p)\n', errors: [{ severity: 'critical', at: 'exec(' }] },
-    { name: 'exec reached through an alias', code: 'import base64\nrun = exec\nrun(base64.b64decode(x))\n', errors: [{ severity: 'critical', message: 'alias run', at: 'run(' }] },
-    { name: 'exec reached through getattr', code: "import base64\ngetattr(__builtins__, 'exec')(base64.b64decode(x))\n", errors: [{ severity: 'critical', message: 'getattr' }] },
-    { name: 'code fetched over the network', code: 'import requests\nexec(requests.get(URL).text)\n', errors: [{ severity: 'critical', message: 'network (requests.get)' }] },
-    { name: 'exec(compile(...)) is one finding', code: "import base64\nexec(compile(base64.b64decode(x), '<s>', 'exec'))\n", errors: [{ severity: 'critical', at: 'exec(' }] },
-    { name: 'a byte-wise XOR', code: 'KEY = 7\nexec(bytes(b ^ KEY for b in DATA))\n', errors: [{ severity: 'critical', message: 'xor' }] },
-    { name: 'chr codes joined', code: "exec(''.join(chr(c) for c in [105, 100]))\n", errors: [{ severity: 'low', message: 'literal: id' }] },
-    { name: 'eval of computed data', code: 'expr = input()\nprint(eval(expr))\n', errors: [{ severity: 'medium', message: 'run time', at: 'eval(' }] },
-    { name: 'exec of an f-string', code: 'exec(f"x = {y}")\n', errors: [{ severity: 'medium' }] },
-    { name: 'exec of a literal', code: 'exec("x = 1")\n', errors: [{ severity: 'low', message: 'literal: x = 1' }] },
-    { name: 'exec of a named local file (setup.py version idiom)', code: "exec(open('pkg/version.py').read(), about)\n", errors: [{ severity: 'low', message: 'local file' }] },
+    { name: 'from-import alias of b64decode', input: 'from base64 import b64decode as d\neval(d(s))\n', errors: [{ severity: 'critical', message: 'base64' }] },
+    { name: 'marshal code object', input: 'import marshal\nexec(marshal.loads(blob))\n', errors: [{ severity: 'critical', message: 'marshal' }] },
+    { name: 'rot13 through codecs', input: "import codecs\nexec(codecs.decode('vzcbeg bf', 'rot13'))\n", errors: [{ severity: 'critical', message: 'rot13 (codecs rot13): import os' }] },
+    { name: 'Python 2 str.decode("base64")', input: "exec(payload.decode('base64'))\n", errors: [{ severity: 'critical', message: 'base64' }] },
+    { name: 'decoded into a variable first', input: 'import base64\np = base64.b64decode(x)\nexec(p)\n', errors: [{ severity: 'critical', at: 'exec(' }] },
+    { name: 'exec reached through an alias', input: 'import base64\nrun = exec\nrun(base64.b64decode(x))\n', errors: [{ severity: 'critical', message: 'alias run', at: 'run(' }] },
+    { name: 'exec reached through getattr', input: "import base64\ngetattr(__builtins__, 'exec')(base64.b64decode(x))\n", errors: [{ severity: 'critical', message: 'getattr' }] },
+    { name: 'code fetched over the network', input: 'import requests\nexec(requests.get(URL).text)\n', errors: [{ severity: 'critical', message: 'network (requests.get)' }] },
+    { name: 'exec(compile(...)) is one finding', input: "import base64\nexec(compile(base64.b64decode(x), '<s>', 'exec'))\n", errors: [{ severity: 'critical', at: 'exec(' }] },
+    { name: 'a byte-wise XOR', input: 'KEY = 7\nexec(bytes(b ^ KEY for b in DATA))\n', errors: [{ severity: 'critical', message: 'xor' }] },
+    { name: 'chr codes joined', input: "exec(''.join(chr(c) for c in [105, 100]))\n", errors: [{ severity: 'low', message: 'literal: id' }] },
+    { name: 'eval of computed data', input: 'expr = input()\nprint(eval(expr))\n', errors: [{ severity: 'medium', message: 'run time', at: 'eval(' }] },
+    { name: 'exec of an f-string', input: 'exec(f"x = {y}")\n', errors: [{ severity: 'medium' }] },
+    { name: 'exec of a literal', input: 'exec("x = 1")\n', errors: [{ severity: 'low', message: 'literal: x = 1' }] },
+    { name: 'exec of a named local file (setup.py version idiom)', input: "exec(open('pkg/version.py').read(), about)\n", errors: [{ severity: 'low', message: 'local file' }] },
     {
       name: 'a parameter is not the decoded variable of another function',
-      code: 'import base64\ndef load():\n    s = base64.b64decode(x)\n    return s\ndef run(s):\n    exec(s)\n',
+      input: 'import base64\ndef load():\n    s = base64.b64decode(x)\n    return s\ndef run(s):\n    exec(s)\n',
       errors: [{ severity: 'medium' }],
     },
     {
       name: 'a shell command hidden by base64',
-      code: `import base64, os\nos.system(base64.b64decode('${b64('rm -rf ~')}').decode())\n`,
+      input: `import base64, os\nos.system(base64.b64decode('${b64('rm -rf ~')}').decode())\n`,
       errors: [{ severity: 'critical', message: 'os.system at line 2, column 1 runs a shell command decoded by base64 (base64.b64decode): rm -rf ~' }],
     },
-    { name: 'a shell command downloaded', code: 'import subprocess, urllib.request\nsubprocess.run(urllib.request.urlopen(U).read(), shell=True)\n', errors: [{ severity: 'critical', message: 'urllib.request.urlopen' }] },
-    { name: 'columns count characters, offsets count UTF-8 bytes', code: "# é\nexec(x)\n", errors: [{ severity: 'medium', message: 'line 2, column 1', at: 'exec(' }] },
+    { name: 'a shell command downloaded', input: 'import subprocess, urllib.request\nsubprocess.run(urllib.request.urlopen(U).read(), shell=True)\n', errors: [{ severity: 'critical', message: 'urllib.request.urlopen' }] },
+    { name: 'columns count characters, offsets count UTF-8 bytes', input: "# é\nexec(x)\n", errors: [{ severity: 'medium', message: 'line 2, column 1', at: 'exec(' }] },
   ],
 });

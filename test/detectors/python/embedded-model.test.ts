@@ -9,6 +9,9 @@ import { scanSource, summary } from '../../formats/python/helpers.js';
 const pyBytes = (b: Buffer): string => `b'${[...b].map((x) => `\\x${x.toString(16).padStart(2, '0')}`).join('')}'`;
 const osSystem = (cmd = 'echo x'): Buffer => pickle().proto(2).global('os', 'system').binunicode(cmd).tuple1().reduce().stop().bytes();
 const plain = (): Buffer => pickle().proto(2).emptyList().binunicode('weights of layer one').append().stop().bytes();
+/** Protocol-0 pickles, all printable text: `[1, 2]` and `os.system('id')`. */
+const textList = pickle().mark().list().put(0).int(1).append().int(2).append().stop().bytes().toString('latin1');
+const textOsSystem = pickle().global('os', 'system').mark().string('id').tuple().reduce().stop().bytes().toString('latin1');
 
 describe(EMBEDDED_MODEL.id, () => {
   beforeAll(initPython);
@@ -19,7 +22,7 @@ describe(EMBEDDED_MODEL.id, () => {
       ['text that starts like a GGUF magic', "MSG = 'GGUF model files are read with gguf-py, not torch'\n"],
       ['prose ending with a full stop', "HELP = '(see the docs for details).'\n"],
       ['a hex digest', "SHA = '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08'\n"],
-      ['a text-only pickle that imports nothing', `DATA = ${JSON.stringify("(lp0\nI1\naI2\na.")}\n`],
+      ['a text-only pickle that imports nothing', `DATA = ${JSON.stringify(textList)}\n`],
       ['an f-string that starts like a GGUF magic', 'raise ValueError(f"GGUF model with architecture {arch} is not supported yet.")\n'],
       ['a sentence that starts like a GGUF magic and ends with a full stop', "MSG = 'GGUF files are read by llama.cpp and gguf-py.'\n"],
     ])('%s', (_name, code) => {
@@ -49,7 +52,7 @@ describe(EMBEDDED_MODEL.id, () => {
     });
 
     it('a protocol 0 pickle written as text', () => {
-      const { findings } = scanSource(`P = ${JSON.stringify("cos\nsystem\n(S'id'\ntR.")}\n`);
+      const { findings } = scanSource(`P = ${JSON.stringify(textOsSystem)}\n`);
       expect(findings.map((f) => `${f.ruleId} ${f.severity}`)).toEqual(['pickle/dangerous-callable critical', 'python/embedded-model info']);
     });
 

@@ -1,10 +1,10 @@
 import { duplicateKey } from '../../../src/detectors/safetensors/duplicate-key.js';
-import { modelRuleTester } from '../jinja/harness.js';
+import { ruleTester } from '../../helpers/rule-tester.js';
 import { build, WELL_FORMED } from './cases.js';
 
 const t = (n: number) => `{"dtype":"U8","shape":[${n}],"data_offsets":[0,${n}]}`;
 
-modelRuleTester(duplicateKey, build, {
+ruleTester(duplicateKey, build, {
   valid: WELL_FORMED,
   invalid: [
     { name: 'a tensor named twice', input: { rawHeader: `{"w":${t(1)},"w":${t(2)}}`, dataBytes: 2 }, errors: [{ severity: 'high', evidence: 'w', message: 'readers disagree' }] },

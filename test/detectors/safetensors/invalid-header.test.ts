@@ -1,8 +1,8 @@
 import { invalidHeader } from '../../../src/detectors/safetensors/invalid-header.js';
-import { modelRuleTester } from '../jinja/harness.js';
+import { ruleTester } from '../../helpers/rule-tester.js';
 import { build, WELL_FORMED } from './cases.js';
 
-modelRuleTester(invalidHeader, build, {
+ruleTester(invalidHeader, build, {
   valid: [...WELL_FORMED, { name: 'gaps and overlaps are another rule', input: { tensors: [{ name: 'a', dtype: 'U8', shape: [1], offsets: [5, 6] }], dataBytes: 6 } }],
   invalid: [
     { name: 'unknown dtype', input: { tensors: [{ name: 't', dtype: 'I4', shape: [2] }] }, errors: [{ severity: 'low', fatal: true, code: 'MALFORMED', message: 'unknown dtype' }] },

@@ -1,8 +1,8 @@
 import { summary } from '../../../src/detectors/safetensors/summary.js';
-import { modelRuleTester } from '../jinja/harness.js';
+import { ruleTester } from '../../helpers/rule-tester.js';
 import { build } from './cases.js';
 
-modelRuleTester(summary, build, {
+ruleTester(summary, build, {
   valid: [{ name: 'no summary for a header with invalid entries', input: { tensors: [{ name: 't', dtype: 'Q8', shape: [1] }] } }],
   invalid: [
     { name: 'empty', input: {}, errors: [{ severity: 'info', message: '0 tensors (none), 0 parameters' }] },

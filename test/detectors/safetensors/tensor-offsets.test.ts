@@ -1,8 +1,8 @@
 import { tensorOffsets } from '../../../src/detectors/safetensors/tensor-offsets.js';
-import { modelRuleTester } from '../jinja/harness.js';
+import { ruleTester } from '../../helpers/rule-tester.js';
 import { build, WELL_FORMED } from './cases.js';
 
-modelRuleTester(tensorOffsets, build, {
+ruleTester(tensorOffsets, build, {
   valid: [
     ...WELL_FORMED,
     {

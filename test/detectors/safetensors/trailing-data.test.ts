@@ -1,8 +1,8 @@
 import { trailingData } from '../../../src/detectors/safetensors/trailing-data.js';
-import { modelRuleTester } from '../jinja/harness.js';
+import { ruleTester } from '../../helpers/rule-tester.js';
 import { build, WELL_FORMED } from './cases.js';
 
-modelRuleTester(trailingData, build, {
+ruleTester(trailingData, build, {
   valid: WELL_FORMED,
   invalid: [
     { name: 'bytes after the last tensor', input: { tensors: [{ name: 'w', dtype: 'U8', shape: [4] }], trailing: Buffer.from('PK\u0003\u0004') }, errors: [{ severity: 'medium', message: '4 bytes after the last tensor' }] },

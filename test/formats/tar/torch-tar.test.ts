@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { bytesScanner } from '../../helpers/scan-bytes.js';
+import { scanBytes } from '../../helpers/scan-bytes.js';
 import { pickle } from '../../../src/formats/pickle/builder.js';
 import { buildTar } from '../../../src/formats/tar/builder.js';
 import { count, emptyList, payload, storageRecord, storagesMember, tensorsMember, torchTar } from './helpers.js';
 
-const scanBytes = bytesScanner('tar', '.bin');
 const ruleIds = (f: { findings: Array<{ ruleId: string }> }) => f.findings.map((x) => x.ruleId);
 const targets = (f: { findings: Array<{ target: string }> }) => f.findings.map((x) => x.target.replace(/^.*!\//, ''));
 
@@ -61,7 +60,8 @@ describe('payloads torch unpickles from a tar checkpoint', () => {
   });
 
   it('reads a pickle the first tar header also is', async () => {
-    const tar = buildTar([{ name: "cos\nsystem\n(S'id'\ntR.", data: Buffer.from('x'), format: 'v7' }]);
+    const name = pickle().global('os', 'system').mark().string('id').tuple().reduce().stop().bytes().toString('latin1');
+    const tar = buildTar([{ name, data: Buffer.from('x'), format: 'v7' }]);
     const f = await scanBytes(tar);
     expect(f.format).toBe('tar');
     expect(f.verdict).toBe('malicious');

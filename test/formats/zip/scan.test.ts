@@ -1,24 +1,15 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lzma } from '@napi-rs/lzma';
 import { describe, expect, it } from 'vitest';
 import type { Limits } from '../../../src/core/limits.js';
-import { scan } from '../../../src/app/index.js';
 import { buildZip, centralRecord, endRecord, localRecord } from '../../../src/formats/zip/builder.js';
 import { osSystemPickle, plainPickle } from '../../helpers/pickles.js';
+import { scanBytes } from '../../helpers/scan-bytes.js';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/zip-methods');
-const dir = mkdtempSync(join(tmpdir(), 'mg-zip-'));
-let n = 0;
-
-async function scanBytes(bytes: Buffer, limits: Partial<Limits> = {}) {
-  const path = join(dir, `f${n++}.bin`);
-  writeFileSync(path, bytes);
-  return (await scan([path], { hash: false, limits })).files[0]!;
-}
-const scanFixture = (name: string, limits: Partial<Limits> = {}) => scanBytes(readFileSync(join(fixtures, name)), limits);
+const scanFixture = (name: string, limits: Partial<Limits> = {}) => scanBytes(readFileSync(join(fixtures, name)), { limits });
 const codes = (f: { findings: Array<{ code?: string }> }) => f.findings.map((x) => x.code).filter(Boolean);
 const ruleIds = (f: { findings: Array<{ ruleId: string }> }) => f.findings.map((x) => x.ruleId);
 
@@ -54,7 +45,7 @@ describe('zip compression methods zipfile reads', () => {
   it('stops an LZMA bomb before decoding it', async () => {
     const zeros = Buffer.alloc(32 * 1024 * 1024);
     const f = await scanBytes(buildZip([{ name: 'archive/data.pkl', data: zeros, compressed: { method: 14, body: zipLzma(zeros) } }]), {
-      maxMemberBytes: 4 * 1024 * 1024,
+      limits: { maxMemberBytes: 4 * 1024 * 1024 },
     });
     expect(f.verdict).toBe('error');
     expect(codes(f)).toContain('LIMIT_MEMBER_BYTES');
