@@ -1,66 +1,39 @@
-/**
- * Torch element types as a checkpoint's pickle names them, and the safetensors dtype each
- * becomes. Names follow torch/storage.py `_dtype_to_storage_type_map` (the typed storage
- * classes `_rebuild_tensor_v2` receives) and torch's dtype names (the `dtype` argument of
- * `_rebuild_tensor_v3`, used for dtypes without a storage class); safetensors names follow
- * safetensors/bindings/python/py_src/safetensors/torch.py `_TYPES`.
+import { STORAGE_CLASSES as TORCH_STORAGE_CLASSES, TORCH_DTYPES } from '../formats/torch/dtypes.js';
+import type { TorchDtype } from '../formats/torch/model.js';
+
+/*
+ * Conversion's view of torch's element types (the one table is src/formats/torch/dtypes.ts):
+ * which storage classes and `_rebuild_tensor_v3` dtypes it converts, to which safetensors
+ * dtype, and what it refuses and why.
  */
-export interface ElementType {
-  /** The torch dtype name (`float32`, `float8_e4m3fn`...). */
-  torch: string;
-  /** The safetensors dtype string. */
-  safetensors: string;
-  /** Bytes per element. */
-  size: number;
-}
 
-const T = (torch: string, safetensors: string, size: number): ElementType => ({ torch, safetensors, size });
+/** A torch element type safetensors can hold. */
+export type ElementType = TorchDtype & { safetensors: string };
 
-/** Storage classes `torch.<Name>Storage` as `_rebuild_tensor_v2` receives them. */
-export const STORAGE_CLASSES: ReadonlyMap<string, ElementType> = new Map([
-  ['DoubleStorage', T('float64', 'F64', 8)],
-  ['FloatStorage', T('float32', 'F32', 4)],
-  ['HalfStorage', T('float16', 'F16', 2)],
-  ['BFloat16Storage', T('bfloat16', 'BF16', 2)],
-  ['LongStorage', T('int64', 'I64', 8)],
-  ['IntStorage', T('int32', 'I32', 4)],
-  ['ShortStorage', T('int16', 'I16', 2)],
-  ['CharStorage', T('int8', 'I8', 1)],
-  ['ByteStorage', T('uint8', 'U8', 1)],
-  ['BoolStorage', T('bool', 'BOOL', 1)],
-  ['ComplexFloatStorage', T('complex64', 'C64', 8)],
-]);
+const holdable = (d: TorchDtype): d is ElementType => d.safetensors !== undefined;
 
-/** Dtypes `_rebuild_tensor_v3` names (its storage is a `torch.UntypedStorage`). */
-export const V3_DTYPES: ReadonlyMap<string, ElementType> = new Map(
-  [
-    T('float8_e4m3fn', 'F8_E4M3', 1),
-    T('float8_e5m2', 'F8_E5M2', 1),
-    T('float8_e4m3fnuz', 'F8_E4M3FNUZ', 1),
-    T('float8_e5m2fnuz', 'F8_E5M2FNUZ', 1),
-    T('float8_e8m0fnu', 'F8_E8M0', 1),
-    T('uint16', 'U16', 2),
-    T('uint32', 'U32', 4),
-    T('uint64', 'U64', 8),
-    // Typed storages named by dtype are accepted too: the same bytes.
-    ...[...STORAGE_CLASSES.values()],
-  ].map((t) => [t.torch, t]),
+/** Typed storage classes `torch.<Name>Storage`, as `_rebuild_tensor_v2` receives them, that safetensors can hold. */
+export const STORAGE_CLASSES: ReadonlyMap<string, ElementType> = new Map(
+  [...TORCH_STORAGE_CLASSES.values()].flatMap((c) => (c.kind === 'typed' && holdable(c.dtype) ? [[c.name, c.dtype] as const] : [])),
 );
 
 /**
- * Element types torch stores but safetensors cannot hold, with the reason given on refusal.
- * Quantized tensors are rebuilt by `_rebuild_qtensor`, outside the conversion allow-list.
+ * Dtypes `_rebuild_tensor_v3` names (its storage is a `torch.UntypedStorage`) that safetensors
+ * can hold; typed storages named by dtype are the same bytes. Quantized dtypes are never named
+ * there (`_rebuild_qtensor` rebuilds those).
+ */
+export const V3_DTYPES: ReadonlyMap<string, ElementType> = new Map(
+  [...TORCH_DTYPES.values()].flatMap((d) => (!d.quantized && holdable(d) ? [[d.name, d] as const] : [])),
+);
+
+/**
+ * Element types torch stores but safetensors cannot hold, by storage class and by the dtype
+ * name `_rebuild_tensor_v3` would give, with the reason given on refusal. Quantized tensors are
+ * rebuilt by `_rebuild_qtensor`, outside the conversion allow-list.
  */
 export const UNREPRESENTABLE: ReadonlyMap<string, string> = new Map([
-  ['ComplexDoubleStorage', 'complex128 has no safetensors dtype'],
-  ['complex128', 'complex128 has no safetensors dtype'],
-  ['complex32', 'complex32 has no safetensors dtype'],
-  ['QInt8Storage', 'quantized tensors (qint8) have no safetensors dtype'],
-  ['QUInt8Storage', 'quantized tensors (quint8) have no safetensors dtype'],
-  ['QInt32Storage', 'quantized tensors (qint32) have no safetensors dtype'],
-  ['QUInt4x2Storage', 'quantized tensors (quint4x2) have no safetensors dtype'],
-  ['QUInt2x4Storage', 'quantized tensors (quint2x4) have no safetensors dtype'],
-  ['float4_e2m1fn_x2', 'float4_e2m1fn_x2 is not converted (its packed layout is not checked here)'],
+  ...[...TORCH_STORAGE_CLASSES.values()].flatMap((c) => (c.kind === 'typed' && c.dtype.unrepresentable !== undefined ? [[c.name, c.dtype.unrepresentable] as const] : [])),
+  ...[...TORCH_DTYPES.values()].flatMap((d) => (!d.quantized && d.unrepresentable !== undefined ? [[d.name, d.unrepresentable] as const] : [])),
 ]);
 
 /**

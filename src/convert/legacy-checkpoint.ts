@@ -1,6 +1,8 @@
+import { ByteReader } from '../core/byte-reader.js';
 import { ModelgateError } from '../core/errors.js';
 import type { PickleStream, PValue } from '../formats/pickle/model.js';
-import { isLegacyMagic } from '../engine/handlers/torch-legacy.js';
+import { isLegacyMagic, readLegacyStorages } from '../formats/torch/legacy.js';
+import { storageId } from '../formats/torch/persistent-id.js';
 import { checkConvertible } from './allowed.js';
 import type { InputFile } from './input-file.js';
 import type { NamedTensor, Storage } from './model.js';
@@ -10,6 +12,8 @@ import type { ElementType } from './dtypes.js';
 function unsupported(message: string): never {
   throw new ModelgateError('UNSUPPORTED', message);
 }
+
+const elementSize = (type: ElementType | 'untyped' | undefined): number | undefined => (type === 'untyped' ? 1 : type?.size);
 
 /** `sys_info` must record a little-endian writer (torch/serialization.py `_legacy_save`). */
 export function checkSysInfo(stream: PickleStream): void {
@@ -41,33 +45,24 @@ export function readLegacyCheckpoint(input: InputFile, streams: PickleStream[] |
   const types = new Map<string, ElementType | 'untyped'>();
   const declared = new Map<string, number>();
   for (const { pid } of main.persistentIds) {
-    if (pid.k !== 'tuple' || pid.items.length !== 6) unsupported('a persistent id that is not a legacy storage record');
-    const [tag, cls, key, , numel, view] = pid.items;
-    if (tag.k !== 'str' || tag.v !== 'storage' || key.k !== 'str') unsupported('a persistent id that is not a legacy storage record');
-    if (view.k !== 'none') unsupported(`storage ${key.v} is a storage view, which is not converted`);
-    if (numel.k !== 'int' || typeof numel.v !== 'number' || numel.v < 0) unsupported(`storage ${key.v}: element count is not a small integer`);
-    types.set(key.v, storageType(cls));
-    declared.set(key.v, numel.v);
+    const id = storageId(pid);
+    if (!id || id.items.length !== 6) unsupported('a persistent id that is not a legacy storage record');
+    const [, , , , numel, view] = id.items as PValue[];
+    if (view?.k !== 'none') unsupported(`storage ${id.key} is a storage view, which is not converted`);
+    if (numel?.k !== 'int' || typeof numel.v !== 'number' || numel.v < 0) unsupported(`storage ${id.key}: element count is not a small integer`);
+    types.set(id.key, storageType(id.storageClass));
+    declared.set(id.key, numel.v);
   }
   const list = keys.result;
   if (list?.k !== 'list' || list.dropped) throw new ModelgateError('MALFORMED', 'the legacy storage-key record is not a list');
+  // The scan stepped over these same bytes (formats/torch/legacy.ts); here they are kept.
+  const reader = new ByteReader(input.source, keys.end);
   const storages = new Map<string, Storage>();
-  let at = keys.end;
-  const count = Buffer.alloc(8);
-  for (const item of list.items) {
-    if (item.k !== 'str') throw new ModelgateError('MALFORMED', 'a legacy storage key is not a string');
-    const type = types.get(item.v);
-    if (type === undefined) throw new ModelgateError('MALFORMED', `storage ${item.v} is not used by the checkpoint`);
-    if (at + 8 > input.size) throw new ModelgateError('TRUNCATED', `storage ${item.v} runs past the end`, { offset: at });
-    input.readInto(count, 8, at);
-    const elements = count.readBigInt64LE(0);
-    const bytes = Number(elements) * (type === 'untyped' ? 1 : type.size);
-    if (elements < 0n || BigInt(declared.get(item.v) ?? -1) !== elements) throw new ModelgateError('MALFORMED', `storage ${item.v} holds ${elements} elements, not the ${declared.get(item.v)} declared`, { offset: at });
-    if (at + 8 + bytes > input.size) throw new ModelgateError('TRUNCATED', `storage ${item.v} of ${bytes} bytes runs past the end`, { offset: at });
-    storages.set(item.v, { key: item.v, start: at + 8, size: bytes });
-    at += 8 + bytes;
+  for (const run of readLegacyStorages(reader, keys, (key) => elementSize(types.get(key)))) {
+    if (BigInt(declared.get(run.key) ?? -1) !== run.elements) throw new ModelgateError('MALFORMED', `storage ${run.key} holds ${run.elements} elements, not the ${declared.get(run.key)} declared`, { offset: run.countOffset });
+    storages.set(run.key, { key: run.key, start: run.dataOffset, size: run.bytes });
   }
-  if (at !== input.size) throw new ModelgateError('MALFORMED', `${input.size - at} bytes follow the last storage`, { offset: at });
+  if (reader.pos !== input.size) throw new ModelgateError('MALFORMED', `${input.size - reader.pos} bytes follow the last storage`, { offset: reader.pos });
 
   const resolve = (pid: PValue): PersidTarget => {
     const key = pid.k === 'tuple' ? pid.items[2] : undefined;

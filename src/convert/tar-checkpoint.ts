@@ -5,6 +5,7 @@ import type { Limits } from '../core/limits.js';
 import type { PickleStream, PValue } from '../formats/pickle/model.js';
 import { parsePickleStream } from '../formats/pickle/parse.js';
 import { parseTarHeaders, type TarEntry } from '../formats/tar/parse.js';
+import { TORCH_TAR_MEMBERS, TORCH_TAR_SYS_INFO, TorchTarMemberReader } from '../formats/torch/tar.js';
 import { checkConvertible } from './allowed.js';
 import { STORAGE_CLASSES, type ElementType } from './dtypes.js';
 import type { InputFile } from './input-file.js';
@@ -14,8 +15,6 @@ import { checkView, flattenCheckpoint, storageType, type PersidTarget } from './
 
 /** The tensor type records of the tensors member (`torch.FloatTensor`...): values, never called. */
 const TENSOR_TYPES = { values: new Set([...STORAGE_CLASSES.keys()].map((s) => `torch.${s.replace(/Storage$/, 'Tensor')}`)) };
-/** Most dimensions read for one tensor record; torch allows 64. */
-const MAX_DIMS = 64;
 
 function unsupported(message: string): never {
   throw new ModelgateError('UNSUPPORTED', message);
@@ -26,11 +25,18 @@ function key(v: PValue | undefined, what: string): string {
   return unsupported(`${what} is not a key`);
 }
 
-/** Reads one pickle from the reader and holds it to the conversion allow-list. */
-function next(reader: ByteReader, limits: Limits, what: string): PValue {
-  const stream = parsePickleStream(reader, { limits });
-  checkConvertible(stream, what, TENSOR_TYPES);
-  return stream.result as PValue;
+/**
+ * The pickles of a member walk, one after another, each held to the conversion allow-list. A
+ * walk ends early only at a broken pickle, which checkConvertible refuses with its error.
+ */
+function pickles(walk: TorchTarMemberReader, what: string): () => PValue {
+  let next = 0;
+  return () => {
+    const stream = walk.streams[next++];
+    if (!stream) throw new ModelgateError('MALFORMED', `the ${what} member ends before its last record`);
+    checkConvertible(stream, what, TENSOR_TYPES);
+    return stream.result as PValue;
+  };
 }
 
 function tuple(v: PValue, n: number, what: string): PValue[] {
@@ -51,54 +57,56 @@ export function readTarCheckpoint(input: InputFile, limits: Limits, streamsOf: (
   if (error) throw new ModelgateError(error.code, `tar structure: ${error.message}`, { cause: error });
   const members = new Map<string, TarEntry>();
   for (const e of entries) {
-    if (e.type !== 'file' || !['sys_info', 'storages', 'tensors', 'pickle'].includes(e.name)) unsupported(`tar member ${e.name} is not part of a torch tar checkpoint`);
+    if (e.type !== 'file' || ![TORCH_TAR_SYS_INFO, ...TORCH_TAR_MEMBERS].includes(e.name)) unsupported(`tar member ${e.name} is not part of a torch tar checkpoint`);
     if (members.has(e.name)) throw new ModelgateError('MALFORMED', `tar member ${e.name} appears twice`);
     members.set(e.name, e);
   }
-  const reader = (name: string): ByteReader => {
+  const member = (name: string): TarEntry => {
     const e = members.get(name);
     if (!e) throw new ModelgateError('MALFORMED', `the tar checkpoint has no ${name} member`);
-    return new ByteReader(new SliceSource(input.source, e.dataOffset, e.size));
+    return e;
   };
-  const info = reader('sys_info');
-  const sysInfo = parsePickleStream(info, { limits });
+  const source = (e: TarEntry): SliceSource => new SliceSource(input.source, e.dataOffset, e.size);
+  const sysInfo = parsePickleStream(new ByteReader(source(member(TORCH_TAR_SYS_INFO))), { limits });
   checkConvertible(sysInfo, 'sys_info');
   checkSysInfo(sysInfo);
 
+  // The storages and tensors members are walked as the scan walked them (formats/torch/tar.ts);
+  // here every pickle is held to the allow-list and the raw records are kept.
   const storages = new Map<string, { storage: Storage; type: ElementType }>();
-  const s = reader('storages');
-  const base = (members.get('storages') as TarEntry).dataOffset;
-  const storageCount = next(s, limits, 'storages');
+  const storagesMember = member('storages');
+  const s = new TorchTarMemberReader('storages', source(storagesMember), limits);
+  s.read();
+  const nextStorage = pickles(s, 'storages');
+  const storageCount = nextStorage();
   if (storageCount.k !== 'int') unsupported('the storage count is not an int');
   for (let i = 0; i < Number(storageCount.v); i++) {
-    const [k, , cls] = tuple(next(s, limits, 'storages'), 3, 'a storage record');
+    const [k, , cls] = tuple(nextStorage(), 3, 'a storage record');
     const type = storageType(cls);
     if (type === 'untyped') unsupported('an untyped storage in a tar checkpoint');
-    const elements = s.i64le();
-    if (elements < 0n) throw new ModelgateError('MALFORMED', 'a storage of negative size');
-    const size = Number(elements) * type.size;
-    if (size > s.remaining) throw new ModelgateError('TRUNCATED', `storage ${key(k, 'storage key')} runs past the end of its member`);
-    storages.set(key(k, 'storage key'), { storage: { key: key(k, 'storage key'), start: base + s.pos, size }, type });
-    s.skip(size);
+    const run = s.storages[i];
+    const size = run === undefined ? -1 : Number(run.elements) * type.size;
+    if (run === undefined || size !== run.bytes) throw new ModelgateError('MALFORMED', `storage ${key(k, 'storage key')} is not where the member's layout puts it`);
+    storages.set(key(k, 'storage key'), { storage: { key: key(k, 'storage key'), start: storagesMember.dataOffset + run.dataOffset, size }, type });
   }
-  const views = next(s, limits, 'storages');
+  const views = nextStorage();
   if (views.k !== 'list' || views.items.length > 0) unsupported('storage views in a tar checkpoint are not converted');
 
   const tensors = new Map<string, TensorView>();
-  const t = reader('tensors');
-  const tensorCount = next(t, limits, 'tensors');
+  const t = new TorchTarMemberReader('tensors', source(member('tensors')), limits);
+  t.read();
+  const nextTensor = pickles(t, 'tensors');
+  const tensorCount = nextTensor();
   if (tensorCount.k !== 'int') unsupported('the tensor count is not an int');
   for (let i = 0; i < Number(tensorCount.v); i++) {
-    const [k, storageKey] = tuple(next(t, limits, 'tensors'), 3, 'a tensor record');
+    const [k, storageKey] = tuple(nextTensor(), 3, 'a tensor record');
     const storage = storages.get(key(storageKey, 'storage key'));
     if (!storage) throw new ModelgateError('MALFORMED', `tensor ${key(k, 'tensor key')} refers to a storage that is not in the file`);
-    const ndim = t.i32le();
-    if (ndim < 0 || ndim > MAX_DIMS) throw new ModelgateError('MALFORMED', `a tensor of ${ndim} dimensions`);
-    t.skip(4);
-    const ints = (n: number): number[] => Array.from({ length: n }, () => Number(t.i64le()));
-    const shape = ints(ndim);
-    const stride = ints(ndim);
-    const [offset] = ints(1);
+    const record = t.tensors[i];
+    if (record === undefined) throw new ModelgateError('MALFORMED', `tensor ${key(k, 'tensor key')} has no sizes and strides`);
+    const shape = record.shape.map(Number);
+    const stride = record.stride.map(Number);
+    const offset = Number(record.storageOffset);
     if ([...shape, ...stride, offset].some((x) => x < 0 || !Number.isSafeInteger(x))) unsupported(`tensor ${key(k, 'tensor key')}: a negative size, stride or offset`);
     tensors.set(key(k, 'tensor key'), checkView({ storage: storage.storage, type: storage.type, offset, shape, stride }, `tensor ${key(k, 'tensor key')}`));
   }

@@ -3,6 +3,8 @@ import type { Limits } from '../core/limits.js';
 import type { PickleStream, PValue } from '../formats/pickle/model.js';
 import type { ZipEntry } from '../formats/zip/model.js';
 import { readZip } from '../formats/zip/parse.js';
+import { storageId } from '../formats/torch/persistent-id.js';
+import { isTorchDataPickle, TORCH_ZIP_RECORDS } from '../formats/torch/zip.js';
 import { checkConvertible } from './allowed.js';
 import type { InputFile } from './input-file.js';
 import type { NamedTensor, Storage } from './model.js';
@@ -10,9 +12,6 @@ import { flattenCheckpoint, storageType, type PersidTarget } from './rebuild.js'
 
 /** Largest `byteorder` record read: it holds `little` or `big`. */
 const BYTEORDER_BYTES = 16;
-
-/** Members torch.save writes beside data.pkl and data/ (torch/serialization.py `_save`). */
-const KNOWN_MEMBERS = new Set(['byteorder', 'version', '.format_version', '.storage_alignment', '.data/version', '.data/serialization_id']);
 
 function unsupported(message: string): never {
   throw new ModelgateError('UNSUPPORTED', message);
@@ -40,7 +39,7 @@ export function readZipCheckpoint(input: InputFile, limits: Limits, streamsOf: (
   if (archive.centralBreak) throw new ModelgateError('MALFORMED', `zip structure: ${archive.centralBreak}`);
   const local = archive.entries.find((e) => e.origin !== 'central' || (e.localName !== undefined && e.localName !== e.name));
   if (local) throw new ModelgateError('MALFORMED', `zip member ${local.name}: the central directory and local headers disagree`);
-  const pickles = archive.entries.filter((e) => /(^|\/)data\.pkl$/.test(e.name));
+  const pickles = archive.entries.filter((e) => isTorchDataPickle(e.name));
   if (pickles.length !== 1) unsupported(`a torch.save zip has one data.pkl; this one has ${pickles.length}`);
   const prefix = pickles[0].name.slice(0, -'data.pkl'.length);
   const members = new Map<string, ZipEntry>();
@@ -48,7 +47,7 @@ export function readZipCheckpoint(input: InputFile, limits: Limits, streamsOf: (
     if (members.has(entry.name)) throw new ModelgateError('MALFORMED', `zip member ${entry.name} appears twice`);
     members.set(entry.name, entry);
     const rest = entry.name.startsWith(prefix) ? entry.name.slice(prefix.length) : undefined;
-    const known = rest !== undefined && (rest === 'data.pkl' || KNOWN_MEMBERS.has(rest) || /^data\/[^/]+$/.test(rest));
+    const known = rest !== undefined && (rest === 'data.pkl' || TORCH_ZIP_RECORDS.has(rest) || /^data\/[^/]+$/.test(rest));
     if (!known) unsupported(`zip member ${entry.name} is not part of a torch.save checkpoint (a TorchScript or other archive is not converted)`);
   }
   const byteorder = members.get(`${prefix}byteorder`);
@@ -64,22 +63,23 @@ export function readZipCheckpoint(input: InputFile, limits: Limits, streamsOf: (
   const storages = new Map<string, Storage>();
   const resolve = (pid: PValue): PersidTarget => {
     // persistent_load: ('storage', storage_type, key, location, numel)
-    if (pid.k !== 'tuple' || pid.items.length !== 5) unsupported('a persistent id that is not a torch storage record');
-    const [tag, cls, key, location, numel] = pid.items;
-    if (tag.k !== 'str' || tag.v !== 'storage' || key.k !== 'str' || location.k !== 'str') unsupported('a persistent id that is not a torch storage record');
-    if (numel.k !== 'int' || typeof numel.v !== 'number' || numel.v < 0) unsupported(`storage ${key.v}: element count is not a small integer`);
-    const type = storageType(cls);
+    const id = storageId(pid);
+    const [, , , location, numel] = id?.items ?? [];
+    if (!id || id.items.length !== 5 || location?.k !== 'str') unsupported('a persistent id that is not a torch storage record');
+    const key = id.key;
+    if (numel?.k !== 'int' || typeof numel.v !== 'number' || numel.v < 0) unsupported(`storage ${key}: element count is not a small integer`);
+    const type = storageType(id.storageClass);
     const bytes = numel.v * (type === 'untyped' ? 1 : type.size);
-    let storage = storages.get(key.v);
+    let storage = storages.get(key);
     if (!storage) {
-      const entry = members.get(`${prefix}data/${key.v}`);
-      if (!entry) throw new ModelgateError('MALFORMED', `storage ${key.v} has no member ${prefix}data/${key.v}`);
+      const entry = members.get(`${prefix}data/${key}`);
+      if (!entry) throw new ModelgateError('MALFORMED', `storage ${key} has no member ${prefix}data/${key}`);
       const range = storedRange(entry, input);
-      if (range.size < bytes) throw new ModelgateError('MALFORMED', `storage ${key.v} declares ${bytes} bytes but its member holds ${range.size}`);
-      storage = { key: key.v, start: range.start, size: bytes };
-      storages.set(key.v, storage);
+      if (range.size < bytes) throw new ModelgateError('MALFORMED', `storage ${key} declares ${bytes} bytes but its member holds ${range.size}`);
+      storage = { key, start: range.start, size: bytes };
+      storages.set(key, storage);
     } else if (storage.size !== bytes) {
-      throw new ModelgateError('MALFORMED', `storage ${key.v} is declared with two sizes`);
+      throw new ModelgateError('MALFORMED', `storage ${key} is declared with two sizes`);
     }
     return { kind: 'storage', storage, type };
   };

@@ -1,5 +1,6 @@
 import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { aligned, arrayWrapper as wrapper, numpyDtype as dtype, type WrapperOptions } from '../../src/formats/joblib/builder.js';
 import { pickle, type PickleBuilder } from '../../src/formats/pickle/builder.js';
 import { scanBytes } from '../helpers/scan-bytes.js';
 
@@ -7,66 +8,6 @@ import { scanBytes } from '../helpers/scan-bytes.js';
 // joblib/numpy_pickle.py NumpyArrayWrapper.read_array).
 
 const scanJoblib = (bytes: Buffer) => scanBytes(bytes, { name: 'f.joblib' });
-
-interface DtypeState {
-  version?: number;
-  elsize?: number;
-  flags?: number;
-}
-
-/** `numpy.dtype(descr, False, True)` then, as dtype.__reduce__ writes it, BUILD with its state. */
-function dtype(b: PickleBuilder, descr: string, state: DtypeState | null = {}): PickleBuilder {
-  b.global('numpy', 'dtype').binunicode(descr).newfalse().newtrue().tuple3().reduce();
-  if (state === null) return b;
-  return b
-    .mark()
-    .binint1(state.version ?? 3)
-    .binunicode('<')
-    .none()
-    .none()
-    .none()
-    .binint(state.elsize ?? -1)
-    .binint(-1)
-    .binint(state.flags ?? 0)
-    .tuple()
-    .build();
-}
-
-interface WrapperOptions {
-  shape: number[];
-  descr: string;
-  dtypeState?: DtypeState | null;
-  /** The `numpy_array_alignment_bytes` entry: a number, None (null) or absent (undefined). */
-  alignment?: number | null;
-  allowMmap?: boolean;
-}
-
-/** NumpyArrayWrapper as NumpyPickler writes it: NEWOBJ, then BUILD with its attribute dict. */
-function wrapper(b: PickleBuilder, o: WrapperOptions): PickleBuilder {
-  b.global('joblib.numpy_pickle', 'NumpyArrayWrapper').emptyTuple().newobj().emptyDict().mark();
-  b.binunicode('subclass').global('numpy', 'ndarray');
-  b.binunicode('shape').mark();
-  for (const d of o.shape) b.binint(d);
-  b.tuple();
-  b.binunicode('order').binunicode('C');
-  b.binunicode('dtype');
-  dtype(b, o.descr, o.dtypeState === undefined ? {} : o.dtypeState);
-  b.binunicode('allow_mmap');
-  if (o.allowMmap) b.newtrue();
-  else b.newfalse();
-  if (o.alignment !== undefined) {
-    b.binunicode('numpy_array_alignment_bytes');
-    if (o.alignment === null) b.none();
-    else b.binint1(o.alignment);
-  }
-  return b.setitems().build();
-}
-
-/** joblib's padding: one length byte, then zeros up to a multiple of 16 (write_array). */
-function aligned(b: PickleBuilder): PickleBuilder {
-  const padding = 16 - ((b.length + 1) % 16);
-  return b.raw([padding]).raw(Buffer.alloc(padding));
-}
 
 const osSystem = (b: PickleBuilder): PickleBuilder => b.global('os', 'system').binunicode('echo pwned').tuple1().reduce();
 

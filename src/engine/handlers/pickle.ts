@@ -3,6 +3,7 @@ import type { ByteSource } from '../../core/byte-source.js';
 import { ModelgateError } from '../../core/errors.js';
 import { MALFORMED_CONTAINER, TRAILING_DATA } from '../../detectors/container/index.js';
 import { PICKLE_RULES } from '../../detectors/pickle/index.js';
+import { hasActivity } from '../../formats/pickle/activity.js';
 import type { PickleStream, PValue } from '../../formats/pickle/model.js';
 import { parsePickleStream } from '../../formats/pickle/parse.js';
 import type { ScanContext } from '../context.js';
@@ -16,10 +17,7 @@ export function hasPickleProto(head: Buffer): boolean {
   return head.length >= 2 && head[0] === 0x80 && head[1] <= 5;
 }
 
-/** True when a stream imported, called, built or mutated anything. */
-export function hasActivity(s: PickleStream): boolean {
-  return s.imports.length + s.calls.length + s.dynamicImports.length + s.builds.length + s.mutations.length + s.extensions.length > 0;
-}
+export { hasActivity };
 
 export interface PickleScanOptions {
   /**

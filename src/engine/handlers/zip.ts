@@ -3,6 +3,8 @@ import { BufferSource, SliceSource, type ByteSource } from '../../core/byte-sour
 import { ModelgateError } from '../../core/errors.js';
 import { MALFORMED_CONTAINER, ZIP_DIFFERENTIAL } from '../../detectors/container/index.js';
 import type { PickleStream } from '../../formats/pickle/model.js';
+import { storageId } from '../../formats/torch/persistent-id.js';
+import { isTorchDataPickle, storageMemberKey } from '../../formats/torch/zip.js';
 import { decompressMember, METHOD_STORED } from '../../formats/zip/decompress.js';
 import type { ZipEntry } from '../../formats/zip/model.js';
 import { readZip } from '../../formats/zip/parse.js';
@@ -26,7 +28,8 @@ const CRC_CHECK_BYTES = 64 * 1024 * 1024;
 function storageKeys(streams: PickleStream[], into: Set<string>): void {
   for (const s of streams) {
     for (const { pid } of s.persistentIds) {
-      if (pid.k === 'tuple' && pid.items[0]?.k === 'str' && pid.items[0].v === 'storage' && pid.items[2]?.k === 'str') into.add(pid.items[2].v);
+      const id = storageId(pid);
+      if (id) into.add(id.key);
     }
   }
 }
@@ -88,7 +91,7 @@ export function scanZip(source: ByteSource, ctx: ScanContext): string {
       const streams: PickleStream[] = [];
       scanPickle(data, mctx, { onStreams: (s) => streams.push(...s) });
       storageKeys(streams, storages);
-      if (/(^|\/)data\.pkl$/.test(entry.name)) torch = true;
+      if (isTorchDataPickle(entry.name)) torch = true;
     } catch (e) {
       reportDifferentials(entry, undefined, mctx);
       mctx.fatal(e, 'zip member could not be read');
@@ -122,7 +125,7 @@ export function scanZip(source: ByteSource, ctx: ScanContext): string {
     if (done.has(entry)) continue;
     if (entry.name.endsWith('/') && entry.compressedSize === 0) continue;
     if (!/\.npy$/i.test(entry.name)) allNpy = false;
-    const key = /(?:^|\/)data\/([^/]+)$/.exec(entry.name)?.[1];
+    const key = storageMemberKey(entry.name);
     if (key !== undefined && storages.has(key)) continue;
     const mctx = ctx.member(entry.name);
     try {

@@ -1,40 +1,19 @@
 import { pickle } from '../../../src/formats/pickle/builder.js';
 import { buildTar, type TarMemberSpec } from '../../../src/formats/tar/builder.js';
-
-const i64 = (n: number): Buffer => {
-  const b = Buffer.alloc(8);
-  b.writeBigInt64LE(BigInt(n));
-  return b;
-};
-const i32 = (n: number): Buffer => {
-  const b = Buffer.alloc(4);
-  b.writeInt32LE(n);
-  return b;
-};
+import { countPickle, tarStoragesMember, tarTensorsMember, type StorageSpec, type TarTensorSpec } from '../../../src/formats/torch/builder.js';
 
 /** Protocol 2: `os.system(cmd)`. */
 export const payload = (cmd = 'echo pwned'): Buffer => pickle().proto(2).global('os', 'system').str(cmd).tuple1().reduce().stop().bytes();
-export const count = (n: number): Buffer => pickle().proto(2).binint(n).stop().bytes();
+export const count = countPickle;
 /** A pickled (key, location, storage class), as `_legacy_save` writes per storage. */
 export const storageRecord = (key: string, cls = 'FloatStorage'): Buffer => pickle().proto(2).str(key).str('cpu').global('torch', cls).tuple3().stop().bytes();
 export const emptyList = (): Buffer => pickle().proto(2).emptyList().stop().bytes();
 
 /** `storages`: count, per storage its record, int64 element count and raw bytes, then the views. */
-export function storagesMember(storages: Array<{ key: string; cls?: string; elements: number; elementSize?: number }>, views = emptyList()): Buffer {
-  const parts = [count(storages.length)];
-  for (const s of storages) parts.push(storageRecord(s.key, s.cls), i64(s.elements), Buffer.alloc(s.elements * (s.elementSize ?? 4), 0x2e));
-  return Buffer.concat([...parts, views]);
-}
+export const storagesMember = (storages: StorageSpec[], views = emptyList()): Buffer => tarStoragesMember(storages, views);
 
 /** `tensors`: count, per tensor a pickled (key, storage key, class), int32 ndim, padding, sizes, strides, offset. */
-export function tensorsMember(tensors: Array<{ key: string; storage: string; shape: number[] }>): Buffer {
-  const parts = [count(tensors.length)];
-  for (const t of tensors) {
-    parts.push(pickle().proto(2).str(t.key).str(t.storage).global('torch', 'FloatTensor').tuple3().stop().bytes());
-    parts.push(i32(t.shape.length), Buffer.alloc(4), ...t.shape.map(i64), ...t.shape.map(() => i64(1)), i64(0));
-  }
-  return Buffer.concat(parts);
-}
+export const tensorsMember = (tensors: TarTensorSpec[]): Buffer => tarTensorsMember(tensors);
 
 /** `pickle`: `{'weight': <tensor '1'>}` with the tensor as a persistent id. */
 export const stateDictPickle = (): Buffer => pickle().proto(2).emptyDict().str('weight').str('1').binpersid().setitem().stop().bytes();
