@@ -6,7 +6,7 @@ import { verifyTarget } from '../lock/run.js';
 import { decide, type LoadedPolicy, type LockFacts, type PolicyFacts, type SignatureFacts } from '../policy/index.js';
 import { signatureFacts, type SignerRequirement } from '../signing/facts.js';
 import { DEFAULT_SIGNATURE } from '../signing/model.js';
-import { checkoutSnapshot, isHubTarget, withHubSession, type HubOptions } from '../sources/index.js';
+import { checkoutSnapshot, isHubArtifact, isHubTarget, openArtifact, type HubOptions } from '../sources/index.js';
 
 /** The lock file `modelgate lock` writes and `verify` reads by default: in the working folder. */
 export const DEFAULT_LOCK = 'modelgate.lock';
@@ -74,8 +74,13 @@ async function lockFacts(targets: readonly string[], options: GateOptions): Prom
  * hashes first. Nothing is downloaded when the repo has no signature to check.
  */
 export async function hubSignatureFacts(target: string, signers: SignerRequirement[], options: GateOptions): Promise<SignatureFacts> {
-  return withHubSession(options, async (session) => {
-    const snap = await session.snapshot(target);
+  const artifact = await openArtifact([target], options);
+  if (!isHubArtifact(artifact)) {
+    await artifact.close();
+    throw new TypeError(`${target} is not a Hugging Face repo`);
+  }
+  const { session, snapshot: snap } = artifact;
+  try {
     if (options.signaturePath === undefined && !snap.files.some((f) => f.path === DEFAULT_SIGNATURE)) {
       return { checked: false, verified: false, error: `hf:${snap.repo}@${snap.commit} has no ${DEFAULT_SIGNATURE}` };
     }
@@ -93,7 +98,9 @@ export async function hubSignatureFacts(target: string, signers: SignerRequireme
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  } finally {
+    await artifact.close();
+  }
 }
 
 /** Whether the target's signature verifies, and who made it (for the policy's `signature`). */

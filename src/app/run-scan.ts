@@ -62,11 +62,14 @@ async function scanArtifact(artifact: Artifact, limits: Limits, request: ScanReq
       delete result.sha256Source;
     } else if (artifact.hash && entry.kind === 'file' && result.format !== 'unreadable' && result.sha256 === undefined) {
       hashes.push(
-        artifact.hash(entry).then((hex) => {
-          if (hex === undefined) return;
-          result.sha256 = hex;
-          result.sha256Source = 'computed';
-        }),
+        artifact.hash(entry).then(
+          (hex) => {
+            result.sha256 = hex;
+            result.sha256Source = 'computed';
+          },
+          // A file that could be scanned but not hashed keeps its findings and has no sha256.
+          () => undefined,
+        ),
       );
     }
     request.onProgress?.(++done, entry.path);

@@ -2,7 +2,7 @@ import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { ModelgateError } from '../core/errors.js';
 import { scan, scanHub, type HubScanOptions } from '../app/scan.js';
-import { isHubTarget, withHubSession } from '../sources/index.js';
+import { isHubTarget, openArtifact } from '../sources/index.js';
 import type { SignatureFacts } from '../policy/facts.js';
 import { hubSignatureFacts } from '../app/gate.js';
 import { signatureFacts, type SignatureFactsOptions } from '../signing/facts.js';
@@ -33,12 +33,12 @@ function readLocalText(path: string): string | undefined {
 
 /** README.md and config.json of a Hub repo at the commit that was scanned. */
 async function readHubTexts(repo: string, commit: string, options: HubScanOptions): Promise<{ card?: string; config?: string }> {
-  return withHubSession(options, async (hub) => {
-    const snap = await hub.snapshot(`hf:${repo}@${commit}`);
+  const artifact = await openArtifact([`hf:${repo}@${commit}`], { ...options, full: true });
+  try {
     const read = async (path: string): Promise<string | undefined> => {
-      const file = snap.files.find((f) => f.path === path);
-      if (!file || file.size > MAX_CARD_BYTES) return undefined;
-      const opened = await hub.open(snap, file, true);
+      const entry = artifact.entries.find((e) => e.path === path);
+      if (!entry || entry.size > MAX_CARD_BYTES) return undefined;
+      const opened = await artifact.open(entry);
       try {
         return opened.problems.length > 0 ? undefined : opened.source.read(0, opened.source.size).toString('utf8');
       } finally {
@@ -46,7 +46,9 @@ async function readHubTexts(repo: string, commit: string, options: HubScanOption
       }
     };
     return { card: await read('README.md'), config: await read('config.json') };
-  });
+  } finally {
+    await artifact.close();
+  }
 }
 
 /**

@@ -97,8 +97,8 @@ export interface Artifact {
   open(entry: ArtifactEntry): Promise<OpenedEntry>;
   /** The words a report puts before an open failure (`cannot read`, `cannot read from the Hub`). */
   readonly openFailure: string;
-  /** The whole-file SHA-256 of an entry whose opening did not give one; undefined when none can be had. */
-  hash?(entry: ArtifactEntry): Promise<string | undefined>;
+  /** The whole-file SHA-256 of a file entry whose opening did not give one; rejects when it cannot be read. */
+  hash?(entry: ArtifactEntry): Promise<string>;
   /** Releases threads, descriptors and connections. */
   close(): Promise<void>;
   /** For a repo: its listing, which scan workers need to read siblings. */

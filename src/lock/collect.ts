@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { ModelgateError } from '../core/errors.js';
 import type { Finding } from '../core/finding.js';
-import { HashPool, walkTarget, type HubSession, type HubSnapshot } from '../sources/index.js';
+import type { Artifact } from '../core/artifact.js';
+import { openArtifact, type HubSession, type HubSnapshot } from '../sources/index.js';
 import type { LockEntry } from './model.js';
 
 /** Folders that are not part of a model: git's own data and huggingface_hub's download metadata. */
@@ -13,15 +14,25 @@ const SKIPPED = [/^\.git(\/|$)/, /^\.cache\/huggingface(\/|$)/];
  * never followed. `exclude` (the lock file itself) is left out. A FIFO, device or unreadable
  * file stops the lock: it cannot be pinned.
  */
-export async function collectLocal(target: string, exclude: string[] = []): Promise<LockEntry[]> {
+export async function collectLocal(of: Artifact | string, exclude: string[] = []): Promise<LockEntry[]> {
+  if (typeof of === 'string') {
+    const artifact = await openArtifact([of]);
+    try {
+      return await collectLocal(artifact, exclude);
+    } finally {
+      await artifact.close();
+    }
+  }
+  const artifact = of;
   const skipDisk = new Set(exclude.map((p) => resolve(p)));
-  const pool = new HashPool();
+  const hash = artifact.hash?.bind(artifact);
+  const target = artifact.targets.join(', ');
   try {
     const pending: Array<Promise<LockEntry>> = [];
-    for (const entry of walkTarget(target, 0)) {
-      if (SKIPPED.some((re) => re.test(entry.path)) || skipDisk.has(resolve(entry.diskPath))) continue;
+    for (const entry of artifact.entries) {
+      if (SKIPPED.some((re) => re.test(entry.path)) || skipDisk.has(resolve(entry.diskPath ?? entry.path))) continue;
       if (entry.kind === 'symlink') pending.push(Promise.resolve({ path: entry.path, size: 0, symlink: entry.linkTarget ?? '' }));
-      else if (entry.kind === 'file') pending.push(pool.hash(entry.diskPath).then((sha256) => ({ path: entry.path, size: entry.size, sha256 })));
+      else if (entry.kind === 'file' && hash) pending.push(hash(entry).then((sha256) => ({ path: entry.path, size: entry.size, sha256 })));
       else throw new ModelgateError(entry.kind === 'special' ? 'SPECIAL_FILE' : 'UNREADABLE', `${entry.path}: ${entry.error ?? `a ${entry.special ?? 'special file'}`}, which a lock cannot pin`);
     }
     const entries = await Promise.all(pending);
@@ -29,8 +40,6 @@ export async function collectLocal(target: string, exclude: string[] = []): Prom
   } catch (e) {
     if (e instanceof ModelgateError) throw e;
     throw new ModelgateError('UNREADABLE', `cannot read ${target}: ${(e as Error).message}`, { cause: e });
-  } finally {
-    await pool.close();
   }
 }
 

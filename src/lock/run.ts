@@ -2,8 +2,7 @@ import { existsSync } from 'node:fs';
 import { ModelgateError } from '../core/errors.js';
 import type { Finding } from '../core/finding.js';
 import type { ScanSource } from '../core/report-types.js';
-import { withHubSession } from '../sources/index.js';
-import { isHubTarget, parseHubRef, type HubOptions } from '../sources/index.js';
+import { isHubArtifact, isHubTarget, openArtifact, parseHubRef, type HubOptions } from '../sources/index.js';
 import { TOOL_VERSION } from '../app/version.js';
 import { collectHub, collectLocal } from './collect.js';
 import { compareWithLock } from './compare.js';
@@ -35,17 +34,18 @@ export interface VerifyReport {
 
 /** The files of a target now: a local folder or file, or a Hub repo at its revision. */
 async function current(target: string, options: LockOptions, full: boolean): Promise<{ entries: LockEntry[]; findings: Finding[]; source?: ScanSource; endpoint?: string }> {
-  if (!isHubTarget(target)) {
-    if (!existsSync(target)) throw new ModelgateError('UNREADABLE', `no such file or folder: ${target}`);
-    return { entries: await collectLocal(target, options.lockPath ? [options.lockPath] : []), findings: [] };
-  }
-  return withHubSession(options, async (session) => {
-    const snap = await session.snapshot(target);
-    const { entries, findings } = await collectHub(session, snap, full);
+  if (!isHubTarget(target) && !existsSync(target)) throw new ModelgateError('UNREADABLE', `no such file or folder: ${target}`);
+  const artifact = await openArtifact([target], { ...options, full });
+  try {
+    if (!isHubArtifact(artifact)) return { entries: await collectLocal(artifact, options.lockPath ? [options.lockPath] : []), findings: [] };
+    const snap = artifact.snapshot;
+    const { entries, findings } = await collectHub(artifact.session, snap, full);
     const source: ScanSource = { repo: snap.ref.repo, revision: snap.ref.revision, commit: snap.commit };
     if (snap.repo !== snap.ref.repo) source.redirectedTo = snap.repo;
-    return { entries, findings, source, endpoint: session.config.endpoint };
-  });
+    return { entries, findings, source, endpoint: artifact.session.config.endpoint };
+  } finally {
+    await artifact.close();
+  }
 }
 
 /**

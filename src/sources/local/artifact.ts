@@ -42,7 +42,7 @@ export function openLocalArtifact(targets: string[], options: LocalArtifactOptio
     hash:
       options.hash === false
         ? undefined
-        : async (entry) => (entry.diskPath === undefined ? undefined : (pool ??= new HashPool()).hash(entry.diskPath).catch(() => undefined)),
+        : async (entry) => (pool ??= new HashPool()).hash(entry.diskPath ?? entry.path),
     async close() {
       await pool?.close();
     },
