@@ -32,7 +32,7 @@ export function extractRepoIds(text: string, mode: ExtractMode): string[] {
     // upstream), and not dict keys (`'bert': [...]` names a model type, not a repo).
     for (const line of text.split('\n')) {
       if (line.trimStart().startsWith('#')) continue;
-      for (const m of line.matchAll(/(?:'([A-Za-z0-9_.\/-]+)'|"([A-Za-z0-9_.\/-]+)")(?!\s*:)/g)) ids.push(m[1] ?? m[2]);
+      for (const m of line.matchAll(/(?:'([A-Za-z0-9_./-]+)'|"([A-Za-z0-9_./-]+)")(?!\s*:)/g)) ids.push(m[1] ?? m[2]);
     }
   }
   return ids.filter((id) => isHubRepoId(id) && /[A-Za-z]/.test(id));
