@@ -6,10 +6,10 @@ import { DEFAULT_SCREEN_OPTIONS, neuralCleanse, prepare } from '../src/screen/sc
 
 /**
  * `modelgate screen` with the defaults (500 samples, up to 300 steps per label, one worker
- * thread per core) on the CNN and the MLP of ../shared/backdoor: seconds per model; target
+ * thread per core) on the CNN and the MLP of eval/backdoor: seconds per model; target
  * under 2 minutes on 2 cores.
  */
-export async function benchBackdoor(rows: Array<[string, string, string]>, dir = '../shared/backdoor'): Promise<void> {
+export async function benchBackdoor(rows: Array<[string, string, string]>, dir = 'eval/backdoor'): Promise<void> {
   if (!existsSync(join(dir, 'manifest.json'))) {
     rows.push(['backdoor screen (Neural Cleanse)', 'skipped', `${dir} is missing`]);
     return;

@@ -4,10 +4,10 @@
  * 2. a PyTorch zip with 2 GB of tensor data vs one with 2 MB, scanned without hashing, in a
  *    child process whose peak RSS is measured;
  * 3. SHA-256 of a large file through the hash pool vs node:crypto in memory, and many files;
- * 4. the whole shared corpus in one process;
+ * 4. the whole labelled corpus (eval/corpus) in one process;
  * 5. an hf: scan of a multi-GB repo on a fixture hub: bytes fetched by range reads vs its size;
  * 6. convert: a 3 GiB torch zip to safetensors next to a plain copy of the file;
- * 7. backdoor screening of the shared models.
+ * 7. backdoor screening of the models of eval/backdoor.
  * `npm run bench -- convert hash` runs only the sections named (pickle, torch-zip, hash,
  * corpus, hub, convert, backdoor); an unknown name is an error.
  */
@@ -179,11 +179,11 @@ async function benchHash(): Promise<void> {
 }
 
 async function benchCorpus(): Promise<void> {
-  const corpus = resolve('../shared/corpus');
+  const corpus = resolve('eval/corpus');
   if (!existsSync(corpus)) return;
   const t = performance.now();
   const r = await scan([corpus], { hash: true });
-  rows.push(['whole shared corpus, one process, with hashing', `${(performance.now() - t).toFixed(0)} ms`, `${r.summary.files} files`]);
+  rows.push(['whole labelled corpus (eval/corpus), one process, with hashing', `${(performance.now() - t).toFixed(0)} ms`, `${r.summary.files} files`]);
 }
 
 const sections: Record<string, () => unknown> = {

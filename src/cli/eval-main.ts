@@ -1,12 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command } from 'commander';
+import { fileURLToPath } from 'node:url';
+import { Argument, Command } from 'commander';
 import { scan } from '../app/index.js';
 import { judge, parseLabels, renderJudgement } from '../eval/judge.js';
 
-/** `npm run eval -- DIR [--json] [--formats a,b]`: score a scan of DIR against DIR/labels.jsonl. */
+/** The labelled corpus in the repository (eval/corpus/PROVENANCE.md), from src/cli or dist/cli. */
+const DEFAULT_CORPUS = fileURLToPath(new URL('../../eval/corpus', import.meta.url));
+
+/** `npm run eval -- [DIR] [--json] [--formats a,b]`: score a scan of DIR (default eval/corpus) against DIR/labels.jsonl. */
 const program = new Command('modelgate-eval')
-  .argument('<dir>', 'corpus directory with labels.jsonl')
+  .addArgument(new Argument('[dir]', 'corpus directory with labels.jsonl').default(DEFAULT_CORPUS, 'eval/corpus'))
   .option('--json', 'print the judgement as JSON')
   .option('--formats <list>', 'score only labels whose format starts with one of these (comma-separated)')
   .exitOverride()

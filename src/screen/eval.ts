@@ -41,7 +41,7 @@ export function maskIoU(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 /**
- * Screens every model of a labelled set (README of ../shared/backdoor: `manifest.json`, raw
+ * Screens every model of a labelled set (README of eval/backdoor: `manifest.json`, raw
  * uint8 `clean_samples.bin` [N, 28, 28] and `clean_labels.bin`, triggers as float32 [2, H, W]).
  * A backdoored model is right when it is flagged with its true target, a clean one when it is
  * not flagged.

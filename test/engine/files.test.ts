@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +8,21 @@ import { osSystemPickle, plainPickle } from '../helpers/pickles.js';
 import { scan } from '../helpers/scan-bytes.js';
 
 const CLI = resolve('src/cli/main.ts');
+
+/**
+ * A command line that runs `command` without the power to read every file. An ordinary user lacks
+ * it already. Root has it (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH), so as root the command runs as
+ * the checkout's owner, or, when that is root, as root without those two capabilities (setpriv,
+ * from util-linux). Either way it still reaches the checkout (the CLI and node_modules) wherever
+ * the clone sits, a private home included, and cannot read a mode-000 file owned by root.
+ */
+function withoutReadAll(command: string, args: string[]): { command: string; args: string[]; as: { uid?: number; gid?: number } } {
+  if (process.getuid?.() !== 0) return { command, args, as: {} };
+  const owner = statSync('.');
+  if (owner.uid !== 0) return { command, args, as: { uid: owner.uid, gid: owner.gid } };
+  const drop = '-dac_override,-dac_read_search';
+  return { command: 'setpriv', args: [`--inh-caps=${drop}`, `--bounding-set=${drop}`, '--', command, ...args], as: {} };
+}
 
 function freshDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'mg-files-'));
@@ -74,12 +89,13 @@ describe('walking targets', () => {
     chmodSync(join(dir, 'sub', 'secret.pt'), 0o000);
     writeFileSync(join(dir, 'sub', 'open.pkl'), plainPickle());
     chmodSync(join(dir, 'sub', 'open.pkl'), 0o644);
-    // Root reads everything, so the scan runs as an unprivileged user when the tests run as root.
-    const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
-    // That user cannot look into root's home, where the user's policy would be read from.
+    // Root reads everything, so as root the scan runs without that power (withoutReadAll).
+    const { command, args, as } = withoutReadAll(process.execPath, ['--import', 'tsx', CLI, 'scan', '-f', 'json', '--no-hash', dir]);
+    // No user policy from a home the scan may not reach.
     const env = { ...process.env, HOME: dir, XDG_CONFIG_HOME: join(dir, 'config'), MODELGATE_POLICY: '' };
-    const run = spawnSync(process.execPath, ['--import', 'tsx', CLI, 'scan', '-f', 'json', '--no-hash', dir], { encoding: 'utf8', env, ...asUser });
-    expect(run.status).toBe(2);
+    const run = spawnSync(command, args, { encoding: 'utf8', env, ...as });
+    expect(run.error, `${command} could not run (as root this test needs setpriv, from util-linux)`).toBeUndefined();
+    expect(run.status, run.stderr).toBe(2);
     const report = JSON.parse(run.stdout) as { files: Array<{ path: string; verdict: string; findings: Array<{ code?: string }> }> };
     const secret = report.files.find((f) => f.path === 'sub/secret.pt');
     expect(secret?.verdict).toBe('error');

@@ -4,13 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { scan } from '../../src/app/index.js';
 import { judge, parseLabels, renderJudgement } from '../../src/eval/judge.js';
 
-/** The shared labelled corpus, beside the project on every developer machine and in CI. */
-const CORPUS = resolve('../shared/corpus');
+/** The labelled corpus, copied into the repository (eval/corpus/PROVENANCE.md). */
+const CORPUS = resolve('eval/corpus');
 /** The pickle family: what issue #2's scanner must get all right. */
 const PICKLE_FAMILY = ['pickle', 'pytorch', 'joblib', 'npy', 'npz', 'zip', '7z'];
 
 describe('the labelled corpus', () => {
-  it('is present beside the project', () => {
+  it('is present in the repository', () => {
     expect(existsSync(join(CORPUS, 'labels.jsonl'))).toBe(true);
   });
 

@@ -142,10 +142,10 @@ describe('renderSarif', () => {
 });
 
 describe('renderSarif on a real scan', () => {
-  it('is valid SARIF 2.1.0 for a scan of the whole shared corpus', async () => {
+  it('is valid SARIF 2.1.0 for a scan of the whole labelled corpus', async () => {
     const { scan } = await import('../../src/app/index.js');
     const { ALL_RULES } = await import('../../src/detectors/index.js');
-    const result = await scan(['../shared/corpus'], { hash: true });
+    const result = await scan(['eval/corpus'], { hash: true });
     const log = expectValidSarif(renderSarif(result, ALL_RULES));
     expect(resultsOf(log).length).toBeGreaterThan(40);
     expect(resultsOf(log).every((r) => r.ruleId && log.runs[0].tool.driver.rules?.[r.ruleIndex ?? -1]?.id === r.ruleId)).toBe(true);

@@ -8,7 +8,7 @@ import { buildModel } from './onnx-model.js';
 const CLI = resolve('src/cli/main.ts');
 const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { encoding: 'utf8' });
 
-const SET = resolve('../shared/backdoor');
+const SET = resolve('eval/backdoor');
 const dir = mkdtempSync(join(tmpdir(), 'mg-screen-'));
 const samples = ['--samples', join(SET, 'clean_samples.bin'), '--shape', '1,28,28'];
 const labels = ['--labels', join(SET, 'clean_labels.bin')];

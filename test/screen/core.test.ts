@@ -27,8 +27,8 @@ describe('the MAD anomaly index', () => {
 });
 
 describe('reverse-engineering a trigger', () => {
-  const program = compileProgram(loadOnnxGraph(readFileSync('../shared/backdoor/m3.onnx')));
-  const pixels = readFileSync('../shared/backdoor/clean_samples.bin').subarray(0, 100 * 784);
+  const program = compileProgram(loadOnnxGraph(readFileSync('eval/backdoor/m3.onnx')));
+  const pixels = readFileSync('eval/backdoor/clean_samples.bin').subarray(0, 100 * 784);
   const images = floatValue([100, 1, 28, 28], Float32Array.from(pixels, (v) => v / 255));
   const pool = [...Array(100).keys()];
   const options = { ...DEFAULT_REVERSE_OPTIONS, steps: 20 };

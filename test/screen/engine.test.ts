@@ -8,7 +8,7 @@ import { loadOnnxGraph } from '../../src/screen/onnx/load.js';
 import { Random } from '../../src/screen/random.js';
 import { buildModel, type Model } from './onnx-model.js';
 
-const SET = '../shared/backdoor';
+const SET = 'eval/backdoor';
 const N = 100;
 const pixels = readFileSync(`${SET}/clean_samples.bin`).subarray(0, N * 784);
 const images = Float32Array.from(pixels, (v) => v / 255);

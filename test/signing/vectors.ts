@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TrustMethod } from '../../src/signing/verify.js';
 
-/** The reference implementation's published vectors (shared/vectors/model-signing, README there). */
-export const VECTORS = resolve('../shared/vectors/model-signing');
+/** The reference implementation's published vectors (test/fixtures/model-signing, README there). */
+export const VECTORS = resolve('test/fixtures/model-signing');
 export const KEYS = join(VECTORS, 'keys');
 export const SIGSTORE_IDENTITY = 'stefanb@us.ibm.com';
 export const SIGSTORE_ISSUER = 'https://sigstore.verify.ibm.com/oauth2';
@@ -37,7 +37,7 @@ export function trustFor(method: Vector['method']): TrustMethod {
   return { kind: 'sigstore', identity: SIGSTORE_IDENTITY, issuer: SIGSTORE_ISSUER };
 }
 
-/** A writable copy of a vector folder in a temp folder (the shared files are read-only). */
+/** A writable copy of a vector folder in a temp folder (tests change its bytes; the committed vectors stay as published). */
 export function copyVector(name: string, root: string = mkdtempSync(join(tmpdir(), 'mg-vec-'))): string {
   const dest = join(root, name);
   cpSync(join(VECTORS, name), dest, { recursive: true });
