@@ -82,7 +82,7 @@ class Resolver {
     }
     if (++this.nameHops > MAX_HOPS) return undefined;
     // The last binding stands for the name (a static reading cannot order run-time writes).
-    const b = bindings[bindings.length - 1];
+    const b = bindings[bindings.length - 1]!;
     let r: Resolved | undefined;
     if (b.kind === 'import') r = { path: normalisePath(b.path), via: [] };
     else if (b.kind === 'value') r = this.expr(b.value);
