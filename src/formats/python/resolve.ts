@@ -33,7 +33,7 @@ const MODULE_ALIASES: Record<string, string> = { posix: 'os', nt: 'os', __builti
 export function normalisePath(path: string): string {
   const dot = path.indexOf('.');
   const head = dot === -1 ? path : path.slice(0, dot);
-  const alias = MODULE_ALIASES[head];
+  const alias = Object.hasOwn(MODULE_ALIASES, head) ? MODULE_ALIASES[head] : undefined;
   return alias === undefined ? path : alias + (dot === -1 ? '' : path.slice(dot));
 }
 
