@@ -19,7 +19,7 @@ export async function benchBackdoor(rows: Array<[string, string, string]>, dir =
   for (const [file, what] of [
     ['m2.onnx', 'CNN 8/16 ch, backdoored'],
     ['m4.onnx', 'MLP 784-256-64-10, backdoored'],
-  ]) {
+  ] as const) {
     const prepared = prepare(readFileSync(join(dir, file)), images, labels, DEFAULT_SCREEN_OPTIONS.maxSamples, 1);
     const result = await neuralCleanse(prepared, DEFAULT_SCREEN_OPTIONS);
     const verdict = result.suspected ? `target ${result.suspected.label}, index ${result.suspected.anomalyIndex.toFixed(2)}` : 'clean';

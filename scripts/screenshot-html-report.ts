@@ -21,7 +21,7 @@ function parseArgs(argv: string[]): { output: string; width: number; dark: boole
   let width = 1100;
   let dark = false;
   for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i];
+    const arg = argv[i]!;
     if (arg === '--width') width = Number(argv[++i]);
     else if (arg === '--dark') dark = true;
     else output = resolve(arg);

@@ -9,7 +9,7 @@ const NOT_MODELS = new Set(['spaces', 'datasets', 'docs', 'blog', 'api', 'settin
 function fromLinks(text: string): string[] {
   const ids: string[] = [];
   for (const m of text.matchAll(/https?:\/\/(?:huggingface\.co|hf\.co)\/([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)/g)) {
-    if (!NOT_MODELS.has(m[1])) ids.push(`${m[1]}/${m[2]}`);
+    if (!NOT_MODELS.has(m[1]!)) ids.push(`${m[1]}/${m[2]}`);
   }
   return ids;
 }
@@ -23,16 +23,16 @@ export function extractRepoIds(text: string, mode: ExtractMode): string[] {
   if (mode === 'top-models') {
     // Only the "## Top Models" section of the digest lists models; later ones list datasets and Spaces.
     const section = /## Top Models\n([\s\S]*?)(?:\n## |$)/.exec(text);
-    ids.push(...fromLinks(section ? section[1] : ''));
+    ids.push(...fromLinks(section ? section[1]! : ''));
   } else if (mode === 'markdown') {
     ids.push(...fromLinks(text));
-    for (const m of text.matchAll(/`([A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+)`/g)) ids.push(m[1]);
+    for (const m of text.matchAll(/`([A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+)`/g)) ids.push(m[1]!);
   } else {
     // Python: quoted literals on lines that are not comments (commented-out ids were dropped
     // upstream), and not dict keys (`'bert': [...]` names a model type, not a repo).
     for (const line of text.split('\n')) {
       if (line.trimStart().startsWith('#')) continue;
-      for (const m of line.matchAll(/(?:'([A-Za-z0-9_./-]+)'|"([A-Za-z0-9_./-]+)")(?!\s*:)/g)) ids.push(m[1] ?? m[2]);
+      for (const m of line.matchAll(/(?:'([A-Za-z0-9_./-]+)'|"([A-Za-z0-9_./-]+)")(?!\s*:)/g)) ids.push((m[1] ?? m[2])!);
     }
   }
   return ids.filter((id) => isHubRepoId(id) && /[A-Za-z]/.test(id));

@@ -43,7 +43,7 @@ function section(body: string, heading: RegExp): string | undefined {
   const lines = body.split('\n');
   const start = lines.findIndex((l) => /^#{1,4}\s/.test(l) && heading.test(l));
   if (start < 0) return undefined;
-  const level = /^#+/.exec(lines[start])![0].length;
+  const level = /^#+/.exec(lines[start]!)![0].length;
   const end = lines.findIndex((l, i) => i > start && /^#{1,4}\s/.test(l) && /^#+/.exec(l)![0].length <= level);
   const text = lines.slice(start + 1, end < 0 ? undefined : end).join('\n').trim();
   return text === '' ? undefined : text.slice(0, MAX_SECTION_CHARS);
@@ -74,7 +74,7 @@ export function readCard(text: string): CardFacts {
   let meta: unknown;
   if (m) {
     try {
-      meta = parse(m[1], { maxAliasCount: MAX_ALIASES });
+      meta = parse(m[1]!, { maxAliasCount: MAX_ALIASES });
     } catch {
       meta = undefined;
     }

@@ -64,7 +64,9 @@ export async function bomForTarget(target: string, options: BomOptions = {}): Pr
     if (!source) throw new ModelgateError('NETWORK', `${target}: the scan did not resolve a commit`);
     const repo = source.redirectedTo ?? source.repo;
     const texts = await readHubTexts(repo, source.commit, options.hub ?? {});
-    const [group, name] = repo.split('/');
+    // A legacy repo id without an organisation (`gpt2`) is all name, as build.ts's splitRepo reads it.
+    const [first, second] = repo.split('/');
+    const [group, name] = second === undefined ? [undefined, first!] : [first, second];
     const endpoint = (options.hub?.env ?? process.env).HF_ENDPOINT ?? 'https://huggingface.co';
     input = {
       scan: result,

@@ -84,7 +84,7 @@ export function checkConvertible(stream: PickleStream, what: string, extra: Allo
     const ok = m.target.k === 'obj' && calleePath(m.target.callee) === 'collections.OrderedDict' && (m.op === 'SETITEM' || m.op === 'SETITEMS');
     if (!ok) refuse(`${what} adds items (${m.op}) to something other than an OrderedDict`, m.offset);
   }
-  if (stream.dynamicImports.length > 0) refuse(`${what} computes an import at load time`, stream.dynamicImports[0].offset);
-  if (stream.extensions.length > 0) refuse(`${what} uses a copyreg extension code`, stream.extensions[0].offset);
-  if (stream.skippedOperands.length > 0) unsupported(`${what} holds an operand too long to read`, stream.skippedOperands[0].offset);
+  if (stream.dynamicImports.length > 0) refuse(`${what} computes an import at load time`, stream.dynamicImports[0]!.offset);
+  if (stream.extensions.length > 0) refuse(`${what} uses a copyreg extension code`, stream.extensions[0]!.offset);
+  if (stream.skippedOperands.length > 0) unsupported(`${what} holds an operand too long to read`, stream.skippedOperands[0]!.offset);
 }

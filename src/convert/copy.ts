@@ -45,7 +45,7 @@ function gather(input: InputFile, t: TensorView, sink: Sink, out: Buffer, start:
   let runElements = 1;
   let dims = t.shape.length;
   while (dims > 0 && (t.shape[dims - 1] === 1 || t.stride[dims - 1] === runElements)) {
-    runElements *= t.shape[dims - 1];
+    runElements *= t.shape[dims - 1]!;
     dims--;
   }
   const runBytes = runElements * size;
@@ -56,7 +56,7 @@ function gather(input: InputFile, t: TensorView, sink: Sink, out: Buffer, start:
   const runs = elementCount(t.shape) / runElements;
   for (let r = 0; r < runs; r++) {
     let element = t.offset;
-    for (let d = 0; d < dims; d++) element += index[d] * t.stride[d];
+    for (let d = 0; d < dims; d++) element += index[d]! * t.stride[d]!;
     let from = element * size - start;
     // A run can be longer than the output buffer: copy it in pieces.
     for (let left = runBytes; left > 0; ) {
@@ -72,7 +72,7 @@ function gather(input: InputFile, t: TensorView, sink: Sink, out: Buffer, start:
       left -= n;
     }
     for (let d = dims - 1; d >= 0; d--) {
-      if (++index[d] < t.shape[d]) break;
+      if (++index[d]! < t.shape[d]!) break;
       index[d] = 0;
     }
   }

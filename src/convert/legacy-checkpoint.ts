@@ -33,10 +33,10 @@ export function checkSysInfo(stream: PickleStream): void {
  * (view_metadata not None), which torch stopped writing long ago, are refused.
  */
 export function readLegacyCheckpoint(input: InputFile, streams: PickleStream[] | undefined): NamedTensor[] {
-  if (!streams || streams.length !== 5 || !isLegacyMagic(streams[0].result)) {
+  if (!streams || streams.length !== 5 || !isLegacyMagic(streams[0]!.result)) {
     throw new ModelgateError('MALFORMED', `a legacy checkpoint is five pickles; ${streams?.length ?? 0} were read`);
   }
-  const [, protocol, sysInfo, main, keys] = streams;
+  const [, protocol, sysInfo, main, keys] = streams as [PickleStream, PickleStream, PickleStream, PickleStream, PickleStream];
   streams.forEach((s, i) => checkConvertible(s, `legacy pickle ${i + 1}`));
   if (protocol.result?.k !== 'int' || protocol.result.v !== 1001) unsupported('legacy protocol version is not 1001');
   checkSysInfo(sysInfo);

@@ -38,7 +38,7 @@ export function byteExtent(t: TensorView): { start: number; end: number } {
   const start = t.offset * t.type.size;
   if (elementCount(t.shape) === 0) return { start, end: start };
   let last = t.offset;
-  for (let i = 0; i < t.shape.length; i++) last += (t.shape[i] - 1) * t.stride[i];
+  for (let i = 0; i < t.shape.length; i++) last += (t.shape[i]! - 1) * t.stride[i]!;
   return { start, end: (last + 1) * t.type.size };
 }
 
@@ -47,7 +47,7 @@ export function isContiguous(t: TensorView): boolean {
   let expected = 1;
   for (let i = t.shape.length - 1; i >= 0; i--) {
     if (t.shape[i] !== 1 && t.stride[i] !== expected) return false;
-    expected *= t.shape[i];
+    expected *= t.shape[i]!;
   }
   return true;
 }

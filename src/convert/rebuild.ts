@@ -102,10 +102,10 @@ function entriesOf(v: PValue, name: string): Array<[PValue, PValue]> | undefined
     if (initial.k !== 'list' || initial.dropped) unsupported(`${name}: OrderedDict built from something other than a list of pairs`);
     for (const pair of initial.items) {
       if ((pair.k !== 'list' && pair.k !== 'tuple') || pair.items.length !== 2) unsupported(`${name}: OrderedDict item is not a pair`);
-      pairs.push([pair.items[0], pair.items[1]]);
+      pairs.push([pair.items[0]!, pair.items[1]!]);
     }
   }
-  for (let i = 0; i + 1 < v.added.length; i += 2) pairs.push([v.added[i], v.added[i + 1]]);
+  for (let i = 0; i + 1 < v.added.length; i += 2) pairs.push([v.added[i]!, v.added[i + 1]!]);
   return pairs;
 }
 

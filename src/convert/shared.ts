@@ -43,7 +43,7 @@ export function planAliases(tensors: readonly NamedTensor[]): AliasPlan {
         copiedGroups.push(group.map((g) => g.name).sort(byUtf8));
         continue;
       }
-      const keep = complete.map((c) => c.name).sort(byUtf8)[0];
+      const keep = complete.map((c) => c.name).sort(byUtf8)[0]!;
       for (const { name } of group) {
         if (name === keep) continue;
         dropped.add(name);
@@ -62,11 +62,11 @@ export function planAliases(tensors: readonly NamedTensor[]): AliasPlan {
 function overlapping(members: NamedTensor[]): NamedTensor[][] {
   const areas = members.map((m) => ({ ...byteExtent(m.tensor), m }));
   areas.sort((a, b) => a.start - b.start || a.end - b.end || byUtf8(a.m.name, b.m.name));
-  const groups: NamedTensor[][] = [[areas[0].m]];
-  let lastStop = areas[0].end;
+  const groups: NamedTensor[][] = [[areas[0]!.m]];
+  let lastStop = areas[0]!.end;
   for (const area of areas.slice(1)) {
     if (area.start >= lastStop) groups.push([area.m]);
-    else groups[groups.length - 1].push(area.m);
+    else groups[groups.length - 1]!.push(area.m);
     lastStop = area.end;
   }
   return groups;

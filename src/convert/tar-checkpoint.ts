@@ -112,8 +112,9 @@ export function readTarCheckpoint(input: InputFile, limits: Limits, streamsOf: (
   }
 
   const streams = streamsOf('pickle');
-  if (!streams || streams.length !== 1 || streams[0].result === undefined) throw new ModelgateError('MALFORMED', 'the pickle member is not one complete pickle stream');
-  checkConvertible(streams[0], 'pickle');
+  const stream = streams?.[0];
+  if (!streams || streams.length !== 1 || stream?.result === undefined) throw new ModelgateError('MALFORMED', 'the pickle member is not one complete pickle stream');
+  checkConvertible(stream, 'pickle');
   const resolve = (pid: PValue): PersidTarget => {
     // persistent_load: deserialized_objects[int(saved_id)]
     const id = pid.k === 'str' && /^\d+$/.test(pid.v) ? String(Number(pid.v)) : pid.k === 'int' ? String(pid.v) : undefined;
@@ -121,5 +122,5 @@ export function readTarCheckpoint(input: InputFile, limits: Limits, streamsOf: (
     if (!tensor) unsupported('a persistent id that names no tensor of the checkpoint');
     return { kind: 'tensor', tensor };
   };
-  return flattenCheckpoint(streams[0].result as PValue, resolve);
+  return flattenCheckpoint(stream.result as PValue, resolve);
 }

@@ -41,7 +41,7 @@ function sourceDigest(input: InputFile, t: TensorView): string {
   const total = elementCount(t.shape);
   for (let i = 0; i < total; i++) {
     let element = t.offset;
-    for (let d = 0; d < index.length; d++) element += index[d] * t.stride[d];
+    for (let d = 0; d < index.length; d++) element += index[d]! * t.stride[d]!;
     const at = element * size;
     if (at < windowStart || at + size > windowEnd) {
       windowStart = at;
@@ -50,7 +50,7 @@ function sourceDigest(input: InputFile, t: TensorView): string {
     }
     hash.update(window.subarray(at - windowStart, at - windowStart + size));
     for (let d = index.length - 1; d >= 0; d--) {
-      if (++index[d] < t.shape[d]) break;
+      if (++index[d]! < t.shape[d]!) break;
       index[d] = 0;
     }
   }
@@ -96,7 +96,7 @@ export async function verifyOutput(input: InputFile, outputPath: string, tensors
       if (written[i] !== sourceDigests[i]) {
         throw new ModelgateError('VERIFY_MISMATCH', `tensor ${planned.name}: written bytes differ from the checkpoint (sha256 ${written[i]} vs ${sourceDigests[i]})`);
       }
-      digests.set(planned.name, written[i]);
+      digests.set(planned.name, written[i]!);
       bytes += planned.end - planned.begin;
     });
     return { tensors: layout.tensors.length, bytes, digests };

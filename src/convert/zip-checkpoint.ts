@@ -40,8 +40,9 @@ export function readZipCheckpoint(input: InputFile, limits: Limits, streamsOf: (
   const local = archive.entries.find((e) => e.origin !== 'central' || (e.localName !== undefined && e.localName !== e.name));
   if (local) throw new ModelgateError('MALFORMED', `zip member ${local.name}: the central directory and local headers disagree`);
   const pickles = archive.entries.filter((e) => isTorchDataPickle(e.name));
-  if (pickles.length !== 1) unsupported(`a torch.save zip has one data.pkl; this one has ${pickles.length}`);
-  const prefix = pickles[0].name.slice(0, -'data.pkl'.length);
+  const [pickle] = pickles;
+  if (pickles.length !== 1 || pickle === undefined) unsupported(`a torch.save zip has one data.pkl; this one has ${pickles.length}`);
+  const prefix = pickle.name.slice(0, -'data.pkl'.length);
   const members = new Map<string, ZipEntry>();
   for (const entry of archive.entries) {
     if (members.has(entry.name)) throw new ModelgateError('MALFORMED', `zip member ${entry.name} appears twice`);
@@ -56,9 +57,10 @@ export function readZipCheckpoint(input: InputFile, limits: Limits, streamsOf: (
     const text = input.source.read(start, Math.min(size, BYTEORDER_BYTES)).toString('latin1');
     if (text !== 'little') unsupported(`the checkpoint's byteorder record says ${JSON.stringify(text)}: only little-endian checkpoints are converted`);
   }
-  const streams = streamsOf(pickles[0].name);
-  if (!streams || streams.length !== 1 || streams[0].result === undefined) throw new ModelgateError('MALFORMED', `${pickles[0].name} is not one complete pickle stream`);
-  checkConvertible(streams[0], pickles[0].name);
+  const streams = streamsOf(pickle.name);
+  const stream = streams?.[0];
+  if (!streams || streams.length !== 1 || stream?.result === undefined) throw new ModelgateError('MALFORMED', `${pickle.name} is not one complete pickle stream`);
+  checkConvertible(stream, pickle.name);
 
   const storages = new Map<string, Storage>();
   const resolve = (pid: PValue): PersidTarget => {
@@ -83,5 +85,5 @@ export function readZipCheckpoint(input: InputFile, limits: Limits, streamsOf: (
     }
     return { kind: 'storage', storage, type };
   };
-  return flattenCheckpoint(streams[0].result as PValue, resolve);
+  return flattenCheckpoint(stream.result as PValue, resolve);
 }

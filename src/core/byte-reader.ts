@@ -48,6 +48,13 @@ export class ByteReader {
     const size = onward ? Math.min(most, this.win.length * 2) : Math.min(most, FIRST_WINDOW);
     this.winStart = this.pos;
     this.win = this.source.read(this.pos, Math.min(this.end - this.pos, Math.max(size, need)));
+    // A source may return short only at its end; a file that shrank after it was opened must not
+    // leave the callers below indexing past the window.
+    if (this.win.length < need) {
+      throw new ModelgateError('TRUNCATED', `needed ${need} bytes at offset ${this.pos}, the source gave ${this.win.length}`, {
+        offset: this.pos,
+      });
+    }
   }
 
   /** The next byte. */
@@ -55,20 +62,20 @@ export class ByteReader {
     const i = this.pos - this.winStart;
     if (i >= 0 && i < this.win.length) {
       this.pos++;
-      return this.win[i];
+      return this.win[i]!;
     }
     this.fill(1);
     this.pos++;
-    return this.win[0];
+    return this.win[0]!;
   }
 
   /** The next byte without consuming it, or -1 at the end. */
   peek(): number {
     if (this.pos >= this.end) return -1;
     const i = this.pos - this.winStart;
-    if (i >= 0 && i < this.win.length) return this.win[i];
+    if (i >= 0 && i < this.win.length) return this.win[i]!;
     this.fill(1);
-    return this.win[0];
+    return this.win[0]!;
   }
 
   /** `n` bytes; a view into the window when they fit, else a fresh read. */
@@ -135,7 +142,7 @@ export class ByteReader {
 
   u16le(): number {
     const i = this.claim(2);
-    return this.win[i] | (this.win[i + 1] << 8);
+    return this.win[i]! | (this.win[i + 1]! << 8);
   }
   u32le(): number {
     const i = this.claim(4);
@@ -185,7 +192,7 @@ export class ByteReader {
       this.pos += piece.length;
       if (nl !== -1) {
         this.pos++;
-        return parts.length === 1 ? parts[0] : Buffer.concat(parts);
+        return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
       }
     }
   }

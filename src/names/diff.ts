@@ -27,7 +27,7 @@ export function diffNames(input: string, known: string): Difference[] {
   for (let i = 1; i < rows; i++) {
     for (let j = 1; j < cols; j++) {
       const same = a[i - 1] === b[j - 1] ? 0 : 1;
-      cost[i * cols + j] = Math.min(cost[(i - 1) * cols + j] + 1, cost[i * cols + j - 1] + 1, cost[(i - 1) * cols + j - 1] + same);
+      cost[i * cols + j] = Math.min(cost[(i - 1) * cols + j]! + 1, cost[i * cols + j - 1]! + 1, cost[(i - 1) * cols + j - 1]! + same);
     }
   }
   // Walk back from the end, collecting equal (=) and edited (!) steps.
@@ -37,18 +37,19 @@ export function diffNames(input: string, known: string): Difference[] {
   while (i > 0 || j > 0) {
     const here = cost[i * cols + j];
     if (i > 0 && j > 0 && a[i - 1] === b[j - 1] && here === cost[(i - 1) * cols + j - 1]) {
-      steps.push({ kind: '=', i: i - 1, a: a[i - 1], b: b[j - 1] });
+      steps.push({ kind: '=', i: i - 1, a: a[i - 1]!, b: b[j - 1]! });
       i--;
       j--;
-    } else if (i > 0 && j > 0 && here === cost[(i - 1) * cols + j - 1] + 1) {
-      steps.push({ kind: '!', i: i - 1, a: a[i - 1], b: b[j - 1] });
+    } else if (i > 0 && j > 0 && here === cost[(i - 1) * cols + j - 1]! + 1) {
+      steps.push({ kind: '!', i: i - 1, a: a[i - 1]!, b: b[j - 1]! });
       i--;
       j--;
-    } else if (i > 0 && here === cost[(i - 1) * cols + j] + 1) {
-      steps.push({ kind: '!', i: i - 1, a: a[i - 1], b: '' });
+    } else if (i > 0 && here === cost[(i - 1) * cols + j]! + 1) {
+      steps.push({ kind: '!', i: i - 1, a: a[i - 1]!, b: '' });
       i--;
     } else {
-      steps.push({ kind: '!', i, a: '', b: b[j - 1] });
+      // Only reached with j > 0: at j = 0 the step above (a deletion) always matches.
+      steps.push({ kind: '!', i, a: '', b: b[j - 1]! });
       j--;
     }
   }
@@ -78,6 +79,7 @@ export function isAdjacentTransposition(a: string, b: string): boolean {
   const differing: number[] = [];
   for (let k = 0; k < x.length; k++) if (x[k] !== y[k]) differing.push(k);
   if (differing.length !== 2) return false;
-  const [p, q] = differing;
+  const p = differing[0]!;
+  const q = differing[1]!;
   return q === p + 1 && x[p] === y[q] && x[q] === y[p];
 }

@@ -47,7 +47,8 @@ export const SHIPPED_LIST = new URL('../../data/known-names.json', import.meta.u
 export function parseKnownNamesFile(json: unknown, label: string): KnownNamesFile {
   const parsed = fileSchema.safeParse(json);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
+    // A failed parse has at least one issue.
+    const issue = parsed.error.issues[0]!;
     throw new ModelgateError('MALFORMED', `${label}: ${issue.path.join('.') || 'file'}: ${issue.message}`);
   }
   return parsed.data;

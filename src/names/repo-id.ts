@@ -41,7 +41,7 @@ export function parseRepoId(input: string): RepoId {
   const url = /^https?:\/\/(?:www\.)?(?:huggingface\.co|hf\.co)\/(.*)$/.exec(text);
   if (url) {
     // Only the first two path segments name the repo; /tree/main, /blob/... follow.
-    const segments = url[1].split(/[?#]/)[0].split('/').filter((s) => s !== '');
+    const segments = url[1]!.split(/[?#]/)[0]!.split('/').filter((s) => s !== '');
     text = segments.slice(0, 2).join('/');
   }
   const at = text.indexOf('@');
@@ -54,6 +54,8 @@ export function parseRepoId(input: string): RepoId {
     if (INVISIBLE.test(part)) throw new ModelgateError('USAGE', `repo id ${JSON.stringify(input)} holds spaces or control characters`);
     if ([...part].length > MAX_PART_LENGTH) throw new ModelgateError('USAGE', `repo id part longer than ${MAX_PART_LENGTH} characters`);
   }
-  const [org, name] = parts.length === 2 ? parts : [undefined, parts[0]];
+  // One or two non-empty parts, checked above.
+  const org = parts.length === 2 ? parts[0] : undefined;
+  const name = parts[parts.length - 1]!;
   return { org, name, id: text, hubSyntax: parts.every(isHubPart) };
 }

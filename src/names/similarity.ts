@@ -92,7 +92,7 @@ export function compareNames(input: string, known: string, options: { allowAffix
     return result('homoglyph', SCORES.homoglyph, 0, `looks the same (Unicode TR39 confusable skeleton): ${describe(differences)}${foreign}`);
   }
   // Both folds: a confusable expansion (m → rn) can hide a swap that the plain fold shows.
-  const swapped = [[a, b], [plainFold(input), plainFold(known)]].some(([x, y]) => isAdjacentTransposition(x, y) && Math.min(x.length, y.length) >= MIN_LENGTH_SWAP);
+  const swapped = ([[a, b], [plainFold(input), plainFold(known)]] as const).some(([x, y]) => isAdjacentTransposition(x, y) && Math.min(x.length, y.length) >= MIN_LENGTH_SWAP);
   if (swapped) {
     return result('transposition', SCORES.transposition, 2, `two neighbouring letters swapped: ${describe(differences)}${foreign}`);
   }

@@ -6,7 +6,7 @@
 export function globToRegExp(pattern: string, options: { ignoreCase?: boolean } = {}): RegExp {
   let source = '';
   for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
+    const c = pattern[i]!;
     if (c === '*' && pattern[i + 1] === '*') {
       source += '.*';
       i++;

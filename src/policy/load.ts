@@ -84,10 +84,11 @@ export function loadPolicy(options: LoadPolicyOptions = {}): LoadedPolicy | unde
     const text = readPolicyFile(path, true);
     if (text !== undefined) found.push({ path, text });
   }
-  if (found.length === 0) return undefined;
-  if (found.length > 1) {
+  const [first, second] = found;
+  if (first === undefined) return undefined;
+  if (second !== undefined) {
     // Fail closed: which of two policies was meant is not ours to guess.
-    throw new PolicyError(found[0].path, [{ path: '', message: `both ${found[0].path} and ${found[1].path} exist; keep one` }]);
+    throw new PolicyError(first.path, [{ path: '', message: `both ${first.path} and ${second.path} exist; keep one` }]);
   }
-  return { path: found[0].path, ...parsePolicy(found[0].text, found[0].path, options.today) };
+  return { path: first.path, ...parsePolicy(first.text, first.path, options.today) };
 }

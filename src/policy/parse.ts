@@ -40,7 +40,7 @@ export function parsePolicy(text: string, source: string, today: Date = new Date
   if (doc.errors.length > 0) {
     const issues = doc.errors.map((e) => {
       const pos = lines.linePos(e.pos[0]);
-      return { path: '', message: e.message.split('\n')[0], line: pos.line, column: pos.col };
+      return { path: '', message: e.message.split('\n')[0]!, line: pos.line, column: pos.col };
     });
     throw new PolicyError(source, issues);
   }

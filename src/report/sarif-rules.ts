@@ -41,7 +41,7 @@ function ruleName(ruleId: string): string {
   return ruleId
     .split(/[^A-Za-z0-9]+/)
     .filter((word) => word.length > 0)
-    .map((word) => word[0].toUpperCase() + word.slice(1))
+    .map((word) => word[0]!.toUpperCase() + word.slice(1))
     .join('');
 }
 
@@ -66,7 +66,7 @@ export function referenceUrl(reference: string): string | undefined {
   const cwe = /^CWE-(\d+)$/.exec(reference);
   if (cwe) return `https://cwe.mitre.org/data/definitions/${cwe[1]}.html`;
   const owasp = /^OWASP (LLM\d{2}):2025$/.exec(reference);
-  if (owasp) return `https://genai.owasp.org/llmrisk/${owasp[1].toLowerCase()}2025/`;
+  if (owasp) return `https://genai.owasp.org/llmrisk/${owasp[1]!.toLowerCase()}2025/`;
   return undefined;
 }
 

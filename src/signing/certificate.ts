@@ -79,6 +79,7 @@ export interface ChainResult {
  */
 export function validateChain(chainDer: Buffer[], trusted: X509Certificate[]): ChainResult {
   const [leafDer, ...rest] = chainDer;
+  if (leafDer === undefined) throw new ModelgateError('SIGNATURE_INVALID', 'the certificate chain is empty');
   const leaf = parseDer(leafDer, 'the signing certificate');
   const intermediates = rest.map((d, i) => parseDer(d, `chain certificate #${i + 1}`));
   const checkedAt = new Date(Date.parse(leaf.validFrom));

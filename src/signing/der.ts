@@ -20,14 +20,14 @@ function readTlv(buf: Buffer, at: number, limit: number): Tlv {
     throw new ModelgateError('SIGNATURE_INVALID', `a certificate has a malformed DER encoding at byte ${at}`);
   };
   if (at + 2 > limit) fail();
-  const tag = buf[at];
-  let len = buf[at + 1];
+  const tag = buf[at]!;
+  let len = buf[at + 1]!;
   let start = at + 2;
   if (len & 0x80) {
     const n = len & 0x7f;
     if (n === 0 || n > MAX_LENGTH_BYTES || start + n > limit) fail();
     len = 0;
-    for (let i = 0; i < n; i++) len = len * 256 + buf[start + i];
+    for (let i = 0; i < n; i++) len = len * 256 + buf[start + i]!;
     start += n;
   }
   if (start + len > limit) fail();
@@ -76,9 +76,12 @@ export function certificateExtensions(der: Buffer): Extension[] {
   if (!list) return [];
   return children(der, list).map((ext) => {
     const parts = children(der, ext);
-    const critical = parts.length === 3 && parts[1].tag === 0x01 && der[parts[1].start] !== 0;
+    const critical = parts.length === 3 && parts[1]!.tag === 0x01 && der[parts[1]!.start] !== 0;
+    const oid = parts[0];
     const value = parts[parts.length - 1];
-    return { oid: oidText(der.subarray(parts[0].start, parts[0].end)), critical, value: der.subarray(value.start, value.end) };
+    // RFC 5280 §4.1: an Extension is a SEQUENCE of extnID, [critical], extnValue; an empty one is no extension.
+    if (oid === undefined || value === undefined) throw new ModelgateError('SIGNATURE_INVALID', `a certificate has an empty extension at byte ${ext.start}`);
+    return { oid: oidText(der.subarray(oid.start, oid.end)), critical, value: der.subarray(value.start, value.end) };
   });
 }
 
@@ -93,7 +96,7 @@ export const OID = {
 /** Key usage bits (RFC 5280 §4.2.1.3): bit 0 digitalSignature … bit 5 keyCertSign. */
 export function keyUsageBits(ext: Extension): { digitalSignature: boolean; keyCertSign: boolean } {
   const bits = readTlv(ext.value, 0, ext.value.length);
-  const first = bits.end - bits.start >= 2 ? ext.value[bits.start + 1] : 0;
+  const first = bits.end - bits.start >= 2 ? ext.value[bits.start + 1]! : 0;
   return { digitalSignature: (first & 0x80) !== 0, keyCertSign: (first & 0x04) !== 0 };
 }
 

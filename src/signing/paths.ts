@@ -40,7 +40,7 @@ export function comparePaths(a: string, b: string): number {
   const pa = a.split('/');
   const pb = b.split('/');
   for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
-    const c = Buffer.compare(Buffer.from(pa[i], 'utf8'), Buffer.from(pb[i], 'utf8'));
+    const c = Buffer.compare(Buffer.from(pa[i]!, 'utf8'), Buffer.from(pb[i]!, 'utf8'));
     if (c !== 0) return c;
   }
   return pa.length - pb.length;
@@ -49,9 +49,9 @@ export function comparePaths(a: string, b: string): number {
 /** `path:start:end` of a shard resource, split; undefined when the name is not one. */
 export function parseShardName(name: string): { path: string; start: number; end: number } | undefined {
   const m = /^(.*):(\d+):(\d+)$/.exec(name);
-  if (!m || m[1].includes(':')) return undefined;
+  if (!m || m[1]!.includes(':')) return undefined;
   const start = Number(m[2]);
   const end = Number(m[3]);
   if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || end < start) return undefined;
-  return { path: m[1], start, end };
+  return { path: m[1]!, start, end };
 }

@@ -100,7 +100,7 @@ async function hashShards(files: ModelFile[], shardSize: number, algorithm: stri
   const worker = async (): Promise<void> => {
     while (next < jobs.length) {
       const i = next++;
-      const { f, start, end } = jobs[i];
+      const { f, start, end } = jobs[i]!;
       out[i] = { name: `${f.name}:${start}:${end}`, algorithm, digest: await hashRange(f.disk, start, end) };
     }
   };
@@ -113,7 +113,7 @@ export function sortResources(resources: Resource[], method: Method): Resource[]
   if (method === 'files') return resources.sort((a, b) => comparePaths(a.name, b.name));
   const key = (r: Resource): [string, number, number] => {
     const m = /^(.*):(\d+):(\d+)$/.exec(r.name);
-    return m ? [m[1], Number(m[2]), Number(m[3])] : [r.name, 0, 0];
+    return m ? [m[1]!, Number(m[2]), Number(m[3])] : [r.name, 0, 0];
   };
   return resources.sort((a, b) => {
     const [pa, sa, ea] = key(a);

@@ -59,7 +59,8 @@ function sameKey(a: KeyObject, b: KeyObject): boolean {
 /** What the bundle's verificationMaterial holds: a key hint, or the certificate and its chain (DER, leaf first). */
 function material(key: KeyObject, options: SignOptions): Record<string, unknown> {
   if (!options.certificate) return { publicKey: { hint: keyHint(key) }, tlogEntries: [] };
-  const [leaf] = parsePemCertificates(options.certificate.toString('utf8'), 'the signing certificate');
+  // parsePemCertificates throws when the file holds no certificate.
+  const leaf = parsePemCertificates(options.certificate.toString('utf8'), 'the signing certificate')[0]!;
   if (!sameKey(leaf.publicKey, key)) throw new ModelgateError('USAGE', 'the signing certificate is not for the private key');
   const chain: X509Certificate[] = (options.certificateChain ?? []).flatMap((pem, i) => parsePemCertificates(pem.toString('utf8'), `certificate chain file #${i + 1}`));
   return { x509CertificateChain: { certificates: [leaf, ...chain].map((c) => ({ rawBytes: c.raw.toString('base64') })) }, tlogEntries: [] };

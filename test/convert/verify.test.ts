@@ -46,7 +46,7 @@ describe('convert --verify', () => {
       const bytes = readFileSync(out);
       const at = 8 + Number(bytes.readBigUInt64LE(0)) + last.end - 1;
       const fd = openSync(out, 'r+');
-      writeSync(fd, Buffer.from([bytes[at] ^ 1]), 0, 1, at);
+      writeSync(fd, Buffer.from([bytes[at]! ^ 1]), 0, 1, at);
       closeSync(fd);
       await expect(verifyOutput(p.source, out, p.plan.write, p.layout)).rejects.toMatchObject({ code: 'VERIFY_MISMATCH', message: expect.stringContaining(last.name) });
     }));

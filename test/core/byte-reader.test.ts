@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ByteReader } from '../../src/core/byte-reader.js';
 import { BufferSource, type ByteSource } from '../../src/core/byte-source.js';
+import { isModelgateError } from '../../src/core/errors.js';
 
 /** A source that records the length of every read it serves. */
 function recording(bytes: Buffer, readSize?: number): { source: ByteSource; reads: number[] } {
@@ -65,5 +66,20 @@ describe('ByteReader windows', () => {
     const r = new ByteReader(source, 100);
     expect(r.bytes(6 * MiB).length).toBe(6 * MiB);
     expect(() => r.bytes(4 * MiB)).toThrow(/needed/);
+  });
+
+  it('fails closed with TRUNCATED when the source serves fewer bytes than it claims to hold', () => {
+    // A file that shrank after it was opened: size says 16 bytes, reads return nothing.
+    const shrunk: ByteSource = { size: 16, read: () => Buffer.alloc(0) };
+    const reads = [(r: ByteReader) => r.u8(), (r: ByteReader) => r.peek(), (r: ByteReader) => r.u16le(), (r: ByteReader) => r.u32le()];
+    for (const read of reads) {
+      let caught: unknown;
+      try {
+        read(new ByteReader(shrunk));
+      } catch (e) {
+        caught = e;
+      }
+      expect(isModelgateError(caught, 'TRUNCATED')).toBe(true);
+    }
   });
 });

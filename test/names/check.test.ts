@@ -60,7 +60,7 @@ describe('checkName: look-alikes', () => {
     ['someone/LIama-2-7b-chat-hf', 'copied-name', 'name', 'meta-llama/Llama-2-7b-chat-hf', 'medium'],
     ['someone/Llama-2-7b-chat-hf', 'copied-name', 'name', 'meta-llama/Llama-2-7b-chat-hf', 'low'],
   ])('%s is %s of %s', (name, kind, part, similarTo, severity) => {
-    const [best] = check(name);
+    const best = check(name)[0]!;
     expect(best).toMatchObject({ kind, part, similarTo, severity });
     expect(best.score).toBeGreaterThan(0);
     expect(best.score).toBeLessThanOrEqual(1);
@@ -68,21 +68,21 @@ describe('checkName: look-alikes', () => {
   });
 
   it('names the differing characters with their code points', () => {
-    const [best] = check('meta-Ilama/Llama-2-7b-chat-hf');
+    const best = check('meta-Ilama/Llama-2-7b-chat-hf')[0]!;
     expect(best.differences).toEqual([{ position: 6, input: 'I', known: 'l' }]);
     expect(best.reason).toContain("'I' (U+0049) at position 6 in place of 'l' (U+006C)");
     expect(best.knownRepo).toBe('meta-llama/Llama-2-7b-chat-hf');
   });
 
   it('ranks a homoglyph org above a copied repo name', () => {
-    const [homoglyph] = check('meta-Ilama/Llama-2-7b-chat-hf');
-    const [copy] = check('someone/Llama-2-7b-chat-hf');
+    const homoglyph = check('meta-Ilama/Llama-2-7b-chat-hf')[0]!;
+    const copy = check('someone/Llama-2-7b-chat-hf')[0]!;
     expect(homoglyph.score).toBeGreaterThan(copy.score);
   });
 
   it('accepts hf: prefixes, revisions and Hub URLs', () => {
-    expect(check('hf:meta-Ilama/Llama-2-7b-chat-hf@main')[0].similarTo).toBe('meta-llama');
-    expect(check('https://huggingface.co/meta-Ilama/Llama-2-7b-chat-hf/tree/main')[0].similarTo).toBe('meta-llama');
+    expect(check('hf:meta-Ilama/Llama-2-7b-chat-hf@main')[0]!.similarTo).toBe('meta-llama');
+    expect(check('https://huggingface.co/meta-Ilama/Llama-2-7b-chat-hf/tree/main')[0]!.similarTo).toBe('meta-llama');
   });
 
   it.each(['', 'a/b/c', 'has space/x', '/x', 'x/'])('refuses %j with a USAGE error', (name) => {
@@ -112,8 +112,8 @@ describe('typosquatFindings', () => {
   it('builds repo/typosquat findings with severity from the score', () => {
     const findings = typosquatFindings('meta-Ilama/Llama-2-7b-chat-hf', 'hf:meta-Ilama/Llama-2-7b-chat-hf', { env });
     expect(findings[0]).toMatchObject({ ruleId: 'repo/typosquat', severity: 'high', target: 'hf:meta-Ilama/Llama-2-7b-chat-hf' });
-    expect(findings[0].evidence).toMatch(/meta-Ilama ~ meta-llama \(homoglyph, score 0\.99\)/);
-    expect(findings[0].references).toContain('CWE-1007');
+    expect(findings[0]!.evidence).toMatch(/meta-Ilama ~ meta-llama \(homoglyph, score 0\.99\)/);
+    expect(findings[0]!.references).toContain('CWE-1007');
     expect(typosquatFindings('meta-llama/Llama-2-7b-chat-hf', 'x', { env })).toEqual([]);
   });
 });

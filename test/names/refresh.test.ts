@@ -29,7 +29,7 @@ describe('refreshing the known names from the Hub listing', () => {
     hub = await startHub(fixtureModels(25), 10);
     const file = await fetchKnownNames({ env: { HF_ENDPOINT: hub.url, HF_TOKEN: 'hf_test' }, limit: 23 });
     expect(hub.requests.length).toBe(3);
-    const first = new URL(hub.requests[0].url, hub.url);
+    const first = new URL(hub.requests[0]!.url, hub.url);
     expect(first.pathname).toBe('/api/models');
     expect(Object.fromEntries(first.searchParams)).toEqual({ sort: 'downloads', direction: '-1', limit: '23' });
     expect(hub.requests.every((r) => r.authorization === 'Bearer hf_test')).toBe(true);
@@ -37,7 +37,7 @@ describe('refreshing the known names from the Hub listing', () => {
     expect(repos.length).toBe(23);
     expect(repos[0]).toMatchObject({ id: 'fixture-org-0/model-0', downloads: 1_000_000, likes: 1000 });
     expect(file.entries.filter((e) => e.kind === 'org').map((e) => e.id)).toHaveLength(7);
-    expect(repos[0].from[0]).toBe(`${hub.url}/api/models?sort=downloads&direction=-1`);
+    expect(repos[0]!.from[0]).toBe(`${hub.url}/api/models?sort=downloads&direction=-1`);
   });
 
   it('uses HUGGING_FACE_HUB_TOKEN when HF_TOKEN is unset, and sends nothing without a token', async () => {

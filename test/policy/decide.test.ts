@@ -26,7 +26,7 @@ function check(c: Case): void {
   expect(decision.allow, JSON.stringify(decision.reasons, null, 2)).toBe(c.allow);
   expect(decision.reasons.map((r) => r.rule)).toEqual(c.reasons.map((r) => r.rule));
   c.reasons.forEach((want, i) => {
-    const got = decision.reasons[i];
+    const got = decision.reasons[i]!;
     if (want.message instanceof RegExp) expect(got.message).toMatch(want.message);
     else if (want.message !== undefined) expect(got.message).toContain(want.message);
     if (want.path !== undefined) expect(got.path).toBe(want.path);

@@ -169,7 +169,7 @@ describe('the HTML report in Chromium', () => {
     const name = '<img src=x onerror=alert(1)>.pkl';
     const evidence = "os.system('</script><script>alert(2)</script>')";
     file.path = name;
-    file.findings[0] = { ...file.findings[0], target: name, evidence, message: '<b onmouseover=alert(3)>hover</b>' };
+    file.findings[0] = { ...file.findings[0]!, target: name, evidence, message: '<b onmouseover=alert(3)>hover</b>' };
     hostile.decision?.reasons.push({ rule: 'formats', message: '<svg onload=alert(4)>', path: name });
     const { page, url, requests, dialogs, errors } = await openPage('hostile.html', renderHtml(hostile, ALL_RULES));
 

@@ -36,9 +36,9 @@ function markupNames(page: string): { tags: Set<string>; attributes: Set<string>
   const tags = new Set<string>();
   const attributes = new Set<string>();
   for (const [, name, rest] of page.matchAll(/<\/?([A-Za-z!][A-Za-z0-9-]*)([^>]*)>/g)) {
-    tags.add(name.toLowerCase());
+    tags.add(name!.toLowerCase());
     // Attribute values are quoted; drop them, then what is left are attribute names.
-    for (const [attr] of rest.replace(/"[^"]*"/g, '').matchAll(/[A-Za-z-]+/g)) attributes.add(attr.toLowerCase());
+    for (const [attr] of rest!.replace(/"[^"]*"/g, '').matchAll(/[A-Za-z-]+/g)) attributes.add(attr.toLowerCase());
   }
   return { tags, attributes };
 }
@@ -147,7 +147,7 @@ describe('renderHtml', () => {
     expect(page).toContain('<details class="file verdict-malicious" id="file-0" open>');
     expect(page).toContain('<details class="file verdict-error" id="file-2" open>');
     expect(page).toContain('<details class="clean-files">\n<summary>1 clean file</summary>');
-    expect(page.indexOf('<details class="clean-files">')).toBeLessThan(order[3]);
+    expect(page.indexOf('<details class="clean-files">')).toBeLessThan(order[3]!);
 
     // Report order is not verdict order: an error file listed first still comes after a malicious one.
     const result = sampleResult();
@@ -161,7 +161,7 @@ describe('renderHtml', () => {
     expect(page).toContain('<code class="hash">9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08</code> <span class="muted">(computed from every byte)</span>');
     expect(page).toContain('<dt>SHA-256</dt><dd><span class="muted">not computed (hashing was off)</span></dd>');
     const result = sampleResult();
-    result.files[0].sha256Source = 'hub-lfs';
+    result.files[0]!.sha256Source = 'hub-lfs';
     expect(renderHtml(result, sampleRules())).toContain("(from the Hub&#39;s LFS metadata, not recomputed)");
   });
 
@@ -180,7 +180,7 @@ describe('renderHtml', () => {
 
   it('puts the most severe finding of a file first', () => {
     const result = sampleResult();
-    result.files[0].findings.reverse();
+    result.files[0]!.findings.reverse();
     const reordered = renderHtml(result, sampleRules());
     expect(reordered.indexOf('sev-critical">critical')).toBeLessThan(reordered.indexOf('sev-info">info'));
   });
@@ -193,7 +193,7 @@ describe('renderHtml', () => {
 
   it('keeps the notes of a clean file folded in the clean list', () => {
     const result = sampleResult();
-    result.files[3].findings = [{ ruleId: 'pytorch/prefer-safetensors', severity: 'info', message: 'prefer safetensors', target: 'config.json' }];
+    result.files[3]!.findings = [{ ruleId: 'pytorch/prefer-safetensors', severity: 'info', message: 'prefer safetensors', target: 'config.json' }];
     const withNotes = renderHtml(result, sampleRules());
     const clean = withNotes.slice(withNotes.indexOf('<details class="clean-files">'));
     expect(clean).toContain('<details class="notes">\n<summary>1 note</summary>');
@@ -233,18 +233,18 @@ describe('renderHtml escaping', () => {
 
   function planted(strings: Planted): ScanResult {
     const result = hubResult();
-    const file = result.files[1];
+    const file = result.files[1]!;
     file.path = strings.name;
     file.format = strings.format;
-    file.findings[0].target = strings.name;
-    file.findings[0].evidence = strings.evidence;
-    file.findings[0].message = strings.message;
-    file.findings[0].ruleId = strings.ruleId;
+    file.findings[0]!.target = strings.name;
+    file.findings[0]!.evidence = strings.evidence;
+    file.findings[0]!.message = strings.message;
+    file.findings[0]!.ruleId = strings.ruleId;
     result.targets[0] = strings.target;
     result.source!.repo = strings.repo;
     result.decision!.reasons[1] = { rule: strings.reasonRule, message: strings.reasonMessage, path: strings.name };
     // The fixture shares its target finding between calls: replace it, never change it.
-    result.findings[0] = { ...result.findings[0], message: strings.targetMessage };
+    result.findings[0] = { ...result.findings[0]!, message: strings.targetMessage };
     return result;
   }
 
@@ -307,8 +307,8 @@ describe('renderHtml escaping', () => {
     expect(escapeHtml('gnp.\u202eexe')).toBe('gnp.\\u202eexe');
     expect(escapeHtml('a\u0000b\r\nc')).toBe('a\\x00b\\x0d\\x0ac');
     const result = sampleResult();
-    result.files[1].path = 'report\u202efdp.exe';
-    result.files[1].findings[0].evidence = 'line one\nline\ttwo\u001b[2K';
+    result.files[1]!.path = 'report\u202efdp.exe';
+    result.files[1]!.findings[0]!.evidence = 'line one\nline\ttwo\u001b[2K';
     const text = renderHtml(result, sampleRules());
     expect(text).toContain('<code class="path">report\\u202efdp.exe</code>');
     expect(text).toContain('<pre><code>line one\nline\\x09two\\x1b[2K</code></pre>');

@@ -42,7 +42,7 @@ describe('renderJson', () => {
 
   it('keeps fields it does not know, after the known ones', () => {
     const result = sampleResult();
-    Object.assign(result.files[3], { mtime: 7 });
+    Object.assign(result.files[3]!, { mtime: 7 });
     const file = JSON.parse(renderJson(result)).files[3];
     expect(Object.keys(file).at(-1)).toBe('mtime');
     expect(file.mtime).toBe(7);

@@ -41,13 +41,13 @@ function expectValidSarif(text: string): Log {
 }
 
 function resultsOf(log: Log): Result[] {
-  return log.runs[0].results ?? [];
+  return log.runs[0]!.results ?? [];
 }
 
 describe('renderSarif', () => {
   const text = renderSarif(sampleResult(), sampleRules());
   const log = expectValidSarif(text);
-  const run = log.runs[0];
+  const run = log.runs[0]!;
   const results = resultsOf(log);
 
   it('matches the golden log', () => {
@@ -71,7 +71,7 @@ describe('renderSarif', () => {
       ...sampleRules().map((rule) => rule.id),
       'engine/parse-failed',
     ]);
-    const critical = rules[2];
+    const critical = rules[2]!;
     expect(critical.shortDescription?.text).toBe('Pickle calls a dangerous callable');
     expect(critical.defaultConfiguration?.level).toBe('error');
     expect(critical.helpUri).toMatch(/^https:\/\/.+\/docs\/rules\/pickle\/dangerous-callable\.md$/);
@@ -93,35 +93,35 @@ describe('renderSarif', () => {
   });
 
   it('names an archive member by a logical location on the outer file', () => {
-    const location = results[1].locations?.[0];
+    const location = results[1]!.locations?.[0];
     expect(location?.physicalLocation?.artifactLocation).toEqual({ uri: 'bert/bundle.zip', index: 0 });
     expect(location?.physicalLocation?.region).toBeUndefined();
-    expect(location?.logicalLocations?.[0].fullyQualifiedName).toBe(
+    expect(location?.logicalLocations?.[0]!.fullyQualifiedName).toBe(
       'bert/bundle.zip!/pytorch_model.bin!/archive/data.pkl',
     );
-    expect(results[1].properties).toMatchObject({ offset: 1234, opIndex: 57, targetIndex: 0 });
+    expect(results[1]!.properties).toMatchObject({ offset: 1234, opIndex: 57, targetIndex: 0 });
   });
 
   it('gives a byte region for an offset in the file itself, and the fatal code', () => {
-    expect(results[3].locations?.[0].physicalLocation?.region).toEqual({ byteOffset: 18 });
-    expect(results[4].properties).toMatchObject({ fatal: true, code: 'TRUNCATED', severity: 'low' });
+    expect(results[3]!.locations?.[0]!.physicalLocation?.region).toEqual({ byteOffset: 18 });
+    expect(results[4]!.properties).toMatchObject({ fatal: true, code: 'TRUNCATED', severity: 'low' });
   });
 
   it('lists every file as an artifact with its hash', () => {
     expect(run.artifacts?.map((a) => a.location?.uri)).toEqual([
       'bert/bundle.zip', 'extra/loader.pkl', 'broken.npy', 'config.json',
     ]);
-    expect(run.artifacts?.[0].hashes).toEqual({ 'sha-256': sampleResult().files[0].sha256 });
-    expect(run.artifacts?.[2].hashes).toBeUndefined();
+    expect(run.artifacts?.[0]!.hashes).toEqual({ 'sha-256': sampleResult().files[0]!.sha256 });
+    expect(run.artifacts?.[2]!.hashes).toBeUndefined();
   });
 
   it('reports the invocation unsuccessful only when a file could not be read', () => {
-    expect(run.invocations?.[0].executionSuccessful).toBe(false);
+    expect(run.invocations?.[0]!.executionSuccessful).toBe(false);
     const result = sampleResult();
     result.files = result.files.filter((file) => file.verdict !== 'error');
     result.summary = { ...result.summary, files: 3, error: 0 };
     const ok = expectValidSarif(renderSarif(result, sampleRules()));
-    expect(ok.runs[0].invocations?.[0].executionSuccessful).toBe(true);
+    expect(ok.runs[0]!.invocations?.[0]!.executionSuccessful).toBe(true);
   });
 
   it('is valid for an empty scan and escapes paths into URI references', () => {
@@ -136,7 +136,7 @@ describe('renderSarif', () => {
       files: [],
     };
     const emptyLog = expectValidSarif(renderSarif(empty, []));
-    const uri = resultsOf(emptyLog)[0].locations?.[0].physicalLocation?.artifactLocation?.uri;
+    const uri = resultsOf(emptyLog)[0]!.locations?.[0]!.physicalLocation?.artifactLocation?.uri;
     expect(uri).toBe('C%3A/odd%20dir%231');
   });
 });
@@ -148,7 +148,7 @@ describe('renderSarif on a real scan', () => {
     const result = await scan(['eval/corpus'], { hash: true });
     const log = expectValidSarif(renderSarif(result, ALL_RULES));
     expect(resultsOf(log).length).toBeGreaterThan(40);
-    expect(resultsOf(log).every((r) => r.ruleId && log.runs[0].tool.driver.rules?.[r.ruleIndex ?? -1]?.id === r.ruleId)).toBe(true);
+    expect(resultsOf(log).every((r) => r.ruleId && log.runs[0]!.tool.driver.rules?.[r.ruleIndex ?? -1]?.id === r.ruleId)).toBe(true);
   });
 });
 

@@ -81,9 +81,9 @@ describe('renderText', () => {
   it('escapes control and bidi characters that come from the scanned files', () => {
     expect(printable('a\u001b[2K\rCLEAN\tb\u202ec')).toBe('a\\x1b[2K\\x0dCLEAN\\x09b\\u202ec');
     const result = sampleResult();
-    result.files[1].path = 'evil\u001b[2K\r.pkl';
-    result.files[1].findings[0].evidence = 'x\u001b]0;title\u0007';
-    result.files[1].findings[0].message = 'line one\nCLEAN fake.pkl';
+    result.files[1]!.path = 'evil\u001b[2K\r.pkl';
+    result.files[1]!.findings[0]!.evidence = 'x\u001b]0;title\u0007';
+    result.files[1]!.findings[0]!.message = 'line one\nCLEAN fake.pkl';
     const text = renderText(result, { color: false });
     expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
     expect(text).toContain('SUSPICIOUS evil\\x1b[2K\\x0d.pkl  pickle');
@@ -94,7 +94,7 @@ describe('renderText', () => {
   it('says none for the max severity of a scan without findings', () => {
     const result = sampleResult();
     result.findings = [];
-    result.files = [result.files[3]];
+    result.files = [result.files[3]!];
     result.summary = { files: 1, malicious: 0, suspicious: 0, clean: 1, error: 0, maxSeverity: null, durationMs: 1500 };
     const text = renderText(result, { color: false });
     expect(text).toContain('  max severity  none\n  duration      1.5 s\n');

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseBundle } from '../../src/signing/bundle.js';
+import { certificateExtensions } from '../../src/signing/der.js';
 import { pythonBytesRepr } from '../../src/signing/dsse.js';
 import { PREDICATE_TYPE, STATEMENT_TYPE } from '../../src/signing/model.js';
 import { parseStatement, rootDigest } from '../../src/signing/statement.js';
@@ -86,5 +87,13 @@ describe('the v0.2 encoding', () => {
     expect(pythonBytesRepr(Buffer.from("it's"))).toBe(`b"it's"`);
     expect(pythonBytesRepr(Buffer.from(`'"\\`))).toBe(`b'\\'"\\\\'`);
     expect(pythonBytesRepr(Buffer.from([0x00, 0x7f, 0xe9, 0x41]))).toBe(`b'\\x00\\x7f\\xe9A'`);
+  });
+});
+
+describe('certificate DER that must not be accepted', () => {
+  it('makes an empty extension SIGNATURE_INVALID, not a crash', () => {
+    // Certificate { TBSCertificate { [3] { Extensions { Extension {} } } } }: the extension has no extnID.
+    const der = Buffer.from([0x30, 0x08, 0x30, 0x06, 0xa3, 0x04, 0x30, 0x02, 0x30, 0x00]);
+    expect(codeOf(() => certificateExtensions(der))).toBe('SIGNATURE_INVALID');
   });
 });

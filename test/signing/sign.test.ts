@@ -86,7 +86,7 @@ describe('sign → verify round trips', () => {
     const trust: TrustMethod = { kind: 'key', publicKey: pem(publicKey, 'spki') };
     expect((await verifyModelSignature({ modelPath: dir, signaturePath, trust })).verified).toBe(true);
     const bytes = readFileSync(join(dir, 'weights.bin'));
-    bytes[9000] ^= 1;
+    bytes[9000]! ^= 1;
     writeFileSync(join(dir, 'weights.bin'), bytes);
     expect((await verifyModelSignature({ modelPath: dir, signaturePath, trust })).problems).toEqual(['weights.bin: contents differ from the signed digest']);
   });
@@ -147,7 +147,7 @@ describe('bundle structure matches the reference v1.x vectors field by field', (
     expect(ours.mediaType).toBe(reference.mediaType);
     expect(ours.dsseEnvelope.payloadType).toBe(reference.dsseEnvelope.payloadType);
     expect(ours.dsseEnvelope.signatures[0].keyid).toBe(reference.dsseEnvelope.signatures[0].keyid);
-    const [o, r] = [decode(ours), decode(reference)] as Array<Record<string, unknown>>;
+    const [o, r] = [decode(ours), decode(reference)] as [Record<string, unknown>, Record<string, unknown>];
     expect(shape(o)).toEqual(shape(r));
     expect(Object.keys(o)).toEqual(Object.keys(r));
     expect(o._type).toBe(r._type);

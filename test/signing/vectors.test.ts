@@ -19,7 +19,7 @@ const verify = (dir: string, v: Vector, extra: Partial<Parameters<typeof verifyM
 /** Flips one bit of byte `at` of a file. */
 function flipByte(path: string, at = 0): void {
   const bytes = readFileSync(path);
-  bytes[at] ^= 0x01;
+  bytes[at]! ^= 0x01;
   writeFileSync(path, bytes);
 }
 
@@ -102,9 +102,9 @@ describe('every tampered copy fails', () => {
   it.each(ALL.map((v) => [v.name, v] as const))('%s: one changed byte of the signature or of the signed payload', async (_n, v) => {
     let dir = copyVector(v.name, mkdtempSync(join(root, 'sig-')));
     editBundle(dir, (b) => {
-      const sig = Buffer.from(b.dsseEnvelope.signatures[0].sig, 'base64');
-      sig[sig.length - 3] ^= 0x01;
-      b.dsseEnvelope.signatures[0].sig = sig.toString('base64');
+      const sig = Buffer.from(b.dsseEnvelope.signatures[0]!.sig, 'base64');
+      sig[sig.length - 3]! ^= 0x01;
+      b.dsseEnvelope.signatures[0]!.sig = sig.toString('base64');
     });
     expect((await verify(dir, v)).verified).toBe(false);
 
@@ -131,7 +131,7 @@ describe('every tampered copy fails', () => {
     const wrongCa = await verify(join(VECTORS, cert.name), cert, { trust: { kind: 'certificate', chain: [readFileSync(join(KEYS, 'signing-key-cert.pem'))] } });
     expect(wrongCa.verified).toBe(false);
     const keyless = ALL.find((v) => v.name === 'v1.1.0-sigstore')!;
-    for (const [identity, issuer] of [['stefanb@us.ibm.co', SIGSTORE_ISSUER], ['xstefanb@us.ibm.com', SIGSTORE_ISSUER], [SIGSTORE_IDENTITY, 'https://accounts.google.com']]) {
+    for (const [identity, issuer] of [['stefanb@us.ibm.co', SIGSTORE_ISSUER], ['xstefanb@us.ibm.com', SIGSTORE_ISSUER], [SIGSTORE_IDENTITY, 'https://accounts.google.com']] as const) {
       const r = await verify(join(VECTORS, keyless.name), keyless, { trust: { kind: 'sigstore', identity, issuer } });
       expect(r.verified, `${identity} ${issuer}`).toBe(false);
       expect(r.problems[0]).toMatch(/signed by stefanb@us\.ibm\.com/);

@@ -23,7 +23,7 @@ export const tensorData: Rule<GgufFile> = {
     ctx.report({
       message: `tensor data ranges are wrong: ${listed.join('; ')}`,
       location: file.dataStart === undefined ? undefined : { offset: file.dataStart },
-      evidence: problems[0].tensor,
+      evidence: problems[0]!.tensor,
     });
   },
 };

@@ -58,8 +58,8 @@ export const remoteCode: Rule<HfConfigScan> = {
       ctx.report({
         severity,
         message: `loading imports ${m.file}${from} (${usesOf(m)}), which needs trust_remote_code=True; ${why}`,
-        location: locationOf(config, m.uses[0].where),
-        evidence: m.uses[0].reference,
+        location: locationOf(config, m.uses[0]!.where),
+        evidence: m.uses[0]!.reference,
       });
     }
     for (const bad of config.invalidReferences) {

@@ -68,9 +68,9 @@ export const templateInjection: Rule<ChatTemplate> = {
     if (issues.length === 0) return;
     issues.sort((x, y) => severityRank(y.severity) - severityRank(x.severity));
     const critical = internal && exec;
-    const severity: Severity = critical ? 'critical' : issues[0].severity;
+    const severity: Severity = critical ? 'critical' : issues[0]!.severity;
     // The most telling evidence: under critical, the longest chain (the one that gets furthest).
-    const lead = critical ? issues.reduce((a, b) => (b.evidence.length > a.evidence.length ? b : a)) : issues[0];
+    const lead = critical ? issues.reduce((a, b) => (b.evidence.length > a.evidence.length ? b : a)) : issues[0]!;
     const listed = issues.slice(0, MAX_LISTED).map((i) => `${i.text} (${i.evidence})`);
     if (issues.length > MAX_LISTED) listed.push(`${issues.length - MAX_LISTED} more`);
     const summary = critical ? 'reaches Python internals and a way to run code' : internal ? 'reaches Python internals' : 'reaches outside what a chat template needs';

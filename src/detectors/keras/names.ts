@@ -98,12 +98,12 @@ const DANGEROUS_BUILTINS = new Set(
 
 /** The danger of `module`'s `name`, when its module or the name is in the tables above. */
 export function dangerousModule(module: string, name: string | undefined): { severity: Severity; why: string } | undefined {
-  const root = module.split('.')[0];
+  const root = module.split('.')[0]!;
   if (root === 'builtins' || root === '__builtin__') {
     if (name !== undefined && DANGEROUS_BUILTINS.has(name)) return { severity: 'critical', why: `builtins.${name} runs code or reaches objects and files` };
     return undefined;
   }
-  const reach = DANGEROUS_MODULES[root];
+  const reach = Object.hasOwn(DANGEROUS_MODULES, root) ? DANGEROUS_MODULES[root] : undefined;
   return reach ? { severity: 'critical', why: `${root} reaches ${reach}` } : undefined;
 }
 

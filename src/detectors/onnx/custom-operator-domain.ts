@@ -31,14 +31,14 @@ export const customOperatorDomain: Rule<OnnxModel> = {
       const ops = [...new Set(nodes.map((n) => n.opType))].sort();
       const shown = ops.slice(0, OPS_SHOWN).join(', ') + (ops.length > OPS_SHOWN ? ` and ${ops.length - OPS_SHOWN} more` : '');
       const graphs = new Set(nodes.map((n) => n.graph)).size;
-      const where = `${nodes.length} node(s) in ${graphs} graph(s), first in ${nodes[0].graph}`;
+      const where = `${nodes.length} node(s) in ${graphs} graph(s), first in ${nodes[0]!.graph}`;
       ctx.report({
         severity: kind.kind === 'known' ? 'low' : 'medium',
         message:
           kind.kind === 'known'
             ? `domain "${domain}" (${kind.runtime}): ${shown}; ${where}`
             : `unknown custom domain "${domain}": ${shown}; ${where}. Running it needs a custom-op library from outside the model`,
-        location: { offset: nodes[0].offset },
+        location: { offset: nodes[0]!.offset },
         evidence: `${domain}: ${shown}`,
       });
     }

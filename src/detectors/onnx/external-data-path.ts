@@ -40,7 +40,7 @@ export const externalDataPath: Rule<OnnxModel> = {
       const flag = list.some((e) => e.dataLocation !== 1) ? '; some tensors do not set data_location EXTERNAL, which loaders disagree on' : '';
       ctx.report({
         message: `external data location ${JSON.stringify(location)} ${why}: loading reads that file into ${list.length === 1 ? 'tensor' : `${list.length} tensors`} ${tensorsOf(list)}${flag}`,
-        location: { offset: list[0].offset },
+        location: { offset: list[0]!.offset },
         evidence: location,
       });
     }
@@ -48,7 +48,7 @@ export const externalDataPath: Rule<OnnxModel> = {
       ctx.report({
         severity: 'low',
         message: `${unnamed.length} tensor(s) marked EXTERNAL name no location, so the model cannot load: ${tensorsOf(unnamed)}`,
-        location: { offset: unnamed[0].offset },
+        location: { offset: unnamed[0]!.offset },
       });
     }
   },

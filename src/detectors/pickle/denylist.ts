@@ -181,7 +181,7 @@ function introspectionWalk(parts: string[]): DenyGrade | undefined {
     severity: 'high',
     category: 'resolver',
     why: `walks through ${parts[at]}, which leads from any object to the interpreter's internals`,
-    pattern: parts[at],
+    pattern: parts[at]!,
     matched: parts.slice(0, at + 1).join('.'),
   };
 }
@@ -195,7 +195,7 @@ export function denyGrade(path: string): DenyGrade | undefined {
   const parts = path.split('.');
   let best: DenyGrade | undefined = introspectionWalk(parts);
   for (let i = 0; i < parts.length; i++) {
-    if (i > 0 && !WALK_TARGETS.has(parts[i]) && !WALK_TAILS.has(`${parts[i]}.${parts[i + 1]}`)) continue;
+    if (i > 0 && !WALK_TARGETS.has(parts[i]!) && !WALK_TAILS.has(`${parts[i]}.${parts[i + 1]}`)) continue;
     const tail = canonicalModule(parts.slice(i).join('.'));
     const grade = matchPath(tail);
     if (grade && (!best || (grade.severity === 'critical' && best.severity !== 'critical'))) {

@@ -62,7 +62,7 @@ function lookupKey(model: PythonModule, e: Expr): Expr | undefined {
   if (e.k === 'index') return e.index;
   if (e.k !== 'call') return undefined;
   const path = calleePath(model, e);
-  return path !== undefined && Object.hasOwn(LOOKUP_CALLS, path) ? e.args[LOOKUP_CALLS[path]] : undefined;
+  return path !== undefined && Object.hasOwn(LOOKUP_CALLS, path) ? e.args[LOOKUP_CALLS[path]!] : undefined;
 }
 
 interface Verdict {

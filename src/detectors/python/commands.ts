@@ -39,7 +39,8 @@ export function commandText(model: PythonModule, e: Expr, depth = 0): string {
       return e.items.map((x) => quoteWord(sub(x))).join(' ');
     case 'name': {
       const b = bindingsOf(model, e.id, e.at);
-      return b.length === 1 && b[0].kind === 'value' ? sub(b[0].value) : HOLE;
+      const only = b.length === 1 ? b[0] : undefined;
+      return only?.kind === 'value' ? sub(only.value) : HOLE;
     }
     case 'call':
       if (e.callee.k === 'attr' && e.callee.attr === 'format') return sub(e.callee.object).replace(/\{[^{}]*\}/g, HOLE);

@@ -111,10 +111,10 @@ export const credentialExfiltration: Rule<PythonModule> = {
     const read = model.strings.find((s) => !s.statement && typeof s.value === 'string' && credentialPath(s.value) !== undefined);
     if (!read) return;
     const { location, where } = place(model, read);
-    const first = place(model, sinks[0]);
+    const first = place(model, sinks[0]!);
     ctx.report({
       severity: 'medium',
-      message: `reads ${credentialPath(read.value as string)} at ${where} and sends data over the network (${calleePath(model, sinks[0])} at ${first.where}) in the same file`,
+      message: `reads ${credentialPath(read.value as string)} at ${where} and sends data over the network (${calleePath(model, sinks[0]!)} at ${first.where}) in the same file`,
       location,
       evidence: snippet(model, read),
     });

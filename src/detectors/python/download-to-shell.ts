@@ -22,11 +22,11 @@ function writtenFile(model: PythonModule, call: Call): string | undefined {
     // The handle's own binding (`with open(…) as f`, `f = open(…)`); writes to it bind it too.
     const opened = bindingsOf(model, handle.id, handle.at).flatMap((b) => (b.kind === 'value' && isOpen(b.value) ? [b.value] : []));
     if (opened.length !== 1) return undefined;
-    handle = opened[0];
+    handle = opened[0]!;
   }
   if (!isOpen(handle)) return undefined;
   const mode = handle.args[1] ? staticString(model, handle.args[1]) : undefined;
-  return mode !== undefined && /[wax]/.test(mode) ? staticString(model, handle.args[0]) : undefined;
+  return mode !== undefined && /[wax]/.test(mode) ? staticString(model, handle.args[0]!) : undefined;
 }
 
 /** Files the Python code saves from the network: file name → what downloaded it. */
@@ -35,7 +35,7 @@ function pythonDownloads(model: PythonModule): Map<string, string> {
   for (const call of model.calls) {
     const path = calleePath(model, call);
     if (path !== undefined && Object.hasOwn(SAVERS, path)) {
-      const file = call.args[SAVERS[path]] ? staticString(model, call.args[SAVERS[path]]) : undefined;
+      const file = call.args[SAVERS[path]!] ? staticString(model, call.args[SAVERS[path]!]!) : undefined;
       if (file) saved.set(base(file), path);
       continue;
     }

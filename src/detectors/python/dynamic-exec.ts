@@ -38,7 +38,8 @@ const OPENERS = new Set(['builtins.open', 'io.open', 'pathlib.Path', 'codecs.ope
 function readsLocalFile(model: PythonModule, e: Expr, hops = 0): boolean {
   if (e.k === 'name' && hops < 4) {
     const b = bindingsOf(model, e.id, e.at);
-    return b.length === 1 && b[0].kind === 'value' && readsLocalFile(model, b[0].value, hops + 1);
+    const only = b.length === 1 ? b[0] : undefined;
+    return only?.kind === 'value' && readsLocalFile(model, only.value, hops + 1);
   }
   if (e.k !== 'call' || e.callee.k !== 'attr' || !READERS.has(e.callee.attr)) return false;
   const opener = e.callee.object;
@@ -49,7 +50,7 @@ function readsLocalFile(model: PythonModule, e: Expr, hops = 0): boolean {
 function coveringSpans(spans: Span[]): Span[] {
   const sorted = [...spans].sort((a, b) => a.at - b.at || b.end - a.end);
   const out: Span[] = [];
-  for (const s of sorted) if (out.length === 0 || s.at >= out[out.length - 1].end) out.push(s);
+  for (const s of sorted) if (out.length === 0 || s.at >= out[out.length - 1]!.end) out.push(s);
   return out;
 }
 

@@ -61,9 +61,9 @@ export const base = (w: string): string => w.slice(w.lastIndexOf('/') + 1).toLow
 function command(stage: string): Command | undefined {
   const ws = words(stage);
   let i = 0;
-  while (i < ws.length && (PREFIXES.has(base(ws[i])) || /^\w+=/.test(ws[i]) || (i > 0 && ws[i].startsWith('-') && PREFIXES.has(base(ws[i - 1]))))) i++;
+  while (i < ws.length && (PREFIXES.has(base(ws[i]!)) || /^\w+=/.test(ws[i]!) || (i > 0 && ws[i]!.startsWith('-') && PREFIXES.has(base(ws[i - 1]!))))) i++;
   if (i >= ws.length) return undefined;
-  return { program: base(ws[i]), args: ws.slice(i + 1), raw: stage };
+  return { program: base(ws[i]!), args: ws.slice(i + 1), raw: stage };
 }
 
 /** Every statement, including those inside `$(…)`, backticks and `<(…)`. */

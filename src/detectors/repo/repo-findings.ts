@@ -51,7 +51,7 @@ export function repoFindings(target: string, snap: RepoFacts, typosquat: Typosqu
     const from = repoOfUrl(hop.from);
     const to = repoOfUrl(hop.to);
     if (from === to) continue;
-    const orgChanged = from.split('/')[0].toLowerCase() !== to.split('/')[0].toLowerCase();
+    const orgChanged = from.split('/')[0]!.toLowerCase() !== to.split('/')[0]!.toLowerCase();
     findings.push(
       targetFinding(REDIRECT, target, {
         severity: orgChanged ? 'medium' : 'low',

@@ -23,7 +23,7 @@ export const tensorOffsets: Rule<SafetensorsFile> = {
     ctx.report({
       message: `tensor byte ranges do not tile the data: ${listed.join('; ')}`,
       location: { offset: 8 },
-      evidence: problems[0].tensor,
+      evidence: problems[0]!.tensor,
     });
   },
 };

@@ -31,7 +31,7 @@ export class GraphIndex {
     const node = this.byName.get(inputNode(input));
     if (!node) return undefined;
     if (node.op === 'Const') return node.attrs.get('value')?.tensorStrings;
-    if (PASS_THROUGH.has(node.op)) return node.inputs.length > 0 ? this.constantStrings(node.inputs[0], steps + 1) : undefined;
+    if (PASS_THROUGH.has(node.op)) return node.inputs.length > 0 ? this.constantStrings(node.inputs[0]!, steps + 1) : undefined;
     if (node.op === 'StringJoin') {
       const separator = node.attrs.get('separator')?.s ?? '';
       const parts: string[] = [];
@@ -39,7 +39,7 @@ export class GraphIndex {
         if (part.startsWith('^')) continue;
         const values = this.constantStrings(part, steps + 1);
         if (!values || values.length !== 1) return undefined;
-        parts.push(values[0]);
+        parts.push(values[0]!);
       }
       return [parts.join(separator)];
     }
@@ -54,7 +54,7 @@ export class GraphIndex {
  */
 export function pathEscape(path: string): string | undefined {
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(path);
-  if (scheme) return `is a ${scheme[1].toLowerCase()}:// URL`;
+  if (scheme) return `is a ${scheme[1]!.toLowerCase()}:// URL`;
   if (path.startsWith('/') || path.startsWith('\\') || /^[A-Za-z]:/.test(path)) return 'is an absolute path';
   if (path.split(/[\\/]+/).includes('..')) return 'climbs out of the model folder with `..`';
   return undefined;

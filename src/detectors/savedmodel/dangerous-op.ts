@@ -50,11 +50,11 @@ function grade(node: TfNode, op: RiskyOp, index: GraphIndex): Graded | undefined
   if (escaping.length > 0 && op.outside) severity = maxSeverity(severity, op.outside);
   const token = node.attrs.get('token')?.s;
   let note = '';
-  if (escaping.length > 0) note = `; ${show(escaping[0].p)} ${escaping[0].why}`;
-  else if (paths.length > 0) note = `; path ${show(paths[0])}`;
+  if (escaping.length > 0) note = `; ${show(escaping[0]!.p)} ${escaping[0]!.why}`;
+  else if (paths.length > 0) note = `; path ${show(paths[0]!)}`;
   else if (computed) note = '; the path is computed at run time';
   if (token !== undefined) note += `; token ${show(token)}`;
-  const shown = paths.length > 0 ? show(paths[0]) : token !== undefined ? show(token) : '';
+  const shown = paths.length > 0 ? show(paths[0]!) : token !== undefined ? show(token) : '';
   return { severity, note, evidence: `${node.op}(${shown})` };
 }
 

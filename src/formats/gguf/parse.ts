@@ -76,12 +76,12 @@ class Cursor {
     const be = this.bigEndian;
     switch (type) {
       case 'uint8':
-        return b[0];
+        return b[0]!;
       case 'int8':
         return b.readInt8(0);
       case 'bool':
         // gguf.md: "1-byte value where 0 is false and 1 is true. Anything else is invalid."
-        if (b[0] > 1) throw new ModelgateError('MALFORMED', `bool value ${b[0]}`, { offset: at });
+        if (b[0]! > 1) throw new ModelgateError('MALFORMED', `bool value ${b[0]}`, { offset: at });
         return b[0] === 1;
       case 'uint16':
         return be ? b.readUInt16BE(0) : b.readUInt16LE(0);

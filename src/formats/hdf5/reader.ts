@@ -128,7 +128,7 @@ export function hdf5Ready(): boolean {
 /** The most specific line of an HDF5 error stack ("... in H5F__super_read(): truncated file ..."). */
 function hdf5Reason(text: string): ModelgateError {
   const last = [...text.matchAll(/#\d+: .* in ([A-Za-z0-9_]+)\(\): (.*)/g)].at(-1);
-  const reason = last ? `${last[2]} (${last[1]})` : text.split('\n')[0].slice(0, 300);
+  const reason = last ? `${last[2]} (${last[1]})` : text.split('\n')[0]!.slice(0, 300);
   return new ModelgateError(/truncated|eof/i.test(reason) ? 'TRUNCATED' : 'MALFORMED', `HDF5: ${reason}`);
 }
 

@@ -44,7 +44,7 @@ function buildsString(node: JNode): boolean {
 function formatFieldNames(format: string): string[] {
   const names: string[] = [];
   for (const m of format.replace(/\{\{|\}\}/g, '').matchAll(/\{([^{}!:]*)/g)) {
-    for (const part of m[1].matchAll(/\.([^.[]+)|\[([^\]]+)\]/g)) {
+    for (const part of m[1]!.matchAll(/\.([^.[]+)|\[([^\]]+)\]/g)) {
       const name = part[1] ?? part[2];
       if (name !== undefined && !/^\d+$/.test(name)) names.push(name);
     }

@@ -111,7 +111,7 @@ function applyFilter(name: string, value: Folded, args: Folded[]): Folded | unde
 function applyMethod(name: string, s: string, args: Folded[]): Folded | undefined {
   switch (name) {
     case 'join':
-      return args.length === 1 ? applyFilter('join', args[0], [s]) : undefined;
+      return args.length === 1 ? applyFilter('join', args[0]!, [s]) : undefined;
     case 'format':
       return strFormat(s, args);
     case 'replace':
@@ -185,7 +185,8 @@ function foldMember(node: JNode, env: FoldEnv, depth: number): Folded | undefine
     const [start, stop, step] = [bound('start'), bound('stop'), bound('step')];
     if (start === null || stop === null || step === null) return undefined;
     const picked = sliceIndices(items.length, start, stop, step)?.map((i) => items[i]);
-    if (!picked) return undefined;
+    // A fractional bound (`'x'[0.5:]`, a TypeError in Jinja) indexes nothing: the slice is unknown.
+    if (!picked || !picked.every((item): item is Folded => item !== undefined)) return undefined;
     return typeof object === 'string' ? picked.join('') : picked;
   }
   const index = fold(property, env, depth + 1);

@@ -52,7 +52,7 @@ function wrapperAttributes(target: PObject, creation: 'init' | 'new'): Map<strin
   if (creation === 'init') {
     const args = target.args;
     if (args.length < 4 || args.length > INIT_PARAMETERS.length) malformed(`__init__ with ${args.length} arguments`);
-    INIT_PARAMETERS.forEach((name, i) => attributes.set(name, args[i] ?? INIT_DEFAULTS[i - 4]));
+    INIT_PARAMETERS.forEach((name, i) => attributes.set(name, (args[i] ?? INIT_DEFAULTS[i - 4])!));
   }
   // The parser has already appended this BUILD's state to `states`.
   for (const state of target.states) applyBuild(attributes, state);

@@ -30,7 +30,7 @@ export function pythonBase64(text: string): Buffer | undefined {
       if (quadPos >= 2 && quadPos + ++pads >= 4) return out.subarray(0, n);
       continue;
     }
-    const v = c < 256 ? VALUE[c] : -1;
+    const v = c < 256 ? VALUE[c]! : -1;
     if (v < 0) continue;
     pads = 0;
     switch (quadPos) {

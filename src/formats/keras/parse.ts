@@ -151,7 +151,7 @@ export function walkKerasConfig(doc: unknown, root: string, model: KerasModel): 
       for (let i = value.length - 1; i >= 0; i--) push(i, value[i]);
     } else {
       const keys = Object.keys(value);
-      for (let i = keys.length - 1; i >= 0; i--) push(keys[i], (value as Record<string, unknown>)[keys[i]]);
+      for (let i = keys.length - 1; i >= 0; i--) push(keys[i]!, (value as Record<string, unknown>)[keys[i]!]);
     }
   }
 }

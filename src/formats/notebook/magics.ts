@@ -53,7 +53,7 @@ function continued(lines: string[], i: number, first: string): { text: string; l
   let last = i;
   while (text.endsWith('\\') && last + 1 < lines.length) {
     last++;
-    text = `${text.slice(0, -1)} ${lines[last].trim()}`;
+    text = `${text.slice(0, -1)} ${lines[last]!.trim()}`;
   }
   return { text, last };
 }
@@ -65,8 +65,8 @@ export function transformCell(source: string): CellCode {
   const shift = new Map<number, number>();
   const firstLine = lines.findIndex((l) => l.trim() !== '');
   let from = 0;
-  if (firstLine >= 0 && lines[firstLine].trimStart().startsWith('%%')) {
-    const { kind, name } = cellKind(lines[firstLine].trim());
+  if (firstLine >= 0 && lines[firstLine]!.trimStart().startsWith('%%')) {
+    const { kind, name } = cellKind(lines[firstLine]!.trim());
     if (kind === 'shell') commands.push({ line: firstLine, column: 0, text: lines.slice(firstLine + 1).join('\n'), via: `%%${name}` });
     for (let i = firstLine; i < lines.length; i++) if (i === firstLine || kind !== 'python') lines[i] = '';
     if (kind !== 'python') return { python: lines.join('\n'), commands, shift };
@@ -74,11 +74,11 @@ export function transformCell(source: string): CellCode {
     from = firstLine + 1;
   }
   for (let i = from; i < lines.length; i++) {
-    const line = lines[i].replace(/\r$/, '');
+    const line = lines[i]!.replace(/\r$/, '');
     const body = line.trimStart();
     const indent = line.slice(0, line.length - body.length);
     const assigned = ASSIGNED.exec(body);
-    const escaped = assigned ? assigned[2] : body;
+    const escaped = assigned ? assigned[2]! : body;
     if (escaped.startsWith('!')) {
       const { text, last } = continued(lines, i, escaped.replace(/^!!?/, ''));
       commands.push({ line: i, column: indent.length, text, via: '!' });
@@ -87,7 +87,7 @@ export function transformCell(source: string): CellCode {
       i = last;
     } else if (escaped.startsWith('%')) {
       const m = /^%+(\w+)\s*(.*)$/.exec(escaped);
-      const [name, rest] = m ? [m[1], m[2]] : ['', ''];
+      const [name, rest] = m ? [m[1]!, m[2]!] : ['', ''];
       if (SHELL_LINES.has(name)) commands.push({ line: i, column: indent.length, text: name === 'system' || name === 'sx' ? rest : `${name} ${rest}`, via: `%${name}` });
       if (PYTHON_LINES.has(name) && !assigned && rest.trim() !== '' && !rest.startsWith('-')) {
         // `%time x = f()` runs `x = f()`: keep it, remembering how far it moved left.

@@ -52,15 +52,15 @@ export function buildProgram(cells: readonly CodeCell[]): NotebookProgram {
     const layout = layouts[floorIndex(firstLines, programLine)];
     if (!layout) return { offset: 0, where: 'notebook' };
     const local = programLine - layout.firstLine;
-    const start = layout.starts[Math.min(local, layout.starts.length - 1)];
-    const lineEnd = local + 1 < layout.starts.length ? layout.starts[local + 1] - 1 : layout.cell.source.length;
-    const column = Math.min(at - programStarts[programLine] + (layout.shift.get(local) ?? 0), Math.max(0, lineEnd - start));
+    const start = layout.starts[Math.min(local, layout.starts.length - 1)]!;
+    const lineEnd = local + 1 < layout.starts.length ? layout.starts[local + 1]! - 1 : layout.cell.source.length;
+    const column = Math.min(at - programStarts[programLine]! + (layout.shift.get(local) ?? 0), Math.max(0, lineEnd - start));
     const offset = layout.base + utf8Offset(layout.cell.source, start + column);
     return { offset, where: `cells/${layout.cell.index}, line ${local + 1}, column ${column + 1}` };
   };
 
   const commands: MagicCommand[] = pending.map((c) => {
-    const at = programStarts[layouts[c.layout].firstLine + c.line] + c.column;
+    const at = programStarts[layouts[c.layout]!.firstLine + c.line]! + c.column;
     return { at, end: at, text: c.text, via: c.via };
   });
 

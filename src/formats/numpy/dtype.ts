@@ -90,10 +90,12 @@ const unknown = (spec: unknown): never => {
 function describeTypeString(s: string): DtypeInfo {
   // Datetime units ('M8[ns]', 'datetime64[us]') do not change the size.
   const dt = /^([<>|=]?)(M8?|m8?|datetime64|timedelta64)(\[[A-Za-z0-9,./ ]*\])?$/.exec(s);
-  if (dt && !(dt[1] !== '' && dt[2].length > 2)) return fixed(8);
+  if (dt && !(dt[1] !== '' && dt[2]!.length > 2)) return fixed(8);
   const m = /^([<>|=]?)([a-zA-Z?])(\d*)$/.exec(s);
   if (m) {
-    const [, , kind, digits] = m;
+    // Both groups always participate (they may match the empty string).
+    const kind = m[2]!;
+    const digits = m[3]!;
     if (digits === '') return CHAR_CODES[kind] ?? unknown(s);
     const n = Number(digits);
     if (kind === 'S' || kind === 'a' || kind === 'U' || kind === 'V') return flexible(kind === 'a' ? 'S' : kind, n);
@@ -101,7 +103,7 @@ function describeTypeString(s: string): DtypeInfo {
     return kind === 'O' ? OBJECT : fixed(n);
   }
   // Names take no byte-order prefix ('<object' is refused by numpy).
-  return Object.hasOwn(NAMES, s) ? NAMES[s] : unknown(s);
+  return Object.hasOwn(NAMES, s) ? NAMES[s]! : unknown(s);
 }
 
 /**
@@ -130,7 +132,8 @@ function describeCommaString(s: string): DtypeInfo {
     COMMA_ITEM.lastIndex = pos;
     const m = COMMA_ITEM.exec(s);
     if (!m || m[0] === '') return unknown(s);
-    const [, order1, repeats, order2, type] = m;
+    // Every group of COMMA_ITEM participates (each may match the empty string).
+    const [order1, repeats, order2, type] = [m[1]!, m[2]!, m[3]!, m[4]!];
     if (order1 !== '' && order2 !== '' && order1 !== order2) return unknown(s);
     let item = describeTypeString((order1 || order2) + type);
     if (repeats.trim() !== '') {
@@ -152,7 +155,7 @@ function describeCommaString(s: string): DtypeInfo {
     }
   }
   if (items.length === 0) return unknown(s);
-  return isList ? record(items) : items[0];
+  return isList ? record(items) : items[0]!;
 }
 
 /** A record of fields laid out one after another (no `align`). */
@@ -205,15 +208,16 @@ export function describeDtype(spec: PyLiteral): DtypeInfo {
   if (typeof spec === 'string') return isCommaString(spec) ? describeCommaString(spec) : describeTypeString(spec);
   if (spec instanceof PyTuple) {
     if (spec.items.length !== 2) return unknown(spec);
-    return tupleDtype(describeDtype(spec.items[0]), spec.items[1]);
+    return tupleDtype(describeDtype(spec.items[0]!), spec.items[1]!);
   }
   if (Array.isArray(spec)) {
     // descriptor.c `_convert_from_array_descr`: each field is a 2- or 3-tuple.
     return record(
       spec.map((field) => {
         if (!(field instanceof PyTuple) || field.items.length < 2 || field.items.length > 3) return unknown(field);
+        // Two or three items, checked above: the type is there, and the shape when there are three.
         const [, type, shape] = field.items;
-        return field.items.length === 3 ? describeDtype(new PyTuple([type, shape])) : describeDtype(type);
+        return field.items.length === 3 ? describeDtype(new PyTuple([type!, shape!])) : describeDtype(type!);
       }),
     );
   }
@@ -230,7 +234,7 @@ export function describeDescr(descr: PyLiteral): DtypeInfo {
   if (typeof descr === 'string') return describeDtype(descr);
   if (descr instanceof PyTuple) {
     if (descr.items.length < 2) return unknown(descr);
-    return tupleDtype(describeDescr(descr.items[0]), descr.items[1]);
+    return tupleDtype(describeDescr(descr.items[0]!), descr.items[1]!);
   }
   const fields = Array.isArray(descr) ? descr : descr instanceof Map ? [...descr.keys()] : unknown(descr);
   let itemSize = 0;
@@ -239,7 +243,7 @@ export function describeDescr(descr: PyLiteral): DtypeInfo {
     const parts = typeof field === 'string' ? [...field] : field instanceof PyTuple ? field.items : Array.isArray(field) ? field : unknown(field);
     if (parts.length !== 2 && parts.length !== 3) return unknown(field);
     const [name, type, shape] = parts;
-    const dt = parts.length === 2 ? describeDescr(type) : tupleDtype(describeDescr(type), shape);
+    const dt = parts.length === 2 ? describeDescr(type!) : tupleDtype(describeDescr(type!), shape!);
     if (!(name === '' && dt.plainVoid)) kept.push(dt);
     itemSize += dt.itemSize;
   }

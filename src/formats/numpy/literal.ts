@@ -41,14 +41,14 @@ export function parsePyLiteral(text: string): PyLiteral {
     throw new ModelgateError('MALFORMED', `npy header: ${why} at character ${i}`);
   };
   const ws = (): void => {
-    while (i < text.length && /\s/.test(text[i])) i++;
+    while (i < text.length && /\s/.test(text[i]!)) i++;
   };
   /** One string literal, with its prefix; undefined when none starts here. */
   const stringLiteral = (): string | undefined => {
     const m = /^([rRuU]?)(['"])/.exec(text.slice(i, i + 2));
     if (!m) return undefined;
     const raw = m[1] === 'r' || m[1] === 'R';
-    const quote = m[2];
+    const quote = m[2]!;
     i += m[0].length;
     if (text.startsWith(quote.repeat(2), i)) fail('triple-quoted strings are not supported');
     let out = '';
@@ -108,7 +108,7 @@ export function parsePyLiteral(text: string): PyLiteral {
           i++;
           // `(x)` is x itself; `(x,)` and `()` are tuples.
           if (close === ']') return items;
-          return items.length === 1 && !comma ? items[0] : new PyTuple(items);
+          return items.length === 1 && !comma ? items[0]! : new PyTuple(items);
         }
         items.push(value(depth + 1));
         ws();

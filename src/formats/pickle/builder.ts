@@ -60,7 +60,7 @@ export function encodeLong(value: Size): Buffer {
     v >>= 8n;
   }
   // encode_long drops a redundant sign byte of negatives: -128 is 0x80, not 0x80 0xff.
-  if (x < 0n && n > 1 && out[n - 1] === 0xff && (out[n - 2] & 0x80) !== 0) n--;
+  if (x < 0n && n > 1 && out[n - 1] === 0xff && (out[n - 2]! & 0x80) !== 0) n--;
   return out.subarray(0, n);
 }
 

@@ -28,26 +28,26 @@ export function fastDataRun(m: Machine, maxOpcodes: number): void {
   const room = tags.length - 1;
   let sp = stack.length;
   let oi = m.opIndex;
-  let floor = marks.length > 0 ? marks[marks.length - 1] : 0;
+  let floor = marks.length > 0 ? marks[marks.length - 1]! : 0;
   const maxString = limits.maxStringBytes;
   const maxMemo = limits.maxMemoEntries;
   run: while (i < limit && sp < room && oi + 1 < maxOpcodes) {
     switch (win[i]) {
       case 0x4b: // BININT1
         tags[sp] = S_INT;
-        nums[sp] = win[i + 1];
+        nums[sp] = win[i + 1]!;
         sp++;
         i += 2;
         break;
       case 0x4d: // BININT2
         tags[sp] = S_INT;
-        nums[sp] = win[i + 1] | (win[i + 2] << 8);
+        nums[sp] = win[i + 1]! | (win[i + 2]! << 8);
         sp++;
         i += 3;
         break;
       case 0x4a: // BININT
         tags[sp] = S_INT;
-        nums[sp] = win[i + 1] | (win[i + 2] << 8) | (win[i + 3] << 16) | (win[i + 4] << 24);
+        nums[sp] = win[i + 1]! | (win[i + 2]! << 8) | (win[i + 3]! << 16) | (win[i + 4]! << 24);
         sp++;
         i += 5;
         break;
@@ -74,7 +74,7 @@ export function fastDataRun(m: Machine, maxOpcodes: number): void {
         break;
       case 0x8c: {
         // SHORT_BINUNICODE: a packed slot, as pushString makes it
-        const n = win[i + 1];
+        const n = win[i + 1]!;
         if (n > LAZY_TEXT_MAX || n > maxString || i + 2 + n > limit) break run;
         tags[sp] = S_TEXT;
         nums[sp] = (base + i + 2) * 1024 + n * 2 + 1;
@@ -92,11 +92,11 @@ export function fastDataRun(m: Machine, maxOpcodes: number): void {
       case 0x71: {
         // BINPUT
         if (sp <= floor) break run;
-        const key = win[i] === 0x94 ? memo.count : win[i + 1];
+        const key = win[i] === 0x94 ? memo.count : win[i + 1]!;
         const page = key >>> MEMO_PAGE_BITS;
         const memoTags = memo.tagPages[page];
         const j = key & MEMO_SLOT_MASK;
-        const tag = tags[sp - 1];
+        const tag = tags[sp - 1]!;
         if (memoTags !== undefined && tag !== S_OBJ && memoTags[j] !== S_OBJ) {
           // A scalar into an existing page slot that holds no object: two numbers are all there is.
           if (memoTags[j] === S_EMPTY) {
@@ -104,7 +104,7 @@ export function fastDataRun(m: Machine, maxOpcodes: number): void {
             memo.count++;
           }
           memoTags[j] = tag;
-          memo.numPages[page][j] = nums[sp - 1];
+          memo.numPages[page]![j] = nums[sp - 1]!;
         } else {
           if (!memo.has(key)) {
             if (memo.count >= maxMemo) break run;
@@ -117,7 +117,7 @@ export function fastDataRun(m: Machine, maxOpcodes: number): void {
       }
       case 0x68: {
         // BINGET
-        const key = win[i + 1];
+        const key = win[i + 1]!;
         if (!memo.has(key)) break run;
         stack.length = sp;
         memo.pushTo(key, stack);

@@ -38,7 +38,7 @@ export const KEPT_ITEMS = 1 << 16;
 export function keep(into: PValue[], holder: { dropped?: number }, items: PValue[], total = items.length): void {
   const room = Math.max(0, KEPT_ITEMS - into.length);
   const n = Math.min(room, items.length);
-  for (let i = 0; i < n; i++) into.push(items[i]);
+  for (let i = 0; i < n; i++) into.push(items[i]!);
   if (total > n) holder.dropped = (holder.dropped ?? 0) + total - n;
 }
 
@@ -113,7 +113,7 @@ export function fail(m: Machine, code: ConstructorParameters<typeof ModelgateErr
 
 /** Index of the top slot, checked against the innermost MARK. */
 export function topIndex(m: Machine): number {
-  const floor = m.marks.length > 0 ? m.marks[m.marks.length - 1] : 0;
+  const floor = m.marks.length > 0 ? m.marks[m.marks.length - 1]! : 0;
   if (m.stack.length <= floor) fail(m, 'STACK_UNDERFLOW', 'unpickling stack underflow');
   return m.stack.length - 1;
 }
@@ -155,7 +155,7 @@ export function noteDroppedKeys(m: Machine, dict: PDict, from: number): void {
   const stack = m.stack;
   for (let i = from; i + 1 < stack.length; i += 2) {
     const tag = stack.tags[i];
-    if (tag === S_TEXT && Math.floor((stack.nums[i] % 1024) / 2) !== 12) continue;
+    if (tag === S_TEXT && Math.floor((stack.nums[i]! % 1024) / 2) !== 12) continue;
     if (tag === S_TEXT || tag === S_OBJ) noteKey(dict, stack.valueAt(i));
     else dict.computedKey = true;
   }
@@ -163,7 +163,7 @@ export function noteDroppedKeys(m: Machine, dict: PDict, from: number): void {
 
 /** The container a MARK's items go into: the slot just below the MARK. */
 export function targetBelow(m: Machine, at: number): PValue {
-  const floor = m.marks.length > 0 ? m.marks[m.marks.length - 1] : 0;
+  const floor = m.marks.length > 0 ? m.marks[m.marks.length - 1]! : 0;
   if (at <= floor) fail(m, 'STACK_UNDERFLOW', 'unpickling stack underflow');
   return m.stack.valueAt(at - 1);
 }
@@ -173,8 +173,8 @@ export function intoDict(m: Machine, dict: PDict, at: number): void {
   const room = Math.max(0, KEPT_ITEMS - dict.entries.length);
   const { items, total } = takeItems(m, at, room * 2);
   for (let i = 0; i + 1 < items.length; i += 2) {
-    noteKey(dict, items[i]);
-    dict.entries.push([items[i], items[i + 1]]);
+    noteKey(dict, items[i]!);
+    dict.entries.push([items[i]!, items[i + 1]!]);
   }
   noteDroppedKeys(m, dict, at + items.length);
   const pairs = Math.floor(total / 2);
@@ -271,8 +271,8 @@ export function readLittleLong(m: Machine, n: number): PValue {
   const raw = reader.bytes(n);
   if (n === 0) return { k: 'int', v: 0 };
   let v = 0n;
-  for (let i = n - 1; i >= 0; i--) v = (v << 8n) | BigInt(raw[i]);
-  if (raw[n - 1] & 0x80) v -= 1n << BigInt(8 * n);
+  for (let i = n - 1; i >= 0; i--) v = (v << 8n) | BigInt(raw[i]!);
+  if (raw[n - 1]! & 0x80) v -= 1n << BigInt(8 * n);
   const small = v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER);
   return { k: 'int', v: small ? Number(v) : v };
 }

@@ -144,7 +144,7 @@ const MODULE_ALIASES: Readonly<Record<string, string>> = {
 
 /** The public module an implementation module stands for (`posix` → `os`). */
 export function canonicalModule(module: string): string {
-  const top = module.split('.')[0];
-  const alias = MODULE_ALIASES[top];
+  const top = module.split('.')[0]!;
+  const alias = Object.hasOwn(MODULE_ALIASES, top) ? MODULE_ALIASES[top] : undefined;
   return alias === undefined ? module : alias + module.slice(top.length);
 }

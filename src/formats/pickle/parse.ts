@@ -130,7 +130,7 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
         case 0x32: {
           // DUP
           const i = topIndex(m);
-          stack.push(stack.tags[i], stack.nums[i], stack.objs[i]);
+          stack.push(stack.tags[i]!, stack.nums[i]!, stack.objs[i]);
           break;
         }
         case 0x4e: // NONE
@@ -406,8 +406,9 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
         case 0x6f: {
           // OBJ: items since MARK are (class, *args)
           const items = popMark(m);
-          if (items.length === 0) fail(m, 'STACK_UNDERFLOW', 'OBJ without a class');
-          stack.pushObj(call(m, 'OBJ', items[0], items.slice(1)));
+          const cls = items[0];
+          if (cls === undefined) fail(m, 'STACK_UNDERFLOW', 'OBJ without a class');
+          stack.pushObj(call(m, 'OBJ', cls, items.slice(1)));
           break;
         }
         case 0x62: {

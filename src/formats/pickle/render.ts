@@ -45,7 +45,7 @@ export function renderValue(v: PValue, depth = 0): string {
     case 'bytes':
       return pyBytes(v.v, v.len, v.bytearray ? "bytearray(b" : 'b') + (v.bytearray ? ')' : '');
     case 'tuple':
-      return v.items.length === 1 ? `(${renderValue(v.items[0], depth + 1)},)` : `(${items(v.items, depth)})`;
+      return v.items.length === 1 ? `(${renderValue(v.items[0]!, depth + 1)},)` : `(${items(v.items, depth)})`;
     case 'list':
       return `[${items(v.items, depth)}]`;
     case 'set':

@@ -31,7 +31,7 @@ export function materialise(tag: number, num: number, obj: PValue | undefined, t
     case S_OBJ:
       return obj as PValue;
     case S_INT:
-      return num >= 0 && num < 256 ? SMALL_INTS[num] : { k: 'int', v: num };
+      return num >= 0 && num < 256 ? SMALL_INTS[num]! : { k: 'int', v: num };
     case S_FLOAT:
       return { k: 'float', v: num };
     case S_NONE:
@@ -80,7 +80,7 @@ export class SlotStack {
 
   /** The value at index `i`, as an object. */
   valueAt(i: number): PValue {
-    return materialise(this.tags[i], this.nums[i], this.objs[i], this.text);
+    return materialise(this.tags[i]!, this.nums[i]!, this.objs[i], this.text);
   }
 
   /** Values from index `from` to the top, as objects; the stack is cut back to `from`. */
@@ -130,11 +130,11 @@ export class SlotMemo {
     }
     const tags = this.tagPages[p];
     const j = key & (MEMO_PAGE - 1);
-    const tag = stack.tags[i];
+    const tag = stack.tags[i]!;
     if (tag === S_OBJ) this.objs.set(key, stack.objs[i] as PValue);
     else if (tags[j] === S_OBJ) this.objs.delete(key);
     tags[j] = tag;
-    this.numPages[p][j] = stack.nums[i];
+    this.numPages[p]![j] = stack.nums[i]!;
   }
 
   /** Pushes the value under `key` onto the stack; false when there is none. */
@@ -148,9 +148,9 @@ export class SlotMemo {
     const p = key >>> MEMO_PAGE_BITS;
     const tags = this.tagPages[p];
     const j = key & (MEMO_PAGE - 1);
-    const tag = tags === undefined ? S_EMPTY : tags[j];
+    const tag = tags === undefined ? S_EMPTY : tags[j]!;
     if (tag === S_EMPTY) return false;
-    stack.push(tag, this.numPages[p][j], tag === S_OBJ ? this.objs.get(key) : undefined);
+    stack.push(tag, this.numPages[p]![j]!, tag === S_OBJ ? this.objs.get(key) : undefined);
     return true;
   }
 }

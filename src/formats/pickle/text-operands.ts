@@ -63,13 +63,13 @@ export function decodeQuotedString(raw: Buffer, offset: number): Buffer {
   const body = raw.subarray(1, raw.length - 1);
   const out: number[] = [];
   for (let i = 0; i < body.length; i++) {
-    const c = body[i];
+    const c = body[i]!;
     if (c !== 0x5c || i + 1 >= body.length) {
       out.push(c);
       continue;
     }
-    const next = String.fromCharCode(body[++i]);
-    if (next in SIMPLE_ESCAPES) out.push(SIMPLE_ESCAPES[next]);
+    const next = String.fromCharCode(body[++i]!);
+    if (next in SIMPLE_ESCAPES) out.push(SIMPLE_ESCAPES[next]!);
     else if (next === '\n') continue;
     else if (next === 'x') {
       const hex = body.subarray(i + 1, i + 3).toString('latin1');
@@ -78,7 +78,7 @@ export function decodeQuotedString(raw: Buffer, offset: number): Buffer {
       i += 2;
     } else if (next >= '0' && next <= '7') {
       let digits = next;
-      while (digits.length < 3 && i + 1 < body.length && body[i + 1] >= 0x30 && body[i + 1] <= 0x37) digits += String.fromCharCode(body[++i]);
+      while (digits.length < 3 && i + 1 < body.length && body[i + 1]! >= 0x30 && body[i + 1]! <= 0x37) digits += String.fromCharCode(body[++i]!);
       out.push(parseInt(digits, 8) & 0xff);
     } else out.push(0x5c, next.charCodeAt(0));
   }
@@ -89,7 +89,7 @@ export function decodeQuotedString(raw: Buffer, offset: number): Buffer {
 export function decodeRawUnicodeEscape(raw: Buffer): string {
   let out = '';
   for (let i = 0; i < raw.length; i++) {
-    const c = raw[i];
+    const c = raw[i]!;
     if (c === 0x5c && i + 1 < raw.length && (raw[i + 1] === 0x75 || raw[i + 1] === 0x55)) {
       const width = raw[i + 1] === 0x75 ? 4 : 8;
       const hex = raw.subarray(i + 2, i + 2 + width).toString('latin1');

@@ -31,7 +31,7 @@ function varintAt(buf: Buffer, i: number): [number, number] | undefined {
   let value = 0;
   let scale = 1;
   for (let n = 0; n < 10 && i < buf.length; n++, i++) {
-    const b = buf[i];
+    const b = buf[i]!;
     value += (b & 0x7f) * scale;
     scale *= 128;
     if ((b & 0x80) === 0) return [value, i + 1];

@@ -56,7 +56,7 @@ class Collector {
 
   /** The innermost enclosing function's scope, or -1 at module level. */
   get scope(): number {
-    return this.functions.length > 0 ? this.functions[this.functions.length - 1].scope : -1;
+    return this.functions.length > 0 ? this.functions[this.functions.length - 1]!.scope : -1;
   }
 
   bind(name: string | undefined, binding: DistributiveOmit<Binding, 'scope'>, scope = this.scope): void {
@@ -72,7 +72,7 @@ class Collector {
     const span = { at: target.at, end: target.end };
     if (target.k === 'seq') {
       const pairwise = value.k === 'seq' && value.items.length === target.items.length;
-      target.items.forEach((t, i) => this.bindTarget(t, pairwise && value.k === 'seq' ? value.items[i] : { at: value.at, end: value.end, k: 'other', children: [value] }));
+      target.items.forEach((t, i) => this.bindTarget(t, pairwise && value.k === 'seq' ? value.items[i]! : { at: value.at, end: value.end, k: 'other', children: [value] }));
     } else if (target.k === 'index') {
       this.writes.add(`${target.at}:${target.end}`);
       this.bind(dottedKey(target.object), { ...span, kind: 'value', value });
@@ -85,7 +85,7 @@ class Collector {
   visit(node: Node): void {
     const lower = (n: Node | null): Expr | undefined => (n ? this.lowerer.lower(n) : undefined);
     const at = node.startIndex;
-    while (this.functions.length > 0 && at >= this.functions[this.functions.length - 1].end) this.functions.pop();
+    while (this.functions.length > 0 && at >= this.functions[this.functions.length - 1]!.end) this.functions.pop();
     switch (node.type) {
       case 'call': {
         const call = lower(node) as Call;
@@ -133,7 +133,7 @@ class Collector {
       case 'with_item': {
         const pattern = node.childForFieldName('value');
         if (pattern?.type !== 'as_pattern') return;
-        const value = lower(pattern.namedChildren[0]);
+        const value = lower(pattern.namedChildren[0] ?? null);
         const target = lower(pattern.childForFieldName('alias')?.namedChildren[0] ?? null);
         if (value && target) this.bindTarget(target, value);
         return;
@@ -159,7 +159,7 @@ class Collector {
       case 'return_statement':
       case 'yield': {
         const value = lower(node.namedChildren[0] ?? null);
-        if (value && this.functions.length > 0) this.functions[this.functions.length - 1].returns.push(value);
+        if (value && this.functions.length > 0) this.functions[this.functions.length - 1]!.returns.push(value);
         return;
       }
       case 'string':
@@ -195,7 +195,7 @@ class Collector {
       const alias = aliased ? this.lowerer.slice(n.childForFieldName('alias')!) : undefined;
       if (node.type === 'import_from_statement') this.bind(alias ?? dotted, { ...span, kind: 'import', path: base.endsWith('.') ? base + dotted : `${base}.${dotted}` });
       else if (alias) this.bind(alias, { ...span, kind: 'import', path: dotted });
-      else this.bind(dotted.split('.')[0], { ...span, kind: 'import', path: dotted.split('.')[0] });
+      else this.bind(dotted.split('.')[0], { ...span, kind: 'import', path: dotted.split('.')[0]! });
     }
   }
 

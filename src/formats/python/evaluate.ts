@@ -70,10 +70,11 @@ class Evaluator {
         const local = this.locals.get(e.id);
         if (local) return local;
         const bindings = bindingsOf(this.model, e.id, e.at);
-        if (bindings?.length !== 1 || bindings[0].kind !== 'value' || this.names.has(e.id)) return undefined;
+        const only = bindings?.length === 1 ? bindings[0] : undefined;
+        if (only?.kind !== 'value' || this.names.has(e.id)) return undefined;
         this.names.add(e.id);
         try {
-          return this.eval(bindings[0].value);
+          return this.eval(only.value);
         } finally {
           this.names.delete(e.id);
         }

@@ -80,7 +80,7 @@ export function walkFlow(model: PythonModule, root: Expr, visit: (e: Expr) => bo
       }
     }
     const kids = childrenOf(e);
-    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
+    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
   }
 }
 

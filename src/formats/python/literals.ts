@@ -13,10 +13,10 @@ const SIMPLE_ESCAPES: Record<string, string> = { '\\': '\\', "'": "'", '"': '"',
 export function splitLiteral(token: string): { prefix: string; body: string } | undefined {
   const m = /^([A-Za-z]{0,3})('''|"""|'|")/.exec(token);
   if (!m) return undefined;
-  const quote = m[2];
+  const quote = m[2]!;
   const start = m[0].length;
   const end = token.length >= start + quote.length && token.endsWith(quote) ? token.length - quote.length : token.length;
-  return { prefix: m[1].toLowerCase(), body: token.slice(start, Math.max(start, end)) };
+  return { prefix: m[1]!.toLowerCase(), body: token.slice(start, Math.max(start, end)) };
 }
 
 /**
@@ -28,17 +28,17 @@ export function unescape(body: string, bytes: boolean): string {
   const out: string[] = [];
   let size = 0;
   for (let i = 0; i < body.length && size < MAX_LITERAL_CHARS; i++) {
-    const c = body[i];
+    const c = body[i]!;
     if (c !== '\\' || i + 1 >= body.length) {
       out.push(c);
       size++;
       continue;
     }
-    const e = body[++i];
+    const e = body[++i]!;
     let piece: string;
     if (e === '\n') piece = '';
     else if (e === '\r') piece = body[i + 1] === '\n' ? (i++, '') : '';
-    else if (e in SIMPLE_ESCAPES) piece = SIMPLE_ESCAPES[e];
+    else if (e in SIMPLE_ESCAPES) piece = SIMPLE_ESCAPES[e]!;
     else if (e >= '0' && e <= '7') {
       const digits = /^[0-7]{1,3}/.exec(body.slice(i, i + 3))![0];
       i += digits.length - 1;

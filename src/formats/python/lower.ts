@@ -144,7 +144,7 @@ export class Lowerer {
           const value = this.sub(a.childForFieldName('value'), depth);
           if (name && value) kwargs.push({ name: this.slice(name), value });
         } else if (a.type === 'dictionary_splat') {
-          const value = this.sub(a.namedChildren[0], depth);
+          const value = this.sub(a.namedChildren[0] ?? null, depth);
           if (value) kwargs.push({ name: null, value });
         } else args.push(this.lower(a, depth + 1));
       }
@@ -187,7 +187,7 @@ export class Lowerer {
     const body = node.childForFieldName('body');
     const clauses = node.namedChildren.filter((c): c is Node => c !== null && c.id !== body?.id && c.type !== 'comment');
     const clause = clauses[0];
-    if (!body || clauses.length !== 1 || clause.type !== 'for_in_clause') return undefined;
+    if (!body || clauses.length !== 1 || clause?.type !== 'for_in_clause') return undefined;
     const target = clause.childForFieldName('left');
     const iter = clause.childForFieldName('right');
     if (target?.type !== 'identifier' || !iter) return undefined;

@@ -33,7 +33,7 @@ const MODULE_ALIASES: Record<string, string> = { posix: 'os', nt: 'os', __builti
 export function normalisePath(path: string): string {
   const dot = path.indexOf('.');
   const head = dot === -1 ? path : path.slice(0, dot);
-  const alias = MODULE_ALIASES[head];
+  const alias = Object.hasOwn(MODULE_ALIASES, head) ? MODULE_ALIASES[head] : undefined;
   return alias === undefined ? path : alias + (dot === -1 ? '' : path.slice(dot));
 }
 
@@ -82,7 +82,7 @@ class Resolver {
     }
     if (++this.nameHops > MAX_HOPS) return undefined;
     // The last binding stands for the name (a static reading cannot order run-time writes).
-    const b = bindings[bindings.length - 1];
+    const b = bindings[bindings.length - 1]!;
     let r: Resolved | undefined;
     if (b.kind === 'import') r = { path: normalisePath(b.path), via: [] };
     else if (b.kind === 'value') r = this.expr(b.value);

@@ -7,9 +7,9 @@ const startsMemo = new WeakMap<PythonModule, number[]>();
 export function scopeAt(model: PythonModule, at: number): number {
   let starts = startsMemo.get(model);
   if (!starts) startsMemo.set(model, (starts = model.scopes.map((s) => s.at)));
-  if (starts.length === 0 || at < starts[0]) return -1;
+  if (starts.length === 0 || at < starts[0]!) return -1;
   let i = floorIndex(starts, at);
-  while (i !== -1 && !(at >= model.scopes[i].at && at < model.scopes[i].end)) i = model.scopes[i].parent;
+  while (i !== -1 && !(at >= model.scopes[i]!.at && at < model.scopes[i]!.end)) i = model.scopes[i]!.parent;
   return i;
 }
 
@@ -21,7 +21,7 @@ export function scopeAt(model: PythonModule, at: number): number {
 export function bindingsOf(model: PythonModule, name: string, at: number): Binding[] {
   const all = model.bindings.get(name);
   if (!all || name.includes('.')) return all ?? [];
-  for (let scope = scopeAt(model, at); ; scope = model.scopes[scope].parent) {
+  for (let scope = scopeAt(model, at); ; scope = model.scopes[scope]!.parent) {
     const here = all.filter((b) => b.scope === scope);
     if (here.length > 0 || scope === -1) return here;
   }

@@ -62,7 +62,7 @@ export function declaredEncoding(bytes: Buffer): string | undefined {
   const head = bytes.subarray(0, 512).toString('latin1').split('\n', 2);
   for (const line of head) {
     const m = CODING.exec(line);
-    if (m) return m[1].toLowerCase();
+    if (m) return m[1]!.toLowerCase();
     // Only a comment or blank first line lets the declaration sit on line 2.
     if (!/^[ \t\f]*(#.*)?\r?$/.test(line)) break;
   }
@@ -105,7 +105,7 @@ export function floorIndex(xs: ArrayLike<number>, x: number): number {
   let hi = xs.length - 1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if (xs[mid] <= x) lo = mid;
+    if (xs[mid]! <= x) lo = mid;
     else hi = mid - 1;
   }
   return lo;
@@ -131,7 +131,7 @@ export function plainLocator(source: DecodedSource): (at: number) => Pos {
   const starts = lineStarts(source.text);
   return (at) => {
     const line = floorIndex(starts, at);
-    const offset = source.skipped + (source.byteOffsets ? source.byteOffsets[Math.min(at, source.byteOffsets.length - 1)] : source.singleByte ? at : utf8Offset(source.text, at));
-    return { offset, where: `line ${line + 1}, column ${at - starts[line] + 1}` };
+    const offset = source.skipped + (source.byteOffsets ? source.byteOffsets[Math.min(at, source.byteOffsets.length - 1)]! : source.singleByte ? at : utf8Offset(source.text, at));
+    return { offset, where: `line ${line + 1}, column ${at - starts[line]! + 1}` };
   };
 }

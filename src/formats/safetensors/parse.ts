@@ -49,7 +49,7 @@ function readEntry(name: string, v: JsonValue): TensorEntry | string {
   if (!offsets || offsets.length !== 2) return `${name}: data_offsets is not a pair of unsigned integers`;
   const bits = DTYPE_BITS.get(dtype);
   if (bits === undefined) return `${name}: unknown dtype ${JSON.stringify(dtype.slice(0, 40))}`;
-  const entry: TensorEntry = { name, dtype, shape, begin: offsets[0], end: offsets[1] };
+  const entry: TensorEntry = { name, dtype, shape, begin: offsets[0]!, end: offsets[1]! };
   // tensor.rs Metadata::validate: elements × dtype size, with overflow checks, equals the range.
   const elements = shape.reduce((a, b) => a * b, 1n);
   if (elements > U64_MAX) return `${name}: shape ${shape.join('x')} overflows`;

@@ -176,7 +176,7 @@ export class GraphReader {
 
   /** Walks `[start, end)` as a GraphDef if it parses strictly as one; otherwise leaves no trace. */
   private tryNestedGraph(r: ProtoReader, start: number, end: number, where: string, nesting: number): void {
-    if (end - start < 4 || !GRAPH_FIRST_BYTES.has(r.source.read(start, 1)[0])) return;
+    if (end - start < 4 || !GRAPH_FIRST_BYTES.has(r.source.read(start, 1)[0] ?? -1)) return;
     const graphs = this.model.graphs.length;
     const nodes = this.model.nodeCount;
     try {

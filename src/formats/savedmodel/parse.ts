@@ -41,9 +41,9 @@ export function looksLikeSavedModel(source: ByteSource, name: string): boolean {
   if (name === 'saved_model.pb') return true;
   const seen = sniffMessage(source, SAVED_MODEL_SHAPE);
   if (!seen || seen.fields.length < 2) return false;
-  const [first] = seen.fields;
+  const first = seen.fields[0]!;
   if (first.field !== 1 || first.value === undefined || first.value < 1 || first.value > MAX_SNIFFED_SCHEMA_VERSION) return false;
-  const meta = seen.fields[1];
+  const meta = seen.fields[1]!;
   if (meta.field !== 2 || meta.start === undefined || meta.end === undefined || meta.end === meta.start) return false;
   const inner = sniffMessage(source, META_GRAPH_SHAPE, meta.start, meta.end);
   return inner !== undefined && inner.fields.length > 0;

@@ -39,7 +39,7 @@ export function decodeBcjX86(buf: Uint8Array): void {
     } else {
       for (let k = 0; k < gap; k++) history = (history & 0x77) << 1;
     }
-    const top = buf[i + 4];
+    const top = buf[i + 4]!;
     const recent = history >> 1;
     if (!isNearTopByte(top) || !ALLOWED_BY_MASK[recent & 7] || recent >= 0x10) {
       i++;
@@ -47,13 +47,13 @@ export function decodeBcjX86(buf: Uint8Array): void {
       if (isNearTopByte(top)) history |= 0x10;
       continue;
     }
-    let operand = (top * 0x1000000 + (buf[i + 3] << 16) + (buf[i + 2] << 8) + buf[i + 1]) >>> 0;
+    let operand = (top * 0x1000000 + (buf[i + 3]! << 16) + (buf[i + 2]! << 8) + buf[i + 1]!) >>> 0;
     let target: number;
     for (;;) {
       target = (operand - (i + 5)) >>> 0;
       if (history === 0) break;
       // `recent` is 1..7 here (bit 0 of history is always clear after the shift above).
-      const byteIndex = BYTE_BY_MASK[recent];
+      const byteIndex = BYTE_BY_MASK[recent]!;
       const checked = (target >>> (24 - byteIndex * 8)) & 0xff;
       if (!isNearTopByte(checked)) break;
       operand = (target ^ (2 ** (32 - byteIndex * 8) - 1)) >>> 0;

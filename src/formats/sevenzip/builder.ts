@@ -56,7 +56,7 @@ const byte = (...values: number[]): Buffer => Buffer.from(values);
 
 function bits(flags: boolean[]): Buffer {
   const out = Buffer.alloc(Math.ceil(flags.length / 8));
-  flags.forEach((f, i) => f && (out[i >> 3] |= 0x80 >> (i & 7)));
+  flags.forEach((f, i) => f && (out[i >> 3]! |= 0x80 >> (i & 7)));
   return out;
 }
 
@@ -91,10 +91,10 @@ function streamsInfo(folders: BuilderFolder[], withSubStreams: boolean, packPos:
   if (folders.some((f) => f.crc !== undefined)) parts.push(byte(NID.kCRC), digests(folders.map((f) => f.crc)));
   parts.push(byte(NID.kEnd));
   if (withSubStreams) {
-    const streams = folders.map((f) => f.streams ?? [{ size: f.unpackSizes[0], crc: f.crc }]);
+    const streams = folders.map((f) => f.streams ?? [{ size: f.unpackSizes[0]!, crc: f.crc }]);
     parts.push(byte(NID.kSubStreamsInfo, NID.kNumUnPackStream), ...streams.map((s) => n(s.length)), byte(NID.kSize));
     for (const s of streams) for (const stream of s.slice(0, -1)) parts.push(n(stream.size));
-    const unknown = streams.flatMap((s, i) => (s.length === 1 && folders[i].crc !== undefined ? [] : s.map((x) => x.crc)));
+    const unknown = streams.flatMap((s, i) => (s.length === 1 && folders[i]!.crc !== undefined ? [] : s.map((x) => x.crc)));
     if (unknown.some((c) => c !== undefined)) parts.push(byte(NID.kCRC), digests(unknown));
     parts.push(byte(NID.kEnd));
   }

@@ -31,12 +31,12 @@ function subStreamRefs(streams: StreamsInfo): SubStreamRef[] {
   let k = 0;
   streams.folders.forEach((folder, f) => {
     let offset = 0;
-    const n = numUnpackStreams[f];
+    const n = numUnpackStreams[f]!;
     for (let j = 0; j < n && k < sizes.length; j++, k++) {
       // A lone stream's CRC is the folder's own; it is checked once, on the folder output.
       const inherited = n === 1 && folder.unpackCrc !== undefined;
-      refs.push({ folder: f, offset, size: sizes[k], crc: inherited ? undefined : crcs[k] });
-      offset += sizes[k];
+      refs.push({ folder: f, offset, size: sizes[k]!, crc: inherited ? undefined : crcs[k] });
+      offset += sizes[k]!;
     }
   });
   return refs;
@@ -81,7 +81,7 @@ export function buildEntries(
       continue;
     }
     entry.size = ref.size;
-    const problem = folderProblem(streams.folders[ref.folder]);
+    const problem = folderProblem(streams.folders[ref.folder]!);
     if (problem !== undefined) {
       entry.error = problem;
       continue;
@@ -116,7 +116,7 @@ function decodeAndCheck(
 ): { data?: Buffer; error?: ModelgateError } {
   try {
     const data = decodeFolderAt(source, streams, index, budget);
-    const expected = streams.folders[index].unpackCrc;
+    const expected = streams.folders[index]!.unpackCrc;
     if (expected !== undefined && crc32(data) !== expected) {
       errors.push(new ModelgateError('MALFORMED', `7z CRC mismatch for folder ${index}`));
     }

@@ -83,7 +83,7 @@ export class BitField {
   get(i: number): boolean {
     if (i < 0 || i >= this.length) return false;
     if (this.bytes === undefined) return true;
-    return ((this.bytes[i >> 3] >> (7 - (i & 7))) & 1) === 1;
+    return ((this.bytes[i >> 3]! >> (7 - (i & 7))) & 1) === 1;
   }
 
   /** Number of set bits, counted over the stored bytes (no per-item loop). */
@@ -91,7 +91,7 @@ export class BitField {
     if (this.bytes === undefined) return this.length;
     let n = 0;
     const full = this.length >> 3;
-    for (let i = 0; i < full; i++) n += popcount8(this.bytes[i]);
+    for (let i = 0; i < full; i++) n += popcount8(this.bytes[i]!);
     for (let i = full * 8; i < this.length; i++) if (this.get(i)) n++;
     return n;
   }

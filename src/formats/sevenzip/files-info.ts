@@ -95,7 +95,7 @@ function readAttributes(prop: ByteReader, numFiles: number, files: FileRecord[])
   if (prop.u8() !== 0) throw new ModelgateError('UNSUPPORTED', 'attributes stored in an external data stream', { offset: prop.pos - 1 });
   for (let i = 0; i < files.length; i++) {
     if (!defined.get(i)) continue;
-    const file = files[i];
+    const file = files[i]!;
     file.attributes = prop.u32le();
     if (!file.hasStream && (file.attributes & ATTRIBUTE_DIRECTORY) !== 0) file.isDir = true;
   }

@@ -14,17 +14,19 @@ export const SIGNATURE_HEADER_SIZE = 32;
  */
 export function decodeFolderAt(source: ByteSource, streams: StreamsInfo, index: number, budget: DecompressBudget): Buffer {
   const folder = streams.folders[index];
+  if (folder === undefined) throw new ModelgateError('MALFORMED', `7z archive has no folder ${index}`);
   const problem = folderProblem(folder);
   if (problem !== undefined) throw problem;
   // 7zFormat.txt "PackInfo": pack streams lie back to back from PackPos, folder after folder.
   let first = 0;
-  for (let i = 0; i < index; i++) first += streams.folders[i].packedStreams.length;
+  for (let i = 0; i < index; i++) first += streams.folders[i]!.packedStreams.length;
   let offset = SIGNATURE_HEADER_SIZE + streams.packPos;
-  for (let i = 0; i < first; i++) offset += streams.packSizes[i];
+  // readStreamsInfo checked that the folders use no more packed streams than PackInfo declares.
+  for (let i = 0; i < first; i++) offset += streams.packSizes[i]!;
   const ranges: { start: number; size: number }[] = [];
   let packedBytes = 0;
   for (let k = 0; k < folder.packedStreams.length; k++) {
-    const size = streams.packSizes[first + k];
+    const size = streams.packSizes[first + k]!;
     if (offset + size > source.size) {
       const message = `7z packed stream ${first + k} (${size} bytes at ${offset}) runs past the end of the file`;
       throw new ModelgateError('TRUNCATED', message, { offset });

@@ -46,7 +46,7 @@ export class DecompressBudget {
 /** Folder out-stream index of coder `coderIndex`'s (single) output. */
 function outIndexOf(folder: Folder, coderIndex: number): number {
   let index = 0;
-  for (let i = 0; i < coderIndex; i++) index += folder.coders[i].numOutStreams;
+  for (let i = 0; i < coderIndex; i++) index += folder.coders[i]!.numOutStreams;
   return index;
 }
 
@@ -72,6 +72,7 @@ export function decodeFolder(folder: Folder, packed: Buffer[]): Buffer {
     if (visiting.has(coderIndex)) throw new ModelgateError('MALFORMED', '7z folder bind pairs form a cycle');
     visiting.add(coderIndex);
     const coder = folder.coders[coderIndex];
+    if (coder === undefined) throw new ModelgateError('MALFORMED', `7z folder has no coder ${coderIndex}`);
     const bound = folder.bindPairs.find((bp) => bp.inIndex === coderIndex);
     let input: CoderStream;
     if (bound !== undefined) {

@@ -118,13 +118,13 @@ export class LzmaDecoder {
   /** Spec "The literal decoder", with the matched-literal mode after a match (state >= 7). */
   private literal(): void {
     const total = this.outPos - this.dictStart;
-    const prev = total > 0 ? this.out[this.outPos - 1] : 0;
+    const prev = total > 0 ? this.out[this.outPos - 1]! : 0;
     const base = LITERAL + 0x300 * (((total & this.lpMask) << this.lc) + (prev >> (8 - this.lc)));
     let symbol = 1;
     if (this.state >= 7) {
       // rep0 was checked against the dictionary when its match was copied; guard anyway.
       const at = this.outPos - this.rep0 - 1;
-      let matchByte = at >= this.dictStart ? this.out[at] : 0;
+      let matchByte = at >= this.dictStart ? this.out[at]! : 0;
       do {
         const matchBit = (matchByte >> 7) & 1;
         matchByte <<= 1;
@@ -143,7 +143,7 @@ export class LzmaDecoder {
     const n = Math.min(len, outLimit - this.outPos);
     this.pendingLen = len - n;
     let from = this.outPos - this.rep0 - 1;
-    for (let i = 0; i < n; i++) this.out[this.outPos++] = this.out[from++];
+    for (let i = 0; i < n; i++) this.out[this.outPos++] = this.out[from++]!;
   }
 
   /** Starts a range-coded stream in input[inStart, inEnd) (see RangeDecoder.start). */
@@ -238,7 +238,7 @@ export function decodeLzmaCoder(props: Buffer, input: Uint8Array, outSize: numbe
   const out = Buffer.alloc(outSize);
   if (outSize === 0) return out;
   const decoder = new LzmaDecoder(out);
-  decoder.setProperties(decodePropertiesByte(props[0]));
+  decoder.setProperties(decodePropertiesByte(props[0]!));
   decoder.startInput(input, 0, input.length);
   const sawEndMarker = decoder.decode(outSize);
   if (decoder.outPos !== outSize) throw new ModelgateError('MALFORMED', `LZMA stream ended after ${decoder.outPos} of ${outSize} bytes`);

@@ -17,7 +17,7 @@ import { LzmaDecoder, decodePropertiesByte } from './lzma.js';
 
 /** The 1-byte LZMA2 coder property: dictionary size code, at most 40 (= 4 GiB - 1). */
 export function checkLzma2Props(props: Buffer): void {
-  if (props.length < 1 || props[0] > 40) throw new ModelgateError('MALFORMED', 'bad LZMA2 dictionary-size property');
+  if (props.length < 1 || props[0]! > 40) throw new ModelgateError('MALFORMED', 'bad LZMA2 dictionary-size property');
 }
 
 // Lowest control byte the next chunk may have: at first a dictionary reset (01 or >= E0) is
@@ -41,7 +41,7 @@ export function decodeLzma2Coder(props: Buffer, input: Uint8Array, outSize: numb
       if (decoder.outPos === outSize) break;
       throw new ModelgateError('TRUNCATED', `LZMA2 stream ended after ${decoder.outPos} of ${outSize} bytes`);
     }
-    const control = input[pos++];
+    const control = input[pos++]!;
     if (control === 0x00) break;
     if (control < 0x80) {
       if (control > 0x02) throw new ModelgateError('MALFORMED', `LZMA2 control byte 0x${control.toString(16)}`);
@@ -52,7 +52,7 @@ export function decodeLzma2Coder(props: Buffer, input: Uint8Array, outSize: numb
         throw new ModelgateError('MALFORMED', 'LZMA2 stored chunk before any dictionary reset');
       }
       need(2);
-      const size = ((input[pos] << 8) | input[pos + 1]) + 1;
+      const size = ((input[pos]! << 8) | input[pos + 1]!) + 1;
       pos += 2;
       need(size);
       if (decoder.outPos + size > outSize) throw new ModelgateError('MALFORMED', 'LZMA2 output exceeds the declared size');
@@ -63,14 +63,14 @@ export function decodeLzma2Coder(props: Buffer, input: Uint8Array, outSize: numb
     if (control < needLevel) throw new ModelgateError('MALFORMED', `LZMA2 chunk 0x${control.toString(16)} lacks a required reset`);
     needLevel = 0;
     need(4);
-    const unpacked = (control & 0x1f) * 0x10000 + ((input[pos] << 8) | input[pos + 1]) + 1;
-    const packed = ((input[pos + 2] << 8) | input[pos + 3]) + 1;
+    const unpacked = (control & 0x1f) * 0x10000 + ((input[pos]! << 8) | input[pos + 1]!) + 1;
+    const packed = ((input[pos + 2]! << 8) | input[pos + 3]!) + 1;
     pos += 4;
     const reset = (control >> 5) & 3;
     if (reset === 3) decoder.resetDictionary();
     if (reset >= 2) {
       need(1);
-      const lzmaProps = decodePropertiesByte(input[pos++]);
+      const lzmaProps = decodePropertiesByte(input[pos++]!);
       // LZMA2 restricts lc + lp to 4 (LZMA2_LCLP_MAX in the LZMA SDK's Lzma2Dec.c).
       if (lzmaProps.lc + lzmaProps.lp > 4) throw new ModelgateError('MALFORMED', 'LZMA2 chunk with lc + lp > 4');
       decoder.setProperties(lzmaProps);

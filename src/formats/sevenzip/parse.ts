@@ -130,7 +130,7 @@ function readHeaderChain(
       // An encrypted header (7z -mhe=on) hides even the names.
       throw new ModelgateError(error.code, `7z encoded header: ${error.message}`, { cause: error, offset: error.offset });
     }
-    const expected = streams.folders[0].unpackCrc;
+    const expected = streams.folders[0]!.unpackCrc;
     if (expected !== undefined && crc32(bytes) !== expected) errors.push(new ModelgateError('MALFORMED', '7z encoded header CRC mismatch'));
   }
 }

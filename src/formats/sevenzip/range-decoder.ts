@@ -37,12 +37,12 @@ export class RangeDecoder {
 
   private nextByte(): number {
     if (this.inPos >= this.inEnd) throw new ModelgateError('TRUNCATED', 'LZMA input ended early');
-    return this.input[this.inPos++];
+    return this.input[this.inPos++]!;
   }
 
   /** Spec "DecodeBit": adaptive binary decode against probs[i]. */
   bit(i: number): number {
-    const p = this.probs[i];
+    const p = this.probs[i]!;
     const bound = Math.imul(this.range >>> 11, p);
     let result: number;
     if ((this.code ^ 0x80000000) < (bound ^ 0x80000000)) {

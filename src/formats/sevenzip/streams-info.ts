@@ -130,7 +130,7 @@ export function mainOutIndex(folder: Folder): number {
   const free: number[] = [];
   for (let i = 0; i < total; i++) if (!folder.bindPairs.some((bp) => bp.outIndex === i)) free.push(i);
   if (free.length !== 1) throw new ModelgateError('MALFORMED', `folder has ${free.length} unbound out-streams`);
-  return free[0];
+  return free[0]!;
 }
 
 /** Declared size of the folder's result. */
@@ -157,7 +157,7 @@ function readSubStreamsInfo(reader: ByteReader, folders: Folder[]): SubStreams {
   const sizes: number[] = [];
   const hasSizes = id === NID.kSize;
   folders.forEach((folder, i) => {
-    const n = numUnpackStreams[i];
+    const n = numUnpackStreams[i]!;
     if (n === 0) return;
     // Without kSize a folder of several streams has no way to split them.
     if (n > 1 && !hasSizes) throw new ModelgateError('MALFORMED', `folder ${i} has ${n} streams but no sizes`, { offset: reader.pos });
@@ -177,7 +177,7 @@ function readSubStreamsInfo(reader: ByteReader, folders: Folder[]): SubStreams {
   const crcs: (number | undefined)[] = [];
   const unknown: number[] = [];
   folders.forEach((folder, i) => {
-    const n = numUnpackStreams[i];
+    const n = numUnpackStreams[i]!;
     if (n === 1 && folder.unpackCrc !== undefined) crcs.push(folder.unpackCrc);
     else for (let j = 0; j < n; j++) unknown.push(crcs.push(undefined) - 1);
   });

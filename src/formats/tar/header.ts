@@ -28,7 +28,7 @@ export function tarNumber(block: Buffer, start: number, length: number): number 
   const first = block[start];
   if (first === 0x80 || first === 0xff) {
     let v = 0n;
-    for (let i = 1; i < length; i++) v = (v << 8n) | BigInt(block[start + i]);
+    for (let i = 1; i < length; i++) v = (v << 8n) | BigInt(block[start + i]!);
     if (first === 0xff) v -= 256n ** BigInt(length - 1);
     if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < -BigInt(Number.MAX_SAFE_INTEGER)) throw new ModelgateError('MALFORMED', `tar number ${v} is absurd`);
     return Number(v);
@@ -41,7 +41,7 @@ export function tarNumber(block: Buffer, start: number, length: number): number 
   if (text === '') return 0;
   const m = PY_OCTAL.exec(text);
   if (!m) throw new ModelgateError('MALFORMED', `tar number field ${JSON.stringify(text)} is not octal`);
-  const v = parseInt(m[2].replace(/_/g, ''), 8);
+  const v = parseInt(m[2]!.replace(/_/g, ''), 8);
   if (!Number.isSafeInteger(v)) throw new ModelgateError('MALFORMED', `tar number ${text} is absurd`);
   return m[1] === '-' ? -v : v;
 }
@@ -55,8 +55,9 @@ export function checksums(block: Buffer): [number, number] {
   let signed = 256;
   for (let i = 0; i < BLOCK; i++) {
     if (i >= 148 && i < 156) continue;
-    unsigned += block[i];
-    signed += block[i] < 128 ? block[i] : block[i] - 256;
+    const b = block[i]!;
+    unsigned += b;
+    signed += b < 128 ? b : b - 256;
   }
   return [unsigned, signed];
 }

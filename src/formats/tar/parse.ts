@@ -52,11 +52,11 @@ export function parseTarHeaders(source: ByteSource, limits: Limits): { entries: 
         break;
       }
       if (!checksums(block).includes(tarNumber(block, 148, 8))) throw new ModelgateError('MALFORMED', `tar header at ${pos} has a bad checksum`, { offset: pos });
-      const flag = String.fromCharCode(block[156]);
+      const flag = String.fromCharCode(block[156]!);
       const isMeta = 'LKxgX'.includes(flag);
       // A pax size is the member's, never that of a further extended header.
       const size = (isMeta ? undefined : pending.size) ?? tarNumber(block, 124, 12);
-      for (const [start, length] of [[100, 8], [108, 8], [116, 8], [136, 8], [329, 8], [337, 8]]) tarNumber(block, start, length);
+      for (const [start, length] of [[100, 8], [108, 8], [116, 8], [136, 8], [329, 8], [337, 8]] as const) tarNumber(block, start, length);
       if (size < 0) throw new ModelgateError('MALFORMED', `tar member at ${pos} has a negative size`, { offset: pos });
       const dataOffset = pos + BLOCK;
       const hasData = flag === '0' || flag === '\0' || flag === '7' || !KNOWN_TYPES.has(flag) || isMeta;

@@ -20,7 +20,7 @@ export function parsePax(data: Buffer, offset: number): Record<string, string> {
     if (length === 0) throw new ModelgateError('MALFORMED', `tar pax record of length 0 in the header at ${offset}`, { offset });
     const valueStart = pos + m[0].length;
     const valueEnd = pos + length - 1;
-    const key = Buffer.from(m[2], 'latin1').toString('utf8');
+    const key = Buffer.from(m[2]!, 'latin1').toString('utf8');
     records[key] = valueEnd > valueStart ? data.subarray(valueStart, valueEnd).toString('utf8') : '';
     pos += length;
   }

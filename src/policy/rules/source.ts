@@ -8,7 +8,7 @@ const COMMIT_SHA = /^[0-9a-f]{40}$/i;
 
 /** `org` patterns match the organisation, `org/name` patterns the whole repo id. */
 function matches(pattern: string, repo: string, ignoreCase: boolean): boolean {
-  const subject = pattern.includes('/') ? repo : repo.split('/')[0];
+  const subject = pattern.includes('/') ? repo : repo.split('/')[0]!;
   return globMatch(pattern, subject, { ignoreCase });
 }
 

@@ -6,7 +6,7 @@ export const VERDICT_ORDER: readonly Verdict[] = ['malicious', 'suspicious', 'er
 
 /** `1234567` as `1,234,567`, the same on every machine (no locale). */
 export function groupDigits(n: number): string {
-  const [whole, fraction] = String(n).split('.');
+  const [whole, fraction] = String(n).split('.') as [string, string?];
   const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   return fraction === undefined ? grouped : `${grouped}.${fraction}`;
 }

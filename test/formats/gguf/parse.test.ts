@@ -32,8 +32,8 @@ describe('parseGguf', () => {
       const f = parse(buildGguf({ version, kvs: [{ key: 'general.name', value: { type: 'string', value: 'x' } }], tensors: [{ name: 't', dims: [4] }] }));
       expect(f.error).toBeUndefined();
       expect(f.version).toBe(version);
-      expect(f.kvs[0].value).toBe('x');
-      expect(f.tensors[0].bytes).toBe(16n);
+      expect(f.kvs[0]!.value).toBe('x');
+      expect(f.tensors[0]!.bytes).toBe(16n);
     }
   });
 
@@ -57,13 +57,13 @@ describe('parseGguf', () => {
     );
     expect(f.error).toBeUndefined();
     expect(f.kvs.map((kv) => kv.value)).toEqual([255, -1, 65535, -2, -3, 0.5, true, 2n ** 63n + 1n, -(2n ** 62n), 1.25, undefined]);
-    expect(f.kvs[10].array).toEqual({ elementType: 'array', length: 1 });
+    expect(f.kvs[10]!.array).toEqual({ elementType: 'array', length: 1 });
   });
 
   it('honours general.alignment and checks offsets against it', () => {
     const ok = parse(buildGguf({ alignment: 64, kvs: [{ key: 'general.alignment', value: { type: 'uint32', value: 64 } }], tensors: [{ name: 'a', dims: [3] }, { name: 'b', dims: [3] }] }));
     expect(ok.issues).toEqual([]);
-    expect(ok.tensors[1].offset).toBe(64n);
+    expect(ok.tensors[1]!.offset).toBe(64n);
     expect((ok.dataStart ?? 0) % 64).toBe(0);
     const bad = parse(buildGguf({ tensors: [{ name: 'a', dims: [4], offset: 8 }] }));
     expect(bad.issues[0]).toMatch(/not a multiple of the alignment 32/);

@@ -74,7 +74,7 @@ describe('readHfConfig', () => {
   });
 
   it('maps dotted modules to sub-folder files', () => {
-    expect(readHfConfig({ auto_map: { AutoModel: 'pkg.mod.Cls' } }, 'hf-config').modules[0].file).toBe('pkg/mod.py');
+    expect(readHfConfig({ auto_map: { AutoModel: 'pkg.mod.Cls' } }, 'hf-config').modules[0]!.file).toBe('pkg/mod.py');
   });
 
   it('reads chat templates as a string or a list of {name, template}', () => {
@@ -86,7 +86,7 @@ describe('readHfConfig', () => {
       { where: 'chat_template[tool_use]', text: 'b' },
       { where: 'chat_template[bad]', problem: expect.stringContaining('not a {name, template}') },
     ]);
-    expect(readHfConfig({ chat_template: 5 }, 'hf-tokenizer-config').templates[0].problem).toMatch(/number/);
+    expect(readHfConfig({ chat_template: 5 }, 'hf-tokenizer-config').templates[0]!.problem).toMatch(/number/);
     expect(readHfConfig({ chat_template: null }, 'hf-tokenizer-config').templates).toEqual([]);
   });
 });

@@ -25,6 +25,12 @@ describe('analyzeTemplate', () => {
     expect(names("{{ x|attr(''.join(['__', 'code', '__'])) }}")).toContain('attr-filter:__code__');
   });
 
+  it('leaves a slice with a fractional bound unfolded, as Jinja refuses it', () => {
+    const a = analyzeTemplate("{{ x|attr('__class__'[0.5:]) }}");
+    expect(a.reaches).toEqual([]);
+    expect(a.dynamicNames).toEqual(["x|attr('__class__'[0.5:])"]);
+  });
+
   it('follows {% set %} constants, but not names assigned more than one value', () => {
     expect(names("{% set a = '__' %}{% set b = a ~ 'class' ~ a %}{{ x|attr(b) }}")).toEqual(['attr-filter:__class__']);
     const twice = analyzeTemplate("{% set a = '__class__' %}{% set a = 'y' %}{{ x|attr(a) }}");
@@ -56,6 +62,6 @@ describe('analyzeTemplate', () => {
     const a = analyzeTemplate("{% extends 'base' %}{{ x.__class__ }}");
     expect(a.error?.code).toBe('MALFORMED');
     expect(a.reaches.map((r) => r.name)).toContain('__class__');
-    expect(a.reaches[0].via).toBe('token');
+    expect(a.reaches[0]!.via).toBe('token');
   });
 });

@@ -24,8 +24,8 @@ describe('scanKerasArchive', () => {
   it('shows the code names of the swapped-in lambda', () => {
     const { ctx, findings } = context('m.keras');
     scanKerasArchive(archive('keras3_lambda_os.keras'), ctx);
-    expect(findings[0].evidence).toContain('names=[__import__, system] strings=["os", "echo modelgate-fixture"]');
-    expect(findings[0].message).toContain('Lambda layer "double"');
+    expect(findings[0]!.evidence).toContain('names=[__import__, system] strings=["os", "echo modelgate-fixture"]');
+    expect(findings[0]!.message).toContain('Lambda layer "double"');
   });
 
   it('reports the safe_mode bypass (CVE-2025-1550) in config.json', () => {
@@ -46,14 +46,14 @@ describe('scanKerasArchive', () => {
     const { ctx, findings } = context('empty.keras');
     scanKerasArchive({ metadata: json({ keras_version: '3.3.3' }) }, ctx);
     expect(summary(findings)).toEqual(['container/malformed low fatal MALFORMED']);
-    expect(findings[0].target).toBe('empty.keras!/config.json');
+    expect(findings[0]!.target).toBe('empty.keras!/config.json');
   });
 
   it('reports a broken metadata.json on that member and still judges the config', () => {
     const { ctx, findings } = context('m.keras');
     scanKerasArchive({ config: json(k3Sequential([k3Lambda('l', lambdaText(OS_SYSTEM_LAMBDA))])), metadata: Buffer.from('{') }, ctx);
     expect(summary(findings)).toEqual(['container/malformed low fatal TRUNCATED', 'keras/lambda-layer critical']);
-    expect(findings[0].target).toBe('m.keras!/metadata.json');
+    expect(findings[0]!.target).toBe('m.keras!/metadata.json');
   });
 });
 

@@ -48,9 +48,9 @@ describe('scanHdf5', () => {
     const source = new FileSource(fixture('keras2_lambda_os.h5'));
     scanHdf5(source, ctx);
     source.close();
-    expect(findings[0].target).toBe('model.h5');
-    expect(findings[0].evidence).toContain('model_config.config.layers[1].config.function: names=[__import__, system]');
-    expect(findings[0].message).toContain('echo modelgate-fixture');
+    expect(findings[0]!.target).toBe('model.h5');
+    expect(findings[0]!.evidence).toContain('model_config.config.layers[1].config.function: names=[__import__, system]');
+    expect(findings[0]!.message).toContain('echo modelgate-fixture');
   });
 
   it('refuses to copy in-memory HDF5 past the member limit', () => {

@@ -90,13 +90,13 @@ describe('malformed HDF5', () => {
   });
 
   it('makes bad JSON in model_config an error, and still judges training_config', () => {
-    const { format, findings } = scanFile(written.badJson);
+    const { format, findings } = scanFile(written.badJson!);
     expect(format).toBe('keras-h5');
     expect(summary(findings)).toEqual(['container/malformed low fatal TRUNCATED', 'keras/lambda-layer critical']);
   });
 
   it('reports a config nested past the limit, with what came before it', () => {
-    const { findings } = scanFile(written.deep);
+    const { findings } = scanFile(written.deep!);
     expect(summary(findings)).toEqual(['keras/lambda-layer critical', 'container/malformed low fatal LIMIT_DEPTH']);
   });
 });
@@ -132,7 +132,7 @@ describe('malformed .keras config', () => {
     const { ctx, findings } = context('m.keras');
     scanKerasArchive({ config: Buffer.from(text) }, ctx);
     expect(summary(findings)).toEqual(['keras/lambda-layer high']);
-    expect(findings[0].message).toContain('could not decode');
+    expect(findings[0]!.message).toContain('could not decode');
   });
 
   it('survives flipped bytes in config.json without throwing or hanging', () => {

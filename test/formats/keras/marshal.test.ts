@@ -33,7 +33,7 @@ describe('readCodeObject', () => {
 
   // Code objects compiled by the real CPython in make.py (its version is in the fixture).
   it.each(Object.keys(real.names))('reads the real CPython code object %s', (key) => {
-    const summary = readCodeObject(lambdaBytes(real.code[key]).bytes);
+    const summary = readCodeObject(lambdaBytes(real.code[key]!).bytes);
     expect([...summary.names].sort()).toEqual(real.names[key]);
   });
 

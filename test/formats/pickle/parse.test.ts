@@ -149,8 +149,8 @@ const CASES: ParseCase[] = [
     check: (s) => {
       expect(s.imports.map((r) => r.path)).toEqual(['_codecs.encode']);
       expect(s.dynamicImports).toHaveLength(1);
-      expect(renderValue(s.dynamicImports[0].module)).toBe("_codecs.encode('bf', 'rot13')");
-      expect(s.dynamicImports[0].name).toMatchObject({ k: 'str', v: 'system' });
+      expect(renderValue(s.dynamicImports[0]!.module)).toBe("_codecs.encode('bf', 'rot13')");
+      expect(s.dynamicImports[0]!.name).toMatchObject({ k: 'str', v: 'system' });
     },
   },
   {
@@ -216,8 +216,8 @@ const CASES: ParseCase[] = [
     result: 'somepkg.Cls.__new__(somepkg.Cls)',
     check: (s) => {
       expect(s.builds).toHaveLength(1);
-      expect(renderValue(s.builds[0].state)).toBe("{'a': 1}");
-      expect(as(s.result, 'obj').states).toEqual([s.builds[0].state]);
+      expect(renderValue(s.builds[0]!.state)).toBe("{'a': 1}");
+      expect(as(s.result, 'obj').states).toEqual([s.builds[0]!.state]);
     },
   },
   // Container opcodes on things that are not plain containers call their methods
@@ -332,7 +332,7 @@ describe('parsePickleStream: bounded containers and sparse memo keys', () => {
   it('still sees a __setstate__ key past the kept entries', () => {
     const b = items(p2().global('somepkg', 'Cls').emptyTuple().newobj().emptyDict().mark(), 2 * KEPT_ITEMS).setitems();
     const stream = parse(b.binunicode('__setstate__').global('os', 'system').setitem().build().stop());
-    const state = as(stream.builds[0].state, 'dict');
+    const state = as(stream.builds[0]!.state, 'dict');
     expect(state.entries).toHaveLength(KEPT_ITEMS);
     expect(state.dropped).toBe(1);
     expect(state.setstateKey).toBe(true);
@@ -348,7 +348,7 @@ describe('parsePickleStream: bounded containers and sparse memo keys', () => {
 
   it('keeps at most 16 items of a mutation event, and every item on the object count', () => {
     const stream = parse(items(call('somepkg', 'Cls').emptyTuple().reduce().mark(), 40).appends().stop());
-    expect(stream.mutations[0].items).toHaveLength(16);
+    expect(stream.mutations[0]!.items).toHaveLength(16);
     expect(as(stream.result, 'obj').added).toHaveLength(40);
   });
 

@@ -13,7 +13,7 @@ beforeAll(initPython);
 const lastCall = (m: PythonModule): Call => m.calls.reduce((a, b) => (b.end > a.end || (b.end === a.end && b.at < a.at) ? b : a));
 const valueOf = (code: string): unknown => {
   const m = model(code);
-  const v = evaluate(m, lastCall(m).args[0])?.value;
+  const v = evaluate(m, lastCall(m).args[0]!)?.value;
   return v?.k === 'bytes' ? v.v.toString('latin1') : v?.v;
 };
 
@@ -55,7 +55,7 @@ describe('lowering', () => {
   it('a declared multi-byte legacy encoding maps characters back to bytes', () => {
     const sjis = Buffer.concat([Buffer.from('# coding: shift_jis\ns = "'), Buffer.from([0x82, 0xa0, 0x82, 0xa2]), Buffer.from('"\nexec(x)\n')]);
     const m = model(sjis);
-    expect(m.strings[0].value).toBe('あい');
+    expect(m.strings[0]!.value).toBe('あい');
     expect(m.locate(lastCall(m).at).offset).toBe(sjis.indexOf('exec'));
   });
 });
@@ -119,7 +119,7 @@ describe('evaluate', () => {
 
   it('records the decoders applied', () => {
     const m = model("import base64\nf(base64.b64decode('aGk=').decode())");
-    expect(evaluate(m, lastCall(m).args[0])?.steps.map((s) => s.label)).toEqual(['base64']);
+    expect(evaluate(m, lastCall(m).args[0]!)?.steps.map((s) => s.label)).toEqual(['base64']);
   });
 
   it('run-time values, reassigned names and bombs are not static', () => {
@@ -131,7 +131,7 @@ describe('evaluate', () => {
 
   it('staticString reads bytes as Latin-1', () => {
     const m = model("f(b'\\xe9')");
-    expect(staticString(m, lastCall(m).args[0])).toBe('\u00e9');
+    expect(staticString(m, lastCall(m).args[0]!)).toBe('\u00e9');
   });
 });
 
@@ -139,14 +139,14 @@ describe('scopes and flow', () => {
   it('a function sees its own bindings before module ones (LEGB)', () => {
     const m = model("s = 'module'\ndef f():\n    s = 'local'\n    g(s)\ndef h():\n    g(s)\n");
     const [inF, inH] = m.calls;
-    expect(staticString(m, inF.args[0])).toBe('local');
-    expect(staticString(m, inH.args[0])).toBe('module');
+    expect(staticString(m, inF!.args[0]!)).toBe('local');
+    expect(staticString(m, inH!.args[0]!)).toBe('module');
   });
 
   it('flows through names and the returns of local functions', () => {
     const m = model("def get():\n    return secret()\nx = get()\nsend(x)\n");
     const seen: string[] = [];
-    walkFlow(m, lastCall(m).args[0], (e: Expr) => void (e.k === 'call' && e.callee.k === 'name' && seen.push(e.callee.id)));
+    walkFlow(m, lastCall(m).args[0]!, (e: Expr) => void (e.k === 'call' && e.callee.k === 'name' && seen.push(e.callee.id)));
     expect(seen).toEqual(['get', 'secret']);
   });
 });

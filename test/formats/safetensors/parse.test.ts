@@ -23,15 +23,15 @@ describe('parseSafetensors', () => {
   it('counts sub-byte dtypes in bits', () => {
     const ok = parse(buildSafetensors({ tensors: [{ name: 'q', dtype: 'F4', shape: [2, 3] }] }));
     expect(ok.issues).toEqual([]);
-    expect(ok.tensors[0].end).toBe(3n);
+    expect(ok.tensors[0]!.end).toBe(3n);
     const odd = parse(buildSafetensors({ tensors: [{ name: 'q', dtype: 'F6_E2M3', shape: [3] }] }));
     expect(odd.issues[0]).toMatch(/whole bytes/);
   });
 
   it('keeps offsets past 2^53 exact', () => {
     const f = parse(buildSafetensors({ tensors: [{ name: 'big', dtype: 'U8', shape: [1], offsets: [2n ** 60n, 2n ** 60n + 1n] }] }));
-    expect(f.tensors[0].begin).toBe(2n ** 60n);
-    expect(f.offsetProblems[0].kind).toBe('out-of-range');
+    expect(f.tensors[0]!.begin).toBe(2n ** 60n);
+    expect(f.offsetProblems[0]!.kind).toBe('out-of-range');
   });
 
   it('sorts by offsets before checking that ranges tile the data (header order is free)', () => {
@@ -72,7 +72,7 @@ describe('parseSafetensors', () => {
     const f = parse(buildSafetensors({ rawHeader: header, dataBytes: 2 }));
     expect(f.duplicates).toEqual(['t']);
     expect(f.tensors).toHaveLength(1);
-    expect(f.tensors[0].end).toBe(2n);
+    expect(f.tensors[0]!.end).toBe(2n);
     const nested = parse(buildSafetensors({ rawHeader: '{"t":{"dtype":"U8","dtype":"U8","shape":[1],"data_offsets":[0,1]}}', dataBytes: 1 }));
     expect(nested.duplicates).toEqual(['t.dtype']);
   });

@@ -13,7 +13,7 @@ export interface Scanned {
 /** Runs the SavedModel handler on bytes named `name`, with optional files beside it. */
 export function scanBytes(bytes: Buffer, siblings: Record<string, Buffer> = {}, name = 'saved_model.pb'): Scanned {
   const findings: Finding[] = [];
-  const sibling = (n: string): SiblingFile | undefined => (siblings[n] ? { name: n, size: siblings[n].length, read: () => siblings[n] } : undefined);
+  const sibling = (n: string): SiblingFile | undefined => (siblings[n] ? { name: n, size: siblings[n].length, read: () => siblings[n]! } : undefined);
   const ctx = new ScanContext(`model/${name}`, withLimits(), findings, { decompressed: 0 }, 0, undefined, sibling);
   const format = scanSavedModel(new BufferSource(bytes), ctx);
   return { format, findings, verdict: verdictOf(findings) };

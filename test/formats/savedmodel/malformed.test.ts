@@ -66,7 +66,7 @@ describe('malformed SavedModels', () => {
     graph.nodes?.unshift({ name: 'r', op: 'ReadFile' });
     const result = scanBytes(savedModel({ metaGraphs: [{ graph }] }));
     expect(result.findings.find((f) => f.fatal)?.code).toBe('LIMIT_DEPTH');
-    expect(result.findings[0].evidence).toBe('ReadFile()');
+    expect(result.findings[0]!.evidence).toBe('ReadFile()');
     expect(result.verdict).toBe('suspicious');
   });
 
@@ -80,7 +80,7 @@ describe('malformed SavedModels', () => {
     const started = performance.now();
     const result = scanBytes(metaWith(Buffer.alloc(500_000, Buffer.from([0x0a, 0x00]))));
     expect(result.verdict).toBe('clean');
-    expect(result.findings[0].message).toContain('250000 nodes');
+    expect(result.findings[0]!.message).toContain('250000 nodes');
     expect(performance.now() - started).toBeLessThan(10_000);
   });
 

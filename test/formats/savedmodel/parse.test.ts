@@ -44,12 +44,13 @@ describe('parseSavedModel', () => {
         ],
       }),
     );
-    const [main, fn] = model.graphs;
-    expect(main.nodes[0].attrs.get('value')?.tensorStrings).toEqual(['/etc/passwd']);
+    const main = model.graphs[0]!;
+    const fn = model.graphs[1]!;
+    expect(main.nodes[0]!.attrs.get('value')?.tensorStrings).toEqual(['/etc/passwd']);
     expect(main.nodes[1]).toMatchObject({ name: 'read', op: 'ReadFile', inputs: ['path:0', '^ctrl'] });
-    expect(main.nodes[1].attrs.get('tag')?.s).toBe('x');
-    expect(main.nodes[1].attrs.get('names')?.list).toEqual(['a', 'b']);
-    expect(main.nodes[1].attrs.get('f')?.funcs).toEqual(['fn']);
+    expect(main.nodes[1]!.attrs.get('tag')?.s).toBe('x');
+    expect(main.nodes[1]!.attrs.get('names')?.list).toEqual(['a', 'b']);
+    expect(main.nodes[1]!.attrs.get('f')?.funcs).toEqual(['fn']);
     expect(fn).toMatchObject({ kind: 'function', label: 'function "__inference_fn_7"' });
     expect(fn.nodes.map((n) => n.op)).toEqual(['WriteFile']);
     expect(model.nodeCount).toBe(3);
@@ -76,8 +77,8 @@ describe('parseSavedModel', () => {
     expect(error).toBeUndefined();
     const nested = model.graphs.filter((g) => g.kind === 'nested');
     expect(nested).toHaveLength(6);
-    expect(nested[0].label).toBe('GraphDef in meta graph 0 [serve] > node "a" attr blob');
-    expect(nested[1].label).toBe('GraphDef in GraphDef in meta graph 0 [serve] > node "a" attr blob > node "holder" attr payload');
+    expect(nested[0]!.label).toBe('GraphDef in meta graph 0 [serve] > node "a" attr blob');
+    expect(nested[1]!.label).toBe('GraphDef in GraphDef in meta graph 0 [serve] > node "a" attr blob > node "holder" attr payload');
     expect(model.graphs.filter((g) => g.kind === 'function').map((g) => g.label)[0]).toBe('function "lib_fn" in GraphDef in meta graph 0 [serve] > node "a" attr blob');
   });
 

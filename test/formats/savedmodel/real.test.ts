@@ -15,7 +15,7 @@ describe('SavedModels written by TensorFlow', () => {
       ['savedmodel/dangerous-op', 'low', 'MergeV2Checkpoints()'],
       ['savedmodel/model-info', 'info', '2.21.0'],
     ]);
-    const info = result.findings[3].message;
+    const info = result.findings[3]!.message;
     expect(info).toContain('signatures __saved_model_init_op, serving_default');
     expect(info).toContain('4 functions');
     // Values as TensorFlow reads them (fingerprint_pb2).

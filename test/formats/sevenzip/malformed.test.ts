@@ -11,7 +11,7 @@ const HUGE = 2n ** 62n;
 /** A copy of `bytes` with `at` replaced by `value` (or inverted). */
 function patched(bytes: Buffer, at: number, value?: number): Buffer {
   const out = Buffer.from(bytes);
-  out[at] = value ?? out[at] ^ 0xff;
+  out[at] = value ?? out[at]! ^ 0xff;
   return out;
 }
 
@@ -99,8 +99,8 @@ const cases: Case[] = [
     what: 'packed stream past the end of the file',
     bytes: () => {
       const archive = copyOf(Buffer.from('data'));
-      archive.folders[0].declaredPackSize = 1000;
-      archive.folders[0].unpackSizes = [1000];
+      archive.folders[0]!.declaredPackSize = 1000;
+      archive.folders[0]!.unpackSizes = [1000];
       return buildSevenZip(archive);
     },
     errors: [],
@@ -159,8 +159,8 @@ describe('readSevenZip on malformed and hostile input', () => {
   it('keeps the bytes of a member whose CRC does not match', () => {
     const archive = read(patched(copy, 32 + 100));
     const expected = helloText();
-    expected[100] ^= 0xff;
-    expect(archive.entries[0].data?.equals(expected)).toBe(true);
+    expected[100]! ^= 0xff;
+    expect(archive.entries[0]!.data?.equals(expected)).toBe(true);
   });
 
   it('reads an archive the builder wrote, with a Copy-encoded header', () => {

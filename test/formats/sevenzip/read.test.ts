@@ -56,7 +56,7 @@ describe('readSevenZip on archives made by 7-Zip', () => {
     expect(archive.errors).toEqual([]);
     expect(archive.entries.map((e) => e.name)).toEqual(entries.map((e) => e.name));
     entries.forEach((want, i) => {
-      const got = archive.entries[i];
+      const got = archive.entries[i]!;
       expect(got.isDir).toBe(want.isDir ?? false);
       expect(got.error?.code).toBe(want.code);
       if (want.data !== undefined) {

@@ -54,7 +54,7 @@ describe('tar headers', () => {
     const { entries, error } = parse(tar);
     expect(error).toBeUndefined();
     expect(entries.map((e) => e.name)).toEqual(['l', 'x']);
-    expect(entries[0].link).toEqual({ name: 'x', kind: 'symbolic' });
+    expect(entries[0]!.link).toEqual({ name: 'x', kind: 'symbolic' });
   });
 
   it('takes name and size from a pax header', () => {
@@ -67,7 +67,7 @@ describe('tar headers', () => {
   it('reads a GNU long name', () => {
     const long = 'd/'.repeat(80) + 'pickle';
     const { entries } = parse(buildTar([{ name: '././@LongLink', type: 'L', data: Buffer.from(long + '\0') }, { name: 'short', data }]));
-    expect(entries[0].name).toBe(long);
+    expect(entries[0]!.name).toBe(long);
   });
 
   it.each([
