@@ -111,7 +111,10 @@ export class Lowerer {
           if (c?.type !== 'pair') continue;
           const k = this.sub(c.childForFieldName('key'), depth);
           const v = this.sub(c.childForFieldName('value'), depth);
-          if (k && v) keys.push(k), values.push(v);
+          if (k && v) {
+            keys.push(k);
+            values.push(v);
+          }
         }
         return { ...span, k: 'dict', keys, values };
       }

@@ -121,4 +121,10 @@ export interface PythonModule {
   /** The parsed text, for evidence. */
   text: string;
   locate(at: number): Pos;
+  /**
+   * The static text of an expression (a str, or bytes read as Latin-1) as evaluate.ts computes
+   * it, bound to this module: name resolution reads computed keys (`getattr(os, 'sys' + 'tem')`)
+   * through it, so resolve.ts and evaluate.ts, which call each other, do not import each other.
+   */
+  staticString(e: Expr): string | undefined;
 }

@@ -1,4 +1,5 @@
 import { collect } from './collect.js';
+import { staticString } from './evaluate.js';
 import type { MagicCommand, Pos, PythonModule, SyntaxSummary } from './model.js';
 import { parseTree } from './runtime.js';
 
@@ -29,7 +30,8 @@ export function parsePython(text: string, options: ParseOptions): PythonModule {
   const tree = parseTree(text);
   try {
     const collected = collect(tree, text);
-    return { ...collected, commands: options.commands ?? [], text, locate: options.locate };
+    const module: PythonModule = { ...collected, commands: options.commands ?? [], text, locate: options.locate, staticString: (e) => staticString(module, e) };
+    return module;
   } finally {
     tree.delete();
   }

@@ -1,4 +1,3 @@
-import { staticString } from './evaluate.js';
 import type { Call, Expr, PythonModule } from './model.js';
 import { bindingsOf } from './scope.js';
 
@@ -93,7 +92,7 @@ class Resolver {
   private lookup(object: Expr, key: Expr, how: string): Resolved | undefined {
     const o = this.expr(object);
     if (!o) return undefined;
-    const name = staticString(this.model, key);
+    const name = this.model.staticString(key);
     if (o.path === 'sys.modules') return name === undefined ? undefined : { path: normalisePath(name), via: [...o.via, 'sys.modules'] };
     if (!o.namespace) return undefined;
     if (name === undefined) return { path: `${o.path}.<computed>`, via: [...o.via, how], hidden: true };
@@ -115,7 +114,7 @@ class Resolver {
     if (!c) return undefined;
     const short = lastSegment(c.path);
     if (IMPORTERS.has(c.path)) {
-      const name = a0 ? staticString(this.model, a0) : undefined;
+      const name = a0 ? this.model.staticString(a0) : undefined;
       if (name === undefined) return { path: '<computed module>', via: [...c.via, short], hidden: true };
       return { path: normalisePath(name), via: [...c.via, short] };
     }
@@ -133,7 +132,7 @@ class Resolver {
   private attrByName(object: Expr, key: Expr, via: string[], how: string): Resolved | undefined {
     const o = this.expr(object);
     if (!o) return undefined;
-    const name = staticString(this.model, key);
+    const name = this.model.staticString(key);
     if (name === undefined) return { path: `${o.path}.<computed>`, via: [...via, ...o.via, how], hidden: true };
     return { path: normalisePath(`${o.path}.${name}`), via: [...via, ...o.via, how] };
   }
