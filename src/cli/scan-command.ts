@@ -58,6 +58,7 @@ export function scanCommand(): Command {
     .option('--public-key <pem...>', 'public keys to verify that signature with')
     .option('--certificate-chain <pem...>', 'root certificates to verify that signature with')
     .option('--trusted-root <file>', 'Sigstore trusted root for a keyless signature (default: the public-good root)')
+    .option('--workers <n>', 'scan threads (default: one per core; 0 scans in the main thread)')
     .option('-q, --quiet', 'no progress bar')
     .option('--no-color', 'no colours in text output')
     .option('-v, --verbose', 'text output lists clean files too');
@@ -72,6 +73,11 @@ export function scanCommand(): Command {
       const n = Number(raw);
       if (!Number.isSafeInteger(n) || n <= 0) throw new ModelgateError('USAGE', `${flag.split(' ')[0]} needs a positive integer`);
       limits[key] = n;
+    }
+    let workers: number | undefined;
+    if (opts.workers !== undefined) {
+      workers = Number(opts.workers);
+      if (!Number.isSafeInteger(workers) || workers < 0) throw new ModelgateError('USAGE', '--workers needs a whole number, 0 or more');
     }
     const failOn = String(opts.failOn);
     if (!isSeverity(failOn)) throw new ModelgateError('USAGE', `unknown severity ${failOn}`);
@@ -89,6 +95,7 @@ export function scanCommand(): Command {
       limits,
       hash: opts.hash !== false,
       full: opts.full === true,
+      workers,
       onListing: (n) => progress?.listing(n),
       onProgress: (done, file) => progress?.file(done, file),
       onDownload: (file, bytes, total) => progress?.download(file, bytes, total),
