@@ -7,7 +7,7 @@ import { renderReport } from '../report/index.js';
 import { intOption, numberOption, readModel, sampleFormat, writeOut } from '../screen/cli-options.js';
 import { readLabels, readSamples } from '../screen/input-files.js';
 import { screenReport } from '../screen/report.js';
-import { compileProgram } from '../screen/engine/program.js';
+import { compileProgram } from '../screen/interpreter/program.js';
 import { loadOnnxGraph } from '../screen/onnx/load.js';
 import { DEFAULT_STRIP_OPTIONS, strip } from '../screen/strip.js';
 import { EXIT, scanExitCode } from './exit-codes.js';

@@ -3,7 +3,7 @@ import { ByteReader } from '../core/byte-reader.js';
 import { BufferSource } from '../core/byte-source.js';
 import { ModelgateError } from '../core/errors.js';
 import { parseNpyHeader } from '../formats/numpy/parse.js';
-import { type FloatValue, floatValue } from './engine/tensor.js';
+import { type FloatValue, floatValue } from './interpreter/tensor.js';
 
 /** Sample files larger than this are refused: screening needs hundreds of small images, not a dataset. */
 export const MAX_SAMPLE_BYTES = 1024 * 1024 * 1024;

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { compileProgram } from './engine/program.js';
-import { floatValue } from './engine/tensor.js';
+import { compileProgram } from './interpreter/program.js';
+import { floatValue } from './interpreter/tensor.js';
 import { loadOnnxGraph } from './onnx/load.js';
 import type { LabelJob } from './parallel.js';
 import { reverseTrigger } from './reverse-trigger.js';

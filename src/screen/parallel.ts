@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ModelgateError } from '../core/errors.js';
-import type { FloatValue } from './engine/tensor.js';
+import type { FloatValue } from './interpreter/tensor.js';
 import type { ReverseOptions, ReversedTrigger } from './reverse-trigger.js';
 
 /** What a worker needs to reverse-engineer triggers for some labels. */

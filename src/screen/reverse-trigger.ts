@@ -1,5 +1,5 @@
-import type { Program } from './engine/program.js';
-import { type FloatValue, floatValue } from './engine/tensor.js';
+import type { Program } from './interpreter/program.js';
+import { type FloatValue, floatValue } from './interpreter/tensor.js';
 import { Random } from './random.js';
 import { argmaxRow, batchOf, softmaxRows } from './samples.js';
 

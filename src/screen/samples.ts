@@ -1,5 +1,5 @@
-import type { Program } from './engine/program.js';
-import { type FloatValue, floatValue, sizeOf } from './engine/tensor.js';
+import type { Program } from './interpreter/program.js';
+import { type FloatValue, floatValue, sizeOf } from './interpreter/tensor.js';
 
 /** Clean images `[N, C, H, W]` in the model's input scale, with their true labels. */
 export interface SampleSet {

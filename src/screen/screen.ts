@@ -1,8 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { ModelgateError } from '../core/errors.js';
 import { type Anomaly, anomalyOf } from './anomaly.js';
-import { compileProgram, type Program } from './engine/program.js';
-import type { FloatValue } from './engine/tensor.js';
+import { compileProgram, type Program } from './interpreter/program.js';
+import type { FloatValue } from './interpreter/tensor.js';
 import { loadOnnxGraph } from './onnx/load.js';
 import { reverseInParallel } from './parallel.js';
 import { Random } from './random.js';

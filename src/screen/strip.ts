@@ -1,5 +1,5 @@
-import type { Program } from './engine/program.js';
-import { type FloatValue, floatValue, sizeOf } from './engine/tensor.js';
+import type { Program } from './interpreter/program.js';
+import { type FloatValue, floatValue, sizeOf } from './interpreter/tensor.js';
 import { Random } from './random.js';
 import { imageAt, softmaxRows } from './samples.js';
 
