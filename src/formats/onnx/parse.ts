@@ -96,7 +96,7 @@ export function parseOnnx(source: ByteSource): OnnxParse {
           break;
         case 7: // graph
           sawGraph = true;
-          walker.graph(r.message(), 'graph', 0);
+          walker.graph(r.message(), 'graph', 0, true);
           break;
         case 8: // opset_import (OperatorSetIdProto)
           if (model.opsetImports.length < MAX_OPSETS) model.opsetImports.push(opsetId(r.message()));
