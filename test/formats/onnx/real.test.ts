@@ -12,14 +12,14 @@ describe('ONNX models written by the onnx package', () => {
     const result = scanBytes(fixture('clean/model.onnx'), 'model.onnx', { 'model.data': fixture('clean/model.data') });
     expect(result.verdict).toBe('clean');
     expect(result.findings.map((f) => [f.ruleId, f.severity])).toEqual([['onnx/model-info', 'info']]);
-    expect(result.findings[0].message).toContain('external data files: model.data');
-    expect(result.findings[0].message).not.toContain('not beside the model');
+    expect(result.findings[0]?.message).toContain('external data files: model.data');
+    expect(result.findings[0]?.message).not.toContain('not beside the model');
   });
 
   it('says when the external data file is not beside the model', () => {
     const result = scanBytes(fixture('clean/model.onnx'));
     expect(result.verdict).toBe('clean');
-    expect(result.findings[0].message).toContain('not beside the model: model.data');
+    expect(result.findings[0]?.message).toContain('not beside the model: model.data');
   });
 
   it('finds everything in nested If/Loop bodies, functions and initializers', () => {
@@ -32,9 +32,9 @@ describe('ONNX models written by the onnx package', () => {
       ['onnx/model-info', 'info', 'ai.onnx 17, com.microsoft 1, evil.ops 1, local.fn 1'],
     ]);
     // The call to the model-local function local.fn.Twice is not a custom operator.
-    expect(result.findings[0].message).toContain('node "inner_if" attribute else_branch "deep_else"');
-    expect(result.findings[3].message).toContain('10 nodes in 6 graph(s), subgraphs 2 deep; functions: local.fn.Twice');
-    expect(result.findings[3].message).toContain('metadata: author=fixture, license=Apache-2.0');
+    expect(result.findings[0]?.message).toContain('node "inner_if" attribute else_branch "deep_else"');
+    expect(result.findings[3]?.message).toContain('10 nodes in 6 graph(s), subgraphs 2 deep; functions: local.fn.Twice');
+    expect(result.findings[3]?.message).toContain('metadata: author=fixture, license=Apache-2.0');
   });
 
   it('reads the main graph in detail: nodes, located initializers, inputs and outputs', () => {
