@@ -7,8 +7,8 @@ import { renderReport } from '../report/index.js';
 import { intOption, numberOption, readModel, sampleFormat, writeOut } from '../screen/cli-options.js';
 import { readLabels, readSamples } from '../screen/input-files.js';
 import { screenReport } from '../screen/report.js';
+import { loadGraph } from '../screen/interpreter/graph.js';
 import { compileProgram } from '../screen/interpreter/program.js';
-import { loadOnnxGraph } from '../screen/onnx/load.js';
 import { DEFAULT_STRIP_OPTIONS, strip } from '../screen/strip.js';
 import { EXIT, scanExitCode } from './exit-codes.js';
 
@@ -69,7 +69,7 @@ export function stripCommand(): Command {
       const inputs = readSamples(opts.inputs, format);
       const labels = opts.inputLabels === undefined ? undefined : readLabels(opts.inputLabels);
       if (labels && labels.length !== inputs.shape[0]) throw new ModelgateError('USAGE', `${inputs.shape[0]} inputs but ${labels.length} input labels`);
-      const program = compileProgram(loadOnnxGraph(modelBytes));
+      const program = compileProgram(loadGraph(modelBytes));
       const result = strip(program, clean, inputs, options, labels);
       const m = result.measured;
       const rates = m ? `; measured FRR ${pct(m.frr)} on ${m.clean} clean inputs, FAR ${pct(m.far)} on ${m.trojaned} trojaned` : '';

@@ -1,9 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { ModelgateError } from '../core/errors.js';
 import { type Anomaly, anomalyOf } from './anomaly.js';
+import { loadGraph } from './interpreter/graph.js';
 import { compileProgram, type Program } from './interpreter/program.js';
 import type { FloatValue } from './interpreter/tensor.js';
-import { loadOnnxGraph } from './onnx/load.js';
 import { reverseInParallel } from './parallel.js';
 import { Random } from './random.js';
 import type { StripConfirmation } from './report.js';
@@ -62,7 +62,7 @@ export interface Prepared {
  * is at least MIN_CLEAN_ACCURACY.
  */
 export function prepare(modelBytes: Buffer, images: FloatValue, labels: readonly number[], maxSamples: number, seed: number): Prepared {
-  const program = compileProgram(loadOnnxGraph(modelBytes));
+  const program = compileProgram(loadGraph(modelBytes));
   if (labels.length !== images.shape[0]) throw new ModelgateError('USAGE', `${images.shape[0]} samples but ${labels.length} labels`);
   const declared = program.imageShape;
   const given = images.shape.slice(1);

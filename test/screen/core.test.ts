@@ -4,9 +4,9 @@ import type { Finding } from '../../src/core/finding.js';
 import { ALL_RULES } from '../../src/detectors/index.js';
 import { renderHtml } from '../../src/report/html.js';
 import { anomalyOf } from '../../src/screen/anomaly.js';
+import { loadGraph } from '../../src/screen/interpreter/graph.js';
 import { compileProgram } from '../../src/screen/interpreter/program.js';
 import { floatValue } from '../../src/screen/interpreter/tensor.js';
-import { loadOnnxGraph } from '../../src/screen/onnx/load.js';
 import { encodePng } from '../../src/screen/png.js';
 import { screenReport } from '../../src/screen/report.js';
 import { DEFAULT_REVERSE_OPTIONS, reverseTrigger } from '../../src/screen/reverse-trigger.js';
@@ -27,7 +27,7 @@ describe('the MAD anomaly index', () => {
 });
 
 describe('reverse-engineering a trigger', () => {
-  const program = compileProgram(loadOnnxGraph(readFileSync('../shared/backdoor/m3.onnx')));
+  const program = compileProgram(loadGraph(readFileSync('../shared/backdoor/m3.onnx')));
   const pixels = readFileSync('../shared/backdoor/clean_samples.bin').subarray(0, 100 * 784);
   const images = floatValue([100, 1, 28, 28], Float32Array.from(pixels, (v) => v / 255));
   const pool = [...Array(100).keys()];

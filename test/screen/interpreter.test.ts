@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { isModelgateError } from '../../src/core/errors.js';
+import { loadGraph } from '../../src/screen/interpreter/graph.js';
 import { compileProgram } from '../../src/screen/interpreter/program.js';
 import { floatValue } from '../../src/screen/interpreter/tensor.js';
-import { loadOnnxGraph } from '../../src/screen/onnx/load.js';
 import { Random } from '../../src/screen/random.js';
 import { buildModel, type Model } from './onnx-model.js';
 
@@ -24,7 +24,7 @@ const maxDiff = (a: Float32Array, b: Float32Array): number => a.reduce((m, v, i)
 describe('the screening interpreter', () => {
   it.each(['m1', 'm2', 'm3', 'm4'])('gives the logits onnxruntime gives for %s on 100 samples', async (name) => {
     const bytes = readFileSync(`${SET}/${name}.onnx`);
-    const program = compileProgram(loadOnnxGraph(bytes));
+    const program = compileProgram(loadGraph(bytes));
     const ours = program.run(floatValue([N, 1, 28, 28], images)).logits;
     expect(ours.shape).toEqual([N, 10]);
     expect(maxDiff(ours.data, await reference(bytes, images, [N, 1, 28, 28]))).toBeLessThan(1e-4);
@@ -71,7 +71,7 @@ describe('the screening interpreter', () => {
 
   it('runs strided, padded, grouped and broadcast ops as onnxruntime does', async () => {
     const bytes = buildModel(model);
-    const program = compileProgram(loadOnnxGraph(bytes));
+    const program = compileProgram(loadGraph(bytes));
     const x = Float32Array.from({ length: 3 * 2 * 81 }, () => random.next());
     const ours = program.run(floatValue([3, 2, 9, 9], x)).logits;
     expect(ours.shape).toEqual([3, 3]);
@@ -79,7 +79,7 @@ describe('the screening interpreter', () => {
   });
 
   it('computes input gradients that match central differences', () => {
-    const program = compileProgram(loadOnnxGraph(buildModel(model)));
+    const program = compileProgram(loadGraph(buildModel(model)));
     const x = Float32Array.from({ length: 2 * 2 * 81 }, () => random.next());
     const weights = Float32Array.from({ length: 6 }, () => random.next() - 0.5);
     const loss = (input: Float32Array): number => program.run(floatValue([2, 2, 9, 9], input)).logits.data.reduce((s, v, i) => s + v * weights[i], 0);
@@ -97,19 +97,19 @@ describe('the screening interpreter', () => {
   it('refuses an unsupported op, naming it, and a model that is not a classifier', () => {
     const base = { inputs: [{ name: 'x', dims: ['N', 1, 2, 2] }], outputs: [{ name: 'y', dims: ['N', 4] }] };
     const unsupported = buildModel({ ...base, nodes: [{ op: 'Flatten', inputs: ['x'], outputs: ['f'] }, { op: 'Erf', inputs: ['f'], outputs: ['y'] }] });
-    expect(() => compileProgram(loadOnnxGraph(unsupported))).toThrow(/Erf/);
+    expect(() => compileProgram(loadGraph(unsupported))).toThrow(/Erf/);
     try {
-      compileProgram(loadOnnxGraph(unsupported));
+      compileProgram(loadGraph(unsupported));
     } catch (e) {
       expect(isModelgateError(e, 'UNSUPPORTED')).toBe(true);
     }
     const custom = buildModel({ ...base, nodes: [{ op: 'Flatten', inputs: ['x'], outputs: ['y'], domain: 'com.example' }] });
-    expect(() => compileProgram(loadOnnxGraph(custom))).toThrow(expect.objectContaining({ code: 'UNSUPPORTED' }));
+    expect(() => compileProgram(loadGraph(custom))).toThrow(expect.objectContaining({ code: 'UNSUPPORTED' }));
     const scalar = buildModel({ ...base, outputs: [{ name: 'y', dims: ['N', 1] }], nodes: [{ op: 'GlobalAveragePool', inputs: ['x'], outputs: ['g'] }, { op: 'Flatten', inputs: ['g'], outputs: ['y'] }] });
-    expect(() => compileProgram(loadOnnxGraph(scalar))).toThrow(expect.objectContaining({ code: 'NOT_A_CLASSIFIER' }));
+    expect(() => compileProgram(loadGraph(scalar))).toThrow(expect.objectContaining({ code: 'NOT_A_CLASSIFIER' }));
     // Declared [N, K] but really [N, 1] at run time: caught on the first run.
     const liar = buildModel({ ...base, nodes: [{ op: 'GlobalAveragePool', inputs: ['x'], outputs: ['g'] }, { op: 'Flatten', inputs: ['g'], outputs: ['y'] }] });
-    const program = compileProgram(loadOnnxGraph(liar));
+    const program = compileProgram(loadGraph(liar));
     expect(() => program.run(floatValue([1, 1, 2, 2]))).toThrow(expect.objectContaining({ code: 'NOT_A_CLASSIFIER' }));
   });
 });

@@ -1,4 +1,4 @@
-import type { GraphNode } from '../onnx/model.js';
+import type { GraphNode } from './graph.js';
 import { attrInt, attrInts, attrString, floatInput, type Op } from './op.js';
 import { floatValue, unsupported } from './tensor.js';
 

@@ -1,8 +1,8 @@
 import { ModelgateError } from '../../core/errors.js';
-import type { ConstTensor, GraphNode, OnnxGraph } from '../onnx/model.js';
 import type { Op, OpResult } from './op.js';
 import { averagePool, conv, globalAveragePool, maxPool } from './ops-conv.js';
 import { gemm, matMul } from './ops-dense.js';
+import type { ConstTensor, Graph, GraphNode } from './graph.js';
 import { batchNormalization, binary, clip, leakyRelu, relu, sigmoid, softmax, tanh } from './ops-elementwise.js';
 import { concat, flatten, gather, identity, reshape, shapeOp, squeeze, transpose, unsqueeze } from './ops-shape.js';
 import { type FloatValue, floatValue, type Value } from './tensor.js';
@@ -61,7 +61,7 @@ export interface Program {
 }
 
 function constValue(t: ConstTensor): Value {
-  return t.kind === 'float' ? floatValue(t.dims, t.data as Float32Array) : { kind: 'int', shape: t.dims, data: t.data as number[] };
+  return t.kind === 'float' ? floatValue(t.dims, t.data) : { kind: 'int', shape: t.dims, data: t.data };
 }
 
 /** Constant (opset ≥ 1): the `value` tensor, or one of the scalar/list forms of opset 12. */
@@ -81,7 +81,7 @@ function constantOf(node: GraphNode): Value {
  * Anything else is an UNSUPPORTED error that names every missing op: screening never skips a
  * node it cannot run.
  */
-export function compileProgram(graph: OnnxGraph): Program {
+export function compileProgram(graph: Graph): Program {
   if (graph.inputs.length !== 1) throw new ModelgateError('UNSUPPORTED', `the model has ${graph.inputs.length} inputs; screening needs one image input`);
   const [input] = graph.inputs;
   if (input.elemType !== 1 || input.dims.length !== 4) {
