@@ -6,10 +6,9 @@ import { compileProgram, type Program } from './interpreter/program.js';
 import type { FloatValue } from './interpreter/tensor.js';
 import { reverseInParallel } from './parallel.js';
 import { Random } from './random.js';
-import type { StripConfirmation } from './report.js';
 import { DEFAULT_REVERSE_OPTIONS, type ReverseOptions, type ReversedTrigger, reverseTrigger, stamp } from './reverse-trigger.js';
 import { batchOf, predict } from './samples.js';
-import { strip, type StripOptions } from './strip.js';
+import { strip, type StripConfirmation, type StripOptions } from './strip.js';
 
 /**
  * Below this clean accuracy the samples, labels, shape or scale do not fit the model, and any

@@ -29,6 +29,15 @@ export interface StripResult {
   measured?: { frr: number; far: number; clean: number; trojaned: number };
 }
 
+/** What STRIP said about clean samples stamped with a recovered trigger (Neural Cleanse's confirmation). */
+export interface StripConfirmation {
+  /** Stamped samples whose entropy fell below the clean threshold. */
+  flaggedRate: number;
+  threshold: number;
+  frr: number;
+  confirmed: boolean;
+}
+
 /**
  * The normalised entropy of each input: superimpose it on `overlays` random clean images
  * (pixel sum, clipped to the value range of the clean set, as the reference's addWeighted(1, 1)

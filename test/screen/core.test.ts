@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/core/finding.js';
+import type { ScanResult } from '../../src/core/report-types.js';
 import { ALL_RULES } from '../../src/detectors/index.js';
 import { renderHtml } from '../../src/report/html.js';
 import { anomalyOf } from '../../src/screen/anomaly.js';
@@ -8,8 +9,8 @@ import { loadGraph } from '../../src/screen/interpreter/graph.js';
 import { compileProgram } from '../../src/screen/interpreter/program.js';
 import { floatValue } from '../../src/screen/interpreter/tensor.js';
 import { encodePng } from '../../src/screen/png.js';
-import { screenReport } from '../../src/screen/report.js';
 import { DEFAULT_REVERSE_OPTIONS, reverseTrigger } from '../../src/screen/reverse-trigger.js';
+import { screenReport } from '../../src/screen/static-scan.js';
 import { thresholdAt } from '../../src/screen/strip.js';
 
 describe('the MAD anomaly index', () => {
@@ -50,6 +51,18 @@ describe('STRIP threshold', () => {
   });
 });
 
+/** What the static scan of a clean one-byte file `path` gives. */
+function scannedClean(path: string): ScanResult {
+  return {
+    schema: 'modelgate/report@1',
+    tool: { name: 'modelgate', version: '0' },
+    targets: [path],
+    summary: { files: 1, malicious: 0, suspicious: 0, clean: 1, error: 0, maxSeverity: null, durationMs: 1 },
+    findings: [],
+    files: [{ path, format: 'onnx', size: 1, verdict: 'clean', findings: [] }],
+  };
+}
+
 describe('the report', () => {
   const png = encodePng(Float32Array.of(0, 1, 0.5, 1), 1, 2, 2, 1);
   const finding: Finding = {
@@ -72,7 +85,7 @@ describe('the report', () => {
     expect([big.readUInt32BE(16), big.readUInt32BE(20)]).toEqual([16, 16]);
   });
   it('shows PNG data: URIs in the HTML report and drops every other image source', () => {
-    const page = renderHtml(screenReport('m.onnx', Buffer.from('x'), [finding], 1), ALL_RULES);
+    const page = renderHtml(screenReport(scannedClean('m.onnx'), Buffer.from('x'), [finding], 1), ALL_RULES);
     expect(page.match(/<img /g)).toHaveLength(1);
     expect(page).toContain(`<img src="data:image/png;base64,${png.toString('base64')}" alt="mask">`);
     expect(page).not.toContain('example.com');
@@ -80,7 +93,7 @@ describe('the report', () => {
     expect(page).toContain('img-src data:');
   });
   it('puts the file in the REPORT.md contract, verdict from the finding', () => {
-    const report = screenReport('m.onnx', Buffer.from('x'), [finding], 1);
+    const report = screenReport(scannedClean('m.onnx'), Buffer.from('x'), [finding], 1);
     expect(report.summary).toMatchObject({ files: 1, malicious: 1, maxSeverity: 'high' });
     expect(report.files[0]).toMatchObject({ path: 'm.onnx', format: 'onnx', verdict: 'malicious', sha256Source: 'computed' });
   });
