@@ -112,4 +112,21 @@ describe('the screening interpreter', () => {
     const program = compileProgram(loadGraph(liar));
     expect(() => program.run(floatValue([1, 1, 2, 2]))).toThrow(expect.objectContaining({ code: 'NOT_A_CLASSIFIER' }));
   });
+
+  // Arguments onnxruntime refuses are refused here too, never run into NaNs or wrong values.
+  it.each<[string, Model['nodes'], Model['weights']]>([
+    ['a perm that is not a permutation', [{ op: 'Transpose', inputs: ['x'], outputs: ['t'], attrs: [{ name: 'perm', ints: [0, 1, 1, 2] }] }], []],
+    ['strides of a 1-D window', [{ op: 'Conv', inputs: ['x', 'k'], outputs: ['t'], attrs: [{ name: 'strides', ints: [2] }] }], [{ name: 'k', dims: [1, 1, 1, 1], data: [1] }]],
+    ['a Conv bias of the wrong length', [{ op: 'Conv', inputs: ['x', 'k', 'b'], outputs: ['t'] }], [{ name: 'k', dims: [1, 1, 1, 1], data: [1] }, { name: 'b', dims: [2], data: [0, 0] }]],
+    ['BatchNormalization of the wrong width', [{ op: 'BatchNormalization', inputs: ['x', 's', 's', 's', 's'], outputs: ['t'] }], [{ name: 's', dims: [2], data: [1, 1] }]],
+    ['a Concat whose inputs differ outside the axis', [{ op: 'Concat', inputs: ['x', 'w'], outputs: ['t'], attrs: [{ name: 'axis', i: 0 }] }], [{ name: 'w', dims: [1, 2, 2, 2], data: [0, 0, 0, 0, 0, 0, 0, 0] }]],
+  ])('refuses %s with UNSUPPORTED', (_name, nodes, weights) => {
+    const bytes = buildModel({
+      inputs: [{ name: 'x', dims: ['N', 1, 2, 2] }],
+      outputs: [{ name: 'y', dims: ['N', 4] }],
+      nodes: [...nodes, { op: 'Flatten', inputs: ['t'], outputs: ['y'] }],
+      weights,
+    });
+    expect(() => compileProgram(loadGraph(bytes)).run(floatValue([1, 1, 2, 2]))).toThrow(expect.objectContaining({ code: 'UNSUPPORTED' }));
+  });
 });
