@@ -64,5 +64,7 @@ export async function reverseInParallel(
         }),
     ),
   );
+  const missing = [...results.keys()].filter((label) => results[label] === undefined);
+  if (missing.length > 0) throw new ModelgateError('UNSUPPORTED', `screening workers gave no trigger for labels ${missing.join(', ')}`);
   return results;
 }

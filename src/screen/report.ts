@@ -1,7 +1,9 @@
+import { ModelgateError } from '../core/errors.js';
 import type { Finding } from '../core/finding.js';
 import { NEURAL_CLEANSE, STRIP } from '../detectors/backdoor/index.js';
 import { ruleFinding } from '../detectors/finding.js';
 import { ANOMALY_THRESHOLD } from './anomaly.js';
+import { dimsOf } from './interpreter/tensor.js';
 import { encodePng } from './png.js';
 import type { ScreenResult } from './screen.js';
 import type { StripConfirmation, StripOptions, StripResult } from './strip.js';
@@ -10,9 +12,12 @@ const round = (v: number, digits = 3): number => Math.round(v * 10 ** digits) / 
 
 /** The recovered trigger of `label` as PNGs: the mask, the pattern, and mask·pattern as stamped. */
 export function triggerPngs(result: ScreenResult, label: number): Array<{ name: string; caption: string; png: Buffer }> {
-  const [c, h, w] = result.imageShape;
-  const { mask, pattern } = result.triggers[label];
-  const stamped = pattern.map((v, i) => v * mask[i % (h * w)]);
+  const [c, h, w] = dimsOf('images', result.imageShape, 3);
+  const trigger = result.triggers[label];
+  if (!trigger) throw new ModelgateError('USAGE', `no trigger was found for label ${label}`);
+  const { mask, pattern } = trigger;
+  // The mask has h·w values, shared by the c planes of the pattern.
+  const stamped = pattern.map((v, i) => v * mask[i % (h * w)]!);
   return [
     { name: `label-${label}-mask.png`, caption: `label ${label}: mask`, png: encodePng(mask, 1, h, w) },
     { name: `label-${label}-pattern.png`, caption: `label ${label}: pattern`, png: encodePng(pattern, c, h, w) },
