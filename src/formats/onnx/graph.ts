@@ -107,9 +107,9 @@ export class GraphWalker {
     this.model.nodes.push(node);
     // The same object, so the rules and the main graph see one node.
     const full: OnnxGraphNode | undefined = detail ? Object.assign(node, { inputs: [], outputs: [], attributes: [] }) : undefined;
-    if (full) {
+    if (detail && full) {
       this.keep(1);
-      detail?.nodes.push(full);
+      detail.nodes.push(full);
     }
     const attributes: Range[] = [];
     while (r.next()) {
