@@ -2,14 +2,17 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { ModelgateError } from '../core/errors.js';
+import type { Finding } from '../core/finding.js';
 import { ALL_RULES } from '../app/index.js';
 import { renderReport } from '../report/index.js';
 import { intOption, readModel, sampleFormat, writeOut } from '../screen/cli-options.js';
 import { readLabels, readSamples } from '../screen/input-files.js';
-import { neuralCleanseFinding, screenReport, triggerPngs } from '../screen/report.js';
-import { confirmWithStrip, DEFAULT_SCREEN_OPTIONS, neuralCleanse, prepare } from '../screen/screen.js';
+import type { FloatValue } from '../screen/interpreter/tensor.js';
+import { neuralCleanseFinding, triggerPngs } from '../screen/report.js';
+import { confirmWithStrip, DEFAULT_SCREEN_OPTIONS, neuralCleanse, prepare, type ScreenOptions } from '../screen/screen.js';
+import { notRunReason, screenReport, staticScan } from '../screen/static-scan.js';
 import { DEFAULT_STRIP_OPTIONS } from '../screen/strip.js';
-import { EXIT, scanExitCode } from './exit-codes.js';
+import { scanExitCode } from './exit-codes.js';
 
 const HELP = `
 Neural Cleanse (Wang et al. 2019) for an ONNX image classifier: for every label, the smallest
@@ -23,8 +26,14 @@ not proof, of a clean model. Same --seed, same result.
 Samples: .npy [N,H,W] or [N,C,H,W] (uint8 scaled by 1/255, floats as they are), or raw uint8
 with --shape. Labels: raw uint8, one per sample, or an integer .npy.
 
-Exit codes: 0 no suspected target; 1 a suspected target; 2 usage error, unreadable input, or a
-model that cannot be screened (unsupported op, not a classifier, samples that do not fit).`;
+The model file is scanned statically first, and those findings are in the same report after
+the screening finding. A model the static scan finds malicious, or cannot read to its end, is
+not run: the report gives the static findings alone.
+
+Exit codes: 0 no suspected target and no static finding of medium or higher; 1 a suspected
+target, or a static finding of medium or higher; 2 usage error, unreadable input, or a model
+that cannot be screened (unsupported op, not a classifier, samples that do not fit, a file the
+static scan cannot read to its end).`;
 
 interface ScreenOpts {
   samples: string;
@@ -71,29 +80,44 @@ export function screenCommand(): Command {
       const modelBytes = readModel(modelPath);
       const images = readSamples(opts.samples, sampleFormat(opts.shape, opts.scale));
       const labels = readLabels(opts.labels);
-      const prepared = prepare(modelBytes, images, labels, options.maxSamples, options.seed);
-      const result = await neuralCleanse(prepared, options, (t) => {
-        if (process.stderr.isTTY) process.stderr.write(`modelgate screen: label ${t.label}: mask norm ${t.norm.toFixed(1)} (${t.steps} steps)\n`);
-      });
-      const extra: Record<string, unknown> = {};
-      if (result.suspected && opts.strip) extra.strip = confirmWithStrip(prepared, result, { ...DEFAULT_STRIP_OPTIONS, seed: options.seed });
-      const pngs = result.suspected ? triggerPngs(result, result.suspected.label) : [];
-      if (opts.outDir && pngs.length > 0) {
-        try {
-          mkdirSync(opts.outDir, { recursive: true });
-        } catch (e) {
-          throw new ModelgateError('UNREADABLE', `cannot create ${opts.outDir}: ${(e as Error).message}`, { cause: e });
-        }
-        for (const p of pngs) writeOut(join(opts.outDir, p.name), p.png);
-        extra.triggerFiles = pngs.map((p) => join(opts.outDir as string, p.name));
-      }
-      // Images go into the HTML page only (as data: URIs); JSON keeps the file names.
-      if (opts.format === 'html') extra.images = pngs.map((p) => ({ caption: p.caption, src: `data:image/png;base64,${p.png.toString('base64')}` }));
-      const finding = neuralCleanseFinding(modelPath, result, extra);
-      const report = screenReport(modelPath, modelBytes, [finding], performance.now() - started);
+      const scanned = await staticScan(modelPath);
+      const notRun = notRunReason(scanned);
+      if (notRun) process.stderr.write(`modelgate screen: not screened: ${notRun}\n`);
+      const findings = notRun ? [] : [await screenFinding(scanned.files[0]?.path ?? modelPath, modelBytes, images, labels, options, opts)];
+      const report = screenReport(scanned, modelBytes, findings, performance.now() - started);
       const text = renderReport(opts.format, report, ALL_RULES, { color: false, verbose: true });
       if (opts.output) writeOut(opts.output, text);
       else process.stdout.write(text);
-      process.exitCode = scanExitCode(report, 'medium') === EXIT.FINDINGS ? EXIT.FINDINGS : EXIT.OK;
+      process.exitCode = scanExitCode(report, 'medium');
     });
+}
+
+/** Runs Neural Cleanse (and STRIP on a suspected trigger), writes the trigger PNGs, and gives the finding. */
+async function screenFinding(
+  target: string,
+  modelBytes: Buffer,
+  images: FloatValue,
+  labels: number[],
+  options: ScreenOptions,
+  opts: ScreenOpts,
+): Promise<Finding> {
+  const prepared = prepare(modelBytes, images, labels, options.maxSamples, options.seed);
+  const result = await neuralCleanse(prepared, options, (t) => {
+    if (process.stderr.isTTY) process.stderr.write(`modelgate screen: label ${t.label}: mask norm ${t.norm.toFixed(1)} (${t.steps} steps)\n`);
+  });
+  const extra: Record<string, unknown> = {};
+  if (result.suspected && opts.strip) extra.strip = confirmWithStrip(prepared, result, { ...DEFAULT_STRIP_OPTIONS, seed: options.seed });
+  const pngs = result.suspected ? triggerPngs(result, result.suspected.label) : [];
+  if (opts.outDir && pngs.length > 0) {
+    try {
+      mkdirSync(opts.outDir, { recursive: true });
+    } catch (e) {
+      throw new ModelgateError('UNREADABLE', `cannot create ${opts.outDir}: ${(e as Error).message}`, { cause: e });
+    }
+    for (const p of pngs) writeOut(join(opts.outDir, p.name), p.png);
+    extra.triggerFiles = pngs.map((p) => join(opts.outDir as string, p.name));
+  }
+  // Images go into the HTML page only (as data: URIs); JSON keeps the file names.
+  if (opts.format === 'html') extra.images = pngs.map((p) => ({ caption: p.caption, src: `data:image/png;base64,${p.png.toString('base64')}` }));
+  return neuralCleanseFinding(target, result, extra);
 }

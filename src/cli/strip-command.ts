@@ -1,16 +1,15 @@
 import { Command, Option } from 'commander';
 import { ModelgateError } from '../core/errors.js';
-import type { Finding } from '../core/finding.js';
-import { STRIP } from '../detectors/backdoor/index.js';
 import { ALL_RULES } from '../app/index.js';
 import { renderReport } from '../report/index.js';
 import { intOption, numberOption, readModel, sampleFormat, writeOut } from '../screen/cli-options.js';
 import { readLabels, readSamples } from '../screen/input-files.js';
-import { screenReport } from '../screen/report.js';
-import { compileProgram } from '../screen/engine/program.js';
-import { loadOnnxGraph } from '../screen/onnx/load.js';
+import { loadGraph } from '../screen/interpreter/graph.js';
+import { compileProgram } from '../screen/interpreter/program.js';
+import { stripFinding } from '../screen/report.js';
+import { notRunReason, screenReport, staticScan } from '../screen/static-scan.js';
 import { DEFAULT_STRIP_OPTIONS, strip } from '../screen/strip.js';
-import { EXIT, scanExitCode } from './exit-codes.js';
+import { scanExitCode } from './exit-codes.js';
 
 const HELP = `
 STRIP (Gao et al. 2019) screens inputs at run time: each input is superimposed on random clean
@@ -21,8 +20,13 @@ prediction whatever it is blended with. The threshold is set on the clean sample
 
 Samples and inputs: .npy [N,H,W] or [N,C,H,W], or raw uint8 with --shape.
 
-Exit codes: 0 no input looks trojaned; 1 some input does; 2 usage error, unreadable input, or a
-model that cannot be run (unsupported op, not a classifier).`;
+The model file is scanned statically first, and those findings are in the same report after
+the STRIP finding. A model the static scan finds malicious, or cannot read to its end, is not
+run: the report gives the static findings alone.
+
+Exit codes: 0 no input looks trojaned and no static finding of medium or higher; 1 some input
+does, or a static finding of medium or higher; 2 usage error, unreadable input, or a model that
+cannot be run (unsupported op, not a classifier, a file the static scan cannot read to its end).`;
 
 interface StripOpts {
   samples: string;
@@ -36,8 +40,6 @@ interface StripOpts {
   format: 'json' | 'text' | 'html';
   output?: string;
 }
-
-const pct = (v: number): string => `${(v * 100).toFixed(1)}%`;
 
 /** `modelgate strip MODEL.onnx --samples CLEAN --inputs FILE [--input-labels FILE]` */
 export function stripCommand(): Command {
@@ -55,7 +57,7 @@ export function stripCommand(): Command {
     .addOption(new Option('-f, --format <format>', 'report format').choices(['json', 'text', 'html']).default('text'))
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
     .addHelpText('after', HELP)
-    .action((modelPath: string, opts: StripOpts) => {
+    .action(async (modelPath: string, opts: StripOpts) => {
       const started = performance.now();
       const options = {
         ...DEFAULT_STRIP_OPTIONS,
@@ -69,34 +71,18 @@ export function stripCommand(): Command {
       const inputs = readSamples(opts.inputs, format);
       const labels = opts.inputLabels === undefined ? undefined : readLabels(opts.inputLabels);
       if (labels && labels.length !== inputs.shape[0]) throw new ModelgateError('USAGE', `${inputs.shape[0]} inputs but ${labels.length} input labels`);
-      const program = compileProgram(loadOnnxGraph(modelBytes));
-      const result = strip(program, clean, inputs, options, labels);
-      const m = result.measured;
-      const rates = m ? `; measured FRR ${pct(m.frr)} on ${m.clean} clean inputs, FAR ${pct(m.far)} on ${m.trojaned} trojaned` : '';
-      const finding: Finding = {
-        ruleId: STRIP.id,
-        severity: result.flagged.length > 0 ? 'high' : 'info',
-        message:
-          result.flagged.length > 0
-            ? `${result.flagged.length} of ${inputs.shape[0]} inputs look trojaned: their predictions stay certain when blended with clean images (entropy below ${result.threshold.toFixed(4)}, set at FRR ${pct(options.frr)})${rates}`
-            : `no input looks trojaned (entropy threshold ${result.threshold.toFixed(4)} at FRR ${pct(options.frr)})${rates}`,
-        target: opts.inputs,
-        references: STRIP.references,
-        ...(result.flagged.length > 0 ? { evidence: `flagged inputs: ${result.flagged.slice(0, 50).join(', ')}${result.flagged.length > 50 ? ', …' : ''}` } : {}),
-        details: {
-          threshold: result.threshold,
-          frr: options.frr,
-          overlays: options.overlays,
-          seed: options.seed,
-          flagged: result.flagged,
-          entropies: result.entropies.map((e) => Math.round(e * 1e4) / 1e4),
-          ...(m ? { measured: m } : {}),
-        },
-      };
-      const report = screenReport(modelPath, modelBytes, [finding], performance.now() - started);
+      const scanned = await staticScan(modelPath);
+      const notRun = notRunReason(scanned);
+      if (notRun) process.stderr.write(`modelgate strip: not run: ${notRun}\n`);
+      const findings = [];
+      if (!notRun) {
+        const result = strip(compileProgram(loadGraph(modelBytes)), clean, inputs, options, labels);
+        findings.push(stripFinding(opts.inputs, result, options, inputs.shape[0] ?? 0));
+      }
+      const report = screenReport(scanned, modelBytes, findings, performance.now() - started);
       const text = renderReport(opts.format, report, ALL_RULES, { color: false, verbose: true });
       if (opts.output) writeOut(opts.output, text);
       else process.stdout.write(text);
-      process.exitCode = scanExitCode(report, 'medium') === EXIT.FINDINGS ? EXIT.FINDINGS : EXIT.OK;
+      process.exitCode = scanExitCode(report, 'medium');
     });
 }

@@ -7,7 +7,9 @@ export const ANOMALY_THRESHOLD = 2;
 function median(values: readonly number[]): number {
   const sorted = values.slice().sort((a, b) => a - b);
   const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  // No values: no median, and no label stands out against it.
+  if (sorted.length === 0) return NaN;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** Per-label anomaly indices of the mask norms, and which labels are small-side outliers. */
@@ -32,7 +34,7 @@ export function anomalyOf(norms: readonly number[], threshold = ANOMALY_THRESHOL
   // All norms equal: nothing stands out (and no division by zero).
   const indices = norms.map((n) => (mad > 0 ? Math.abs(n - mid) / mad : 0));
   const flagged = norms
-    .map((n, label) => ({ label, n, index: indices[label] }))
+    .map((n, label) => ({ label, n, index: indices[label]! }))
     .filter((e) => e.n < mid && e.index > threshold)
     .sort((a, b) => b.index - a.index)
     .map((e) => e.label);

@@ -17,6 +17,7 @@ async function main(): Promise<void> {
     allowPositionals: true,
     options: { steps: { type: 'string' }, workers: { type: 'string' }, 'max-samples': { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' } },
   });
+  const [dir = DEFAULT_SET] = positionals;
   if (positionals.length > 1) {
     process.stderr.write('usage: npm run eval:backdoor -- [DIR] [--steps N] [--max-samples N] [--seed N] [--json]\n');
     process.exitCode = 2;
@@ -33,7 +34,7 @@ async function main(): Promise<void> {
     const progress = (r: EvalRow): void => {
       if (!values.json) process.stderr.write(`${r.model}: ${r.verdict}${r.suspectedTarget === undefined ? '' : ` (target ${r.suspectedTarget})`} in ${r.seconds.toFixed(1)} s\n`);
     };
-    const rows = await evaluateBackdoorSet(positionals[0] ?? DEFAULT_SET, options, progress);
+    const rows = await evaluateBackdoorSet(dir, options, progress);
     process.stdout.write(values.json ? `${JSON.stringify({ rows, options }, null, 2)}\n` : `${formatEvalTable(rows)}\n`);
     process.exitCode = rows.every((r) => r.right) ? 0 : 1;
   } catch (e) {

@@ -32,8 +32,9 @@ export function maskIoU(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let inter = 0;
   let union = 0;
   for (let i = 0; i < a.length; i++) {
-    const x = a[i] >= 0.5;
-    const y = b[i] >= 0.5;
+    // A value past the end of the shorter mask is outside it.
+    const x = (a[i] ?? 0) >= 0.5;
+    const y = (b[i] ?? 0) >= 0.5;
     if (x && y) inter++;
     if (x || y) union++;
   }
@@ -54,6 +55,8 @@ export async function evaluateBackdoorSet(dir: string, options: ScreenOptions, o
     throw new ModelgateError('UNREADABLE', `cannot read ${join(dir, 'manifest.json')}: ${(e as Error).message}`, { cause: e });
   }
   const shape = manifest.clean_samples?.shape?.slice(1) ?? [28, 28];
+  const [height, width] = shape;
+  if (height === undefined || width === undefined) throw new ModelgateError('MALFORMED', `${join(dir, 'manifest.json')}: clean_samples.shape must be [N, H, W]`);
   const images = readSamples(join(dir, 'clean_samples.bin'), { shape: [1, ...shape] });
   const labels = readLabels(join(dir, 'clean_labels.bin'));
   const rows: EvalRow[] = [];
@@ -61,11 +64,13 @@ export async function evaluateBackdoorSet(dir: string, options: ScreenOptions, o
     const prepared = prepare(readFileSync(join(dir, entry.file)), images, labels, options.maxSamples, options.seed);
     const result = await neuralCleanse(prepared, options);
     const suspected = result.suspected?.label;
-    const plane = shape[0] * shape[1];
+    const plane = height * width;
     let iou: number | undefined;
     if (entry.trigger_file && entry.target_label !== undefined) {
+      const trigger = result.triggers[entry.target_label];
+      if (!trigger) throw new ModelgateError('MALFORMED', `${entry.file}: target label ${entry.target_label} is not a label of the model`);
       const raw = new Uint8Array(readFileSync(join(dir, entry.trigger_file)));
-      iou = maskIoU(result.triggers[entry.target_label].mask, new Float32Array(raw.buffer).subarray(0, plane));
+      iou = maskIoU(trigger.mask, new Float32Array(raw.buffer).subarray(0, plane));
     }
     const right = entry.label === 'backdoored' ? suspected === entry.target_label : suspected === undefined;
     const row: EvalRow = {
@@ -74,7 +79,7 @@ export async function evaluateBackdoorSet(dir: string, options: ScreenOptions, o
       verdict: suspected === undefined ? 'clean' : 'malicious',
       trueTarget: entry.target_label,
       suspectedTarget: suspected,
-      anomalyIndex: result.suspected?.anomalyIndex ?? Math.max(...result.anomaly.indices.filter((_, l) => result.triggers[l].norm < result.anomaly.median), 0),
+      anomalyIndex: result.suspected?.anomalyIndex ?? Math.max(...result.anomaly.indices.filter((_, l) => result.triggers[l]!.norm < result.anomaly.median), 0),
       maskIoU: iou,
       norms: result.triggers.map((t) => t.norm),
       seconds: result.seconds,

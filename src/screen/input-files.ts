@@ -3,7 +3,7 @@ import { ByteReader } from '../core/byte-reader.js';
 import { BufferSource } from '../core/byte-source.js';
 import { ModelgateError } from '../core/errors.js';
 import { parseNpyHeader } from '../formats/numpy/parse.js';
-import { type FloatValue, floatValue } from './engine/tensor.js';
+import { type FloatValue, floatValue } from './interpreter/tensor.js';
 
 /** Sample files larger than this are refused: screening needs hundreds of small images, not a dataset. */
 export const MAX_SAMPLE_BYTES = 1024 * 1024 * 1024;
@@ -75,9 +75,10 @@ export function readSamples(path: string, format: SampleFormat): FloatValue {
     shape = [bytes.length / size, ...format.shape];
     values = bytes;
   }
-  const image = shape.length === 3 ? [1, shape[1], shape[2]] : shape.slice(1);
+  const image = shape.length === 3 ? [1, shape[1]!, shape[2]!] : shape.slice(1);
   const scale = format.scale ?? (integral ? 1 / 255 : 1);
-  return floatValue([shape[0], ...image], Float32Array.from(values, (v) => v * scale));
+  // shape is [N, H, W] or [N, C, H, W] (checked above, or built so for raw files).
+  return floatValue([shape[0]!, ...image], Float32Array.from(values, (v) => v * scale));
 }
 
 /** Reads labels: raw uint8 (one byte per sample) or an integer .npy vector. */

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ModelgateError } from '../core/errors.js';
-import type { FloatValue } from './engine/tensor.js';
+import type { FloatValue } from './interpreter/tensor.js';
 import type { ReverseOptions, ReversedTrigger } from './reverse-trigger.js';
 
 /** What a worker needs to reverse-engineer triggers for some labels. */
@@ -64,5 +64,7 @@ export async function reverseInParallel(
         }),
     ),
   );
+  const missing = [...results.keys()].filter((label) => results[label] === undefined);
+  if (missing.length > 0) throw new ModelgateError('UNSUPPORTED', `screening workers gave no trigger for labels ${missing.join(', ')}`);
   return results;
 }

@@ -9,7 +9,7 @@ const CRC_TABLE = Uint32Array.from({ length: 256 }, (_, n) => {
 
 function crc32(bytes: Buffer): number {
   let c = 0xffffffff;
-  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
+  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff]! ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
 }
 
@@ -41,8 +41,9 @@ export function encodePng(values: Float32Array, channels: number, height: number
     for (let x = 0; x < w; x++) {
       const p = Math.floor(y / zoom) * width + Math.floor(x / zoom);
       for (let c = 0; c < bpp; c++) {
+        // A missing or non-finite value is black.
         const v = values[c * plane + p];
-        raw[row + 1 + x * bpp + c] = Math.round(Math.min(1, Math.max(0, Number.isFinite(v) ? v : 0)) * 255);
+        raw[row + 1 + x * bpp + c] = Math.round(Math.min(1, Math.max(0, v !== undefined && Number.isFinite(v) ? v : 0)) * 255);
       }
     }
   }

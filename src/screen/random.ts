@@ -30,7 +30,8 @@ export class Random {
     const n = Math.min(k, copy.length);
     for (let i = 0; i < n; i++) {
       const j = i + this.int(copy.length - i);
-      [copy[i], copy[j]] = [copy[j], copy[i]];
+      // i < n ≤ copy.length and i ≤ j < copy.length.
+      [copy[i], copy[j]] = [copy[j]!, copy[i]!];
     }
     return copy.slice(0, n);
   }

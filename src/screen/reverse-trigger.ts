@@ -1,7 +1,7 @@
-import type { Program } from './engine/program.js';
-import { type FloatValue, floatValue } from './engine/tensor.js';
+import type { Program } from './interpreter/program.js';
+import { type FloatValue, floatValue } from './interpreter/tensor.js';
 import { Random } from './random.js';
-import { argmaxRow, batchOf, softmaxRows } from './samples.js';
+import { argmaxRow, batchOf, imageDims, logitsDims, softmaxRows } from './samples.js';
 
 /** Knobs of the per-label optimisation (Wang et al. 2019, §4 and their reference code). */
 export interface ReverseOptions {
@@ -64,23 +64,27 @@ class Adam {
     this.t++;
     const c1 = 1 - this.b1 ** this.t;
     const c2 = 1 - this.b2 ** this.t;
+    // params, grad, m and v all have `size` elements.
     for (let i = 0; i < params.length; i++) {
-      this.m[i] = this.b1 * this.m[i] + (1 - this.b1) * grad[i];
-      this.v[i] = this.b2 * this.v[i] + (1 - this.b2) * grad[i] * grad[i];
-      params[i] -= (this.lr * (this.m[i] / c1)) / (Math.sqrt(this.v[i] / c2) + 1e-8);
+      const g = grad[i]!;
+      this.m[i] = this.b1 * this.m[i]! + (1 - this.b1) * g;
+      this.v[i] = this.b2 * this.v[i]! + (1 - this.b2) * g * g;
+      // Read back from the float32 arrays, as the moments are stored.
+      params[i]! -= (this.lr * (this.m[i]! / c1)) / (Math.sqrt(this.v[i]! / c2) + 1e-8);
     }
   }
 }
 
 /** Stamps a trigger on images: `x' = (1 - mask)·x + mask·pattern`, the mask shared by channels. */
 export function stamp(images: FloatValue, mask: Float32Array, pattern: Float32Array): FloatValue {
-  const [n, c, h, w] = images.shape;
+  const [n, c, h, w] = imageDims(images);
   const plane = h * w;
   const out = floatValue(images.shape.slice());
+  // mask has h·w values and pattern c·h·w, as reverseTrigger makes them.
   for (let b = 0; b < n; b++) {
     for (let ch = 0; ch < c; ch++) {
       const base = (b * c + ch) * plane;
-      for (let p = 0; p < plane; p++) out.data[base + p] = (1 - mask[p]) * images.data[base + p] + mask[p] * pattern[ch * plane + p];
+      for (let p = 0; p < plane; p++) out.data[base + p] = (1 - mask[p]!) * images.data[base + p]! + mask[p]! * pattern[ch * plane + p]!;
     }
   }
   return out;
@@ -95,7 +99,7 @@ const squash = (raw: Float32Array): Float32Array => raw.map((r) => Math.tanh(r) 
  * rises while the attack succeeds and falls while it does not, as in the reference code.
  */
 export function reverseTrigger(program: Program, images: FloatValue, pool: readonly number[], label: number, options: ReverseOptions): ReversedTrigger {
-  const [, c, h, w] = images.shape;
+  const [, c, h, w] = imageDims(images);
   const plane = h * w;
   const random = new Random(options.seed * 1000003 + label);
   // Start from a faint random mask and a random pattern (atanh of values in (0, 1)).
@@ -116,11 +120,12 @@ export function reverseTrigger(program: Program, images: FloatValue, pool: reado
   for (; step < options.steps; step++) {
     const mask = squash(maskRaw);
     const pattern = squash(patternRaw);
-    const clean = batchOf(images, random.sample(pool, options.batchSize));
-    const n = clean.shape[0];
+    const picks = random.sample(pool, options.batchSize);
+    const clean = batchOf(images, picks);
+    const n = picks.length;
     const pass = program.run(stamp(clean, mask, pattern));
     const probs = softmaxRows(pass.logits);
-    const k = pass.logits.shape[1];
+    const [, k] = logitsDims(pass.logits);
     // d(mean cross-entropy)/d(logits) = (softmax - onehot) / n.
     const dLogits = probs.map((p, i) => (p - (i % k === label ? 1 : 0)) / n);
     for (let r = 0; r < n; r++) if (argmaxRow(pass.logits, r) === label) epochHits++;
@@ -131,16 +136,17 @@ export function reverseTrigger(program: Program, images: FloatValue, pool: reado
     for (let b = 0; b < n; b++) {
       for (let ch = 0; ch < c; ch++) {
         const base = (b * c + ch) * plane;
+        // dx is the gradient of the stamped batch [n, c, h, w]; mask and pattern as in stamp.
         for (let p = 0; p < plane; p++) {
-          const g = dx[base + p];
-          dMask[p] += g * (pattern[ch * plane + p] - clean.data[base + p]);
-          dPattern[ch * plane + p] += g * mask[p];
+          const g = dx[base + p]!;
+          dMask[p]! += g * (pattern[ch * plane + p]! - clean.data[base + p]!);
+          dPattern[ch * plane + p]! += g * mask[p]!;
         }
       }
     }
     // Through the tanh squashing: d(tanh(r)/2 + 1/2)/dr = (1 - tanh²(r)) / 2.
-    for (let p = 0; p < plane; p++) dMask[p] *= (1 - (2 * mask[p] - 1) ** 2) / 2;
-    for (let i = 0; i < dPattern.length; i++) dPattern[i] *= (1 - (2 * pattern[i] - 1) ** 2) / 2;
+    for (let p = 0; p < plane; p++) dMask[p]! *= (1 - (2 * mask[p]! - 1) ** 2) / 2;
+    for (let i = 0; i < dPattern.length; i++) dPattern[i]! *= (1 - (2 * pattern[i]! - 1) ** 2) / 2;
     maskOpt.step(maskRaw, dMask);
     patternOpt.step(patternRaw, dPattern);
     if ((step + 1) % options.epochSteps !== 0) continue;

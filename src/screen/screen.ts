@@ -1,15 +1,14 @@
 import { availableParallelism } from 'node:os';
 import { ModelgateError } from '../core/errors.js';
 import { type Anomaly, anomalyOf } from './anomaly.js';
-import { compileProgram, type Program } from './engine/program.js';
-import type { FloatValue } from './engine/tensor.js';
-import { loadOnnxGraph } from './onnx/load.js';
+import { loadGraph } from './interpreter/graph.js';
+import { compileProgram, type Program } from './interpreter/program.js';
+import type { FloatValue } from './interpreter/tensor.js';
 import { reverseInParallel } from './parallel.js';
 import { Random } from './random.js';
-import type { StripConfirmation } from './report.js';
 import { DEFAULT_REVERSE_OPTIONS, type ReverseOptions, type ReversedTrigger, reverseTrigger, stamp } from './reverse-trigger.js';
-import { batchOf, predict } from './samples.js';
-import { strip, type StripOptions } from './strip.js';
+import { batchOf, logitsDims, predict } from './samples.js';
+import { strip, type StripConfirmation, type StripOptions } from './strip.js';
 
 /**
  * Below this clean accuracy the samples, labels, shape or scale do not fit the model, and any
@@ -62,7 +61,7 @@ export interface Prepared {
  * is at least MIN_CLEAN_ACCURACY.
  */
 export function prepare(modelBytes: Buffer, images: FloatValue, labels: readonly number[], maxSamples: number, seed: number): Prepared {
-  const program = compileProgram(loadOnnxGraph(modelBytes));
+  const program = compileProgram(loadGraph(modelBytes));
   if (labels.length !== images.shape[0]) throw new ModelgateError('USAGE', `${images.shape[0]} samples but ${labels.length} labels`);
   const declared = program.imageShape;
   const given = images.shape.slice(1);
@@ -71,7 +70,8 @@ export function prepare(modelBytes: Buffer, images: FloatValue, labels: readonly
   }
   const chosen = images.shape[0] <= maxSamples ? [...labels.keys()] : new Random(seed).sample([...labels.keys()], maxSamples).sort((a, b) => a - b);
   const kept = batchOf(images, chosen);
-  const keptLabels = chosen.map((i) => labels[i]);
+  // chosen holds indices of labels.
+  const keptLabels = chosen.map((i) => labels[i]!);
   const { classes } = predict(program, kept);
   const k = program.classes > 0 ? program.classes : Math.max(...classes) + 1;
   if (keptLabels.some((l) => !Number.isInteger(l) || l < 0 || l >= Math.max(k, 2))) throw new ModelgateError('USAGE', `labels must be class indices 0..${k - 1}`);
@@ -94,7 +94,7 @@ export async function neuralCleanse(prepared: Prepared, options: ScreenOptions, 
   const started = performance.now();
   const { program, images, labels } = prepared;
   const probe = program.run(batchOf(images, [0]));
-  const classes = probe.logits.shape[1];
+  const [, classes] = logitsDims(probe.logits);
   if (new Set(labels).size < 2) throw new ModelgateError('USAGE', 'the samples are all of one label; screening needs samples of several labels');
   let triggers: ReversedTrigger[] = [];
   if (options.workers > 1) {
@@ -109,8 +109,10 @@ export async function neuralCleanse(prepared: Prepared, options: ScreenOptions, 
   }
   const anomaly = anomalyOf(triggers.map((t) => t.norm));
   const top = anomaly.flagged[0];
+  // A flagged label is an index of the norms, so of indices and triggers alike.
+  const trigger = top === undefined ? undefined : triggers[top];
   const suspected =
-    top === undefined ? undefined : { label: top, anomalyIndex: anomaly.indices[top], maskNorm: triggers[top].norm, attackRate: triggers[top].attackRate };
+    top === undefined || !trigger ? undefined : { label: top, anomalyIndex: anomaly.indices[top]!, maskNorm: trigger.norm, attackRate: trigger.attackRate };
   return {
     classes,
     samples: labels.length,
@@ -136,7 +138,9 @@ export const STRIP_CONFIRM_RATE = 0.5;
 export function confirmWithStrip(prepared: Prepared, result: ScreenResult, options: StripOptions): StripConfirmation | undefined {
   if (!result.suspected) return undefined;
   const { label } = result.suspected;
-  const { mask, pattern } = result.triggers[label];
+  const trigger = result.triggers[label];
+  if (!trigger) throw new ModelgateError('USAGE', `no trigger was found for label ${label}`);
+  const { mask, pattern } = trigger;
   const others = [...prepared.labels.keys()].filter((i) => prepared.labels[i] !== label).slice(0, 100);
   const stamped = stamp(batchOf(prepared.images, others), mask, pattern);
   const verdict = strip(prepared.program, prepared.images, stamped, options);

@@ -1,15 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/core/finding.js';
+import type { ScanResult } from '../../src/core/report-types.js';
 import { ALL_RULES } from '../../src/detectors/index.js';
 import { renderHtml } from '../../src/report/html.js';
 import { anomalyOf } from '../../src/screen/anomaly.js';
-import { compileProgram } from '../../src/screen/engine/program.js';
-import { floatValue } from '../../src/screen/engine/tensor.js';
-import { loadOnnxGraph } from '../../src/screen/onnx/load.js';
+import { loadGraph } from '../../src/screen/interpreter/graph.js';
+import { compileProgram } from '../../src/screen/interpreter/program.js';
+import { floatValue } from '../../src/screen/interpreter/tensor.js';
 import { encodePng } from '../../src/screen/png.js';
-import { screenReport } from '../../src/screen/report.js';
 import { DEFAULT_REVERSE_OPTIONS, reverseTrigger } from '../../src/screen/reverse-trigger.js';
+import { screenReport } from '../../src/screen/static-scan.js';
 import { thresholdAt } from '../../src/screen/strip.js';
 
 describe('the MAD anomaly index', () => {
@@ -27,7 +28,7 @@ describe('the MAD anomaly index', () => {
 });
 
 describe('reverse-engineering a trigger', () => {
-  const program = compileProgram(loadOnnxGraph(readFileSync('eval/backdoor/m3.onnx')));
+  const program = compileProgram(loadGraph(readFileSync('eval/backdoor/m3.onnx')));
   const pixels = readFileSync('eval/backdoor/clean_samples.bin').subarray(0, 100 * 784);
   const images = floatValue([100, 1, 28, 28], Float32Array.from(pixels, (v) => v / 255));
   const pool = [...Array(100).keys()];
@@ -49,6 +50,18 @@ describe('STRIP threshold', () => {
     expect(clean.filter((e) => e < t)).toHaveLength(5);
   });
 });
+
+/** What the static scan of a clean one-byte file `path` gives. */
+function scannedClean(path: string): ScanResult {
+  return {
+    schema: 'modelgate/report@1',
+    tool: { name: 'modelgate', version: '0' },
+    targets: [path],
+    summary: { files: 1, malicious: 0, suspicious: 0, clean: 1, error: 0, maxSeverity: null, durationMs: 1 },
+    findings: [],
+    files: [{ path, format: 'onnx', size: 1, verdict: 'clean', findings: [] }],
+  };
+}
 
 describe('the report', () => {
   const png = encodePng(Float32Array.of(0, 1, 0.5, 1), 1, 2, 2, 1);
@@ -72,7 +85,7 @@ describe('the report', () => {
     expect([big.readUInt32BE(16), big.readUInt32BE(20)]).toEqual([16, 16]);
   });
   it('shows PNG data: URIs in the HTML report and drops every other image source', () => {
-    const page = renderHtml(screenReport('m.onnx', Buffer.from('x'), [finding], 1), ALL_RULES);
+    const page = renderHtml(screenReport(scannedClean('m.onnx'), Buffer.from('x'), [finding], 1), ALL_RULES);
     expect(page.match(/<img /g)).toHaveLength(1);
     expect(page).toContain(`<img src="data:image/png;base64,${png.toString('base64')}" alt="mask">`);
     expect(page).not.toContain('example.com');
@@ -80,7 +93,7 @@ describe('the report', () => {
     expect(page).toContain('img-src data:');
   });
   it('puts the file in the REPORT.md contract, verdict from the finding', () => {
-    const report = screenReport('m.onnx', Buffer.from('x'), [finding], 1);
+    const report = screenReport(scannedClean('m.onnx'), Buffer.from('x'), [finding], 1);
     expect(report.summary).toMatchObject({ files: 1, malicious: 1, maxSeverity: 'high' });
     expect(report.files[0]).toMatchObject({ path: 'm.onnx', format: 'onnx', verdict: 'malicious', sha256Source: 'computed' });
   });

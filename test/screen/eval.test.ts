@@ -24,8 +24,8 @@ describe('backdoor screening on eval/backdoor', () => {
         ['m4.onnx', 'malicious', 3],
       ]);
       // The recovered masks sit on the true triggers.
-      expect(rows[1].maskIoU).toBeGreaterThan(0.3);
-      expect(rows[3].maskIoU).toBeGreaterThan(0.3);
+      expect(rows[1]?.maskIoU).toBeGreaterThan(0.3);
+      expect(rows[3]?.maskIoU).toBeGreaterThan(0.3);
     },
     30 * 60_000,
   );

@@ -2,7 +2,8 @@ import type { RuleMeta } from '../rule.js';
 
 /**
  * Rules of backdoor screening (`modelgate screen`, `modelgate strip`). They are not file rules:
- * they come from running the model on clean samples, so the commands report them directly.
+ * they come from running the model on clean samples, so the commands make their findings with
+ * `ruleFinding` (../finding.ts), as a scan's ScanContext.report does.
  */
 const meta = (id: string, defaultSeverity: RuleMeta['defaultSeverity'], title: string, description: string): RuleMeta => ({
   id,

@@ -11,6 +11,11 @@ export interface TensorDesc {
   /** TensorProto.DataType; 1 is FLOAT. */
   dataType?: number;
   raw?: Buffer;
+  /** float_data (4), int32_data (5), int64_data (7), double_data (10), packed. */
+  floats?: number[];
+  int32s?: number[];
+  int64s?: number[];
+  doubles?: number[];
   /** external_data (13) entries, in order. */
   external?: Array<[string, string]>;
   /** data_location (14); 1 is EXTERNAL. Defaults to 1 when `external` is given. */
@@ -19,12 +24,15 @@ export interface TensorDesc {
 
 export interface AttributeDesc {
   name: string;
-  /** AttributeProto.AttributeType: 2 INT, 3 STRING, 4 TENSOR, 5 GRAPH, 10 GRAPHS. */
+  /** AttributeProto.AttributeType: 1 FLOAT, 2 INT, 3 STRING, 4 TENSOR, 5 GRAPH, 6 FLOATS, 7 INTS, 10 GRAPHS. */
   type?: number;
+  f?: number;
   i?: number;
   s?: string;
   t?: TensorDesc;
   g?: GraphDesc;
+  floats?: number[];
+  ints?: number[];
   graphs?: GraphDesc[];
 }
 
@@ -37,10 +45,19 @@ export interface NodeDesc {
   attributes?: AttributeDesc[];
 }
 
+/** A graph input or output: a tensor of `elemType` (default 1, FLOAT); a string dim is symbolic. */
+export interface ValueInfoDesc {
+  name: string;
+  elemType?: number;
+  dims?: Array<number | string>;
+}
+
 export interface GraphDesc {
   name?: string;
   nodes?: NodeDesc[];
   initializers?: TensorDesc[];
+  inputs?: ValueInfoDesc[];
+  outputs?: ValueInfoDesc[];
 }
 
 export interface FunctionDesc {
@@ -65,28 +82,62 @@ export interface ModelDesc {
 const entry = (key: string, value: string): ProtoWriter => proto().string(1, key).string(2, value);
 const opset = ([domain, version]: [string, number]): ProtoWriter => proto().string(1, domain).uint(2, version);
 
-/** TensorProto: dims (1), data_type (2), name (8), raw_data (9), external_data (13), data_location (14). */
+/** Little-endian bytes of float32 values, as a packed float field or raw_data holds them. */
+export const float32Bytes = (values: readonly number[]): Buffer => Buffer.from(Float32Array.from(values).buffer);
+
+/**
+ * TensorProto: dims (1), data_type (2), float_data (4), int32_data (5), int64_data (7), name
+ * (8), raw_data (9), double_data (10), external_data (13), data_location (14).
+ */
 export function tensorProto(t: TensorDesc): ProtoWriter {
   const w = proto();
   if (t.dims && t.dims.length > 0) w.packed(1, t.dims);
-  w.uint(2, t.dataType ?? 1).string(8, t.name);
+  w.uint(2, t.dataType ?? 1);
+  if (t.floats) w.bytes(4, float32Bytes(t.floats));
+  if (t.int32s) w.packed(5, t.int32s);
+  if (t.int64s) w.packed(7, t.int64s);
+  w.string(8, t.name);
   if (t.raw) w.bytes(9, t.raw);
+  if (t.doubles) w.bytes(10, Buffer.from(Float64Array.from(t.doubles).buffer));
   for (const [k, v] of t.external ?? []) w.message(13, entry(k, v));
   const location = t.dataLocation ?? (t.external ? 1 : 0);
   if (location !== 0) w.uint(14, location);
   return w;
 }
 
-/** AttributeProto: name (1), i (3), s (4), t (5), g (6), graphs (11), type (20). */
+/** AttributeProto: name (1), f (2), i (3), s (4), t (5), g (6), floats (7), ints (8), graphs (11), type (20). */
 export function attributeProto(a: AttributeDesc): ProtoWriter {
   const w = proto().string(1, a.name);
+  if (a.f !== undefined) w.fixed32(2, float32Bytes([a.f]).readUInt32LE(0));
   if (a.i !== undefined) w.uint(3, a.i);
   if (a.s !== undefined) w.string(4, a.s);
   if (a.t) w.message(5, tensorProto(a.t));
   if (a.g) w.message(6, graphProto(a.g));
+  if (a.floats) w.bytes(7, float32Bytes(a.floats));
+  if (a.ints) w.packed(8, a.ints);
   for (const g of a.graphs ?? []) w.message(11, graphProto(g));
-  const type = a.type ?? (a.g ? 5 : a.graphs ? 10 : a.t ? 4 : a.s !== undefined ? 3 : 2);
-  return w.uint(20, type);
+  return w.uint(20, a.type ?? attributeType(a));
+}
+
+/** The AttributeType its value fields imply. */
+function attributeType(a: AttributeDesc): number {
+  if (a.g) return 5;
+  if (a.graphs) return 10;
+  if (a.t) return 4;
+  if (a.floats) return 6;
+  if (a.ints) return 7;
+  if (a.s !== undefined) return 3;
+  if (a.f !== undefined) return 1;
+  return 2;
+}
+
+/** ValueInfoProto: name (1), type (2) → tensor_type (1) → elem_type (1), shape (2) → dim (1) → dim_value (1) / dim_param (2). */
+export function valueInfoProto(v: ValueInfoDesc): ProtoWriter {
+  const shape = proto();
+  for (const d of v.dims ?? []) shape.message(1, typeof d === 'number' ? proto().uint(1, d) : proto().string(2, d));
+  const tensorType = proto().uint(1, v.elemType ?? 1);
+  if (v.dims) tensorType.message(2, shape);
+  return proto().string(1, v.name).message(2, proto().message(1, tensorType));
 }
 
 /** NodeProto: input (1), output (2), name (3), op_type (4), attribute (5), domain (7). */
@@ -101,12 +152,14 @@ export function nodeProto(n: NodeDesc): ProtoWriter {
   return w;
 }
 
-/** GraphProto: node (1), name (2), initializer (5). */
+/** GraphProto: node (1), name (2), initializer (5), input (11), output (12). */
 export function graphProto(g: GraphDesc): ProtoWriter {
   const w = proto();
   for (const n of g.nodes ?? []) w.message(1, nodeProto(n));
   w.string(2, g.name ?? 'g');
   for (const t of g.initializers ?? []) w.message(5, tensorProto(t));
+  for (const v of g.inputs ?? []) w.message(11, valueInfoProto(v));
+  for (const v of g.outputs ?? []) w.message(12, valueInfoProto(v));
   return w;
 }
 

@@ -55,7 +55,7 @@ export function looksLikeOnnx(source: ByteSource, name: string): boolean {
   const seen = sniffMessage(source, MODEL_SHAPE);
   if (!seen || seen.fields.length < 2) return false;
   const [first] = seen.fields;
-  if (first.field !== 1 || first.value === undefined || first.value < 1 || first.value > MAX_SNIFFED_IR_VERSION) return false;
+  if (first?.field !== 1 || first.value === undefined || first.value < 1 || first.value > MAX_SNIFFED_IR_VERSION) return false;
   const graph = seen.fields.find((f) => f.field === 7);
   if (!graph || graph.start === undefined || graph.end === undefined || graph.end === graph.start) return false;
   // The graph's own top-level fields (hopped over the same way) must be GraphProto fields.
@@ -96,7 +96,7 @@ export function parseOnnx(source: ByteSource): OnnxParse {
           break;
         case 7: // graph
           sawGraph = true;
-          walker.graph(r.message(), 'graph', 0);
+          walker.graph(r.message(), 'graph', 0, true);
           break;
         case 8: // opset_import (OperatorSetIdProto)
           if (model.opsetImports.length < MAX_OPSETS) model.opsetImports.push(opsetId(r.message()));

@@ -13,7 +13,10 @@ export interface Scanned {
 /** Runs the ONNX handler on bytes named `name`, with optional files beside it. */
 export function scanBytes(bytes: Buffer | ByteSource, name = 'model.onnx', siblings: Record<string, Buffer> = {}): Scanned {
   const findings: Finding[] = [];
-  const sibling = (n: string): SiblingFile | undefined => (siblings[n] ? { name: n, size: siblings[n].length, read: () => siblings[n] } : undefined);
+  const sibling = (n: string): SiblingFile | undefined => {
+    const file = siblings[n];
+    return file ? { name: n, size: file.length, read: () => file } : undefined;
+  };
   const ctx = new ScanContext(name, withLimits(), findings, { decompressed: 0 }, 0, undefined, sibling);
   const format = scanOnnx(Buffer.isBuffer(bytes) ? new BufferSource(bytes) : bytes, ctx);
   return { format, findings, verdict: verdictOf(findings) };

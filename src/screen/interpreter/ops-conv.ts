@@ -1,6 +1,6 @@
-import type { GraphNode } from '../onnx/model.js';
+import type { GraphNode } from './graph.js';
 import { attrInt, attrInts, attrString, floatInput, type Op } from './op.js';
-import { floatValue, unsupported } from './tensor.js';
+import { type Dims, dimsOf, floatValue, unsupported } from './tensor.js';
 
 /** Spatial geometry of a 2-D window op (Conv, MaxPool, AveragePool), from onnx/docs/Operators.md. */
 interface Window {
@@ -17,13 +17,20 @@ interface Window {
   ow: number;
 }
 
-function windowOf(node: GraphNode, h: number, w: number, kernel: number[]): Window {
-  const [kh, kw] = kernel;
-  const [sh, sw] = attrInts(node, 'strides') ?? [1, 1];
-  const [dh, dw] = attrInts(node, 'dilations') ?? [1, 1];
+/** A list attribute of a 2-D window op with `length` values, `fallback` when absent, else UNSUPPORTED. */
+function windowAttr<N extends 2 | 4>(node: GraphNode, name: string, length: N, fallback: Dims<N>): Dims<N> {
+  const values = attrInts(node, name);
+  if (values === undefined) return fallback;
+  if (values.length !== length) unsupported(node.opType, `${name} must have ${length} values for a 2-D window, got [${values.join(', ')}]`);
+  return values as Dims<N>;
+}
+
+function windowOf(node: GraphNode, h: number, w: number, [kh, kw]: Dims<2>): Window {
+  const [sh, sw] = windowAttr(node, 'strides', 2, [1, 1]);
+  const [dh, dw] = windowAttr(node, 'dilations', 2, [1, 1]);
   const ceil = attrInt(node, 'ceil_mode', 0) === 1;
   const autoPad = attrString(node, 'auto_pad', 'NOTSET');
-  let [pt, pl, pb, pr] = attrInts(node, 'pads') ?? [0, 0, 0, 0];
+  let [pt, pl, pb, pr] = windowAttr(node, 'pads', 4, [0, 0, 0, 0]);
   const ekh = (kh - 1) * dh + 1;
   const ekw = (kw - 1) * dw + 1;
   if (autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER') {
@@ -53,14 +60,16 @@ export const conv: Op = (node, inputs) => {
   const weight = floatInput(node, inputs, 1);
   const bias = inputs[2] === undefined ? undefined : floatInput(node, inputs, 2);
   const [n, c, h, w] = spatial(node, x.shape);
-  const [m, cg, kh, kw] = weight.shape;
+  if (weight.shape.length !== 4) unsupported('Conv', 'weight shape does not match the input channels and group');
+  const [m, cg, kh, kw] = dimsOf('Conv', weight.shape, 4);
   const group = attrInt(node, 'group', 1);
-  if (weight.shape.length !== 4 || cg * group !== c || m % group !== 0) unsupported('Conv', 'weight shape does not match the input channels and group');
+  if (cg * group !== c || m % group !== 0) unsupported('Conv', 'weight shape does not match the input channels and group');
+  if (bias && bias.data.length !== m) unsupported('Conv', `bias has ${bias.data.length} values for ${m} output channels`);
   const win = windowOf(node, h, w, [kh, kw]);
   const { oh, ow } = win;
   const mg = m / group;
   const out = floatValue([n, m, oh, ow]);
-  if (bias) for (let b = 0; b < n; b++) for (let oc = 0; oc < m; oc++) out.data.fill(bias.data[oc], (b * m + oc) * oh * ow, (b * m + oc + 1) * oh * ow);
+  if (bias) for (let b = 0; b < n; b++) for (let oc = 0; oc < m; oc++) out.data.fill(bias.data[oc]!, (b * m + oc) * oh * ow, (b * m + oc + 1) * oh * ow);
   correlate(x.data, weight.data, out.data, { n, c, h, w, m, mg, cg, ...win }, false);
   return {
     outputs: [out],
@@ -118,15 +127,16 @@ function correlate(x: Float32Array, weight: Float32Array, y: Float32Array, g: Co
       const outBase = (b * m + group * mg) * p;
       const wBase = group * mg * k;
       if (!transposed) {
-        for (let i = 0; i < cols.length; i++) cols[i] = source[i] < 0 ? 0 : x[inBase + source[i]];
+        // Every index below is within the geometry the arrays were sized by.
+        for (let i = 0; i < cols.length; i++) cols[i] = source[i]! < 0 ? 0 : x[inBase + source[i]!]!;
         // y[mg×p] += W[mg×k] · cols[k×p]
         for (let o = 0; o < mg; o++) {
           const yRow = outBase + o * p;
           for (let r = 0; r < k; r++) {
-            const wv = weight[wBase + o * k + r];
+            const wv = weight[wBase + o * k + r]!;
             if (wv === 0) continue;
             const cRow = r * p;
-            for (let j = 0; j < p; j++) y[yRow + j] += wv * cols[cRow + j];
+            for (let j = 0; j < p; j++) y[yRow + j]! += wv * cols[cRow + j]!;
           }
         }
       } else {
@@ -135,13 +145,13 @@ function correlate(x: Float32Array, weight: Float32Array, y: Float32Array, g: Co
         for (let o = 0; o < mg; o++) {
           const yRow = outBase + o * p;
           for (let r = 0; r < k; r++) {
-            const wv = weight[wBase + o * k + r];
+            const wv = weight[wBase + o * k + r]!;
             if (wv === 0) continue;
             const cRow = r * p;
-            for (let j = 0; j < p; j++) cols[cRow + j] += wv * y[yRow + j];
+            for (let j = 0; j < p; j++) cols[cRow + j]! += wv * y[yRow + j]!;
           }
         }
-        for (let i = 0; i < cols.length; i++) if (source[i] >= 0) x[inBase + source[i]] += cols[i];
+        for (let i = 0; i < cols.length; i++) if (source[i]! >= 0) x[inBase + source[i]!]! += cols[i]!;
       }
     }
   }
@@ -154,7 +164,7 @@ export const maxPool: Op = (node, inputs) => {
   if (attrInt(node, 'storage_order', 0) !== 0) unsupported('MaxPool', 'storage_order 1');
   const kernel = attrInts(node, 'kernel_shape');
   if (!kernel || kernel.length !== 2) unsupported('MaxPool', 'kernel_shape must be 2-D');
-  const win = windowOf(node, h, w, kernel);
+  const win = windowOf(node, h, w, kernel as Dims<2>);
   const out = floatValue([n, c, win.oh, win.ow]);
   const arg = new Int32Array(out.data.length);
   let k = 0;
@@ -170,7 +180,7 @@ export const maxPool: Op = (node, inputs) => {
           for (let kj = 0; kj < win.kw; kj++) {
             const ix = xo * win.sw - win.pl + kj * win.dw;
             if (ix < 0 || ix >= w) continue;
-            const v = x.data[base + iy * w + ix];
+            const v = x.data[base + iy * w + ix]!;
             if (v > best || at < 0) {
               best = v;
               at = base + iy * w + ix;
@@ -187,7 +197,10 @@ export const maxPool: Op = (node, inputs) => {
     backward: ([dy]) => {
       if (!dy) return [];
       const dx = new Float32Array(x.data.length);
-      for (let i = 0; i < dy.length; i++) if (arg[i] >= 0) dx[arg[i]] += dy[i];
+      for (let i = 0; i < dy.length; i++) {
+        const at = arg[i]!;
+        if (at >= 0) dx[at]! += dy[i]!;
+      }
       return [dx];
     },
   };
@@ -199,7 +212,7 @@ export const averagePool: Op = (node, inputs) => {
   const [n, c, h, w] = spatial(node, x.shape);
   const kernel = attrInts(node, 'kernel_shape');
   if (!kernel || kernel.length !== 2) unsupported('AveragePool', 'kernel_shape must be 2-D');
-  const win = windowOf(node, h, w, kernel);
+  const win = windowOf(node, h, w, kernel as Dims<2>);
   const includePad = attrInt(node, 'count_include_pad', 0) === 1;
   return pool(x.data, n, c, h, w, win, includePad);
 };
@@ -216,7 +229,7 @@ function pool(x: Float32Array, n: number, c: number, h: number, w: number, win: 
   const planes = n * c;
   const out = new Float32Array(planes * win.oh * win.ow);
   // Cells of each window and their count, shared by the forward and backward passes.
-  const cells: number[][] = [];
+  const cells: Array<{ count: number; list: number[] }> = [];
   for (let y = 0; y < win.oh; y++) {
     for (let xo = 0; xo < win.ow; xo++) {
       const list: number[] = [];
@@ -229,15 +242,16 @@ function pool(x: Float32Array, n: number, c: number, h: number, w: number, win: 
           else padded++;
         }
       }
-      cells.push([list.length + (includePad ? padded : 0), ...list]);
+      cells.push({ count: list.length + (includePad ? padded : 0), list });
     }
   }
   const per = win.oh * win.ow;
   for (let p = 0; p < planes; p++) {
     for (let i = 0; i < per; i++) {
-      const [count, ...list] = cells[i];
+      // One cell entry per output pixel: i < per = cells.length.
+      const { count, list } = cells[i]!;
       let sum = 0;
-      for (const at of list) sum += x[p * h * w + at];
+      for (const at of list) sum += x[p * h * w + at]!;
       out[p * per + i] = sum / count;
     }
   }
@@ -248,8 +262,8 @@ function pool(x: Float32Array, n: number, c: number, h: number, w: number, win: 
       const dx = new Float32Array(x.length);
       for (let p = 0; p < planes; p++) {
         for (let i = 0; i < per; i++) {
-          const [count, ...list] = cells[i];
-          for (const at of list) dx[p * h * w + at] += dy[p * per + i] / count;
+          const { count, list } = cells[i]!;
+          for (const at of list) dx[p * h * w + at]! += dy[p * per + i]! / count;
         }
       }
       return [dx];

@@ -12,14 +12,15 @@ export const binary =
     const shape = broadcastShape(kind, x.shape, y.shape);
     const { ia, ib } = broadcastIndex(x.shape, y.shape, shape);
     const apply = (a: number, b: number): number => (kind === 'Add' ? a + b : kind === 'Sub' ? a - b : kind === 'Mul' ? a * b : a / b);
+    // ia and ib hold offsets into x and y for each output element (broadcastIndex).
     if (x.kind === 'int' && y.kind === 'int') {
-      const data = Array.from(ia, (a, i) => apply(x.data[a], y.data[ib[i]]));
+      const data = Array.from(ia, (a, i) => apply(x.data[a]!, y.data[ib[i]!]!));
       return { outputs: [{ kind: 'int', shape, data: kind === 'Div' ? data.map(Math.trunc) : data }] };
     }
     const xf = toFloat(x);
     const yf = toFloat(y);
     const out = floatValue(shape);
-    for (let i = 0; i < out.data.length; i++) out.data[i] = apply(xf.data[ia[i]], yf.data[ib[i]]);
+    for (let i = 0; i < out.data.length; i++) out.data[i] = apply(xf.data[ia[i]!]!, yf.data[ib[i]!]!);
     return {
       outputs: [out],
       backward: ([dy]) => {
@@ -27,12 +28,13 @@ export const binary =
         const dx = new Float32Array(dy.length);
         const dyy = new Float32Array(dy.length);
         for (let i = 0; i < dy.length; i++) {
-          const a = xf.data[ia[i]];
-          const b = yf.data[ib[i]];
-          if (kind === 'Add') [dx[i], dyy[i]] = [dy[i], dy[i]];
-          else if (kind === 'Sub') [dx[i], dyy[i]] = [dy[i], -dy[i]];
-          else if (kind === 'Mul') [dx[i], dyy[i]] = [dy[i] * b, dy[i] * a];
-          else [dx[i], dyy[i]] = [dy[i] / b, (-dy[i] * a) / (b * b)];
+          const a = xf.data[ia[i]!]!;
+          const b = yf.data[ib[i]!]!;
+          const g = dy[i]!;
+          if (kind === 'Add') [dx[i], dyy[i]] = [g, g];
+          else if (kind === 'Sub') [dx[i], dyy[i]] = [g, -g];
+          else if (kind === 'Mul') [dx[i], dyy[i]] = [g * b, g * a];
+          else [dx[i], dyy[i]] = [g / b, (-g * a) / (b * b)];
         }
         return [reduceTo(dx, ia, xf.data.length), reduceTo(dyy, ib, yf.data.length)];
       },
@@ -51,7 +53,7 @@ const unary =
     const out = floatValue(x.shape.slice(), x.data.map(f));
     return {
       outputs: [out],
-      backward: ([dy]) => (dy ? [dy.map((g, i) => g * df(x.data[i], out.data[i]))] : []),
+      backward: ([dy]) => (dy ? [dy.map((g, i) => g * df(x.data[i]!, out.data[i]!))] : []),
     };
   };
 
@@ -77,7 +79,7 @@ export const leakyRelu: Op = (node, inputs, opset) => {
 export const clip: Op = (node, inputs, opset) => {
   const bound = (i: number, name: string, fallback: number): number => {
     const v = inputs[i];
-    if (v && v.data.length === 1) return v.data[0];
+    if (v && v.data.length === 1) return v.data[0]!;
     return attrFloat(node, name, fallback);
   };
   const lo = bound(1, 'min', -Infinity);
@@ -92,17 +94,23 @@ export const clip: Op = (node, inputs, opset) => {
 export const batchNormalization: Op = (node, inputs) => {
   if (attrInt(node, 'training_mode', 0) !== 0) unsupported('BatchNormalization', 'training_mode 1');
   const x = floatInput(node, inputs, 0);
-  const [scale, bias, mean, variance] = [1, 2, 3, 4].map((i) => floatInput(node, inputs, i).data);
+  const scale = floatInput(node, inputs, 1).data;
+  const bias = floatInput(node, inputs, 2).data;
+  const mean = floatInput(node, inputs, 3).data;
+  const variance = floatInput(node, inputs, 4).data;
   const eps = attrFloat(node, 'epsilon', 1e-5);
   const c = x.shape[1];
+  if (c === undefined) unsupported('BatchNormalization', 'the input has no channel axis');
+  if ([scale, bias, mean, variance].some((p) => p.length !== c)) unsupported('BatchNormalization', `scale, bias, mean and variance need ${c} values each`);
   const inner = x.shape.slice(2).reduce((a, b) => a * b, 1);
-  const gain = Float32Array.from({ length: c }, (_, k) => scale[k] / Math.sqrt(variance[k] + eps));
+  // k < c, the length of every per-channel array (checked above).
+  const gain = Float32Array.from({ length: c }, (_, k) => scale[k]! / Math.sqrt(variance[k]! + eps));
   const out = floatValue(x.shape.slice());
   for (let i = 0; i < out.data.length; i++) {
     const k = Math.floor(i / inner) % c;
-    out.data[i] = (x.data[i] - mean[k]) * gain[k] + bias[k];
+    out.data[i] = (x.data[i]! - mean[k]!) * gain[k]! + bias[k]!;
   }
-  return { outputs: [out], backward: ([dy]) => (dy ? [dy.map((g, i) => g * gain[Math.floor(i / inner) % c])] : []) };
+  return { outputs: [out], backward: ([dy]) => (dy ? [dy.map((g, i) => g * gain[Math.floor(i / inner) % c]!)] : []) };
 };
 
 /**
@@ -116,17 +124,18 @@ export const softmax =
     const rank = x.shape.length;
     const axis = axisOf(node.opType, attrInt(node, 'axis', opset >= 13 ? -1 : 1), rank);
     if (axis !== rank - 1) unsupported(node.opType, 'only the last axis is supported');
-    const width = x.shape[rank - 1];
+    // axisOf refused rank 0, so the last axis exists.
+    const width = x.shape[rank - 1]!;
     const out = floatValue(x.shape.slice());
     const probs = new Float32Array(x.data.length);
     for (let r = 0; r < x.data.length; r += width) {
       let max = -Infinity;
-      for (let j = 0; j < width; j++) max = Math.max(max, x.data[r + j]);
+      for (let j = 0; j < width; j++) max = Math.max(max, x.data[r + j]!);
       let sum = 0;
-      for (let j = 0; j < width; j++) sum += Math.exp(x.data[r + j] - max);
+      for (let j = 0; j < width; j++) sum += Math.exp(x.data[r + j]! - max);
       for (let j = 0; j < width; j++) {
-        probs[r + j] = Math.exp(x.data[r + j] - max) / sum;
-        out.data[r + j] = log ? x.data[r + j] - max - Math.log(sum) : probs[r + j];
+        probs[r + j] = Math.exp(x.data[r + j]! - max) / sum;
+        out.data[r + j] = log ? x.data[r + j]! - max - Math.log(sum) : probs[r + j]!;
       }
     }
     return {
@@ -136,8 +145,8 @@ export const softmax =
         const dx = new Float32Array(dy.length);
         for (let r = 0; r < dy.length; r += width) {
           let dot = 0;
-          for (let j = 0; j < width; j++) dot += log ? dy[r + j] : dy[r + j] * probs[r + j];
-          for (let j = 0; j < width; j++) dx[r + j] = log ? dy[r + j] - probs[r + j] * dot : probs[r + j] * (dy[r + j] - dot);
+          for (let j = 0; j < width; j++) dot += log ? dy[r + j]! : dy[r + j]! * probs[r + j]!;
+          for (let j = 0; j < width; j++) dx[r + j] = log ? dy[r + j]! - probs[r + j]! * dot : probs[r + j]! * (dy[r + j]! - dot);
         }
         return [dx];
       },

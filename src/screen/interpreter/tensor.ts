@@ -25,6 +25,15 @@ export function unsupported(op: string, why: string): never {
   throw new ModelgateError('UNSUPPORTED', `${op}: ${why} (not supported by the screening interpreter)`);
 }
 
+/** A tuple of `N` dims. */
+export type Dims<N extends number, T extends number[] = []> = T['length'] extends N ? T : Dims<N, [...T, number]>;
+
+/** `shape` as a tuple of `rank` dims, or UNSUPPORTED naming `op` when its rank is another. */
+export function dimsOf<N extends 1 | 2 | 3 | 4>(op: string, shape: readonly number[], rank: N): Dims<N> {
+  if (shape.length !== rank) unsupported(op, `expected rank ${rank}, got [${shape.join(', ')}]`);
+  return shape as unknown as Dims<N>;
+}
+
 /** ONNX multidirectional broadcasting (onnx/docs/Broadcasting.md): numpy rules. */
 export function broadcastShape(op: string, a: readonly number[], b: readonly number[]): number[] {
   const rank = Math.max(a.length, b.length);
@@ -43,9 +52,9 @@ function broadcastStrides(shape: readonly number[], out: readonly number[]): num
   const strides = new Array<number>(out.length).fill(0);
   let stride = 1;
   for (let i = shape.length - 1; i >= 0; i--) {
-    const o = out.length - shape.length + i;
-    strides[o] = shape[i] === 1 ? 0 : stride;
-    stride *= shape[i];
+    const d = shape[i]!;
+    strides[out.length - shape.length + i] = d === 1 ? 0 : stride;
+    stride *= d;
   }
   return strides;
 }
@@ -66,13 +75,14 @@ export function broadcastIndex(a: readonly number[], b: readonly number[], out: 
   for (let i = 0; i < n; i++) {
     ia[i] = pa;
     ib[i] = pb;
+    // d is in [0, rank) for counter, sa, sb and out alike.
     for (let d = out.length - 1; d >= 0; d--) {
-      counter[d]++;
-      pa += sa[d];
-      pb += sb[d];
-      if (counter[d] < out[d]) break;
-      pa -= sa[d] * out[d];
-      pb -= sb[d] * out[d];
+      counter[d]!++;
+      pa += sa[d]!;
+      pb += sb[d]!;
+      if (counter[d]! < out[d]!) break;
+      pa -= sa[d]! * out[d]!;
+      pb -= sb[d]! * out[d]!;
       counter[d] = 0;
     }
   }
@@ -82,7 +92,7 @@ export function broadcastIndex(a: readonly number[], b: readonly number[], out: 
 /** Sums a gradient of the broadcast output back onto an input of `size` elements. */
 export function reduceTo(grad: Float32Array, index: Int32Array, size: number): Float32Array {
   const out = new Float32Array(size);
-  for (let i = 0; i < grad.length; i++) out[index[i]] += grad[i];
+  for (let i = 0; i < grad.length; i++) out[index[i]!]! += grad[i]!;
   return out;
 }
 

@@ -1,4 +1,4 @@
-import type { GraphNode } from '../onnx/model.js';
+import type { GraphNode } from './graph.js';
 import { type FloatValue, type IntValue, unsupported, type Value } from './tensor.js';
 
 /**

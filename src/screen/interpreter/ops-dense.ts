@@ -1,5 +1,5 @@
 import { attrFloat, attrInt, floatInput, type Op } from './op.js';
-import { broadcastIndex, broadcastShape, floatValue, reduceTo, unsupported } from './tensor.js';
+import { broadcastIndex, broadcastShape, dimsOf, floatValue, reduceTo, unsupported } from './tensor.js';
 
 /** Row-major `a[m×k] · b[k×n]`, i-k-j order so the inner loop runs over contiguous memory. */
 export function matmul(a: Float32Array, b: Float32Array, m: number, k: number, n: number): Float32Array {
@@ -7,10 +7,11 @@ export function matmul(a: Float32Array, b: Float32Array, m: number, k: number, n
   for (let i = 0; i < m; i++) {
     const row = i * n;
     for (let p = 0; p < k; p++) {
-      const av = a[i * k + p];
+      // a is m×k, b is k×n and out is m×n: every index is in range.
+      const av = a[i * k + p]!;
       if (av === 0) continue;
       const bRow = p * n;
-      for (let j = 0; j < n; j++) out[row + j] += av * b[bRow + j];
+      for (let j = 0; j < n; j++) out[row + j]! += av * b[bRow + j]!;
     }
   }
   return out;
@@ -19,7 +20,7 @@ export function matmul(a: Float32Array, b: Float32Array, m: number, k: number, n
 /** The transpose of a row-major `rows×cols` matrix. */
 export function transpose2d(a: Float32Array, rows: number, cols: number): Float32Array {
   const out = new Float32Array(a.length);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = a[i * cols + j];
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = a[i * cols + j]!;
   return out;
 }
 
@@ -40,13 +41,15 @@ function cachedTranspose(a: Float32Array, rows: number, cols: number): Float32Ar
  */
 function product(opType: string, a: Float32Array, aShape: number[], transA: boolean, b: Float32Array, bShape: number[], transB: boolean, alpha: number) {
   if (aShape.length !== 2 || bShape.length !== 2) unsupported(opType, 'only 2-D matrices are supported');
-  const [m, k] = transA ? [aShape[1], aShape[0]] : aShape;
-  const [k2, n] = transB ? [bShape[1], bShape[0]] : bShape;
+  const [aRows, aCols] = dimsOf(opType, aShape, 2);
+  const [bRows, bCols] = dimsOf(opType, bShape, 2);
+  const [m, k] = transA ? [aCols, aRows] : [aRows, aCols];
+  const [k2, n] = transB ? [bCols, bRows] : [bRows, bCols];
   if (k !== k2) unsupported(opType, `inner dimensions ${k} and ${k2} differ`);
-  const ap = transA ? transpose2d(a, aShape[0], aShape[1]) : a;
-  const bp = transB ? cachedTranspose(b, bShape[0], bShape[1]) : b;
+  const ap = transA ? transpose2d(a, aRows, aCols) : a;
+  const bp = transB ? cachedTranspose(b, bRows, bCols) : b;
   const out = matmul(ap, bp, m, k, n);
-  if (alpha !== 1) for (let i = 0; i < out.length; i++) out[i] *= alpha;
+  if (alpha !== 1) for (let i = 0; i < out.length; i++) out[i]! *= alpha;
   const backward = (dy: Float32Array, wanted: boolean[]): [Float32Array | undefined, Float32Array | undefined] => {
     const g = alpha === 1 ? dy : dy.map((v) => v * alpha);
     // dA' = dY · B'^T; dB' = A'^T · dY; each only when its input depends on the image.
@@ -69,7 +72,7 @@ export const gemm: Op = (node, inputs) => {
     const shape = broadcastShape('Gemm', c.shape, [p.m, p.n]);
     if (shape.length !== 2 || shape[0] !== p.m || shape[1] !== p.n) unsupported('Gemm', 'C does not broadcast to the output');
     cIndex = broadcastIndex(c.shape, [p.m, p.n], [p.m, p.n]).ia;
-    for (let i = 0; i < p.out.length; i++) p.out[i] += beta * c.data[cIndex[i]];
+    for (let i = 0; i < p.out.length; i++) p.out[i]! += beta * c.data[cIndex[i]!]!;
   }
   return {
     outputs: [floatValue([p.m, p.n], p.out)],

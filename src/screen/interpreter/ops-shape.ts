@@ -26,7 +26,7 @@ export const flatten: Op = (node, inputs) => {
 export const reshape: Op = (node, inputs) => {
   const x = first(node, inputs);
   if (attrInt(node, 'allowzero', 0) !== 0) unsupported('Reshape', 'allowzero 1');
-  const target = intInput(node, inputs, 1).data.map((d, i) => (d === 0 ? x.shape[i] : d));
+  const target = intInput(node, inputs, 1).data.map((d, i) => (d === 0 ? (x.shape[i] ?? unsupported('Reshape', `dim ${i} is 0 but the input has no dim ${i} to copy`)) : d));
   const known = sizeOf(target.filter((d) => d !== -1));
   const shape = target.map((d) => (d === -1 ? x.data.length / known : d));
   return reshaped(x, shape);
@@ -45,7 +45,7 @@ export const unsqueeze: Op = (node, inputs) => {
   const at = new Set(list.map((a) => axisOf('Unsqueeze', a, rank)));
   const shape: number[] = [];
   let k = 0;
-  for (let i = 0; i < rank; i++) shape.push(at.has(i) ? 1 : x.shape[k++]);
+  for (let i = 0; i < rank; i++) shape.push(at.has(i) ? 1 : (x.shape[k++] ?? unsupported('Unsqueeze', `axes [${list.join(', ')}] repeat an axis`)));
   return reshaped(x, shape);
 };
 
@@ -64,24 +64,27 @@ export const transpose: Op = (node, inputs) => {
   const x = first(node, inputs);
   const rank = x.shape.length;
   const perm = attrInts(node, 'perm') ?? [...Array(rank).keys()].reverse();
-  const shape = perm.map((p) => x.shape[p]);
+  if (perm.length !== rank || [...perm].sort((a, b) => a - b).some((p, i) => p !== i)) unsupported('Transpose', `perm [${perm.join(', ')}] is not a permutation of ${rank} axes`);
+  // perm is a permutation of [0, rank): every perm[d] and d below indexes a dim.
+  const shape = perm.map((p) => x.shape[p]!);
   const inStrides = x.shape.map((_, i) => sizeOf(x.shape.slice(i + 1)));
   // For each output element, the input element it copies.
   const source = new Int32Array(x.data.length);
   const counter = new Array<number>(rank).fill(0);
   for (let i = 0; i < source.length; i++) {
     let at = 0;
-    for (let d = 0; d < rank; d++) at += counter[d] * inStrides[perm[d]];
+    for (let d = 0; d < rank; d++) at += counter[d]! * inStrides[perm[d]!]!;
     source[i] = at;
-    for (let d = rank - 1; d >= 0 && ++counter[d] === shape[d]; d--) counter[d] = 0;
+    for (let d = rank - 1; d >= 0 && ++counter[d]! === shape[d]; d--) counter[d] = 0;
   }
-  if (x.kind === 'int') return { outputs: [{ kind: 'int', shape, data: Array.from(source, (s) => x.data[s]) }] };
+  // source holds offsets into x, one per element.
+  if (x.kind === 'int') return { outputs: [{ kind: 'int', shape, data: Array.from(source, (s) => x.data[s]!) }] };
   return {
-    outputs: [floatValue(shape, Float32Array.from(source, (s) => x.data[s]))],
+    outputs: [floatValue(shape, Float32Array.from(source, (s) => x.data[s]!))],
     backward: ([dy]) => {
       if (!dy) return [];
       const dx = new Float32Array(dy.length);
-      for (let i = 0; i < dy.length; i++) dx[source[i]] = dy[i];
+      for (let i = 0; i < dy.length; i++) dx[source[i]!] = dy[i]!;
       return [dx];
     },
   };
@@ -90,29 +93,36 @@ export const transpose: Op = (node, inputs) => {
 /** Concat along `axis`; int inputs (shape arithmetic) give an int result. */
 export const concat: Op = (node, inputs) => {
   const parts = inputs.map((v, i) => v ?? unsupported('Concat', `input ${i} is missing`));
-  const rank = parts[0].shape.length;
+  const [head] = parts;
+  if (!head) unsupported('Concat', 'there is no input');
+  const rank = head.shape.length;
   const axis = axisOf('Concat', attrInt(node, 'axis', 0), rank);
-  const outer = sizeOf(parts[0].shape.slice(0, axis));
+  if (parts.some((p) => p.shape.length !== rank || p.shape.some((d, i) => i !== axis && d !== head.shape[i]))) {
+    unsupported('Concat', `inputs [${parts.map((p) => p.shape.join(',')).join('], [')}] differ outside axis ${axis}`);
+  }
+  const outer = sizeOf(head.shape.slice(0, axis));
   const widths = parts.map((p) => sizeOf(p.shape.slice(axis)));
   const total = widths.reduce((a, b) => a + b, 0);
-  const shape = parts[0].shape.slice();
-  shape[axis] = parts.reduce((a, p) => a + p.shape[axis], 0);
+  const shape = head.shape.slice();
+  // Every part has rank `rank` (checked above), so shape[axis] exists in each.
+  shape[axis] = parts.reduce((a, p) => a + p.shape[axis]!, 0);
+  // k indexes parts and widths alike, j stays within part k.
   const copy = (into: { [i: number]: number }, from: (k: number, j: number) => number): void => {
     for (let o = 0; o < outer; o++) {
       let offset = o * total;
-      parts.forEach((_, k) => {
-        for (let j = 0; j < widths[k]; j++) into[offset + j] = from(k, o * widths[k] + j);
-        offset += widths[k];
+      widths.forEach((width, k) => {
+        for (let j = 0; j < width; j++) into[offset + j] = from(k, o * width + j);
+        offset += width;
       });
     }
   };
   if (parts.every((p) => p.kind === 'int')) {
     const data = new Array<number>(outer * total);
-    copy(data, (k, j) => parts[k].data[j]);
+    copy(data, (k, j) => parts[k]!.data[j]!);
     return { outputs: [{ kind: 'int', shape, data }] };
   }
   const out = floatValue(shape);
-  copy(out.data, (k, j) => parts[k].data[j]);
+  copy(out.data, (k, j) => parts[k]!.data[j]!);
   return {
     outputs: [out],
     backward: ([dy]) => {
@@ -121,8 +131,9 @@ export const concat: Op = (node, inputs) => {
       for (let o = 0; o < outer; o++) {
         let offset = o * total;
         grads.forEach((g, k) => {
-          g.set(dy.subarray(offset, offset + widths[k]), o * widths[k]);
-          offset += widths[k];
+          const width = widths[k]!;
+          g.set(dy.subarray(offset, offset + width), o * width);
+          offset += width;
         });
       }
       return grads;
@@ -141,7 +152,6 @@ export const gather: Op = (node, inputs) => {
   const x = first(node, inputs);
   const idx = intInput(node, inputs, 1);
   if (x.kind !== 'int' || x.shape.length !== 1 || attrInt(node, 'axis', 0) !== 0) unsupported('Gather', 'only index lookups in 1-D shape tensors are supported');
-  const data = idx.data.map((i) => x.data[i < 0 ? i + x.data.length : i]);
-  if (data.some((d) => d === undefined)) unsupported('Gather', 'index out of range');
+  const data = idx.data.map((i) => x.data[i < 0 ? i + x.data.length : i] ?? unsupported('Gather', 'index out of range'));
   return { outputs: [{ kind: 'int', shape: idx.shape.slice(), data }] };
 };
