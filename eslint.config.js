@@ -26,8 +26,8 @@ import noImportCycle from './scripts/eslint/no-import-cycle.js';
 // ---------------------------------------------------------------------------------------------
 // Layers. Folder names are relative to src/.
 
-/** Use cases every face calls. Today's top-level use-case folders count as app/ until they move under it. */
-const APP = ['app', 'policy', 'lock', 'bom', 'convert', 'screen', 'names', 'signing', 'eval'];
+/** Use cases every face calls, the use-case folders (lock, bom, convert, screen…) included. */
+const APP = ['app'];
 /** The faces: the only callers of app/, never of each other. */
 const FACES = ['cli', 'server', 'queue'];
 
@@ -47,7 +47,7 @@ const LAYERS = [
     layer: face,
     folders: [face],
     may: [...APP, 'report', 'core', face],
-    says: `src/app (and the use-case folders bound for it), src/report, src/core, src/${face}`,
+    says: `src/app, src/report, src/core, src/${face}`,
   })),
   { layer: 'store', folders: ['store'], may: ['core', 'store'] },
 ];

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { readLabels, readSamples } from '../src/screen/input-files.js';
-import { DEFAULT_SCREEN_OPTIONS, neuralCleanse, prepare } from '../src/screen/screen.js';
+import { readLabels, readSamples } from '../src/app/screen/input-files.js';
+import { DEFAULT_SCREEN_OPTIONS, neuralCleanse, prepare } from '../src/app/screen/screen.js';
 
 /**
  * `modelgate screen` with the defaults (500 samples, up to 300 steps per label, one worker

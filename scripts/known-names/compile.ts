@@ -12,8 +12,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { KNOWN_NAMES_SCHEMA, type KnownEntry, type KnownNamesFile, parseKnownNamesFile } from '../../src/names/known-list.js';
-import { isHubRepoId } from '../../src/names/repo-id.js';
+import { KNOWN_NAMES_SCHEMA, type KnownEntry, type KnownNamesFile, parseKnownNamesFile } from '../../src/app/names/known-list.js';
+import { isHubRepoId } from '../../src/app/names/repo-id.js';
 import { type ExtractMode, extractRepoIds } from './extract.js';
 
 interface Source {

@@ -1,4 +1,4 @@
-import { isHubRepoId } from '../../src/names/repo-id.js';
+import { isHubRepoId } from '../../src/app/names/repo-id.js';
 
 /** How a source names models: links and `code` in Markdown, string literals in Python. */
 export type ExtractMode = 'markdown' | 'python' | 'top-models';

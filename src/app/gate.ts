@@ -2,10 +2,10 @@ import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import type { PolicyDecision, ScanResult } from '../core/report-types.js';
-import { verifyTarget } from '../lock/run.js';
-import { decide, type LoadedPolicy, type LockFacts, type PolicyFacts, type SignatureFacts } from '../policy/index.js';
-import { signatureFacts, type SignerRequirement } from '../signing/facts.js';
-import { DEFAULT_SIGNATURE } from '../signing/model.js';
+import { verifyTarget } from './lock/run.js';
+import { decide, type LoadedPolicy, type LockFacts, type PolicyFacts, type SignatureFacts } from './policy/index.js';
+import { signatureFacts, type SignerRequirement } from './signing/facts.js';
+import { DEFAULT_SIGNATURE } from './signing/model.js';
 import { checkoutSnapshot, isHubArtifact, isHubTarget, openArtifact, type HubOptions } from '../sources/index.js';
 
 /** The lock file `modelgate lock` writes and `verify` reads by default: in the working folder. */

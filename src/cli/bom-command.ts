@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { ModelgateError } from '../core/errors.js';
-import { bomForTarget } from '../bom/collect.js';
+import { bomForTarget } from '../app/bom/collect.js';
 import { EXIT } from './exit-codes.js';
 
 const HELP = `

@@ -1,8 +1,8 @@
 import { Command, Option } from 'commander';
 import { ModelgateError } from '../core/errors.js';
-import { checkNameReport, type CheckNameReport } from '../names/report.js';
-import { DEFAULT_LIMIT, refreshKnownNames } from '../names/refresh.js';
-import { refreshedListPath } from '../names/paths.js';
+import { checkNameReport, type CheckNameReport } from '../app/names/report.js';
+import { DEFAULT_LIMIT, refreshKnownNames } from '../app/names/refresh.js';
+import { refreshedListPath } from '../app/names/paths.js';
 import { EXIT } from './exit-codes.js';
 
 const HELP_AFTER = `

@@ -1,8 +1,8 @@
 import { Command } from 'commander';
 import { ModelgateError } from '../core/errors.js';
 import { statSync } from 'node:fs';
-import { convertFile, type Converted, type ConvertOutcome } from '../convert/convert.js';
-import { convertShards, type ConvertedShards } from '../convert/shards.js';
+import { convertFile, type Converted, type ConvertOutcome } from '../app/convert/convert.js';
+import { convertShards, type ConvertedShards } from '../app/convert/shards.js';
 import { printable } from '../report/text.js';
 import { EXIT } from './exit-codes.js';
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Argument, Command } from 'commander';
 import { scan } from '../app/index.js';
-import { judge, parseLabels, renderJudgement } from '../eval/judge.js';
+import { judge, parseLabels, renderJudgement } from '../app/eval/judge.js';
 
 /** The labelled corpus in the repository (eval/corpus/PROVENANCE.md), from src/cli or dist/cli. */
 const DEFAULT_CORPUS = fileURLToPath(new URL('../../eval/corpus', import.meta.url));

@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import pc from 'picocolors';
 import { ModelgateError } from '../core/errors.js';
 import { DEFAULT_LOCK, defaultLock, isHubTarget, isInsideTarget } from '../app/index.js';
-import { lockTarget, verifyTarget, writeLock, type VerifyReport } from '../lock/index.js';
+import { lockTarget, verifyTarget, writeLock, type VerifyReport } from '../app/lock/index.js';
 import { EXIT } from './exit-codes.js';
 import { HubProgress } from './progress.js';
 

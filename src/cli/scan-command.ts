@@ -5,7 +5,7 @@ import type { Limits } from '../core/limits.js';
 import { isSeverity, SEVERITIES, type Severity } from '../core/severity.js';
 import { ALL_RULES } from '../app/index.js';
 import { isHubTarget, runScan } from '../app/index.js';
-import { loadPolicy } from '../policy/index.js';
+import { loadPolicy } from '../app/policy/index.js';
 import { HubProgress, LocalProgress } from './progress.js';
 import { REPORT_FORMATS, renderReport, type ReportFormat } from '../report/index.js';
 import { EXIT, scanExitCode } from './exit-codes.js';

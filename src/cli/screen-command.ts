@@ -5,13 +5,13 @@ import { ModelgateError } from '../core/errors.js';
 import type { Finding } from '../core/finding.js';
 import { ALL_RULES } from '../app/index.js';
 import { renderReport } from '../report/index.js';
-import { intOption, readModel, sampleFormat, writeOut } from '../screen/cli-options.js';
-import { readLabels, readSamples } from '../screen/input-files.js';
-import type { FloatValue } from '../screen/interpreter/tensor.js';
-import { neuralCleanseFinding, triggerPngs } from '../screen/report.js';
-import { confirmWithStrip, DEFAULT_SCREEN_OPTIONS, neuralCleanse, prepare, type ScreenOptions } from '../screen/screen.js';
-import { notRunReason, screenReport, staticScan } from '../screen/static-scan.js';
-import { DEFAULT_STRIP_OPTIONS } from '../screen/strip.js';
+import { intOption, readModel, sampleFormat, writeOut } from '../app/screen/cli-options.js';
+import { readLabels, readSamples } from '../app/screen/input-files.js';
+import type { FloatValue } from '../app/screen/interpreter/tensor.js';
+import { neuralCleanseFinding, triggerPngs } from '../app/screen/report.js';
+import { confirmWithStrip, DEFAULT_SCREEN_OPTIONS, neuralCleanse, prepare, type ScreenOptions } from '../app/screen/screen.js';
+import { notRunReason, screenReport, staticScan } from '../app/screen/static-scan.js';
+import { DEFAULT_STRIP_OPTIONS } from '../app/screen/strip.js';
 import { scanExitCode } from './exit-codes.js';
 
 const HELP = `

@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { ModelgateError } from '../core/errors.js';
-import { defaultSignaturePath, signModel } from '../signing/sign.js';
-import { readTrustFile } from '../signing/verify.js';
+import { defaultSignaturePath, signModel } from '../app/signing/sign.js';
+import { readTrustFile } from '../app/signing/verify.js';
 import { EXIT } from './exit-codes.js';
 
 const HELP = `

@@ -2,13 +2,13 @@ import { Command, Option } from 'commander';
 import { ModelgateError } from '../core/errors.js';
 import { ALL_RULES } from '../app/index.js';
 import { renderReport } from '../report/index.js';
-import { intOption, numberOption, readModel, sampleFormat, writeOut } from '../screen/cli-options.js';
-import { readLabels, readSamples } from '../screen/input-files.js';
-import { loadGraph } from '../screen/interpreter/graph.js';
-import { compileProgram } from '../screen/interpreter/program.js';
-import { stripFinding } from '../screen/report.js';
-import { notRunReason, screenReport, staticScan } from '../screen/static-scan.js';
-import { DEFAULT_STRIP_OPTIONS, strip } from '../screen/strip.js';
+import { intOption, numberOption, readModel, sampleFormat, writeOut } from '../app/screen/cli-options.js';
+import { readLabels, readSamples } from '../app/screen/input-files.js';
+import { loadGraph } from '../app/screen/interpreter/graph.js';
+import { compileProgram } from '../app/screen/interpreter/program.js';
+import { stripFinding } from '../app/screen/report.js';
+import { notRunReason, screenReport, staticScan } from '../app/screen/static-scan.js';
+import { DEFAULT_STRIP_OPTIONS, strip } from '../app/screen/strip.js';
 import { scanExitCode } from './exit-codes.js';
 
 const HELP = `

@@ -1,8 +1,8 @@
 import { Command, Option } from 'commander';
 import pc from 'picocolors';
 import { ModelgateError } from '../core/errors.js';
-import { defaultSignaturePath } from '../signing/sign.js';
-import { readTrustFile, verifyModelSignature, type TrustMethod, type VerifyResult } from '../signing/verify.js';
+import { defaultSignaturePath } from '../app/signing/sign.js';
+import { readTrustFile, verifyModelSignature, type TrustMethod, type VerifyResult } from '../app/signing/verify.js';
 import { EXIT } from './exit-codes.js';
 
 const HELP = `

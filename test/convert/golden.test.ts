@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { convertFile, type Converted } from '../../src/convert/convert.js';
+import { convertFile, type Converted } from '../../src/app/convert/convert.js';
 
 /*
  * Golden tests: each checkpoint in test/fixtures/convert was saved by real torch, and its

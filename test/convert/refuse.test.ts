@@ -3,8 +3,8 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { convertFile } from '../../src/convert/convert.js';
-import { writeAtomically } from '../../src/convert/output.js';
+import { convertFile } from '../../src/app/convert/convert.js';
+import { writeAtomically } from '../../src/app/convert/output.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/convert');
 const CLI = resolve('src/cli/main.ts');

@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { convertShards, shardOutputName } from '../../src/convert/shards.js';
+import { convertShards, shardOutputName } from '../../src/app/convert/shards.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/convert');
 

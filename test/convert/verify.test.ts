@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withLimits } from '../../src/core/limits.js';
-import { prepareCheckpoint, type Prepared } from '../../src/convert/convert.js';
-import { writeSafetensors } from '../../src/convert/output.js';
-import { verifyOutput } from '../../src/convert/verify.js';
+import { prepareCheckpoint, type Prepared } from '../../src/app/convert/convert.js';
+import { writeSafetensors } from '../../src/app/convert/output.js';
+import { verifyOutput } from '../../src/app/convert/verify.js';
 import { HashPool } from '../../src/sources/index.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/convert');

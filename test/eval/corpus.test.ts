@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scan } from '../../src/app/index.js';
-import { judge, parseLabels, renderJudgement } from '../../src/eval/judge.js';
+import { judge, parseLabels, renderJudgement } from '../../src/app/eval/judge.js';
 
 /** The labelled corpus, copied into the repository (eval/corpus/PROVENANCE.md). */
 const CORPUS = resolve('eval/corpus');

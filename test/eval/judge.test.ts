@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../src/core/report-types.js';
-import { judge, parseLabels } from '../../src/eval/judge.js';
+import { judge, parseLabels } from '../../src/app/eval/judge.js';
 
 const result = (files: Array<[string, 'malicious' | 'suspicious' | 'error' | 'clean']>): ScanResult => ({
   schema: 'modelgate/report@1',

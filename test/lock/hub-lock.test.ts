@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isModelgateError } from '../../src/core/errors.js';
 import type { HubScanOptions } from '../../src/app/index.js';
 import { buildSafetensors } from '../../src/formats/safetensors/builder.js';
-import { lockTarget, verifyTarget, writeLock, type LockFile } from '../../src/lock/index.js';
+import { lockTarget, verifyTarget, writeLock, type LockFile } from '../../src/app/lock/index.js';
 import { commitOf, sha256, type FixtureFile } from '../helpers/fixture-hub.js';
 import { HubProcess } from '../helpers/hub-process.js';
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isModelgateError } from '../../src/core/errors.js';
-import { collectLocal, compareWithLock, LOCK_SCHEMA, lockTarget, readLock, verifyTarget, writeLock, type LockFile } from '../../src/lock/index.js';
+import { collectLocal, compareWithLock, LOCK_SCHEMA, lockTarget, readLock, verifyTarget, writeLock, type LockFile } from '../../src/app/lock/index.js';
 
 const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 

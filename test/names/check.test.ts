@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { isModelgateError } from '../../src/core/errors.js';
-import { checkName, typosquatFindings } from '../../src/names/index.js';
-import { compareNames } from '../../src/names/similarity.js';
-import { skeleton } from '../../src/names/skeleton.js';
-import { diffNames } from '../../src/names/diff.js';
+import { checkName, typosquatFindings } from '../../src/app/names/index.js';
+import { compareNames } from '../../src/app/names/similarity.js';
+import { skeleton } from '../../src/app/names/skeleton.js';
+import { diffNames } from '../../src/app/names/diff.js';
 
 // No refreshed list from the machine's config folder: only the shipped list.
 const env = { MODELGATE_KNOWN_NAMES: '/nonexistent/known-names.json' };

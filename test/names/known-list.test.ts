@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isModelgateError } from '../../src/core/errors.js';
-import { loadKnownNames, readKnownNamesFile, SHIPPED_LIST } from '../../src/names/known-list.js';
-import { compareNames } from '../../src/names/similarity.js';
-import { checkName, severityForScore } from '../../src/names/check.js';
+import { loadKnownNames, readKnownNamesFile, SHIPPED_LIST } from '../../src/app/names/known-list.js';
+import { compareNames } from '../../src/app/names/similarity.js';
+import { checkName, severityForScore } from '../../src/app/names/check.js';
 
 const shipped = readKnownNamesFile(SHIPPED_LIST);
 const known = loadKnownNames();

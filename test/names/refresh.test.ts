@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isModelgateError } from '../../src/core/errors.js';
-import { checkName } from '../../src/names/check.js';
-import { loadKnownNames } from '../../src/names/known-list.js';
-import { refreshedListPath } from '../../src/names/paths.js';
-import { fetchKnownNames, nextLink, refreshKnownNames } from '../../src/names/refresh.js';
+import { checkName } from '../../src/app/names/check.js';
+import { loadKnownNames } from '../../src/app/names/known-list.js';
+import { refreshedListPath } from '../../src/app/names/paths.js';
+import { fetchKnownNames, nextLink, refreshKnownNames } from '../../src/app/names/refresh.js';
 import { fixtureModels, type HubFixture, startHub } from './hub-fixture.js';
 
 let hub: HubFixture | undefined;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PolicyDecision, ScanResult } from '../../src/core/report-types.js';
 import type { Severity } from '../../src/core/severity.js';
-import { decide, MAX_REASONS_PER_RULE, type PolicyFacts, type PolicyInput, PolicySchema } from '../../src/policy/index.js';
+import { decide, MAX_REASONS_PER_RULE, type PolicyFacts, type PolicyInput, PolicySchema } from '../../src/app/policy/index.js';
 import { fatal, file, finding, hub, safetensorsRepo, scanResult, SHA } from './scan-result.js';
 
 const TODAY = new Date('2026-06-01T12:00:00Z');

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decide, loadPolicy, policyJsonSchema, PolicySchema } from '../../src/policy/index.js';
+import { decide, loadPolicy, policyJsonSchema, PolicySchema } from '../../src/app/policy/index.js';
 import { expectGolden } from '../helpers/golden.js';
 import { file, finding, hub, safetensorsRepo, scanResult } from './scan-result.js';
 

@@ -4,16 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bomForTarget } from '../../src/bom/collect.js';
+import { bomForTarget } from '../../src/app/bom/collect.js';
 import { scanHub } from '../../src/app/index.js';
 import { buildSafetensors } from '../../src/formats/safetensors/builder.js';
 import { sha256 } from '../helpers/fixture-hub.js';
 import { HubProcess } from '../helpers/hub-process.js';
 import { gateDecision } from '../../src/app/index.js';
 import { scan } from '../../src/app/index.js';
-import { parsePolicy } from '../../src/policy/index.js';
-import { keyFingerprint, loadPublicKey } from '../../src/signing/keys.js';
-import { signModel } from '../../src/signing/index.js';
+import { parsePolicy } from '../../src/app/policy/index.js';
+import { keyFingerprint, loadPublicKey } from '../../src/app/signing/keys.js';
+import { signModel } from '../../src/app/signing/index.js';
 
 /** A folder signed with a fresh P-256 key; returns its paths and the key's fingerprint. */
 async function signedFolder(extra: Record<string, Buffer> = {}): Promise<{ dir: string; pub: string; fingerprint: string }> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { globMatch } from '../../src/policy/glob.js';
+import { globMatch } from '../../src/app/policy/glob.js';
 
 describe('globMatch', () => {
   it.each([

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isModelgateError } from '../../src/core/errors.js';
-import { loadPolicy, policyConfigDir } from '../../src/policy/index.js';
+import { loadPolicy, policyConfigDir } from '../../src/app/policy/index.js';
 
 let root: string;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isModelgateError } from '../../src/core/errors.js';
-import { parsePolicy, PolicyError, type PolicyIssue } from '../../src/policy/index.js';
+import { parsePolicy, PolicyError, type PolicyIssue } from '../../src/app/policy/index.js';
 
 const TODAY = new Date('2026-06-01T12:00:00Z');
 

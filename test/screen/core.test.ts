@@ -4,14 +4,14 @@ import type { Finding } from '../../src/core/finding.js';
 import type { ScanResult } from '../../src/core/report-types.js';
 import { ALL_RULES } from '../../src/detectors/index.js';
 import { renderHtml } from '../../src/report/html.js';
-import { anomalyOf } from '../../src/screen/anomaly.js';
-import { loadGraph } from '../../src/screen/interpreter/graph.js';
-import { compileProgram } from '../../src/screen/interpreter/program.js';
-import { floatValue } from '../../src/screen/interpreter/tensor.js';
-import { encodePng } from '../../src/screen/png.js';
-import { DEFAULT_REVERSE_OPTIONS, reverseTrigger } from '../../src/screen/reverse-trigger.js';
-import { screenReport } from '../../src/screen/static-scan.js';
-import { thresholdAt } from '../../src/screen/strip.js';
+import { anomalyOf } from '../../src/app/screen/anomaly.js';
+import { loadGraph } from '../../src/app/screen/interpreter/graph.js';
+import { compileProgram } from '../../src/app/screen/interpreter/program.js';
+import { floatValue } from '../../src/app/screen/interpreter/tensor.js';
+import { encodePng } from '../../src/app/screen/png.js';
+import { DEFAULT_REVERSE_OPTIONS, reverseTrigger } from '../../src/app/screen/reverse-trigger.js';
+import { screenReport } from '../../src/app/screen/static-scan.js';
+import { thresholdAt } from '../../src/app/screen/strip.js';
 
 describe('the MAD anomaly index', () => {
   it('flags only small-side outliers, computed by hand', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateBackdoorSet, formatEvalTable } from '../../src/screen/eval.js';
-import { DEFAULT_SCREEN_OPTIONS } from '../../src/screen/screen.js';
+import { evaluateBackdoorSet, formatEvalTable } from '../../src/app/screen/eval.js';
+import { DEFAULT_SCREEN_OPTIONS } from '../../src/app/screen/screen.js';
 
 /*
  * The evaluation of issue 7 on eval/backdoor: two clean and two BadNets-backdoored

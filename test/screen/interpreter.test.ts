@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { isModelgateError } from '../../src/core/errors.js';
-import { loadGraph } from '../../src/screen/interpreter/graph.js';
-import { compileProgram } from '../../src/screen/interpreter/program.js';
-import { floatValue } from '../../src/screen/interpreter/tensor.js';
-import { Random } from '../../src/screen/random.js';
+import { loadGraph } from '../../src/app/screen/interpreter/graph.js';
+import { compileProgram } from '../../src/app/screen/interpreter/program.js';
+import { floatValue } from '../../src/app/screen/interpreter/tensor.js';
+import { Random } from '../../src/app/screen/random.js';
 import { buildModel, type Model } from './onnx-model.js';
 
 const SET = 'eval/backdoor';

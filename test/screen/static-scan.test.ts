@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { NEURAL_CLEANSE } from '../../src/detectors/backdoor/index.js';
 import { ruleFinding } from '../../src/detectors/finding.js';
 import { onnxModel } from '../../src/formats/onnx/builder.js';
-import { notRunReason, screenReport, staticScan } from '../../src/screen/static-scan.js';
+import { notRunReason, screenReport, staticScan } from '../../src/app/screen/static-scan.js';
 import { buildModel } from './onnx-model.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mg-static-'));

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { signatureFacts } from '../../src/signing/facts.js';
+import { signatureFacts } from '../../src/app/signing/facts.js';
 import { copyVector, KEYS, SIGSTORE_IDENTITY, SIGSTORE_ISSUER, VECTORS } from './vectors.js';
 
 const root = mkdtempSync(join(tmpdir(), 'mg-facts-'));

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseBundle } from '../../src/signing/bundle.js';
-import { certificateExtensions } from '../../src/signing/der.js';
-import { pythonBytesRepr } from '../../src/signing/dsse.js';
-import { PREDICATE_TYPE, STATEMENT_TYPE } from '../../src/signing/model.js';
-import { parseStatement, rootDigest } from '../../src/signing/statement.js';
+import { parseBundle } from '../../src/app/signing/bundle.js';
+import { certificateExtensions } from '../../src/app/signing/der.js';
+import { pythonBytesRepr } from '../../src/app/signing/dsse.js';
+import { PREDICATE_TYPE, STATEMENT_TYPE } from '../../src/app/signing/model.js';
+import { parseStatement, rootDigest } from '../../src/app/signing/statement.js';
 import { VECTORS } from './vectors.js';
 
 const D1 = 'f6310066c7320497ea554260c32c43660bff648cb2a61194832cc086077085e1';

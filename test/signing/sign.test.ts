@@ -3,9 +3,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { signModel, type SignOptions } from '../../src/signing/sign.js';
-import { parseStatement } from '../../src/signing/statement.js';
-import { verifyModelSignature, type TrustMethod } from '../../src/signing/verify.js';
+import { signModel, type SignOptions } from '../../src/app/signing/sign.js';
+import { parseStatement } from '../../src/app/signing/statement.js';
+import { verifyModelSignature, type TrustMethod } from '../../src/app/signing/verify.js';
 import { KEYS, VECTORS } from './vectors.js';
 
 const root = mkdtempSync(join(tmpdir(), 'mg-sign-'));

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PREDICATE_TYPE, PREDICATE_TYPE_V01 } from '../../src/signing/model.js';
-import { DEFAULT_TRUSTED_ROOT } from '../../src/signing/sigstore.js';
-import { verifyModelSignature, type VerifyResult } from '../../src/signing/verify.js';
+import { PREDICATE_TYPE, PREDICATE_TYPE_V01 } from '../../src/app/signing/model.js';
+import { DEFAULT_TRUSTED_ROOT } from '../../src/app/signing/sigstore.js';
+import { verifyModelSignature, type VerifyResult } from '../../src/app/signing/verify.js';
 import { copyVector, KEYS, SIGSTORE_IDENTITY, SIGSTORE_ISSUER, trustFor, vectors, VECTORS, type Vector } from './vectors.js';
 
 const root = mkdtempSync(join(tmpdir(), 'mg-vectors-'));

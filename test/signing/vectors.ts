@@ -1,7 +1,7 @@
 import { chmodSync, cpSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { TrustMethod } from '../../src/signing/verify.js';
+import type { TrustMethod } from '../../src/app/signing/verify.js';
 
 /** The reference implementation's published vectors (test/fixtures/model-signing, README there). */
 export const VECTORS = resolve('test/fixtures/model-signing');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { STORAGE_CLASSES, storageClassName, storageElementSize, TORCH_DTYPES } from '../../../src/formats/torch/dtypes.js';
-import { STORAGE_CLASSES as CONVERTED_CLASSES, UNREPRESENTABLE, V3_DTYPES } from '../../../src/convert/dtypes.js';
+import { STORAGE_CLASSES as CONVERTED_CLASSES, UNREPRESENTABLE, V3_DTYPES } from '../../../src/app/convert/dtypes.js';
 import { DTYPE_BITS } from '../../../src/formats/safetensors/dtypes.js';
 
 /** `torch.<Name>Storage().element_size()` for every storage class torch defines (torch 2.x). */

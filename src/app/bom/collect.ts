@@ -1,0 +1,102 @@
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { ModelgateError } from '../../core/errors.js';
+import { scan, scanHub, type HubScanOptions } from '../scan.js';
+import { isHubTarget, openArtifact } from '../../sources/index.js';
+import type { SignatureFacts } from '../policy/facts.js';
+import { hubSignatureFacts } from '../gate.js';
+import { signatureFacts, type SignatureFactsOptions } from '../signing/facts.js';
+import { buildBom, type BomInput } from './build.js';
+import { MAX_CARD_BYTES, readCard, readConfig } from './card.js';
+
+export interface BomOptions {
+  /** Hub options for `hf:` targets (env, transport), as for scanning. */
+  hub?: HubScanOptions;
+  /** How to check a local target's signature (model.sig at its root by default). */
+  signature?: SignatureFactsOptions;
+  timestamp?: string;
+  serialNumber?: string;
+}
+
+/** At most the first MAX_CARD_BYTES of a local file, as text; undefined when it is absent. */
+function readLocalText(path: string): string | undefined {
+  if (!existsSync(path) || !statSync(path).isFile()) return undefined;
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(Math.min(statSync(path).size, MAX_CARD_BYTES));
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    return buf.subarray(0, n).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** README.md and config.json of a Hub repo at the commit that was scanned. */
+async function readHubTexts(repo: string, commit: string, options: HubScanOptions): Promise<{ card?: string; config?: string }> {
+  const artifact = await openArtifact([`hf:${repo}@${commit}`], { ...options, full: true });
+  try {
+    const read = async (path: string): Promise<string | undefined> => {
+      const entry = artifact.entries.find((e) => e.path === path);
+      if (!entry || entry.size > MAX_CARD_BYTES) return undefined;
+      const opened = await artifact.open(entry);
+      try {
+        return opened.problems.length > 0 ? undefined : opened.source.read(0, opened.source.size).toString('utf8');
+      } finally {
+        opened.close();
+      }
+    };
+    return { card: await read('README.md'), config: await read('config.json') };
+  } finally {
+    await artifact.close();
+  }
+}
+
+/**
+ * Scans a folder or an `hf:` repo and builds its CycloneDX 1.6 ML-BOM. A local folder's
+ * signature (model.sig) is verified when present and recorded; a Hub repo's files are read at
+ * the commit its revision resolved to, which becomes the purl's version.
+ */
+export async function bomForTarget(target: string, options: BomOptions = {}): Promise<Record<string, unknown>> {
+  let input: BomInput;
+  if (isHubTarget(target)) {
+    const result = await scanHub(target, options.hub ?? {});
+    const source = result.source;
+    if (!source) throw new ModelgateError('NETWORK', `${target}: the scan did not resolve a commit`);
+    const repo = source.redirectedTo ?? source.repo;
+    const texts = await readHubTexts(repo, source.commit, options.hub ?? {});
+    // A legacy repo id without an organisation (`gpt2`) is all name, as build.ts's splitRepo reads it.
+    const [first, second] = repo.split('/');
+    const [group, name] = second === undefined ? [undefined, first!] : [first, second];
+    const endpoint = (options.hub?.env ?? process.env).HF_ENDPOINT ?? 'https://huggingface.co';
+    input = {
+      scan: result,
+      group,
+      name,
+      version: source.commit,
+      purl: `pkg:huggingface/${repo}@${source.commit}`,
+      url: `${endpoint.replace(/\/+$/, '')}/${repo}/tree/${source.commit}`,
+      card: texts.card === undefined ? undefined : readCard(texts.card),
+      config: texts.config === undefined ? undefined : readConfig(texts.config),
+    };
+    // The repo's model.sig, verified over a checkout at the scanned commit (nothing is
+    // downloaded when there is none).
+    const sig = await hubSignatureFacts(`hf:${repo}@${source.commit}`, [...(options.signature?.signers ?? [])], { ...(options.hub ?? {}), ...options.signature });
+    if (sig.checked) input.signature = sig;
+  } else {
+    if (!existsSync(target)) throw new ModelgateError('UNREADABLE', `cannot read target ${target}`);
+    const result = await scan([target]);
+    const folder = statSync(target).isDirectory() ? target : join(target, '..');
+    const card = readLocalText(join(folder, 'README.md'));
+    const config = readLocalText(join(folder, 'config.json'));
+    let signature: SignatureFacts | undefined = await signatureFacts(target, options.signature);
+    if (!signature.checked) signature = undefined;
+    input = {
+      scan: result,
+      name: basename(resolve(target)),
+      card: card === undefined ? undefined : readCard(card),
+      config: config === undefined ? undefined : readConfig(config),
+      signature,
+    };
+  }
+  return buildBom({ ...input, timestamp: options.timestamp, serialNumber: options.serialNumber });
+}
