@@ -22,6 +22,9 @@ export type Sniffed =
 
 const starts = (head: Buffer, bytes: number[]): boolean => head.length >= bytes.length && bytes.every((b, i) => head[i] === b);
 
+/** bzip2's fourth byte: the block size, '1' to '9' (absent when the head is only "BZh"). */
+const isBlockSizeDigit = (byte: number | undefined): boolean => byte !== undefined && byte >= 0x31 && byte <= 0x39;
+
 /**
  * Detects a format from its leading bytes (magic numbers and structure), never from a name.
  * Magic numbers: zip APPNOTE 4.3.7; 7z 7zFormat.txt; gzip RFC 1952; bzip2 "BZh"; xz spec
@@ -33,13 +36,13 @@ export function sniff(head: Buffer, size: number): Sniffed {
   if (isZipHead(head)) return 'zip';
   if (starts(head, [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c])) return '7z';
   if (starts(head, [0x1f, 0x8b])) return 'gzip';
-  if (starts(head, [0x42, 0x5a, 0x68]) && head[3] >= 0x31 && head[3] <= 0x39) return 'bz2';
+  if (starts(head, [0x42, 0x5a, 0x68]) && isBlockSizeDigit(head[3])) return 'bz2';
   if (starts(head, [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00])) return 'xz';
   if (starts(head, [0x28, 0xb5, 0x2f, 0xfd])) return 'zstd';
   if (starts(head, [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59])) return 'npy';
   // torch.load tries tar before pickle; the tar handler still reads a pickle at offset 0.
   if (isTarHeader(head)) return 'tar';
-  if (head.length >= 2 && head[0] === 0x80 && head[1] <= 5) return 'pickle';
+  if (head.length >= 2 && head[0] === 0x80 && head[1]! <= 5) return 'pickle';
   if (starts(head, [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a])) return 'hdf5';
   if (starts(head, [0x47, 0x47, 0x55, 0x46])) return 'gguf';
   // A ustar magic with a bad checksum is still a tar, and a broken one: read it to fail closed.
@@ -57,7 +60,7 @@ export function sniff(head: Buffer, size: number): Sniffed {
  * 0x5D by default, lc+lp*9+pb*45 < 225, then the dictionary size).
  */
 export function weakMagic(head: Buffer): 'zlib' | 'lzma' | undefined {
-  if (head.length >= 2 && (head[0] & 0x0f) === 8 && (head[0] >> 4) <= 7 && ((head[0] << 8) | head[1]) % 31 === 0) return 'zlib';
+  if (head.length >= 2 && (head[0]! & 0x0f) === 8 && (head[0]! >> 4) <= 7 && ((head[0]! << 8) | head[1]!) % 31 === 0) return 'zlib';
   if (head.length >= 13 && head[0] === 0x5d && head[1] === 0 && head[2] === 0) return 'lzma';
   return undefined;
 }

@@ -14,7 +14,7 @@ import { legacyPersistentLoad, skipLegacyStorages, isLegacyMagic } from './torch
 
 /** PROTO followed by a protocol CPython knows: a pickle beyond doubt. */
 export function hasPickleProto(head: Buffer): boolean {
-  return head.length >= 2 && head[0] === 0x80 && head[1] <= 5;
+  return head.length >= 2 && head[0] === 0x80 && head[1]! <= 5;
 }
 
 export { hasActivity };
@@ -40,8 +40,8 @@ export function scanPickle(source: ByteSource, ctx: ScanContext, options: Pickle
   const joblib = new JoblibArrays(ctx);
   let persistentLoad: ((pid: PValue) => PValue | undefined) | undefined;
   const parse = (): PickleStream => parsePickleStream(reader, { limits: ctx.limits, afterBuild: joblib.afterBuild, persistentLoad });
-  const streams: PickleStream[] = [parse()];
-  const first = streams[0];
+  const first = parse();
+  const streams: PickleStream[] = [first];
   let format = 'pickle';
 
   if (first.error) {
@@ -54,12 +54,14 @@ export function scanPickle(source: ByteSource, ctx: ScanContext, options: Pickle
     persistentLoad = legacyPersistentLoad;
     // torch/serialization.py _legacy_load: magic, protocol, sys_info, the object, storage keys.
     for (let i = 0; i < 4 && !stop; i++) {
-      streams.push(parse());
-      stop = streams[streams.length - 1].error !== undefined;
+      const next = parse();
+      streams.push(next);
+      stop = next.error !== undefined;
     }
     if (!stop) {
       try {
-        skipLegacyStorages(reader, streams[3], streams[4]);
+        // Not stopped: all four streams after the magic were read, so streams[3] and [4] exist.
+        skipLegacyStorages(reader, streams[3]!, streams[4]!);
       } catch (e) {
         if (options.probe) return undefined;
         reportBreak(ctx, e, 'legacy torch storages');

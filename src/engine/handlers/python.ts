@@ -162,7 +162,8 @@ export function modelKind(bytes: Buffer): string | undefined {
     }
   }
   // Protocols 0 and 1 have no magic: an opcode they begin with first, STOP last.
-  if (PROTOCOL0_FIRST.has(bytes[0]) && isOpcode(bytes[0]) && bytes[bytes.length - 1] === 0x2e) return 'pickle0';
+  const opener = bytes[0];
+  if (opener !== undefined && PROTOCOL0_FIRST.has(opener) && isOpcode(opener) && bytes[bytes.length - 1] === 0x2e) return 'pickle0';
   return undefined;
 }
 
@@ -218,7 +219,7 @@ function scanCarried(model: PythonModule, route: Router): void {
     const name = `<embedded@${to.offset ?? 0}>`;
     const { format, acts } = scanMember(bytes, kind, to.ctx, name, options.loaded ?? false);
     // Compressed text is no model: only say so when a model format was found inside.
-    if (format === undefined || NOT_MODELS.has(format.split('-')[0]) || !acts) return;
+    if (format === undefined || NOT_MODELS.has(format.split('-')[0]!) || !acts) return;
     to.ctx.report(EMBEDDED_MODEL, {
       message: `${what} at ${model.locate(span.at).where} holds ${format} data (${bytes.length} bytes); scanned as ${name}`,
       location: { offset: to.offset },

@@ -25,11 +25,11 @@ function normpath(path: string): string {
 }
 
 /**
- * The regular member whose data tarfile hands out for `entries[index]` (tarfile.py
+ * The regular member whose data tarfile hands out for `start`, one of `entries` (tarfile.py
  * `_find_link_target`): a hard link names an earlier member, a symbolic link a path beside it.
  */
-function resolveLink(entries: readonly TarEntry[], index: number): TarEntry {
-  let entry = entries[index];
+function resolveLink(entries: readonly TarEntry[], start: TarEntry): TarEntry {
+  let entry = start;
   for (let hops = 0; entry.type === 'link' && entry.link; hops++) {
     if (hops >= MAX_LINK_HOPS) throw new ModelgateError('MALFORMED', `tar link ${entry.name} is a chain of over ${MAX_LINK_HOPS} links`);
     const { name, kind } = entry.link;
@@ -61,7 +61,7 @@ export function scanTar(source: ByteSource, ctx: ScanContext): string {
   const { entries, error } = parseTarHeaders(source, ctx.limits);
   const torch = entries.some((e) => normpath(e.name) === 'storages');
   const names = new Set<string>();
-  entries.forEach((entry, index) => {
+  entries.forEach((entry) => {
     const member = normpath(entry.name);
     const torchMember = torch && TORCH_TAR_MEMBERS.includes(member);
     if (entry.type !== 'file' && !(torchMember && entry.type === 'link')) return;
@@ -69,7 +69,7 @@ export function scanTar(source: ByteSource, ctx: ScanContext): string {
     const memberCtx = ctx.member(entry.name);
     let data: TarEntry;
     try {
-      data = resolveLink(entries, index);
+      data = resolveLink(entries, entry);
     } catch (e) {
       memberCtx.fatal(e, 'tar link');
       return;
