@@ -28,10 +28,10 @@ export interface ArtifactOptions extends HubOptions {
  * or local files and folders. The only place that decides between the two.
  */
 export async function openArtifact(targets: string[], options: ArtifactOptions = {}): Promise<Artifact | HubArtifact> {
-  const hub = targets.filter(isHubTarget);
-  if (hub.length > 0) {
+  const [hub] = targets.filter(isHubTarget);
+  if (hub !== undefined) {
     if (targets.length > 1) throw new ModelgateError('USAGE', 'a Hugging Face repo is scanned on its own: give one hf: target');
-    return openHubArtifact(hub[0], options);
+    return openHubArtifact(hub, options);
   }
   return openLocalArtifact(targets, { hash: options.hash });
 }

@@ -67,8 +67,9 @@ function json<T>(res: HttpResponse, what: string): T {
 export function nextLink(header: string | null | undefined, base: string): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(/,(?=\s*<)/)) {
+    // Both groups always take part in a match (each may be empty).
     const m = /^\s*<([^>]*)>(.*)$/.exec(part);
-    if (m && /;\s*rel="?([^";]*\s)?next(\s[^";]*)?"?/i.test(m[2])) return new URL(m[1], base).toString();
+    if (m && /;\s*rel="?([^";]*\s)?next(\s[^";]*)?"?/i.test(m[2]!)) return new URL(m[1]!, base).toString();
   }
   return undefined;
 }

@@ -11,6 +11,8 @@ import { specOf } from '../spec.js';
 /** One Hugging Face repo at one commit, read through a Hub session. */
 export interface HubArtifact extends Artifact {
   readonly kind: 'hub';
+  /** The one repo target: a Hub repo is always scanned on its own. */
+  readonly targets: [string];
   readonly session: HubSession;
   readonly snapshot: HubSnapshot;
   /** The report's `source`: repo, revision asked for, commit, redirect and the Hub's own status. */

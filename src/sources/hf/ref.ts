@@ -46,12 +46,12 @@ export function parseHubRef(input: string): HubRef {
   let revision: string | undefined;
   const url = /^https?:\/\/(?:www\.)?(?:huggingface|hf)\.co\/(.*)$/.exec(input);
   if (url) {
-    const parts = url[1].split(/[?#]/)[0].split('/').filter(Boolean);
+    const parts = url[1]!.split(/[?#]/)[0]!.split('/').filter(Boolean);
     if (parts[0] === 'models') parts.shift();
     if (parts[0] === 'datasets' || parts[0] === 'spaces') throw new ModelgateError('USAGE', `only model repos are scanned, not ${parts[0]}: ${input}`);
     if (parts.length < 2) throw new ModelgateError('USAGE', `a Hugging Face URL needs ORG/NAME: ${input}`);
     rest = `${parts[0]}/${parts[1]}`;
-    if (parts.length >= 4 && ['tree', 'blob', 'resolve', 'commit'].includes(parts[2])) revision = decodeURIComponent(parts[3]);
+    if (parts.length >= 4 && ['tree', 'blob', 'resolve', 'commit'].includes(parts[2]!)) revision = decodeURIComponent(parts[3]!);
   } else {
     rest = input.replace(/^hf:(\/\/)?/, '');
     if (rest.startsWith('models/')) rest = rest.slice('models/'.length);
@@ -64,8 +64,8 @@ export function parseHubRef(input: string): HubRef {
   }
   const parts = rest.split('/');
   if (parts.length !== 2) throw new ModelgateError('USAGE', `a Hugging Face repo is ORG/NAME: ${input}`);
-  checkPart(parts[0], 'organisation', input);
-  checkPart(parts[1], 'name', input);
+  checkPart(parts[0]!, 'organisation', input);
+  checkPart(parts[1]!, 'name', input);
   const rev = revision ?? 'main';
   if (/[\s\\]|\.\./.test(rev)) throw new ModelgateError('USAGE', `not a revision: '${rev}'`);
   return { repo: rest, revision: rev, pinned: COMMIT_SHA.test(rev) };

@@ -69,7 +69,7 @@ export class RemoteSource implements ByteSource {
       for (let i = 0; i < used; i++) parts.push(this.blocks.get(b + i) ?? fetched.subarray(i * BLOCK, (i + 1) * BLOCK));
       b += used;
     }
-    const all = parts.length === 1 ? parts[0] : Buffer.concat(parts);
+    const all = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
     const from = start - first * BLOCK;
     return all.subarray(from, from + (end - start));
   }

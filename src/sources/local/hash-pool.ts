@@ -77,7 +77,8 @@ export class HashPool {
   /** SHA-256 of a file, hex; with `range`, of its `length` bytes from `start` (rejected when the file is shorter). */
   hash(path: string, range?: { start: number; length: number }): Promise<string> {
     const id = this.nextId++;
-    const worker = this.workers[this.turn++ % this.workers.length];
+    // The constructor starts at least one worker, so the index is always in range.
+    const worker = this.workers[this.turn++ % this.workers.length]!;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       worker.postMessage({ id, path, start: range?.start, length: range?.length });
