@@ -11,6 +11,9 @@ import { checkoutSnapshot, isHubArtifact, isHubTarget, openArtifact, type HubOpt
 /** The lock file `modelgate lock` writes and `verify` reads by default: in the working folder. */
 export const DEFAULT_LOCK = 'modelgate.lock';
 
+/** The targets a gate judges: never none. */
+type Targets = readonly [string, ...string[]];
+
 export interface GateOptions extends HubOptions {
   /** The lock to check the target against; `modelgate.lock` in the working folder when it exists. */
   lockPath?: string;
@@ -50,7 +53,7 @@ export function defaultLock(targets: readonly string[]): { path?: string; inside
   return inside === undefined ? { path: DEFAULT_LOCK } : { inside };
 }
 
-async function lockFacts(targets: readonly string[], options: GateOptions): Promise<LockFacts> {
+async function lockFacts(targets: Targets, options: GateOptions): Promise<LockFacts> {
   let lockPath = options.lockPath;
   if (lockPath === undefined) {
     const found = defaultLock(targets);
@@ -104,7 +107,7 @@ export async function hubSignatureFacts(target: string, signers: SignerRequireme
 }
 
 /** Whether the target's signature verifies, and who made it (for the policy's `signature`). */
-async function signatureFactsFor(targets: readonly string[], signers: SignerRequirement[], options: GateOptions): Promise<SignatureFacts> {
+async function signatureFactsFor(targets: Targets, signers: SignerRequirement[], options: GateOptions): Promise<SignatureFacts> {
   if (targets.length > 1) return { checked: false, verified: false, error: `a signature covers one target, but ${targets.length} were scanned` };
   if (isHubTarget(targets[0])) return hubSignatureFacts(targets[0], signers, options);
   return signatureFacts(targets[0], {
@@ -124,7 +127,9 @@ async function signatureFactsFor(targets: readonly string[], signers: SignerRequ
  */
 export async function gateDecision(result: ScanResult, target: string, loaded: LoadedPolicy, options: GateOptions = {}): Promise<PolicyDecision> {
   const facts: PolicyFacts = {};
-  const targets = result.targets.length > 0 ? result.targets : [target];
+  // The result's targets, or `target` when it has none.
+  const [first = target, ...others] = result.targets;
+  const targets: Targets = [first, ...others];
   if (loaded.policy.requireLock) facts.lock = await lockFacts(targets, options);
   const signature = loaded.policy.signature;
   if (signature && signature.required !== false) facts.signature = await signatureFactsFor(targets, signature.signers ?? [], options);

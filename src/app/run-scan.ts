@@ -1,4 +1,5 @@
 import type { Artifact, ArtifactEntry, EntrySpec } from '../core/artifact.js';
+import { ModelgateError } from '../core/errors.js';
 import { verdictOf, type Finding } from '../core/finding.js';
 import { withLimits, type Limits } from '../core/limits.js';
 import type { FileResult, ScanResult } from '../core/report-types.js';
@@ -169,6 +170,16 @@ function poolFor(artifact: Artifact, request: ScanRequest): RunPool | undefined 
 }
 
 /**
+ * The target a policy judges (its lock and signature are of the first): with no target at all
+ * the gate would have nothing to check and would pass a scan of nothing, so that is refused.
+ */
+function judgedTarget(targets: readonly string[]): string {
+  const [target] = targets;
+  if (target === undefined) throw new ModelgateError('USAGE', 'a policy judges a target: give at least one to scan');
+  return target;
+}
+
+/**
  * The one scan every face runs: opens the artifact the targets name (local files and folders,
  * or one Hub repo at a commit), scans every entry with the kernel, adds the findings about the
  * artifact as a whole (a repo's name, redirects, revision), and applies the policy gate (lock,
@@ -177,6 +188,7 @@ function poolFor(artifact: Artifact, request: ScanRequest): RunPool | undefined 
  */
 export async function runScan(request: ScanRequest): Promise<ScanOutcome> {
   const started = performance.now();
+  const judge = request.policy && { policy: request.policy, target: judgedTarget(request.targets) };
   const limits = withLimits(request.limits);
   const artifact = await openArtifact(request.targets, request);
   request.onListing?.(artifact.entries.length);
@@ -201,6 +213,6 @@ export async function runScan(request: ScanRequest): Promise<ScanOutcome> {
     await artifact.close();
   }
   result.tool.provenance = provenance(TOOL_VERSION, limits);
-  if (request.policy) result.decision = await gateDecision(result, request.targets[0], request.policy, { env: request.env, transport: request.transport, ...request.gate });
+  if (judge) result.decision = await gateDecision(result, judge.target, judge.policy, { env: request.env, transport: request.transport, ...request.gate });
   return result;
 }
