@@ -209,12 +209,13 @@ export class FixtureHub {
     }
     const rev = decodeURIComponent((api ? api[3] : resolve![2]) ?? '');
     const sha = repo.commits[rev] ? rev : repo.refs[rev];
-    if (!sha) return this.fail(res, 404, 'RevisionNotFound', `Invalid rev id: ${rev}`);
-    const files = repo.commits[sha];
+    const files = sha === undefined ? undefined : repo.commits[sha];
+    if (!sha || !files) return this.fail(res, 404, 'RevisionNotFound', `Invalid rev id: ${rev}`);
     if (api?.[2] === 'revision') return this.modelInfo(repo, sha, files, url, res);
     if (api?.[2] === 'tree') return this.tree(files, api[4] ? decodeURIComponent(api[4]) : '', url, res);
     if (api?.[2] === 'paths-info') return void this.pathsInfo(files, req, res);
-    return this.resolveFile(repo, sha, files, decodeURIComponent(resolve![3]), req, res);
+    // Not the API, so the resolve pattern matched, and its file group always takes part.
+    return this.resolveFile(repo, sha, files, decodeURIComponent(resolve![3]!), req, res);
   }
 
   private modelInfo(repo: FixtureRepo, sha: string, files: RepoFile[], url: URL, res: ServerResponse): void {
@@ -298,26 +299,26 @@ export class FixtureHub {
 
   private onCdn(req: IncomingMessage, res: ServerResponse): void {
     this.record('cdn', req);
-    const m = /^\/repos\/[0-9a-f]{2}\/([0-9a-f]{64})/.exec(req.url ?? '');
-    const file = m ? this.blobs.get(m[1]) : undefined;
-    if (!m || !file) {
+    const blob = /^\/repos\/[0-9a-f]{2}\/([0-9a-f]{64})/.exec(req.url ?? '')?.[1];
+    const file = blob === undefined ? undefined : this.blobs.get(blob);
+    if (blob === undefined || !file) {
       res.writeHead(404);
       res.end();
       return;
     }
     if (file.diskPath !== undefined) {
-      this.cdnBytes += serveFile(req, res, file.diskPath, { etag: `"${m[1]}"` });
+      this.cdnBytes += serveFile(req, res, file.diskPath, { etag: `"${blob}"` });
       return;
     }
     let bytes = bytesOf(file);
-    if (this.faults.corrupt?.has(m[1])) {
+    if (this.faults.corrupt?.has(blob)) {
       bytes = Buffer.from(bytes);
-      bytes[bytes.length >> 1] ^= 0xff;
+      bytes[bytes.length >> 1]! ^= 0xff;
     }
-    const drop = this.faults.dropAfter?.get(m[1]);
-    const cut = drop !== undefined && !this.dropped.has(m[1]) ? drop : undefined;
-    if (cut !== undefined) this.dropped.add(m[1]);
-    this.cdnBytes += serveBytes(req, res, bytes, { etag: `"${m[1]}"` }, cut);
+    const drop = this.faults.dropAfter?.get(blob);
+    const cut = drop !== undefined && !this.dropped.has(blob) ? drop : undefined;
+    if (cut !== undefined) this.dropped.add(blob);
+    this.cdnBytes += serveBytes(req, res, bytes, { etag: `"${blob}"` }, cut);
   }
 
   /** GET /api/models?sort=downloads&direction=-1&limit=N, in pages linked by `Link: <…&cursor=…>; rel="next"`. */
