@@ -41,7 +41,7 @@ describe('raw pickles', () => {
         .bytes(),
     );
     expect(f.verdict).toBe('malicious');
-    expect(f.findings[0].evidence).toBe("os.system('id')");
+    expect(f.findings[0]?.evidence).toBe("os.system('id')");
   });
   it('reports trailing bytes that are not a pickle as info and stays clean', async () => {
     const f = await scanBytes(Buffer.concat([plainPickle(), Buffer.from([0xff, 0xfe, 0x00, 0x01])]));

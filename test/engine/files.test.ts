@@ -56,7 +56,7 @@ describe('walking targets', () => {
       ['b', 'symlink'],
       ['self', 'symlink'],
     ]);
-    expect(result.files.every((f) => f.verdict === 'clean' && f.findings[0].ruleId === 'file/symlink')).toBe(true);
+    expect(result.files.every((f) => f.verdict === 'clean' && f.findings[0]?.ruleId === 'file/symlink')).toBe(true);
   });
 
   it('grades a link that leaves the target as medium', async () => {
@@ -73,7 +73,7 @@ describe('walking targets', () => {
     const result = await scan([dir], { hash: true });
     const fifo = result.files.find((f) => f.path === 'pipe');
     expect(fifo).toMatchObject({ format: 'fifo', verdict: 'error' });
-    expect(fifo?.findings[0].code).toBe('SPECIAL_FILE');
+    expect(fifo?.findings[0]?.code).toBe('SPECIAL_FILE');
     expect(result.files.find((f) => f.path === 'ok.pkl')?.verdict).toBe('clean');
   });
 
@@ -99,7 +99,7 @@ describe('walking targets', () => {
     const report = JSON.parse(run.stdout) as { files: Array<{ path: string; verdict: string; findings: Array<{ code?: string }> }> };
     const secret = report.files.find((f) => f.path === 'sub/secret.pt');
     expect(secret?.verdict).toBe('error');
-    expect(secret?.findings[0].code).toBe('UNREADABLE');
+    expect(secret?.findings[0]?.code).toBe('UNREADABLE');
     expect(report.files.find((f) => f.path === 'sub/open.pkl')?.verdict).toBe('clean');
   });
 });

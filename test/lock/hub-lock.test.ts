@@ -16,10 +16,12 @@ const env = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({ HF_END
 const opts = (extra: Partial<HubScanOptions> = {}): HubScanOptions => ({ env: env(), transport: { backoffMs: 10 }, ...extra });
 
 const weights = buildSafetensors({ tensors: [{ name: 'w', dtype: 'F32', shape: [32, 32] }] });
+const weightsFile: FixtureFile = { path: 'model.safetensors', content: weights };
+const readme: FixtureFile = { path: 'README.md', content: Buffer.from('# model\n') };
 const files: FixtureFile[] = [
   { path: 'config.json', content: Buffer.from('{"model_type": "bert"}') },
-  { path: 'model.safetensors', content: weights },
-  { path: 'README.md', content: Buffer.from('# model\n') },
+  weightsFile,
+  readme,
   { path: 'onnx/model.onnx', content: Buffer.alloc(2048, 3) },
 ];
 let commit = '';
@@ -27,8 +29,8 @@ let commit = '';
 /** `files` with one file's bytes replaced, one removed and one added: a later commit. */
 const nextFiles: FixtureFile[] = [
   { path: 'config.json', content: Buffer.from('{"model_type": "bert", "auto_map": {}}') },
-  files[1],
-  files[2],
+  weightsFile,
+  readme,
   { path: 'modeling.py', content: Buffer.from('import os\n') },
 ];
 
@@ -161,7 +163,7 @@ describe('verify hf:', () => {
     const report = await verifyTarget('hf:acme/model', undefined, opts());
     expect(report.match).toBe(false);
     expect(report.findings.map((f) => [f.ruleId, f.target])).toEqual([['repo/hash-mismatch', 'model.safetensors']]);
-    expect(report.findings[0].message).toContain('model.safetensors');
+    expect(report.findings[0]?.message).toContain('model.safetensors');
   });
 
   it('with a lock and --full, a corrupted download is a mismatch and a changed file', async () => {

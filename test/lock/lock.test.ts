@@ -32,7 +32,7 @@ function throwsWith(work: () => unknown, code: string): void {
 let root: string;
 let model: string;
 let lockPath: string;
-const contents: Record<string, Buffer> = {
+const contents = {
   'config.json': Buffer.from('{"model_type": "bert"}\n'),
   'model.safetensors': Buffer.alloc(3 * 1024 * 1024 + 17, 7),
   'tokenizer/vocab.txt': Buffer.from('[PAD]\n[UNK]\nhello\n'),
@@ -41,7 +41,7 @@ const contents: Record<string, Buffer> = {
   '.git/HEAD': Buffer.from('ref: refs/heads/main\n'),
   '.git/objects/ab/cdef': Buffer.from('git object'),
   '.gitattributes': Buffer.from('*.safetensors filter=lfs\n'),
-};
+} satisfies Record<string, Buffer>;
 
 beforeEach(() => {
   root = mkdtempSync(join(tmpdir(), 'mg-lock-'));
@@ -69,7 +69,7 @@ describe('lockTarget on a folder', () => {
     expect(lock.source).toEqual({ type: 'local', path: model });
     expect(lock.tool.name).toBe('modelgate');
     expect(Number.isNaN(Date.parse(lock.createdAt))).toBe(false);
-    const files = ['.gitattributes', 'config.json', 'model.safetensors', 'tokenizer/deeper/merges.txt', 'tokenizer/vocab.txt'];
+    const files: (keyof typeof contents)[] = ['.gitattributes', 'config.json', 'model.safetensors', 'tokenizer/deeper/merges.txt', 'tokenizer/vocab.txt'];
     expect(lock.files).toEqual([
       ...files.map((path) => ({ path, size: contents[path].length, sha256: sha256(contents[path]) })),
       { path: 'weights.safetensors', size: 0, symlink: 'model.safetensors' },
@@ -131,7 +131,7 @@ describe('verifyTarget against a local lock', () => {
     await lockAndWrite();
     const path = join(model, 'tokenizer', 'vocab.txt');
     const bytes = readFileSync(path);
-    bytes[3] ^= 1;
+    bytes[3]! ^= 1;
     writeFileSync(path, bytes);
     const report = await verifyTarget(model, lockPath);
     expect(report.match).toBe(false);
@@ -139,8 +139,8 @@ describe('verifyTarget against a local lock', () => {
     expect(report.missing).toEqual([]);
     expect(report.extra).toEqual([]);
     expect(report.findings.map((f) => [f.ruleId, f.target])).toEqual([['lock/changed-file', model]]);
-    expect(report.findings[0].message).toContain('tokenizer/vocab.txt');
-    expect(report.findings[0].evidence).toContain(sha256(bytes));
+    expect(report.findings[0]?.message).toContain('tokenizer/vocab.txt');
+    expect(report.findings[0]?.evidence).toContain(sha256(bytes));
   });
 
   it('a deleted file is lock/missing-file, an added one lock/extra-file', async () => {
@@ -163,7 +163,7 @@ describe('verifyTarget against a local lock', () => {
     symlinkSync('/etc/passwd', join(model, 'weights.safetensors'));
     let report = await verifyTarget(model, lockPath);
     expect(report.changed).toEqual(['weights.safetensors']);
-    expect(report.findings[0].message).toContain('/etc/passwd');
+    expect(report.findings[0]?.message).toContain('/etc/passwd');
 
     unlinkSync(join(model, 'weights.safetensors'));
     writeFileSync(join(model, 'weights.safetensors'), contents['model.safetensors']);

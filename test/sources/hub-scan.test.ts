@@ -243,7 +243,7 @@ describe('the download cache', () => {
     const blobs = join(home, 'modelgate', 'models--acme--good', 'blobs');
     const blob = join(blobs, readdirSync(blobs).find((n) => n === sha256(safe))!);
     const tampered = Buffer.from(safe);
-    tampered[tampered.length - 1] ^= 1;
+    tampered[tampered.length - 1]! ^= 1;
     writeFileSync(blob, tampered);
     const offline = await scanHub('hf:acme/good', opts({ full: true, env: env({ HF_HOME: home, HF_HUB_OFFLINE: '1' }) }));
     const st = offline.files.find((f) => f.path === 'model.safetensors')!;

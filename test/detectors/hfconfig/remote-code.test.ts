@@ -11,7 +11,11 @@ interface Input {
 
 const build = ({ doc, code = {} }: Input): HfConfigScan => {
   const config = readHfConfig(doc, 'hf-config');
-  return { ...config, code: new Map(config.modules.flatMap((m) => (code[m.file] ? [[m, code[m.file]] as const] : []))), keyOffsets: { auto_map: 10 } };
+  const verdicts = config.modules.flatMap((m) => {
+    const verdict = code[m.file];
+    return verdict ? [[m, verdict] as const] : [];
+  });
+  return { ...config, code: new Map(verdicts), keyOffsets: { auto_map: 10 } };
 };
 const clean: CodeVerdict = { status: 'scanned' };
 const autoMap = { AutoConfig: 'modeling_tiny.TinyConfig', AutoModel: 'modeling_tiny.TinyModel' };

@@ -47,14 +47,14 @@ describe('scanHfJson', () => {
     expect(r.verdict).toBe('clean');
     expect(r.findings).toHaveLength(1);
     expect(r.findings[0]).toMatchObject({ ruleId: 'hfconfig/remote-code', severity: 'low', target: 'repo/config.json', evidence: 'modeling_tiny.TinyConfig' });
-    expect(r.findings[0].location?.offset).toBeGreaterThan(0);
+    expect(r.findings[0]?.location?.offset).toBeGreaterThan(0);
   });
 
   it('auto_map with malicious code beside it is as severe as the code, and cites it', () => {
     const r = scan(config, { 'modeling_tiny.py': 'import base64\nexec(base64.b64decode("cHJpbnQoMSk="))\n' }, stubPython);
     expect(r.verdict).toBe('malicious');
-    expect(r.findings[0].severity).toBe('critical');
-    expect(r.findings[0].message).toContain('python/exec-decoded');
+    expect(r.findings[0]?.severity).toBe('critical');
+    expect(r.findings[0]?.message).toContain('python/exec-decoded');
   });
 
   it('the code gets its own target and its findings stay out of the config', () => {
@@ -69,22 +69,22 @@ describe('scanHfJson', () => {
 
   it('scans the code with scanContent by default (plain text until the Python analyser is wired)', () => {
     const r = scan(config, { 'modeling_tiny.py': 'class TinyModel: pass\n' });
-    expect(r.findings[0].severity).toBe('low');
+    expect(r.findings[0]?.severity).toBe('low');
     const pickled = scan(config, { 'modeling_tiny.py': osSystemPickle() });
-    expect(pickled.findings[0].severity).toBe('critical');
-    expect(pickled.findings[0].message).toContain('pickle/dangerous-callable');
+    expect(pickled.findings[0]?.severity).toBe('critical');
+    expect(pickled.findings[0]?.message).toContain('pickle/dangerous-callable');
   });
 
   it('code that is not beside the config is medium', () => {
     const r = scan(config, {}, stubPython);
     expect(r.verdict).toBe('suspicious');
-    expect(r.findings[0].message).toContain('modeling_tiny.py is not beside the config');
+    expect(r.findings[0]?.message).toContain('modeling_tiny.py is not beside the config');
   });
 
   it('code from another repo is medium, even with a file of that name beside the config', () => {
     const r = scan({ model_type: 'x', auto_map: { AutoModel: 'org/repo--modeling_tiny.TinyModel' } }, { 'modeling_tiny.py': 'pass' }, stubPython);
     expect(r.findings[0]).toMatchObject({ severity: 'medium' });
-    expect(r.findings[0].message).toContain('org/repo');
+    expect(r.findings[0]?.message).toContain('org/repo');
   });
 
   it('code over the member limit is medium, and is not read', () => {
@@ -108,14 +108,14 @@ describe('scanHfJson', () => {
       ['hfconfig/remote-code', 'low'],
       ['jinja/template-injection', 'critical'],
     ]);
-    expect(r.findings[1].message).toMatch(/^chat_template /);
+    expect(r.findings[1]?.message).toMatch(/^chat_template /);
   });
 
   it('named chat templates are each checked; a template that does not parse is an error', () => {
     const r = scan({ tokenizer_class: 'T', chat_template: [{ name: 'default', template: '{{ messages }}' }, { name: 'tool_use', template: '{% if %}' }] }, {}, undefined, 'tokenizer_config.json');
     expect(r.verdict).toBe('error');
     expect(r.findings[0]).toMatchObject({ ruleId: 'jinja/malformed-template', code: 'MALFORMED' });
-    expect(r.findings[0].message).toMatch(/^chat_template\[tool_use\]/);
+    expect(r.findings[0]?.message).toMatch(/^chat_template\[tool_use\]/);
   });
 
   it('a chat_template that is not a template is an error', () => {
@@ -137,7 +137,7 @@ describe('scanChatTemplateFile', () => {
     expect(run("{% for m in messages %}{{ m['content'] }}{% endfor %}")).toMatchObject({ format: 'chat-template', verdict: 'clean' });
     const bad = run('{{ joiner.__init__.__globals__.os.popen("id") }}');
     expect(bad.verdict).toBe('malicious');
-    expect(bad.findings[0].message).toMatch(/^chat_template\.jinja /);
+    expect(bad.findings[0]?.message).toMatch(/^chat_template\.jinja /);
   });
 });
 

@@ -36,7 +36,7 @@ describe(EMBEDDED_MODEL.id, () => {
       const { findings } = scanSource(code);
       const offset = Buffer.from(code).indexOf("b'");
       expect(summary(findings)).toEqual([`pickle/dangerous-callable critical script.py!/<embedded@${offset}>`, `python/embedded-model info script.py`]);
-      expect(findings[1].location?.offset).toBe(offset);
+      expect(findings[1]?.location?.offset).toBe(offset);
     });
 
     it('base64 of a pickle handed to pickle.loads is scanned once', () => {

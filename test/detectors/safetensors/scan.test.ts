@@ -20,7 +20,7 @@ describe('scanSafetensors', () => {
     expect(r.format).toBe('safetensors');
     expect(r.verdict).toBe('clean');
     expect(r.findings.map((f) => [f.ruleId, f.severity])).toEqual([['safetensors/summary', 'info']]);
-    expect(r.findings[0].message).toContain('5 tensors');
+    expect(r.findings[0]?.message).toContain('5 tensors');
   });
 
   it('scans trailing bytes as a nested file (a pickle polyglot)', () => {
