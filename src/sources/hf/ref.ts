@@ -37,6 +37,15 @@ export function isHubTarget(target: string): boolean {
   return /^hf:/.test(target) || /^https?:\/\/(www\.)?(huggingface|hf)\.co\//.test(target);
 }
 
+/** A URL's revision part, percent-decoded (`refs%2Fpr%2F1`); a broken escape is no revision. */
+function decodeRevision(part: string, input: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch (e) {
+    throw new ModelgateError('USAGE', `not a revision: '${part}' in ${input}`, { cause: e });
+  }
+}
+
 /**
  * Parses `hf:ORG/NAME[@REV]`, `hf://ORG/NAME[@REV]` and `https://huggingface.co/ORG/NAME[/tree/REV]`
  * (also `/blob/REV/...` and `/resolve/REV/...`, whose file part is dropped: the unit is the repo).
@@ -51,7 +60,7 @@ export function parseHubRef(input: string): HubRef {
     if (parts[0] === 'datasets' || parts[0] === 'spaces') throw new ModelgateError('USAGE', `only model repos are scanned, not ${parts[0]}: ${input}`);
     if (parts.length < 2) throw new ModelgateError('USAGE', `a Hugging Face URL needs ORG/NAME: ${input}`);
     rest = `${parts[0]}/${parts[1]}`;
-    if (parts.length >= 4 && ['tree', 'blob', 'resolve', 'commit'].includes(parts[2]!)) revision = decodeURIComponent(parts[3]!);
+    if (parts.length >= 4 && ['tree', 'blob', 'resolve', 'commit'].includes(parts[2]!)) revision = decodeRevision(parts[3]!, input);
   } else {
     rest = input.replace(/^hf:(\/\/)?/, '');
     if (rest.startsWith('models/')) rest = rest.slice('models/'.length);
