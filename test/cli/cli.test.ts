@@ -1,13 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pickle } from '../../src/formats/pickle/builder.js';
+import { runCli } from '../helpers/cli.js';
 import { osSystemPickle, plainPickle } from '../helpers/pickles.js';
 
-const CLI = resolve('src/cli/main.ts');
-const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { encoding: 'utf8' });
+const run = (...args: string[]) => runCli(args);
 
 const dir = mkdtempSync(join(tmpdir(), 'mg-cli-'));
 const bad = join(dir, 'bad.bin');

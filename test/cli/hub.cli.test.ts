@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -6,24 +5,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../src/core/report-types.js';
 import { buildSafetensors } from '../../src/formats/safetensors/builder.js';
 import { buildZip } from '../../src/formats/zip/builder.js';
+import { runCliAsync } from '../helpers/cli.js';
 import { sha256 } from '../helpers/fixture-hub.js';
 import { HubProcess } from '../helpers/hub-process.js';
 import { osSystemPickle } from '../helpers/pickles.js';
 
-const CLI = resolve('src/cli/main.ts');
 let hub: HubProcess;
 let home: string;
 
 /** The CLI as a child process (async: the fixture hub answers from its own process). */
 function run(args: string[], env: Record<string, string> = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { env: { ...process.env, HF_ENDPOINT: hub.url, HF_HOME: home, HF_TOKEN: '', XDG_CONFIG_HOME: home, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (status) => done({ status, stdout, stderr }));
-  });
+  return runCliAsync(args, { env: { ...process.env, HF_ENDPOINT: hub.url, HF_HOME: home, HF_TOKEN: '', XDG_CONFIG_HOME: home, ...env } });
 }
 
 const weights = buildSafetensors({ tensors: [{ name: 'w', dtype: 'F32', shape: [16, 16] }] });

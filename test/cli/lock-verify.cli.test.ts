@@ -1,16 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
 
-const CLI = resolve('src/cli/main.ts');
-// An absolute loader URL, so the CLI runs from any working folder (a temp dir has no node_modules).
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-const run = (cwd: string, ...args: string[]) => spawnSync(process.execPath, ['--import', TSX, CLI, ...args], { cwd, encoding: 'utf8' });
+const run = (cwd: string, ...args: string[]) => runCli(args, { cwd });
 const sha256 = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
 
 const root = mkdtempSync(join(tmpdir(), 'mg-lockcli-'));

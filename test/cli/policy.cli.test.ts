@@ -1,18 +1,13 @@
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildSafetensors } from '../../src/formats/safetensors/builder.js';
+import { runCli } from '../helpers/cli.js';
 import { HubProcess } from '../helpers/hub-process.js';
 import { plainPickle } from '../helpers/pickles.js';
 
-const CLI = resolve('src/cli/main.ts');
 const PRODUCTION = resolve('examples/policy-production.yaml');
-// An absolute loader URL, so the CLI runs from any working folder (a temp dir has no node_modules).
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 const root = mkdtempSync(join(tmpdir(), 'mg-policycli-'));
 /** An empty config folder: the user's own ~/.config/modelgate/policy.yaml must not be read. */
@@ -28,7 +23,7 @@ function run(args: string[], options: { cwd?: string; env?: Record<string, strin
   const env: NodeJS.ProcessEnv = { ...process.env, XDG_CONFIG_HOME: noConfig, ...options.env };
   delete env.MODELGATE_POLICY;
   if (options.env?.MODELGATE_POLICY) env.MODELGATE_POLICY = options.env.MODELGATE_POLICY;
-  return spawnSync(process.execPath, ['--import', TSX, CLI, ...args], { cwd: options.cwd ?? root, env, encoding: 'utf8' });
+  return runCli(args, { cwd: options.cwd ?? root, env });
 }
 interface Decision {
   allow: boolean;

@@ -1,14 +1,13 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { convertFile } from '../../src/app/convert/convert.js';
 import { writeAtomically } from '../../src/app/convert/output.js';
+import { runCli } from '../helpers/cli.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/convert');
-const CLI = resolve('src/cli/main.ts');
-const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { encoding: 'utf8' });
+const run = (...args: string[]) => runCli(args);
 
 /** A fresh folder per case, so "nothing was written" means the folder stays empty. */
 const fresh = () => mkdtempSync(join(tmpdir(), 'mg-convert-refuse-'));

@@ -1,13 +1,12 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isModelgateError } from '../../src/core/errors.js';
+import { cliCommand } from '../helpers/cli.js';
 import { osSystemPickle, plainPickle } from '../helpers/pickles.js';
 import { scan } from '../helpers/scan-bytes.js';
-
-const CLI = resolve('src/cli/main.ts');
 
 /**
  * A command line that runs `command` without the power to read every file. An ordinary user lacks
@@ -90,7 +89,8 @@ describe('walking targets', () => {
     writeFileSync(join(dir, 'sub', 'open.pkl'), plainPickle());
     chmodSync(join(dir, 'sub', 'open.pkl'), 0o644);
     // Root reads everything, so as root the scan runs without that power (withoutReadAll).
-    const { command, args, as } = withoutReadAll(process.execPath, ['--import', 'tsx', CLI, 'scan', '-f', 'json', '--no-hash', dir]);
+    const cli = cliCommand('scan', '-f', 'json', '--no-hash', dir);
+    const { command, args, as } = withoutReadAll(cli.command, cli.args);
     // No user policy from a home the scan may not reach.
     const env = { ...process.env, HOME: dir, XDG_CONFIG_HOME: join(dir, 'config'), MODELGATE_POLICY: '' };
     const run = spawnSync(command, args, { encoding: 'utf8', env, ...as });

@@ -1,25 +1,17 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runCliAsync } from '../helpers/cli.js';
 import { fixtureModels, startHub } from './hub-fixture.js';
 
-const CLI = resolve('src/cli/main.ts');
 const config = mkdtempSync(join(tmpdir(), 'mg-cli-names-'));
 // Only the shipped list, and nothing from the machine's Hugging Face settings.
 const baseEnv = { ...process.env, XDG_CONFIG_HOME: config, HF_ENDPOINT: '', HF_TOKEN: '', HUGGING_FACE_HUB_TOKEN: '', HF_HUB_OFFLINE: '' };
 
 // Asynchronous, so an in-process fixture server can answer while the CLI runs.
 function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'check-name', ...args], { env: { ...baseEnv, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (status) => done({ status, stdout, stderr }));
-  });
+  return runCliAsync(['check-name', ...args], { env: { ...baseEnv, ...env } });
 }
 
 const hubs: Array<{ close: () => Promise<void> }> = [];

@@ -1,12 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
 import { buildModel } from './onnx-model.js';
 
-const CLI = resolve('src/cli/main.ts');
-const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { encoding: 'utf8' });
+const run = (...args: string[]) => runCli(args);
 
 const SET = resolve('eval/backdoor');
 const dir = mkdtempSync(join(tmpdir(), 'mg-screen-'));

@@ -1,0 +1,75 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, lchownSync, lstatSync, readdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { TestProject } from 'vitest/node';
+
+/*
+ * The CLI tests spawn the built CLI, dist/cli/main.js (test/helpers/cli.ts). Before any test runs,
+ * however vitest was started (`npm test`, `npx vitest run one.test.ts`, watch mode), this rebuilds
+ * dist when it is missing or older than a file under src/ (the .ts files and the JSON that tsc
+ * copies, such as src/detectors/pickle/allowlist.json) or than the tsconfig that builds it. A fresh
+ * dist costs a walk of src/ and no tsc run. `npm ci` builds dist already (prepare).
+ */
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BUILT = join(ROOT, 'dist', 'cli', 'main.js');
+const INPUTS = ['src', 'tsconfig.json', 'tsconfig.build.json'];
+
+/** The newest modification time of a file at or under `path`. */
+function newestFile(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = 0;
+  for (const name of readdirSync(path)) newest = Math.max(newest, newestFile(join(path, name)));
+  return newest;
+}
+
+/** Why dist must be rebuilt, or undefined when it is fresh. */
+function staleness(): string | undefined {
+  if (!existsSync(BUILT)) return 'dist/cli/main.js is missing';
+  const built = statSync(BUILT).mtimeMs;
+  const changed = INPUTS.find((input) => newestFile(join(ROOT, input)) > built);
+  return changed && `${changed === 'src' ? 'a file under src/' : changed} is newer than dist/cli/main.js`;
+}
+
+function build(reason: string): void {
+  process.stderr.write(`global-setup: ${reason}; building dist (tsc -p tsconfig.build.json)\n`);
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  const run = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8' });
+  const output = `${run.stdout}${run.stderr}`.trim();
+  if (run.error) throw new Error(`global-setup: could not run tsc: ${run.error.message}`);
+  if (run.status === 0) return;
+  // tsc emits despite type errors: the tests run what it wrote, as tsx would, and the typecheck
+  // (npm run typecheck, CI) reports the errors. Nothing written at all is a failure.
+  if (!staleness()) {
+    process.stderr.write(`global-setup: tsc reported errors (dist was written anyway):\n${output}\n`);
+    return;
+  }
+  throw new Error(`global-setup: tsc -p tsconfig.build.json failed (exit ${run.status}):\n${output}`);
+}
+
+/**
+ * Root building dist in a checkout someone else owns gives the built files to that owner, as if
+ * they had built it: test/engine/files.test.ts runs the CLI as the checkout's owner, who must read
+ * dist (under a umask of 077 a root-owned dist would be closed to them), and can later rebuild or
+ * remove it.
+ */
+function giveToOwner(path: string, uid: number, gid: number): void {
+  lchownSync(path, uid, gid);
+  if (lstatSync(path).isDirectory()) for (const name of readdirSync(path)) giveToOwner(join(path, name), uid, gid);
+}
+
+function ensureFreshDist(): void {
+  const reason = staleness();
+  if (reason) build(reason);
+  const owner = statSync(ROOT);
+  if (process.getuid?.() === 0 && owner.uid !== 0 && statSync(BUILT).uid !== owner.uid) giveToOwner(join(ROOT, 'dist'), owner.uid, owner.gid);
+}
+
+export default function setup(project: TestProject): void {
+  ensureFreshDist();
+  // In watch mode a rerun follows an edit, under src/ perhaps.
+  project.onTestsRerun(() => ensureFreshDist());
+}
