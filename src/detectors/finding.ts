@@ -5,7 +5,7 @@ import type { RuleReport } from './types.js';
 /**
  * The finding a rule's report makes at `target`: the rule id and references come from the
  * rule's meta (never typed twice), the severity from meta unless the report grades it, and
- * optional fields only when given. This is what ScanContext.report records during a scan;
+ * optional fields only when given. ScanContext.report records exactly this during a scan;
  * commands that report a rule outside a scan (screen, strip) make their findings here.
  */
 export function ruleFinding(meta: RuleMeta, target: string, r: RuleReport): Finding {

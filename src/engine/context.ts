@@ -4,6 +4,7 @@ import type { Siblings } from '../core/artifact.js';
 import type { Finding } from '../core/finding.js';
 import type { Limits } from '../core/limits.js';
 import { MALFORMED_CONTAINER } from '../detectors/container/index.js';
+import { ruleFinding } from '../detectors/finding.js';
 import type { RuleMeta } from '../detectors/rule.js';
 import type { PickleStream } from '../formats/pickle/model.js';
 import type { Rule, RuleReport } from '../detectors/types.js';
@@ -111,18 +112,7 @@ export class ScanContext {
 
   /** Records a finding of a rule. */
   report(meta: RuleMeta, r: RuleReport): void {
-    const finding: Finding = {
-      ruleId: meta.id,
-      severity: r.severity ?? meta.defaultSeverity,
-      message: r.message,
-      target: this.target,
-    };
-    if (r.location) finding.location = r.location;
-    if (r.evidence !== undefined) finding.evidence = r.evidence;
-    if (meta.references.length > 0) finding.references = meta.references;
-    if (r.fatal) finding.fatal = true;
-    if (r.code !== undefined) finding.code = r.code;
-    this.findings.push(finding);
+    this.findings.push(ruleFinding(meta, this.target, r));
   }
 
   /** Runs rules over a model, reporting into this context. */

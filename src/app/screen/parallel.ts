@@ -1,9 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { ModelgateError } from '../../core/errors.js';
+import { startModuleWorker } from '../threads.js';
 import type { FloatValue } from './interpreter/tensor.js';
 import type { ReverseOptions, ReversedTrigger } from './reverse-trigger.js';
 
@@ -16,21 +13,9 @@ export interface LabelJob {
   options: ReverseOptions;
 }
 
-/**
- * Starts the worker script beside this module: compiled `.js` in the package; under tsx or
- * vitest the source is `.ts`, so a small bootstrap registers tsx (a dev dependency) in the
- * worker first.
- */
+/** A screening worker (label-worker beside this module) for one share of the labels. */
 function startWorker(job: LabelJob): Worker {
-  const self = import.meta.url;
-  if (!self.endsWith('.ts')) return new Worker(new URL('./label-worker.js', self), { workerData: job });
-  // The ES module entry of tsx/esm/api, from tsx's own exports map (require.resolve would
-  // give its CommonJS twin, which cannot register the hooks in a worker).
-  const manifest = createRequire(self).resolve('tsx/package.json');
-  const tsx = join(dirname(manifest), JSON.parse(readFileSync(manifest, 'utf8')).exports['./esm/api'].import.default);
-  const script = new URL('./label-worker.ts', self).href;
-  const bootstrap = `import(${JSON.stringify(pathToFileURL(tsx).href)}).then((api) => { api.register(); return import(${JSON.stringify(script)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData: job });
+  return startModuleWorker(import.meta.url, 'label-worker', { workerData: job });
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Finding } from '../../core/finding.js';
 import type { Severity } from '../../core/severity.js';
+import { ruleFinding } from '../finding.js';
 import type { RuleMeta } from '../rule.js';
 
 /**
@@ -81,8 +82,5 @@ export function targetFinding(
   target: string,
   fields: { message: string; severity?: Severity; evidence?: string },
 ): Finding {
-  const finding: Finding = { ruleId: rule.id, severity: fields.severity ?? rule.defaultSeverity, message: fields.message, target };
-  if (fields.evidence !== undefined) finding.evidence = fields.evidence;
-  finding.references = [...rule.references];
-  return finding;
+  return ruleFinding(rule, target, fields);
 }

@@ -4,6 +4,7 @@ import type { HubListing, OpenedEntry, Siblings } from '../../core/artifact.js';
 import { BufferSource } from '../../core/byte-source.js';
 import { ModelgateError } from '../../core/errors.js';
 import type { Finding } from '../../core/finding.js';
+import { ruleFinding } from '../../detectors/finding.js';
 import { HASH_MISMATCH } from '../../detectors/repo/index.js';
 import { HashPool } from '../local/hash-pool.js';
 import { FileSource } from '../local/file-source.js';
@@ -69,14 +70,10 @@ export class HubSession {
   }
 
   private mismatch(file: HubFile, what: string, expected: string, actual: string): Finding {
-    return {
-      ruleId: HASH_MISMATCH.id,
-      severity: HASH_MISMATCH.defaultSeverity,
+    return ruleFinding(HASH_MISMATCH, file.path, {
       message: `${file.path}: the downloaded bytes have ${what} ${actual}, but the Hub lists ${expected}`,
-      target: file.path,
       evidence: `expected ${expected}, got ${actual}`,
-      references: [...HASH_MISMATCH.references],
-    };
+    });
   }
 
   /**
