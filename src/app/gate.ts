@@ -6,7 +6,7 @@ import { verifyTarget } from './lock/run.js';
 import { decide, type LoadedPolicy, type LockFacts, type PolicyFacts, type SignatureFacts } from './policy/index.js';
 import { signatureFacts, type SignerRequirement } from './signing/facts.js';
 import { DEFAULT_SIGNATURE } from './signing/model.js';
-import { checkoutSnapshot, isHubArtifact, isHubTarget, openArtifact, type HubOptions } from '../sources/index.js';
+import { checkoutSnapshot, isHubArtifact, isHubTarget, openArtifact, type HubArtifact, type HubOptions } from '../sources/index.js';
 
 /** The lock file `modelgate lock` writes and `verify` reads by default: in the working folder. */
 export const DEFAULT_LOCK = 'modelgate.lock';
@@ -76,11 +76,11 @@ async function lockFacts(targets: Targets, options: GateOptions): Promise<LockFa
  * checkout of every file at the scanned commit, downloaded and checked against the Hub's
  * hashes first. Nothing is downloaded when the repo has no signature to check.
  */
-export async function hubSignatureFacts(target: string, signers: SignerRequirement[], options: GateOptions): Promise<SignatureFacts> {
-  const artifact = await openArtifact([target], options);
+export async function hubSignatureFacts(target: string | HubArtifact, signers: SignerRequirement[], options: GateOptions): Promise<SignatureFacts> {
+  const artifact = typeof target === 'string' ? await openArtifact([target], options) : target;
   if (!isHubArtifact(artifact)) {
     await artifact.close();
-    throw new TypeError(`${target} is not a Hugging Face repo`);
+    throw new TypeError(`${String(target)} is not a Hugging Face repo`);
   }
   const { session, snapshot: snap } = artifact;
   try {
@@ -102,7 +102,8 @@ export async function hubSignatureFacts(target: string, signers: SignerRequireme
       rmSync(dir, { recursive: true, force: true });
     }
   } finally {
-    await artifact.close();
+    // An artifact the caller opened is the caller's to close.
+    if (typeof target === 'string') await artifact.close();
   }
 }
 

@@ -32,6 +32,11 @@ export interface ScanRequest extends HubOptions {
    * request with an `observer` always does (the observer is a function of this thread).
    */
   workers?: number;
+  /**
+   * An artifact the caller has already opened for `targets` (and will close), for use cases
+   * that read more of it after the scan (a BOM reads the card; a signature a checkout).
+   */
+  artifact?: Artifact;
   /** A policy to judge the result by, and what its lock and signature checks need. */
   policy?: LoadedPolicy;
   gate?: GateOptions;
@@ -190,7 +195,7 @@ export async function runScan(request: ScanRequest): Promise<ScanOutcome> {
   const started = performance.now();
   const judge = request.policy && { policy: request.policy, target: judgedTarget(request.targets) };
   const limits = withLimits(request.limits);
-  const artifact = await openArtifact(request.targets, request);
+  const artifact = request.artifact ?? (await openArtifact(request.targets, request));
   request.onListing?.(artifact.entries.length);
   let result: ScanOutcome;
   const pool = poolFor(artifact, request);
@@ -210,7 +215,8 @@ export async function runScan(request: ScanRequest): Promise<ScanOutcome> {
     }
   } finally {
     await pool?.close();
-    await artifact.close();
+    // An artifact the caller opened is the caller's to close.
+    if (!request.artifact) await artifact.close();
   }
   result.tool.provenance = provenance(TOOL_VERSION, limits);
   if (judge) result.decision = await gateDecision(result, judge.target, judge.policy, { env: request.env, transport: request.transport, ...request.gate });

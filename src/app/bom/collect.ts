@@ -1,8 +1,10 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { ModelgateError } from '../../core/errors.js';
-import { scan, scanHub, type HubScanOptions } from '../scan.js';
-import { isHubTarget, openArtifact } from '../../sources/index.js';
+import type { Artifact } from '../../core/artifact.js';
+import { runScan } from '../run-scan.js';
+import { scan, type HubScanOptions } from '../scan.js';
+import { isHubArtifact, isHubTarget, openArtifact, type HubArtifact } from '../../sources/index.js';
 import type { SignatureFacts } from '../policy/facts.js';
 import { hubSignatureFacts } from '../gate.js';
 import { signatureFacts, type SignatureFactsOptions } from '../signing/facts.js';
@@ -31,24 +33,47 @@ function readLocalText(path: string): string | undefined {
   }
 }
 
-/** README.md and config.json of a Hub repo at the commit that was scanned. */
-async function readHubTexts(repo: string, commit: string, options: HubScanOptions): Promise<{ card?: string; config?: string }> {
-  const artifact = await openArtifact([`hf:${repo}@${commit}`], { ...options, full: true });
-  try {
-    const read = async (path: string): Promise<string | undefined> => {
-      const entry = artifact.entries.find((e) => e.path === path);
-      if (!entry || entry.size > MAX_CARD_BYTES) return undefined;
-      const opened = await artifact.open(entry);
-      try {
-        return opened.problems.length > 0 ? undefined : opened.source.read(0, opened.source.size).toString('utf8');
-      } finally {
-        opened.close();
-      }
-    };
-    return { card: await read('README.md'), config: await read('config.json') };
-  } finally {
-    await artifact.close();
-  }
+/** README.md and config.json of a Hub repo, at the commit the artifact was opened at. */
+async function readHubTexts(artifact: Artifact): Promise<{ card?: string; config?: string }> {
+  const read = async (path: string): Promise<string | undefined> => {
+    const entry = artifact.entries.find((e) => e.path === path);
+    if (!entry || entry.size > MAX_CARD_BYTES) return undefined;
+    const opened = await artifact.open(entry);
+    try {
+      return opened.problems.length > 0 ? undefined : opened.source.read(0, opened.source.size).toString('utf8');
+    } finally {
+      opened.close();
+    }
+  };
+  return { card: await read('README.md'), config: await read('config.json') };
+}
+
+/** The BOM input of an opened Hub repo: its scan, card, config and signature, all at one commit. */
+async function hubBomInput(artifact: HubArtifact, options: BomOptions): Promise<BomInput> {
+  const result = await runScan({ ...(options.hub ?? {}), targets: artifact.targets, artifact });
+  const source = result.source;
+  if (!source) throw new ModelgateError('NETWORK', `${artifact.targets[0]}: the scan did not resolve a commit`);
+  const repo = source.redirectedTo ?? source.repo;
+  const texts = await readHubTexts(artifact);
+  // A legacy repo id without an organisation (`gpt2`) is all name, as build.ts's splitRepo reads it.
+  const [first, second] = repo.split('/');
+  const [group, name] = second === undefined ? [undefined, first!] : [first, second];
+  const endpoint = (options.hub?.env ?? process.env).HF_ENDPOINT ?? 'https://huggingface.co';
+  const input: BomInput = {
+    scan: result,
+    group,
+    name,
+    version: source.commit,
+    purl: `pkg:huggingface/${repo}@${source.commit}`,
+    url: `${endpoint.replace(/\/+$/, '')}/${repo}/tree/${source.commit}`,
+    card: texts.card === undefined ? undefined : readCard(texts.card),
+    config: texts.config === undefined ? undefined : readConfig(texts.config),
+  };
+  // The repo's model.sig, verified over a checkout at the scanned commit (nothing is
+  // downloaded when there is none).
+  const sig = await hubSignatureFacts(artifact, [...(options.signature?.signers ?? [])], { ...(options.hub ?? {}), ...options.signature });
+  if (sig.checked) input.signature = sig;
+  return input;
 }
 
 /**
@@ -59,29 +84,14 @@ async function readHubTexts(repo: string, commit: string, options: HubScanOption
 export async function bomForTarget(target: string, options: BomOptions = {}): Promise<Record<string, unknown>> {
   let input: BomInput;
   if (isHubTarget(target)) {
-    const result = await scanHub(target, options.hub ?? {});
-    const source = result.source;
-    if (!source) throw new ModelgateError('NETWORK', `${target}: the scan did not resolve a commit`);
-    const repo = source.redirectedTo ?? source.repo;
-    const texts = await readHubTexts(repo, source.commit, options.hub ?? {});
-    // A legacy repo id without an organisation (`gpt2`) is all name, as build.ts's splitRepo reads it.
-    const [first, second] = repo.split('/');
-    const [group, name] = second === undefined ? [undefined, first!] : [first, second];
-    const endpoint = (options.hub?.env ?? process.env).HF_ENDPOINT ?? 'https://huggingface.co';
-    input = {
-      scan: result,
-      group,
-      name,
-      version: source.commit,
-      purl: `pkg:huggingface/${repo}@${source.commit}`,
-      url: `${endpoint.replace(/\/+$/, '')}/${repo}/tree/${source.commit}`,
-      card: texts.card === undefined ? undefined : readCard(texts.card),
-      config: texts.config === undefined ? undefined : readConfig(texts.config),
-    };
-    // The repo's model.sig, verified over a checkout at the scanned commit (nothing is
-    // downloaded when there is none).
-    const sig = await hubSignatureFacts(`hf:${repo}@${source.commit}`, [...(options.signature?.signers ?? [])], { ...(options.hub ?? {}), ...options.signature });
-    if (sig.checked) input.signature = sig;
+    // One Hub session for the scan, the card and the signature: the same commit throughout.
+    const artifact = await openArtifact([target], options.hub ?? {});
+    try {
+      if (!isHubArtifact(artifact)) throw new ModelgateError('USAGE', `${target} is not a Hugging Face repo`);
+      input = await hubBomInput(artifact, options);
+    } finally {
+      await artifact.close();
+    }
   } else {
     if (!existsSync(target)) throw new ModelgateError('UNREADABLE', `cannot read target ${target}`);
     const result = await scan([target]);
