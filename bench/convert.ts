@@ -69,11 +69,19 @@ export function benchConvert(dir: string, rows: Array<[string, string, string]>)
   rmSync(output, { force: true });
   rmSync(input);
   const rate = (ms: number): number => size / MB / (ms / 1000);
-  rows.push([`plain file copy of a ${(size / 1024 ** 3).toFixed(1)} GiB checkpoint (copyFileSync + fsync)`, `${rate(copy).toFixed(0)} MB/s`, `${copy.toFixed(0)} ms`]);
+  rows.push([
+    `plain file copy of a ${(size / 1024 ** 3).toFixed(1)} GiB checkpoint (copyFileSync + fsync)`,
+    `${rate(copy).toFixed(0)} MB/s`,
+    `${copy.toFixed(0)} ms`,
+  ]);
   rows.push([
     `convert the same torch zip to safetensors`,
     `${rate(convert.ms).toFixed(0)} MB/s`,
     `${(copy / convert.ms).toFixed(2)}× the copy (target ≥ 0.8×); ${convert.ms.toFixed(0)} ms including the scan; peak RSS ${convert.rssMb.toFixed(0)} MB; ${convert.status}`,
   ]);
-  rows.push([`convert --verify (re-reads and hashes both files)`, `${rate(verified.ms).toFixed(0)} MB/s`, `${verified.ms.toFixed(0)} ms; peak RSS ${verified.rssMb.toFixed(0)} MB`]);
+  rows.push([
+    `convert --verify (re-reads and hashes both files)`,
+    `${rate(verified.ms).toFixed(0)} MB/s`,
+    `${verified.ms.toFixed(0)} ms; peak RSS ${verified.rssMb.toFixed(0)} MB`,
+  ]);
 }

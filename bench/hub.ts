@@ -57,7 +57,7 @@ export async function benchHub(dir: string, rows: Array<[string, string, string]
     const fullMs = performance.now() - t;
     rows.push([
       'hf: the same repo with --full (download, verify SHA-256, scan)',
-      `${((full.fetched.downloaded / MB) / (fullMs / 1000)).toFixed(0)} MB/s`,
+      `${(full.fetched.downloaded / MB / (fullMs / 1000)).toFixed(0)} MB/s`,
       `${(full.fetched.downloaded / MB).toFixed(0)} MB in ${(fullMs / 1000).toFixed(1)} s over loopback; ${full.files.filter((f) => f.findings.some((x) => x.ruleId === 'repo/hash-mismatch')).length} mismatches`,
     ]);
   } finally {

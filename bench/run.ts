@@ -35,7 +35,7 @@ const dir = mkdtempSync(join(tmpdir(), 'mg-bench-'));
 function numericPickle(targetBytes: number): Buffer {
   const parts: Buffer[] = [Buffer.from('\x80\x04]\x94', 'latin1')];
   let size = 4;
-  for (let i = 0; size < targetBytes; ) {
+  for (let i = 0; size < targetBytes;) {
     const batch = Buffer.alloc(1 + 1000 * 5 + 1);
     let p = 0;
     batch[p++] = 0x28;
@@ -97,7 +97,11 @@ function benchPickleBytes(label: string, bytes: Buffer): void {
     opcodes = s.opcodes;
     if (s.error) throw s.error;
   }
-  rows.push([label, `${((bytes.length / MB) / (best / 1000)).toFixed(0)} MB/s`, `${(opcodes / 1e6).toFixed(1)} M opcodes in ${best.toFixed(0)} ms; target ≥ 200 MB/s`]);
+  rows.push([
+    label,
+    `${(bytes.length / MB / (best / 1000)).toFixed(0)} MB/s`,
+    `${(opcodes / 1e6).toFixed(1)} M opcodes in ${best.toFixed(0)} ms; target ≥ 200 MB/s`,
+  ]);
 }
 
 function benchGenops(): void {
@@ -105,8 +109,17 @@ function benchGenops(): void {
   // same bytes, when a python3 is on the machine. Only the bench runs it; modelgate never does.
   const sample = join(dir, 'sample.pkl');
   writeFileSync(sample, Buffer.concat([syntheticPickle(8 * MB)]));
-  const py = spawnSync('python3', ['-c', 'import pickletools,sys,time\nd=open(sys.argv[1],"rb").read()\nt=time.perf_counter()\nn=sum(1 for _ in pickletools.genops(d))\nprint(len(d)/(time.perf_counter()-t)/1048576)', sample], { encoding: 'utf8' });
-  if (py.status === 0) rows.push(["CPython pickletools.genops, same kind of bytes", `${Number(py.stdout).toFixed(1)} MB/s`, 'for scale only (opcode listing, no interpretation)']);
+  const py = spawnSync(
+    'python3',
+    [
+      '-c',
+      'import pickletools,sys,time\nd=open(sys.argv[1],"rb").read()\nt=time.perf_counter()\nn=sum(1 for _ in pickletools.genops(d))\nprint(len(d)/(time.perf_counter()-t)/1048576)',
+      sample,
+    ],
+    { encoding: 'utf8' },
+  );
+  if (py.status === 0)
+    rows.push(['CPython pickletools.genops, same kind of bytes', `${Number(py.stdout).toFixed(1)} MB/s`, 'for scale only (opcode listing, no interpretation)']);
   // A trivial loop, to compare machines: this one is slow.
   const t = performance.now();
   let x = 0;
@@ -138,7 +151,10 @@ function benchTorchZip(): void {
   const big = join(dir, 'big.pt');
   writeTorchZip(small, 16, 128 * 1024);
   writeTorchZip(big, 16, 128 * MB);
-  for (const [label, path] of [['PyTorch zip, 2 MB of tensors', small], ['PyTorch zip, 2 GB of tensors', big]] as const) {
+  for (const [label, path] of [
+    ['PyTorch zip, 2 MB of tensors', small],
+    ['PyTorch zip, 2 GB of tensors', big],
+  ] as const) {
     const r = scanInChild(path);
     rows.push([`${label}, --no-hash`, `${r.ms.toFixed(0)} ms`, `peak RSS ${r.rssMb.toFixed(0)} MB (whole process; target < 150 MB); verdict ${r.verdict}`]);
   }
@@ -164,7 +180,11 @@ async function benchHash(): Promise<void> {
   }
   await one.close();
   rows.push(['SHA-256 in memory (node:crypto)', `${memRate.toFixed(0)} MB/s`, 'one core']);
-  rows.push(['SHA-256 of a 512 MB file (hash pool, 1 thread)', `${fileRate.toFixed(0)} MB/s`, `${((fileRate / memRate) * 100).toFixed(0)}% of in-memory; target ≥ 90%`]);
+  rows.push([
+    'SHA-256 of a 512 MB file (hash pool, 1 thread)',
+    `${fileRate.toFixed(0)} MB/s`,
+    `${((fileRate / memRate) * 100).toFixed(0)}% of in-memory; target ≥ 90%`,
+  ]);
   const files = [0, 1, 2, 3].map((i) => {
     const p = join(dir, `h${i}.bin`);
     writeFileSync(p, buf.subarray(0, 256 * MB));
@@ -175,7 +195,11 @@ async function benchHash(): Promise<void> {
   await Promise.all(files.map((f) => pool.hash(f)));
   const manyRate = (4 * 256) / ((performance.now() - t) / 1000);
   await pool.close();
-  rows.push([`SHA-256 of 4 × 256 MB files (hash pool, ${availableParallelism()} threads)`, `${manyRate.toFixed(0)} MB/s`, `${(manyRate / memRate).toFixed(2)}× one core`]);
+  rows.push([
+    `SHA-256 of 4 × 256 MB files (hash pool, ${availableParallelism()} threads)`,
+    `${manyRate.toFixed(0)} MB/s`,
+    `${(manyRate / memRate).toFixed(2)}× one core`,
+  ]);
 }
 
 async function benchCorpus(): Promise<void> {

@@ -35,7 +35,12 @@ export function writeTorchZip(path: string, count: number, each: number): void {
   const pkl: Buffer[] = [Buffer.from('\x80\x02ccollections\nOrderedDict\n)R(', 'latin1')];
   for (let i = 0; i < count; i++) {
     const key = String(i);
-    pkl.push(Buffer.from(`X${String.fromCharCode(1 + key.length)}\0\0\0w${key}ctorch._utils\n_rebuild_tensor_v2\n((X\x07\0\0\0storagectorch\nFloatStorage\nX${String.fromCharCode(key.length)}\0\0\0${key}X\x03\0\0\0cpuJ`, 'latin1'));
+    pkl.push(
+      Buffer.from(
+        `X${String.fromCharCode(1 + key.length)}\0\0\0w${key}ctorch._utils\n_rebuild_tensor_v2\n((X\x07\0\0\0storagectorch\nFloatStorage\nX${String.fromCharCode(key.length)}\0\0\0${key}X\x03\0\0\0cpuJ`,
+        'latin1',
+      ),
+    );
     const numel = Buffer.alloc(4);
     numel.writeInt32LE(each / 4);
     pkl.push(numel, Buffer.from('tQK\0J', 'latin1'), numel, Buffer.from('\x85K\x01\x85\x89ccollections\nOrderedDict\n)RtR', 'latin1'));
@@ -54,4 +59,3 @@ export function writeTorchZip(path: string, count: number, each: number): void {
   writeSync(fd, Buffer.concat([cd, eocd]));
   closeSync(fd);
 }
-

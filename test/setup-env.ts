@@ -11,6 +11,15 @@ import { join } from 'node:path';
 const home = mkdtempSync(join(tmpdir(), 'mg-test-home-'));
 process.env.XDG_CONFIG_HOME = join(home, 'config');
 process.env.HF_HOME = join(home, 'hf');
-for (const name of ['MODELGATE_POLICY', 'MODELGATE_KNOWN_NAMES', 'MODELGATE_CACHE', 'HF_TOKEN', 'HUGGING_FACE_HUB_TOKEN', 'HF_ENDPOINT', 'HF_HUB_OFFLINE', 'HF_TOKEN_PATH']) {
+for (const name of [
+  'MODELGATE_POLICY',
+  'MODELGATE_KNOWN_NAMES',
+  'MODELGATE_CACHE',
+  'HF_TOKEN',
+  'HUGGING_FACE_HUB_TOKEN',
+  'HF_ENDPOINT',
+  'HF_HUB_OFFLINE',
+  'HF_TOKEN_PATH',
+]) {
   delete process.env[name];
 }

@@ -4,7 +4,22 @@ import { isHubRepoId } from '../../src/app/names/repo-id.js';
 export type ExtractMode = 'markdown' | 'python' | 'top-models';
 
 /** Hub URL prefixes that are not model repos. */
-const NOT_MODELS = new Set(['spaces', 'datasets', 'docs', 'blog', 'api', 'settings', 'papers', 'organizations', 'collections', 'models', 'join', 'login', 'tasks', 'learn']);
+const NOT_MODELS = new Set([
+  'spaces',
+  'datasets',
+  'docs',
+  'blog',
+  'api',
+  'settings',
+  'papers',
+  'organizations',
+  'collections',
+  'models',
+  'join',
+  'login',
+  'tasks',
+  'learn',
+]);
 
 function fromLinks(text: string): string[] {
   const ids: string[] = [];

@@ -65,7 +65,11 @@ async function lockFacts(targets: Targets, options: GateOptions): Promise<LockFa
   if (lockPath === undefined) return { checked: false, ok: false, problems: [`no lock file: pass --lock FILE or run modelgate lock`] };
   // A lock pins the files of one target; any other target scanned alongside is pinned by nothing.
   if (targets.length > 1) {
-    return { checked: true, ok: false, problems: [`${lockPath} pins one target, but ${targets.length} were scanned (${targets.join(', ')}): scan each with its own lock`] };
+    return {
+      checked: true,
+      ok: false,
+      problems: [`${lockPath} pins one target, but ${targets.length} were scanned (${targets.join(', ')}): scan each with its own lock`],
+    };
   }
   const report = await verifyTarget(targets[0], lockPath, options);
   return { checked: true, ok: report.match, problems: report.findings.map((f) => f.message) };

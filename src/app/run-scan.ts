@@ -107,7 +107,10 @@ const openQueues = new WeakMap<Artifact, Promise<unknown>>();
 function opening(artifact: Artifact, entry: ArtifactEntry): ReturnType<Artifact['open']> {
   const previous = openQueues.get(artifact) ?? Promise.resolve();
   const opened = previous.then(() => artifact.open(entry));
-  openQueues.set(artifact, opened.catch(() => undefined));
+  openQueues.set(
+    artifact,
+    opened.catch(() => undefined),
+  );
   return opened;
 }
 

@@ -27,13 +27,15 @@ function renderText(report: CheckNameReport): string {
     return `${report.name}: ${why}\n`;
   }
   const lines = [`${report.name}: looks like a well-known name`];
-  for (const m of report.matches) lines.push(`  ${m.severity.toUpperCase().padEnd(6)} ${m.score.toFixed(2)}  ${m.kind.padEnd(13)} ${m.similarTo}`, `         ${m.reason}`);
+  for (const m of report.matches)
+    lines.push(`  ${m.severity.toUpperCase().padEnd(6)} ${m.score.toFixed(2)}  ${m.kind.padEnd(13)} ${m.similarTo}`, `         ${m.reason}`);
   return `${lines.join('\n')}\n`;
 }
 
 function positiveNumber(raw: unknown, flag: string, integer: boolean): number {
   const n = Number(raw);
-  if (!Number.isFinite(n) || n < 0 || (integer && (!Number.isSafeInteger(n) || n === 0))) throw new ModelgateError('USAGE', `${flag} needs a ${integer ? 'positive integer' : 'number from 0 to 1'}`);
+  if (!Number.isFinite(n) || n < 0 || (integer && (!Number.isSafeInteger(n) || n === 0)))
+    throw new ModelgateError('USAGE', `${flag} needs a ${integer ? 'positive integer' : 'number from 0 to 1'}`);
   return n;
 }
 

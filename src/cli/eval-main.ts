@@ -15,7 +15,13 @@ const program = new Command('modelgate-eval')
   .option('--formats <list>', 'score only labels whose format starts with one of these (comma-separated)')
   .exitOverride()
   .action(async (dir: string, opts: { json?: boolean; formats?: string }) => {
-    const labels = parseLabels(readFileSync(join(dir, 'labels.jsonl'), 'utf8'), opts.formats?.split(',').map((s) => s.trim()).filter(Boolean));
+    const labels = parseLabels(
+      readFileSync(join(dir, 'labels.jsonl'), 'utf8'),
+      opts.formats
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    );
     const result = await scan([dir], { hash: false });
     const judgement = judge(result, labels);
     process.stdout.write(opts.json ? JSON.stringify(judgement, null, 2) + '\n' : renderJudgement(judgement));

@@ -39,7 +39,9 @@ export function lockCommand(): Command {
     .addHelpText('after', LOCK_HELP)
     .action(async (target: string, opts: { output: string; full?: boolean }) => {
       const progress = downloadProgress(target);
-      const lock = await lockTarget(target, { full: opts.full === true, lockPath: opts.output, onDownload: progress?.onDownload }).finally(() => progress?.stop());
+      const lock = await lockTarget(target, { full: opts.full === true, lockPath: opts.output, onDownload: progress?.onDownload }).finally(() =>
+        progress?.stop(),
+      );
       writeLock(opts.output, lock);
       const where = lock.source.type === 'hf' ? `hf:${lock.source.repo}@${lock.source.commit}` : lock.source.path;
       process.stderr.write(`modelgate: locked ${lock.files.length} files of ${where} in ${opts.output}\n`);
@@ -55,7 +57,11 @@ function renderVerify(report: VerifyReport, color: boolean): string {
   const lines: string[] = [];
   const against = report.lock ? `lock ${report.lock}` : "the Hub's own hashes";
   const at = report.source ? ` at commit ${report.source.commit}` : '';
-  lines.push(report.match ? paint.green(`✓ ${report.target}${at}: all ${report.checked} files match ${against}`) : paint.red(paint.bold(`✗ ${report.target}${at} does not match ${against}`)));
+  lines.push(
+    report.match
+      ? paint.green(`✓ ${report.target}${at}: all ${report.checked} files match ${against}`)
+      : paint.red(paint.bold(`✗ ${report.target}${at} does not match ${against}`)),
+  );
   for (const f of report.findings) lines.push(`  ${f.severity.toUpperCase().padEnd(8)} ${f.ruleId.padEnd(18)} ${f.message}`);
   for (const note of report.notes) lines.push(paint.dim(`  note: ${note}`));
   return `${lines.join('\n')}\n`;
@@ -76,12 +82,17 @@ export function verifyCommand(): Command {
       if (lock === undefined) {
         const found = defaultLock([target]);
         if (found.inside !== undefined) {
-          throw new ModelgateError('USAGE', `./${DEFAULT_LOCK} is inside ${target}, whose own files may have put it there; name it with --lock FILE to use it anyway`);
+          throw new ModelgateError(
+            'USAGE',
+            `./${DEFAULT_LOCK} is inside ${target}, whose own files may have put it there; name it with --lock FILE to use it anyway`,
+          );
         }
         lock = found.path;
       }
       const progress = downloadProgress(target);
-      const report = await verifyTarget(target, lock, { full: opts.full === true, lockPath: lock, onDownload: progress?.onDownload }).finally(() => progress?.stop());
+      const report = await verifyTarget(target, lock, { full: opts.full === true, lockPath: lock, onDownload: progress?.onDownload }).finally(() =>
+        progress?.stop(),
+      );
       const out = opts.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderVerify(report, opts.color !== false && process.stdout.isTTY === true);
       process.stdout.write(out);
       process.exitCode = report.match ? EXIT.OK : EXIT.FINDINGS;

@@ -41,7 +41,10 @@ export class LocalProgress {
   private bar?: cliProgress.SingleBar;
 
   listing(count: number): void {
-    this.bar = new cliProgress.SingleBar({ format: 'scanning [{bar}] {value}/{total} {file}', stream: process.stderr, clearOnComplete: true }, cliProgress.Presets.shades_classic);
+    this.bar = new cliProgress.SingleBar(
+      { format: 'scanning [{bar}] {value}/{total} {file}', stream: process.stderr, clearOnComplete: true },
+      cliProgress.Presets.shades_classic,
+    );
     this.bar.start(count, 0, { file: '' });
   }
 

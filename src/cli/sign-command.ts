@@ -45,7 +45,8 @@ export function signCommand(): Command {
       let shardSize: number | undefined;
       if (opts.shardSize !== undefined) {
         shardSize = Number(opts.shardSize);
-        if (!/^\d+$/.test(opts.shardSize) || !Number.isSafeInteger(shardSize) || shardSize <= 0) throw new ModelgateError('USAGE', `--shard-size must be a positive number of bytes, not ${opts.shardSize}`);
+        if (!/^\d+$/.test(opts.shardSize) || !Number.isSafeInteger(shardSize) || shardSize <= 0)
+          throw new ModelgateError('USAGE', `--shard-size must be a positive number of bytes, not ${opts.shardSize}`);
       }
       const signaturePath = opts.signature ?? defaultSignaturePath(path);
       const { bundle, manifest } = await signModel({

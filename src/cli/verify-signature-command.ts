@@ -44,7 +44,11 @@ function trustFrom(opts: VerifyOpts): TrustMethod {
 
 function render(path: string, r: VerifyResult, color: boolean): string {
   const paint = color ? pc : { red: String, green: String, bold: String, dim: String };
-  const who = r.signer.identity ? `${r.signer.identity} (issuer ${r.signer.issuer})` : r.signer.keyFingerprint ? `key sha256:${r.signer.keyFingerprint}` : 'an unverified signer';
+  const who = r.signer.identity
+    ? `${r.signer.identity} (issuer ${r.signer.issuer})`
+    : r.signer.keyFingerprint
+      ? `key sha256:${r.signer.keyFingerprint}`
+      : 'an unverified signer';
   const lines = r.verified
     ? [paint.green(`✓ ${path}: signature verified, ${r.checked} ${r.checked === 1 ? 'item' : 'items'} match, signed by ${who}`)]
     : [paint.red(paint.bold(`✗ ${path}: signature does not verify`)), ...r.problems.map((p) => `  ${p}`)];
@@ -70,8 +74,16 @@ export function verifySignatureCommand(): Command {
     .addHelpText('after', HELP)
     .action(async (path: string, opts: VerifyOpts) => {
       const trust = trustFrom(opts);
-      const result = await verifyModelSignature({ modelPath: path, signaturePath: opts.signature ?? defaultSignaturePath(path), trust, ignorePaths: opts.ignorePaths });
-      const out = opts.format === 'json' ? `${JSON.stringify({ schema: 'modelgate/verify-signature@1', path, ...result }, null, 2)}\n` : render(path, result, opts.color !== false && process.stdout.isTTY === true);
+      const result = await verifyModelSignature({
+        modelPath: path,
+        signaturePath: opts.signature ?? defaultSignaturePath(path),
+        trust,
+        ignorePaths: opts.ignorePaths,
+      });
+      const out =
+        opts.format === 'json'
+          ? `${JSON.stringify({ schema: 'modelgate/verify-signature@1', path, ...result }, null, 2)}\n`
+          : render(path, result, opts.color !== false && process.stdout.isTTY === true);
       process.stdout.write(out);
       process.exitCode = result.verified ? EXIT.OK : EXIT.FINDINGS;
     });

@@ -56,9 +56,7 @@ export interface OpenedEntry {
  * already in memory (transferred), or a remote file read by HTTP range requests.
  */
 export type SourceSpec =
-  | { kind: 'file'; path: string }
-  | { kind: 'bytes'; bytes: Uint8Array }
-  | { kind: 'remote'; url: string; size: number; headers: Record<string, string> };
+  { kind: 'file'; path: string } | { kind: 'bytes'; bytes: Uint8Array } | { kind: 'remote'; url: string; size: number; headers: Record<string, string> };
 
 /** Where an entry's siblings are: the folder of a file on disk, or the folder of a repo path. */
 export type SiblingsSpec = { kind: 'dir'; of: string } | { kind: 'hub'; path: string };

@@ -138,7 +138,10 @@ export class ScanContext {
       throw new ModelgateError('LIMIT_DECOMPRESSED_BYTES', `decompressed output passed ${this.limits.maxDecompressedBytes} bytes`);
     }
     if (bytes > this.limits.ratioGraceBytes && bytes / Math.max(1, compressed) > this.limits.maxCompressionRatio) {
-      throw new ModelgateError('LIMIT_RATIO', `compression ratio ${Math.round(bytes / Math.max(1, compressed))}:1 is over ${this.limits.maxCompressionRatio}:1`);
+      throw new ModelgateError(
+        'LIMIT_RATIO',
+        `compression ratio ${Math.round(bytes / Math.max(1, compressed))}:1 is over ${this.limits.maxCompressionRatio}:1`,
+      );
     }
   }
 }

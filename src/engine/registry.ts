@@ -25,9 +25,7 @@ import type { Sniffed } from './sniff.js';
  *   handler may still answer `undefined` for "not this format after all".
  */
 export type Recognition =
-  | { by: 'magic'; magic: Sniffed }
-  | { by: 'weak'; magic: Sniffed }
-  | { by: 'trial'; test: (source: ByteSource, ctx: ScanContext, head: Buffer) => boolean };
+  { by: 'magic'; magic: Sniffed } | { by: 'weak'; magic: Sniffed } | { by: 'trial'; test: (source: ByteSource, ctx: ScanContext, head: Buffer) => boolean };
 
 /** One format the kernel reads. */
 export interface FormatEntry {
@@ -66,7 +64,12 @@ export const FORMATS: readonly FormatEntry[] = [
   { id: 'hdf5', version: 1, recognise: magic('hdf5'), scan: scanHdf5 },
   { id: 'onnx', version: 1, recognise: { by: 'trial', test: (s, c) => looksLikeOnnx(s, c.name) }, scan: scanOnnx },
   { id: 'savedmodel', version: 1, recognise: { by: 'trial', test: (s, c) => looksLikeSavedModel(s, c.name) }, scan: scanSavedModel },
-  { id: 'pickle-protocol-0', version: 1, recognise: { by: 'trial', test: (_s, _c, head) => head.length > 0 && isOpcode(head[0]!) }, scan: (s, c) => scanPickle(s, c) },
+  {
+    id: 'pickle-protocol-0',
+    version: 1,
+    recognise: { by: 'trial', test: (_s, _c, head) => head.length > 0 && isOpcode(head[0]!) },
+    scan: (s, c) => scanPickle(s, c),
+  },
   { id: 'zip-prefixed', version: 1, recognise: { by: 'trial', test: (s) => s.size >= 22 && findEocd(s) !== undefined }, scan: scanZip },
 ];
 

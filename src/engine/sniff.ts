@@ -3,22 +3,7 @@ import { isTarHeader } from '../formats/tar/parse.js';
 import { isZipHead } from '../formats/zip/parse.js';
 
 /** What the first bytes of content say it is. `pickle-weak`: starts with a protocol-0/1 opcode. */
-export type Sniffed =
-  | 'zip'
-  | '7z'
-  | 'gzip'
-  | 'bz2'
-  | 'xz'
-  | 'zstd'
-  | 'zlib'
-  | 'lzma'
-  | 'npy'
-  | 'tar'
-  | 'pickle'
-  | 'hdf5'
-  | 'gguf'
-  | 'safetensors'
-  | 'unknown';
+export type Sniffed = 'zip' | '7z' | 'gzip' | 'bz2' | 'xz' | 'zstd' | 'zlib' | 'lzma' | 'npy' | 'tar' | 'pickle' | 'hdf5' | 'gguf' | 'safetensors' | 'unknown';
 
 const starts = (head: Buffer, bytes: number[]): boolean => head.length >= bytes.length && bytes.every((b, i) => head[i] === b);
 
@@ -60,7 +45,7 @@ export function sniff(head: Buffer, size: number): Sniffed {
  * 0x5D by default, lc+lp*9+pb*45 < 225, then the dictionary size).
  */
 export function weakMagic(head: Buffer): 'zlib' | 'lzma' | undefined {
-  if (head.length >= 2 && (head[0]! & 0x0f) === 8 && (head[0]! >> 4) <= 7 && ((head[0]! << 8) | head[1]!) % 31 === 0) return 'zlib';
+  if (head.length >= 2 && (head[0]! & 0x0f) === 8 && head[0]! >> 4 <= 7 && ((head[0]! << 8) | head[1]!) % 31 === 0) return 'zlib';
   if (head.length >= 13 && head[0] === 0x5d && head[1] === 0 && head[2] === 0) return 'lzma';
   return undefined;
 }

@@ -31,12 +31,7 @@ export interface RenderOptions {
  * The scan report in `format`, as the text to print or write. Pure: the same result, rules
  * and options always give the same text. `rules` describes the rules for SARIF and HTML.
  */
-export function renderReport(
-  format: ReportFormat,
-  result: ScanResult,
-  rules: readonly RuleMeta[],
-  opts: RenderOptions = {},
-): string {
+export function renderReport(format: ReportFormat, result: ScanResult, rules: readonly RuleMeta[], opts: RenderOptions = {}): string {
   switch (format) {
     case 'json':
       return renderJson(result);

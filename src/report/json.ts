@@ -8,37 +8,9 @@ import type { Finding } from '../core/finding.js';
  */
 const REPORT_KEYS = ['schema', 'tool', 'targets', 'source', 'summary', 'decision', 'findings', 'files'] as const;
 const TOOL_KEYS = ['name', 'version'] as const;
-const SUMMARY_KEYS = [
-  'files',
-  'malicious',
-  'suspicious',
-  'clean',
-  'error',
-  'maxSeverity',
-  'durationMs',
-] as const;
-const FILE_KEYS = [
-  'path',
-  'targetIndex',
-  'format',
-  'size',
-  'sha256',
-  'sha256Source',
-  'verdict',
-  'findings',
-] as const;
-const FINDING_KEYS = [
-  'ruleId',
-  'severity',
-  'message',
-  'target',
-  'location',
-  'evidence',
-  'references',
-  'fatal',
-  'code',
-  'details',
-] as const;
+const SUMMARY_KEYS = ['files', 'malicious', 'suspicious', 'clean', 'error', 'maxSeverity', 'durationMs'] as const;
+const FILE_KEYS = ['path', 'targetIndex', 'format', 'size', 'sha256', 'sha256Source', 'verdict', 'findings'] as const;
+const FINDING_KEYS = ['ruleId', 'severity', 'message', 'target', 'location', 'evidence', 'references', 'fatal', 'code', 'details'] as const;
 const LOCATION_KEYS = ['offset', 'opIndex'] as const;
 
 type JsonObject = { [key: string]: unknown };

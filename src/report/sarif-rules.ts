@@ -72,8 +72,7 @@ export function referenceUrl(reference: string): string | undefined {
 
 function describeRule(meta: RuleMeta): ReportingDescriptor {
   const helpUri = new URL(meta.docs, RULE_DOCS_BASE_URI).href;
-  const references =
-    meta.references.length > 0 ? `\n\nReferences: ${meta.references.join(', ')}` : '';
+  const references = meta.references.length > 0 ? `\n\nReferences: ${meta.references.join(', ')}` : '';
   const linked = meta.references.map((r) => {
     const url = referenceUrl(r);
     return url ? `[${r}](${url})` : r;

@@ -2,18 +2,12 @@ import type { Artifact, Location, Log, PropertyBag, Result } from 'sarif';
 import type { Finding } from '../core/finding.js';
 import type { FileResult, ScanResult } from '../core/report-types.js';
 import type { RuleMeta } from '../detectors/rule.js';
-import {
-  buildRuleTable,
-  MODELGATE_INFORMATION_URI,
-  type RuleTable,
-  sarifLevel,
-} from './sarif-rules.js';
+import { buildRuleTable, MODELGATE_INFORMATION_URI, type RuleTable, sarifLevel } from './sarif-rules.js';
 
 export { MODELGATE_INFORMATION_URI, RULE_DOCS_BASE_URI, sarifLevel } from './sarif-rules.js';
 
 /** The published schema of SARIF 2.1.0 (OASIS Standard, Errata 01). */
-export const SARIF_SCHEMA_URI =
-  'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
+export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 
 /** Separator between a file path and a member path in a finding's `target` (REPORT.md). */
 const MEMBER_SEPARATOR = '!/';
@@ -64,19 +58,12 @@ function toLocation(finding: Finding, file: FileResult | undefined, fileIndex: n
   };
   if (inMember) {
     const members = finding.target.split(MEMBER_SEPARATOR);
-    location.logicalLocations = [
-      { name: members[members.length - 1], fullyQualifiedName: finding.target },
-    ];
+    location.logicalLocations = [{ name: members[members.length - 1], fullyQualifiedName: finding.target }];
   }
   return location;
 }
 
-function toResult(
-  finding: Finding,
-  rules: RuleTable,
-  file: FileResult | undefined,
-  fileIndex: number,
-): Result {
+function toResult(finding: Finding, rules: RuleTable, file: FileResult | undefined, fileIndex: number): Result {
   return {
     ruleId: finding.ruleId,
     ruleIndex: rules.indexOf(finding.ruleId),
@@ -108,9 +95,7 @@ export function renderSarif(result: ScanResult, rules: readonly RuleMeta[]): str
   const table = buildRuleTable(rules, [...result.findings, ...fileFindings]);
   const results: Result[] = [
     ...result.findings.map((finding) => toResult(finding, table, undefined, -1)),
-    ...result.files.flatMap((file, index) =>
-      file.findings.map((finding) => toResult(finding, table, file, index)),
-    ),
+    ...result.files.flatMap((file, index) => file.findings.map((finding) => toResult(finding, table, file, index))),
   ];
   const log: Log = {
     $schema: SARIF_SCHEMA_URI,

@@ -40,7 +40,7 @@ async function ticksDuring(scan: () => Promise<unknown>): Promise<{ ms: number; 
 describe('the scan pool', () => {
   const dir = heavyFolder(3);
 
-  it('leaves the caller\'s event loop responsive while a large scan runs in its workers', async () => {
+  it("leaves the caller's event loop responsive while a large scan runs in its workers", async () => {
     // Warm the worker up first, so the measure is of scanning, not of loading the engine.
     await runScan({ targets: [join(dir, 'payload.pkl')], workers: 1, hash: false });
     const inThread = await ticksDuring(() => runScan({ targets: [dir], workers: 0, hash: false }));
@@ -53,7 +53,8 @@ describe('the scan pool', () => {
   });
 
   it('gives the same report in the pool as in the calling thread, files in entry order', async () => {
-    const strip = (r: Awaited<ReturnType<typeof runScan>>) => r.files.map((f) => ({ path: f.path, format: f.format, verdict: f.verdict, findings: f.findings }));
+    const strip = (r: Awaited<ReturnType<typeof runScan>>) =>
+      r.files.map((f) => ({ path: f.path, format: f.format, verdict: f.verdict, findings: f.findings }));
     const inThread = await runScan({ targets: [dir], workers: 0, hash: false });
     const pooled = await runScan({ targets: [dir], workers: 2, hash: false });
     expect(strip(pooled)).toEqual(strip(inThread));

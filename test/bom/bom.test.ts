@@ -85,7 +85,14 @@ describe('modelgate bom (local folder)', () => {
   });
 
   it('puts base_model under pedigree.ancestors with a purl, so lineage can be followed', () => {
-    expect(model(bom).pedigree.ancestors).toEqual([expect.objectContaining({ type: 'machine-learning-model', group: 'google-bert', name: 'bert-base-uncased', purl: 'pkg:huggingface/google-bert/bert-base-uncased' })]);
+    expect(model(bom).pedigree.ancestors).toEqual([
+      expect.objectContaining({
+        type: 'machine-learning-model',
+        group: 'google-bert',
+        name: 'bert-base-uncased',
+        purl: 'pkg:huggingface/google-bert/bert-base-uncased',
+      }),
+    ]);
   });
 
   it('lists every file with its SHA-256, and datasets as data components', () => {
@@ -93,7 +100,10 @@ describe('modelgate bom (local folder)', () => {
     expect(files.map((f: Json) => f.name)).toEqual(['README.md', 'config.json', 'extra.pkl', 'model.safetensors']);
     expect(files.find((f: Json) => f.name === 'model.safetensors').hashes).toEqual([{ alg: 'SHA-256', content: sha256(safe) }]);
     const data = bom.components.filter((c: Json) => c.type === 'data');
-    expect(data.map((d: Json) => [d.group, d.name])).toEqual([['stanfordnlp', 'imdb'], [undefined, 'glue']]);
+    expect(data.map((d: Json) => [d.group, d.name])).toEqual([
+      ['stanfordnlp', 'imdb'],
+      [undefined, 'glue'],
+    ]);
   });
 
   it('records findings as vulnerabilities with rule ids, ratings, CWEs and references', () => {
@@ -106,7 +116,11 @@ describe('modelgate bom (local folder)', () => {
   it('records a verified signature as properties', async () => {
     const dir = modelFolder(false);
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-    const { bundle } = await signModel({ modelPath: dir, signaturePath: join(dir, 'model.sig'), privateKey: Buffer.from(privateKey.export({ type: 'pkcs8', format: 'pem' })) });
+    const { bundle } = await signModel({
+      modelPath: dir,
+      signaturePath: join(dir, 'model.sig'),
+      privateKey: Buffer.from(privateKey.export({ type: 'pkcs8', format: 'pem' })),
+    });
     writeFileSync(join(dir, 'model.sig'), JSON.stringify(bundle));
     writeFileSync(join(root, 'pub.pem'), publicKey.export({ type: 'spki', format: 'pem' }));
     const signed: Json = await bomForTarget(dir, { signature: { publicKeys: [join(root, 'pub.pem')] } });

@@ -18,7 +18,8 @@ export function cyclonedx16Errors(bom: unknown): string[] {
     const addFormats = addFormatsModule as unknown as (a: Ajv) => Ajv;
     addFormats(ajv);
     // bom-1.6 refers to them by their file names, relative to its own $id.
-    for (const name of ['spdx.SNAPSHOT.schema.json', 'jsf-0.82.SNAPSHOT.schema.json']) ajv.addSchema({ ...load(name), $id: `http://cyclonedx.org/schema/${name}` });
+    for (const name of ['spdx.SNAPSHOT.schema.json', 'jsf-0.82.SNAPSHOT.schema.json'])
+      ajv.addSchema({ ...load(name), $id: `http://cyclonedx.org/schema/${name}` });
     validate = ajv.compile(load('bom-1.6.SNAPSHOT.schema.json'));
   }
   return validate(bom) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);

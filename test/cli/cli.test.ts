@@ -54,7 +54,12 @@ describe('modelgate scan', () => {
     expect(report.summary).toMatchObject({ files: 2, malicious: 1, clean: 1, suspicious: 0, error: 0, maxSeverity: 'critical' });
     expect(report.files[0]).toMatchObject({ path: bad, format: 'pickle', targetIndex: 0, verdict: 'malicious', sha256Source: 'computed' });
     expect(report.files[0].sha256).toMatch(/^[0-9a-f]{64}$/);
-    expect(report.files[0].findings[0]).toMatchObject({ ruleId: 'pickle/dangerous-callable', severity: 'critical', target: bad, evidence: "os.system('echo test')" });
+    expect(report.files[0].findings[0]).toMatchObject({
+      ruleId: 'pickle/dangerous-callable',
+      severity: 'critical',
+      target: bad,
+      evidence: "os.system('echo test')",
+    });
     const noHash = JSON.parse(run('scan', '-f', 'json', '--no-hash', bad).stdout);
     expect(noHash.files[0].sha256).toBeUndefined();
   });

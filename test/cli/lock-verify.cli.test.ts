@@ -86,7 +86,18 @@ describe('modelgate verify', () => {
     const lockPath = join(elsewhere, 'm.lock');
     expect(run(elsewhere, 'lock', model, '-o', lockPath).status).toBe(0);
     const same = JSON.parse(run(elsewhere, 'verify', model, '--lock', lockPath, '-f', 'json').stdout);
-    expect(same).toMatchObject({ schema: 'modelgate/verify@1', target: model, lock: lockPath, match: true, checked: 3, missing: [], extra: [], changed: [], notes: [], findings: [] });
+    expect(same).toMatchObject({
+      schema: 'modelgate/verify@1',
+      target: model,
+      lock: lockPath,
+      match: true,
+      checked: 3,
+      missing: [],
+      extra: [],
+      changed: [],
+      notes: [],
+      findings: [],
+    });
     expect(same.tool.name).toBe('modelgate');
 
     unlinkSync(join(model, 'config.json'));
@@ -110,7 +121,10 @@ describe('modelgate verify', () => {
     expect(run(elsewhere, 'verify', join(elsewhere, 'absent-folder'), '--lock', lockPath).status).toBe(2);
 
     const badLock = join(elsewhere, 'bad.lock');
-    writeFileSync(badLock, JSON.stringify({ schema: 'modelgate/lock@1', source: { type: 'local', path: model }, files: [{ path: 'a', size: 1, sha256: 'xyz' }] }));
+    writeFileSync(
+      badLock,
+      JSON.stringify({ schema: 'modelgate/lock@1', source: { type: 'local', path: model }, files: [{ path: 'a', size: 1, sha256: 'xyz' }] }),
+    );
     const bad = run(elsewhere, 'verify', model, '--lock', badLock);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/not a modelgate lock/);

@@ -34,7 +34,7 @@ describe('convert: golden files from real torch + safetensors', () => {
     ['proto4', 'pickle protocol 4 (FRAME, MEMOIZE)'],
     ['parameters', 'nn.Parameter values (_rebuild_parameter)'],
     ['legacy', 'the legacy format (_use_new_zipfile_serialization=False)'],
-    ['tar', 'the tar format (torch <= 0.3), built by hand after torch\'s reader and loaded by real torch for the golden file'],
+    ['tar', "the tar format (torch <= 0.3), built by hand after torch's reader and loaded by real torch for the golden file"],
   ];
   it.each(cases)('%s: %s, byte for byte', async (name) => {
     const { written, golden } = await convert(name);
@@ -47,7 +47,11 @@ describe('convert: golden files from real torch + safetensors', () => {
     const theirs = header(golden);
     expect(mine.json).toEqual(theirs.json); // toEqual: key order of __metadata__ is not compared
     expect(mine.data.equals(theirs.data)).toBe(true);
-    expect(Object.keys(mine.json).filter((k) => k !== '__metadata__').sort()).toEqual(['embed.weight', 'x']);
+    expect(
+      Object.keys(mine.json)
+        .filter((k) => k !== '__metadata__')
+        .sort(),
+    ).toEqual(['embed.weight', 'x']);
     expect(mine.json.__metadata__).toEqual({ format: 'pt', 'lm_head.weight': 'embed.weight', x_row1: 'x' });
     expect(result.aliases.size).toBe(2);
   });

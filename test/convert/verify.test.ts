@@ -35,7 +35,11 @@ describe('convert --verify', () => {
       const bytes = readFileSync(out);
       const dataStart = 8 + Number(bytes.readBigUInt64LE(0));
       for (const t of p.layout.tensors) {
-        expect(report.digests.get(t.name)).toBe(createHash('sha256').update(bytes.subarray(dataStart + t.begin, dataStart + t.end)).digest('hex'));
+        expect(report.digests.get(t.name)).toBe(
+          createHash('sha256')
+            .update(bytes.subarray(dataStart + t.begin, dataStart + t.end))
+            .digest('hex'),
+        );
       }
     }));
 
@@ -48,7 +52,10 @@ describe('convert --verify', () => {
       const fd = openSync(out, 'r+');
       writeSync(fd, Buffer.from([bytes[at]! ^ 1]), 0, 1, at);
       closeSync(fd);
-      await expect(verifyOutput(p.source, out, p.plan.write, p.layout)).rejects.toMatchObject({ code: 'VERIFY_MISMATCH', message: expect.stringContaining(last.name) });
+      await expect(verifyOutput(p.source, out, p.plan.write, p.layout)).rejects.toMatchObject({
+        code: 'VERIFY_MISMATCH',
+        message: expect.stringContaining(last.name),
+      });
     }));
 
   it('fails on a truncated output, never hashing a short range as if whole', () =>
@@ -67,7 +74,13 @@ describe('HashPool ranges', () => {
     const pool = new HashPool(2);
     try {
       const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-      const ranges: Array<[number, number]> = [[0, 0], [3, 5], [1, 4 * 1024 * 1024], [5, 9 * 1024 * 1024], [0, data.length]];
+      const ranges: Array<[number, number]> = [
+        [0, 0],
+        [3, 5],
+        [1, 4 * 1024 * 1024],
+        [5, 9 * 1024 * 1024],
+        [0, data.length],
+      ];
       for (const [start, length] of ranges) expect(await pool.hash(path, { start, length })).toBe(sha(data.subarray(start, start + length)));
       expect(await pool.hash(path)).toBe(sha(data));
       await expect(pool.hash(path, { start: 10, length: data.length })).rejects.toThrow(/ends at/);

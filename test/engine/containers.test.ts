@@ -59,28 +59,61 @@ describe('raw pickles', () => {
     expect(f.findings.some((x) => x.fatal)).toBe(true);
   });
   it('gives a length field of 2^62 a typed error, fast', async () => {
-    const f = await scanBytes(pickle().proto(4).binbytes8('abc', { length: 1n << 62n }).bytes());
+    const f = await scanBytes(
+      pickle()
+        .proto(4)
+        .binbytes8('abc', { length: 1n << 62n })
+        .bytes(),
+    );
     expect(f.verdict).toBe('error');
     expect(codes(f)[0]).toMatch(/MALFORMED|TRUNCATED/);
   });
   it('stops a million MARKs at the mark limit', async () => {
-    const f = await scanBytes(pickle().proto(2).raw(repeated((b) => b.mark(), 1_000_000)).bytes());
+    const f = await scanBytes(
+      pickle()
+        .proto(2)
+        .raw(repeated((b) => b.mark(), 1_000_000))
+        .bytes(),
+    );
     expect(f.verdict).toBe('error');
     expect(codes(f)).toContain('LIMIT_MARKS');
   });
   it('skips a string operand over the string limit with a typed low finding', async () => {
-    const f = await scanBytes(pickle().proto(3).binbytes(Buffer.alloc(2 * 1024 * 1024)).stop().bytes(), {
-      limits: { maxStringBytes: 1024 * 1024 },
-    });
+    const f = await scanBytes(
+      pickle()
+        .proto(3)
+        .binbytes(Buffer.alloc(2 * 1024 * 1024))
+        .stop()
+        .bytes(),
+      {
+        limits: { maxStringBytes: 1024 * 1024 },
+      },
+    );
     expect(f.findings.map((x) => [x.ruleId, x.severity, x.code])).toEqual([['pickle/oversized-operand', 'low', 'LIMIT_STRING']]);
   });
   it('stops at the memo limit', async () => {
-    const f = await scanBytes(pickle().proto(4).none().raw(repeated((b) => b.memoize(), 100)).stop().bytes(), { limits: { maxMemoEntries: 10 } });
+    const f = await scanBytes(
+      pickle()
+        .proto(4)
+        .none()
+        .raw(repeated((b) => b.memoize(), 100))
+        .stop()
+        .bytes(),
+      { limits: { maxMemoEntries: 10 } },
+    );
     expect(codes(f)).toContain('LIMIT_MEMO');
     expect(f.verdict).toBe('error');
   });
   it('stops at the opcode limit', async () => {
-    const f = await scanBytes(pickle().proto(2).none().raw(repeated((b) => b.dup(), 5000)).stop().bytes(), { limits: { maxOpcodes: 1000 } });
+    const f = await scanBytes(
+      pickle()
+        .proto(2)
+        .none()
+        .raw(repeated((b) => b.dup(), 5000))
+        .stop()
+        .bytes(),
+      { limits: { maxOpcodes: 1000 } },
+    );
     expect(codes(f)).toContain('LIMIT_OPCODES');
     expect(f.verdict).toBe('error');
   });
@@ -102,7 +135,12 @@ describe('zip containers', () => {
     expect(f.verdict).toBe('malicious');
   });
   it('finds entries hidden from the central directory', async () => {
-    const f = await scanBytes(buildZip([{ name: 'archive/data.pkl', data: plainPickle() }, { name: 'archive/x.pkl', data: pkl, hidden: true }]));
+    const f = await scanBytes(
+      buildZip([
+        { name: 'archive/data.pkl', data: plainPickle() },
+        { name: 'archive/x.pkl', data: pkl, hidden: true },
+      ]),
+    );
     expect(f.verdict).toBe('malicious');
     expect(ruleIds(f)).toContain('container/zip-differential');
   });
@@ -164,11 +202,17 @@ describe('zip containers', () => {
     expect(codes(f)).toContain('LIMIT_DEPTH');
   });
   it('gives a zip cut short verdict error, with what it held still reported', async () => {
-    const whole = buildZip([{ name: 'archive/data.pkl', data: plainPickle() }, { name: 'archive/x.pkl', data: pkl }]);
+    const whole = buildZip([
+      { name: 'archive/data.pkl', data: plainPickle() },
+      { name: 'archive/x.pkl', data: pkl },
+    ]);
     const cut = await scanBytes(whole.subarray(0, whole.length - 30));
     expect(cut.verdict).toBe('malicious');
     expect(codes(cut)).toContain('MALFORMED');
-    const cleanCut = buildZip([{ name: 'archive/data.pkl', data: plainPickle() }, { name: 'archive/data/0', data: Buffer.alloc(64) }]);
+    const cleanCut = buildZip([
+      { name: 'archive/data.pkl', data: plainPickle() },
+      { name: 'archive/data/0', data: Buffer.alloc(64) },
+    ]);
     const f = await scanBytes(cleanCut.subarray(0, cleanCut.length - 30));
     expect(f.verdict).toBe('error');
   });
@@ -201,7 +245,12 @@ describe('numpy', () => {
     expect(codes(f)).toContain('TRUNCATED');
   });
   it('scans npy members of an npz', async () => {
-    const f = await scanBytes(buildZip([{ name: 'a.npy', data: npy('<f4', '(2,)', Buffer.alloc(8)) }, { name: 'b.npy', data: npy('|O', '(1,)', osSystemPickle()) }]));
+    const f = await scanBytes(
+      buildZip([
+        { name: 'a.npy', data: npy('<f4', '(2,)', Buffer.alloc(8)) },
+        { name: 'b.npy', data: npy('|O', '(1,)', osSystemPickle()) },
+      ]),
+    );
     expect(f.format).toBe('npz');
     expect(f.verdict).toBe('malicious');
   });
@@ -282,7 +331,18 @@ describe('legacy torch', () => {
   });
 
   it('skips storages by their declared size and reads the pickle after them', async () => {
-    const main = pickle().proto(2).mark().binunicode('storage').global('torch', 'FloatStorage').binunicode('0').binunicode('cpu').binint1(2).tuple().binpersid().stop().bytes();
+    const main = pickle()
+      .proto(2)
+      .mark()
+      .binunicode('storage')
+      .global('torch', 'FloatStorage')
+      .binunicode('0')
+      .binunicode('cpu')
+      .binint1(2)
+      .tuple()
+      .binpersid()
+      .stop()
+      .bytes();
     const keys = pickle().proto(2).emptyList().binunicode('0').append().stop().bytes();
     const count = Buffer.alloc(8);
     count.writeBigInt64LE(2n);

@@ -38,7 +38,10 @@ describe('joblib arrays: read as joblib reads them', () => {
     const payload = osSystem(pickle()).pop().bytes();
     // The first data byte would be a padding length that jumps over the payload.
     const data = Buffer.concat([Buffer.from([payload.length - 1]), Buffer.alloc(31)]);
-    const b = wrapper(pickle().proto(2), { shape: [4], descr: 'f8', alignment: null }).raw(data).raw(payload).stop();
+    const b = wrapper(pickle().proto(2), { shape: [4], descr: 'f8', alignment: null })
+      .raw(data)
+      .raw(payload)
+      .stop();
     expect(await scanJoblib(b.bytes())).toMatchObject({ verdict: 'malicious' });
     // The same inside joblib's zlib wrapper (m52).
     expect(await scanJoblib(deflateSync(b.bytes()))).toMatchObject({ verdict: 'malicious' });
@@ -48,7 +51,9 @@ describe('joblib arrays: read as joblib reads them', () => {
     const count = 64;
     const tail = osSystem(pickle()).bytes();
     // With elsize 1 a reader would skip 64 bytes and meet BINBYTES swallowing the rest and the payload.
-    const swallow = pickle().binbytes(Buffer.alloc(0), { length: 8 * count - count - 5 + tail.length }).bytes();
+    const swallow = pickle()
+      .binbytes(Buffer.alloc(0), { length: 8 * count - count - 5 + tail.length })
+      .bytes();
     const data = Buffer.concat([Buffer.alloc(count), swallow, Buffer.alloc(8 * count - count - swallow.length)]);
     const b = wrapper(pickle().proto(2), { shape: [count], descr: 'f8', dtypeState: { elsize: 1 } });
     b.raw(data).raw(tail).tuple2().stop();
@@ -57,7 +62,10 @@ describe('joblib arrays: read as joblib reads them', () => {
 
   it('reads an O8 dtype whose state clears the object flag as raw bytes', async () => {
     // dtype.__setstate__ (version 3) takes hasobject from the flags alone: joblib skips 16 raw bytes.
-    const raw = pickle().proto(2).binbytes(Buffer.alloc(0), { length: 9 + 30 }).bytes();
+    const raw = pickle()
+      .proto(2)
+      .binbytes(Buffer.alloc(0), { length: 9 + 30 })
+      .bytes();
     const b = wrapper(pickle().proto(2), { shape: [2], descr: 'O8', dtypeState: { flags: 0 } });
     b.raw(Buffer.concat([raw, Buffer.alloc(16 - raw.length)]));
     osSystem(b).stop();
@@ -96,7 +104,9 @@ describe('joblib arrays: what cannot be sized is never skipped', () => {
 
 describe('joblib arrays and protocol-4 frames', () => {
   it('a wrapper whose BUILD ends its frame (as joblib commits it) is read as usual', async () => {
-    const b = pickle().proto(4).framed(wrapper(pickle(), { shape: [2], descr: 'f8', alignment: 16 }));
+    const b = pickle()
+      .proto(4)
+      .framed(wrapper(pickle(), { shape: [2], descr: 'f8', alignment: 16 }));
     aligned(b).raw(Buffer.alloc(16, 0x2e)).framed(pickle().stop());
     expect(await scanJoblib(b.bytes())).toMatchObject({ format: 'joblib', verdict: 'clean' });
   });
@@ -113,7 +123,10 @@ describe('joblib arrays and protocol-4 frames', () => {
 
   it("an object array's pickle that stops inside a frame is an error: joblib drops the rest of the frame", async () => {
     const b = wrapper(pickle().proto(2), { shape: [1], descr: 'O8', dtypeState: { flags: 63 } });
-    b.proto(4).framed(pickle().none().stop().raw(osSystem(pickle()).bytes())).pop().stop();
+    b.proto(4)
+      .framed(pickle().none().stop().raw(osSystem(pickle()).bytes()))
+      .pop()
+      .stop();
     const f = await scanJoblib(b.bytes());
     expect(f.verdict).not.toBe('clean');
     expect(f.findings.some((x) => x.code === 'MALFORMED' && x.message.includes('stops inside a frame'))).toBe(true);

@@ -20,7 +20,7 @@ describe('recognition', () => {
     expect(r.verdict).toBe('clean');
   });
 
-  it('reads text that passes zlib\'s two-byte check as text, not as a broken stream', async () => {
+  it("reads text that passes zlib's two-byte check as text, not as a broken stream", async () => {
     const r = await scanBytes(Buffer.from('x = 1\nprint(x)\n'), { name: 'script.py' });
     expect(r.verdict).toBe('clean');
     expect(r.format).not.toMatch(/zlib/);

@@ -205,7 +205,12 @@ export class FixtureHub {
     const authed = this.tokens.has(token);
     if (!repo || (repo.private && !authed)) return this.fail(res, authed ? 404 : 401, 'RepoNotFound', 'Repository not found');
     if (repo.gated && !authed) {
-      return this.fail(res, token ? 403 : 401, 'GatedRepo', `Access to model ${repo.id} is restricted. You must have access to it and be authenticated to access it. Please log in.`);
+      return this.fail(
+        res,
+        token ? 403 : 401,
+        'GatedRepo',
+        `Access to model ${repo.id} is restricted. You must have access to it and be authenticated to access it. Please log in.`,
+      );
     }
     const rev = decodeURIComponent((api ? api[3] : resolve![2]) ?? '');
     const sha = repo.commits[rev] ? rev : repo.refs[rev];
@@ -328,7 +333,15 @@ export class FixtureHub {
       [...this.repos.values()]
         .filter((r) => !r.private)
         .sort((a, b) => (b.downloads ?? 0) - (a.downloads ?? 0))
-        .map((r) => ({ _id: createHash('md5').update(r.id).digest('hex').slice(0, 24), id: r.id, modelId: r.id, downloads: r.downloads ?? 0, likes: 0, private: false, tags: [] }));
+        .map((r) => ({
+          _id: createHash('md5').update(r.id).digest('hex').slice(0, 24),
+          id: r.id,
+          modelId: r.id,
+          downloads: r.downloads ?? 0,
+          likes: 0,
+          private: false,
+          tags: [],
+        }));
     const pageSize = this.faults.pageSize ?? 1000;
     const limit = Math.min(Number(url.searchParams.get('limit') ?? pageSize), pageSize);
     const start = Number(url.searchParams.get('cursor') ?? 0);

@@ -117,7 +117,17 @@ describe('verifyTarget against a local lock', () => {
   it('round-trips: a folder matches the lock written from it (the lock inside it is not an extra file)', async () => {
     await lockAndWrite();
     const report = await verifyTarget(model, lockPath);
-    expect(report).toMatchObject({ schema: 'modelgate/verify@1', target: model, lock: lockPath, match: true, checked: 6, missing: [], extra: [], changed: [], findings: [] });
+    expect(report).toMatchObject({
+      schema: 'modelgate/verify@1',
+      target: model,
+      lock: lockPath,
+      match: true,
+      checked: 6,
+      missing: [],
+      extra: [],
+      changed: [],
+      findings: [],
+    });
   });
 
   it('changes in .git or the HF cache are not differences', async () => {
@@ -186,7 +196,14 @@ describe('verifyTarget against a local lock', () => {
 
   it('compareWithLock compares by path, size and hash', () => {
     const a = { path: 'a', size: 1, sha256: 'a'.repeat(64) };
-    const cmp = compareWithLock([a, { path: 'b', size: 2, sha256: 'b'.repeat(64) }], [{ ...a, size: 2 }, { path: 'c', size: 0, symlink: 'a' }], 'T');
+    const cmp = compareWithLock(
+      [a, { path: 'b', size: 2, sha256: 'b'.repeat(64) }],
+      [
+        { ...a, size: 2 },
+        { path: 'c', size: 0, symlink: 'a' },
+      ],
+      'T',
+    );
     expect(cmp).toMatchObject({ checked: 2, missing: ['b'], extra: ['c'], changed: ['a'] });
     expect(cmp.findings.every((f) => f.target === 'T')).toBe(true);
   });

@@ -40,7 +40,14 @@ describe('modelgate check-name', () => {
     expect(out.status).toBe(1);
     const report = JSON.parse(out.stdout);
     expect(Object.keys(report)).toEqual(['schema', 'name', 'org', 'repo', 'known', 'hubSyntax', 'squatted', 'minScore', 'lists', 'matches']);
-    expect(report).toMatchObject({ schema: 'modelgate/check-name@1', name: 'metallama/Llama-2-7b-chat-hf', org: 'metallama', known: false, squatted: true, minScore: 0.5 });
+    expect(report).toMatchObject({
+      schema: 'modelgate/check-name@1',
+      name: 'metallama/Llama-2-7b-chat-hf',
+      org: 'metallama',
+      known: false,
+      squatted: true,
+      minScore: 0.5,
+    });
     expect(report.lists[0]).toMatchObject({ path: 'data/known-names.json' });
     expect(report.matches[0]).toMatchObject({
       kind: 'separator',

@@ -3,7 +3,8 @@ import { extractRepoIds } from '../../scripts/known-names/extract.js';
 
 describe('extracting repo ids from public sources (scripts/known-names)', () => {
   it('reads Markdown links and code spans, not Spaces, datasets or paths', () => {
-    const text = '| `Qwen/Qwen3-8B`, etc. | [BAAI/bge-base-en-v1.5](https://hf.co/BAAI/bge-base-en-v1.5) | [x](https://huggingface.co/spaces/mteb/leaderboard) | `../features/lora.md` |';
+    const text =
+      '| `Qwen/Qwen3-8B`, etc. | [BAAI/bge-base-en-v1.5](https://hf.co/BAAI/bge-base-en-v1.5) | [x](https://huggingface.co/spaces/mteb/leaderboard) | `../features/lora.md` |';
     expect(extractRepoIds(text, 'markdown')).toEqual(['BAAI/bge-base-en-v1.5', 'Qwen/Qwen3-8B']);
   });
   it('reads Python string literals and skips dict keys and commented-out ones, keeping legacy ids', () => {

@@ -54,7 +54,11 @@ describe('reading lists fails closed', () => {
   it.each([
     ['not JSON', '{', 'MALFORMED'],
     ['the wrong schema', JSON.stringify({ schema: 'x', generated: '2026-01-01', description: '', entries: [] }), 'MALFORMED'],
-    ['a bad id', JSON.stringify({ schema: 'modelgate/known-names@1', generated: '2026-01-01', description: '', entries: [{ id: 'a b', kind: 'repo', from: ['x'] }] }), 'MALFORMED'],
+    [
+      'a bad id',
+      JSON.stringify({ schema: 'modelgate/known-names@1', generated: '2026-01-01', description: '', entries: [{ id: 'a b', kind: 'repo', from: ['x'] }] }),
+      'MALFORMED',
+    ],
   ])('a list with %s is an error, not an empty list', (_what, text, code) => {
     const file = join(dir, `${code}-${Math.random()}.json`);
     writeFileSync(file, text);
@@ -69,7 +73,15 @@ describe('reading lists fails closed', () => {
 
   it('reads an extra list next to the shipped one', () => {
     const file = join(dir, 'extra.json');
-    writeFileSync(file, JSON.stringify({ schema: 'modelgate/known-names@1', generated: '2026-01-01', description: 'test', entries: [{ id: 'acme-models/widget', kind: 'repo', from: ['test'] }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        schema: 'modelgate/known-names@1',
+        generated: '2026-01-01',
+        description: 'test',
+        entries: [{ id: 'acme-models/widget', kind: 'repo', from: ['test'] }],
+      }),
+    );
     const merged = loadKnownNames({ extraLists: [file] });
     expect(merged.orgs.has('acme-models')).toBe(true);
     expect(checkName('acme-modeIs/widget', { known: merged })[0]).toMatchObject({ kind: 'homoglyph', similarTo: 'acme-models' });

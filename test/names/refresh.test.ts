@@ -64,7 +64,11 @@ describe('refreshing the known names from the Hub listing', () => {
     ['an HTTP error', { status: 401, body: '{"error":"Invalid credentials"}' }, 'HUB_ACCESS'],
     ['a body that is not JSON', { status: 200, body: '<html>' }, 'NETWORK'],
     ['a body that is not an array', { status: 200, body: '{"id":"x/y"}' }, 'NETWORK'],
-    ['a next page on another host', { status: 200, body: '[{"id":"a/b"}]', headers: { link: '<http://example.invalid/api/models?cursor=1>; rel="next"' } }, 'NETWORK'],
+    [
+      'a next page on another host',
+      { status: 200, body: '[{"id":"a/b"}]', headers: { link: '<http://example.invalid/api/models?cursor=1>; rel="next"' } },
+      'NETWORK',
+    ],
   ])('fails closed on %s', async (_what, answer, code) => {
     hub = await startHub([], 10, () => answer);
     expect(await codeOf(fetchKnownNames({ env: {}, endpoint: hub.url, limit: 5 }))).toBe(code);

@@ -44,7 +44,14 @@ describe('decide: maxSeverity', () => {
       policy: {},
       result: scanResult({ files: [file('model.bin', 'pickle', [finding('model.bin', 'pickle/unknown-global', 'medium')])] }),
       allow: false,
-      reasons: [{ rule: 'maxSeverity', path: 'model.bin', ruleId: 'pickle/unknown-global', message: 'model.bin: pickle/unknown-global (medium) is above the policy\'s maxSeverity low' }],
+      reasons: [
+        {
+          rule: 'maxSeverity',
+          path: 'model.bin',
+          ruleId: 'pickle/unknown-global',
+          message: "model.bin: pickle/unknown-global (medium) is above the policy's maxSeverity low",
+        },
+      ],
     },
     {
       name: 'a finding at maxSeverity is allowed',
@@ -56,14 +63,20 @@ describe('decide: maxSeverity', () => {
     {
       name: 'info and low advice is allowed by default',
       policy: {},
-      result: scanResult({ files: [file('m.safetensors', 'safetensors', [finding('m.safetensors', 'safetensors/summary', 'info'), finding('m.safetensors', 'x/advice', 'low')])] }),
+      result: scanResult({
+        files: [file('m.safetensors', 'safetensors', [finding('m.safetensors', 'safetensors/summary', 'info'), finding('m.safetensors', 'x/advice', 'low')])],
+      }),
       allow: true,
       reasons: [],
     },
     {
       name: 'a top-level finding counts too, under its own target',
       policy: { maxSeverity: 'medium' },
-      result: scanResult({ source: hub('meta-Ilama/Llama-2-7b-chat-hf'), findings: [finding('hf:meta-Ilama/Llama-2-7b-chat-hf', 'repo/typosquat', 'high')], files: safetensorsRepo() }),
+      result: scanResult({
+        source: hub('meta-Ilama/Llama-2-7b-chat-hf'),
+        findings: [finding('hf:meta-Ilama/Llama-2-7b-chat-hf', 'repo/typosquat', 'high')],
+        files: safetensorsRepo(),
+      }),
       allow: false,
       reasons: [{ rule: 'maxSeverity', path: 'hf:meta-Ilama/Llama-2-7b-chat-hf', ruleId: 'repo/typosquat' }],
     },
@@ -108,10 +121,16 @@ describe('decide: files not fully read (built in, always on)', () => {
     },
     {
       name: 'an override that names the fatal finding lifts it, with a note',
-      policy: { overrides: [{ rule: 'pickle/malformed-stream', paths: ['legacy/*.bin'], reason: 'truncated on purpose by our exporter (TICKET-9)', expires: '2026-12-31' }] },
+      policy: {
+        overrides: [
+          { rule: 'pickle/malformed-stream', paths: ['legacy/*.bin'], reason: 'truncated on purpose by our exporter (TICKET-9)', expires: '2026-12-31' },
+        ],
+      },
       result: scanResult({ files: [file('legacy/old.bin', 'pickle', [fatal('legacy/old.bin')])] }),
       allow: true,
-      reasons: [{ rule: 'overrides', path: 'legacy/old.bin', message: 'accepted by overrides[0] until 2026-12-31: truncated on purpose by our exporter (TICKET-9)' }],
+      reasons: [
+        { rule: 'overrides', path: 'legacy/old.bin', message: 'accepted by overrides[0] until 2026-12-31: truncated on purpose by our exporter (TICKET-9)' },
+      ],
     },
     {
       name: 'a verdict of error without a fatal finding still denies',
@@ -132,9 +151,22 @@ describe('decide: remoteCode', () => {
       policy: {},
       result: scanResult({ files: [file('model.safetensors', 'safetensors'), remote(), file('modeling_x.py', 'python')] }),
       allow: false,
-      reasons: [{ rule: 'remoteCode', path: 'config.json', ruleId: 'hfconfig/remote-code', message: 'auto_map makes AutoModel import modeling_x.py; the policy denies remote code' }],
+      reasons: [
+        {
+          rule: 'remoteCode',
+          path: 'config.json',
+          ruleId: 'hfconfig/remote-code',
+          message: 'auto_map makes AutoModel import modeling_x.py; the policy denies remote code',
+        },
+      ],
     },
-    { name: 'remoteCode: allow lets it through', policy: { remoteCode: 'allow' }, result: scanResult({ files: [remote(), file('modeling_x.py', 'python')] }), allow: true, reasons: [] },
+    {
+      name: 'remoteCode: allow lets it through',
+      policy: { remoteCode: 'allow' },
+      result: scanResult({ files: [remote(), file('modeling_x.py', 'python')] }),
+      allow: true,
+      reasons: [],
+    },
     {
       name: 'a python file nothing loads is judged by its own findings only',
       policy: {},
@@ -202,13 +234,21 @@ describe('decide: formats', () => {
 describe('decide: organizations', () => {
   const repo = (name: string, extra = {}) => scanResult({ source: hub(name, SHA, extra), files: safetensorsRepo() });
   it.each<Case>([
-    { name: 'an allowed organisation', policy: { organizations: { allow: ['meta-llama', 'google'] } }, result: repo('meta-llama/Llama-2-7b-hf'), allow: true, reasons: [] },
+    {
+      name: 'an allowed organisation',
+      policy: { organizations: { allow: ['meta-llama', 'google'] } },
+      result: repo('meta-llama/Llama-2-7b-hf'),
+      allow: true,
+      reasons: [],
+    },
     {
       name: 'an organisation not in the allow list',
       policy: { organizations: { allow: ['meta-llama', 'google'] } },
       result: repo('evil/Llama-2-7b-hf'),
       allow: false,
-      reasons: [{ rule: 'organizations.allow', message: 'evil/Llama-2-7b-hf matches no allowed organisation or repo; the policy allows only meta-llama, google' }],
+      reasons: [
+        { rule: 'organizations.allow', message: 'evil/Llama-2-7b-hf matches no allowed organisation or repo; the policy allows only meta-llama, google' },
+      ],
     },
     {
       name: 'allow patterns need the same case (a case-only look-alike is not allowed)',
@@ -224,7 +264,13 @@ describe('decide: organizations', () => {
       allow: false,
       reasons: [{ rule: 'organizations.deny', message: 'EvilOrg/model matches "evilorg", which the policy denies' }],
     },
-    { name: 'org/name patterns with a wildcard', policy: { organizations: { allow: ['google/gemma-*'] } }, result: repo('google/gemma-2b'), allow: true, reasons: [] },
+    {
+      name: 'org/name patterns with a wildcard',
+      policy: { organizations: { allow: ['google/gemma-*'] } },
+      result: repo('google/gemma-2b'),
+      allow: true,
+      reasons: [],
+    },
     {
       name: 'an org/name pattern does not allow other repos of the organisation',
       policy: { organizations: { allow: ['google/gemma-*'] } },
@@ -232,7 +278,13 @@ describe('decide: organizations', () => {
       allow: false,
       reasons: [{ rule: 'organizations.allow' }],
     },
-    { name: 'a wildcard organisation pattern', policy: { organizations: { deny: ['*-test'] } }, result: repo('acme-test/m'), allow: false, reasons: [{ rule: 'organizations.deny' }] },
+    {
+      name: 'a wildcard organisation pattern',
+      policy: { organizations: { deny: ['*-test'] } },
+      result: repo('acme-test/m'),
+      allow: false,
+      reasons: [{ rule: 'organizations.deny' }],
+    },
     {
       name: 'a redirect to another organisation is judged too',
       policy: { organizations: { allow: ['meta-llama'] } },
@@ -260,7 +312,12 @@ describe('decide: requirePinnedRevision', () => {
       policy: { requirePinnedRevision: true },
       result: at('main'),
       allow: false,
-      reasons: [{ rule: 'requirePinnedRevision', message: `org/m was read at revision "main", a branch or tag that can move; the policy requires a full 40-hex commit sha (org/m@${SHA})` }],
+      reasons: [
+        {
+          rule: 'requirePinnedRevision',
+          message: `org/m was read at revision "main", a branch or tag that can move; the policy requires a full 40-hex commit sha (org/m@${SHA})`,
+        },
+      ],
     },
     { name: 'a short sha', policy: { requirePinnedRevision: true }, result: at(SHA.slice(0, 7)), allow: false, reasons: [{ rule: 'requirePinnedRevision' }] },
     {
@@ -286,7 +343,14 @@ describe('decide: requireLock', () => {
   const problems = Array.from({ length: 13 }, (_, i) => `file${i}.bin: sha256 differs`);
   it.each<Case>([
     { name: 'no lock facts', policy: { requireLock: true }, result, allow: false, reasons: [{ rule: 'requireLock', message: 'no lock was checked' }] },
-    { name: 'a lock not checked', policy: { requireLock: true }, result, facts: { lock: { checked: false, ok: false, problems: [] } }, allow: false, reasons: [{ rule: 'requireLock', message: 'no lock was checked' }] },
+    {
+      name: 'a lock not checked',
+      policy: { requireLock: true },
+      result,
+      facts: { lock: { checked: false, ok: false, problems: [] } },
+      allow: false,
+      reasons: [{ rule: 'requireLock', message: 'no lock was checked' }],
+    },
     { name: 'a matching lock', policy: { requireLock: true }, result, facts: { lock: { checked: true, ok: true, problems: [] } }, allow: true, reasons: [] },
     {
       name: 'a lock that does not match lists the problems',
@@ -344,15 +408,29 @@ describe('decide: signature', () => {
       result,
       facts: { signature: { ...keyless, issuer: 'https://evil.example' } },
       allow: false,
-      reasons: [{ rule: 'signature.signers', message: 'made by release@example.com (issuer https://evil.example); the policy accepts only release@example.com (issuer https://accounts.google.com), key SHA256:AbCd' }],
+      reasons: [
+        {
+          rule: 'signature.signers',
+          message:
+            'made by release@example.com (issuer https://evil.example); the policy accepts only release@example.com (issuer https://accounts.google.com), key SHA256:AbCd',
+        },
+      ],
     },
-    { name: 'a listed key, ignoring case', policy: { signature: { signers } }, result, facts: { signature: { checked: true, verified: true, keyFingerprint: 'sha256:abcd' } }, allow: true, reasons: [] },
+    {
+      name: 'a listed key, ignoring case',
+      policy: { signature: { signers } },
+      result,
+      facts: { signature: { checked: true, verified: true, keyFingerprint: 'sha256:abcd' } },
+      allow: true,
+      reasons: [],
+    },
     { name: 'required: false', policy: { signature: { required: false } }, result, allow: true, reasons: [] },
   ])('$name', check);
 });
 
 describe('decide: overrides', () => {
-  const legacy = () => scanResult({ files: [file('legacy/old.bin', 'pickle', [finding('legacy/old.bin', 'pickle/unknown-global', 'high')]), ...safetensorsRepo()] });
+  const legacy = () =>
+    scanResult({ files: [file('legacy/old.bin', 'pickle', [finding('legacy/old.bin', 'pickle/unknown-global', 'high')]), ...safetensorsRepo()] });
   const override = { rule: 'pickle/unknown-global', paths: ['legacy/*.bin'], reason: 'reviewed by security (TICKET-123)', expires: '2027-01-31' };
   it.each<Case>([
     {
@@ -360,7 +438,14 @@ describe('decide: overrides', () => {
       policy: { overrides: [override] },
       result: legacy(),
       allow: true,
-      reasons: [{ rule: 'overrides', path: 'legacy/old.bin', ruleId: 'pickle/unknown-global', message: 'legacy/old.bin: pickle/unknown-global (high) accepted by overrides[0] until 2027-01-31: reviewed by security (TICKET-123)' }],
+      reasons: [
+        {
+          rule: 'overrides',
+          path: 'legacy/old.bin',
+          ruleId: 'pickle/unknown-global',
+          message: 'legacy/old.bin: pickle/unknown-global (high) accepted by overrides[0] until 2027-01-31: reviewed by security (TICKET-123)',
+        },
+      ],
     },
     {
       name: 'an override applies through its expiry day (UTC)',
@@ -376,7 +461,13 @@ describe('decide: overrides', () => {
       result: legacy(),
       today: new Date('2027-02-01T00:00:00Z'),
       allow: false,
-      reasons: [{ rule: 'maxSeverity', path: 'legacy/old.bin', message: /; overrides\[0\] for pickle\/unknown-global on legacy\/\*\.bin expired on 2027-01-31 and no longer applies$/ }],
+      reasons: [
+        {
+          rule: 'maxSeverity',
+          path: 'legacy/old.bin',
+          message: /; overrides\[0\] for pickle\/unknown-global on legacy\/\*\.bin expired on 2027-01-31 and no longer applies$/,
+        },
+      ],
     },
     {
       name: 'an override for other paths does not apply',

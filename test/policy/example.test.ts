@@ -21,10 +21,22 @@ describe('examples/policy-production.yaml', () => {
     ['a pinned safetensors repo', scanResult({ source: hub('meta-llama/Llama-2-7b-hf'), files: safetensorsRepo() }), true, []],
     ['a local safetensors folder (no revision to pin)', scanResult({ files: safetensorsRepo() }), true, ['requirePinnedRevision']],
     ['a repo read at main', scanResult({ source: hub('meta-llama/Llama-2-7b-hf', 'main'), files: safetensorsRepo() }), false, ['requirePinnedRevision']],
-    ['a repo with a pickle beside its safetensors', scanResult({ source: hub('org/m'), files: [...safetensorsRepo(), file('pytorch_model.bin', 'pytorch-zip')] }), false, ['formats.allow']],
+    [
+      'a repo with a pickle beside its safetensors',
+      scanResult({ source: hub('org/m'), files: [...safetensorsRepo(), file('pytorch_model.bin', 'pytorch-zip')] }),
+      false,
+      ['formats.allow'],
+    ],
     [
       'a repo that needs trust_remote_code',
-      scanResult({ source: hub('org/m'), files: [...safetensorsRepo(), file('config.json', 'hf-config', [finding('config.json', 'hfconfig/remote-code', 'low')]), file('modeling_m.py', 'python')] }),
+      scanResult({
+        source: hub('org/m'),
+        files: [
+          ...safetensorsRepo(),
+          file('config.json', 'hf-config', [finding('config.json', 'hfconfig/remote-code', 'low')]),
+          file('modeling_m.py', 'python'),
+        ],
+      }),
       false,
       ['remoteCode'],
     ],

@@ -45,7 +45,9 @@ describe('the policy gate and signatures (model.sig at the target root)', () => 
   it('denies when a signed file changed, when the signer is another, and when there is no signature', async () => {
     const { dir, pub, fingerprint } = await signedFolder();
     const other = await signedFolder();
-    const wrongSigner = await gateDecision(await scan([dir]), dir, policyOf(`signature:\n  signers:\n    - key: "${other.fingerprint}"\n`), { publicKeys: [pub] });
+    const wrongSigner = await gateDecision(await scan([dir]), dir, policyOf(`signature:\n  signers:\n    - key: "${other.fingerprint}"\n`), {
+      publicKeys: [pub],
+    });
     expect(wrongSigner.allow).toBe(false);
     writeFileSync(join(dir, 'config.json'), '{"model_type": "gpt2"}');
     const changed = await gateDecision(await scan([dir]), dir, policyOf(`signature:\n  signers:\n    - key: "${fingerprint}"\n`), { publicKeys: [pub] });
@@ -73,7 +75,10 @@ describe('the policy gate and the signature of an hf: repo', () => {
     const { dir, pub, fingerprint } = await signedFolder({ 'model.safetensors': weights });
     const files = ['config.json', 'model.safetensors', 'model.sig'].map((path) => ({ path, content: readFileSync(join(dir, path)) }));
     const commit = await hub.addSimpleRepo('acme/signed', files);
-    await hub.addSimpleRepo('acme/unsigned', files.filter((f) => f.path !== 'model.sig'));
+    await hub.addSimpleRepo(
+      'acme/unsigned',
+      files.filter((f) => f.path !== 'model.sig'),
+    );
     const opts = (home: string) => ({ env: { HF_ENDPOINT: hub.url, HF_HOME: home }, transport: { backoffMs: 10 }, publicKeys: [pub] });
     const policy = policyOf(`signature:\n  signers:\n    - key: "${fingerprint}"\n`);
     const target = `hf:acme/signed@${commit}`;
@@ -92,7 +97,9 @@ describe('the policy gate and the signature of an hf: repo', () => {
     await hub.setFaults({});
     // The BOM of the signed repo records the verified signature.
     home = mkdtempSync(join(tmpdir(), 'mg-gate-hub-'));
-    const bom = (await bomForTarget(target, { hub: opts(home), signature: { publicKeys: [pub] } })) as { metadata: { component: { properties?: Array<{ name: string; value: string }> } } };
+    const bom = (await bomForTarget(target, { hub: opts(home), signature: { publicKeys: [pub] } })) as {
+      metadata: { component: { properties?: Array<{ name: string; value: string }> } };
+    };
     const props = Object.fromEntries((bom.metadata.component.properties ?? []).map((p) => [p.name, p.value]));
     expect(props['modelgate:signature:verified']).toBe('true');
     expect(props['modelgate:signature:keyFingerprint']).toBe(`sha256:${fingerprint}`);

@@ -81,7 +81,9 @@ describe('loadPolicy: where the policy comes from', () => {
     mkdirSync(join(root, 'cfg'));
     writeFileSync(bad, 'version: 1\nmaxSeverty: high\n');
     for (const options of [{ file: bad }, { env: { MODELGATE_POLICY: bad } }, { env: {}, configDir: join(root, 'cfg') }]) {
-      expect(() => loadPolicy(options)).toThrow(expect.objectContaining({ code: 'POLICY_INVALID', issues: [expect.objectContaining({ path: 'maxSeverty', line: 2 })] }));
+      expect(() => loadPolicy(options)).toThrow(
+        expect.objectContaining({ code: 'POLICY_INVALID', issues: [expect.objectContaining({ path: 'maxSeverty', line: 2 })] }),
+      );
     }
   });
 
@@ -98,7 +100,8 @@ describe('loadPolicy: never from the scanned target', () => {
     const repo = join(root, 'cloned-repo');
     const permissive = 'version: 1\nname: shipped-by-the-repo\nmaxSeverity: critical\nremoteCode: allow\n';
     mkdirSync(join(repo, '.modelgate'), { recursive: true });
-    for (const name of ['policy.yaml', 'policy.yml', '.modelgate.yaml', '.modelgate.yml', '.modelgate/policy.yaml']) writeFileSync(join(repo, name), permissive);
+    for (const name of ['policy.yaml', 'policy.yml', '.modelgate.yaml', '.modelgate.yml', '.modelgate/policy.yaml'])
+      writeFileSync(join(repo, name), permissive);
     const cwd = process.cwd();
     process.chdir(repo);
     try {

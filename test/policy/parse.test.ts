@@ -42,7 +42,10 @@ describe('parsePolicy: valid files', () => {
     ].join('\n');
     const { policy } = parsePolicy(text, 'p.yaml', TODAY);
     expect(policy.formats).toEqual({ allow: ['safetensors', 'gguf'], exempt: ['json'] });
-    expect(policy.signature).toEqual({ required: true, signers: [{ identity: 'release@example.com', issuer: 'https://accounts.google.com' }, { key: 'SHA256:abc' }] });
+    expect(policy.signature).toEqual({
+      required: true,
+      signers: [{ identity: 'release@example.com', issuer: 'https://accounts.google.com' }, { key: 'SHA256:abc' }],
+    });
     expect(policy.overrides[0]).toEqual({ rule: 'pickle/unknown-global', paths: ['legacy/*.bin'], reason: 'reviewed', expires: '2026-12-31' });
     expect(policy.organizations?.deny).toEqual(['*-test']);
   });
@@ -128,7 +131,11 @@ describe('parsePolicy: invalid files', () => {
       text: 'version: 1\nsignature:\n  signers:\n    - {identity: a, issuer: b, key: c}\n',
       issues: [{ path: 'signature.signers[0]', line: 4 }],
     },
-    { name: 'a duplicate key', text: 'version: 1\nmaxSeverity: critical\nmaxSeverity: low\n', issues: [{ path: '', line: 3, message: 'Map keys must be unique' }] },
+    {
+      name: 'a duplicate key',
+      text: 'version: 1\nmaxSeverity: critical\nmaxSeverity: low\n',
+      issues: [{ path: '', line: 3, message: 'Map keys must be unique' }],
+    },
     { name: 'broken YAML', text: 'version: 1\nformats: {allow: [safetensors}\n', issues: [{ path: '', line: 2 }], more: true },
     { name: 'two documents', text: 'version: 1\n---\nversion: 1\n', issues: [{ path: '' }] },
     { name: 'an empty file', text: '', issues: [{ path: '', line: 1 }] },
@@ -161,7 +168,16 @@ describe('parsePolicy: invalid files', () => {
   });
 
   it('refuses an alias bomb before expanding it', () => {
-    const bomb = ['version: 1', 'a: &a [x, x, x, x, x, x, x, x, x, x]', ...'bcdefg'.split('').map((k, i) => `${k}: &${k} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(', ')}]`)].join('\n');
+    const bomb = [
+      'version: 1',
+      'a: &a [x, x, x, x, x, x, x, x, x, x]',
+      ...'bcdefg'.split('').map(
+        (k, i) =>
+          `${k}: &${k} [${Array(10)
+            .fill(`*${String.fromCharCode(97 + i)}`)
+            .join(', ')}]`,
+      ),
+    ].join('\n');
     expect(issuesOf(bomb)).toEqual([expect.objectContaining({ path: '', message: expect.stringMatching(/alias/i) })]);
   });
 });

@@ -26,7 +26,15 @@ export function scanResult(parts: { files?: FileResult[]; findings?: Finding[]; 
     tool: { name: 'modelgate', version: '0.1.0' },
     targets: parts.targets ?? [parts.source ? `hf:${parts.source.repo}` : 'model/'],
     ...(parts.source ? { source: parts.source } : {}),
-    summary: { files: files.length, malicious: count('malicious'), suspicious: count('suspicious'), clean: count('clean'), error: count('error'), maxSeverity: null, durationMs: 1 },
+    summary: {
+      files: files.length,
+      malicious: count('malicious'),
+      suspicious: count('suspicious'),
+      clean: count('clean'),
+      error: count('error'),
+      maxSeverity: null,
+      durationMs: 1,
+    },
     findings: parts.findings ?? [],
     files,
   };

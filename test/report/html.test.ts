@@ -43,8 +43,37 @@ function markupNames(page: string): { tags: Set<string>; attributes: Set<string>
   return { tags, attributes };
 }
 
-const OUR_TAGS = ['!doctype', 'html', 'head', 'meta', 'title', 'style', 'body', 'main', 'header', 'h1', 'h2', 'h3', 'p', 'code',
-  'section', 'ol', 'ul', 'li', 'span', 'a', 'br', 'dl', 'div', 'dt', 'dd', 'pre', 'details', 'summary', 'footer'];
+const OUR_TAGS = [
+  '!doctype',
+  'html',
+  'head',
+  'meta',
+  'title',
+  'style',
+  'body',
+  'main',
+  'header',
+  'h1',
+  'h2',
+  'h3',
+  'p',
+  'code',
+  'section',
+  'ol',
+  'ul',
+  'li',
+  'span',
+  'a',
+  'br',
+  'dl',
+  'div',
+  'dt',
+  'dd',
+  'pre',
+  'details',
+  'summary',
+  'footer',
+];
 const OUR_ATTRIBUTES = ['html', 'lang', 'charset', 'http-equiv', 'content', 'name', 'class', 'id', 'href', 'rel', 'title', 'open', 'aria-label'];
 
 describe('renderHtml', () => {
@@ -158,11 +187,13 @@ describe('renderHtml', () => {
 
   it('shows each file with its format, size and sha256 with where the hash came from', () => {
     expect(page).toContain('<dt>Size</dt><dd>417.7 MiB (438,000,000 bytes)</dd>');
-    expect(page).toContain('<code class="hash">9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08</code> <span class="muted">(computed from every byte)</span>');
+    expect(page).toContain(
+      '<code class="hash">9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08</code> <span class="muted">(computed from every byte)</span>',
+    );
     expect(page).toContain('<dt>SHA-256</dt><dd><span class="muted">not computed (hashing was off)</span></dd>');
     const result = sampleResult();
     result.files[0]!.sha256Source = 'hub-lfs';
-    expect(renderHtml(result, sampleRules())).toContain("(from the Hub&#39;s LFS metadata, not recomputed)");
+    expect(renderHtml(result, sampleRules())).toContain('(from the Hub&#39;s LFS metadata, not recomputed)');
   });
 
   it('shows a finding with its severity, rule, docs link, message, member target, location and evidence', () => {
@@ -187,7 +218,9 @@ describe('renderHtml', () => {
 
   it('marks fatal findings and shows their code; a rule without metadata gets no link', () => {
     const broken = page.slice(page.indexOf('id="file-2"'), page.indexOf('class="clean-files"'));
-    expect(broken).toContain('<span class="badge sev sev-low">low</span> <span class="badge fatal" title="the analysis stopped early">fatal</span> <code class="rule-id">engine/parse-failed</code></div>');
+    expect(broken).toContain(
+      '<span class="badge sev sev-low">low</span> <span class="badge fatal" title="the analysis stopped early">fatal</span> <code class="rule-id">engine/parse-failed</code></div>',
+    );
     expect(broken).toContain('<dt>Code</dt><dd><code>TRUNCATED</code></dd>');
   });
 
@@ -287,7 +320,9 @@ describe('renderHtml escaping', () => {
     expect(page).toContain('<code>evil/&quot;onmouseover=&quot;alert(1)</code>');
     expect(page).toContain('<code>&quot;&gt;&lt;b&gt;pickle</code>');
     expect(page).toContain('<code class="rule-id">pickle/&lt;u&gt;unknown&lt;/u&gt;</code>');
-    expect(page).toContain('<span class="reason-rule">&lt;i&gt;formats&lt;/i&gt;</span> <span class="reason-message">&lt;a href=&quot;javascript:alert(1)&quot;&gt;click&lt;/a&gt;</span>');
+    expect(page).toContain(
+      '<span class="reason-rule">&lt;i&gt;formats&lt;/i&gt;</span> <span class="reason-message">&lt;a href=&quot;javascript:alert(1)&quot;&gt;click&lt;/a&gt;</span>',
+    );
     expect(page).toContain('file <a href="#file-1"><code>&lt;img src=x onerror=alert(1)&gt;.pkl</code></a>');
   });
 

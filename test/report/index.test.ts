@@ -1,13 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  isReportFormat,
-  REPORT_FORMATS,
-  renderHtml,
-  renderJson,
-  renderReport,
-  renderSarif,
-  renderText,
-} from '../../src/report/index.js';
+import { isReportFormat, REPORT_FORMATS, renderHtml, renderJson, renderReport, renderSarif, renderText } from '../../src/report/index.js';
 import { sampleResult, sampleRules } from './fixture.js';
 
 describe('renderReport', () => {
@@ -18,9 +10,7 @@ describe('renderReport', () => {
     expect(renderReport('sarif', result, rules)).toBe(renderSarif(result, rules));
     expect(renderReport('html', result, rules)).toBe(renderHtml(result, rules));
     expect(renderReport('text', result, rules)).toBe(renderText(result, { color: false }));
-    expect(renderReport('text', result, rules, { color: true, verbose: true })).toBe(
-      renderText(result, { color: true, verbose: true }),
-    );
+    expect(renderReport('text', result, rules, { color: true, verbose: true })).toBe(renderText(result, { color: true, verbose: true }));
   });
 
   it('knows its formats', () => {

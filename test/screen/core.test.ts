@@ -30,7 +30,10 @@ describe('the MAD anomaly index', () => {
 describe('reverse-engineering a trigger', () => {
   const program = compileProgram(loadGraph(readFileSync('eval/backdoor/m3.onnx')));
   const pixels = readFileSync('eval/backdoor/clean_samples.bin').subarray(0, 100 * 784);
-  const images = floatValue([100, 1, 28, 28], Float32Array.from(pixels, (v) => v / 255));
+  const images = floatValue(
+    [100, 1, 28, 28],
+    Float32Array.from(pixels, (v) => v / 255),
+  );
   const pool = [...Array(100).keys()];
   const options = { ...DEFAULT_REVERSE_OPTIONS, steps: 20 };
   it('gives the same mask for the same seed and another for another seed', () => {

@@ -56,19 +56,60 @@ describe('the screening interpreter', () => {
     ],
     ints: [{ name: 'flat', data: [-1, 60] }],
     nodes: [
-      { op: 'Conv', inputs: ['x', 'cw', 'cb'], outputs: ['c1'], attrs: [{ name: 'pads', ints: [1, 0, 1, 2] }, { name: 'strides', ints: [2, 1] }] },
+      {
+        op: 'Conv',
+        inputs: ['x', 'cw', 'cb'],
+        outputs: ['c1'],
+        attrs: [
+          { name: 'pads', ints: [1, 0, 1, 2] },
+          { name: 'strides', ints: [2, 1] },
+        ],
+      },
       { op: 'Tanh', inputs: ['c1'], outputs: ['t1'] },
-      { op: 'Conv', inputs: ['t1', 'dw'], outputs: ['c2'], attrs: [{ name: 'group', i: 4 }, { name: 'auto_pad', s: 'SAME_UPPER' }] },
+      {
+        op: 'Conv',
+        inputs: ['t1', 'dw'],
+        outputs: ['c2'],
+        attrs: [
+          { name: 'group', i: 4 },
+          { name: 'auto_pad', s: 'SAME_UPPER' },
+        ],
+      },
       { op: 'BatchNormalization', inputs: ['c2', 'scale', 'bias', 'mean', 'var'], outputs: ['b1'] },
       { op: 'Mul', inputs: ['b1', 'chan'], outputs: ['m1'] },
       { op: 'Sigmoid', inputs: ['m1'], outputs: ['s1'] },
-      { op: 'MaxPool', inputs: ['s1'], outputs: ['p1'], attrs: [{ name: 'kernel_shape', ints: [2, 2] }, { name: 'strides', ints: [1, 2] }] },
-      { op: 'AveragePool', inputs: ['t1'], outputs: ['p2'], attrs: [{ name: 'kernel_shape', ints: [3, 3] }, { name: 'pads', ints: [1, 1, 1, 1] }, { name: 'strides', ints: [2, 2] }] },
+      {
+        op: 'MaxPool',
+        inputs: ['s1'],
+        outputs: ['p1'],
+        attrs: [
+          { name: 'kernel_shape', ints: [2, 2] },
+          { name: 'strides', ints: [1, 2] },
+        ],
+      },
+      {
+        op: 'AveragePool',
+        inputs: ['t1'],
+        outputs: ['p2'],
+        attrs: [
+          { name: 'kernel_shape', ints: [3, 3] },
+          { name: 'pads', ints: [1, 1, 1, 1] },
+          { name: 'strides', ints: [2, 2] },
+        ],
+      },
       { op: 'Transpose', inputs: ['p1'], outputs: ['tr'], attrs: [{ name: 'perm', ints: [0, 1, 3, 2] }] },
       { op: 'Flatten', inputs: ['tr'], outputs: ['f1'] },
       { op: 'Reshape', inputs: ['p2', 'flat'], outputs: ['f2'] },
       { op: 'Concat', inputs: ['f1', 'f2'], outputs: ['cat'], attrs: [{ name: 'axis', i: 1 }] },
-      { op: 'Gemm', inputs: ['cat', 'fw', 'fb'], outputs: ['g'], attrs: [{ name: 'transB', i: 1 }, { name: 'alpha', f: 0.5 }] },
+      {
+        op: 'Gemm',
+        inputs: ['cat', 'fw', 'fb'],
+        outputs: ['g'],
+        attrs: [
+          { name: 'transB', i: 1 },
+          { name: 'alpha', f: 0.5 },
+        ],
+      },
       { op: 'LeakyRelu', inputs: ['g'], outputs: ['y'] },
     ],
   };
@@ -100,7 +141,13 @@ describe('the screening interpreter', () => {
 
   it('refuses an unsupported op, naming it, and a model that is not a classifier', () => {
     const base = { inputs: [{ name: 'x', dims: ['N', 1, 2, 2] }], outputs: [{ name: 'y', dims: ['N', 4] }] };
-    const unsupported = buildModel({ ...base, nodes: [{ op: 'Flatten', inputs: ['x'], outputs: ['f'] }, { op: 'Erf', inputs: ['f'], outputs: ['y'] }] });
+    const unsupported = buildModel({
+      ...base,
+      nodes: [
+        { op: 'Flatten', inputs: ['x'], outputs: ['f'] },
+        { op: 'Erf', inputs: ['f'], outputs: ['y'] },
+      ],
+    });
     expect(() => compileProgram(loadGraph(unsupported))).toThrow(/Erf/);
     try {
       compileProgram(loadGraph(unsupported));
@@ -109,10 +156,23 @@ describe('the screening interpreter', () => {
     }
     const custom = buildModel({ ...base, nodes: [{ op: 'Flatten', inputs: ['x'], outputs: ['y'], domain: 'com.example' }] });
     expect(() => compileProgram(loadGraph(custom))).toThrow(expect.objectContaining({ code: 'UNSUPPORTED' }));
-    const scalar = buildModel({ ...base, outputs: [{ name: 'y', dims: ['N', 1] }], nodes: [{ op: 'GlobalAveragePool', inputs: ['x'], outputs: ['g'] }, { op: 'Flatten', inputs: ['g'], outputs: ['y'] }] });
+    const scalar = buildModel({
+      ...base,
+      outputs: [{ name: 'y', dims: ['N', 1] }],
+      nodes: [
+        { op: 'GlobalAveragePool', inputs: ['x'], outputs: ['g'] },
+        { op: 'Flatten', inputs: ['g'], outputs: ['y'] },
+      ],
+    });
     expect(() => compileProgram(loadGraph(scalar))).toThrow(expect.objectContaining({ code: 'NOT_A_CLASSIFIER' }));
     // Declared [N, K] but really [N, 1] at run time: caught on the first run.
-    const liar = buildModel({ ...base, nodes: [{ op: 'GlobalAveragePool', inputs: ['x'], outputs: ['g'] }, { op: 'Flatten', inputs: ['g'], outputs: ['y'] }] });
+    const liar = buildModel({
+      ...base,
+      nodes: [
+        { op: 'GlobalAveragePool', inputs: ['x'], outputs: ['g'] },
+        { op: 'Flatten', inputs: ['g'], outputs: ['y'] },
+      ],
+    });
     const program = compileProgram(loadGraph(liar));
     expect(() => program.run(floatValue([1, 1, 2, 2]))).toThrow(expect.objectContaining({ code: 'NOT_A_CLASSIFIER' }));
   });
@@ -120,10 +180,29 @@ describe('the screening interpreter', () => {
   // Arguments onnxruntime refuses are refused here too, never run into NaNs or wrong values.
   it.each<[string, Model['nodes'], Model['weights']]>([
     ['a perm that is not a permutation', [{ op: 'Transpose', inputs: ['x'], outputs: ['t'], attrs: [{ name: 'perm', ints: [0, 1, 1, 2] }] }], []],
-    ['strides of a 1-D window', [{ op: 'Conv', inputs: ['x', 'k'], outputs: ['t'], attrs: [{ name: 'strides', ints: [2] }] }], [{ name: 'k', dims: [1, 1, 1, 1], data: [1] }]],
-    ['a Conv bias of the wrong length', [{ op: 'Conv', inputs: ['x', 'k', 'b'], outputs: ['t'] }], [{ name: 'k', dims: [1, 1, 1, 1], data: [1] }, { name: 'b', dims: [2], data: [0, 0] }]],
-    ['BatchNormalization of the wrong width', [{ op: 'BatchNormalization', inputs: ['x', 's', 's', 's', 's'], outputs: ['t'] }], [{ name: 's', dims: [2], data: [1, 1] }]],
-    ['a Concat whose inputs differ outside the axis', [{ op: 'Concat', inputs: ['x', 'w'], outputs: ['t'], attrs: [{ name: 'axis', i: 0 }] }], [{ name: 'w', dims: [1, 2, 2, 2], data: [0, 0, 0, 0, 0, 0, 0, 0] }]],
+    [
+      'strides of a 1-D window',
+      [{ op: 'Conv', inputs: ['x', 'k'], outputs: ['t'], attrs: [{ name: 'strides', ints: [2] }] }],
+      [{ name: 'k', dims: [1, 1, 1, 1], data: [1] }],
+    ],
+    [
+      'a Conv bias of the wrong length',
+      [{ op: 'Conv', inputs: ['x', 'k', 'b'], outputs: ['t'] }],
+      [
+        { name: 'k', dims: [1, 1, 1, 1], data: [1] },
+        { name: 'b', dims: [2], data: [0, 0] },
+      ],
+    ],
+    [
+      'BatchNormalization of the wrong width',
+      [{ op: 'BatchNormalization', inputs: ['x', 's', 's', 's', 's'], outputs: ['t'] }],
+      [{ name: 's', dims: [2], data: [1, 1] }],
+    ],
+    [
+      'a Concat whose inputs differ outside the axis',
+      [{ op: 'Concat', inputs: ['x', 'w'], outputs: ['t'], attrs: [{ name: 'axis', i: 0 }] }],
+      [{ name: 'w', dims: [1, 2, 2, 2], data: [0, 0, 0, 0, 0, 0, 0, 0] }],
+    ],
   ])('refuses %s with UNSUPPORTED', (_name, nodes, weights) => {
     const bytes = buildModel({
       inputs: [{ name: 'x', dims: ['N', 1, 2, 2] }],

@@ -16,7 +16,14 @@ describe('modelgate verify-signature', () => {
     let out = run('verify-signature', join(VECTORS, 'v1.1.0-elliptic-key'), '--public-key', join(KEYS, 'signing-key-pub.pem'), '--ignore-paths', 'ignore-me');
     expect(out.status, out.stderr).toBe(0);
     expect(out.stdout).toMatch(/signature verified, 2 items match, signed by key sha256:c1e49d63/);
-    out = run('verify-signature', join(VECTORS, 'v1.0.0-elliptic-key', 'signme-1'), '--signature', join(VECTORS, 'v1.0.0-elliptic-key', 'model.sig'), '--public-key', join(KEYS, 'signing-key-pub.pem'));
+    out = run(
+      'verify-signature',
+      join(VECTORS, 'v1.0.0-elliptic-key', 'signme-1'),
+      '--signature',
+      join(VECTORS, 'v1.0.0-elliptic-key', 'model.sig'),
+      '--public-key',
+      join(KEYS, 'signing-key-pub.pem'),
+    );
     expect(out.status, out.stdout).toBe(0);
     out = run('verify-signature', join(VECTORS, 'v0.2.0-certificate'), '--certificate-chain', join(KEYS, 'ca-cert.pem'));
     expect(out.status, out.stdout).toBe(0);
@@ -65,7 +72,18 @@ describe('modelgate sign', () => {
     const dir = mkdtempSync(join(root, 'model-'));
     writeFileSync(join(dir, 'weights.bin'), 'w');
     const sig = join(root, 'cert.sig');
-    const out = run('sign', dir, '--signature', sig, '--private-key', join(KEYS, 'signing-key.pem'), '--certificate', join(KEYS, 'signing-key-cert.pem'), '--certificate-chain', join(KEYS, 'int-ca-cert.pem'));
+    const out = run(
+      'sign',
+      dir,
+      '--signature',
+      sig,
+      '--private-key',
+      join(KEYS, 'signing-key.pem'),
+      '--certificate',
+      join(KEYS, 'signing-key-cert.pem'),
+      '--certificate-chain',
+      join(KEYS, 'int-ca-cert.pem'),
+    );
     expect(out.status, out.stderr).toBe(0);
     expect(JSON.parse(readFileSync(sig, 'utf8')).verificationMaterial.x509CertificateChain.certificates).toHaveLength(2);
     expect(run('verify-signature', dir, '--signature', sig, '--certificate-chain', join(KEYS, 'ca-cert.pem')).status).toBe(0);

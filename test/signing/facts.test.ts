@@ -17,7 +17,12 @@ describe('signatureFacts (the policy hook)', () => {
   });
 
   it('a keyless signature reports the certificate identity and issuer', async () => {
-    expect(await signatureFacts(join(VECTORS, 'v1.1.0-sigstore'))).toEqual({ checked: true, verified: true, identity: SIGSTORE_IDENTITY, issuer: SIGSTORE_ISSUER });
+    expect(await signatureFacts(join(VECTORS, 'v1.1.0-sigstore'))).toEqual({
+      checked: true,
+      verified: true,
+      identity: SIGSTORE_IDENTITY,
+      issuer: SIGSTORE_ISSUER,
+    });
   });
 
   it('a keyless signature over changed files does not verify, and says which', async () => {
@@ -27,13 +32,25 @@ describe('signatureFacts (the policy hook)', () => {
   });
 
   it('a key signature: verified with a given public key, or with an embedded key only when the policy pins it', async () => {
-    expect(await signatureFacts(join(VECTORS, 'v1.1.0-elliptic-key'), { publicKeys: [join(KEYS, 'signing-key-pub.pem')] })).toEqual({ checked: true, verified: true, keyFingerprint: FP });
+    expect(await signatureFacts(join(VECTORS, 'v1.1.0-elliptic-key'), { publicKeys: [join(KEYS, 'signing-key-pub.pem')] })).toEqual({
+      checked: true,
+      verified: true,
+      keyFingerprint: FP,
+    });
     // v1.1 bundles name the key by a hint only: without the key it cannot verify.
     expect(await signatureFacts(join(VECTORS, 'v1.1.0-elliptic-key'), { signers: [{ key: FP }] })).toMatchObject({ checked: true, verified: false });
     // v1.0.1 bundles embed the key: trusted when the policy lists its fingerprint, not otherwise.
     const v101 = join(VECTORS, 'v1.0.1-elliptic-key');
-    expect(await signatureFacts(v101, { signers: [{ key: FP.toUpperCase() }], ignorePaths: ['ignore-me'] })).toEqual({ checked: true, verified: true, keyFingerprint: FP });
-    expect(await signatureFacts(v101, { signers: [{ key: 'ab'.repeat(32) }], ignorePaths: ['ignore-me'] })).toMatchObject({ checked: true, verified: false, error: expect.stringMatching(/not given/) });
+    expect(await signatureFacts(v101, { signers: [{ key: FP.toUpperCase() }], ignorePaths: ['ignore-me'] })).toEqual({
+      checked: true,
+      verified: true,
+      keyFingerprint: FP,
+    });
+    expect(await signatureFacts(v101, { signers: [{ key: 'ab'.repeat(32) }], ignorePaths: ['ignore-me'] })).toMatchObject({
+      checked: true,
+      verified: false,
+      error: expect.stringMatching(/not given/),
+    });
   });
 
   it('a certificate chain needs its root', async () => {

@@ -12,7 +12,10 @@ const D1 = 'f6310066c7320497ea554260c32c43660bff648cb2a61194832cc086077085e1';
 const D2 = '32dcb1f8e1ae52d5963e56a6ba06ab58b424c15ed2a6b70d2feca1d089370028';
 
 /** A v1.0 statement with `resources`, its subject digest computed unless given. */
-function statement(resources: Array<{ name: string; algorithm?: string; digest: string }>, extra: { serialization?: object; subjectDigest?: string; predicateType?: string; subjects?: number } = {}): Buffer {
+function statement(
+  resources: Array<{ name: string; algorithm?: string; digest: string }>,
+  extra: { serialization?: object; subjectDigest?: string; predicateType?: string; subjects?: number } = {},
+): Buffer {
   const res = resources.map((r) => ({ algorithm: 'sha256', ...r }));
   const subject = { name: 'm', digest: { sha256: extra.subjectDigest ?? rootDigest(res) } };
   return Buffer.from(
@@ -42,27 +45,66 @@ describe('statements that must not be accepted', () => {
     ['a subject digest that is not the resources’', statement([{ name: 'a', digest: D1 }], { subjectDigest: D2 }), 'SIGNATURE_INVALID'],
     ['a name that leaves the model', statement([{ name: '../etc/passwd', digest: D1 }]), 'SIGNATURE_INVALID'],
     ['an absolute name', statement([{ name: '/etc/passwd', digest: D1 }]), 'SIGNATURE_INVALID'],
-    ['a name listed twice', statement([{ name: 'a', digest: D1 }, { name: './a', digest: D2 }]), 'SIGNATURE_INVALID'],
+    [
+      'a name listed twice',
+      statement([
+        { name: 'a', digest: D1 },
+        { name: './a', digest: D2 },
+      ]),
+      'SIGNATURE_INVALID',
+    ],
     ['an uppercase or short digest', statement([{ name: 'a', digest: D1.toUpperCase() }]), 'SIGNATURE_INVALID'],
     ['a digest algorithm that is not the serialization’s', statement([{ name: 'a', algorithm: 'sha512', digest: D1 }]), 'SIGNATURE_INVALID'],
-    ['a hash type other than sha256', statement([{ name: 'a', digest: D1 }], { serialization: { method: 'files', hash_type: 'blake2', allow_symlinks: false } }), 'UNSUPPORTED'],
-    ['symbolic links followed', statement([{ name: 'a', digest: D1 }], { serialization: { method: 'files', hash_type: 'sha256', allow_symlinks: true } }), 'UNSUPPORTED'],
-    ['an unknown method', statement([{ name: 'a', digest: D1 }], { serialization: { method: 'tensors', hash_type: 'sha256', allow_symlinks: false } }), 'UNSUPPORTED'],
-    ['shards without a size', statement([{ name: 'a:0:1', algorithm: 'sha256-sharded-1', digest: D1 }], { serialization: { method: 'shards', hash_type: 'sha256', allow_symlinks: false } }), 'SIGNATURE_INVALID'],
-    ['a shard name that is not path:start:end', statement([{ name: 'a:1', algorithm: 'sha256-sharded-4', digest: D1 }], { serialization: { method: 'shards', hash_type: 'sha256', shard_size: 4, allow_symlinks: false } }), 'SIGNATURE_INVALID'],
+    [
+      'a hash type other than sha256',
+      statement([{ name: 'a', digest: D1 }], { serialization: { method: 'files', hash_type: 'blake2', allow_symlinks: false } }),
+      'UNSUPPORTED',
+    ],
+    [
+      'symbolic links followed',
+      statement([{ name: 'a', digest: D1 }], { serialization: { method: 'files', hash_type: 'sha256', allow_symlinks: true } }),
+      'UNSUPPORTED',
+    ],
+    [
+      'an unknown method',
+      statement([{ name: 'a', digest: D1 }], { serialization: { method: 'tensors', hash_type: 'sha256', allow_symlinks: false } }),
+      'UNSUPPORTED',
+    ],
+    [
+      'shards without a size',
+      statement([{ name: 'a:0:1', algorithm: 'sha256-sharded-1', digest: D1 }], {
+        serialization: { method: 'shards', hash_type: 'sha256', allow_symlinks: false },
+      }),
+      'SIGNATURE_INVALID',
+    ],
+    [
+      'a shard name that is not path:start:end',
+      statement([{ name: 'a:1', algorithm: 'sha256-sharded-4', digest: D1 }], {
+        serialization: { method: 'shards', hash_type: 'sha256', shard_size: 4, allow_symlinks: false },
+      }),
+      'SIGNATURE_INVALID',
+    ],
   ];
   it.each(cases)('%s', (_name, payload, code) => {
     expect(codeOf(() => parseStatement(payload))).toBe(code);
   });
 
   it('accepts the same statement when well formed', () => {
-    expect(parseStatement(statement([{ name: 'a', digest: D1 }, { name: 'b/c', digest: D2 }])).resources.map((r) => r.name)).toEqual(['a', 'b/c']);
+    expect(
+      parseStatement(
+        statement([
+          { name: 'a', digest: D1 },
+          { name: 'b/c', digest: D2 },
+        ]),
+      ).resources.map((r) => r.name),
+    ).toEqual(['a', 'b/c']);
   });
 });
 
 describe('bundles that must not be accepted', () => {
   const reference = JSON.parse(readFileSync(join(VECTORS, 'v1.1.0-certificate', 'model.sig'), 'utf8'));
-  const variant = (edit: (b: Record<string, any>) => void): string => { // eslint-disable-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const variant = (edit: (b: Record<string, any>) => void): string => {
     const b = structuredClone(reference);
     edit(b);
     return JSON.stringify(b);

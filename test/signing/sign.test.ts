@@ -27,7 +27,8 @@ function model(): string {
   return dir;
 }
 
-const pem = (k: { export(o: { type: 'pkcs8' | 'spki'; format: 'pem' }): string | Buffer }, type: 'pkcs8' | 'spki'): Buffer => Buffer.from(k.export({ type, format: 'pem' }));
+const pem = (k: { export(o: { type: 'pkcs8' | 'spki'; format: 'pem' }): string | Buffer }, type: 'pkcs8' | 'spki'): Buffer =>
+  Buffer.from(k.export({ type, format: 'pem' }));
 
 const KEY_TYPES = [
   ['ECDSA P-256', () => generateKeyPairSync('ec', { namedCurve: 'prime256v1' })],
@@ -71,7 +72,14 @@ describe('sign → verify round trips', () => {
 
   it('refuses a certificate that is not for the private key', async () => {
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'secp384r1' });
-    await expect(signModel({ modelPath: model(), signaturePath: join(root, 'x.sig'), privateKey: pem(privateKey, 'pkcs8'), certificate: readFileSync(join(KEYS, 'signing-key-cert.pem')) })).rejects.toMatchObject({ code: 'USAGE' });
+    await expect(
+      signModel({
+        modelPath: model(),
+        signaturePath: join(root, 'x.sig'),
+        privateKey: pem(privateKey, 'pkcs8'),
+        certificate: readFileSync(join(KEYS, 'signing-key-cert.pem')),
+      }),
+    ).rejects.toMatchObject({ code: 'USAGE' });
   });
 
   it('sharded hashing: shards named path:start:end, digests sha256-sharded-N, verified by shard', async () => {
@@ -81,7 +89,11 @@ describe('sign → verify round trips', () => {
     const signed = parseStatement(Buffer.from(JSON.parse(readFileSync(signaturePath, 'utf8')).dsseEnvelope.payload, 'base64'));
     expect(signed.serialization).toMatchObject({ method: 'shards', shardSize: 4096 });
     // weights.bin (10 000 bytes) is three shards; the empty file has none, as in the reference.
-    expect(signed.resources.filter((r) => r.name.startsWith('weights.bin')).map((r) => r.name)).toEqual(['weights.bin:0:4096', 'weights.bin:4096:8192', 'weights.bin:8192:10000']);
+    expect(signed.resources.filter((r) => r.name.startsWith('weights.bin')).map((r) => r.name)).toEqual([
+      'weights.bin:0:4096',
+      'weights.bin:4096:8192',
+      'weights.bin:8192:10000',
+    ]);
     expect(new Set(signed.resources.map((r) => r.algorithm))).toEqual(new Set(['sha256-sharded-4096']));
     const trust: TrustMethod = { kind: 'key', publicKey: pem(publicKey, 'spki') };
     expect((await verifyModelSignature({ modelPath: dir, signaturePath, trust })).verified).toBe(true);
@@ -94,7 +106,12 @@ describe('sign → verify round trips', () => {
   it('orders resources as the reference (path components), ignores git files, the signature and the given paths', async () => {
     const { privateKey } = generateKeyPairSync('ed25519');
     const dir = model();
-    const { manifest } = await signModel({ modelPath: dir, signaturePath: join(dir, 'model.sig'), privateKey: pem(privateKey, 'pkcs8'), ignorePaths: ['notes.md'] });
+    const { manifest } = await signModel({
+      modelPath: dir,
+      signaturePath: join(dir, 'model.sig'),
+      privateKey: pem(privateKey, 'pkcs8'),
+      ignorePaths: ['notes.md'],
+    });
     expect(manifest.resources.map((r) => r.name)).toEqual(['config.json', 'empty', 'sub/deep/vocab.txt', 'sub-file', 'weights.bin']);
     expect(manifest.serialization.ignorePaths).toEqual(['.git', '.gitattributes', '.github', '.gitignore', 'model.sig', 'notes.md']);
   });
@@ -116,7 +133,9 @@ describe('sign → verify round trips', () => {
     const dir = model();
     const { symlinkSync } = await import('node:fs');
     symlinkSync('config.json', join(dir, 'link.json'));
-    await expect(signModel({ modelPath: dir, signaturePath: join(dir, 'model.sig'), privateKey: pem(privateKey, 'pkcs8') })).rejects.toMatchObject({ code: 'UNSUPPORTED' });
+    await expect(signModel({ modelPath: dir, signaturePath: join(dir, 'model.sig'), privateKey: pem(privateKey, 'pkcs8') })).rejects.toMatchObject({
+      code: 'UNSUPPORTED',
+    });
   });
 });
 
@@ -124,7 +143,12 @@ describe('bundle structure matches the reference v1.x vectors field by field', (
   /** The shape of a value: object keys (sorted) and the types of leaves, recursively; lists by their first item. */
   const shape = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.length === 0 ? [] : [shape(v[0])];
-    if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, shape((v as Record<string, unknown>)[k])]));
+    if (v && typeof v === 'object')
+      return Object.fromEntries(
+        Object.keys(v)
+          .sort()
+          .map((k) => [k, shape((v as Record<string, unknown>)[k])]),
+      );
     return typeof v;
   };
   const decode = (bundle: { dsseEnvelope: { payload: string } }): unknown => JSON.parse(Buffer.from(bundle.dsseEnvelope.payload, 'base64').toString('utf8'));
@@ -139,7 +163,9 @@ describe('bundle structure matches the reference v1.x vectors field by field', (
       modelPath: dir,
       signaturePath: join(dir, 'model.sig'),
       privateKey: readFileSync(join(KEYS, 'signing-key.pem')),
-      ...(withCertificate ? { certificate: readFileSync(join(KEYS, 'signing-key-cert.pem')), certificateChain: [readFileSync(join(KEYS, 'int-ca-cert.pem'))] } : {}),
+      ...(withCertificate
+        ? { certificate: readFileSync(join(KEYS, 'signing-key-cert.pem')), certificateChain: [readFileSync(join(KEYS, 'int-ca-cert.pem'))] }
+        : {}),
     });
     const ours = JSON.parse(JSON.stringify(bundle));
     expect(shape(ours)).toEqual(shape(reference));

@@ -131,7 +131,11 @@ describe('every tampered copy fails', () => {
     const wrongCa = await verify(join(VECTORS, cert.name), cert, { trust: { kind: 'certificate', chain: [readFileSync(join(KEYS, 'signing-key-cert.pem'))] } });
     expect(wrongCa.verified).toBe(false);
     const keyless = ALL.find((v) => v.name === 'v1.1.0-sigstore')!;
-    for (const [identity, issuer] of [['stefanb@us.ibm.co', SIGSTORE_ISSUER], ['xstefanb@us.ibm.com', SIGSTORE_ISSUER], [SIGSTORE_IDENTITY, 'https://accounts.google.com']] as const) {
+    for (const [identity, issuer] of [
+      ['stefanb@us.ibm.co', SIGSTORE_ISSUER],
+      ['xstefanb@us.ibm.com', SIGSTORE_ISSUER],
+      [SIGSTORE_IDENTITY, 'https://accounts.google.com'],
+    ] as const) {
       const r = await verify(join(VECTORS, keyless.name), keyless, { trust: { kind: 'sigstore', identity, issuer } });
       expect(r.verified, `${identity} ${issuer}`).toBe(false);
       expect(r.problems[0]).toMatch(/signed by stefanb@us\.ibm\.com/);
@@ -144,13 +148,25 @@ describe('every tampered copy fails', () => {
     // Without the Fulcio CAs, the signing certificate chains to nothing.
     const noCa = join(root, 'no-ca-root.json');
     writeFileSync(noCa, JSON.stringify({ ...rootJson, certificateAuthorities: [] }));
-    const r = await verify(join(VECTORS, keyless.name), keyless, { trust: { kind: 'sigstore', identity: SIGSTORE_IDENTITY, issuer: SIGSTORE_ISSUER, trustedRoot: noCa } });
+    const r = await verify(join(VECTORS, keyless.name), keyless, {
+      trust: { kind: 'sigstore', identity: SIGSTORE_IDENTITY, issuer: SIGSTORE_ISSUER, trustedRoot: noCa },
+    });
     expect(r.verified).toBe(false);
     // Without the Rekor log keys, the transparency log entry proves nothing.
     const noLog = join(root, 'no-log-root.json');
     writeFileSync(noLog, JSON.stringify({ ...rootJson, tlogs: [] }));
-    expect((await verify(join(VECTORS, keyless.name), keyless, { trust: { kind: 'sigstore', identity: SIGSTORE_IDENTITY, issuer: SIGSTORE_ISSUER, trustedRoot: noLog } })).verified).toBe(false);
-    await expect(verify(join(VECTORS, keyless.name), keyless, { trust: { kind: 'sigstore', identity: SIGSTORE_IDENTITY, issuer: SIGSTORE_ISSUER, trustedRoot: join(root, 'missing.json') } })).rejects.toMatchObject({ code: 'USAGE' });
+    expect(
+      (
+        await verify(join(VECTORS, keyless.name), keyless, {
+          trust: { kind: 'sigstore', identity: SIGSTORE_IDENTITY, issuer: SIGSTORE_ISSUER, trustedRoot: noLog },
+        })
+      ).verified,
+    ).toBe(false);
+    await expect(
+      verify(join(VECTORS, keyless.name), keyless, {
+        trust: { kind: 'sigstore', identity: SIGSTORE_IDENTITY, issuer: SIGSTORE_ISSUER, trustedRoot: join(root, 'missing.json') },
+      }),
+    ).rejects.toMatchObject({ code: 'USAGE' });
   });
 
   it('a key bundle is not accepted as Sigstore, nor a Sigstore bundle as a key bundle', async () => {

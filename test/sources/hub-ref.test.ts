@@ -20,18 +20,26 @@ describe('parseHubRef', () => {
     expect(parseHubRef(input)).toEqual(want);
   });
 
-  it.each(['hf:org', 'hf:org/name/extra', 'hf:org/na me', 'hf:org/name@', 'hf:-org/name', 'hf:org/na--me', 'hf:org/name@../x', 'https://huggingface.co/datasets/org/name', 'https://huggingface.co/org', 'https://huggingface.co/org/name/tree/%E0%A4%A'])(
-    'refuses %s as a usage error',
-    (input) => {
-      let error: unknown;
-      try {
-        parseHubRef(input);
-      } catch (e) {
-        error = e;
-      }
-      expect(isModelgateError(error, 'USAGE')).toBe(true);
-    },
-  );
+  it.each([
+    'hf:org',
+    'hf:org/name/extra',
+    'hf:org/na me',
+    'hf:org/name@',
+    'hf:-org/name',
+    'hf:org/na--me',
+    'hf:org/name@../x',
+    'https://huggingface.co/datasets/org/name',
+    'https://huggingface.co/org',
+    'https://huggingface.co/org/name/tree/%E0%A4%A',
+  ])('refuses %s as a usage error', (input) => {
+    let error: unknown;
+    try {
+      parseHubRef(input);
+    } catch (e) {
+      error = e;
+    }
+    expect(isModelgateError(error, 'USAGE')).toBe(true);
+  });
 
   it('tells Hub targets from paths', () => {
     expect(isHubTarget('hf:org/name')).toBe(true);

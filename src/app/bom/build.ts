@@ -128,7 +128,12 @@ export function buildBom(input: BomInput): Json {
     'bom-ref': fileRef(f.path),
     name: f.path,
     ...(f.sha256 ? { hashes: [{ alg: 'SHA-256', content: f.sha256 }] } : {}),
-    properties: [prop('modelgate:format', f.format), prop('modelgate:verdict', f.verdict), prop('modelgate:size', String(f.size)), ...(f.sha256Source ? [prop('modelgate:sha256Source', f.sha256Source)] : [])],
+    properties: [
+      prop('modelgate:format', f.format),
+      prop('modelgate:verdict', f.verdict),
+      prop('modelgate:size', String(f.size)),
+      ...(f.sha256Source ? [prop('modelgate:sha256Source', f.sha256Source)] : []),
+    ],
   }));
   const hashed = files.filter((f) => f.sha256);
   const model: Json = {
@@ -140,14 +145,18 @@ export function buildBom(input: BomInput): Json {
     ...(input.purl ? { purl: input.purl } : {}),
   };
   // The model's hash: the OpenSSF model-signing subject digest over every file's SHA-256 (when all are known).
-  if (hashed.length === files.length && files.length > 0) model.hashes = [{ alg: 'SHA-256', content: rootDigest(hashed.map((f) => ({ name: f.path, algorithm: 'sha256', digest: f.sha256! }))) }];
+  if (hashed.length === files.length && files.length > 0)
+    model.hashes = [{ alg: 'SHA-256', content: rootDigest(hashed.map((f) => ({ name: f.path, algorithm: 'sha256', digest: f.sha256! }))) }];
   const licenses = licenseChoice(input.card?.license, input.card?.licenseName);
   if (licenses.length) model.licenses = licenses;
   model.modelCard = modelCard(input);
   const lineage = ancestors(input.card);
   if (lineage.length) model.pedigree = { ancestors: lineage };
   if (input.url) model.externalReferences = [{ type: 'website', url: input.url }];
-  const props = [...signatureProperties(input.signature), ...(model.hashes ? [prop('modelgate:hash', 'SHA-256 over the files’ SHA-256 digests in path order (OpenSSF model signing subject digest)')] : [])];
+  const props = [
+    ...signatureProperties(input.signature),
+    ...(model.hashes ? [prop('modelgate:hash', 'SHA-256 over the files’ SHA-256 digests in path order (OpenSSF model signing subject digest)')] : []),
+  ];
   if (props.length) model.properties = props;
   const datasets = datasetComponents(input.card);
   // `info` findings describe (a header summary, the Hub's own scan), they are not weaknesses.

@@ -36,7 +36,8 @@ const MAX_ALIASES = 100;
 /** Longest section text copied into the BOM. */
 const MAX_SECTION_CHARS = 4000;
 
-const strings = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x !== '') : []);
+const strings = (v: unknown): string[] =>
+  typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x !== '') : [];
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function section(body: string, heading: RegExp): string | undefined {
@@ -45,7 +46,10 @@ function section(body: string, heading: RegExp): string | undefined {
   if (start < 0) return undefined;
   const level = /^#+/.exec(lines[start]!)![0].length;
   const end = lines.findIndex((l, i) => i > start && /^#{1,4}\s/.test(l) && /^#+/.exec(l)![0].length <= level);
-  const text = lines.slice(start + 1, end < 0 ? undefined : end).join('\n').trim();
+  const text = lines
+    .slice(start + 1, end < 0 ? undefined : end)
+    .join('\n')
+    .trim();
   return text === '' ? undefined : text.slice(0, MAX_SECTION_CHARS);
 }
 
@@ -107,6 +111,9 @@ export function readConfig(text: string): ConfigFacts {
     return { architectures: [], properties: [] };
   }
   if (!isObject(json)) return { architectures: [], properties: [] };
-  const properties = SCALAR_KEYS.filter((k) => ['string', 'number'].includes(typeof json[k])).map((k) => ({ name: `huggingface:config:${k}`, value: String(json[k]) }));
+  const properties = SCALAR_KEYS.filter((k) => ['string', 'number'].includes(typeof json[k])).map((k) => ({
+    name: `huggingface:config:${k}`,
+    value: String(json[k]),
+  }));
   return { modelType: typeof json.model_type === 'string' ? json.model_type : undefined, architectures: strings(json.architectures), properties };
 }

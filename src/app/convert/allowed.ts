@@ -8,12 +8,7 @@ import { STORAGE_CLASSES, UNREPRESENTABLE, V3_DTYPES } from './dtypes.js';
  * `OrderedDict()`. (`torch.storage._load_from_bytes` is left out on purpose: it unpickles
  * nested bytes.)
  */
-const CALLABLE = new Set([
-  'torch._utils._rebuild_tensor_v2',
-  'torch._utils._rebuild_tensor_v3',
-  'torch._utils._rebuild_parameter',
-  'collections.OrderedDict',
-]);
+const CALLABLE = new Set(['torch._utils._rebuild_tensor_v2', 'torch._utils._rebuild_tensor_v3', 'torch._utils._rebuild_parameter', 'collections.OrderedDict']);
 
 /** Names imported only as values: storage classes in persistent ids, dtypes for v3. */
 const VALUES = new Set([
@@ -73,7 +68,8 @@ export function checkConvertible(stream: PickleStream, what: string, extra: Allo
     if (call.op !== 'REDUCE' || path === undefined || !CALLABLE.has(path)) {
       refuse(`${what} would call ${path ?? 'a computed value'} (${call.op}), which conversion does not allow`, call.offset);
     }
-    if (path === 'collections.OrderedDict' && call.object.args.length > 1) refuse(`${what}: OrderedDict called with ${call.object.args.length} arguments`, call.offset);
+    if (path === 'collections.OrderedDict' && call.object.args.length > 1)
+      refuse(`${what}: OrderedDict called with ${call.object.args.length} arguments`, call.offset);
   }
   for (const build of stream.builds) {
     if (build.target.k !== 'obj' || calleePath(build.target.callee) !== 'collections.OrderedDict' || build.state.k !== 'dict') {

@@ -105,7 +105,17 @@ export async function writePrepared(p: Prepared, path: string, verify: boolean):
 /** The summary of a written conversion. */
 export function convertedSummary(p: Prepared, output: string, verified: VerifyReport | undefined): Converted {
   const bytes = p.layout.tensors.reduce((n, t) => n + t.end - t.begin, 0);
-  return { status: 'converted', input: p.input, output, format: p.format, tensors: p.layout.tensors.length, bytes, aliases: p.plan.aliases, copiedGroups: p.plan.copiedGroups, verified };
+  return {
+    status: 'converted',
+    input: p.input,
+    output,
+    format: p.format,
+    tensors: p.layout.tensors.length,
+    bytes,
+    aliases: p.plan.aliases,
+    copiedGroups: p.plan.copiedGroups,
+    verified,
+  };
 }
 
 /**

@@ -59,7 +59,7 @@ function gather(input: InputFile, t: TensorView, sink: Sink, out: Buffer, start:
     for (let d = 0; d < dims; d++) element += index[d]! * t.stride[d]!;
     let from = element * size - start;
     // A run can be longer than the output buffer: copy it in pieces.
-    for (let left = runBytes; left > 0; ) {
+    for (let left = runBytes; left > 0;) {
       if (filled === out.length) {
         sink(out);
         filled = 0;

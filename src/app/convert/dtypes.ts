@@ -32,7 +32,9 @@ export const V3_DTYPES: ReadonlyMap<string, ElementType> = new Map(
  * rebuilt by `_rebuild_qtensor`, outside the conversion allow-list.
  */
 export const UNREPRESENTABLE: ReadonlyMap<string, string> = new Map([
-  ...[...TORCH_STORAGE_CLASSES.values()].flatMap((c) => (c.kind === 'typed' && c.dtype.unrepresentable !== undefined ? [[c.name, c.dtype.unrepresentable] as const] : [])),
+  ...[...TORCH_STORAGE_CLASSES.values()].flatMap((c) =>
+    c.kind === 'typed' && c.dtype.unrepresentable !== undefined ? [[c.name, c.dtype.unrepresentable] as const] : [],
+  ),
   ...[...TORCH_DTYPES.values()].flatMap((d) => (!d.quantized && d.unrepresentable !== undefined ? [[d.name, d.unrepresentable] as const] : [])),
 ]);
 
@@ -43,6 +45,23 @@ export const UNREPRESENTABLE: ReadonlyMap<string, string> = new Map([
  * test/fixtures/convert.
  */
 export const SAFETENSORS_DTYPE_ORDER: readonly string[] = [
-  'BOOL', 'U8', 'I8', 'F8_E5M2', 'F8_E4M3', 'F8_E8M0', 'F8_E4M3FNUZ', 'F8_E5M2FNUZ',
-  'I16', 'U16', 'F16', 'BF16', 'I32', 'U32', 'F32', 'C64', 'F64', 'I64', 'U64',
+  'BOOL',
+  'U8',
+  'I8',
+  'F8_E5M2',
+  'F8_E4M3',
+  'F8_E8M0',
+  'F8_E4M3FNUZ',
+  'F8_E5M2FNUZ',
+  'I16',
+  'U16',
+  'F16',
+  'BF16',
+  'I32',
+  'U32',
+  'F32',
+  'C64',
+  'F64',
+  'I64',
+  'U64',
 ];

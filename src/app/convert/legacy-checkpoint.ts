@@ -59,7 +59,10 @@ export function readLegacyCheckpoint(input: InputFile, streams: PickleStream[] |
   const reader = new ByteReader(input.source, keys.end);
   const storages = new Map<string, Storage>();
   for (const run of readLegacyStorages(reader, keys, (key) => elementSize(types.get(key)))) {
-    if (BigInt(declared.get(run.key) ?? -1) !== run.elements) throw new ModelgateError('MALFORMED', `storage ${run.key} holds ${run.elements} elements, not the ${declared.get(run.key)} declared`, { offset: run.countOffset });
+    if (BigInt(declared.get(run.key) ?? -1) !== run.elements)
+      throw new ModelgateError('MALFORMED', `storage ${run.key} holds ${run.elements} elements, not the ${declared.get(run.key)} declared`, {
+        offset: run.countOffset,
+      });
     storages.set(run.key, { key: run.key, start: run.dataOffset, size: run.bytes });
   }
   if (reader.pos !== input.size) throw new ModelgateError('MALFORMED', `${input.size - reader.pos} bytes follow the last storage`, { offset: reader.pos });

@@ -63,7 +63,13 @@ function rebuildTensor(o: PObject, v3: boolean, resolve: PersidResolver, name: s
     if (target.type === 'untyped') unsupported(`${name}: _rebuild_tensor_v2 on an untyped storage`);
     type = target.type;
   }
-  const view: TensorView = { storage: target.storage, type, offset: count(offsetArg, `${name}: storage offset`), shape: counts(sizeArg, `${name}: size`), stride: counts(strideArg, `${name}: stride`) };
+  const view: TensorView = {
+    storage: target.storage,
+    type,
+    offset: count(offsetArg, `${name}: storage offset`),
+    shape: counts(sizeArg, `${name}: size`),
+    stride: counts(strideArg, `${name}: stride`),
+  };
   return checkView(view, name);
 }
 
@@ -163,5 +169,20 @@ function leafTensor(v: PValue, resolve: PersidResolver, name: string): TensorVie
 
 function describe(v: PValue): string {
   if (v.k === 'obj') return `a value made by ${v.callee.k === 'global' ? v.callee.ref.path : 'a call'}`;
-  return { none: 'None', bool: 'a bool', int: 'an int', float: 'a float', str: 'a str', bytes: 'bytes', tuple: 'a tuple', list: 'a list', dict: 'a dict', set: 'a set', global: 'a global name', persid: 'a persistent id', ext: 'an extension', buffer: 'a buffer' }[v.k];
+  return {
+    none: 'None',
+    bool: 'a bool',
+    int: 'an int',
+    float: 'a float',
+    str: 'a str',
+    bytes: 'bytes',
+    tuple: 'a tuple',
+    list: 'a list',
+    dict: 'a dict',
+    set: 'a set',
+    global: 'a global name',
+    persid: 'a persistent id',
+    ext: 'an extension',
+    buffer: 'a buffer',
+  }[v.k];
 }

@@ -38,10 +38,12 @@ function readIndex(folder: string): { data: Record<string, unknown>; weightMap: 
     throw new ModelgateError('MALFORMED', `${PICKLE_INDEX} is not JSON`, { cause: e });
   }
   const map = (data as { weight_map?: unknown } | null)?.weight_map;
-  if (typeof data !== 'object' || data === null || typeof map !== 'object' || map === null) throw new ModelgateError('MALFORMED', `${PICKLE_INDEX} has no weight_map`);
+  if (typeof data !== 'object' || data === null || typeof map !== 'object' || map === null)
+    throw new ModelgateError('MALFORMED', `${PICKLE_INDEX} has no weight_map`);
   for (const [name, file] of Object.entries(map)) {
     // Shards are plain names in the folder: nothing that leaves it.
-    if (typeof file !== 'string' || !/^[^/\\]+$/.test(file) || file === '.' || file === '..') throw new ModelgateError('MALFORMED', `weight_map[${JSON.stringify(name)}] is not a file name in the folder`);
+    if (typeof file !== 'string' || !/^[^/\\]+$/.test(file) || file === '.' || file === '..')
+      throw new ModelgateError('MALFORMED', `weight_map[${JSON.stringify(name)}] is not a file name in the folder`);
   }
   return { data: data as Record<string, unknown>, weightMap: map as Record<string, string> };
 }

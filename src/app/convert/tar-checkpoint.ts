@@ -57,7 +57,8 @@ export function readTarCheckpoint(input: InputFile, limits: Limits, streamsOf: (
   if (error) throw new ModelgateError(error.code, `tar structure: ${error.message}`, { cause: error });
   const members = new Map<string, TarEntry>();
   for (const e of entries) {
-    if (e.type !== 'file' || ![TORCH_TAR_SYS_INFO, ...TORCH_TAR_MEMBERS].includes(e.name)) unsupported(`tar member ${e.name} is not part of a torch tar checkpoint`);
+    if (e.type !== 'file' || ![TORCH_TAR_SYS_INFO, ...TORCH_TAR_MEMBERS].includes(e.name))
+      unsupported(`tar member ${e.name} is not part of a torch tar checkpoint`);
     if (members.has(e.name)) throw new ModelgateError('MALFORMED', `tar member ${e.name} appears twice`);
     members.set(e.name, e);
   }
@@ -86,7 +87,8 @@ export function readTarCheckpoint(input: InputFile, limits: Limits, streamsOf: (
     if (type === 'untyped') unsupported('an untyped storage in a tar checkpoint');
     const run = s.storages[i];
     const size = run === undefined ? -1 : Number(run.elements) * type.size;
-    if (run === undefined || size !== run.bytes) throw new ModelgateError('MALFORMED', `storage ${key(k, 'storage key')} is not where the member's layout puts it`);
+    if (run === undefined || size !== run.bytes)
+      throw new ModelgateError('MALFORMED', `storage ${key(k, 'storage key')} is not where the member's layout puts it`);
     storages.set(key(k, 'storage key'), { storage: { key: key(k, 'storage key'), start: storagesMember.dataOffset + run.dataOffset, size }, type });
   }
   const views = nextStorage();
@@ -107,13 +109,15 @@ export function readTarCheckpoint(input: InputFile, limits: Limits, streamsOf: (
     const shape = record.shape.map(Number);
     const stride = record.stride.map(Number);
     const offset = Number(record.storageOffset);
-    if ([...shape, ...stride, offset].some((x) => x < 0 || !Number.isSafeInteger(x))) unsupported(`tensor ${key(k, 'tensor key')}: a negative size, stride or offset`);
+    if ([...shape, ...stride, offset].some((x) => x < 0 || !Number.isSafeInteger(x)))
+      unsupported(`tensor ${key(k, 'tensor key')}: a negative size, stride or offset`);
     tensors.set(key(k, 'tensor key'), checkView({ storage: storage.storage, type: storage.type, offset, shape, stride }, `tensor ${key(k, 'tensor key')}`));
   }
 
   const streams = streamsOf('pickle');
   const stream = streams?.[0];
-  if (!streams || streams.length !== 1 || stream?.result === undefined) throw new ModelgateError('MALFORMED', 'the pickle member is not one complete pickle stream');
+  if (!streams || streams.length !== 1 || stream?.result === undefined)
+    throw new ModelgateError('MALFORMED', 'the pickle member is not one complete pickle stream');
   checkConvertible(stream, 'pickle');
   const resolve = (pid: PValue): PersidTarget => {
     // persistent_load: deserialized_objects[int(saved_id)]

@@ -74,12 +74,14 @@ export async function verifyOutput(input: InputFile, outputPath: string, tensors
     if (problems.length > 0) throw new ModelgateError('VERIFY_MISMATCH', `the written file does not parse cleanly: ${problems.slice(0, 3).join('; ')}`);
     const byName = new Map(parsed.tensors.map((t) => [t.name, t]));
     const views = new Map(tensors.map((t) => [t.name, t.tensor]));
-    if (parsed.tensors.length !== layout.tensors.length) throw new ModelgateError('VERIFY_MISMATCH', `the written file holds ${parsed.tensors.length} tensors, not ${layout.tensors.length}`);
+    if (parsed.tensors.length !== layout.tensors.length)
+      throw new ModelgateError('VERIFY_MISMATCH', `the written file holds ${parsed.tensors.length} tensors, not ${layout.tensors.length}`);
     for (const planned of layout.tensors) {
       const got = byName.get(planned.name);
       const view = views.get(planned.name);
       if (!got || !view) throw new ModelgateError('VERIFY_MISMATCH', `tensor ${planned.name} is missing from the written file`);
-      const same = got.dtype === planned.dtype && got.shape.join(',') === view.shape.join(',') && Number(got.begin) === planned.begin && Number(got.end) === planned.end;
+      const same =
+        got.dtype === planned.dtype && got.shape.join(',') === view.shape.join(',') && Number(got.begin) === planned.begin && Number(got.end) === planned.end;
       if (!same) throw new ModelgateError('VERIFY_MISMATCH', `tensor ${planned.name}: header entry differs from the plan`);
     }
     pool = new HashPool(1);
@@ -94,7 +96,10 @@ export async function verifyOutput(input: InputFile, outputPath: string, tensors
     let bytes = 0;
     layout.tensors.forEach((planned, i) => {
       if (written[i] !== sourceDigests[i]) {
-        throw new ModelgateError('VERIFY_MISMATCH', `tensor ${planned.name}: written bytes differ from the checkpoint (sha256 ${written[i]} vs ${sourceDigests[i]})`);
+        throw new ModelgateError(
+          'VERIFY_MISMATCH',
+          `tensor ${planned.name}: written bytes differ from the checkpoint (sha256 ${written[i]} vs ${sourceDigests[i]})`,
+        );
       }
       digests.set(planned.name, written[i]!);
       bytes += planned.end - planned.begin;

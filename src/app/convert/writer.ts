@@ -12,7 +12,7 @@ export class SequentialWriter {
 
   write(bytes: Buffer): void {
     if (this.fd === undefined) throw new Error('SequentialWriter used after close');
-    for (let done = 0; done < bytes.length; ) done += writeSync(this.fd, bytes, done, bytes.length - done);
+    for (let done = 0; done < bytes.length;) done += writeSync(this.fd, bytes, done, bytes.length - done);
     this.written += bytes.length;
   }
 

@@ -20,7 +20,10 @@ function unsupported(message: string): never {
 /** The stored (uncompressed) bytes of a member, as a range of the file. */
 function storedRange(entry: ZipEntry, input: InputFile): { start: number; size: number } {
   if (entry.dataOffset === undefined) throw new ModelgateError('MALFORMED', `zip member ${entry.name}: local header unreadable`);
-  if (entry.method !== 0) unsupported(`zip member ${entry.name} is compressed (method ${entry.method}); torch.save stores members uncompressed, and compressed storages are not converted`);
+  if (entry.method !== 0)
+    unsupported(
+      `zip member ${entry.name} is compressed (method ${entry.method}); torch.save stores members uncompressed, and compressed storages are not converted`,
+    );
   if (entry.compressedSize !== entry.uncompressedSize) throw new ModelgateError('MALFORMED', `zip member ${entry.name}: stored sizes differ`);
   if (entry.dataOffset + entry.compressedSize > input.size) throw new ModelgateError('TRUNCATED', `zip member ${entry.name} runs past the end of the file`);
   return { start: entry.dataOffset, size: entry.compressedSize };
@@ -59,7 +62,8 @@ export function readZipCheckpoint(input: InputFile, limits: Limits, streamsOf: (
   }
   const streams = streamsOf(pickle.name);
   const stream = streams?.[0];
-  if (!streams || streams.length !== 1 || stream?.result === undefined) throw new ModelgateError('MALFORMED', `${pickle.name} is not one complete pickle stream`);
+  if (!streams || streams.length !== 1 || stream?.result === undefined)
+    throw new ModelgateError('MALFORMED', `${pickle.name} is not one complete pickle stream`);
   checkConvertible(stream, pickle.name);
 
   const storages = new Map<string, Storage>();

@@ -33,7 +33,11 @@ export async function collectLocal(of: Artifact | string, exclude: string[] = []
       if (SKIPPED.some((re) => re.test(entry.path)) || skipDisk.has(resolve(entry.diskPath ?? entry.path))) continue;
       if (entry.kind === 'symlink') pending.push(Promise.resolve({ path: entry.path, size: 0, symlink: entry.linkTarget ?? '' }));
       else if (entry.kind === 'file' && hash) pending.push(hash(entry).then((sha256) => ({ path: entry.path, size: entry.size, sha256 })));
-      else throw new ModelgateError(entry.kind === 'special' ? 'SPECIAL_FILE' : 'UNREADABLE', `${entry.path}: ${entry.error ?? `a ${entry.special ?? 'special file'}`}, which a lock cannot pin`);
+      else
+        throw new ModelgateError(
+          entry.kind === 'special' ? 'SPECIAL_FILE' : 'UNREADABLE',
+          `${entry.path}: ${entry.error ?? `a ${entry.special ?? 'special file'}`}, which a lock cannot pin`,
+        );
     }
     const entries = await Promise.all(pending);
     return entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

@@ -13,9 +13,7 @@ export interface LockEntry {
 }
 
 /** Where the locked files came from. */
-export type LockSource =
-  | { type: 'local'; path: string }
-  | { type: 'hf'; repo: string; revision: string; commit: string; endpoint: string };
+export type LockSource = { type: 'local'; path: string } | { type: 'hf'; repo: string; revision: string; commit: string; endpoint: string };
 
 /** `modelgate.lock` (README "Locks"). */
 export interface LockFile {

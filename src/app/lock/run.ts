@@ -33,7 +33,11 @@ export interface VerifyReport {
 }
 
 /** The files of a target now: a local folder or file, or a Hub repo at its revision. */
-async function current(target: string, options: LockOptions, full: boolean): Promise<{ entries: LockEntry[]; findings: Finding[]; source?: ScanSource; endpoint?: string }> {
+async function current(
+  target: string,
+  options: LockOptions,
+  full: boolean,
+): Promise<{ entries: LockEntry[]; findings: Finding[]; source?: ScanSource; endpoint?: string }> {
   if (!isHubTarget(target) && !existsSync(target)) throw new ModelgateError('UNREADABLE', `no such file or folder: ${target}`);
   const artifact = await openArtifact([target], { ...options, full });
   try {
@@ -71,7 +75,8 @@ export async function lockTarget(target: string, options: LockOptions = {}): Pro
 export async function verifyTarget(target: string, lockPath: string | undefined, options: LockOptions = {}): Promise<VerifyReport> {
   const notes: string[] = [];
   const lock = lockPath !== undefined ? readLock(lockPath) : undefined;
-  if (!lock && !isHubTarget(target)) throw new ModelgateError('USAGE', `no lock to verify ${target} against: write one with \`modelgate lock\` or pass --lock FILE`);
+  if (!lock && !isHubTarget(target))
+    throw new ModelgateError('USAGE', `no lock to verify ${target} against: write one with \`modelgate lock\` or pass --lock FILE`);
   const now = await current(target, { ...options, lockPath }, lock ? options.full === true : true);
   const report: VerifyReport = {
     schema: 'modelgate/verify@1',
@@ -91,8 +96,10 @@ export async function verifyTarget(target: string, lockPath: string | undefined,
     if (lock.source.type === 'hf' && now.source) {
       const repo = now.source.redirectedTo ?? now.source.repo;
       if (lock.source.repo.toLowerCase() !== repo.toLowerCase()) notes.push(`the lock is of hf:${lock.source.repo}, the target is hf:${repo}`);
-      if (lock.source.endpoint && now.endpoint && lock.source.endpoint !== now.endpoint) notes.push(`the lock was made against ${lock.source.endpoint}; this check read ${now.endpoint}`);
-      if (lock.source.commit !== now.source.commit) notes.push(`the lock was made at commit ${lock.source.commit}; ${now.source.revision} is now ${now.source.commit}`);
+      if (lock.source.endpoint && now.endpoint && lock.source.endpoint !== now.endpoint)
+        notes.push(`the lock was made against ${lock.source.endpoint}; this check read ${now.endpoint}`);
+      if (lock.source.commit !== now.source.commit)
+        notes.push(`the lock was made at commit ${lock.source.commit}; ${now.source.revision} is now ${now.source.commit}`);
     }
     const cmp = compareWithLock(lock.files, now.entries, target);
     Object.assign(report, { missing: cmp.missing, extra: cmp.extra, changed: cmp.changed });

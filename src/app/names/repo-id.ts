@@ -41,7 +41,10 @@ export function parseRepoId(input: string): RepoId {
   const url = /^https?:\/\/(?:www\.)?(?:huggingface\.co|hf\.co)\/(.*)$/.exec(text);
   if (url) {
     // Only the first two path segments name the repo; /tree/main, /blob/... follow.
-    const segments = url[1]!.split(/[?#]/)[0]!.split('/').filter((s) => s !== '');
+    const segments = url[1]!
+      .split(/[?#]/)[0]!
+      .split('/')
+      .filter((s) => s !== '');
     text = segments.slice(0, 2).join('/');
   }
   const at = text.indexOf('@');

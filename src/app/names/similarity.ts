@@ -44,7 +44,26 @@ const MIN_LENGTH_EDIT2 = 9;
  * Words that organisations add to their name, and squatters add to someone else's:
  * `mistralai`/`mistral`, `meta-llama-official`, `openai-hf`.
  */
-export const ORG_AFFIXES = ['ai', 'hf', 'official', 'org', 'inc', 'team', 'labs', 'lab', 'research', 'community', 'corp', 'io', 'dev', 'models', 'hub', 'real', 'the', 'opensource'] as const;
+export const ORG_AFFIXES = [
+  'ai',
+  'hf',
+  'official',
+  'org',
+  'inc',
+  'team',
+  'labs',
+  'lab',
+  'research',
+  'community',
+  'corp',
+  'io',
+  'dev',
+  'models',
+  'hub',
+  'real',
+  'the',
+  'opensource',
+] as const;
 
 const describe = (differences: Difference[]): string =>
   differences
@@ -83,7 +102,12 @@ export function compareNames(input: string, known: string, options: { allowAffix
     return result('case', SCORES.case, 0, `differs only in case: ${describe(differences)}`);
   }
   if (plainFold(input) === plainFold(known)) {
-    return result('separator', SCORES.separator, 0, `differs only in separators (-, _, .)${input.toLowerCase() === input && known.toLowerCase() === known ? '' : ' and case'}: ${describe(differences)}`);
+    return result(
+      'separator',
+      SCORES.separator,
+      0,
+      `differs only in separators (-, _, .)${input.toLowerCase() === input && known.toLowerCase() === known ? '' : ' and case'}: ${describe(differences)}`,
+    );
   }
   const a = skeletonFold(input);
   const b = skeletonFold(known);
@@ -92,7 +116,12 @@ export function compareNames(input: string, known: string, options: { allowAffix
     return result('homoglyph', SCORES.homoglyph, 0, `looks the same (Unicode TR39 confusable skeleton): ${describe(differences)}${foreign}`);
   }
   // Both folds: a confusable expansion (m → rn) can hide a swap that the plain fold shows.
-  const swapped = ([[a, b], [plainFold(input), plainFold(known)]] as const).some(([x, y]) => isAdjacentTransposition(x, y) && Math.min(x.length, y.length) >= MIN_LENGTH_SWAP);
+  const swapped = (
+    [
+      [a, b],
+      [plainFold(input), plainFold(known)],
+    ] as const
+  ).some(([x, y]) => isAdjacentTransposition(x, y) && Math.min(x.length, y.length) >= MIN_LENGTH_SWAP);
   if (swapped) {
     return result('transposition', SCORES.transposition, 2, `two neighbouring letters swapped: ${describe(differences)}${foreign}`);
   }

@@ -82,13 +82,7 @@ function plain(issue: z.core.$ZodIssue, data: unknown): string {
  * Turns zod's issues into PolicyIssues with the line and column of the offending key or value
  * in the YAML (one issue per unknown key, pointing at the key).
  */
-export function describeIssues(
-  issues: readonly z.core.$ZodIssue[],
-  data: unknown,
-  doc: Document,
-  lines: LineCounter,
-  schema: z.core.$ZodType,
-): PolicyIssue[] {
+export function describeIssues(issues: readonly z.core.$ZodIssue[], data: unknown, doc: Document, lines: LineCounter, schema: z.core.$ZodType): PolicyIssue[] {
   const out: PolicyIssue[] = [];
   const at = (path: readonly Segment[], message: string, wantKey: boolean) => {
     const node = nodeAt(doc, path, wantKey);

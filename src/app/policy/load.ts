@@ -44,7 +44,8 @@ function readPolicyFile(path: string, optional: boolean): string | undefined {
   try {
     const stat = fstatSync(fd);
     if (!stat.isFile()) throw new ModelgateError('UNREADABLE', `policy file ${path} is not a regular file`);
-    if (stat.size > MAX_POLICY_BYTES) throw new PolicyError(path, [{ path: '', message: `${stat.size} bytes is more than a policy file may have (${MAX_POLICY_BYTES})` }]);
+    if (stat.size > MAX_POLICY_BYTES)
+      throw new PolicyError(path, [{ path: '', message: `${stat.size} bytes is more than a policy file may have (${MAX_POLICY_BYTES})` }]);
     const bytes = Buffer.alloc(stat.size);
     let done = 0;
     while (done < bytes.length) {

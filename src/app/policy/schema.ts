@@ -30,10 +30,7 @@ const Formats = z
 
 const Organizations = z
   .strictObject({
-    allow: z
-      .array(nonEmpty)
-      .optional()
-      .describe('Patterns (`*` is a wildcard): `org` or `org/name`. A Hub repo must match one, with the same case.'),
+    allow: z.array(nonEmpty).optional().describe('Patterns (`*` is a wildcard): `org` or `org/name`. A Hub repo must match one, with the same case.'),
     deny: z.array(nonEmpty).optional().describe('Patterns (`*` is a wildcard): `org` or `org/name`. A Hub repo that matches one, ignoring case, is denied.'),
   })
   .describe('Which Hugging Face organisations and repos are allowed. Does not apply to local targets.');
@@ -47,8 +44,10 @@ const Signer = z
   .superRefine((signer, ctx) => {
     const keyless = signer.identity !== undefined || signer.issuer !== undefined;
     if (keyless && signer.key !== undefined) ctx.addIssue({ code: 'custom', message: 'a signer is either identity + issuer or key, not both' });
-    else if (signer.identity !== undefined && signer.issuer === undefined) ctx.addIssue({ code: 'custom', path: ['issuer'], message: 'required with identity' });
-    else if (signer.issuer !== undefined && signer.identity === undefined) ctx.addIssue({ code: 'custom', path: ['identity'], message: 'required with issuer' });
+    else if (signer.identity !== undefined && signer.issuer === undefined)
+      ctx.addIssue({ code: 'custom', path: ['issuer'], message: 'required with identity' });
+    else if (signer.issuer !== undefined && signer.identity === undefined)
+      ctx.addIssue({ code: 'custom', path: ['identity'], message: 'required with issuer' });
     else if (!keyless && signer.key === undefined) ctx.addIssue({ code: 'custom', message: 'a signer needs identity + issuer, or key' });
   });
 

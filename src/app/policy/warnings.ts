@@ -15,7 +15,8 @@ export function policyWarnings(policy: Policy, today: Date): string[] {
   const horizon = utcDay(new Date(today.getTime() + MAX_OVERRIDE_DAYS * 86_400_000));
   policy.overrides.forEach((o, i) => {
     if (isExpired(o, today)) warnings.push(`overrides[${i}] (${o.rule}) expired on ${o.expires} and no longer applies`);
-    else if (o.expires > horizon) warnings.push(`overrides[${i}] (${o.rule}) expires on ${o.expires}, more than a year ahead: review exceptions at least yearly`);
+    else if (o.expires > horizon)
+      warnings.push(`overrides[${i}] (${o.rule}) expires on ${o.expires}, more than a year ahead: review exceptions at least yearly`);
   });
   for (const key of ['allow', 'exempt'] as const) {
     for (const name of policy.formats?.[key] ?? []) {

@@ -32,7 +32,10 @@ async function main(): Promise<void> {
   };
   try {
     const progress = (r: EvalRow): void => {
-      if (!values.json) process.stderr.write(`${r.model}: ${r.verdict}${r.suspectedTarget === undefined ? '' : ` (target ${r.suspectedTarget})`} in ${r.seconds.toFixed(1)} s\n`);
+      if (!values.json)
+        process.stderr.write(
+          `${r.model}: ${r.verdict}${r.suspectedTarget === undefined ? '' : ` (target ${r.suspectedTarget})`} in ${r.seconds.toFixed(1)} s\n`,
+        );
     };
     const rows = await evaluateBackdoorSet(dir, options, progress);
     process.stdout.write(values.json ? `${JSON.stringify({ rows, options }, null, 2)}\n` : `${formatEvalTable(rows)}\n`);

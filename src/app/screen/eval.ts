@@ -56,7 +56,8 @@ export async function evaluateBackdoorSet(dir: string, options: ScreenOptions, o
   }
   const shape = manifest.clean_samples?.shape?.slice(1) ?? [28, 28];
   const [height, width] = shape;
-  if (height === undefined || width === undefined) throw new ModelgateError('MALFORMED', `${join(dir, 'manifest.json')}: clean_samples.shape must be [N, H, W]`);
+  if (height === undefined || width === undefined)
+    throw new ModelgateError('MALFORMED', `${join(dir, 'manifest.json')}: clean_samples.shape must be [N, H, W]`);
   const images = readSamples(join(dir, 'clean_samples.bin'), { shape: [1, ...shape] });
   const labels = readLabels(join(dir, 'clean_labels.bin'));
   const rows: EvalRow[] = [];
@@ -93,14 +94,13 @@ export async function evaluateBackdoorSet(dir: string, options: ScreenOptions, o
 
 /** The table the issue asks for, as Markdown. */
 export function formatEvalTable(rows: readonly EvalRow[]): string {
-  const lines = [
-    '| model | label | verdict | suspected target (true) | anomaly index | mask IoU | s/model | right |',
-    '|---|---|---|---|---|---|---|---|',
-  ];
+  const lines = ['| model | label | verdict | suspected target (true) | anomaly index | mask IoU | s/model | right |', '|---|---|---|---|---|---|---|---|'];
   for (const r of rows) {
     const target = `${r.suspectedTarget ?? '–'} (${r.trueTarget ?? '–'})`;
     const iou = r.maskIoU === undefined ? '–' : r.maskIoU.toFixed(2);
-    lines.push(`| ${r.model} | ${r.label} | ${r.verdict} | ${target} | ${r.anomalyIndex?.toFixed(2) ?? '–'} | ${iou} | ${r.seconds.toFixed(1)} | ${r.right ? 'yes' : 'NO'} |`);
+    lines.push(
+      `| ${r.model} | ${r.label} | ${r.verdict} | ${target} | ${r.anomalyIndex?.toFixed(2) ?? '–'} | ${iou} | ${r.seconds.toFixed(1)} | ${r.right ? 'yes' : 'NO'} |`,
+    );
   }
   const right = rows.filter((r) => r.right).length;
   lines.push('', `${right}/${rows.length} right`);

@@ -62,7 +62,8 @@ export function readSamples(path: string, format: SampleFormat): FloatValue {
   let integral = true;
   if (path.toLowerCase().endsWith('.npy')) {
     ({ shape, values, integral } = readNpy(bytes, path));
-    if (shape.length !== 3 && shape.length !== 4) throw new ModelgateError('USAGE', `${path}: samples must be [N, H, W] or [N, C, H, W], got [${shape.join(', ')}]`);
+    if (shape.length !== 3 && shape.length !== 4)
+      throw new ModelgateError('USAGE', `${path}: samples must be [N, H, W] or [N, C, H, W], got [${shape.join(', ')}]`);
     if (format.shape && format.shape.join() !== shape.slice(1).join() && format.shape.join() !== [1, ...shape.slice(1)].join()) {
       throw new ModelgateError('USAGE', `${path}: --shape ${format.shape.join(',')} does not match the array's [${shape.join(', ')}]`);
     }
@@ -78,7 +79,10 @@ export function readSamples(path: string, format: SampleFormat): FloatValue {
   const image = shape.length === 3 ? [1, shape[1]!, shape[2]!] : shape.slice(1);
   const scale = format.scale ?? (integral ? 1 / 255 : 1);
   // shape is [N, H, W] or [N, C, H, W] (checked above, or built so for raw files).
-  return floatValue([shape[0]!, ...image], Float32Array.from(values, (v) => v * scale));
+  return floatValue(
+    [shape[0]!, ...image],
+    Float32Array.from(values, (v) => v * scale),
+  );
 }
 
 /** Reads labels: raw uint8 (one byte per sample) or an integer .npy vector. */

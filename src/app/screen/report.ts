@@ -57,7 +57,9 @@ export function neuralCleanseFinding(target: string, result: ScreenResult, extra
   } else {
     const others = result.anomaly.flagged.length > 1 ? `; also flagged: ${result.anomaly.flagged.slice(1).join(', ')}` : '';
     const strip = extra.strip as StripConfirmation | undefined;
-    const confirmation = strip ? `; STRIP ${strip.confirmed ? 'confirms it' : 'does not confirm it'} (${round(strip.flaggedRate * 100, 1)}% of stamped clean samples look trojaned)` : '';
+    const confirmation = strip
+      ? `; STRIP ${strip.confirmed ? 'confirms it' : 'does not confirm it'} (${round(strip.flaggedRate * 100, 1)}% of stamped clean samples look trojaned)`
+      : '';
     finding = ruleFinding(NEURAL_CLEANSE, target, {
       message: `label ${s.label} is reachable with an abnormally small trigger: mask norm ${round(s.maskNorm, 1)} against a median of ${round(result.anomaly.median, 1)} (anomaly index ${round(s.anomalyIndex, 2)} > ${ANOMALY_THRESHOLD}); suspected backdoor target${others}${confirmation}`,
       evidence,

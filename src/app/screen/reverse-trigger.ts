@@ -179,5 +179,15 @@ export function reverseTrigger(program: Program, images: FloatValue, pool: reado
       break;
     }
   }
-  return best ?? { label, mask: squash(maskRaw), pattern: squash(patternRaw), norm: squash(maskRaw).reduce((a, b) => a + b, 0), attackRate: 0, reached: false, steps: step };
+  return (
+    best ?? {
+      label,
+      mask: squash(maskRaw),
+      pattern: squash(patternRaw),
+      norm: squash(maskRaw).reduce((a, b) => a + b, 0),
+      attackRate: 0,
+      reached: false,
+      steps: step,
+    }
+  );
 }

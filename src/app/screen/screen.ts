@@ -74,7 +74,8 @@ export function prepare(modelBytes: Buffer, images: FloatValue, labels: readonly
   const keptLabels = chosen.map((i) => labels[i]!);
   const { classes } = predict(program, kept);
   const k = program.classes > 0 ? program.classes : Math.max(...classes) + 1;
-  if (keptLabels.some((l) => !Number.isInteger(l) || l < 0 || l >= Math.max(k, 2))) throw new ModelgateError('USAGE', `labels must be class indices 0..${k - 1}`);
+  if (keptLabels.some((l) => !Number.isInteger(l) || l < 0 || l >= Math.max(k, 2)))
+    throw new ModelgateError('USAGE', `labels must be class indices 0..${k - 1}`);
   const cleanAccuracy = classes.filter((c, i) => c === keptLabels[i]).length / chosen.length;
   if (cleanAccuracy < MIN_CLEAN_ACCURACY) {
     throw new ModelgateError(

@@ -65,6 +65,14 @@ export function screenReport(scanned: ScanResult, modelBytes: Buffer, findings: 
   const sha256 = createHash('sha256').update(modelBytes).digest('hex');
   if (file.sha256 !== undefined && file.sha256 !== sha256) throw new ModelgateError('UNREADABLE', `${file.path} changed between the static scan and screening`);
   const all = [...findings, ...file.findings];
-  const screened: FileResult = { path: file.path, format: file.format, size: modelBytes.length, sha256, sha256Source: 'computed', verdict: verdictOf(all), findings: all };
+  const screened: FileResult = {
+    path: file.path,
+    format: file.format,
+    size: modelBytes.length,
+    sha256,
+    sha256Source: 'computed',
+    verdict: verdictOf(all),
+    findings: all,
+  };
   return { ...scanned, summary: summaryOf([screened], scanned.findings, durationMs), files: [screened] };
 }

@@ -43,11 +43,16 @@ export function decodeBase64(value: unknown, what: string): Buffer {
 function parseMaterial(vm: unknown): Material {
   if (!isObject(vm)) throw bad('the bundle has no verificationMaterial');
   const present = ['publicKey', 'x509CertificateChain', 'certificate'].filter((k) => vm[k] !== undefined);
-  if (present.length !== 1) throw bad(`verificationMaterial must hold exactly one of publicKey, x509CertificateChain, certificate (found ${present.join(', ') || 'none'})`);
+  if (present.length !== 1)
+    throw bad(`verificationMaterial must hold exactly one of publicKey, x509CertificateChain, certificate (found ${present.join(', ') || 'none'})`);
   if (isObject(vm.publicKey)) {
     const { hint, rawBytes } = vm.publicKey;
     if (hint !== undefined && hint !== null && typeof hint !== 'string') throw bad('publicKey.hint is not a string');
-    return { kind: 'public-key', hint: typeof hint === 'string' && hint !== '' ? hint : undefined, rawBytes: rawBytes === undefined ? undefined : decodeBase64(rawBytes, 'publicKey.rawBytes') };
+    return {
+      kind: 'public-key',
+      hint: typeof hint === 'string' && hint !== '' ? hint : undefined,
+      rawBytes: rawBytes === undefined ? undefined : decodeBase64(rawBytes, 'publicKey.rawBytes'),
+    };
   }
   if (isObject(vm.x509CertificateChain)) {
     const certs = vm.x509CertificateChain.certificates;
@@ -61,9 +66,14 @@ function parseMaterial(vm: unknown): Material {
 function parseEnvelope(env: unknown): Envelope {
   if (!isObject(env)) throw bad('the bundle has no dsseEnvelope (model signatures are DSSE envelopes)');
   if (typeof env.payloadType !== 'string') throw bad('the envelope has no payloadType');
-  if (!Array.isArray(env.signatures) || env.signatures.length !== 1) throw bad(`the envelope must hold exactly one signature (it holds ${Array.isArray(env.signatures) ? env.signatures.length : 'none'})`);
+  if (!Array.isArray(env.signatures) || env.signatures.length !== 1)
+    throw bad(`the envelope must hold exactly one signature (it holds ${Array.isArray(env.signatures) ? env.signatures.length : 'none'})`);
   const sig = env.signatures[0];
-  return { payload: decodeBase64(env.payload, 'the envelope payload'), payloadType: env.payloadType, signature: decodeBase64(isObject(sig) ? sig.sig : undefined, 'the envelope signature') };
+  return {
+    payload: decodeBase64(env.payload, 'the envelope payload'),
+    payloadType: env.payloadType,
+    signature: decodeBase64(isObject(sig) ? sig.sig : undefined, 'the envelope signature'),
+  };
 }
 
 /** Parses a bundle's JSON text; nothing in it is trusted yet. */

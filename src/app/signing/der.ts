@@ -36,7 +36,7 @@ function readTlv(buf: Buffer, at: number, limit: number): Tlv {
 
 function children(buf: Buffer, parent: Tlv): Tlv[] {
   const out: Tlv[] = [];
-  for (let at = parent.start; at < parent.end; ) {
+  for (let at = parent.start; at < parent.end;) {
     const t = readTlv(buf, at, parent.end);
     out.push(t);
     at = t.end;

@@ -33,12 +33,16 @@ export function loadPublicKey(bytes: Buffer, what: string): KeyObject {
 
 /** The key's fingerprint as the policy names it: SHA-256 of its DER SubjectPublicKeyInfo, lowercase hex. */
 export function keyFingerprint(key: KeyObject): string {
-  return createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest('hex');
+  return createHash('sha256')
+    .update(key.export({ type: 'spki', format: 'der' }))
+    .digest('hex');
 }
 
 /** The reference's `publicKey.hint`: SHA-256 of the key's SubjectPublicKeyInfo PEM text. */
 export function keyHint(key: KeyObject): string {
-  return createHash('sha256').update(String(key.export({ type: 'spki', format: 'pem' }))).digest('hex');
+  return createHash('sha256')
+    .update(String(key.export({ type: 'spki', format: 'pem' })))
+    .digest('hex');
 }
 
 /**

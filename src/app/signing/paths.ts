@@ -20,7 +20,11 @@ export function checkRelative(path: string, what: string): string {
  */
 export function normalizeIgnore(modelPath: string, path: string): string {
   const rel = isAbsolute(path) ? relative(resolve(modelPath), path) : path;
-  const posix = rel.split(sep).join('/').replace(/\/+$/, '').replace(/^(\.\/)+/, '');
+  const posix = rel
+    .split(sep)
+    .join('/')
+    .replace(/\/+$/, '')
+    .replace(/^(\.\/)+/, '');
   if (posix === '' || posix === '.' || posix.startsWith('../') || posix === '..' || isAbsolute(posix)) {
     throw new ModelgateError('USAGE', `ignore path ${path} is not inside the model ${modelPath}`);
   }

@@ -62,7 +62,9 @@ function material(key: KeyObject, options: SignOptions): Record<string, unknown>
   // parsePemCertificates throws when the file holds no certificate.
   const leaf = parsePemCertificates(options.certificate.toString('utf8'), 'the signing certificate')[0]!;
   if (!sameKey(leaf.publicKey, key)) throw new ModelgateError('USAGE', 'the signing certificate is not for the private key');
-  const chain: X509Certificate[] = (options.certificateChain ?? []).flatMap((pem, i) => parsePemCertificates(pem.toString('utf8'), `certificate chain file #${i + 1}`));
+  const chain: X509Certificate[] = (options.certificateChain ?? []).flatMap((pem, i) =>
+    parsePemCertificates(pem.toString('utf8'), `certificate chain file #${i + 1}`),
+  );
   return { x509CertificateChain: { certificates: [leaf, ...chain].map((c) => ({ rawBytes: c.raw.toString('base64') })) }, tlogEntries: [] };
 }
 
@@ -92,7 +94,11 @@ export async function signModel(options: SignOptions): Promise<SignResult> {
     throw new ModelgateError('UNREADABLE', `cannot read ${options.modelPath}: ${(e as Error).message}`, { cause: e });
   }
   // A single-file model has nothing to ignore (the reference records none).
-  const manifest = await serializeModel(options.modelPath, { method: options.method ?? 'files', shardSize: options.shardSize, ignorePaths: isFile ? [] : ignoresFor(options) });
+  const manifest = await serializeModel(options.modelPath, {
+    method: options.method ?? 'files',
+    shardSize: options.shardSize,
+    ignorePaths: isFile ? [] : ignoresFor(options),
+  });
   if (manifest.resources.length === 0) throw new ModelgateError('USAGE', `${options.modelPath} holds no file to sign once ignored paths are left out`);
   const payload = Buffer.from(JSON.stringify(buildStatement(manifest), null, 2), 'utf8');
   const signature = sign(hash, pae(DSSE_PAYLOAD_TYPE, payload), privateKey);

@@ -49,13 +49,16 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 function parseSerialization(v: unknown): Serialization {
   if (!isObject(v)) throw bad('the predicate has no serialization');
   const method = v.method;
-  if (method !== 'files' && method !== 'shards') throw new ModelgateError('UNSUPPORTED', `serialization method ${JSON.stringify(method)} is not supported (files, shards)`);
+  if (method !== 'files' && method !== 'shards')
+    throw new ModelgateError('UNSUPPORTED', `serialization method ${JSON.stringify(method)} is not supported (files, shards)`);
   if (v.hash_type !== 'sha256') throw new ModelgateError('UNSUPPORTED', `hash type ${JSON.stringify(v.hash_type)} is not supported (only sha256 is verified)`);
   // The v0.2-era compat manifest has "false" as a string; anything but false means links were followed.
-  if (v.allow_symlinks !== false) throw new ModelgateError('UNSUPPORTED', 'the signature was made following symbolic links (allow_symlinks), which modelgate never does');
+  if (v.allow_symlinks !== false)
+    throw new ModelgateError('UNSUPPORTED', 'the signature was made following symbolic links (allow_symlinks), which modelgate never does');
   const s: Serialization = { method: method as Method, hashType: 'sha256', allowSymlinks: false };
   if (method === 'shards') {
-    if (typeof v.shard_size !== 'number' || !Number.isSafeInteger(v.shard_size) || v.shard_size <= 0) throw bad('a shards serialization needs a positive shard_size');
+    if (typeof v.shard_size !== 'number' || !Number.isSafeInteger(v.shard_size) || v.shard_size <= 0)
+      throw bad('a shards serialization needs a positive shard_size');
     s.shardSize = v.shard_size;
   }
   if (v.ignore_paths !== undefined) {
@@ -70,7 +73,8 @@ function parseResources(v: unknown, s: Serialization): Resource[] {
   const want = itemAlgorithm(s);
   const seen = new Set<string>();
   return v.map((r, i) => {
-    if (!isObject(r) || typeof r.name !== 'string' || typeof r.algorithm !== 'string' || typeof r.digest !== 'string') throw bad(`resource #${i} is not {name, algorithm, digest}`);
+    if (!isObject(r) || typeof r.name !== 'string' || typeof r.algorithm !== 'string' || typeof r.digest !== 'string')
+      throw bad(`resource #${i} is not {name, algorithm, digest}`);
     if (r.algorithm !== want) throw bad(`resource ${r.name} has algorithm ${r.algorithm}; a ${s.method} manifest uses ${want}`);
     if (!HEX64.test(r.digest)) throw bad(`resource ${r.name} has a digest that is not 64 lowercase hex digits`);
     let name = r.name;
@@ -111,7 +115,8 @@ export function parseStatement(payload: Buffer): SignedManifest {
   if (statement._type !== STATEMENT_TYPE) throw bad(`statement type ${JSON.stringify(statement._type)} is not ${STATEMENT_TYPE}`);
   if (!Array.isArray(statement.subject)) throw bad('the statement has no subject list');
   if (statement.predicateType === PREDICATE_TYPE_V01) return parseV01(statement);
-  if (statement.predicateType !== PREDICATE_TYPE) throw bad(`predicate type ${JSON.stringify(statement.predicateType)} is not ${PREDICATE_TYPE} (or ${PREDICATE_TYPE_V01})`);
+  if (statement.predicateType !== PREDICATE_TYPE)
+    throw bad(`predicate type ${JSON.stringify(statement.predicateType)} is not ${PREDICATE_TYPE} (or ${PREDICATE_TYPE_V01})`);
   if (statement.subject.length !== 1) throw bad(`the statement has ${statement.subject.length} subjects; a model signature has one`);
   const subject = statement.subject[0];
   if (!isObject(subject) || !isObject(subject.digest) || typeof subject.digest.sha256 !== 'string') throw bad('the subject has no sha256 digest');

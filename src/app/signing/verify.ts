@@ -14,9 +14,7 @@ import { parseStatement, type SignedManifest } from './statement.js';
 
 /** How the signer is trusted. */
 export type TrustMethod =
-  | { kind: 'key'; publicKey: Buffer }
-  | { kind: 'certificate'; chain: Buffer[] }
-  | { kind: 'sigstore'; identity: string; issuer: string; trustedRoot?: string };
+  { kind: 'key'; publicKey: Buffer } | { kind: 'certificate'; chain: Buffer[] } | { kind: 'sigstore'; identity: string; issuer: string; trustedRoot?: string };
 
 export interface VerifyOptions {
   modelPath: string;
@@ -52,30 +50,41 @@ export interface VerifyResult {
 /** Checks the signature over the envelope with the trusted key material; returns who signed. */
 function checkSigner(bundle: ParsedBundle, trust: TrustMethod, notes: { legacy?: boolean }): Signer {
   if (trust.kind === 'sigstore') {
-    if (bundle.material.kind === 'public-key') throw new ModelgateError('SIGNATURE_INVALID', 'the bundle was signed with a key, not with Sigstore: verify it with --public-key');
+    if (bundle.material.kind === 'public-key')
+      throw new ModelgateError('SIGNATURE_INVALID', 'the bundle was signed with a key, not with Sigstore: verify it with --public-key');
     const signer = verifyKeyless(bundle.json, trust.trustedRoot);
     if (signer.identity !== trust.identity || signer.issuer !== trust.issuer) {
-      throw new ModelgateError('SIGNATURE_INVALID', `signed by ${signer.identity} (issuer ${signer.issuer}), not by ${trust.identity} (issuer ${trust.issuer})`);
+      throw new ModelgateError(
+        'SIGNATURE_INVALID',
+        `signed by ${signer.identity} (issuer ${signer.issuer}), not by ${trust.identity} (issuer ${trust.issuer})`,
+      );
     }
     return signer;
   }
-  if (bundle.mediaType !== BUNDLE_MEDIA_TYPE) throw new ModelgateError('SIGNATURE_INVALID', `bundle media type ${bundle.mediaType} is not ${BUNDLE_MEDIA_TYPE}`);
+  if (bundle.mediaType !== BUNDLE_MEDIA_TYPE)
+    throw new ModelgateError('SIGNATURE_INVALID', `bundle media type ${bundle.mediaType} is not ${BUNDLE_MEDIA_TYPE}`);
   let key: KeyObject;
   let signer: Signer;
   if (trust.kind === 'key') {
-    if (bundle.material.kind !== 'public-key') throw new ModelgateError('SIGNATURE_INVALID', `the bundle carries a ${bundle.material.kind}, not a key hint: verify it with --certificate-chain or --identity/--issuer`);
+    if (bundle.material.kind !== 'public-key')
+      throw new ModelgateError(
+        'SIGNATURE_INVALID',
+        `the bundle carries a ${bundle.material.kind}, not a key hint: verify it with --certificate-chain or --identity/--issuer`,
+      );
     key = loadPublicKey(trust.publicKey, 'the public key');
-    if (bundle.material.hint !== undefined && bundle.material.hint !== keyHint(key)) throw new ModelgateError('SIGNATURE_INVALID', 'the bundle was signed with another key (its key hint does not match the public key)');
+    if (bundle.material.hint !== undefined && bundle.material.hint !== keyHint(key))
+      throw new ModelgateError('SIGNATURE_INVALID', 'the bundle was signed with another key (its key hint does not match the public key)');
     signer = { keyFingerprint: keyFingerprint(key) };
   } else {
-    if (bundle.material.kind !== 'certificate-chain') throw new ModelgateError('SIGNATURE_INVALID', `the bundle carries a ${bundle.material.kind}, not a certificate chain`);
+    if (bundle.material.kind !== 'certificate-chain')
+      throw new ModelgateError('SIGNATURE_INVALID', `the bundle carries a ${bundle.material.kind}, not a certificate chain`);
     const trusted = trust.chain.flatMap((pem, i) => parsePemCertificates(pem.toString('utf8'), `certificate chain file #${i + 1}`));
     const chain = validateChain(bundle.material.certificates, trusted);
     key = chain.leaf.publicKey;
     signer = { keyFingerprint: keyFingerprint(key), certificateSubject: chain.leaf.subject.replace(/\n/g, ', ') };
   }
   const how = verifyEnvelope(key, bundle.envelope, trust.kind === 'key' || trust.kind === 'certificate');
-  if (!how) throw new ModelgateError('SIGNATURE_INVALID', 'the envelope signature does not verify with the signer\'s key');
+  if (!how) throw new ModelgateError('SIGNATURE_INVALID', "the envelope signature does not verify with the signer's key");
   notes.legacy = how === 'v0.2-compat';
   return signer;
 }
@@ -109,7 +118,8 @@ export async function verifyModelSignature(options: VerifyOptions): Promise<Veri
     const notes: { legacy?: boolean } = {};
     result.signer = checkSigner(bundle, options.trust, notes);
     if (notes.legacy) result.legacyEncoding = true;
-    if (bundle.envelope.payloadType !== DSSE_PAYLOAD_TYPE) throw new ModelgateError('SIGNATURE_INVALID', `payload type ${bundle.envelope.payloadType} is not ${DSSE_PAYLOAD_TYPE}`);
+    if (bundle.envelope.payloadType !== DSSE_PAYLOAD_TYPE)
+      throw new ModelgateError('SIGNATURE_INVALID', `payload type ${bundle.envelope.payloadType} is not ${DSSE_PAYLOAD_TYPE}`);
     signed = parseStatement(bundle.envelope.payload);
     result.predicateType = signed.predicateType;
   } catch (e) {

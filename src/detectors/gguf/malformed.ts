@@ -8,7 +8,7 @@ export const malformed: Rule<GgufFile> = {
     defaultSeverity: 'low',
     title: 'GGUF header is malformed, truncated or over a limit',
     description:
-      'The GGUF header could not be read to its end (a bad magic or version, an unknown value type, a string, array or count that runs past the file or over a named limit, more than 4 dimensions), or it breaks the spec (unknown ggml type, misaligned offset, bad general.alignment, a tensor name twice). Lengths and counts like these are how crafted GGUF files overflowed loaders\' buffers. What was read before the break is still analysed. Metadata keys that appear twice are graded medium: loaders disagree on which value counts.',
+      "The GGUF header could not be read to its end (a bad magic or version, an unknown value type, a string, array or count that runs past the file or over a named limit, more than 4 dimensions), or it breaks the spec (unknown ggml type, misaligned offset, bad general.alignment, a tensor name twice). Lengths and counts like these are how crafted GGUF files overflowed loaders' buffers. What was read before the break is still analysed. Metadata keys that appear twice are graded medium: loaders disagree on which value counts.",
     docs: 'docs/rules/gguf-malformed.md',
     references: ['MITRE ATLAS AML.T0010', 'OWASP LLM03:2025', 'CWE-20', 'CWE-787'],
   },

@@ -30,6 +30,9 @@ export const summary: Rule<GgufFile> = {
       `${file.kvs.length} metadata entries`,
       templates.length > 0 ? `chat templates: ${templates.join(', ')}` : 'no chat template',
     ];
-    ctx.report({ message: parts.filter((p) => p !== undefined).join('; '), evidence: `version=${file.version} tensors=${file.tensors.length} kvs=${file.kvs.length}` });
+    ctx.report({
+      message: parts.filter((p) => p !== undefined).join('; '),
+      evidence: `version=${file.version} tensors=${file.tensors.length} kvs=${file.kvs.length}`,
+    });
   },
 };

@@ -11,7 +11,7 @@ export const tensorData: Rule<GgufFile> = {
     defaultSeverity: 'high',
     title: 'GGUF tensor data runs past the file or overlaps',
     description:
-      'A tensor info points its data (offset plus the size its dimensions and ggml type give) past the end of the file, or into another tensor\'s data. Loaders that map the file and trust the offsets read out of bounds; overlapping tensors let one set of bytes be read two ways. No writer produces either.',
+      "A tensor info points its data (offset plus the size its dimensions and ggml type give) past the end of the file, or into another tensor's data. Loaders that map the file and trust the offsets read out of bounds; overlapping tensors let one set of bytes be read two ways. No writer produces either.",
     docs: 'docs/rules/gguf-tensor-data.md',
     references: ['MITRE ATLAS AML.T0010', 'MITRE ATLAS AML.T0018', 'OWASP LLM03:2025', 'CWE-125', 'CWE-787'],
   },

@@ -84,7 +84,25 @@ const STRONG_EXEC_NAMES = new Set([
   'urlopen',
   'urlretrieve',
 ]);
-const WEAK_EXEC_NAMES = new Set(['os', 'posix', 'nt', 'system', 'sys', 'modules', 'open', 'fdopen', 'remove', 'unlink', 'fork', 'kill', 'pty', 'socket', 'shutil', 'compile', 'marshal']);
+const WEAK_EXEC_NAMES = new Set([
+  'os',
+  'posix',
+  'nt',
+  'system',
+  'sys',
+  'modules',
+  'open',
+  'fdopen',
+  'remove',
+  'unlink',
+  'fork',
+  'kill',
+  'pty',
+  'socket',
+  'shutil',
+  'compile',
+  'marshal',
+]);
 
 /** `strong`: runs code on its own; `weak`: does so only in a chain through internals. */
 export function execStrength(name: string): 'strong' | 'weak' | undefined {
@@ -96,7 +114,26 @@ export function execStrength(name: string): 'strong' | 'weak' | undefined {
  * Free identifiers that are Python builtins or modules. No chat-template renderer defines
  * them; an environment that does hands the template a way to run code.
  */
-export const EXEC_GLOBALS = new Set(['os', 'subprocess', 'sys', 'builtins', '__builtins__', '__import__', 'importlib', 'eval', 'exec', 'compile', 'open', 'getattr', 'setattr', 'delattr', 'globals', 'locals', 'vars', 'breakpoint']);
+export const EXEC_GLOBALS = new Set([
+  'os',
+  'subprocess',
+  'sys',
+  'builtins',
+  '__builtins__',
+  '__import__',
+  'importlib',
+  'eval',
+  'exec',
+  'compile',
+  'open',
+  'getattr',
+  'setattr',
+  'delattr',
+  'globals',
+  'locals',
+  'vars',
+  'breakpoint',
+]);
 
 /**
  * Objects Jinja (or Flask) puts in every template's globals, whose attributes are the usual
@@ -104,4 +141,16 @@ export const EXEC_GLOBALS = new Set(['os', 'subprocess', 'sys', 'builtins', '__b
  * `config.__class__`). Chat templates call `namespace(...)` and `range(...)`; they never read an
  * attribute of these objects themselves.
  */
-export const ENGINE_GLOBALS = new Set(['self', 'lipsum', 'cycler', 'joiner', 'namespace', 'range', 'dict', 'config', 'request', 'url_for', 'get_flashed_messages']);
+export const ENGINE_GLOBALS = new Set([
+  'self',
+  'lipsum',
+  'cycler',
+  'joiner',
+  'namespace',
+  'range',
+  'dict',
+  'config',
+  'request',
+  'url_for',
+  'get_flashed_messages',
+]);

@@ -36,7 +36,11 @@ function issuesOf(t: ChatTemplate): { issues: Issue[]; internal: boolean; exec: 
     if (strength) exec = true;
     if (strength === 'strong') issues.push({ severity: 'medium', text: `${VIA[r.via]} ${r.name}, which runs code or commands`, evidence: r.chain });
     else if (r.onFreeRoot && r.root !== undefined && ENGINE_GLOBALS.has(r.root)) {
-      issues.push({ severity: 'medium', text: `reads attribute ${r.name} of the engine global ${r.root}, a first step out of the template`, evidence: r.chain });
+      issues.push({
+        severity: 'medium',
+        text: `reads attribute ${r.name} of the engine global ${r.root}, a first step out of the template`,
+        evidence: r.chain,
+      });
     }
   }
   for (const f of a.freeNames) {
@@ -73,7 +77,11 @@ export const templateInjection: Rule<ChatTemplate> = {
     const lead = critical ? issues.reduce((a, b) => (b.evidence.length > a.evidence.length ? b : a)) : issues[0]!;
     const listed = issues.slice(0, MAX_LISTED).map((i) => `${i.text} (${i.evidence})`);
     if (issues.length > MAX_LISTED) listed.push(`${issues.length - MAX_LISTED} more`);
-    const summary = critical ? 'reaches Python internals and a way to run code' : internal ? 'reaches Python internals' : 'reaches outside what a chat template needs';
+    const summary = critical
+      ? 'reaches Python internals and a way to run code'
+      : internal
+        ? 'reaches Python internals'
+        : 'reaches outside what a chat template needs';
     ctx.report({
       severity,
       message: `${template.where} ${summary}: ${listed.join('; ')}`,

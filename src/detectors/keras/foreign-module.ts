@@ -24,7 +24,8 @@ function gradeModule(module: string, name: string | undefined, isFunction: boole
   if (danger) return { severity: danger.severity, why: danger.why };
   const root = module.split('.')[0];
   // Keras looks `builtins` functions up among its own activations, losses and metrics.
-  if (root === 'builtins' || root === '__builtin__') return isFunction ? undefined : { severity: 'medium', why: 'a Python builtin class, which no Keras model needs' };
+  if (root === 'builtins' || root === '__builtin__')
+    return isFunction ? undefined : { severity: 'medium', why: 'a Python builtin class, which no Keras model needs' };
   if (root === 'tensorflow') {
     return gadgetLikeName(name) || /\.(io|gfile|saved_model|py_func)(\.|$)/.test(module)
       ? { severity: 'high', why: `${dotted} reads or writes files, loads models or runs Python` }

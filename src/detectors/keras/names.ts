@@ -24,7 +24,11 @@ const KERAS_GADGETS: ReadonlyArray<[RegExp, Severity, string]> = [
   [/(^|\.)(enable_unsafe_deserialization)$/, 'critical', 'turns Keras safe mode off for the rest of the load (CVE-2025-9906)'],
   [/(^|\.)func_load$/, 'critical', 'unmarshals and runs Python bytecode'],
   [/(^|\.)get_file$/, 'high', 'downloads a file from a URL at load (CVE-2025-8747)'],
-  [/(^|\.)(load_model|model_from_json|load_weights|deserialize_keras_object|save_model|save_weights|register_keras_serializable)$/, 'high', 'loads, saves or deserializes another model or object at load'],
+  [
+    /(^|\.)(load_model|model_from_json|load_weights|deserialize_keras_object|save_model|save_weights|register_keras_serializable)$/,
+    'high',
+    'loads, saves or deserializes another model or object at load',
+  ],
   [/(^|\.)(load_img|save_img|image_dataset_from_directory|text_dataset_from_directory|audio_dataset_from_directory)$/, 'high', 'reads or writes files at load'],
 ];
 
@@ -93,7 +97,9 @@ const DANGEROUS_MODULES: Record<string, string> = {
 
 /** Python builtins that run code, import, reach files or objects' internals. */
 const DANGEROUS_BUILTINS = new Set(
-  'eval exec compile __import__ open getattr setattr delattr globals locals vars breakpoint input exit quit help memoryview type object super __build_class__ __loader__ __spec__'.split(' '),
+  'eval exec compile __import__ open getattr setattr delattr globals locals vars breakpoint input exit quit help memoryview type object super __build_class__ __loader__ __spec__'.split(
+    ' ',
+  ),
 );
 
 /** The danger of `module`'s `name`, when its module or the name is in the tables above. */
@@ -138,7 +144,8 @@ export function dangerousCodeNames(names: Iterable<string>): string[] {
 }
 
 /** Function names that run code, processes or I/O in whatever module they live. */
-const GADGET_NAMES = /^(system|popen\w*|spawn\w*|exec\w*|eval|run|call|check_output|load|loads|open|urlopen|urlretrieve|get_file|download\w*|remove|unlink|rmtree|import_module|__import__|getattr|compile|read_file|write_file|py_func|py_function|numpy_function|load_library|load_op_library)$/;
+const GADGET_NAMES =
+  /^(system|popen\w*|spawn\w*|exec\w*|eval|run|call|check_output|load|loads|open|urlopen|urlretrieve|get_file|download\w*|remove|unlink|rmtree|import_module|__import__|getattr|compile|read_file|write_file|py_func|py_function|numpy_function|load_library|load_op_library)$/;
 
 /** True when a function or class name reads like a gadget (`system`, `load`, `urlopen`...). */
 export function gadgetLikeName(name: string | undefined): boolean {

@@ -8,7 +8,7 @@ export const extensionCode: Rule<PickleStream> = {
     defaultSeverity: 'medium',
     title: 'Pickle refers to a global through the extension registry',
     description:
-      'EXT opcodes look a (module, name) pair up in copyreg\'s extension registry. The registry is empty unless code filled it, so ordinary files never use them; the name cannot be judged from the file.',
+      "EXT opcodes look a (module, name) pair up in copyreg's extension registry. The registry is empty unless code filled it, so ordinary files never use them; the name cannot be judged from the file.",
     docs: 'docs/rules/pickle-extension-code.md',
     references: ['MITRE ATLAS AML.T0010', 'OWASP LLM03:2025', 'CWE-502'],
   },

@@ -28,7 +28,10 @@ export const nonbuiltinMutation: Rule<PickleStream> = {
         const kind = allow.kindOf(target.callee.ref.path);
         if (kind === 'class' || kind === 'class-call') continue;
       }
-      const evidence = `${renderValue(target)}.${METHOD[m.op]}(${m.items.slice(0, 4).map((v) => renderValue(v)).join(', ')})`;
+      const evidence = `${renderValue(target)}.${METHOD[m.op]}(${m.items
+        .slice(0, 4)
+        .map((v) => renderValue(v))
+        .join(', ')})`;
       const location = { offset: m.offset, opIndex: m.opIndex };
       if (target.k === 'global') {
         ctx.report({ severity: 'critical', message: `unpickling writes into ${target.ref.path}, an imported object: ${evidence}`, location, evidence });

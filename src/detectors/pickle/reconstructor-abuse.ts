@@ -16,12 +16,21 @@ type Need = 'callable' | 'class' | 'inert-class' | 'tensor-rebuild';
 const CALLS_ARGUMENTS: Readonly<Record<string, ReadonlyArray<[number, Need]>>> = {
   'copyreg.__newobj__': [[0, 'class']],
   'copyreg.__newobj_ex__': [[0, 'class']],
-  'torch._tensor._rebuild_from_type': [[0, 'tensor-rebuild'], [1, 'class']],
-  'torch._tensor._rebuild_from_type_v2': [[0, 'tensor-rebuild'], [1, 'class']],
+  'torch._tensor._rebuild_from_type': [
+    [0, 'tensor-rebuild'],
+    [1, 'class'],
+  ],
+  'torch._tensor._rebuild_from_type_v2': [
+    [0, 'tensor-rebuild'],
+    [1, 'class'],
+  ],
   'torch._utils._rebuild_wrapper_subclass': [[0, 'class']],
   'numpy.core.multiarray._reconstruct': [[0, 'class']],
   'numpy._core.multiarray._reconstruct': [[0, 'class']],
-  'numpy.ma.core._mareconstruct': [[0, 'class'], [1, 'class']],
+  'numpy.ma.core._mareconstruct': [
+    [0, 'class'],
+    [1, 'class'],
+  ],
   'numpy.core._DType_reconstruct': [[0, 'class']],
   'numpy._core._DType_reconstruct': [[0, 'class']],
   'numpy.random._pickle.__bit_generator_ctor': [[0, 'callable']],
@@ -83,7 +92,7 @@ export const reconstructorAbuse: Rule<PickleStream> = {
     defaultSeverity: 'high',
     title: 'Pickle turns an allowed rebuild function into a call gadget',
     description:
-      'copyreg._reconstructor, copyreg.__newobj__ and the torch, numpy and pandas rebuild functions are how ordinary pickles rebuild objects, so they are allowed; but some call or instantiate an argument, and given one outside the allow-list they call it with attacker data. Torch\'s _rebuild_from_type_v2 also sets its state as attributes of what its func returns, so func must be a torch tensor rebuild function and the state must not set dunders.',
+      "copyreg._reconstructor, copyreg.__newobj__ and the torch, numpy and pandas rebuild functions are how ordinary pickles rebuild objects, so they are allowed; but some call or instantiate an argument, and given one outside the allow-list they call it with attacker data. Torch's _rebuild_from_type_v2 also sets its state as attributes of what its func returns, so func must be a torch tensor rebuild function and the state must not set dunders.",
     docs: 'docs/rules/pickle-reconstructor-abuse.md',
     references: ['MITRE ATLAS AML.T0010', 'OWASP LLM03:2025', 'CWE-502'],
   },
@@ -108,7 +117,10 @@ export const reconstructorAbuse: Rule<PickleStream> = {
       const bad = misfit.value;
       const evidence = renderValue(call.object);
       const grade = bad.k === 'global' ? denyGrade(bad.ref.path) : undefined;
-      const why = misfit.need === 'tensor-rebuild' ? 'which it would call, and which is not one of the tensor rebuild functions torch passes there' : 'which it would call or instantiate and which is outside the allow-list';
+      const why =
+        misfit.need === 'tensor-rebuild'
+          ? 'which it would call, and which is not one of the tensor rebuild functions torch passes there'
+          : 'which it would call or instantiate and which is outside the allow-list';
       ctx.report({
         severity: grade?.severity ?? 'high',
         message: `unpickling calls ${path} with ${renderValue(bad)}, ${why}${grade ? ` (${grade.category}: ${grade.why})` : ''}: ${evidence}`,

@@ -17,7 +17,7 @@ export const setstateInjection: Rule<PickleStream> = {
     defaultSeverity: 'critical',
     title: 'Pickle plants __setstate__ or rewrites attributes of a module or class',
     description:
-      'BUILD updates an object\'s __dict__ unless it has __setstate__. A state that sets __setstate__ makes the next BUILD call any function; a BUILD on an imported module or class overrides its attributes for the whole process.',
+      "BUILD updates an object's __dict__ unless it has __setstate__. A state that sets __setstate__ makes the next BUILD call any function; a BUILD on an imported module or class overrides its attributes for the whole process.",
     docs: 'docs/rules/pickle-setstate-injection.md',
     references: ['MITRE ATLAS AML.T0010', 'OWASP LLM03:2025', 'CWE-502', 'CWE-915'],
   },

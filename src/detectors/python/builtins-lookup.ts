@@ -44,7 +44,13 @@ const SENSITIVE_MODULES = new Set(['os', 'subprocess', 'pty', 'socket', 'builtin
 const IMPORT_VIA = new Set(['__import__', 'import_module', 'sys.modules']);
 
 /** Calls that look a name up: their name (or module) argument, by position. */
-const LOOKUP_CALLS: Record<string, number> = { 'builtins.getattr': 1, 'builtins.object.__getattribute__': 1, 'builtins.__import__': 0, 'importlib.import_module': 0, 'importlib.__import__': 0 };
+const LOOKUP_CALLS: Record<string, number> = {
+  'builtins.getattr': 1,
+  'builtins.object.__getattribute__': 1,
+  'builtins.__import__': 0,
+  'importlib.import_module': 0,
+  'importlib.__import__': 0,
+};
 
 /** Class-hierarchy walks that escape to every loaded class (the classic sandbox escape). */
 const HIERARCHY = new Set(['__class__', '__base__', '__bases__', '__mro__']);
@@ -84,7 +90,8 @@ function judge(model: PythonModule, e: Expr): Verdict | undefined {
   if (r.alias && isCodeExec(r.path) && e.k === 'name' && r.via.length === 0) return { why: `reaches ${r.path} under the alias ${r.alias}` };
   // A plain name bound to a lookup is reported where the lookup is written, not at each use.
   if (r.via.length === 0 || e.k === 'name') return undefined;
-  if (r.hidden) return r.path === 'builtins.<computed>' ? { why: `looks up a name computed at run time in builtins (through ${via})`, severity: 'low' } : undefined;
+  if (r.hidden)
+    return r.path === 'builtins.<computed>' ? { why: `looks up a name computed at run time in builtins (through ${via})`, severity: 'low' } : undefined;
   if (isDangerous(r.path)) return { why: `reaches ${r.path} through ${via}` };
   if (SENSITIVE_MODULES.has(r.path) && r.via.some((v) => IMPORT_VIA.has(v))) return { why: `imports ${r.path} dynamically (through ${via})` };
   if (r.path === 'builtins' && r.via.some((v) => v === 'globals()' || v === '__globals__')) return { why: `reaches the builtins namespace through ${via}` };

@@ -63,7 +63,8 @@ function grade(model: PythonModule, payload: Expr | undefined): { severity: Seve
   if (from.decoders.size > 0) return { severity: 'critical', why: `data decoded by ${describeDecoders(from.decoders)}${preview}` };
   if (from.network) return { severity: 'critical', why: `code fetched over the network (${from.network})` };
   if (value) return { severity: 'low', why: `a literal${preview}` };
-  if (readsLocalFile(model, payload)) return { severity: 'low', why: 'code read from a named local file, as an import would (that file is scanned on its own)' };
+  if (readsLocalFile(model, payload))
+    return { severity: 'low', why: 'code read from a named local file, as an import would (that file is scanned on its own)' };
   return { severity: 'medium', why: 'data known only at run time' };
 }
 

@@ -19,7 +19,16 @@ const clients = (prefixes: string[]): string[] => prefixes.flatMap((p) => HTTP_V
 
 /** Calls that send data to, or fetch data from, another host. */
 export const isNetworkCall = pathMatcher([
-  ...clients(['requests', 'requests.api', 'requests.Session()', 'requests.session()', 'httpx', 'httpx.Client()', 'httpx.AsyncClient()', 'aiohttp.ClientSession()']),
+  ...clients([
+    'requests',
+    'requests.api',
+    'requests.Session()',
+    'requests.session()',
+    'httpx',
+    'httpx.Client()',
+    'httpx.AsyncClient()',
+    'aiohttp.ClientSession()',
+  ]),
   'urllib.request.urlopen',
   'urllib.request.Request',
   'urllib.request.urlretrieve',

@@ -21,7 +21,12 @@ export function decoderOf(model: PythonModule, call: Call): { label: string; by:
   const step = path ? decodeStep(path) : undefined;
   if (step) return { label: step.label, by: path! };
   // `x.decode('rot13')`, `codecs.decode(x, 'hex')`: a codec named by a string.
-  const codecArg = path === 'codecs.decode' || path === 'codecs.encode' ? call.args[1] : call.callee.k === 'attr' && (call.callee.attr === 'decode' || call.callee.attr === 'encode') ? call.args[0] : undefined;
+  const codecArg =
+    path === 'codecs.decode' || path === 'codecs.encode'
+      ? call.args[1]
+      : call.callee.k === 'attr' && (call.callee.attr === 'decode' || call.callee.attr === 'encode')
+        ? call.args[0]
+        : undefined;
   const codec = codecArg ? staticString(model, codecArg)?.toLowerCase() : undefined;
   if (codec === undefined || TEXT_CODECS.test(codec)) return undefined;
   const byCodec = decodeStep(`codecs:${codec}`);

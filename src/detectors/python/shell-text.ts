@@ -11,7 +11,24 @@ interface Command {
   raw: string;
 }
 
-const DOWNLOADERS = new Set(['curl', 'wget', 'fetch', 'aria2c', 'lwp-download', 'lwp-request', 'get', 'http', 'https', 'iwr', 'irm', 'invoke-webrequest', 'invoke-restmethod', 'bitsadmin', 'certutil', 'tftp']);
+const DOWNLOADERS = new Set([
+  'curl',
+  'wget',
+  'fetch',
+  'aria2c',
+  'lwp-download',
+  'lwp-request',
+  'get',
+  'http',
+  'https',
+  'iwr',
+  'irm',
+  'invoke-webrequest',
+  'invoke-restmethod',
+  'bitsadmin',
+  'certutil',
+  'tftp',
+]);
 const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'ash', 'csh', 'tcsh', 'fish', 'busybox', 'cmd', 'cmd.exe', 'powershell', 'powershell.exe', 'pwsh']);
 const INTERPRETERS = new Set(['python', 'python2', 'python3', 'perl', 'ruby', 'node', 'php', 'lua']);
 const EVALUATORS = new Set(['eval', 'source', '.', 'iex', 'invoke-expression', 'exec']);
@@ -35,7 +52,11 @@ function split(text: string, pipes: boolean): string[] {
     else if (c === '(') paren++;
     else if (c === ')') paren = Math.max(0, paren - 1);
     const two = text.slice(i, i + 2);
-    const isSep = paren === 0 && (pipes ? c === '|' && two !== '||' && text[i - 1] !== '|' : c === '\n' || c === ';' || two === '&&' || two === '||' || (c === '&' && text[i - 1] !== '>' && text[i + 1] !== '>'));
+    const isSep =
+      paren === 0 &&
+      (pipes
+        ? c === '|' && two !== '||' && text[i - 1] !== '|'
+        : c === '\n' || c === ';' || two === '&&' || two === '||' || (c === '&' && text[i - 1] !== '>' && text[i + 1] !== '>'));
     if (isSep) {
       out.push(cur);
       cur = '';
@@ -74,7 +95,8 @@ function statements(text: string): string[] {
   return found;
 }
 
-const isDownloader = (c: Command | undefined): boolean => c !== undefined && (DOWNLOADERS.has(c.program) || (c.program === 'powershell' && /downloadstring|webclient|invoke-webrequest/i.test(c.raw)));
+const isDownloader = (c: Command | undefined): boolean =>
+  c !== undefined && (DOWNLOADERS.has(c.program) || (c.program === 'powershell' && /downloadstring|webclient|invoke-webrequest/i.test(c.raw)));
 
 /** True when the command runs what it reads on standard input as code. */
 function runsStdin(c: Command | undefined): boolean {
@@ -86,7 +108,8 @@ function runsStdin(c: Command | undefined): boolean {
   return false;
 }
 
-const isRunner = (c: Command | undefined): boolean => c !== undefined && (SHELLS.has(c.program) || INTERPRETERS.has(c.program) || /^python\d/.test(c.program) || EVALUATORS.has(c.program));
+const isRunner = (c: Command | undefined): boolean =>
+  c !== undefined && (SHELLS.has(c.program) || INTERPRETERS.has(c.program) || /^python\d/.test(c.program) || EVALUATORS.has(c.program));
 
 /** Where a download is saved: `-o F`, `-O F`, `--output F`, `> F`. */
 function savedTo(c: Command): string | undefined {
@@ -120,7 +143,10 @@ export function downloadToShell(text: string, saved: Map<string, string> = new M
     const first = stages[0];
     if (isRunner(first) && /\$\(|`|<\(/.test(stmt)) {
       const inner = [...stmt.matchAll(/\$\(([^()]*)\)|`([^`]*)`|<\(([^()]*)\)/g)].map((m) => m[1] ?? m[2] ?? m[3] ?? '');
-      const dl = inner.flatMap((t) => split(t, false).flatMap((s) => split(s, true))).map(command).find(isDownloader);
+      const dl = inner
+        .flatMap((t) => split(t, false).flatMap((s) => split(s, true)))
+        .map(command)
+        .find(isDownloader);
       if (dl) return `runs the output of a download (${dl.program}) with ${first!.program}`;
     }
     if (first && d < 0) {
@@ -135,7 +161,10 @@ export function downloadToShell(text: string, saved: Map<string, string> = new M
 
 const REVERSE_SHELL_PATTERNS: Array<[RegExp, string]> = [
   [/\/dev\/(?:tcp|udp)\/[^\s/]+\/\d+/, 'redirects a shell to /dev/tcp (bash network redirection)'],
-  [/\b(?:nc|ncat|netcat|nc\.traditional|nc\.openbsd)\b[^|;&\n]*\s(?:-e|-c|--exec|--sh-exec|--lua-exec)\s/, 'netcat with -e/-c runs a program for the remote end'],
+  [
+    /\b(?:nc|ncat|netcat|nc\.traditional|nc\.openbsd)\b[^|;&\n]*\s(?:-e|-c|--exec|--sh-exec|--lua-exec)\s/,
+    'netcat with -e/-c runs a program for the remote end',
+  ],
   [/\bsocat\b[^\n]*\b(?:exec|system):/i, 'socat connects a program to the network'],
   [/\bmkfifo\b[\s\S]*\b(?:nc|ncat|netcat|telnet|openssl\s+s_client)\b/, 'a named pipe loops a shell through a network client'],
   [/\b(?:bash|sh)\s+-i\b[^\n]*[<>]&/, 'an interactive shell with its streams redirected'],

@@ -74,13 +74,18 @@ export const LOCK_CHANGED = meta(
   ['CWE-494', 'CWE-354'],
 );
 
-export const REPO_RULES: readonly RuleMeta[] = [TYPOSQUAT, REDIRECT, UNPINNED_REVISION, HUB_SECURITY_STATUS, HASH_MISMATCH, LOCK_MISSING, LOCK_EXTRA, LOCK_CHANGED];
+export const REPO_RULES: readonly RuleMeta[] = [
+  TYPOSQUAT,
+  REDIRECT,
+  UNPINNED_REVISION,
+  HUB_SECURITY_STATUS,
+  HASH_MISMATCH,
+  LOCK_MISSING,
+  LOCK_EXTRA,
+  LOCK_CHANGED,
+];
 
 /** A top-level finding about `target` as a whole (REPORT.md `findings`), under `rule`. */
-export function targetFinding(
-  rule: RuleMeta,
-  target: string,
-  fields: { message: string; severity?: Severity; evidence?: string },
-): Finding {
+export function targetFinding(rule: RuleMeta, target: string, fields: { message: string; severity?: Severity; evidence?: string }): Finding {
   return ruleFinding(rule, target, fields);
 }

@@ -11,7 +11,7 @@ export const tensorOffsets: Rule<SafetensorsFile> = {
     defaultSeverity: 'high',
     title: 'safetensors tensor offsets are out of range or overlap',
     description:
-      'A tensor\'s data_offsets end past the data, end before they begin, or overlap another tensor\'s range. The reference loader refuses such files, but readers that trust the offsets read outside the file or let two tensors share bytes: a parser differential that can hide content or crash the reader.',
+      "A tensor's data_offsets end past the data, end before they begin, or overlap another tensor's range. The reference loader refuses such files, but readers that trust the offsets read outside the file or let two tensors share bytes: a parser differential that can hide content or crash the reader.",
     docs: 'docs/rules/safetensors-tensor-offsets.md',
     references: ['MITRE ATLAS AML.T0010', 'MITRE ATLAS AML.T0018', 'OWASP LLM03:2025', 'CWE-125', 'CWE-436'],
   },

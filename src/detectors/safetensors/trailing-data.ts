@@ -23,7 +23,10 @@ export const trailingData: Rule<SafetensorsFile> = {
     const rest = file.unclaimed.slice(MAX_NESTED_RANGES);
     if (rest.length > 0) {
       const bytes = rest.reduce((n, r) => n + r.length, 0);
-      ctx.report({ message: `${rest.length} more unclaimed ranges (${bytes} bytes) between tensors, not scanned as nested files`, location: { offset: rest[0]!.start } });
+      ctx.report({
+        message: `${rest.length} more unclaimed ranges (${bytes} bytes) between tensors, not scanned as nested files`,
+        location: { offset: rest[0]!.start },
+      });
     }
   },
 };

@@ -83,7 +83,14 @@ function checkGraph(graph: TfGraph, ctx: RuleContext, counts: Map<string, number
         if (!called) continue;
         seen.add(fn);
         const graded = { severity: maxSeverity(called.severity, 'medium'), note: '', evidence: `${node.op}(${key}=${fn})` };
-        reportNode(ctx, counts, fn, graded, `${node.op} node "${node.name}" in ${graph.label} calls op ${fn} through its func attribute ${key}: it ${called.why} (${called.category})`, node.offset);
+        reportNode(
+          ctx,
+          counts,
+          fn,
+          graded,
+          `${node.op} node "${node.name}" in ${graph.label} calls op ${fn} through its func attribute ${key}: it ${called.why} (${called.category})`,
+          node.offset,
+        );
       }
     }
   }
@@ -107,7 +114,12 @@ export const dangerousOp: Rule<SavedModel> = {
     for (const [op, n] of counts) {
       if (n > MAX_FINDINGS_PER_OP) {
         const risky = RISKY_OPS.get(op) as RiskyOp;
-        ctx.report({ severity: risky.severity, message: `${n - MAX_FINDINGS_PER_OP} more ${op} node(s) not listed one by one`, location: { offset: 0 }, evidence: op });
+        ctx.report({
+          severity: risky.severity,
+          message: `${n - MAX_FINDINGS_PER_OP} more ${op} node(s) not listed one by one`,
+          location: { offset: 0 },
+          evidence: op,
+        });
       }
     }
     // The stripped op list names every op the graphs use; one found nowhere was hidden from this walk.

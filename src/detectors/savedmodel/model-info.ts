@@ -37,7 +37,9 @@ export const modelInfo: Rule<SavedModel> = {
     }
     if (model.fingerprint) {
       const fp = model.fingerprint;
-      parts.push(`fingerprint.pb: checksum ${fp.savedModelChecksum ?? '?'}, graph ${fp.graphDefProgramHash ?? '?'}, signatures ${fp.signatureDefHash ?? '?'}, objects ${fp.savedObjectGraphHash ?? '?'}, checkpoint ${fp.checkpointHash ?? '?'}`);
+      parts.push(
+        `fingerprint.pb: checksum ${fp.savedModelChecksum ?? '?'}, graph ${fp.graphDefProgramHash ?? '?'}, signatures ${fp.signatureDefHash ?? '?'}, objects ${fp.savedObjectGraphHash ?? '?'}, checkpoint ${fp.checkpointHash ?? '?'}`,
+      );
     }
     ctx.report({ message: parts.join('; '), location: { offset: 0 }, evidence: model.metaGraphs.map((m) => m.tensorflowVersion ?? '?').join(', ') });
   },

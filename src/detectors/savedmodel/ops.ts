@@ -30,8 +30,8 @@ const readsFilenames = (what: string): RiskyOp => row('file read', 'medium', `re
 const fileReader = row('file read', 'medium', 'a reader that reads whole files or records from the files queued to it');
 const summaryWrite = row('file write', 'low', 'writes a summary event through a summary writer resource');
 const checkpointWrite = (inputs: number[]): RiskyOp =>
-  row('checkpoint write', 'low', 'writes checkpoint files; expected for the model\'s own variables', { outside: 'high', pathInputs: inputs });
-const checkpointRead = row('checkpoint read', 'low', 'reads checkpoint files; expected for the model\'s own variables', { outside: 'medium', pathInputs: [0] });
+  row('checkpoint write', 'low', "writes checkpoint files; expected for the model's own variables", { outside: 'high', pathInputs: inputs });
+const checkpointRead = row('checkpoint read', 'low', "reads checkpoint files; expected for the model's own variables", { outside: 'medium', pathInputs: [0] });
 const debugOp = row('network', 'low', 'tfdbg op: dumps tensors to the URLs in debug_urls', { pathAttrs: ['debug_urls'], attrRule: 'debug-urls' });
 const pyFunc = row('python', 'high', 'calls a Python function registered in the loading process (by the token attribute), outside the graph');
 const dataService = row('network', 'high', 'reads a dataset from a tf.data service at the address input (network)', { pathInputs: [2] });
@@ -48,7 +48,10 @@ export const RISKY_OPS: ReadonlyMap<string, RiskyOp> = new Map<string, RiskyOp>(
   ['ReadFile', readsFilenames('the whole file')],
   ['WriteFile', row('file write', 'high', 'writes its contents input to the file named by its filename input', { outside: 'high', pathInputs: [0] })],
   ['MatchingFiles', row('file system', 'medium', 'lists the files matching a glob pattern, exposing the file system', { outside: 'high', pathInputs: [0] })],
-  ['ImmutableConst', row('file read', 'medium', 'memory-maps the file named by memory_region_name as a tensor', { outside: 'high', pathAttrs: ['memory_region_name'] })],
+  [
+    'ImmutableConst',
+    row('file read', 'medium', 'memory-maps the file named by memory_region_name as a tensor', { outside: 'high', pathAttrs: ['memory_region_name'] }),
+  ],
   ['FileSystemSetConfiguration', row('file system', 'medium', 'changes the configuration of a file system (scheme, key, value)')],
   ['WholeFileReader', fileReader],
   ['WholeFileReaderV2', fileReader],
@@ -67,16 +70,31 @@ export const RISKY_OPS: ReadonlyMap<string, RiskyOp> = new Map<string, RiskyOp>(
   ['Save', checkpointWrite([0])],
   ['SaveV2', checkpointWrite([0])],
   ['SaveSlices', checkpointWrite([0])],
-  ['MergeV2Checkpoints', row('checkpoint write', 'low', 'merges checkpoint shards into the destination prefix and deletes the sources; expected for the model\'s own variables', { outside: 'high', pathInputs: [0, 1] })],
+  [
+    'MergeV2Checkpoints',
+    row('checkpoint write', 'low', "merges checkpoint shards into the destination prefix and deletes the sources; expected for the model's own variables", {
+      outside: 'high',
+      pathInputs: [0, 1],
+    }),
+  ],
   ['Restore', checkpointRead],
   ['RestoreV2', checkpointRead],
   ['RestoreSlice', checkpointRead],
   ['LoadAndRemapMatrix', row('checkpoint read', 'low', 'reads a tensor from the checkpoint named by ckpt_path', { outside: 'medium', pathInputs: [0] })],
   ['GenerateVocabRemapping', row('file read', 'low', 'reads two vocabulary files', { outside: 'medium', pathInputs: [0, 1] })],
-  ['InitializeTableFromTextFile', row('file read', 'low', 'fills a lookup table from a text file (usually a vocabulary asset)', { outside: 'medium', pathInputs: [1] })],
-  ['InitializeTableFromTextFileV2', row('file read', 'low', 'fills a lookup table from a text file (usually a vocabulary asset)', { outside: 'medium', pathInputs: [1] })],
+  [
+    'InitializeTableFromTextFile',
+    row('file read', 'low', 'fills a lookup table from a text file (usually a vocabulary asset)', { outside: 'medium', pathInputs: [1] }),
+  ],
+  [
+    'InitializeTableFromTextFileV2',
+    row('file read', 'low', 'fills a lookup table from a text file (usually a vocabulary asset)', { outside: 'medium', pathInputs: [1] }),
+  ],
   // Printing and debugging (logging_ops.cc, debug_ops.cc).
-  ['PrintV2', row('file write', 'medium', 'prints to the file named by output_stream', { outside: 'medium', pathAttrs: ['output_stream'], attrRule: 'print-to-file' })],
+  [
+    'PrintV2',
+    row('file write', 'medium', 'prints to the file named by output_stream', { outside: 'medium', pathAttrs: ['output_stream'], attrRule: 'print-to-file' }),
+  ],
   ['DebugIdentity', debugOp],
   ['DebugIdentityV2', debugOp],
   ['DebugIdentityV3', debugOp],
@@ -116,10 +134,22 @@ export const RISKY_OPS: ReadonlyMap<string, RiskyOp> = new Map<string, RiskyOp>(
   ['SnapshotDataset', row('file write', 'high', 'writes dataset snapshots under the path input', { outside: 'high', pathInputs: [1] })],
   ['SnapshotDatasetV2', row('file write', 'high', 'writes dataset snapshots under the path input', { outside: 'high', pathInputs: [1] })],
   ['DatasetToTFRecord', row('file write', 'high', 'writes a dataset to the TFRecord file named by its filename input', { outside: 'high', pathInputs: [1] })],
-  ['ExperimentalDatasetToTFRecord', row('file write', 'high', 'writes a dataset to the TFRecord file named by its filename input', { outside: 'high', pathInputs: [1] })],
-  ['CacheDataset', row('file write', 'medium', 'caches dataset elements in files at the filename input', { outside: 'high', pathInputs: [1], attrRule: 'cache-file' })],
-  ['CacheDatasetV2', row('file write', 'medium', 'caches dataset elements in files at the filename input', { outside: 'high', pathInputs: [1], attrRule: 'cache-file' })],
-  ['DistributedSave', row('network', 'high', 'writes a dataset snapshot to a directory through a tf.data service dispatcher (network)', { pathInputs: [1, 2] })],
+  [
+    'ExperimentalDatasetToTFRecord',
+    row('file write', 'high', 'writes a dataset to the TFRecord file named by its filename input', { outside: 'high', pathInputs: [1] }),
+  ],
+  [
+    'CacheDataset',
+    row('file write', 'medium', 'caches dataset elements in files at the filename input', { outside: 'high', pathInputs: [1], attrRule: 'cache-file' }),
+  ],
+  [
+    'CacheDatasetV2',
+    row('file write', 'medium', 'caches dataset elements in files at the filename input', { outside: 'high', pathInputs: [1], attrRule: 'cache-file' }),
+  ],
+  [
+    'DistributedSave',
+    row('network', 'high', 'writes a dataset snapshot to a directory through a tf.data service dispatcher (network)', { pathInputs: [1, 2] }),
+  ],
   // Network.
   ['DataServiceDataset', dataService],
   ['DataServiceDatasetV2', dataService],

@@ -51,7 +51,8 @@ function decompress(kind: Compression, input: Buffer, ctx: ScanContext): Buffer 
   const room = ctx.decompressionRoom();
   const limit = room.bytes;
   const tooLarge = (e: unknown): never => {
-    if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new ModelgateError(room.code, `${kind} data decompresses past ${limit} bytes`, { cause: e });
+    if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE')
+      throw new ModelgateError(room.code, `${kind} data decompresses past ${limit} bytes`, { cause: e });
     if (e instanceof ModelgateError) throw e;
     throw new ModelgateError('MALFORMED', `${kind} data is invalid: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   };

@@ -25,7 +25,8 @@ function checkModule(m: RemoteModule, ctx: ScanContext, scanCode: ContentScanner
   if (m.repo) return { status: 'other-repo', reason: `it is fetched from another repo (${m.repo}) at load time` };
   const file = ctx.sibling?.(m.file);
   if (!file) return { status: 'absent', reason: `${m.file} is not beside the config` };
-  if (file.size > ctx.limits.maxMemberBytes) return { status: 'unreadable', reason: `${m.file} is ${file.size} bytes, over the ${ctx.limits.maxMemberBytes}-byte limit` };
+  if (file.size > ctx.limits.maxMemberBytes)
+    return { status: 'unreadable', reason: `${m.file} is ${file.size} bytes, over the ${ctx.limits.maxMemberBytes}-byte limit` };
   const findings: Finding[] = [];
   // The .py is its own file in the report; its findings here only grade the config's finding.
   const target = ctx.target.slice(0, ctx.target.length - ctx.name.length) + m.file;
@@ -47,7 +48,9 @@ function checkModule(m: RemoteModule, ctx: ScanContext, scanCode: ContentScanner
 }
 
 function templateOf(t: ConfigTemplate, offset: number | undefined) {
-  return t.text !== undefined ? chatTemplate(t.where, t.text, offset) : unreadableTemplate(t.where, { code: 'MALFORMED', message: t.problem ?? 'not a template' }, 0, offset);
+  return t.text !== undefined
+    ? chatTemplate(t.where, t.text, offset)
+    : unreadableTemplate(t.where, { code: 'MALFORMED', message: t.problem ?? 'not a template' }, 0, offset);
 }
 
 /**
@@ -59,13 +62,21 @@ function templateOf(t: ConfigTemplate, offset: number | undefined) {
  * (`hf-config`, `hf-tokenizer-config`, `hf-processor-config`, `hf-generation-config`,
  * `hf-chat-template`), or undefined for JSON that is none of these (the caller reports `json`).
  */
-export function scanHfJson(doc: unknown, source: ByteSource, ctx: ScanContext, scanCode: ContentScanner = (code, codeCtx) => codeCtx.scan(code)): string | undefined {
+export function scanHfJson(
+  doc: unknown,
+  source: ByteSource,
+  ctx: ScanContext,
+  scanCode: ContentScanner = (code, codeCtx) => codeCtx.scan(code),
+): string | undefined {
   const kind = classifyHfJson(doc, ctx.name);
   if (!kind) return undefined;
   const config = readHfConfig(doc as Record<string, unknown>, kind);
   const code = new Map<RemoteModule, CodeVerdict>();
   for (const m of config.modules) code.set(m, checkModule(m, ctx, scanCode));
-  const keyOffsets = config.modules.length + config.invalidReferences.length > 0 ? { auto_map: locate(source, 'auto_map'), custom_pipelines: locate(source, 'custom_pipelines') } : {};
+  const keyOffsets =
+    config.modules.length + config.invalidReferences.length > 0
+      ? { auto_map: locate(source, 'auto_map'), custom_pipelines: locate(source, 'custom_pipelines') }
+      : {};
   ctx.runRules(HFCONFIG_RULES, { ...config, code, keyOffsets });
   const templatesAt = config.templates.length > 0 ? locate(source, 'chat_template') : undefined;
   for (const t of config.templates) ctx.runRules(JINJA_RULES, templateOf(t, templatesAt));
@@ -80,7 +91,10 @@ export function scanHfJson(doc: unknown, source: ByteSource, ctx: ScanContext, s
 export function scanChatTemplateFile(source: ByteSource, ctx: ScanContext): string {
   // UTF-8 takes at most 4 bytes a character: a file past this cannot be within the limit.
   if (source.size > MAX_TEMPLATE_CHARS * 4) {
-    ctx.runRules(JINJA_RULES, unreadableTemplate(ctx.name, { code: 'LIMIT_STRING', message: `template file of ${source.size} bytes is too long to analyse` }, source.size, 0));
+    ctx.runRules(
+      JINJA_RULES,
+      unreadableTemplate(ctx.name, { code: 'LIMIT_STRING', message: `template file of ${source.size} bytes is too long to analyse` }, source.size, 0),
+    );
     return 'chat-template';
   }
   ctx.runRules(JINJA_RULES, chatTemplate(ctx.name, source.read(0, source.size).toString('utf8'), 0));

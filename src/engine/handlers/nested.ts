@@ -16,7 +16,11 @@ export function scanNestedBytes(bytes: Buffer, offset: number | undefined, ctx: 
     // A loader will read these bytes as a model: they must be one modelgate can read.
     const format = member.scan(new BufferSource(bytes));
     if (['other', 'text', 'json', 'image', 'empty'].includes(format)) {
-      member.report(MALFORMED_CONTAINER, { message: `bytes handed to a loader are not a model format modelgate reads (${format})`, fatal: true, code: 'UNSUPPORTED' });
+      member.report(MALFORMED_CONTAINER, {
+        message: `bytes handed to a loader are not a model format modelgate reads (${format})`,
+        fatal: true,
+        code: 'UNSUPPORTED',
+      });
     }
     return;
   }

@@ -41,14 +41,22 @@ export function scanNotebook(doc: unknown, source: ByteSource, ctx: ScanContext)
   let chars = 0;
   const cells = content.cells.filter((c) => (chars += c.source.length) <= MAX_PYTHON_SOURCE_BYTES);
   if (cells.length < content.cells.length) {
-    ctx.report(MALFORMED_CONTAINER, { message: `code cells hold more than ${MAX_PYTHON_SOURCE_BYTES} characters; ${content.cells.length - cells.length} cells were not analysed`, fatal: true, code: 'LIMIT_MEMBER_BYTES' });
+    ctx.report(MALFORMED_CONTAINER, {
+      message: `code cells hold more than ${MAX_PYTHON_SOURCE_BYTES} characters; ${content.cells.length - cells.length} cells were not analysed`,
+      fatal: true,
+      code: 'LIMIT_MEMBER_BYTES',
+    });
   }
   const program = buildProgram(cells);
   let model: PythonModule;
   try {
     model = parsePython(program.text, { locate: program.locate, commands: program.commands });
   } catch (e) {
-    ctx.report(MALFORMED_CONTAINER, { message: `notebook code could not be parsed: ${e instanceof Error ? e.message : String(e)}`, fatal: true, code: 'MALFORMED' });
+    ctx.report(MALFORMED_CONTAINER, {
+      message: `notebook code could not be parsed: ${e instanceof Error ? e.message : String(e)}`,
+      fatal: true,
+      code: 'MALFORMED',
+    });
     return 'ipynb';
   }
   const route: Router = (offset) => {

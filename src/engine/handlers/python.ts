@@ -79,10 +79,18 @@ export function analysePython(model: PythonModule, ctx: ScanContext, route: Rout
     }
   }
   if (flowExhausted(model)) {
-    ctx.report(MALFORMED_CONTAINER, { message: `data flow past ${MAX_FLOW_PER_MODULE} steps was not followed; findings may be missing`, fatal: true, code: 'LIMIT_OPCODES' });
+    ctx.report(MALFORMED_CONTAINER, {
+      message: `data flow past ${MAX_FLOW_PER_MODULE} steps was not followed; findings may be missing`,
+      fatal: true,
+      code: 'LIMIT_OPCODES',
+    });
   }
   if (model.syntax.tooDeep) {
-    ctx.report(MALFORMED_CONTAINER, { message: 'Python syntax nested past the walking bound; the deepest part was not analysed', fatal: true, code: 'LIMIT_DEPTH' });
+    ctx.report(MALFORMED_CONTAINER, {
+      message: 'Python syntax nested past the walking bound; the deepest part was not analysed',
+      fatal: true,
+      code: 'LIMIT_DEPTH',
+    });
   }
   scanCarried(model, route);
 }
@@ -97,7 +105,11 @@ export function scanPython(source: ByteSource, ctx: ScanContext): string {
   const limit = Math.min(MAX_PYTHON_SOURCE_BYTES, ctx.limits.maxMemberBytes);
   let bytes = source.read(0, Math.min(source.size, limit));
   if (source.size > limit) {
-    ctx.report(MALFORMED_CONTAINER, { message: `Python source of ${source.size} bytes is over the ${limit}-byte limit; only the first ${limit} bytes were analysed`, fatal: true, code: 'LIMIT_MEMBER_BYTES' });
+    ctx.report(MALFORMED_CONTAINER, {
+      message: `Python source of ${source.size} bytes is over the ${limit}-byte limit; only the first ${limit} bytes were analysed`,
+      fatal: true,
+      code: 'LIMIT_MEMBER_BYTES',
+    });
     // Analyse whole lines only: a cut line would parse as an error.
     const cut = bytes.lastIndexOf(0x0a);
     if (cut > 0) bytes = bytes.subarray(0, cut + 1);
@@ -116,7 +128,11 @@ export function scanPython(source: ByteSource, ctx: ScanContext): string {
     model = parsePython(decoded.text, { locate: plainLocator(decoded) });
   } catch (e) {
     // The parser itself failed (out of WebAssembly memory, say): nothing was analysed.
-    refuse(ctx, isModelgateError(e, 'UNSUPPORTED') ? 'UNSUPPORTED' : 'MALFORMED', `Python source could not be parsed: ${e instanceof Error ? e.message : String(e)}`);
+    refuse(
+      ctx,
+      isModelgateError(e, 'UNSUPPORTED') ? 'UNSUPPORTED' : 'MALFORMED',
+      `Python source could not be parsed: ${e instanceof Error ? e.message : String(e)}`,
+    );
     return 'python';
   }
   analysePython(model, ctx, (offset) => ({ ctx, offset }));
@@ -171,7 +187,17 @@ export function modelKind(bytes: Buffer): string | undefined {
 const NOT_MODELS = new Set(['other', 'text', 'json', 'image', 'empty', 'python', 'ipynb', 'nested']);
 
 /** Callables that unpickle or load the bytes they are given (or a BytesIO over them). */
-const LOADERS = new Set(['pickle.loads', 'pickle.load', 'dill.loads', 'dill.load', 'cloudpickle.loads', 'joblib.load', 'torch.load', 'numpy.load', 'pandas.read_pickle']);
+const LOADERS = new Set([
+  'pickle.loads',
+  'pickle.load',
+  'dill.loads',
+  'dill.load',
+  'cloudpickle.loads',
+  'joblib.load',
+  'torch.load',
+  'numpy.load',
+  'pandas.read_pickle',
+]);
 
 function staticBytesOf(model: PythonModule, e: Expr | undefined): Buffer | undefined {
   const v = e ? evaluate(model, e)?.value : undefined;

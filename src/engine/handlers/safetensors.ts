@@ -8,7 +8,6 @@ import type { ScanContext } from '../context.js';
 
 export { isSafetensors } from '../../formats/safetensors/parse.js';
 
-
 /**
  * Scans a safetensors file: reads and checks the header only (never the tensor data), runs the
  * safetensors rules, and scans every byte range no tensor claims as a nested file. Returns

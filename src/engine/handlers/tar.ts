@@ -36,7 +36,10 @@ function resolveLink(entries: readonly TarEntry[], start: TarEntry): TarEntry {
     const dir = entry.name.includes('/') ? entry.name.slice(0, entry.name.lastIndexOf('/')) : '';
     const target = normpath(kind === 'symbolic' ? [dir, name].filter(Boolean).join('/') : name);
     const limit = kind === 'hard' ? entries.indexOf(entry) : entries.length;
-    const found = entries.slice(0, limit).reverse().find((e) => normpath(e.name) === target);
+    const found = entries
+      .slice(0, limit)
+      .reverse()
+      .find((e) => normpath(e.name) === target);
     if (!found) throw new ModelgateError('UNSUPPORTED', `tar link ${entry.name} points at ${name}, which is not in the archive`);
     entry = found;
   }

@@ -30,7 +30,8 @@ export function scanText(source: ByteSource, ctx: ScanContext, sniffed: string):
     if (ctx.name === 'generate.py' && /(^|\/)custom_generate\/generate\.py$/.test(ctx.target)) {
       ctx.report(remoteCode.meta, {
         severity: 'low',
-        message: 'custom_generate/generate.py is run by transformers when generate() uses the repo\'s custom_generate with trust_remote_code=True; its own findings follow',
+        message:
+          "custom_generate/generate.py is run by transformers when generate() uses the repo's custom_generate with trust_remote_code=True; its own findings follow",
       });
     }
     return scanPython(source, ctx);

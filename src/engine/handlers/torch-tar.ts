@@ -23,7 +23,8 @@ export function scanTorchTarMember(member: string, source: ByteSource, ctx: Scan
     ctx.fatal(e, `torch tar member ${member}`);
   }
   const { trailing } = walk;
-  if (trailing) ctx.report(TRAILING_DATA, { message: `${trailing.bytes} bytes after what torch reads do not parse as a pickle`, location: { offset: trailing.offset } });
+  if (trailing)
+    ctx.report(TRAILING_DATA, { message: `${trailing.bytes} bytes after what torch reads do not parse as a pickle`, location: { offset: trailing.offset } });
   // A first stream that breaks at once, without PROTO or any activity, is not a pickle; the
   // walk reports nothing before its first stream has parsed.
   if (!walk.beginsWithPickle) return false;

@@ -105,7 +105,10 @@ export function scanZip(source: ByteSource, ctx: ScanContext): string {
   if (kerasConfig && (root.has('metadata.json') || root.has('model.weights.h5'))) {
     keras = true;
     const files: { config?: Buffer; metadata?: Buffer } = {};
-    for (const [key, name] of [['config', 'config.json'], ['metadata', 'metadata.json']] as const) {
+    for (const [key, name] of [
+      ['config', 'config.json'],
+      ['metadata', 'metadata.json'],
+    ] as const) {
       const entry = root.get(name);
       if (!entry) continue;
       done.add(entry);

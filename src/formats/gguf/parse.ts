@@ -152,7 +152,8 @@ function readKv(c: Cursor, file: GgufFile, seen: Set<string>): void {
   if (kv.key === 'general.alignment') {
     // gguf.md: general.alignment is a uint32; llama.cpp also wants a non-zero power of two.
     const a = kv.value;
-    if (type !== 'uint32' || typeof a !== 'number' || a === 0 || (a & (a - 1)) !== 0) file.issues.push(`general.alignment is ${type} ${String(a)}, not a power-of-two uint32`);
+    if (type !== 'uint32' || typeof a !== 'number' || a === 0 || (a & (a - 1)) !== 0)
+      file.issues.push(`general.alignment is ${type} ${String(a)}, not a power-of-two uint32`);
     else file.alignment = a;
   }
 }
@@ -192,9 +193,14 @@ function checkRanges(file: GgufFile, dataStart: number): TensorRangeProblem[] {
   for (const t of sized) {
     const end = t.offset + (t.bytes ?? 0n);
     if (BigInt(dataStart) + end > size) {
-      problems.push({ kind: 'out-of-range', tensor: t.name, message: `${t.name} data [${t.offset}, ${end}) from ${dataStart} runs past the end of the file (${file.size} bytes)` });
+      problems.push({
+        kind: 'out-of-range',
+        tensor: t.name,
+        message: `${t.name} data [${t.offset}, ${end}) from ${dataStart} runs past the end of the file (${file.size} bytes)`,
+      });
     }
-    if (t.offset < covered && (t.bytes ?? 0n) > 0n) problems.push({ kind: 'overlap', tensor: t.name, message: `${t.name} [${t.offset}, ${end}) overlaps ${last}, which ends at ${covered}` });
+    if (t.offset < covered && (t.bytes ?? 0n) > 0n)
+      problems.push({ kind: 'overlap', tensor: t.name, message: `${t.name} [${t.offset}, ${end}) overlaps ${last}, which ends at ${covered}` });
     if (end > covered) {
       covered = end;
       last = t.name;
@@ -215,8 +221,10 @@ function readHeader(r: ByteReader, file: GgufFile): void {
   const c = new Cursor(r, file.bigEndian, file.version === 1);
   file.tensorCount = c.count();
   file.kvCount = c.count();
-  if (file.kvCount > BigInt(MAX_KV_COUNT)) throw new ModelgateError('LIMIT_ENTRIES', `${file.kvCount} metadata entries is more than ${MAX_KV_COUNT}`, { offset: 8 });
-  if (file.tensorCount > BigInt(MAX_TENSOR_COUNT)) throw new ModelgateError('LIMIT_ENTRIES', `${file.tensorCount} tensors is more than ${MAX_TENSOR_COUNT}`, { offset: 8 });
+  if (file.kvCount > BigInt(MAX_KV_COUNT))
+    throw new ModelgateError('LIMIT_ENTRIES', `${file.kvCount} metadata entries is more than ${MAX_KV_COUNT}`, { offset: 8 });
+  if (file.tensorCount > BigInt(MAX_TENSOR_COUNT))
+    throw new ModelgateError('LIMIT_ENTRIES', `${file.tensorCount} tensors is more than ${MAX_TENSOR_COUNT}`, { offset: 8 });
   // Each key/value takes at least a key length, a type and one byte of value.
   const kvs = c.room(file.kvCount, c.countBytes + 5, 'the metadata', r.pos);
   const seen = new Set<string>();
@@ -255,7 +263,8 @@ export function parseGguf(source: ByteSource): GgufFile {
   try {
     readHeader(reader, file);
   } catch (e) {
-    file.error = e instanceof ModelgateError ? e : new ModelgateError('MALFORMED', e instanceof Error ? e.message : String(e), { cause: e, offset: reader.pos });
+    file.error =
+      e instanceof ModelgateError ? e : new ModelgateError('MALFORMED', e instanceof Error ? e.message : String(e), { cause: e, offset: reader.pos });
   }
   return file;
 }

@@ -134,7 +134,8 @@ function hdf5Reason(text: string): ModelgateError {
 
 /** Copies a source to a new private temporary file, chunk by chunk. */
 function copyToTemp(source: ByteSource, maxBytes: number): { path: string; dir: string } {
-  if (source.size > maxBytes) throw new ModelgateError('LIMIT_MEMBER_BYTES', `HDF5 content of ${source.size} bytes is over the ${maxBytes}-byte limit for copying it out of an archive`);
+  if (source.size > maxBytes)
+    throw new ModelgateError('LIMIT_MEMBER_BYTES', `HDF5 content of ${source.size} bytes is over the ${maxBytes}-byte limit for copying it out of an archive`);
   const dir = mkdtempSync(join(tmpdir(), 'modelgate-h5-'));
   const path = join(dir, 'content.h5');
   try {
@@ -157,11 +158,7 @@ function copyToTemp(source: ByteSource, maxBytes: number): { path: string; dir: 
  * file or does not finish within `timeoutMs`; LIMIT_MEMBER_BYTES when in-memory content is too
  * big to copy to disk; UNSUPPORTED when the library cannot be loaded.
  */
-export function readHdf5Root(
-  source: ByteSource,
-  wanted: readonly string[],
-  opts: { maxCopyBytes: number; maxChars: number; timeoutMs?: number },
-): Hdf5Root {
+export function readHdf5Root(source: ByteSource, wanted: readonly string[], opts: { maxCopyBytes: number; maxChars: number; timeoutMs?: number }): Hdf5Root {
   const temp = source.path === undefined ? copyToTemp(source, opts.maxCopyBytes) : undefined;
   try {
     const ch = ready();

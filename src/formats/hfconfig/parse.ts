@@ -10,7 +10,22 @@ const TOKENIZER_KEYS = ['tokenizer_class', 'added_tokens_decoder', 'model_max_le
 /** Keys of processor, image processor and feature extractor configs. */
 const PROCESSOR_KEYS = ['processor_class', 'image_processor_type', 'feature_extractor_type', 'video_processor_type'];
 /** Keys of transformers' GenerationConfig. */
-const GENERATION_KEYS = ['_from_model_config', 'max_new_tokens', 'max_length', 'do_sample', 'num_beams', 'temperature', 'top_k', 'top_p', 'repetition_penalty', 'decoder_start_token_id', 'forced_bos_token_id', 'forced_eos_token_id', 'num_return_sequences', 'no_repeat_ngram_size'];
+const GENERATION_KEYS = [
+  '_from_model_config',
+  'max_new_tokens',
+  'max_length',
+  'do_sample',
+  'num_beams',
+  'temperature',
+  'top_k',
+  'top_p',
+  'repetition_penalty',
+  'decoder_start_token_id',
+  'forced_bos_token_id',
+  'forced_eos_token_id',
+  'num_return_sequences',
+  'no_repeat_ngram_size',
+];
 const TOKEN_ID_KEYS = ['bos_token_id', 'eos_token_id', 'pad_token_id', 'transformers_version'];
 /** Keys of a model's PretrainedConfig, and of configs that ask for remote code. */
 const MODEL_KEYS = ['model_type', 'architectures', 'auto_map', 'custom_pipelines'];
@@ -84,7 +99,9 @@ function templatesOf(doc: Json): ConfigTemplate[] {
     return value.map((item, i) => {
       const name = isObject(item) && typeof item.name === 'string' ? item.name : String(i);
       const where = `chat_template[${name}]`;
-      return isObject(item) && typeof item.template === 'string' ? { where, text: item.template } : { where, problem: 'entry is not a {name, template} object with a string template' };
+      return isObject(item) && typeof item.template === 'string'
+        ? { where, text: item.template }
+        : { where, problem: 'entry is not a {name, template} object with a string template' };
     });
   }
   return value === null ? [] : [{ where: 'chat_template', problem: `chat_template is a ${typeof value}, not a string or a list of {name, template}` }];

@@ -35,7 +35,8 @@ function buildsString(node: JNode): boolean {
     if (op?.value === '~' || op?.value === '%') return true;
     return op?.value === '+' && [child(node, 'left'), child(node, 'right')].some((n) => n?.type === 'StringLiteral' || (n !== undefined && buildsString(n)));
   }
-  if (node.type === 'FilterExpression') return ['join', 'format', 'replace', 'reverse', 'string', 'lower', 'upper', 'first', 'last'].includes(filterParts(child(node, 'filter')).name ?? '');
+  if (node.type === 'FilterExpression')
+    return ['join', 'format', 'replace', 'reverse', 'string', 'lower', 'upper', 'first', 'last'].includes(filterParts(child(node, 'filter')).name ?? '');
   if (node.type === 'CallExpression') return ['join', 'format', 'replace'].includes(identifierName(child(child(node, 'callee') ?? node, 'property')) ?? '');
   return false;
 }
@@ -113,7 +114,12 @@ class Collector {
         if (name === 'attr') this.named(positional[0], 'attr-filter', node, operand, true);
         for (const a of args) {
           const isAttributeKeyword = a.type === 'KeywordArgumentExpression' && identifierName(child(a, 'key')) === 'attribute';
-          const path = isAttributeKeyword && ATTRIBUTE_KEYWORD_FILTERS.has(name ?? '') ? child(a, 'value') : a === positional[0] && ATTRIBUTE_POSITIONAL_FILTERS.has(name ?? '') ? a : undefined;
+          const path =
+            isAttributeKeyword && ATTRIBUTE_KEYWORD_FILTERS.has(name ?? '')
+              ? child(a, 'value')
+              : a === positional[0] && ATTRIBUTE_POSITIONAL_FILTERS.has(name ?? '')
+                ? a
+                : undefined;
           const folded = path ? fold(path, this.env) : undefined;
           if (typeof folded === 'string') for (const part of folded.split('.')) this.reach(part, 'attribute-argument', node, undefined);
         }

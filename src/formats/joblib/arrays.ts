@@ -6,17 +6,17 @@ import type { PickleStream, PObject, PValue } from '../pickle/model.js';
 import { parsePickleStream } from '../pickle/parse.js';
 
 /** joblib's array wrapper classes (joblib/numpy_pickle.py), current and vendored in old sklearn. */
-const WRAPPERS = new Set([
-  'joblib.numpy_pickle.NumpyArrayWrapper',
-  'sklearn.externals.joblib.numpy_pickle.NumpyArrayWrapper',
-]);
+const WRAPPERS = new Set(['joblib.numpy_pickle.NumpyArrayWrapper', 'sklearn.externals.joblib.numpy_pickle.NumpyArrayWrapper']);
 
 /** Calls that make an instance of their first argument without running its `__init__`. */
 const RECONSTRUCTORS = new Set(['copyreg._reconstructor', 'copyreg.__newobj__', 'copyreg.__newobj_ex__']);
 
 /** `NumpyArrayWrapper.__init__(subclass, shape, order, dtype, allow_mmap=False, numpy_array_alignment_bytes=16)`. */
 const INIT_PARAMETERS = ['subclass', 'shape', 'order', 'dtype', 'allow_mmap', 'numpy_array_alignment_bytes'];
-const INIT_DEFAULTS: PValue[] = [{ k: 'bool', v: false }, { k: 'int', v: 16 }];
+const INIT_DEFAULTS: PValue[] = [
+  { k: 'bool', v: false },
+  { k: 'int', v: 16 },
+];
 
 const malformed = (why: string): never => {
   throw new ModelgateError('MALFORMED', `joblib array wrapper: ${why}`);
@@ -108,7 +108,8 @@ export class JoblibArrayReader {
       const nested = parsePickleStream(reader, { limits: this.limits });
       this.nestedStreams.push(nested);
       if (nested.error) throw nested.error;
-      if (nested.frameEnd !== undefined) malformed(`the object array's pickle stops inside a frame that ends at ${nested.frameEnd}; joblib would drop the rest of the frame`);
+      if (nested.frameEnd !== undefined)
+        malformed(`the object array's pickle stops inside a frame that ends at ${nested.frameEnd}; joblib would drop the rest of the frame`);
       return;
     }
     if (!dtype.sizeCertain) malformed('a dtype whose size depends on the platform');

@@ -57,7 +57,11 @@ class MarshalWriter {
     if (seen !== undefined) return this.byte(0x72).i32(seen);
     this.refs.set(s, this.nextRef++);
     const b = Buffer.from(s, 'latin1');
-    return /^[\x00-\x7f]*$/.test(s) && b.length < 256 ? this.byte(0x5a | FLAG_REF).byte(b.length).raw(b) : this.unicode(s);
+    return /^[\x00-\x7f]*$/.test(s) && b.length < 256
+      ? this.byte(0x5a | FLAG_REF)
+          .byte(b.length)
+          .raw(b)
+      : this.unicode(s);
   }
   /** 'u' TYPE_UNICODE: UTF-8 text. */
   unicode(s: string): this {
@@ -91,8 +95,12 @@ class MarshalWriter {
     this.names(spec.names ?? []);
     if (this.layout === '3.11') {
       this.names(varnames).bytes(Buffer.alloc(varnames.length, 0x20));
-      this.name(spec.filename ?? '<string>').name(spec.name ?? '<lambda>').name(spec.name ?? '<lambda>');
-      this.i32(1).bytes(Buffer.from([0x80, 0x00])).bytes(Buffer.alloc(0));
+      this.name(spec.filename ?? '<string>')
+        .name(spec.name ?? '<lambda>')
+        .name(spec.name ?? '<lambda>');
+      this.i32(1)
+        .bytes(Buffer.from([0x80, 0x00]))
+        .bytes(Buffer.alloc(0));
     } else {
       this.names(varnames).names([]).names([]);
       this.name(spec.filename ?? '<string>').name(spec.name ?? '<lambda>');
@@ -155,7 +163,15 @@ export function k2Layer(className: string, name: string, extra: JsonObject = {})
 
 /** A Keras 2 Lambda layer with `function: [code, defaults, closure]`. */
 export function k2Lambda(name: string, code: JsonValue, extra: JsonObject = {}): JsonObject {
-  return k2Layer('Lambda', name, { function: [code, null, null], function_type: 'lambda', module: '__main__', output_shape: null, output_shape_type: 'raw', arguments: {}, ...extra });
+  return k2Layer('Lambda', name, {
+    function: [code, null, null],
+    function_type: 'lambda',
+    module: '__main__',
+    output_shape: null,
+    output_shape_type: 'raw',
+    arguments: {},
+    ...extra,
+  });
 }
 
 /** A Keras 2 Sequential model config. */

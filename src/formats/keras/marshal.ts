@@ -22,13 +22,7 @@ const MAX_KEPT_CHARS = 200;
 /** marshal.c: a type byte with FLAG_REF set is appended to the reference table. */
 const FLAG_REF = 0x80;
 
-type Value =
-  | { k: 'str'; v: string }
-  | { k: 'bytes' }
-  | { k: 'seq'; items: Value[] }
-  | { k: 'code' }
-  | { k: 'null' }
-  | { k: 'other' };
+type Value = { k: 'str'; v: string } | { k: 'bytes' } | { k: 'seq'; items: Value[] } | { k: 'code' } | { k: 'null' } | { k: 'other' };
 
 const OTHER: Value = { k: 'other' };
 
@@ -103,12 +97,17 @@ class MarshalReader {
     switch (type) {
       case '0': // TYPE_NULL: ends a dict; anywhere else marshal.c fails on it.
         return { k: 'null' };
-      case 'N': case 'F': case 'T': case 'S': case '.': // None, False, True, StopIteration, Ellipsis
+      case 'N':
+      case 'F':
+      case 'T':
+      case 'S':
+      case '.': // None, False, True, StopIteration, Ellipsis
         return OTHER;
       case 'i': // TYPE_INT: 32-bit little-endian
         r.skip(4);
         return OTHER;
-      case 'l': { // TYPE_LONG: signed digit count, then 15-bit digits as u16
+      case 'l': {
+        // TYPE_LONG: signed digit count, then 15-bit digits as u16
         const n = Math.abs(this.i32());
         if (n > MAX_LONG_DIGITS) throw new ModelgateError('LIMIT_STRING', `marshal long of ${n} digits`, { offset: at });
         const digits = this.length(n, 2, at);
@@ -131,17 +130,24 @@ class MarshalReader {
       case 's': // TYPE_STRING: bytes
         r.skip(this.length(this.i32(), 1, at));
         return { k: 'bytes' };
-      case 'u': case 't': // TYPE_UNICODE, TYPE_INTERNED: UTF-8 (surrogatepass)
+      case 'u':
+      case 't': // TYPE_UNICODE, TYPE_INTERNED: UTF-8 (surrogatepass)
         return { k: 'str', v: r.text(this.length(this.i32(), 1, at), 'utf8') };
-      case 'a': case 'A': // TYPE_ASCII, TYPE_ASCII_INTERNED
+      case 'a':
+      case 'A': // TYPE_ASCII, TYPE_ASCII_INTERNED
         return { k: 'str', v: r.text(this.length(this.i32(), 1, at), 'latin1') };
-      case 'z': case 'Z': // TYPE_SHORT_ASCII(_INTERNED): u8 length
+      case 'z':
+      case 'Z': // TYPE_SHORT_ASCII(_INTERNED): u8 length
         return { k: 'str', v: r.text(r.u8(), 'latin1') };
       case ')': // TYPE_SMALL_TUPLE: u8 count
         return this.sequence(r.u8(), depth, at);
-      case '(': case '[': case '<': case '>': // tuple, list, set, frozenset: i32 count
+      case '(':
+      case '[':
+      case '<':
+      case '>': // tuple, list, set, frozenset: i32 count
         return this.sequence(this.length(this.i32(), 1, at), depth, at);
-      case '{': { // TYPE_DICT: key/value pairs until a TYPE_NULL key
+      case '{': {
+        // TYPE_DICT: key/value pairs until a TYPE_NULL key
         const items: Value[] = [];
         for (;;) {
           const key = this.read(depth + 1);
@@ -151,7 +157,8 @@ class MarshalReader {
           items.push(key, value);
         }
       }
-      case 'r': { // TYPE_REF: index into the reference table
+      case 'r': {
+        // TYPE_REF: index into the reference table
         const index = this.i32();
         const value = index >= 0 && index < this.refs.length ? this.refs[index] : undefined;
         if (!value) throw bad(`invalid reference ${index}`, at);
@@ -188,7 +195,11 @@ class MarshalReader {
       }
       const value = this.read(depth + 1);
       const ok =
-        field === 'bytes' ? value.k === 'bytes' : field === 'str' ? value.k === 'str' : value.k === 'seq' && (field === 'tuple' || value.items.every((v) => v.k === 'str'));
+        field === 'bytes'
+          ? value.k === 'bytes'
+          : field === 'str'
+            ? value.k === 'str'
+            : value.k === 'seq' && (field === 'tuple' || value.items.every((v) => v.k === 'str'));
       if (!ok) throw bad(`code object field ${index} is not ${field === 'names' ? 'a tuple of names' : `a ${field}`}`, at);
       if (index === 2 && value.k === 'seq') for (const v of value.items) if (v.k === 'str') this.keep(this.names, v.v);
       if (index === 1) this.constStrings(value, 0);

@@ -31,7 +31,8 @@ export function emptyKerasModel(origin: KerasOrigin): KerasModel {
 
 /** Parses one config document from bytes, checking its size first. */
 export function parseConfigBytes(bytes: Buffer, what: string): JsonValue {
-  if (bytes.length > MAX_CONFIG_BYTES) throw new ModelgateError('LIMIT_MEMBER_BYTES', `${what} is ${bytes.length} bytes, over the ${MAX_CONFIG_BYTES}-byte limit for configs`);
+  if (bytes.length > MAX_CONFIG_BYTES)
+    throw new ModelgateError('LIMIT_MEMBER_BYTES', `${what} is ${bytes.length} bytes, over the ${MAX_CONFIG_BYTES}-byte limit for configs`);
   return parseConfigText(decodeJsonBytes(bytes), what);
 }
 

@@ -88,7 +88,8 @@ export function transformCell(source: string): CellCode {
     } else if (escaped.startsWith('%')) {
       const m = /^%+(\w+)\s*(.*)$/.exec(escaped);
       const [name, rest] = m ? [m[1]!, m[2]!] : ['', ''];
-      if (SHELL_LINES.has(name)) commands.push({ line: i, column: indent.length, text: name === 'system' || name === 'sx' ? rest : `${name} ${rest}`, via: `%${name}` });
+      if (SHELL_LINES.has(name))
+        commands.push({ line: i, column: indent.length, text: name === 'system' || name === 'sx' ? rest : `${name} ${rest}`, via: `%${name}` });
       if (PYTHON_LINES.has(name) && !assigned && rest.trim() !== '' && !rest.startsWith('-')) {
         // `%time x = f()` runs `x = f()`: keep it, remembering how far it moved left.
         lines[i] = indent + rest;

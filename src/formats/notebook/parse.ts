@@ -53,7 +53,11 @@ const TEXT_MIME = /^(?:text\/|application\/(?:json|javascript|x-latex|xml)|.*\+(
 export function readNotebook(doc: unknown): NotebookContent {
   const out: NotebookContent = { cells: [], outputs: [], problems: [] };
   if (!isObject(doc)) return { ...out, problems: ['the document is not a JSON object'] };
-  const cells: unknown[] = Array.isArray(doc.cells) ? doc.cells : Array.isArray(doc.worksheets) ? doc.worksheets.flatMap((w) => (isObject(w) && Array.isArray(w.cells) ? w.cells : [])) : [];
+  const cells: unknown[] = Array.isArray(doc.cells)
+    ? doc.cells
+    : Array.isArray(doc.worksheets)
+      ? doc.worksheets.flatMap((w) => (isObject(w) && Array.isArray(w.cells) ? w.cells : []))
+      : [];
   if (!Array.isArray(doc.cells) && !Array.isArray(doc.worksheets)) out.problems.push('`cells` is not a list');
   let budget = MAX_OUTPUT_CHARS;
   let tooMany = false;

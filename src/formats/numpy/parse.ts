@@ -29,7 +29,10 @@ export function parseNpyHeader(reader: ByteReader): NpyHeader {
   if (major < 1 || major > 3) throw new ModelgateError('UNSUPPORTED', `npy format version ${major}.${minor}`);
   const length = major === 1 ? reader.u16le() : reader.u32le();
   if (length > 1024 * 1024) throw new ModelgateError('LIMIT_STRING', `npy header of ${length} bytes`);
-  const text = reader.bytes(length).toString(major === 3 ? 'utf8' : 'latin1').trim();
+  const text = reader
+    .bytes(length)
+    .toString(major === 3 ? 'utf8' : 'latin1')
+    .trim();
   const dict = parsePyLiteral(text);
   if (!(dict instanceof Map)) throw new ModelgateError('MALFORMED', 'npy header is not a dict');
   if ([...dict.keys()].sort().join() !== HEADER_KEYS.join()) throw new ModelgateError('MALFORMED', `npy header keys are ${[...dict.keys()].join(', ')}`);

@@ -198,7 +198,8 @@ export class GraphWalker {
   /** Pushes list values of one attribute, charged to the main graph's budget and capped at MAX_ATTRIBUTE_VALUES. */
   private listCollector(list: number[], offset: number): (value: number) => void {
     return (value) => {
-      if (list.length >= MAX_ATTRIBUTE_VALUES) throw new ModelgateError('LIMIT_ENTRIES', `an attribute has more than ${MAX_ATTRIBUTE_VALUES} values`, { offset });
+      if (list.length >= MAX_ATTRIBUTE_VALUES)
+        throw new ModelgateError('LIMIT_ENTRIES', `an attribute has more than ${MAX_ATTRIBUTE_VALUES} values`, { offset });
       this.keep(1);
       list.push(value);
     };
@@ -273,4 +274,3 @@ export function opsetId(r: ProtoReader): { domain: string; version: number } {
   }
   return opset;
 }
-

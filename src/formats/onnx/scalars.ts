@@ -47,7 +47,8 @@ export function floats(r: ProtoReader, width: 4 | 8, each: (value: number) => vo
     return;
   }
   const { start, end } = r.range();
-  if ((end - start) % width !== 0) throw new ModelgateError('MALFORMED', `packed values of field ${r.field} are not a multiple of ${width} bytes`, { offset: start });
+  if ((end - start) % width !== 0)
+    throw new ModelgateError('MALFORMED', `packed values of field ${r.field} are not a multiple of ${width} bytes`, { offset: start });
   checkCount(r, (end - start) / width, cap, start);
   const bytes = r.bytesAt(start, end);
   for (let i = 0; i < bytes.length; i += width) each(width === 4 ? bytes.readFloatLE(i) : bytes.readDoubleLE(i));
@@ -68,7 +69,7 @@ export function int64s(r: ProtoReader, each: (value: number) => void, bits: 32 |
   const { start, end } = r.range();
   checkCount(r, Math.ceil((end - start) / MAX_VARINT_BYTES), cap, start);
   const bytes = r.bytesAt(start, end);
-  for (let pos = 0; pos < bytes.length; ) {
+  for (let pos = 0; pos < bytes.length;) {
     const length = varintLength(bytes, pos, start);
     if (length > FAST_VARINT_BYTES) each(Number(BigInt.asIntN(bits, slowVarint(bytes, pos, length))));
     else {

@@ -65,7 +65,8 @@ export function readTensorValues(source: ByteSource, tensor: OnnxTensor, budget:
   if (dims.some((d) => d < 0 || !Number.isSafeInteger(d))) fail(`has invalid dims [${dims.join(',')}]`);
   const count = dims.reduce((a, b) => a * b, 1);
   budget.elements += count;
-  if (budget.elements > MAX_DECODED_ELEMENTS) throw new ModelgateError('LIMIT_MEMBER_BYTES', `weights exceed ${MAX_DECODED_ELEMENTS} elements`, { offset: tensor.start });
+  if (budget.elements > MAX_DECODED_ELEMENTS)
+    throw new ModelgateError('LIMIT_MEMBER_BYTES', `weights exceed ${MAX_DECODED_ELEMENTS} elements`, { offset: tensor.start });
   const width = RAW_WIDTH.get(dataType);
   if (width === undefined) throw new ModelgateError('UNSUPPORTED', `tensor ${name} has data type ${dataType}, which is not decoded`, { offset: tensor.start });
   const isFloat = dataType === DataType.FLOAT || dataType === DataType.DOUBLE;

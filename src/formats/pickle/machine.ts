@@ -276,4 +276,3 @@ export function readLittleLong(m: Machine, n: number): PValue {
   const small = v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER);
   return { k: 'int', v: small ? Number(v) : v };
 }
-

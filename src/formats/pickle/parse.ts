@@ -75,7 +75,6 @@ function staticGetattr(m: Machine, made: PObject): PValue | undefined {
 /** Longest text-mode line (GLOBAL module/name, INT, PERSID...) kept; real ones are short. */
 const MAX_LINE = 64 * 1024;
 
-
 /**
  * Interprets one pickle stream from the reader's position to its STOP, symbolically, the way
  * CPython's `_Unpickler.load` would (Lib/pickle.py, Modules/_pickle.c), recording every import,
@@ -157,11 +156,12 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
         case 0x4b: // BININT1
           stack.push(S_INT, reader.u8(), undefined);
           break;
-        case 0x4d: {
-          // BININT2
-          stack.push(S_INT, reader.u16le(), undefined);
-          break;
-        }
+        case 0x4d:
+          {
+            // BININT2
+            stack.push(S_INT, reader.u16le(), undefined);
+            break;
+          }
           break;
         case 0x4c: // LONG
           pushInt(m, parseIntText(reader.line(MAX_LINE), m.opStart, true));
@@ -441,15 +441,12 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
   } catch (e) {
     stream.end = reader.pos;
     stream.opcodes = m.opIndex + 1;
-    stream.error = isModelgateError(e)
-      ? e
-      : new ModelgateError('MALFORMED', e instanceof Error ? e.message : String(e), { offset: m.opStart, cause: e });
+    stream.error = isModelgateError(e) ? e : new ModelgateError('MALFORMED', e instanceof Error ? e.message : String(e), { offset: m.opStart, cause: e });
     if (stream.error.offset === undefined) {
       stream.error = new ModelgateError(stream.error.code, stream.error.message, { offset: m.opStart, cause: e });
     }
     return stream;
   }
-
 }
 
 /** True when `OPCODES` knows the byte: used to sniff protocol 0/1 pickles. */

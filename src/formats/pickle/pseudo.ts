@@ -19,7 +19,10 @@ export function pseudoPython(stream: PickleStream): string[] {
     ...stream.calls.map((c) => ({ opIndex: c.opIndex, text: `${renderValue(c.object)}  # ${c.op} at ${c.offset}` })),
     ...stream.builds.map((b) => ({ opIndex: b.opIndex, text: `${renderValue(b.target)}.__setstate__(${renderValue(b.state)})  # BUILD at ${b.offset}` })),
     ...stream.mutations.map((m) => ({ opIndex: m.opIndex, text: `${renderValue(m.target)}.${m.op.toLowerCase()}(…)  # ${m.op} at ${m.offset}` })),
-    ...stream.dynamicImports.map((d) => ({ opIndex: d.opIndex, text: `find_class(${renderValue(d.module)}, ${renderValue(d.name)})  # STACK_GLOBAL at ${d.offset}` })),
+    ...stream.dynamicImports.map((d) => ({
+      opIndex: d.opIndex,
+      text: `find_class(${renderValue(d.module)}, ${renderValue(d.name)})  # STACK_GLOBAL at ${d.offset}`,
+    })),
   ].sort((a, b) => a.opIndex - b.opIndex);
   for (const s of steps) out.push(s.text);
   if (stream.result) out.push(`return ${renderValue(stream.result)}`);

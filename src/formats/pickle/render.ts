@@ -43,7 +43,7 @@ export function renderValue(v: PValue, depth = 0): string {
     case 'str':
       return pyString(v.v);
     case 'bytes':
-      return pyBytes(v.v, v.len, v.bytearray ? "bytearray(b" : 'b') + (v.bytearray ? ')' : '');
+      return pyBytes(v.v, v.len, v.bytearray ? 'bytearray(b' : 'b') + (v.bytearray ? ')' : '');
     case 'tuple':
       return v.items.length === 1 ? `(${renderValue(v.items[0]!, depth + 1)},)` : `(${items(v.items, depth)})`;
     case 'list':

@@ -46,12 +46,7 @@ function varintAt(buf: Buffer, i: number): [number, number] | undefined {
  * length past the end, a group). At most MAX_SNIFF_FIELDS fields are looked at; `complete`
  * says whether the walk reached the end.
  */
-export function sniffMessage(
-  source: ByteSource,
-  shape: MessageShape,
-  start = 0,
-  end = source.size,
-): { fields: SniffedField[]; complete: boolean } | undefined {
+export function sniffMessage(source: ByteSource, shape: MessageShape, start = 0, end = source.size): { fields: SniffedField[]; complete: boolean } | undefined {
   const fields: SniffedField[] = [];
   let pos = start;
   while (pos < end) {

@@ -17,8 +17,24 @@ const MUTATORS = new Set(['append', 'extend', 'update', 'add', 'insert', 'write'
 
 /** Node types the walk looks at; every other node is only passed through. */
 const VISITED = new Set([
-  'call', 'subscript', 'attribute', 'assignment', 'augmented_assignment', 'named_expression', 'for_statement', 'for_in_clause', 'with_item',
-  'import_statement', 'import_from_statement', 'function_definition', 'class_definition', 'return_statement', 'yield', 'string', 'concatenated_string', 'ERROR',
+  'call',
+  'subscript',
+  'attribute',
+  'assignment',
+  'augmented_assignment',
+  'named_expression',
+  'for_statement',
+  'for_in_clause',
+  'with_item',
+  'import_statement',
+  'import_from_statement',
+  'function_definition',
+  'class_definition',
+  'return_statement',
+  'yield',
+  'string',
+  'concatenated_string',
+  'ERROR',
 ]);
 
 /** What the walk produces; the parser adds the text, commands and locator. */
@@ -72,7 +88,9 @@ class Collector {
     const span = { at: target.at, end: target.end };
     if (target.k === 'seq') {
       const pairwise = value.k === 'seq' && value.items.length === target.items.length;
-      target.items.forEach((t, i) => this.bindTarget(t, pairwise && value.k === 'seq' ? value.items[i]! : { at: value.at, end: value.end, k: 'other', children: [value] }));
+      target.items.forEach((t, i) =>
+        this.bindTarget(t, pairwise && value.k === 'seq' ? value.items[i]! : { at: value.at, end: value.end, k: 'other', children: [value] }),
+      );
     } else if (target.k === 'index') {
       this.writes.add(`${target.at}:${target.end}`);
       this.bind(dottedKey(target.object), { ...span, kind: 'value', value });
@@ -92,7 +110,12 @@ class Collector {
         if (call.k !== 'call') return;
         this.calls.push(call);
         if (call.callee.k === 'attr' && MUTATORS.has(call.callee.attr) && call.args.length > 0) {
-          this.bind(dottedKey(call.callee.object), { at: call.at, end: call.end, kind: 'value', value: { at: call.at, end: call.end, k: 'other', children: call.args } });
+          this.bind(dottedKey(call.callee.object), {
+            at: call.at,
+            end: call.end,
+            kind: 'value',
+            value: { at: call.at, end: call.end, k: 'other', children: call.args },
+          });
         }
         return;
       }
@@ -193,7 +216,8 @@ class Collector {
       const aliased = n.type === 'aliased_import';
       const dotted = this.lowerer.slice(aliased ? n.childForFieldName('name')! : n).replace(/\s+/g, '');
       const alias = aliased ? this.lowerer.slice(n.childForFieldName('alias')!) : undefined;
-      if (node.type === 'import_from_statement') this.bind(alias ?? dotted, { ...span, kind: 'import', path: base.endsWith('.') ? base + dotted : `${base}.${dotted}` });
+      if (node.type === 'import_from_statement')
+        this.bind(alias ?? dotted, { ...span, kind: 'import', path: base.endsWith('.') ? base + dotted : `${base}.${dotted}` });
       else if (alias) this.bind(alias, { ...span, kind: 'import', path: dotted });
       else this.bind(dotted.split('.')[0], { ...span, kind: 'import', path: dotted.split('.')[0]! });
     }
@@ -207,7 +231,13 @@ class Collector {
     if (e.k === 'str' || e.k === 'bytes') value = e.value;
     else if (e.k === 'fstr') value = e.parts.filter((p): p is string => typeof p === 'string').join('');
     else return;
-    this.strings.push({ at: e.at, end: e.end, value, statement: node.parent?.type === 'expression_statement' && node.parent.namedChildCount === 1, formatted: e.k === 'fstr' });
+    this.strings.push({
+      at: e.at,
+      end: e.end,
+      value,
+      statement: node.parent?.type === 'expression_statement' && node.parent.namedChildCount === 1,
+      formatted: e.k === 'fstr',
+    });
   }
 }
 
@@ -238,5 +268,14 @@ export function collect(tree: Tree, text: string): Collected {
   } finally {
     cursor.delete();
   }
-  return { calls: c.calls, lookups: c.lookups, bindings: c.bindings, scopes: c.scopes, writes: c.writes, starImports: c.starImports, strings: c.strings, syntax: c.syntax };
+  return {
+    calls: c.calls,
+    lookups: c.lookups,
+    bindings: c.bindings,
+    scopes: c.scopes,
+    writes: c.writes,
+    starImports: c.starImports,
+    strings: c.strings,
+    syntax: c.syntax,
+  };
 }

@@ -137,7 +137,14 @@ class Evaluator {
     }
     if (op === '*' && l.k === 'str' && r.k === 'num' && l.v.length * r.v <= MAX_STATIC_BYTES) return { k: 'str', v: l.v.repeat(Math.max(0, r.v)) };
     if (l.k === 'num' && r.k === 'num') {
-      const ops: Record<string, (a: number, b: number) => number> = { '^': (a, b) => a ^ b, '-': (a, b) => a - b, '*': (a, b) => a * b, '%': (a, b) => (b === 0 ? NaN : ((a % b) + b) % b), '&': (a, b) => a & b, '|': (a, b) => a | b };
+      const ops: Record<string, (a: number, b: number) => number> = {
+        '^': (a, b) => a ^ b,
+        '-': (a, b) => a - b,
+        '*': (a, b) => a * b,
+        '%': (a, b) => (b === 0 ? NaN : ((a % b) + b) % b),
+        '&': (a, b) => a & b,
+        '|': (a, b) => a | b,
+      };
       const v = ops[op]?.(l.v, r.v);
       return v === undefined || Number.isNaN(v) ? undefined : { k: 'num', v };
     }
@@ -159,11 +166,15 @@ class Evaluator {
     const path = resolve(this.model, e.callee)?.path;
     if (!path) return undefined;
     const first = this.eval(args[0]);
-    if (path === 'builtins.chr') return first?.k === 'num' && Number.isInteger(first.v) && first.v >= 0 && first.v <= 0x10ffff ? { k: 'str', v: String.fromCodePoint(first.v) } : undefined;
+    if (path === 'builtins.chr')
+      return first?.k === 'num' && Number.isInteger(first.v) && first.v >= 0 && first.v <= 0x10ffff
+        ? { k: 'str', v: String.fromCodePoint(first.v) }
+        : undefined;
     if (path === 'builtins.ord') return first?.k === 'str' && first.v.length >= 1 ? { k: 'num', v: first.v.codePointAt(0)! } : undefined;
     if (path === 'builtins.str') return first?.k === 'str' ? first : undefined;
     if (path === 'builtins.bytes' || path === 'builtins.bytearray') {
-      if (first?.k === 'list' && first.v.every((x) => x.k === 'num')) return { k: 'bytes', v: Buffer.from(first.v.map((x) => (x.k === 'num' ? x.v & 0xff : 0))) };
+      if (first?.k === 'list' && first.v.every((x) => x.k === 'num'))
+        return { k: 'bytes', v: Buffer.from(first.v.map((x) => (x.k === 'num' ? x.v & 0xff : 0))) };
       if (first?.k === 'str') return this.textCodec(first, codec(1) ?? 'utf-8', 'encode');
       return first?.k === 'bytes' ? first : undefined;
     }
@@ -191,7 +202,8 @@ class Evaluator {
         const list = this.eval(args[0]);
         if (list?.k !== 'list') return undefined;
         if (self.k === 'str' && list.v.every((x) => x.k === 'str')) return { k: 'str', v: list.v.map((x) => x.v).join(self.v) };
-        if (self.k === 'bytes' && list.v.every((x) => x.k === 'bytes')) return { k: 'bytes', v: Buffer.concat(list.v.flatMap((x, i) => (i === 0 ? [x.v as Buffer] : [self.v, x.v as Buffer]))) };
+        if (self.k === 'bytes' && list.v.every((x) => x.k === 'bytes'))
+          return { k: 'bytes', v: Buffer.concat(list.v.flatMap((x, i) => (i === 0 ? [x.v as Buffer] : [self.v, x.v as Buffer]))) };
         return undefined;
       }
       case 'replace': {

@@ -71,7 +71,9 @@ export class Lowerer {
         return this.concatenated(node, depth, span);
       case 'integer':
       case 'float': {
-        const t = this.slice(node).replace(/_/g, '').replace(/[jJlL]$/, '');
+        const t = this.slice(node)
+          .replace(/_/g, '')
+          .replace(/[jJlL]$/, '');
         const value = /^0[xob]/i.test(t) ? Number(t.toLowerCase()) : Number(t);
         return { ...span, k: 'num', value };
       }
@@ -127,7 +129,12 @@ export class Lowerer {
         return value ? this.lower(value, depth + 1) : other();
       }
       default:
-        if (SEQUENCES.has(type)) return { ...span, k: 'seq', items: node.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment').map((c) => this.lower(c, depth + 1)) };
+        if (SEQUENCES.has(type))
+          return {
+            ...span,
+            k: 'seq',
+            items: node.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment').map((c) => this.lower(c, depth + 1)),
+          };
         return other();
     }
   }
@@ -175,7 +182,8 @@ export class Lowerer {
 
   private concatenated(node: Node, depth: number, span: { at: number; end: number }): Expr {
     const pieces = node.namedChildren.filter((c): c is Node => c?.type === 'string').map((c) => this.lower(c, depth + 1));
-    if (pieces.every((p) => p.k === 'bytes')) return { ...span, k: 'bytes', value: Buffer.concat(pieces.map((p) => (p.k === 'bytes' ? p.value : Buffer.alloc(0)))) };
+    if (pieces.every((p) => p.k === 'bytes'))
+      return { ...span, k: 'bytes', value: Buffer.concat(pieces.map((p) => (p.k === 'bytes' ? p.value : Buffer.alloc(0)))) };
     if (pieces.every((p) => p.k === 'str')) return { ...span, k: 'str', value: pieces.map((p) => (p.k === 'str' ? p.value : '')).join('') };
     const parts: Array<string | Expr> = [];
     for (const p of pieces) {

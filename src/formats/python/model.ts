@@ -64,8 +64,9 @@ export interface Scope extends Span {
 export type Binding = Span & {
   /** The function scope the binding belongs to (index into `scopes`), or -1 for the module. */
   scope: number;
-} & (
-    /** `import a.b as c` binds c to `a.b`; `import a.b` binds a to `a`; `from a import b` binds b to `a.b`. */
+} &
+  /** `import a.b as c` binds c to `a.b`; `import a.b` binds a to `a`; `from a import b` binds b to `a.b`. */
+  (
     | { kind: 'import'; path: string }
     /** Assignment, augmented assignment, walrus, `for` target, `with … as`, container mutation. */
     | { kind: 'value'; value: Expr }

@@ -26,7 +26,16 @@ export const BUILTIN_NAMES = new Set(
 );
 
 /** Module names that are other spellings of the same module (CPython's import system). */
-const MODULE_ALIASES: Record<string, string> = { posix: 'os', nt: 'os', __builtin__: 'builtins', _pickle: 'pickle', cPickle: 'pickle', _socket: 'socket', _io: 'io', _codecs: 'codecs' };
+const MODULE_ALIASES: Record<string, string> = {
+  posix: 'os',
+  nt: 'os',
+  __builtin__: 'builtins',
+  _pickle: 'pickle',
+  cPickle: 'pickle',
+  _socket: 'socket',
+  _io: 'io',
+  _codecs: 'codecs',
+};
 
 /** Normalises a dotted path: `posix.system` → `os.system`, `__builtin__.eval` → `builtins.eval`. */
 export function normalisePath(path: string): string {

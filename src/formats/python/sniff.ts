@@ -6,7 +6,8 @@ const PYTHON_NAME = /\.(?:py|pyw|pyi)$/i;
 /** `#!/usr/bin/env python3`, `#!/usr/bin/python -u` … */
 const SHEBANG = /^#![^\n]*\bpython[\d.]*\b/;
 /** Lines only Python starts with: imports, definitions, decorators, the main guard. */
-const STRUCTURE = /^(?:from\s+\.*[\w.]*\s+import\s+[\w*(]|import\s+[\w.]+(?:\s+as\s+\w+)?(?:\s*,\s*[\w.]+(?:\s+as\s+\w+)?)*\s*(?:#.*)?$|(?:async\s+)?def\s+\w+\s*\(|class\s+\w+\s*[(:]|@[\w.]+|if\s+__name__\s*==)/;
+const STRUCTURE =
+  /^(?:from\s+\.*[\w.]*\s+import\s+[\w*(]|import\s+[\w.]+(?:\s+as\s+\w+)?(?:\s*,\s*[\w.]+(?:\s+as\s+\w+)?)*\s*(?:#.*)?$|(?:async\s+)?def\s+\w+\s*\(|class\s+\w+\s*[(:]|@[\w.]+|if\s+__name__\s*==)/;
 const DOCSTRING = /^[rRuU]?(?:"""|''')/;
 /** Share of the head that may fail to parse for text to pass as Python. */
 const MAX_HEAD_ERRORS = 0.1;

@@ -23,7 +23,18 @@ function whatwgLabel(codec: string): string {
   const c = codec.replace(/_/g, '-');
   if (/^cp125\d$/.test(c)) return `windows-${c.slice(2)}`;
   if (/^iso8859-?\d+$/.test(c)) return `iso-8859-${c.replace(/^iso8859-?/, '')}`;
-  const known: Record<string, string> = { cp932: 'shift_jis', ms932: 'shift_jis', sjis: 'shift_jis', 'shift-jis': 'shift_jis', big5hkscs: 'big5-hkscs', 'mac-roman': 'macintosh', cp936: 'gbk', ms936: 'gbk', cp949: 'euc-kr', uhc: 'euc-kr' };
+  const known: Record<string, string> = {
+    cp932: 'shift_jis',
+    ms932: 'shift_jis',
+    sjis: 'shift_jis',
+    'shift-jis': 'shift_jis',
+    big5hkscs: 'big5-hkscs',
+    'mac-roman': 'macintosh',
+    cp936: 'gbk',
+    ms936: 'gbk',
+    cp949: 'euc-kr',
+    uhc: 'euc-kr',
+  };
   return known[c] ?? c;
 }
 
@@ -55,7 +66,19 @@ function decodeLegacy(body: Buffer, codec: string, skipped: number): DecodedSour
 /** PEP 263: `coding[:=]name` in a comment on line 1 or 2. */
 const CODING = /^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)/;
 const UTF8_NAMES = new Set(['utf-8', 'utf8', 'utf_8', 'u8', 'utf']);
-const SINGLE_BYTE_NAMES = new Set(['latin-1', 'latin1', 'latin_1', 'iso-8859-1', 'iso8859-1', 'iso_8859_1', 'l1', 'cp1252', 'windows-1252', 'ascii', 'us-ascii']);
+const SINGLE_BYTE_NAMES = new Set([
+  'latin-1',
+  'latin1',
+  'latin_1',
+  'iso-8859-1',
+  'iso8859-1',
+  'iso_8859_1',
+  'l1',
+  'cp1252',
+  'windows-1252',
+  'ascii',
+  'us-ascii',
+]);
 
 /** The encoding a PEP 263 declaration names, lower-cased, or undefined. */
 export function declaredEncoding(bytes: Buffer): string | undefined {
@@ -131,7 +154,9 @@ export function plainLocator(source: DecodedSource): (at: number) => Pos {
   const starts = lineStarts(source.text);
   return (at) => {
     const line = floorIndex(starts, at);
-    const offset = source.skipped + (source.byteOffsets ? source.byteOffsets[Math.min(at, source.byteOffsets.length - 1)]! : source.singleByte ? at : utf8Offset(source.text, at));
+    const offset =
+      source.skipped +
+      (source.byteOffsets ? source.byteOffsets[Math.min(at, source.byteOffsets.length - 1)]! : source.singleByte ? at : utf8Offset(source.text, at));
     return { offset, where: `line ${line + 1}, column ${at - starts[line]! + 1}` };
   };
 }

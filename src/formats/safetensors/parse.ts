@@ -107,7 +107,8 @@ export function parseSafetensors(source: ByteSource): SafetensorsFile {
   const reader = new ByteReader(source);
   if (source.size < 8) throw new ModelgateError('TRUNCATED', `${source.size} bytes is too short for the 8-byte header length`, { offset: 0 });
   const n = reader.bytes(8).readBigUInt64LE(0);
-  if (n > BigInt(MAX_HEADER_BYTES)) throw new ModelgateError('LIMIT_STRING', `header length ${n} is over the ${MAX_HEADER_BYTES}-byte limit loaders enforce`, { offset: 0 });
+  if (n > BigInt(MAX_HEADER_BYTES))
+    throw new ModelgateError('LIMIT_STRING', `header length ${n} is over the ${MAX_HEADER_BYTES}-byte limit loaders enforce`, { offset: 0 });
   const headerLength = Number(n);
   if (8 + headerLength > source.size) {
     throw new ModelgateError('TRUNCATED', `header length ${headerLength} runs past the end of the file (${source.size - 8} bytes follow)`, { offset: 0 });
@@ -151,5 +152,16 @@ export function parseSafetensors(source: ByteSource): SafetensorsFile {
   const dataStart = 8 + headerLength;
   const dataSize = source.size - dataStart;
   const { problems, unclaimed } = checkOffsets(tensors, dataStart, dataSize);
-  return { size: source.size, headerLength, dataStart, dataSize, tensors, metadata, duplicates: listed(duplicates), issues: listed(issues), offsetProblems: problems, unclaimed };
+  return {
+    size: source.size,
+    headerLength,
+    dataStart,
+    dataSize,
+    tensors,
+    metadata,
+    duplicates: listed(duplicates),
+    issues: listed(issues),
+    offsetProblems: problems,
+    unclaimed,
+  };
 }

@@ -58,7 +58,11 @@ class Reader {
     if (c === '{') return this.object(depth + 1, path);
     if (c === '[') return this.array(depth + 1, path);
     if (c === '"') return this.string();
-    for (const [word, v] of [['true', true], ['false', false], ['null', null]] as const) {
+    for (const [word, v] of [
+      ['true', true],
+      ['false', false],
+      ['null', null],
+    ] as const) {
       if (this.s.startsWith(word, this.i)) {
         this.i += word.length;
         return v;

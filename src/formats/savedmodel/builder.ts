@@ -110,7 +110,9 @@ function metaGraphDef(m: MetaGraphDesc): ProtoWriter {
   }
   for (const tag of m.tags ?? ['serve']) info.string(4, tag);
   info.string(5, m.tensorflowVersion ?? '2.15.0');
-  const w = proto().message(1, info).message(2, graphDef(m.graph ?? { nodes: [{ name: 'x', op: 'Placeholder', attrs: { dtype: { type: 1 } } }] }));
+  const w = proto()
+    .message(1, info)
+    .message(2, graphDef(m.graph ?? { nodes: [{ name: 'x', op: 'Placeholder', attrs: { dtype: { type: 1 } } }] }));
   if (m.saverFilename) w.message(3, proto().string(1, m.saverFilename));
   for (const s of m.signatures ?? []) w.message(5, proto().string(1, s).message(2, proto().string(3, 'tensorflow/serving/predict')));
   for (const a of m.assets ?? []) w.message(6, proto().string(2, a));

@@ -26,8 +26,22 @@ const MAX_TENSOR_STRINGS_KEPT = 8;
 const { VARINT, LEN } = WireType;
 
 /** Wire types of the fields a nested GraphDef and its NodeDefs may have (graph.proto, node_def.proto). */
-const GRAPH_FIELDS = new Map([[1, LEN], [2, LEN], [3, VARINT], [4, LEN], [5, LEN]]);
-const NODE_FIELDS = new Map([[1, LEN], [2, LEN], [3, LEN], [4, LEN], [5, LEN], [6, LEN], [7, LEN]]);
+const GRAPH_FIELDS = new Map([
+  [1, LEN],
+  [2, LEN],
+  [3, VARINT],
+  [4, LEN],
+  [5, LEN],
+]);
+const NODE_FIELDS = new Map([
+  [1, LEN],
+  [2, LEN],
+  [3, LEN],
+  [4, LEN],
+  [5, LEN],
+  [6, LEN],
+  [7, LEN],
+]);
 
 /** TensorFlow op names (op_def.proto: `[A-Z][a-zA-Z0-9>_]*`), internal `_Ops` and function names. */
 const OP_NAME = /^[A-Za-z_][\w>.-]*$/;

@@ -63,7 +63,8 @@ export function parseSavedModel(source: ByteSource): SavedModelParse {
     while (r.next()) {
       if (r.field === 1) model.schemaVersion = r.int64();
       else if (r.field === 2) {
-        if (model.metaGraphs.length >= MAX_META_GRAPHS) throw new ModelgateError('LIMIT_ENTRIES', `more than ${MAX_META_GRAPHS} meta graphs`, { offset: r.fieldOffset });
+        if (model.metaGraphs.length >= MAX_META_GRAPHS)
+          throw new ModelgateError('LIMIT_ENTRIES', `more than ${MAX_META_GRAPHS} meta graphs`, { offset: r.fieldOffset });
         metaGraph(r.message(), graphs, model);
       } else r.skip();
     }

@@ -122,12 +122,7 @@ function filesInfo(archive: BuilderArchive): Buffer {
 
 /** The archive's bytes: signature header, packed streams, (encoded) header. */
 export function buildSevenZip(archive: BuilderArchive): Buffer {
-  const header = Buffer.concat([
-    byte(NID.kHeader, NID.kMainStreamsInfo),
-    streamsInfo(archive.folders, true),
-    filesInfo(archive),
-    byte(NID.kEnd),
-  ]);
+  const header = Buffer.concat([byte(NID.kHeader, NID.kMainStreamsInfo), streamsInfo(archive.folders, true), filesInfo(archive), byte(NID.kEnd)]);
   let packed = Buffer.concat(archive.folders.map((f) => f.packed));
   let next = header;
   if (archive.encodedHeader) {

@@ -105,14 +105,7 @@ function readNextHeader(source: ByteSource, errors: ModelgateError[]): Buffer | 
  * The next header is either a Header or, with kEncodedHeader, a StreamsInfo whose single folder
  * decodes to the real header (7zFormat.txt "HeaderInfo" / "Header").
  */
-function readHeaderChain(
-  source: ByteSource,
-  first: Buffer,
-  budget: DecompressBudget,
-  errors: ModelgateError[],
-  limits: Limits,
-  state: HeaderState,
-): void {
+function readHeaderChain(source: ByteSource, first: Buffer, budget: DecompressBudget, errors: ModelgateError[], limits: Limits, state: HeaderState): void {
   let bytes = first;
   for (let level = 0; ; level++) {
     const reader = new ByteReader(new BufferSource(bytes));

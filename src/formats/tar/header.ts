@@ -63,7 +63,15 @@ export function checksums(block: Buffer): [number, number] {
 }
 
 /** Offsets and lengths of the numeric fields tarfile's `frombuf` reads (mode ... devminor). */
-const NUMBER_FIELDS: ReadonlyArray<[number, number]> = [[100, 8], [108, 8], [116, 8], [124, 12], [136, 8], [329, 8], [337, 8]];
+const NUMBER_FIELDS: ReadonlyArray<[number, number]> = [
+  [100, 8],
+  [108, 8],
+  [116, 8],
+  [124, 12],
+  [136, 8],
+  [329, 8],
+  [337, 8],
+];
 
 /**
  * True when a 512-byte block is a tar header Python's tarfile would accept: its checksum

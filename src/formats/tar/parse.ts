@@ -51,12 +51,21 @@ export function parseTarHeaders(source: ByteSource, limits: Limits): { entries: 
         if (Object.keys(pending).length > 0) throw new ModelgateError('TRUNCATED', `tar extended header before ${pos} has no member`, { offset: pos });
         break;
       }
-      if (!checksums(block).includes(tarNumber(block, 148, 8))) throw new ModelgateError('MALFORMED', `tar header at ${pos} has a bad checksum`, { offset: pos });
+      if (!checksums(block).includes(tarNumber(block, 148, 8)))
+        throw new ModelgateError('MALFORMED', `tar header at ${pos} has a bad checksum`, { offset: pos });
       const flag = String.fromCharCode(block[156]!);
       const isMeta = 'LKxgX'.includes(flag);
       // A pax size is the member's, never that of a further extended header.
       const size = (isMeta ? undefined : pending.size) ?? tarNumber(block, 124, 12);
-      for (const [start, length] of [[100, 8], [108, 8], [116, 8], [136, 8], [329, 8], [337, 8]] as const) tarNumber(block, start, length);
+      for (const [start, length] of [
+        [100, 8],
+        [108, 8],
+        [116, 8],
+        [136, 8],
+        [329, 8],
+        [337, 8],
+      ] as const)
+        tarNumber(block, start, length);
       if (size < 0) throw new ModelgateError('MALFORMED', `tar member at ${pos} has a negative size`, { offset: pos });
       const dataOffset = pos + BLOCK;
       const hasData = flag === '0' || flag === '\0' || flag === '7' || !KNOWN_TYPES.has(flag) || isMeta;
@@ -75,10 +84,12 @@ export function parseTarHeaders(source: ByteSource, limits: Limits): { entries: 
         } else if (flag === 'g') {
           // tarfile applies a global header's fields to every later member but steps over their
           // data by the header's own size: a reader cannot agree with that, so it is refused.
-          if (Object.keys(parsePax(data, pos)).length > 0) throw new ModelgateError('UNSUPPORTED', `tar global pax header at ${pos} is not read`, { offset: pos });
+          if (Object.keys(parsePax(data, pos)).length > 0)
+            throw new ModelgateError('UNSUPPORTED', `tar global pax header at ${pos} is not read`, { offset: pos });
         } else {
           const pax = parsePax(data, pos);
-          if (Object.keys(pax).some((k) => k.startsWith('GNU.sparse'))) throw new ModelgateError('UNSUPPORTED', `tar member after ${pos} is a GNU sparse file`, { offset: pos });
+          if (Object.keys(pax).some((k) => k.startsWith('GNU.sparse')))
+            throw new ModelgateError('UNSUPPORTED', `tar member after ${pos} is a GNU sparse file`, { offset: pos });
           if (pax.path !== undefined) pending.name ??= pax.path.replace(/\/+$/, '');
           if (pax.linkpath !== undefined) pending.link ??= pax.linkpath;
           // tarfile.py PAX_NUMBER_FIELDS: `int(value)`, and 0 when that fails.

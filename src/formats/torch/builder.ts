@@ -44,7 +44,18 @@ const storageData = (s: StorageSpec): Buffer => s.data ?? Buffer.alloc(Number(s.
 export function tarStoragesMember(storages: readonly StorageSpec[], views = pickle().proto(2).emptyList().stop().bytes()): Buffer {
   const parts = [countPickle(storages.length)];
   for (const s of storages) {
-    parts.push(pickle().proto(2).str(s.key).str('cpu').global('torch', s.cls ?? 'FloatStorage').tuple3().stop().bytes(), i64(s.elements), storageData(s));
+    parts.push(
+      pickle()
+        .proto(2)
+        .str(s.key)
+        .str('cpu')
+        .global('torch', s.cls ?? 'FloatStorage')
+        .tuple3()
+        .stop()
+        .bytes(),
+      i64(s.elements),
+      storageData(s),
+    );
   }
   return Buffer.concat([...parts, views]);
 }
@@ -92,7 +103,18 @@ export interface LegacySpec {
 export function legacyCheckpoint(spec: LegacySpec): Buffer {
   const main = pickle().proto(2).emptyDict();
   for (const s of spec.storages) {
-    main.str(s.key).mark().str('storage').global('torch', s.cls ?? 'FloatStorage').str(s.key).str('cpu').binint(s.numel ?? Number(s.elements)).none().tuple().binpersid().setitem();
+    main
+      .str(s.key)
+      .mark()
+      .str('storage')
+      .global('torch', s.cls ?? 'FloatStorage')
+      .str(s.key)
+      .str('cpu')
+      .binint(s.numel ?? Number(s.elements))
+      .none()
+      .tuple()
+      .binpersid()
+      .setitem();
   }
   const keys = pickle().proto(2).emptyList().mark();
   for (const key of spec.keys ?? spec.storages.map((s) => s.key)) keys.str(key);

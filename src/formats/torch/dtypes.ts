@@ -9,7 +9,12 @@ import type { StorageClass, TorchDtype } from './model.js';
 
 const holds = (name: string, size: number, safetensors: string): TorchDtype => ({ name, size, safetensors });
 const none = (name: string, size: number, unrepresentable: string): TorchDtype => ({ name, size, unrepresentable });
-const quantized = (name: string, size: number): TorchDtype => ({ name, size, unrepresentable: `quantized tensors (${name}) have no safetensors dtype`, quantized: true });
+const quantized = (name: string, size: number): TorchDtype => ({
+  name,
+  size,
+  unrepresentable: `quantized tensors (${name}) have no safetensors dtype`,
+  quantized: true,
+});
 
 /**
  * torch dtypes by name (sizes as c10/core/ScalarType.h gives them), with

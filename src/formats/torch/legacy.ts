@@ -70,7 +70,8 @@ export function readLegacyStorages(reader: ByteReader, keys: PickleStream, eleme
     const elements = reader.i64le();
     if (elements < 0n) throw new ModelgateError('MALFORMED', `storage ${item.v} has a negative size`, { offset: countOffset });
     const bytes = elements * BigInt(size);
-    if (bytes > BigInt(reader.remaining)) throw new ModelgateError('TRUNCATED', `storage ${item.v} of ${bytes} bytes runs past the end`, { offset: countOffset });
+    if (bytes > BigInt(reader.remaining))
+      throw new ModelgateError('TRUNCATED', `storage ${item.v} of ${bytes} bytes runs past the end`, { offset: countOffset });
     const dataOffset = reader.pos;
     reader.skip(Number(bytes));
     storages.push({ key: item.v, elements, countOffset, dataOffset, bytes: Number(bytes) });

@@ -36,7 +36,8 @@ export function tarPersistentLoad(pid: PValue): PValue | undefined {
 function count(v: PValue, what: string, offset: number): number {
   // `range(n)` takes a bool as well as an int.
   if (v.k === 'bool') return v.v ? 1 : 0;
-  if (v.k !== 'int' || BigInt(v.v) < 0n || BigInt(v.v) > BigInt(Number.MAX_SAFE_INTEGER)) throw new ModelgateError('MALFORMED', `${what} is not a count`, { offset });
+  if (v.k !== 'int' || BigInt(v.v) < 0n || BigInt(v.v) > BigInt(Number.MAX_SAFE_INTEGER))
+    throw new ModelgateError('MALFORMED', `${what} is not a count`, { offset });
   return Number(v.v);
 }
 
@@ -95,7 +96,9 @@ export class TorchTarMemberReader {
   /** One pickle torch unpickles; its value, or undefined when the stream broke (walk ends). */
   private pickle(): PValue | undefined {
     if (this.streams.length >= this.limits.maxStreamsPerMember) {
-      throw new ModelgateError('LIMIT_ENTRIES', `more than ${this.limits.maxStreamsPerMember} pickle streams; the rest was not read`, { offset: this.reader.pos });
+      throw new ModelgateError('LIMIT_ENTRIES', `more than ${this.limits.maxStreamsPerMember} pickle streams; the rest was not read`, {
+        offset: this.reader.pos,
+      });
     }
     const stream = parsePickleStream(this.reader, { limits: this.limits, persistentLoad: this.persistentLoad });
     this.streams.push(stream);
@@ -105,7 +108,8 @@ export class TorchTarMemberReader {
   /** Checks that `count` bytes torch reads raw lie inside the member; returns them as a number. */
   private claim(count: bigint, what: string): number {
     if (count < 0n) throw new ModelgateError('MALFORMED', `${what} has a negative size`, { offset: this.reader.pos });
-    if (count > BigInt(this.reader.remaining)) throw new ModelgateError('TRUNCATED', `${what} of ${count} bytes runs past the end of the member`, { offset: this.reader.pos });
+    if (count > BigInt(this.reader.remaining))
+      throw new ModelgateError('TRUNCATED', `${what} of ${count} bytes runs past the end of the member`, { offset: this.reader.pos });
     return Number(count);
   }
 
@@ -118,7 +122,8 @@ export class TorchTarMemberReader {
       if (!stream.error || hasActivity(stream)) {
         this.streams.push(stream);
         if (stream.error) return;
-        if (this.streams.length >= limits.maxStreamsPerMember) throw new ModelgateError('LIMIT_ENTRIES', `more than ${limits.maxStreamsPerMember} pickle streams; the rest was not read`, { offset: reader.pos });
+        if (this.streams.length >= limits.maxStreamsPerMember)
+          throw new ModelgateError('LIMIT_ENTRIES', `more than ${limits.maxStreamsPerMember} pickle streams; the rest was not read`, { offset: reader.pos });
         continue;
       }
       this.trailing = { offset: at, bytes: reader.end - at };
@@ -141,7 +146,10 @@ export class TorchTarMemberReader {
       const [key, location, storageClass] = record(args, 'a storage record', reader.pos);
       const name = storageClassName(storageClass);
       const size = storageElementSize(name);
-      if (size === undefined) throw new ModelgateError('UNSUPPORTED', `unknown storage class ${name || storageClass.k}: its raw bytes cannot be stepped over`, { offset: reader.pos });
+      if (size === undefined)
+        throw new ModelgateError('UNSUPPORTED', `unknown storage class ${name || storageClass.k}: its raw bytes cannot be stepped over`, {
+          offset: reader.pos,
+        });
       if (reader.remaining < 8) throw new ModelgateError('TRUNCATED', 'a storage has no element count', { offset: reader.pos });
       const elements = reader.i64le();
       const bytes = this.claim(elements * BigInt(size), `storage ${i}`);

@@ -5,7 +5,14 @@
  */
 
 /** The records `_save` writes beside data.pkl and data/, relative to the archive folder. */
-export const TORCH_ZIP_RECORDS: ReadonlySet<string> = new Set(['byteorder', 'version', '.format_version', '.storage_alignment', '.data/version', '.data/serialization_id']);
+export const TORCH_ZIP_RECORDS: ReadonlySet<string> = new Set([
+  'byteorder',
+  'version',
+  '.format_version',
+  '.storage_alignment',
+  '.data/version',
+  '.data/serialization_id',
+]);
 
 /** True for a checkpoint pickle, `data.pkl` in any folder. */
 export function isTorchDataPickle(name: string): boolean {

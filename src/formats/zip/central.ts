@@ -74,7 +74,14 @@ export function centralReadings(source: ByteSource, record: EndRecord): CentralR
   if (overflow && !pointed) throw new ModelgateError('MALFORMED', 'ZIP64 end record missing');
   const declared = pointed ?? plain;
   const who = record.readers.join('; ');
-  const readings: CentralReading[] = [{ label: `the central directory at ${declared.offset} named by the end record at ${record.offset} (${who})`, start: declared.offset, shift: 0, ...declared }];
+  const readings: CentralReading[] = [
+    {
+      label: `the central directory at ${declared.offset} named by the end record at ${record.offset} (${who})`,
+      start: declared.offset,
+      shift: 0,
+      ...declared,
+    },
+  ];
   const cpython = located ?? plain;
   const start = record.offset - cpython.size - (located ? ZIP64_TAIL : 0);
   if (start >= 0 && start !== declared.offset) {
@@ -150,5 +157,7 @@ export function readCentral(source: ByteSource, reading: CentralReading, limits:
     if (entries.length > limits.maxArchiveEntries) throw new ModelgateError('LIMIT_ENTRIES', `zip has more than ${limits.maxArchiveEntries} entries`);
   }
   const extra = entries.length - reading.count;
-  return extra > 0 ? { entries, note: `${extra} entries lie past the end record's count of ${reading.count}: CPython zipfile lists them, miniz does not` } : { entries };
+  return extra > 0
+    ? { entries, note: `${extra} entries lie past the end record's count of ${reading.count}: CPython zipfile lists them, miniz does not` }
+    : { entries };
 }

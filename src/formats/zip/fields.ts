@@ -15,7 +15,7 @@ export function decodeName(raw: Buffer, flags: number): string {
 
 /** Applies the ZIP64 extended-information extra field (APPNOTE 4.5.3) where fields overflowed. */
 export function applyZip64(extra: Buffer, e: { compressedSize: number; uncompressedSize: number; localOffset: number }): void {
-  for (let p = 0; p + 4 <= extra.length; ) {
+  for (let p = 0; p + 4 <= extra.length;) {
     const id = extra.readUInt16LE(p);
     const len = extra.readUInt16LE(p + 2);
     if (id === 0x0001) {

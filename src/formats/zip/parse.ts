@@ -86,7 +86,9 @@ function compareReadings(readings: Reading[], archive: ZipArchive): void {
     const missing = [...all].filter((k) => !r.names.has(k));
     return `${r.label} lists ${r.names.size} ${r.names.size === 1 ? 'entry' : 'entries'}${missing.length ? `, not ${missing.map(describe).join(', ')}` : ''}`;
   });
-  archive.problems.push(`loaders read this zip through ${readings.length} different central directories, and every member of each was scanned: ${lines.join('; ')}`);
+  archive.problems.push(
+    `loaders read this zip through ${readings.length} different central directories, and every member of each was scanned: ${lines.join('; ')}`,
+  );
 }
 
 /**

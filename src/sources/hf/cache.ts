@@ -43,7 +43,14 @@ export class HubCache {
     const dir = this.repoDir(snapshot.ref.repo);
     mkdirSync(join(dir, 'refs'), { recursive: true });
     mkdirSync(join(dir, 'snapshots'), { recursive: true });
-    const data = { repo: snapshot.repo, commit: snapshot.commit, files: snapshot.files, security: snapshot.security, gated: snapshot.gated, private: snapshot.private };
+    const data = {
+      repo: snapshot.repo,
+      commit: snapshot.commit,
+      files: snapshot.files,
+      security: snapshot.security,
+      gated: snapshot.gated,
+      private: snapshot.private,
+    };
     writeFileSync(join(dir, 'snapshots', `${snapshot.commit}.json`), `${JSON.stringify(data)}\n`);
     writeFileSync(join(dir, 'refs', encodeURIComponent(snapshot.ref.revision)), snapshot.commit);
   }
@@ -57,7 +64,11 @@ export class HubCache {
       const data = JSON.parse(readFileSync(join(dir, 'snapshots', `${commit}.json`), 'utf8')) as Omit<HubSnapshot, 'ref' | 'redirects'>;
       return { ...data, ref, redirects: [] };
     } catch (e) {
-      throw new ModelgateError('OFFLINE', `HF_HUB_OFFLINE is set and the cache (${this.root}) has no listing of hf:${ref.repo}@${ref.revision}; scan it once online`, { cause: e });
+      throw new ModelgateError(
+        'OFFLINE',
+        `HF_HUB_OFFLINE is set and the cache (${this.root}) has no listing of hf:${ref.repo}@${ref.revision}; scan it once online`,
+        { cause: e },
+      );
     }
   }
 }

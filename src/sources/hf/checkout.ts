@@ -18,7 +18,8 @@ function safeRelative(path: string): boolean {
 export async function checkoutSnapshot(session: HubSession, snap: HubSnapshot, dest: string): Promise<Finding[]> {
   const problems: Finding[] = [];
   for (const file of snap.files) {
-    if (!safeRelative(file.path)) throw new ModelgateError('MALFORMED', `hf:${snap.repo}: the listing names a file outside the repo: ${JSON.stringify(file.path)}`);
+    if (!safeRelative(file.path))
+      throw new ModelgateError('MALFORMED', `hf:${snap.repo}: the listing names a file outside the repo: ${JSON.stringify(file.path)}`);
     const out = join(dest, file.path);
     mkdirSync(dirname(out), { recursive: true });
     const opened = await session.open(snap, file, true);

@@ -13,7 +13,10 @@ export function hubError(what: string, res: HttpResponse, hasToken: boolean): Mo
   const said = res.headers['x-error-message'] ?? (res.body && res.body.length < 2000 ? bodyError(res.body) : '');
   const detail = `HTTP ${res.status}${code ? ` ${code}` : ''}${said ? `: ${said}` : ''}`;
   if (code === 'GatedRepo') {
-    return new ModelgateError('HUB_ACCESS', `${what} is gated: accept its conditions on the Hub${hasToken ? ' with the account of HF_TOKEN' : ' and set HF_TOKEN'} (${detail})`);
+    return new ModelgateError(
+      'HUB_ACCESS',
+      `${what} is gated: accept its conditions on the Hub${hasToken ? ' with the account of HF_TOKEN' : ' and set HF_TOKEN'} (${detail})`,
+    );
   }
   if (code === 'RevisionNotFound') return new ModelgateError('HUB_NOT_FOUND', `${what}: no such revision (${detail})`);
   if (code === 'EntryNotFound') return new ModelgateError('HUB_NOT_FOUND', `${what}: no such file (${detail})`);

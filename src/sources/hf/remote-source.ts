@@ -52,7 +52,7 @@ export class RemoteSource implements ByteSource {
     const first = Math.floor(start / BLOCK);
     const last = Math.floor((end - 1) / BLOCK);
     const parts: Buffer[] = [];
-    for (let b = first; b <= last; ) {
+    for (let b = first; b <= last;) {
       const cached = this.blocks.get(b);
       if (cached) {
         parts.push(cached);
@@ -103,7 +103,10 @@ export class RemoteSource implements ByteSource {
     if (res.status !== 206) throw new ModelgateError('NETWORK', `range read of ${this.resolveUrl} answered HTTP ${res.status}`);
     const cr = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(res.headers['content-range'] ?? '');
     if (!cr || Number(cr[1]) !== start || body.length !== Number(cr[2]) - start + 1 || body.length !== end - start) {
-      throw new ModelgateError('NETWORK', `range read of ${this.resolveUrl}: asked bytes ${start}-${end - 1}, got ${res.headers['content-range'] ?? 'no Content-Range'} with ${body.length} bytes`);
+      throw new ModelgateError(
+        'NETWORK',
+        `range read of ${this.resolveUrl}: asked bytes ${start}-${end - 1}, got ${res.headers['content-range'] ?? 'no Content-Range'} with ${body.length} bytes`,
+      );
     }
     if (cr[3] !== '*' && Number(cr[3]) !== this.size) {
       throw new ModelgateError('NETWORK', `${this.resolveUrl} is ${cr[3]} bytes, but the listing says ${this.size}`);

@@ -17,7 +17,6 @@ import { parseHubRef } from './ref.js';
 import { RemoteSource, type FetchStats } from './remote-source.js';
 import { HttpTransport, type TransportOptions } from './transport.js';
 
-
 /** How a Hub session reads: the environment, the HTTP transport, and what to download. */
 export interface HubOptions {
   /** Download every file whole and verify it against the Hub's hashes. */
@@ -93,8 +92,19 @@ export class HubSession {
     const ok = file.lfs ? sha256 === file.lfs.sha256 : gitBlobId(source.read(0, source.size)) === file.oid;
     if (ok && source.size === file.size) return { source, sha256, sha256Source: 'computed', problems: [], close: () => source.close() };
     if (this.config.offline) {
-      const problem = this.mismatch(file, file.lfs ? 'SHA-256' : 'git blob id', file.lfs?.sha256 ?? file.oid, file.lfs ? sha256 : gitBlobId(source.read(0, source.size)));
-      return { source, sha256, sha256Source: 'computed', problems: [{ ...problem, message: `${problem.message} (cached copy in ${path})` }], close: () => source.close() };
+      const problem = this.mismatch(
+        file,
+        file.lfs ? 'SHA-256' : 'git blob id',
+        file.lfs?.sha256 ?? file.oid,
+        file.lfs ? sha256 : gitBlobId(source.read(0, source.size)),
+      );
+      return {
+        source,
+        sha256,
+        sha256Source: 'computed',
+        problems: [{ ...problem, message: `${problem.message} (cached copy in ${path})` }],
+        close: () => source.close(),
+      };
     }
     source.close();
     rmSync(path, { force: true });
@@ -119,11 +129,23 @@ export class HubSession {
     const expected = file.lfs?.sha256;
     if (expected !== undefined && res.sha256 !== expected) {
       const source = new FileSource(incomplete);
-      return { source, sha256: res.sha256, sha256Source: 'computed', problems: [this.mismatch(file, 'SHA-256', expected, res.sha256)], close: () => (source.close(), rmSync(incomplete, { force: true })) };
+      return {
+        source,
+        sha256: res.sha256,
+        sha256Source: 'computed',
+        problems: [this.mismatch(file, 'SHA-256', expected, res.sha256)],
+        close: () => (source.close(), rmSync(incomplete, { force: true })),
+      };
     }
     if (expected === undefined && res.gitSha1 !== file.oid) {
       const source = new FileSource(incomplete);
-      return { source, sha256: res.sha256, sha256Source: 'computed', problems: [this.mismatch(file, 'git blob id', file.oid, res.gitSha1 ?? '?')], close: () => (source.close(), rmSync(incomplete, { force: true })) };
+      return {
+        source,
+        sha256: res.sha256,
+        sha256Source: 'computed',
+        problems: [this.mismatch(file, 'git blob id', file.oid, res.gitSha1 ?? '?')],
+        close: () => (source.close(), rmSync(incomplete, { force: true })),
+      };
     }
     const source = new FileSource(this.cache.commitBlob(snap.repo, file, incomplete));
     return { source, sha256: res.sha256, sha256Source: 'computed', problems: [], close: () => source.close() };
@@ -137,7 +159,13 @@ export class HubSession {
     this.stats.downloaded += bytes.length;
     const id = gitBlobId(bytes);
     const problems = id === file.oid ? [] : [this.mismatch(file, 'git blob id', file.oid, id)];
-    return { source: new BufferSource(bytes), sha256: createHash('sha256').update(bytes).digest('hex'), sha256Source: 'computed', problems, close: () => undefined };
+    return {
+      source: new BufferSource(bytes),
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      sha256Source: 'computed',
+      problems,
+      close: () => undefined,
+    };
   }
 
   /** The bytes of a repo file, the cheapest way the options allow. */
@@ -158,7 +186,13 @@ export class HubSession {
       offline: this.config.offline,
       hasToken: this.config.token !== undefined,
       headers: this.client.headers,
-      files: snap.files.map((f) => ({ path: f.path, size: f.size, lfs: f.lfs !== undefined, url: this.client.fileUrl(snap.repo, snap.commit, f.path), cachePath: this.cache.blobPath(snap.repo, f) })),
+      files: snap.files.map((f) => ({
+        path: f.path,
+        size: f.size,
+        lfs: f.lfs !== undefined,
+        url: this.client.fileUrl(snap.repo, snap.commit, f.path),
+        cachePath: this.cache.blobPath(snap.repo, f),
+      })),
     };
   }
 
@@ -166,7 +200,6 @@ export class HubSession {
   siblings(snap: HubSnapshot, path: string, listing = this.listing(snap)): Siblings {
     return hubSiblings(listing, path, this.http, this.stats);
   }
-
 }
 
 /** Runs `work` with a Hub session whose HTTP thread is closed afterwards. */

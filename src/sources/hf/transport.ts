@@ -90,7 +90,15 @@ export interface SyncRequester {
 }
 
 function message(url: string, options: RequestOptions): Record<string, unknown> {
-  return { kind: 'request', url, method: options.method ?? 'GET', headers: options.headers ?? {}, body: options.body, range: options.range, maxBody: options.maxBody ?? DEFAULT_MAX_BODY };
+  return {
+    kind: 'request',
+    url,
+    method: options.method ?? 'GET',
+    headers: options.headers ?? {},
+    body: options.body,
+    range: options.range,
+    maxBody: options.maxBody ?? DEFAULT_MAX_BODY,
+  };
 }
 
 function settle(reply: Reply): DownloadResult {
@@ -221,8 +229,15 @@ export class HttpTransport {
    * Streams `url` to the file `dest`, resuming from what `dest` already holds, and hashes the
    * whole file (SHA-256, and the git blob id when `gitBlob` and `expectedSize` are given).
    */
-  async download(url: string, dest: string, options: { headers?: Record<string, string>; expectedSize?: number; gitBlob?: boolean; onProgress?: (bytes: number) => void }): Promise<DownloadResult> {
-    const reply = await this.call({ kind: 'download', url, dest, headers: options.headers ?? {}, expectedSize: options.expectedSize, gitBlob: options.gitBlob === true }, options.onProgress);
+  async download(
+    url: string,
+    dest: string,
+    options: { headers?: Record<string, string>; expectedSize?: number; gitBlob?: boolean; onProgress?: (bytes: number) => void },
+  ): Promise<DownloadResult> {
+    const reply = await this.call(
+      { kind: 'download', url, dest, headers: options.headers ?? {}, expectedSize: options.expectedSize, gitBlob: options.gitBlob === true },
+      options.onProgress,
+    );
     const res = this.settle(reply);
     if (res.size !== undefined) this.bytesReceived += res.size - (res.resumedFrom?.[0] ?? 0);
     return res;

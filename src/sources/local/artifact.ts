@@ -37,12 +37,15 @@ export function openLocalArtifact(targets: string[], options: LocalArtifactOptio
       } catch (e) {
         throw new ModelgateError('UNREADABLE', (e as Error).message, { cause: e });
       }
-      return { source, problems: [], siblings: siblingsOf(diskPath), spec: { source: { kind: 'file', path: diskPath }, siblings: { kind: 'dir', of: diskPath } }, close: () => source.close() };
+      return {
+        source,
+        problems: [],
+        siblings: siblingsOf(diskPath),
+        spec: { source: { kind: 'file', path: diskPath }, siblings: { kind: 'dir', of: diskPath } },
+        close: () => source.close(),
+      };
     },
-    hash:
-      options.hash === false
-        ? undefined
-        : async (entry) => (pool ??= new HashPool()).hash(entry.diskPath ?? entry.path),
+    hash: options.hash === false ? undefined : async (entry) => (pool ??= new HashPool()).hash(entry.diskPath ?? entry.path),
     async close() {
       await pool?.close();
     },

@@ -25,5 +25,16 @@ export const WELL_FORMED: Array<{ name: string; input: GgufSpec }> = [
     },
   },
   { name: 'v1 file', input: { version: 1, tensors: [{ name: 'w', dims: [4] }] } },
-  { name: 'big-endian file', input: { bigEndian: true, kvs: [{ key: 'general.alignment', value: { type: 'uint32', value: 16 } }], alignment: 16, tensors: [{ name: 'w', dims: [3] }, { name: 'v', dims: [3] }] } },
+  {
+    name: 'big-endian file',
+    input: {
+      bigEndian: true,
+      kvs: [{ key: 'general.alignment', value: { type: 'uint32', value: 16 } }],
+      alignment: 16,
+      tensors: [
+        { name: 'w', dims: [3] },
+        { name: 'v', dims: [3] },
+      ],
+    },
+  },
 ];

@@ -6,8 +6,16 @@ ruleTester(malformed, build, {
   valid: WELL_FORMED,
   invalid: [
     { name: 'unsupported version', input: { version: 7 }, errors: [{ severity: 'low', fatal: true, code: 'UNSUPPORTED' }] },
-    { name: 'a count the file cannot hold', input: { kvCount: 1000n }, errors: [{ severity: 'low', fatal: true, code: 'TRUNCATED', message: '0 metadata entries' }] },
-    { name: 'unknown ggml type', input: { tensors: [{ name: 'w', dims: [4], type: 5 }] }, errors: [{ severity: 'low', fatal: true, code: 'MALFORMED', message: 'unknown ggml type 5' }] },
+    {
+      name: 'a count the file cannot hold',
+      input: { kvCount: 1000n },
+      errors: [{ severity: 'low', fatal: true, code: 'TRUNCATED', message: '0 metadata entries' }],
+    },
+    {
+      name: 'unknown ggml type',
+      input: { tensors: [{ name: 'w', dims: [4], type: 5 }] },
+      errors: [{ severity: 'low', fatal: true, code: 'MALFORMED', message: 'unknown ggml type 5' }],
+    },
     {
       name: 'alignment that is not a power of two',
       input: { kvs: [{ key: 'general.alignment', value: { type: 'uint32', value: 0 } }] },
@@ -20,12 +28,22 @@ ruleTester(malformed, build, {
     },
     {
       name: 'a metadata key twice (graded up: loaders disagree)',
-      input: { kvs: [{ key: 'tokenizer.chat_template', value: str('a') }, { key: 'tokenizer.chat_template', value: str('b') }] },
+      input: {
+        kvs: [
+          { key: 'tokenizer.chat_template', value: str('a') },
+          { key: 'tokenizer.chat_template', value: str('b') },
+        ],
+      },
       errors: [{ severity: 'medium', evidence: 'tokenizer.chat_template', message: 'loaders disagree' }],
     },
     {
       name: 'a break and spec problems before it',
-      input: { tensors: [{ name: 'w', dims: [4], offset: 3 }, { name: 'x', dims: [1, 1, 1, 1, 1] }] },
+      input: {
+        tensors: [
+          { name: 'w', dims: [4], offset: 3 },
+          { name: 'x', dims: [1, 1, 1, 1, 1] },
+        ],
+      },
       errors: [
         { severity: 'low', fatal: true, code: 'MALFORMED', message: '5 dimensions' },
         { severity: 'low', fatal: true, code: 'MALFORMED', message: 'not a multiple of the alignment' },

@@ -5,7 +5,14 @@ import { scanBytes } from '../../helpers/scan-bytes.js';
 import { str } from './cases.js';
 
 const scan = (bytes: Buffer) => scanBytes(bytes, { name: 'm.gguf' });
-const withTemplate = (key: string, template: string) => buildGguf({ kvs: [{ key: 'general.architecture', value: str('llama') }, { key, value: str(template) }], tensors: [{ name: 'w', dims: [8] }] });
+const withTemplate = (key: string, template: string) =>
+  buildGguf({
+    kvs: [
+      { key: 'general.architecture', value: str('llama') },
+      { key, value: str(template) },
+    ],
+    tensors: [{ name: 'w', dims: [8] }],
+  });
 
 describe('scanGguf', () => {
   it.each(['tiny.gguf', 'tiny-be.gguf'])('%s from the reference writer is clean with one summary', async (name) => {
@@ -42,13 +49,20 @@ describe('scanGguf', () => {
   });
 
   it('a vocabulary holding "{{" tokens is not a template', async () => {
-    const r = await scan(buildGguf({ kvs: [{ key: 'tokenizer.ggml.tokens', value: { type: 'array', elementType: 'string', items: [str('{{'), str('{%'), str('__class__')] } }] }));
+    const r = await scan(
+      buildGguf({ kvs: [{ key: 'tokenizer.ggml.tokens', value: { type: 'array', elementType: 'string', items: [str('{{'), str('{%'), str('__class__')] } }] }),
+    );
     expect(r.verdict).toBe('clean');
   });
 
   it('reads a vocabulary of 200,000 tokens quickly', async () => {
     const items = Array.from({ length: 200_000 }, (_, i) => str(`tok${i}`));
-    const bytes = buildGguf({ kvs: [{ key: 'tokenizer.ggml.tokens', value: { type: 'array', elementType: 'string', items } }, { key: 'tokenizer.chat_template', value: str('{{ x }}') }] });
+    const bytes = buildGguf({
+      kvs: [
+        { key: 'tokenizer.ggml.tokens', value: { type: 'array', elementType: 'string', items } },
+        { key: 'tokenizer.chat_template', value: str('{{ x }}') },
+      ],
+    });
     const start = performance.now();
     const r = await scan(bytes);
     expect(performance.now() - start).toBeLessThan(2000);

@@ -8,7 +8,11 @@ ruleTester(summary, build, {
     { name: 'none for a header that breaks the spec', input: { tensors: [{ name: 'w', dims: [4], type: 77 }] } },
   ],
   invalid: [
-    { name: 'empty', input: {}, errors: [{ severity: 'info', message: 'GGUF v3; architecture unknown; 0 tensors (none); 0 metadata entries; no chat template' }] },
+    {
+      name: 'empty',
+      input: {},
+      errors: [{ severity: 'info', message: 'GGUF v3; architecture unknown; 0 tensors (none); 0 metadata entries; no chat template' }],
+    },
     {
       name: 'architecture, types and chat templates',
       input: {
@@ -24,7 +28,14 @@ ruleTester(summary, build, {
           { name: 'b', dims: [4] },
         ],
       },
-      errors: [{ severity: 'info', message: 'GGUF v3 (big-endian); architecture qwen2; name tiny; 2 tensors (Q8_0×1, F32×1); 4 metadata entries; chat templates: tokenizer.chat_template, tokenizer.chat_template.rag', evidence: 'tensors=2' }],
+      errors: [
+        {
+          severity: 'info',
+          message:
+            'GGUF v3 (big-endian); architecture qwen2; name tiny; 2 tensors (Q8_0×1, F32×1); 4 metadata entries; chat templates: tokenizer.chat_template, tokenizer.chat_template.rag',
+          evidence: 'tensors=2',
+        },
+      ],
     },
   ],
 });

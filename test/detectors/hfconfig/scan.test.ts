@@ -30,7 +30,11 @@ const stubPython: Scanner = (source, ctx) => {
   return 'python';
 };
 
-const config = { architectures: ['TinyModel'], model_type: 'tiny-custom', auto_map: { AutoConfig: 'modeling_tiny.TinyConfig', AutoModel: 'modeling_tiny.TinyModel' } };
+const config = {
+  architectures: ['TinyModel'],
+  model_type: 'tiny-custom',
+  auto_map: { AutoConfig: 'modeling_tiny.TinyConfig', AutoModel: 'modeling_tiny.TinyModel' },
+};
 
 describe('scanHfJson', () => {
   it('a plain model config is clean', () => {
@@ -39,7 +43,9 @@ describe('scanHfJson', () => {
   });
 
   it('other JSON is left to the caller', () => {
-    expect(scan({ metadata: { total_size: 60 }, weight_map: { a: 'model.safetensors' } }, {}, undefined, 'model.safetensors.index.json').format).toBeUndefined();
+    expect(
+      scan({ metadata: { total_size: 60 }, weight_map: { a: 'model.safetensors' } }, {}, undefined, 'model.safetensors.index.json').format,
+    ).toBeUndefined();
   });
 
   it('auto_map with ordinary code beside it is low advice (clean verdict)', () => {
@@ -112,7 +118,18 @@ describe('scanHfJson', () => {
   });
 
   it('named chat templates are each checked; a template that does not parse is an error', () => {
-    const r = scan({ tokenizer_class: 'T', chat_template: [{ name: 'default', template: '{{ messages }}' }, { name: 'tool_use', template: '{% if %}' }] }, {}, undefined, 'tokenizer_config.json');
+    const r = scan(
+      {
+        tokenizer_class: 'T',
+        chat_template: [
+          { name: 'default', template: '{{ messages }}' },
+          { name: 'tool_use', template: '{% if %}' },
+        ],
+      },
+      {},
+      undefined,
+      'tokenizer_config.json',
+    );
     expect(r.verdict).toBe('error');
     expect(r.findings[0]).toMatchObject({ ruleId: 'jinja/malformed-template', code: 'MALFORMED' });
     expect(r.findings[0]?.message).toMatch(/^chat_template\[tool_use\]/);
@@ -123,14 +140,20 @@ describe('scanHfJson', () => {
   });
 
   it('generation configs are named, and clean', () => {
-    expect(scan({ bos_token_id: 0, eos_token_id: 2, max_new_tokens: 32 }, {}, undefined, 'generation_config.json')).toMatchObject({ format: 'hf-generation-config', verdict: 'clean' });
+    expect(scan({ bos_token_id: 0, eos_token_id: 2, max_new_tokens: 32 }, {}, undefined, 'generation_config.json')).toMatchObject({
+      format: 'hf-generation-config',
+      verdict: 'clean',
+    });
   });
 });
 
 describe('scanChatTemplateFile', () => {
   const run = (text: string) => {
     const findings: Finding[] = [];
-    const format = scanChatTemplateFile(new BufferSource(Buffer.from(text)), new ScanContext('repo/chat_template.jinja', withLimits(), findings, { decompressed: 0 }));
+    const format = scanChatTemplateFile(
+      new BufferSource(Buffer.from(text)),
+      new ScanContext('repo/chat_template.jinja', withLimits(), findings, { decompressed: 0 }),
+    );
     return { format, findings, verdict: verdictOf(findings) };
   };
   it('checks a template file with the Jinja rules', () => {

@@ -26,7 +26,11 @@ const functional3: JsonObject = {
         k3Layer('InputLayer', 'input', { batch_shape: [null, 5, 4] }),
         k3Layer('Bidirectional', 'bi', { layer: k3Layer('LSTM', 'lstm', { units: 3 }), merge_mode: 'concat' }),
         k3Layer('TimeDistributed', 'td', { layer: dense3('inner_dense') }),
-        k3('Sequential', { name: 'inner_model', trainable: true, layers: [dense3('deep_dense', k3('function', 'gelu', 'keras.activations', 'gelu'))] }, 'keras'),
+        k3(
+          'Sequential',
+          { name: 'inner_model', trainable: true, layers: [dense3('deep_dense', k3('function', 'gelu', 'keras.activations', 'gelu'))] },
+          'keras',
+        ),
       ],
       input_layers: [['input', 0, 0]],
       output_layers: [['inner_model', 0, 0]],
@@ -43,10 +47,24 @@ const functional3: JsonObject = {
 
 /** Configs real, ordinary models have: no rule may report anything for them. */
 export const BENIGN: Array<ValidCase<JsonValue>> = [
-  { name: 'Keras 3 Sequential of Dense layers', input: k3Sequential([k3Layer('InputLayer', 'in', { batch_shape: [null, 3] }), dense3('dense'), dense3('dense_1', 'softmax')]) },
+  {
+    name: 'Keras 3 Sequential of Dense layers',
+    input: k3Sequential([k3Layer('InputLayer', 'in', { batch_shape: [null, 3] }), dense3('dense'), dense3('dense_1', 'softmax')]),
+  },
   { name: 'Keras 3 functional model with nested model, wrappers and compile config', input: functional3 },
-  { name: 'Keras 2 Sequential (class_name/config only)', input: k2Sequential([k2Layer('Dense', 'dense', { units: 8, activation: 'relu' }), k2Layer('Dropout', 'drop', { rate: 0.5 })]) },
-  { name: 'Keras 3 special values (__tuple__, __numpy__, DTypePolicy)', input: k3Sequential([k3Layer('Reshape', 'r', { target_shape: { class_name: '__tuple__', config: { value: [2, 2] } }, dtype: k3('DTypePolicy', { name: 'float32' }, 'keras') })]) },
-  { name: 'KerasHub backbone', input: k3('BertBackbone', { name: 'bert', trainable: true, vocabulary_size: 10 }, 'keras_hub.src.models.bert.bert_backbone', 'keras_hub>BertBackbone') },
+  {
+    name: 'Keras 2 Sequential (class_name/config only)',
+    input: k2Sequential([k2Layer('Dense', 'dense', { units: 8, activation: 'relu' }), k2Layer('Dropout', 'drop', { rate: 0.5 })]),
+  },
+  {
+    name: 'Keras 3 special values (__tuple__, __numpy__, DTypePolicy)',
+    input: k3Sequential([
+      k3Layer('Reshape', 'r', { target_shape: { class_name: '__tuple__', config: { value: [2, 2] } }, dtype: k3('DTypePolicy', { name: 'float32' }, 'keras') }),
+    ]),
+  },
+  {
+    name: 'KerasHub backbone',
+    input: k3('BertBackbone', { name: 'bert', trainable: true, vocabulary_size: 10 }, 'keras_hub.src.models.bert.bert_backbone', 'keras_hub>BertBackbone'),
+  },
   { name: 'tf_keras layer', input: k3('Dense', { name: 'd', units: 1 }, 'tf_keras.layers') },
 ];

@@ -3,7 +3,8 @@ import { k2Layer, k2Sequential, k3, k3Layer, k3Sequential } from '../../../src/f
 import { BENIGN, parseConfig } from './configs.js';
 import { ruleTester } from '../../helpers/rule-tester.js';
 
-const tfsm = (filepath?: string) => k3Sequential([k3Layer('TFSMLayer', 'tfsm', filepath === undefined ? { call_endpoint: 'serve' } : { filepath, call_endpoint: 'serve' })]);
+const tfsm = (filepath?: string) =>
+  k3Sequential([k3Layer('TFSMLayer', 'tfsm', filepath === undefined ? { call_endpoint: 'serve' } : { filepath, call_endpoint: 'serve' })]);
 const hub = (handle: string) => k3Sequential([k3('KerasLayer', { name: 'hub', trainable: false, handle }, 'tensorflow_hub.keras_layer')]);
 
 ruleTester(externalModel, parseConfig, {
@@ -21,6 +22,10 @@ ruleTester(externalModel, parseConfig, {
     { name: 'TFSMLayer without a path', input: tfsm(), errors: [{ severity: 'medium', message: 'does not give' }] },
     { name: 'hub KerasLayer with a URL handle', input: hub('https://tfhub.dev/google/x/1'), errors: [{ severity: 'high' }] },
     { name: 'hub KerasLayer with a relative handle', input: hub('hub_module'), errors: [{ severity: 'medium' }] },
-    { name: 'Keras 2 hub KerasLayer (no module)', input: k2Sequential([k2Layer('KerasLayer', 'hub', { handle: 'https://example.com/m' })]), errors: [{ severity: 'high', message: 'layer "hub"' }] },
+    {
+      name: 'Keras 2 hub KerasLayer (no module)',
+      input: k2Sequential([k2Layer('KerasLayer', 'hub', { handle: 'https://example.com/m' })]),
+      errors: [{ severity: 'high', message: 'layer "hub"' }],
+    },
   ],
 });

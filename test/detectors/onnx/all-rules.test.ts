@@ -16,9 +16,16 @@ describe('ONNX_RULES', () => {
 
   it('cites MITRE ATLAS and OWASP LLM03 in every rule, and a CWE in every finding rule', () => {
     for (const { meta } of ONNX_RULES) {
-      expect(meta.references.some((r) => r.startsWith('MITRE ATLAS AML.T')), meta.id).toBe(true);
+      expect(
+        meta.references.some((r) => r.startsWith('MITRE ATLAS AML.T')),
+        meta.id,
+      ).toBe(true);
       expect(meta.references, meta.id).toContain('OWASP LLM03:2025');
-      if (meta.defaultSeverity !== 'info') expect(meta.references.some((r) => r.startsWith('CWE-')), meta.id).toBe(true);
+      if (meta.defaultSeverity !== 'info')
+        expect(
+          meta.references.some((r) => r.startsWith('CWE-')),
+          meta.id,
+        ).toBe(true);
     }
   });
 });

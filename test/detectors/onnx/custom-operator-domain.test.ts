@@ -14,7 +14,10 @@ ruleTester(customOperatorDomain, ONNX, {
     { name: 'ai.onnx.preview', input: withNodes({ opType: 'X', domain: 'ai.onnx.preview' }) },
     {
       name: 'a call to a model-local function',
-      input: onnxModel({ graph: { nodes: [{ opType: 'Block', domain: 'pkg.torch' }] }, functions: [{ name: 'Block', domain: 'pkg.torch', nodes: [{ opType: 'Relu' }] }] }),
+      input: onnxModel({
+        graph: { nodes: [{ opType: 'Block', domain: 'pkg.torch' }] },
+        functions: [{ name: 'Block', domain: 'pkg.torch', nodes: [{ opType: 'Relu' }] }],
+      }),
     },
   ],
   invalid: [
@@ -23,7 +26,11 @@ ruleTester(customOperatorDomain, ONNX, {
       input: withNodes({ opType: 'FusedMatMul', domain: 'com.microsoft' }, { opType: 'Attention', domain: 'com.microsoft' }),
       errors: [{ severity: 'low', evidence: 'com.microsoft: Attention, FusedMatMul', message: 'onnxruntime contrib operators' }],
     },
-    { name: 'ATen fallback is low', input: withNodes({ opType: 'ATen', domain: 'org.pytorch.aten' }), errors: [{ severity: 'low', evidence: 'org.pytorch.aten' }] },
+    {
+      name: 'ATen fallback is low',
+      input: withNodes({ opType: 'ATen', domain: 'org.pytorch.aten' }),
+      errors: [{ severity: 'low', evidence: 'org.pytorch.aten' }],
+    },
     { name: 'onnxruntime-extensions is low', input: withNodes({ opType: 'PyOp', domain: 'ai.onnx.contrib' }), errors: [{ severity: 'low' }] },
     {
       name: 'an unknown custom domain is medium',
@@ -33,7 +40,10 @@ ruleTester(customOperatorDomain, ONNX, {
     {
       name: 'one finding per domain',
       input: withNodes({ opType: 'A', domain: 'x.one' }, { opType: 'B', domain: 'com.microsoft' }, { opType: 'C', domain: 'x.one' }),
-      errors: [{ severity: 'medium', evidence: 'x.one: A, C', message: '2 node(s) in 1 graph(s)' }, { severity: 'low', evidence: 'com.microsoft: B' }],
+      errors: [
+        { severity: 'medium', evidence: 'x.one: A, C', message: '2 node(s) in 1 graph(s)' },
+        { severity: 'low', evidence: 'com.microsoft: B' },
+      ],
     },
     {
       name: 'inside a Loop body',

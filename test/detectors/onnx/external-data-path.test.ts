@@ -4,7 +4,14 @@ import { ruleTester } from '../../helpers/rule-tester.js';
 import { ONNX } from './adapter.js';
 
 const withTensors = (...initializers: TensorDesc[]): Buffer => onnxModel({ graph: { name: 'g', initializers, nodes: [{ opType: 'Relu' }] } });
-const at = (location: string, name = 'W'): TensorDesc => ({ name, external: [['location', location], ['offset', '0'], ['length', '16']] });
+const at = (location: string, name = 'W'): TensorDesc => ({
+  name,
+  external: [
+    ['location', location],
+    ['offset', '0'],
+    ['length', '16'],
+  ],
+});
 
 ruleTester(externalDataPath, ONNX, {
   valid: [
@@ -15,7 +22,11 @@ ruleTester(externalDataPath, ONNX, {
     { name: 'inline raw data', input: withTensors({ name: 'W', raw: Buffer.alloc(16) }) },
   ],
   invalid: [
-    { name: 'an absolute POSIX path', input: withTensors(at('/etc/passwd')), errors: [{ severity: 'high', evidence: '/etc/passwd', message: 'is an absolute path' }] },
+    {
+      name: 'an absolute POSIX path',
+      input: withTensors(at('/etc/passwd')),
+      errors: [{ severity: 'high', evidence: '/etc/passwd', message: 'is an absolute path' }],
+    },
     { name: 'a traversal (CVE-2022-25882)', input: withTensors(at('../../../../etc/passwd')), errors: [{ severity: 'high', message: 'climbs out' }] },
     { name: 'a `..` that stays inside', input: withTensors(at('a/../b.bin')), errors: [{ severity: 'high', message: 'contains a `..` segment' }] },
     { name: 'a Windows drive', input: withTensors(at('C:\\Windows\\win.ini')), errors: [{ severity: 'high', message: 'Windows drive' }] },
@@ -34,7 +45,12 @@ ruleTester(externalDataPath, ONNX, {
       name: 'a traversal in a Constant node inside a subgraph',
       input: onnxModel({
         graph: {
-          nodes: [{ opType: 'If', attributes: [{ name: 'else_branch', g: { nodes: [{ opType: 'Constant', attributes: [{ name: 'value', t: at('../k', 'k') }] }] } }] }],
+          nodes: [
+            {
+              opType: 'If',
+              attributes: [{ name: 'else_branch', g: { nodes: [{ opType: 'Constant', attributes: [{ name: 'value', t: at('../k', 'k') }] }] } }],
+            },
+          ],
         },
       }),
       errors: [{ severity: 'high', evidence: '../k', message: 'attribute else_branch' }],

@@ -9,8 +9,23 @@ ruleTester(modelInfo, ONNX, {
   invalid: [
     {
       name: 'producer, opsets and metadata',
-      input: onnxModel({ irVersion: 9, producerName: 'pytorch', producerVersion: '2.3.0', opsets: [['', 17], ['com.microsoft', 1]], metadata: [['license', 'MIT']] }),
-      errors: [{ severity: 'info', evidence: 'ai.onnx 17, com.microsoft 1', message: 'IR version 9; producer pytorch 2.3.0; opsets: ai.onnx 17, com.microsoft 1; 1 nodes in 1 graph(s); metadata: license=MIT' }],
+      input: onnxModel({
+        irVersion: 9,
+        producerName: 'pytorch',
+        producerVersion: '2.3.0',
+        opsets: [
+          ['', 17],
+          ['com.microsoft', 1],
+        ],
+        metadata: [['license', 'MIT']],
+      }),
+      errors: [
+        {
+          severity: 'info',
+          evidence: 'ai.onnx 17, com.microsoft 1',
+          message: 'IR version 9; producer pytorch 2.3.0; opsets: ai.onnx 17, com.microsoft 1; 1 nodes in 1 graph(s); metadata: license=MIT',
+        },
+      ],
     },
     {
       name: 'long metadata values are cut',

@@ -42,7 +42,19 @@ describe('pickle rules together', () => {
     },
     {
       name: 'rot13-hidden os.system',
-      input: pickle().proto(4).global('_codecs', 'encode').str('bf').str('rot13').tuple2().reduce().str('system').stackGlobal().str('x').tuple1().reduce().stop(),
+      input: pickle()
+        .proto(4)
+        .global('_codecs', 'encode')
+        .str('bf')
+        .str('rot13')
+        .tuple2()
+        .reduce()
+        .str('system')
+        .stackGlobal()
+        .str('x')
+        .tuple1()
+        .reduce()
+        .stop(),
       expected: ['pickle/dynamic-call:high', 'pickle/dynamic-import:high'],
     },
     {

@@ -7,7 +7,6 @@ import { BENIGN, callWith, dillArray, dottedCall, partialOf, zoneInfo } from './
 const p2 = () => pickle().proto(2);
 const nested = callWith('os', 'system').bytes();
 
-
 ruleTester(dangerousCallable, PICKLE, {
   valid: [
     ...BENIGN,
@@ -27,7 +26,10 @@ ruleTester(dangerousCallable, PICKLE, {
     {
       name: 'functools.partial(os.system)',
       input: partialOf(['os', 'system']),
-      errors: [{ severity: 'high', evidence: 'functools.partial(os.system)' }, { severity: 'critical', evidence: 'os.system' }],
+      errors: [
+        { severity: 'high', evidence: 'functools.partial(os.system)' },
+        { severity: 'critical', evidence: 'os.system' },
+      ],
     },
     {
       name: 'functools.partial of an allowed function whose BUILD swaps in another function',
@@ -37,7 +39,10 @@ ruleTester(dangerousCallable, PICKLE, {
     {
       name: 'functools.partial of an allowed function with an instance dict in its state',
       input: partialOf(['sklearn.utils.validation', 'check_array'], ['sklearn.utils.validation', 'check_array'], true),
-      errors: [{ severity: 'high', evidence: 'functools.partial(' }, { severity: 'critical', evidence: 'os.system' }],
+      errors: [
+        { severity: 'high', evidence: 'functools.partial(' },
+        { severity: 'critical', evidence: 'os.system' },
+      ],
     },
     {
       name: "getattr(subprocess.Popen, 'wait') with a literal name: the getattr, the import and the name it reaches",
@@ -49,13 +54,19 @@ ruleTester(dangerousCallable, PICKLE, {
       ],
     },
     {
-      name: "getattr of an allowed class with a name it does not allow",
+      name: 'getattr of an allowed class with a name it does not allow',
       input: zoneInfo(['zoneinfo', 'ZoneInfo'], 'clear_cache'),
       errors: [{ severity: 'high', evidence: "builtins.getattr(zoneinfo.ZoneInfo, 'clear_cache')" }],
     },
     ...(
       [
-        ['an attribute walk past an allowed class through __globals__: a resolver', 'collections', 'OrderedDict.__init__.__globals__', 'high', 'walks through __globals__'],
+        [
+          'an attribute walk past an allowed class through __globals__: a resolver',
+          'collections',
+          'OrderedDict.__init__.__globals__',
+          'high',
+          'walks through __globals__',
+        ],
         ['a walk from an allowed module to pickle.loads (bytes built at load time)', 'torch', '_utils.pickle.loads', 'critical', 'reaches pickle.loads'],
         ['a walk to io.open through another module', 'torch', 'storage.io.open', 'high', 'reaches io.open'],
         ['a walk to functools.partial through another module', 'joblib', 'numpy_pickle.functools.partial', 'high', 'reaches functools.partial'],
@@ -63,8 +74,21 @@ ruleTester(dangerousCallable, PICKLE, {
     ).map(([name, module, qualname, severity, message]) => ({ name, input: dottedCall(module, qualname), errors: [{ severity, message }] })),
     {
       name: "dill's _create_array given os.system: it calls f(*args)",
-      input: p2().global('dill._dill', '_create_array').mark().global('os', 'system').shortBinunicode('echo x').tuple1().emptyTuple().none().tuple().reduce().stop(),
-      errors: [{ severity: 'critical', evidence: 'dill._dill._create_array(os.system' }, { severity: 'critical', evidence: 'os.system' }],
+      input: p2()
+        .global('dill._dill', '_create_array')
+        .mark()
+        .global('os', 'system')
+        .shortBinunicode('echo x')
+        .tuple1()
+        .emptyTuple()
+        .none()
+        .tuple()
+        .reduce()
+        .stop(),
+      errors: [
+        { severity: 'critical', evidence: 'dill._dill._create_array(os.system' },
+        { severity: 'critical', evidence: 'os.system' },
+      ],
     },
     {
       name: "dill's _create_array given numpy _reconstruct of a subtype outside the allow-list",
@@ -145,7 +169,11 @@ ruleTester(dangerousCallable, PICKLE, {
       ],
     },
     { name: '_operator.methodcaller (alias of operator)', input: callWith('_operator', 'methodcaller', 'system'), errors: [{ severity: 'high' }] },
-    { name: 'importlib.import_module', input: callWith('importlib', 'import_module', 'os'), errors: [{ severity: 'high', evidence: "importlib.import_module('os')" }] },
+    {
+      name: 'importlib.import_module',
+      input: callWith('importlib', 'import_module', 'os'),
+      errors: [{ severity: 'high', evidence: "importlib.import_module('os')" }],
+    },
     { name: 'pydoc.locate', input: callWith('pydoc', 'locate', 'os.system'), errors: [{ severity: 'high', evidence: "pydoc.locate('os.system')" }] },
     {
       name: 'types.FunctionType(marshal.loads(code), {})',
@@ -188,7 +216,11 @@ ruleTester(dangerousCallable, PICKLE, {
       input: dottedCall(module, name),
       errors: [{ severity: 'critical' as const, message: `: ${category}, ` }],
     })),
-    { name: 'timeit.timeit', input: callWith('timeit', 'timeit', "__import__('os').system('x')"), errors: [{ severity: 'critical', evidence: 'timeit.timeit(' }] },
+    {
+      name: 'timeit.timeit',
+      input: callWith('timeit', 'timeit', "__import__('os').system('x')"),
+      errors: [{ severity: 'critical', evidence: 'timeit.timeit(' }],
+    },
     {
       name: 'asyncio submodule: asyncio.unix_events._UnixSubprocessTransport._start',
       input: dottedCall('asyncio.unix_events', '_UnixSubprocessTransport._start'),

@@ -33,7 +33,19 @@ ruleTester(dynamicCall, PICKLE, {
     },
     {
       name: 'calling a name imported dynamically',
-      input: pickle().proto(4).global('_codecs', 'encode').str('bf').str('rot13').tuple2().reduce().str('system').stackGlobal().str('echo x').tuple1().reduce().stop(),
+      input: pickle()
+        .proto(4)
+        .global('_codecs', 'encode')
+        .str('bf')
+        .str('rot13')
+        .tuple2()
+        .reduce()
+        .str('system')
+        .stackGlobal()
+        .str('echo x')
+        .tuple1()
+        .reduce()
+        .stop(),
       errors: [{ severity: 'high', evidence: "find_class(_codecs.encode('bf', 'rot13'), 'system')('echo x')" }],
     },
     {
@@ -43,20 +55,7 @@ ruleTester(dynamicCall, PICKLE, {
     },
     {
       name: 'OBJ and NEWOBJ on a call result read from the memo',
-      input: p2()
-        .global('somepkg', 'factory')
-        .emptyTuple()
-        .reduce()
-        .binput(0)
-        .pop()
-        .mark()
-        .binget(0)
-        .obj()
-        .pop()
-        .binget(0)
-        .emptyTuple()
-        .newobj()
-        .stop(),
+      input: p2().global('somepkg', 'factory').emptyTuple().reduce().binput(0).pop().mark().binget(0).obj().pop().binget(0).emptyTuple().newobj().stop(),
       errors: [
         { severity: 'high', evidence: 'somepkg.factory()()' },
         { severity: 'high', evidence: 'somepkg.factory().__new__(' },

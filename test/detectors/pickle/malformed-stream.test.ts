@@ -13,7 +13,9 @@ ruleTester(malformedStream, PICKLE, {
   invalid: [
     {
       name: 'a STOP inside a protocol-4 frame: unpicklers disagree on where the next data begins',
-      input: pickle().proto(4).framed(pickle().none().stop().raw(Buffer.from('junk'))),
+      input: pickle()
+        .proto(4)
+        .framed(pickle().none().stop().raw(Buffer.from('junk'))),
       errors: [{ severity: 'medium', message: 'stops at offset 13, inside a frame that ends at 17' }],
     },
     { name: 'a bad opcode after the payload', input: payload().raw([0xff]), errors: [{ severity: 'low', fatal: true, code: 'BAD_OPCODE' }] },
@@ -22,7 +24,11 @@ ruleTester(malformedStream, PICKLE, {
     { name: 'a truncated operand', input: payload().binunicode('ab', { length: 9 }), errors: [{ severity: 'low', fatal: true, code: 'TRUNCATED' }] },
     { name: 'stack underflow', input: pickle().proto(2).reduce().stop(), errors: [{ severity: 'low', fatal: true, code: 'STACK_UNDERFLOW' }] },
     { name: 'an unsupported protocol', input: pickle().proto(9).none().stop(), errors: [{ severity: 'low', fatal: true, code: 'MALFORMED' }] },
-    { name: 'an absurd BINBYTES8 length', input: payload().binbytes8('', { length: 2n ** 62n }), errors: [{ severity: 'low', fatal: true, code: 'MALFORMED' }] },
+    {
+      name: 'an absurd BINBYTES8 length',
+      input: payload().binbytes8('', { length: 2n ** 62n }),
+      errors: [{ severity: 'low', fatal: true, code: 'MALFORMED' }],
+    },
     { name: 'a million MARKs', input: repeated((b) => b.mark(), 1_000_000), errors: [{ severity: 'low', fatal: true, code: 'LIMIT_MARKS' }] },
   ],
 });

@@ -9,7 +9,16 @@ const p2 = () => pickle().proto(2);
 ruleTester(nonbuiltinMutation, PICKLE, {
   valid: [
     ...BENIGN,
-    { name: 'APPEND on an allowed class object', input: p2().global(...ALLOWED_CLASS).emptyTuple().newobj().binint1(1).append().stop() },
+    {
+      name: 'APPEND on an allowed class object',
+      input: p2()
+        .global(...ALLOWED_CLASS)
+        .emptyTuple()
+        .newobj()
+        .binint1(1)
+        .append()
+        .stop(),
+    },
     { name: 'ADDITEMS on a set', input: pickle().proto(4).emptySet().mark().binint1(1).additems().stop() },
   ],
   invalid: [

@@ -17,7 +17,14 @@ function allowed(kinds: AllowKind[], candidates: Name[]): Name {
 }
 
 /** A class pickles create with __new__ and BUILD, never call (torch modules, storages, ndarray). */
-export const ALLOWED_CLASS = allowed(['class'], [['torch.nn.modules.linear', 'Linear'], ['torch', 'FloatStorage'], ['numpy', 'ndarray']]);
+export const ALLOWED_CLASS = allowed(
+  ['class'],
+  [
+    ['torch.nn.modules.linear', 'Linear'],
+    ['torch', 'FloatStorage'],
+    ['numpy', 'ndarray'],
+  ],
+);
 
 /** Some allow-listed constant (a dtype...), when the list has one. */
 export const ALLOWED_CONSTANT: Name | undefined = (() => {
@@ -182,12 +189,34 @@ export const dillArray = (f: [string, string], cls: [string, string]): PickleBui
 
 /** How pandas 3 pickles a time zone: a bound classmethod, `getattr(ZoneInfo, '_unpickle')(key, 1)`. */
 export const zoneInfo = (owner: [string, string] = ['zoneinfo', 'ZoneInfo'], attr = '_unpickle', arg = 'Europe/Berlin'): PickleBuilder =>
-  pickle().proto(2).global('builtins', 'getattr').global(...owner).shortBinunicode(attr).tuple2().reduce().shortBinunicode(arg).binint1(1).tuple2().reduce().stop();
+  pickle()
+    .proto(2)
+    .global('builtins', 'getattr')
+    .global(...owner)
+    .shortBinunicode(attr)
+    .tuple2()
+    .reduce()
+    .shortBinunicode(arg)
+    .binint1(1)
+    .tuple2()
+    .reduce()
+    .stop();
 
 /** `functools.partial(f)` then BUILD `(g, args, kwds, dict)`, as partial pickles itself. */
 export const partialOf = (f: [string, string], g: [string, string] = f, withDict = false): PickleBuilder => {
-  const b = pickle().proto(2).global('functools', 'partial').global(...f).tuple1().reduce();
-  b.mark().global(...g).emptyTuple().emptyDict().shortBinunicode('ensure_all_finite').newfalse().setitem();
+  const b = pickle()
+    .proto(2)
+    .global('functools', 'partial')
+    .global(...f)
+    .tuple1()
+    .reduce();
+  b.mark()
+    .global(...g)
+    .emptyTuple()
+    .emptyDict()
+    .shortBinunicode('ensure_all_finite')
+    .newfalse()
+    .setitem();
   if (withDict) b.emptyDict().shortBinunicode('__call__').global('os', 'system').setitem();
   else b.none();
   return b.tuple().build().stop();
@@ -203,7 +232,13 @@ export const BENIGN: Array<{ name: string; input: PickleBuilder }> = [
   { name: 'OrderedDict SETITEMS', input: orderedDictSetitems() },
   { name: 'builtins.set([1, 2])', input: builtinsSet() },
   { name: 'plain data', input: plainData() },
-  { name: "scikit-learn's FunctionTransformer func: partial(check_array, ensure_all_finite=False)", input: partialOf(['sklearn.utils.validation', 'check_array']) },
+  {
+    name: "scikit-learn's FunctionTransformer func: partial(check_array, ensure_all_finite=False)",
+    input: partialOf(['sklearn.utils.validation', 'check_array']),
+  },
   { name: "pandas 3 time zone: getattr(zoneinfo.ZoneInfo, '_unpickle')('Europe/Berlin', 1)", input: zoneInfo() },
-  { name: "dill's numpy array: _create_array(numpy _reconstruct, (ndarray, …), state)", input: dillArray(['numpy._core.multiarray', '_reconstruct'], ['numpy', 'ndarray']) },
+  {
+    name: "dill's numpy array: _create_array(numpy _reconstruct, (ndarray, …), state)",
+    input: dillArray(['numpy._core.multiarray', '_reconstruct'], ['numpy', 'ndarray']),
+  },
 ];

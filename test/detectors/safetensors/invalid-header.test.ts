@@ -3,9 +3,16 @@ import { ruleTester } from '../../helpers/rule-tester.js';
 import { build, WELL_FORMED } from './cases.js';
 
 ruleTester(invalidHeader, build, {
-  valid: [...WELL_FORMED, { name: 'gaps and overlaps are another rule', input: { tensors: [{ name: 'a', dtype: 'U8', shape: [1], offsets: [5, 6] }], dataBytes: 6 } }],
+  valid: [
+    ...WELL_FORMED,
+    { name: 'gaps and overlaps are another rule', input: { tensors: [{ name: 'a', dtype: 'U8', shape: [1], offsets: [5, 6] }], dataBytes: 6 } },
+  ],
   invalid: [
-    { name: 'unknown dtype', input: { tensors: [{ name: 't', dtype: 'I4', shape: [2] }] }, errors: [{ severity: 'low', fatal: true, code: 'MALFORMED', message: 'unknown dtype' }] },
+    {
+      name: 'unknown dtype',
+      input: { tensors: [{ name: 't', dtype: 'I4', shape: [2] }] },
+      errors: [{ severity: 'low', fatal: true, code: 'MALFORMED', message: 'unknown dtype' }],
+    },
     {
       name: 'shape × dtype differs from the range',
       input: { tensors: [{ name: 't', dtype: 'F16', shape: [3], offsets: [0, 8] }], dataBytes: 8 },

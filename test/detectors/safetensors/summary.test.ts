@@ -18,6 +18,10 @@ ruleTester(summary, build, {
       },
       errors: [{ severity: 'info', message: '3 tensors (F32×2, I64×1), 16 parameters', evidence: 'parameters=16' }],
     },
-    { name: 'still summarised beside other findings', input: { tensors: [{ name: 'a', dtype: 'U8', shape: [1] }], trailing: Buffer.from('zz') }, errors: [{ severity: 'info' }] },
+    {
+      name: 'still summarised beside other findings',
+      input: { tensors: [{ name: 'a', dtype: 'U8', shape: [1] }], trailing: Buffer.from('zz') },
+      errors: [{ severity: 'info' }],
+    },
   ],
 });

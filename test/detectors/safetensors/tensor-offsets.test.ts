@@ -16,7 +16,11 @@ ruleTester(tensorOffsets, build, {
     },
   ],
   invalid: [
-    { name: 'range past the data', input: { tensors: [{ name: 'w', dtype: 'U8', shape: [8] }], dataBytes: 4 }, errors: [{ severity: 'high', evidence: 'w', message: 'the data holds 4 bytes' }] },
+    {
+      name: 'range past the data',
+      input: { tensors: [{ name: 'w', dtype: 'U8', shape: [8] }], dataBytes: 4 },
+      errors: [{ severity: 'high', evidence: 'w', message: 'the data holds 4 bytes' }],
+    },
     {
       name: 'range at 2^62',
       input: { tensors: [{ name: 'w', dtype: 'U8', shape: [1], offsets: [2n ** 62n, 2n ** 62n + 1n] }] },

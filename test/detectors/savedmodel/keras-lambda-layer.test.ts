@@ -5,7 +5,8 @@ import { SAVEDMODEL } from './adapter.js';
 
 const model = savedModel();
 const layer = (className: string, config: Record<string, unknown>): string => JSON.stringify({ class_name: className, config });
-const keras = (...metadata: string[]): Buffer => kerasMetadata(metadata.map((m, i) => ({ path: `root.layer-${i}`, identifier: '_tf_keras_layer', metadata: m })));
+const keras = (...metadata: string[]): Buffer =>
+  kerasMetadata(metadata.map((m, i) => ({ path: `root.layer-${i}`, identifier: '_tf_keras_layer', metadata: m })));
 
 /** What Keras 2 writes for `Lambda(lambda x: ...)`: base64 of marshalled bytecode. */
 const marshalled = { class_name: '__tuple__', items: ['4wEAAAAAAAAAAAAAAAEAAAADAAAAQwAAAHMMAAAAdABkAYMBAQB8AFMAKQJO', null, null] };
@@ -32,7 +33,11 @@ ruleTester(kerasLambdaLayer, SAVEDMODEL, {
       input: {
         model,
         keras: keras(
-          layer('Functional', { layers: [layer('Dense', {}), { class_name: 'Lambda', config: { name: 'l', function: 'f', function_type: 'function' } }].map((l) => (typeof l === 'string' ? JSON.parse(l) : l)) }),
+          layer('Functional', {
+            layers: [layer('Dense', {}), { class_name: 'Lambda', config: { name: 'l', function: 'f', function_type: 'function' } }].map((l) =>
+              typeof l === 'string' ? JSON.parse(l) : l,
+            ),
+          }),
           layer('Lambda', { name: 'l', function: 'f', function_type: 'function' }),
         ),
       },

@@ -10,7 +10,13 @@ ruleTester(modelInfo, SAVEDMODEL, {
     {
       name: 'meta graphs, versions, signatures and assets',
       input: savedModel({ metaGraphs: [{ tags: ['serve'], tensorflowVersion: '2.15.0', signatures: ['serving_default'], assets: ['vocab.txt'] }] }),
-      errors: [{ severity: 'info', evidence: '2.15.0', message: 'schema version 1; meta graph 0: tags [serve], TensorFlow 2.15.0, signatures serving_default, assets vocab.txt; 1 nodes; 0 functions' }],
+      errors: [
+        {
+          severity: 'info',
+          evidence: '2.15.0',
+          message: 'schema version 1; meta graph 0: tags [serve], TensorFlow 2.15.0, signatures serving_default, assets vocab.txt; 1 nodes; 0 functions',
+        },
+      ],
     },
     {
       name: 'Keras metadata and fingerprint',

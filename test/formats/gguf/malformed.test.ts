@@ -13,7 +13,13 @@ function scan(bytes: Buffer) {
   return { findings, verdict: verdictOf(findings), codes: findings.map((f) => f.code).filter(Boolean) };
 }
 const str = (value: string) => ({ type: 'string' as const, value });
-const valid = buildGguf({ kvs: [{ key: 'general.architecture', value: str('llama') }, { key: 'tokenizer.chat_template', value: str("{{ messages[0]['content'] }}") }], tensors: [{ name: 'w', dims: [8] }] });
+const valid = buildGguf({
+  kvs: [
+    { key: 'general.architecture', value: str('llama') },
+    { key: 'tokenizer.chat_template', value: str("{{ messages[0]['content'] }}") },
+  ],
+  tensors: [{ name: 'w', dims: [8] }],
+});
 const nestedArray = (depth: number): ReturnType<typeof str> | { type: 'array'; elementType: 'array' | 'uint8'; items: never[] } =>
   depth === 0 ? { type: 'array', elementType: 'uint8', items: [] } : ({ type: 'array', elementType: 'array', items: [nestedArray(depth - 1)] } as never);
 
@@ -30,8 +36,16 @@ describe('malformed GGUF', () => {
     ['more entries than the file holds', buildGguf({ kvCount: 50_000n }), 'TRUNCATED'],
     ['string length 2^62', buildGguf({ kvs: [{ key: 'k', value: { type: 'string', value: 'x', declaredLength: 2n ** 62n } }] }), 'TRUNCATED'],
     ['string length 2^64-1', buildGguf({ kvs: [{ key: 'k', value: { type: 'string', value: 'x', declaredLength: 2n ** 64n - 1n } }] }), 'TRUNCATED'],
-    ['array length 2^62', buildGguf({ kvs: [{ key: 'k', value: { type: 'array', elementType: 'uint32', items: [], declaredLength: 2n ** 62n } }] }), 'TRUNCATED'],
-    ['string array length 2^40', buildGguf({ kvs: [{ key: 'k', value: { type: 'array', elementType: 'string', items: [], declaredLength: 2n ** 40n } }] }), 'TRUNCATED'],
+    [
+      'array length 2^62',
+      buildGguf({ kvs: [{ key: 'k', value: { type: 'array', elementType: 'uint32', items: [], declaredLength: 2n ** 62n } }] }),
+      'TRUNCATED',
+    ],
+    [
+      'string array length 2^40',
+      buildGguf({ kvs: [{ key: 'k', value: { type: 'array', elementType: 'string', items: [], declaredLength: 2n ** 40n } }] }),
+      'TRUNCATED',
+    ],
     ['arrays nested too deep', buildGguf({ kvs: [{ key: 'k', value: nestedArray(MAX_ARRAY_DEPTH + 2) as never }] }), 'LIMIT_DEPTH'],
     ['unknown value type', Buffer.concat([buildGguf({ kvCount: 1n }), Buffer.from([1, 0, 0, 0, 0, 0, 0, 0, 0x6b, 42, 0, 0, 0, 0, 0, 0, 0])]), 'MALFORMED'],
     ['bool of 7', buildGguf({ kvs: [{ key: 'b', value: { type: 'bool', value: 7 } }] }), 'MALFORMED'],
@@ -55,7 +69,12 @@ describe('malformed GGUF', () => {
   });
 
   it('a template read before the break is still checked', () => {
-    const bytes = buildGguf({ kvs: [{ key: 'tokenizer.chat_template', value: str('{{ cycler.__init__.__globals__.os.popen("id") }}') }, { key: 'x', value: str('y') }] });
+    const bytes = buildGguf({
+      kvs: [
+        { key: 'tokenizer.chat_template', value: str('{{ cycler.__init__.__globals__.os.popen("id") }}') },
+        { key: 'x', value: str('y') },
+      ],
+    });
     const r = scan(bytes.subarray(0, bytes.length - 2));
     expect(r.codes).toContain('TRUNCATED');
     expect(r.findings.some((f) => f.ruleId === 'jinja/template-injection' && f.severity === 'critical')).toBe(true);
@@ -63,7 +82,7 @@ describe('malformed GGUF', () => {
 
   it('random corruption never throws', () => {
     let seed = 11;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
     for (let i = 0; i < 500; i++) {
       const b = Buffer.from(valid);
       for (let k = 0; k < 1 + Math.floor(rand() * 4); k++) b[Math.floor(rand() * 120)] = Math.floor(rand() * 256);

@@ -51,7 +51,10 @@ describe('parseGguf', () => {
           { key: 'a.u64', value: { type: 'uint64', value: 2n ** 63n + 1n } },
           { key: 'a.i64', value: { type: 'int64', value: -(2n ** 62n) } },
           { key: 'a.f64', value: { type: 'float64', value: 1.25 } },
-          { key: 'a.nested', value: { type: 'array', elementType: 'array', items: [{ type: 'array', elementType: 'uint8', items: [{ type: 'uint8', value: 1 }] }] } },
+          {
+            key: 'a.nested',
+            value: { type: 'array', elementType: 'array', items: [{ type: 'array', elementType: 'uint8', items: [{ type: 'uint8', value: 1 }] }] },
+          },
         ],
       }),
     );
@@ -61,7 +64,16 @@ describe('parseGguf', () => {
   });
 
   it('honours general.alignment and checks offsets against it', () => {
-    const ok = parse(buildGguf({ alignment: 64, kvs: [{ key: 'general.alignment', value: { type: 'uint32', value: 64 } }], tensors: [{ name: 'a', dims: [3] }, { name: 'b', dims: [3] }] }));
+    const ok = parse(
+      buildGguf({
+        alignment: 64,
+        kvs: [{ key: 'general.alignment', value: { type: 'uint32', value: 64 } }],
+        tensors: [
+          { name: 'a', dims: [3] },
+          { name: 'b', dims: [3] },
+        ],
+      }),
+    );
     expect(ok.issues).toEqual([]);
     expect(ok.tensors[1]!.offset).toBe(64n);
     expect((ok.dataStart ?? 0) % 64).toBe(0);

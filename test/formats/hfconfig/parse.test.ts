@@ -9,9 +9,19 @@ describe('classifyHfJson', () => {
     ['custom pipelines only', { custom_pipelines: {} }, 'x.json', 'hf-config'],
     ['a tokenizer config', { tokenizer_class: 'LlamaTokenizer', bos_token: '<s>', model_max_length: 2048 }, 'tokenizer_config.json', 'hf-tokenizer-config'],
     ['a tokenizer config whatever its name', { added_tokens_decoder: {}, chat_template: '{{ x }}' }, 'weird.json', 'hf-tokenizer-config'],
-    ['a processor config', { processor_class: 'LlavaProcessor', image_processor_type: 'CLIPImageProcessor' }, 'preprocessor_config.json', 'hf-processor-config'],
+    [
+      'a processor config',
+      { processor_class: 'LlavaProcessor', image_processor_type: 'CLIPImageProcessor' },
+      'preprocessor_config.json',
+      'hf-processor-config',
+    ],
     ['a feature extractor', { feature_extractor_type: 'WhisperFeatureExtractor', sampling_rate: 16000 }, 'preprocessor_config.json', 'hf-processor-config'],
-    ['a generation config', { _from_model_config: true, bos_token_id: 1, eos_token_id: 2, transformers_version: '4.40.0' }, 'generation_config.json', 'hf-generation-config'],
+    [
+      'a generation config',
+      { _from_model_config: true, bos_token_id: 1, eos_token_id: 2, transformers_version: '4.40.0' },
+      'generation_config.json',
+      'hf-generation-config',
+    ],
     ['a minimal generation config', { bos_token_id: 0, eos_token_id: 2, max_new_tokens: 32 }, 'anything.json', 'hf-generation-config'],
     ['chat_template.json', { chat_template: '{{ messages }}' }, 'chat_template.json', 'hf-chat-template'],
     ['a sharded checkpoint index', { metadata: { total_size: 60 }, weight_map: { 'fc.bias': 'model.safetensors' } }, 'model.safetensors.index.json', undefined],
@@ -63,14 +73,25 @@ describe('readHfConfig', () => {
   });
 
   it('reads custom_pipelines impl references', () => {
-    const c = readHfConfig({ custom_pipelines: { 'pair-classification': { impl: 'custom_pipeline.PairPipeline', pt: ['AutoModelForSequenceClassification'] } } }, 'hf-config');
-    expect(c.modules[0]).toMatchObject({ file: 'custom_pipeline.py', uses: [{ where: 'custom_pipelines.pair-classification.impl', className: 'PairPipeline' }] });
+    const c = readHfConfig(
+      { custom_pipelines: { 'pair-classification': { impl: 'custom_pipeline.PairPipeline', pt: ['AutoModelForSequenceClassification'] } } },
+      'hf-config',
+    );
+    expect(c.modules[0]).toMatchObject({
+      file: 'custom_pipeline.py',
+      uses: [{ where: 'custom_pipelines.pair-classification.impl', className: 'PairPipeline' }],
+    });
   });
 
   it('keeps references it cannot read as invalid', () => {
     const c = readHfConfig({ auto_map: { AutoModel: 42, AutoConfig: 'nodot', AutoTokenizer: [{ a: 1 }] }, custom_pipelines: { t: { pt: [] } } }, 'hf-config');
     expect(c.modules).toEqual([]);
-    expect(c.invalidReferences.map((r) => r.where)).toEqual(['auto_map.AutoModel', 'auto_map.AutoConfig', 'auto_map.AutoTokenizer[0]', 'custom_pipelines.t.impl']);
+    expect(c.invalidReferences.map((r) => r.where)).toEqual([
+      'auto_map.AutoModel',
+      'auto_map.AutoConfig',
+      'auto_map.AutoTokenizer[0]',
+      'custom_pipelines.t.impl',
+    ]);
   });
 
   it('maps dotted modules to sub-folder files', () => {
@@ -80,7 +101,16 @@ describe('readHfConfig', () => {
   it('reads chat templates as a string or a list of {name, template}', () => {
     expect(readHfConfig({ chat_template: '{{ x }}' }, 'hf-tokenizer-config').templates).toEqual([{ where: 'chat_template', text: '{{ x }}' }]);
     expect(
-      readHfConfig({ chat_template: [{ name: 'default', template: 'a' }, { name: 'tool_use', template: 'b' }, { name: 'bad', template: 3 }] }, 'hf-tokenizer-config').templates,
+      readHfConfig(
+        {
+          chat_template: [
+            { name: 'default', template: 'a' },
+            { name: 'tool_use', template: 'b' },
+            { name: 'bad', template: 3 },
+          ],
+        },
+        'hf-tokenizer-config',
+      ).templates,
     ).toEqual([
       { where: 'chat_template[default]', text: 'a' },
       { where: 'chat_template[tool_use]', text: 'b' },

@@ -39,14 +39,23 @@ describe('analyzeTemplate', () => {
   });
 
   it('treats names bound by loops, macros and sets as bound, not free', () => {
-    const a = analyzeTemplate('{% macro f(cycler, k=1) %}{{ cycler.x }}{% endmacro %}{% for lipsum in xs %}{{ lipsum.y }}{% endfor %}{% set self = 1 %}{{ self.z }}');
+    const a = analyzeTemplate(
+      '{% macro f(cycler, k=1) %}{{ cycler.x }}{% endmacro %}{% for lipsum in xs %}{{ lipsum.y }}{% endfor %}{% set self = 1 %}{{ self.z }}',
+    );
     expect(a.freeNames.map((f) => f.name)).toEqual(['xs']);
     expect(a.reaches.every((r) => !r.onFreeRoot)).toBe(true);
   });
 
   it('reads attribute paths of filters and str.format fields', () => {
-    expect(names("{{ xs|map(attribute='a.__b__') }}{{ xs|selectattr('c') }}").sort()).toEqual(['attribute-argument:__b__', 'attribute-argument:a', 'attribute-argument:c']);
-    expect(names("{{ '{0.__class__[__name__]}'.format(x) }}").filter((n) => n.startsWith('format'))).toEqual(['format-field:__class__', 'format-field:__name__']);
+    expect(names("{{ xs|map(attribute='a.__b__') }}{{ xs|selectattr('c') }}").sort()).toEqual([
+      'attribute-argument:__b__',
+      'attribute-argument:a',
+      'attribute-argument:c',
+    ]);
+    expect(names("{{ '{0.__class__[__name__]}'.format(x) }}").filter((n) => n.startsWith('format'))).toEqual([
+      'format-field:__class__',
+      'format-field:__name__',
+    ]);
   });
 
   it('keeps folded string constants', () => {

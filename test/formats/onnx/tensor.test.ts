@@ -21,9 +21,17 @@ describe('readTensorValues', () => {
     ['FLOAT raw_data', { name: 'w', dims: [2, 2], raw: float32Bytes([1, -2, 0.5, 3]) }, { kind: 'float', dims: [2, 2], data: [1, -2, 0.5, 3] }],
     ['FLOAT float_data', { name: 'w', dims: [3], floats: [1.5, 2, -4] }, { kind: 'float', dims: [3], data: [1.5, 2, -4] }],
     ['DOUBLE double_data', { name: 'w', dims: [2], dataType: DataType.DOUBLE, doubles: [0.25, -8] }, { kind: 'float', dims: [2], data: [0.25, -8] }],
-    ['DOUBLE raw_data', { name: 'w', dims: [1], dataType: DataType.DOUBLE, raw: Buffer.from(Float64Array.of(6.5).buffer) }, { kind: 'float', dims: [1], data: [6.5] }],
+    [
+      'DOUBLE raw_data',
+      { name: 'w', dims: [1], dataType: DataType.DOUBLE, raw: Buffer.from(Float64Array.of(6.5).buffer) },
+      { kind: 'float', dims: [1], data: [6.5] },
+    ],
     // int64_data of a Reshape shape: -1 is exact, not 2^64 rounded.
-    ['INT64 int64_data', { name: 's', dims: [3], dataType: DataType.INT64, int64s: [-1, 60, -(2 ** 40)] }, { kind: 'int', dims: [3], data: [-1, 60, -(2 ** 40)] }],
+    [
+      'INT64 int64_data',
+      { name: 's', dims: [3], dataType: DataType.INT64, int64s: [-1, 60, -(2 ** 40)] },
+      { kind: 'int', dims: [3], data: [-1, 60, -(2 ** 40)] },
+    ],
     ['INT64 raw_data', { name: 's', dims: [2], dataType: DataType.INT64, raw: le64([-1n, 7n]) }, { kind: 'int', dims: [2], data: [-1, 7] }],
     // A negative int32 is sign-extended to ten bytes on the wire.
     ['INT32 int32_data', { name: 'i', dims: [2], dataType: DataType.INT32, int32s: [-3, 4] }, { kind: 'int', dims: [2], data: [-3, 4] }],

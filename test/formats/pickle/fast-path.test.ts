@@ -30,14 +30,38 @@ describe('the fast path for data opcodes', () => {
     expect(s.error?.offset).toBe(5);
   });
   it('counts opcodes exactly, stopping at the limit inside a run', () => {
-    const bytes = pickle().proto(4).emptyList().mark().raw(repeated((b) => b.none(), 2000)).appends().stop().bytes();
+    const bytes = pickle()
+      .proto(4)
+      .emptyList()
+      .mark()
+      .raw(repeated((b) => b.none(), 2000))
+      .appends()
+      .stop()
+      .bytes();
     expect(parse(bytes, withLimits({ maxOpcodes: 1000 })).error?.code).toBe('LIMIT_OPCODES');
     const whole = parse(bytes);
     expect(whole.error).toBeUndefined();
     expect(whole.opcodes).toBe(2005);
   });
   it('gives the same values as the general loop for every data opcode', () => {
-    const bytes = pickle().proto(4).mark().binint1(7).binint2(513).binint(-1).binfloat(1.5).none().newtrue().newfalse().shortBinunicode('hi').memoize().binget(0).binput(5).binget(5).tuple().stop().bytes();
+    const bytes = pickle()
+      .proto(4)
+      .mark()
+      .binint1(7)
+      .binint2(513)
+      .binint(-1)
+      .binfloat(1.5)
+      .none()
+      .newtrue()
+      .newfalse()
+      .shortBinunicode('hi')
+      .memoize()
+      .binget(0)
+      .binput(5)
+      .binget(5)
+      .tuple()
+      .stop()
+      .bytes();
     const s = parse(bytes);
     expect(s.error).toBeUndefined();
     const result = s.result as { k: 'tuple'; items: Parameters<typeof renderValue>[0][] };

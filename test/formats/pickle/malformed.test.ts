@@ -44,7 +44,7 @@ const BREAKS: BreakCase[] = [
   { name: 'BINSTRING with a negative length', tail: (b) => b.binstring('a', { length: -5 }).stop(), code: 'MALFORMED' },
   { name: 'INT that is no integer', tail: (b) => b.int('12abc').stop(), code: 'MALFORMED' },
   { name: 'FLOAT that is no float', tail: (b) => b.float('1.2.3').stop(), code: 'MALFORMED' },
-  { name: 'STRING without quotes', tail: (b) => b.raw("Sabc\n").stop(), code: 'MALFORMED' },
+  { name: 'STRING without quotes', tail: (b) => b.raw('Sabc\n').stop(), code: 'MALFORMED' },
   { name: 'PUT of a negative key', tail: (b) => b.put(-1).stop(), code: 'MALFORMED' },
   { name: 'a GLOBAL line over 64 KiB', tail: (b) => b.global('a'.repeat(70_000), 'b').stop(), code: 'LIMIT_STRING' },
   { name: 'LONG1 over the string limit', tail: (b) => b.long1(2n ** 100n).stop(), code: 'LIMIT_STRING', limits: { maxStringBytes: 8 } },
@@ -113,7 +113,11 @@ describe('parsePickleStream: operands over maxStringBytes', () => {
 
   it('never reads a skipped operand from the source', () => {
     const size = 300 * 1024 * 1024;
-    const head = pickle().proto(4).global('os', 'system').binbytes8('', { length: size - 23 }).bytes();
+    const head = pickle()
+      .proto(4)
+      .global('os', 'system')
+      .binbytes8('', { length: size - 23 })
+      .bytes();
     const source = new VirtualSource(size, head, Buffer.from('.'));
     expect(head.length).toBe(22);
     const stream = parse(source);

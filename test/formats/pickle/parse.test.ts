@@ -32,7 +32,9 @@ const CASES: ParseCase[] = [
   { name: 'BININT2', pickle: p2().binint2(60000).stop(), result: '60000' },
   {
     name: 'LONG with its L suffix, past 2^53',
-    pickle: pickle().long(2n ** 70n).stop(),
+    pickle: pickle()
+      .long(2n ** 70n)
+      .stop(),
     result: String(2n ** 70n),
     check: (s) => expect(as(s.result, 'int').v).toBe(2n ** 70n),
   },
@@ -41,7 +43,9 @@ const CASES: ParseCase[] = [
   { name: 'LONG1 of zero bytes is 0', pickle: p2().long1(0).stop(), result: '0' },
   {
     name: 'LONG4 negative and large',
-    pickle: p2().long4(-(2n ** 70n)).stop(),
+    pickle: p2()
+      .long4(-(2n ** 70n))
+      .stop(),
     result: String(-(2n ** 70n)),
     check: (s) => expect(as(s.result, 'int').v).toBe(-(2n ** 70n)),
   },
@@ -111,7 +115,12 @@ const CASES: ParseCase[] = [
     name: 'EXT1, EXT2, EXT4 are recorded',
     pickle: p2().ext1(7).ext2(300).ext4(-2).tuple3().stop(),
     result: '(copyreg._extension_registry[7], copyreg._extension_registry[300], copyreg._extension_registry[-2])',
-    check: (s) => expect(s.extensions.map((e) => [e.code, e.offset, e.opIndex])).toEqual([[7, 2, 1], [300, 4, 2], [-2, 7, 3]]),
+    check: (s) =>
+      expect(s.extensions.map((e) => [e.code, e.offset, e.opIndex])).toEqual([
+        [7, 2, 1],
+        [300, 4, 2],
+        [-2, 7, 3],
+      ]),
   },
   // Persistent ids (torch storages)
   {
@@ -323,7 +332,13 @@ describe('parsePickleStream: bounded containers and sparse memo keys', () => {
   };
 
   it('keeps KEPT_ITEMS list items and counts the rest', () => {
-    const stream = parse(items(p2().emptyList().mark(), KEPT_ITEMS + 10).appends().binint1(1).append().stop());
+    const stream = parse(
+      items(p2().emptyList().mark(), KEPT_ITEMS + 10)
+        .appends()
+        .binint1(1)
+        .append()
+        .stop(),
+    );
     const list = as(stream.result, 'list');
     expect(list.items).toHaveLength(KEPT_ITEMS);
     expect(list.dropped).toBe(11);

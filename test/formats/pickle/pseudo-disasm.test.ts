@@ -107,7 +107,12 @@ describe('disassemble', () => {
   });
 
   it('survives an absurd BINBYTES8 length without allocating', () => {
-    const out = dis(pickle().proto(4).binbytes8('', { length: 2n ** 62n }).stop());
+    const out = dis(
+      pickle()
+        .proto(4)
+        .binbytes8('', { length: 2n ** 62n })
+        .stop(),
+    );
     expect(out.lines.map((l) => l.name)).toEqual(['PROTO']);
     expect(out.error).toBeDefined();
   });

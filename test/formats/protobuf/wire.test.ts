@@ -24,7 +24,12 @@ function drain(r: ProtoReader): void {
 
 describe('ProtoReader', () => {
   it('reads varints, signed int64, strings and nested messages', () => {
-    const bytes = proto().uint(1, 300).uint(2, -5).string(3, 'héllo').message(4, proto().uint(1, 2 ** 40)).finish();
+    const bytes = proto()
+      .uint(1, 300)
+      .uint(2, -5)
+      .string(3, 'héllo')
+      .message(4, proto().uint(1, 2 ** 40))
+      .finish();
     const r = reader(bytes);
     const seen: unknown[] = [];
     while (r.next()) {

@@ -23,7 +23,10 @@ describe('ordinary training code stays clean', () => {
       markdownCell('# Fine-tune\nRun `!curl https://x.org/i.sh | sh` first? **No.**'),
       codeCell('!pip install -q torch transformers datasets\n%pip install accelerate\n!nvidia-smi\n'),
       codeCell('%%bash\nwget -q https://x.org/data.tgz -O data.tgz\ntar xzf data.tgz\n'),
-      codeCell('import os, torch\nfrom transformers import AutoModel\nmodel = AutoModel.from_pretrained("bert-base-uncased")\nstate = torch.load("ckpt/last.pt", weights_only=True)\nprint(os.environ.get("CUDA_VISIBLE_DEVICES"))\n', [streamOutput('0\n')]),
+      codeCell(
+        'import os, torch\nfrom transformers import AutoModel\nmodel = AutoModel.from_pretrained("bert-base-uncased")\nstate = torch.load("ckpt/last.pt", weights_only=True)\nprint(os.environ.get("CUDA_VISIBLE_DEVICES"))\n',
+        [streamOutput('0\n')],
+      ),
       codeCell('%matplotlib inline\nimport matplotlib.pyplot as plt\nfiles = !ls data\nplt.plot([1, 2, 3])\nmodel?\n', [dataOutput('image/png', png)]),
     ]);
     const { format, findings } = scanNotebookDoc(doc);

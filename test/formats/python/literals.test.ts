@@ -15,7 +15,10 @@ describe('Python literals', () => {
   });
 
   it('bytes literals become Buffers, with byte escapes only', () => {
-    expect(literalValue(String.raw`b'\x80\x04\u0041'`)).toEqual({ kind: 'bytes', value: Buffer.concat([Buffer.from([0x80, 0x04]), Buffer.from(String.raw`\u0041`)]) });
+    expect(literalValue(String.raw`b'\x80\x04\u0041'`)).toEqual({
+      kind: 'bytes',
+      value: Buffer.concat([Buffer.from([0x80, 0x04]), Buffer.from(String.raw`\u0041`)]),
+    });
     expect(literalValue(String.raw`rb'\x80'`)).toEqual({ kind: 'bytes', value: Buffer.from(String.raw`\x80`) });
   });
 

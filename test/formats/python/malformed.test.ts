@@ -45,7 +45,9 @@ describe('malformed Python sources', () => {
   });
 
   it('text that is mostly syntax errors is text, and still read', () => {
-    const { format, findings } = scanSource('This is not Python at all; it is a paragraph of prose, with (unbalanced brackets and "quotes.\nMore prose follows here.\n');
+    const { format, findings } = scanSource(
+      'This is not Python at all; it is a paragraph of prose, with (unbalanced brackets and "quotes.\nMore prose follows here.\n',
+    );
     expect(format).toBe('text');
     expect(findings).toEqual([]);
   });

@@ -19,7 +19,9 @@ const valueOf = (code: string): unknown => {
 
 describe('lowering', () => {
   it('collects calls, imports, bindings, scopes and strings', () => {
-    const m = model('import os.path\nfrom a.b import c as d\nfrom .rel import x\nfrom m import *\ndef f(p):\n    q = p\n    return q\nclass K: pass\n"doc"\nf(1)\n');
+    const m = model(
+      'import os.path\nfrom a.b import c as d\nfrom .rel import x\nfrom m import *\ndef f(p):\n    q = p\n    return q\nclass K: pass\n"doc"\nf(1)\n',
+    );
     expect(m.bindings.get('os')?.[0]).toMatchObject({ kind: 'import', path: 'os' });
     expect(m.bindings.get('d')?.[0]).toMatchObject({ kind: 'import', path: 'a.b.c' });
     expect(m.bindings.get('x')?.[0]).toMatchObject({ kind: 'import', path: '.rel.x' });
@@ -109,7 +111,7 @@ describe('evaluate', () => {
     [`import zlib\nf(zlib.decompress(bytes.fromhex('${deflateSync('hi').toString('hex')}')))`, 'hi'],
     [`import gzip, base64\nf(gzip.decompress(base64.b64decode('${gzipSync('hi').toString('base64')}')))`, 'hi'],
     ["s = 'h' + 'i'\nf(s.encode('utf-8'))", 'hi'],
-    ["f(bytes([104, 105]))", 'hi'],
+    ['f(bytes([104, 105]))', 'hi'],
     ["f(''.join(chr(c) for c in [104, 105]))", 'hi'],
     ["f(bytes([b ^ 1 for b in b'ih']))", 'hi'],
     ["f(''.join([chr(ord(c) - 1) for c in 'ij']))", 'hi'],
@@ -144,7 +146,7 @@ describe('scopes and flow', () => {
   });
 
   it('flows through names and the returns of local functions', () => {
-    const m = model("def get():\n    return secret()\nx = get()\nsend(x)\n");
+    const m = model('def get():\n    return secret()\nx = get()\nsend(x)\n');
     const seen: string[] = [];
     walkFlow(m, lastCall(m).args[0]!, (e: Expr) => void (e.k === 'call' && e.callee.k === 'name' && seen.push(e.callee.id)));
     expect(seen).toEqual(['get', 'secret']);

@@ -26,7 +26,11 @@ describe('looksLikePython', () => {
     ['JSON', head('{"architectures": ["BertModel"], "import": 1}\n'), 'config.json'],
     ['requirements', head('torch==2.1\ntransformers>=4.40\n'), 'requirements.txt'],
     ['binary with a NUL', Buffer.from([0x69, 0x6d, 0x70, 0, 1]), 'blob'],
-    ['prose that starts with "import"', head('import the data first, then run the notebook cells in order and check the plots.\nimport statements are listed below\n'), 'NOTES'],
+    [
+      'prose that starts with "import"',
+      head('import the data first, then run the notebook cells in order and check the plots.\nimport statements are listed below\n'),
+      'NOTES',
+    ],
     ['empty', Buffer.alloc(0), 'x'],
   ])('does not claim %s', (_name, bytes, name) => {
     expect(looksLikePython(bytes, name)).toBe(false);

@@ -34,7 +34,11 @@ describe('malformed safetensors', () => {
     ['deeply nested arrays', buildSafetensors({ rawHeader: '{"t":' + '['.repeat(100_000) + ']'.repeat(100_000) + '}' }), 'LIMIT_DEPTH'],
     ['unknown dtype', buildSafetensors({ tensors: [{ name: 't', dtype: 'F128', shape: [1] }] }), 'MALFORMED'],
     ['shape of strings', buildSafetensors({ rawHeader: '{"t":{"dtype":"U8","shape":["1"],"data_offsets":[0,1]}}', dataBytes: 1 }), 'MALFORMED'],
-    ['shape that overflows u64', buildSafetensors({ tensors: [{ name: 't', dtype: 'U8', shape: [2 ** 40, 2 ** 40], offsets: [0, 1] }], dataBytes: 1 }), 'MALFORMED'],
+    [
+      'shape that overflows u64',
+      buildSafetensors({ tensors: [{ name: 't', dtype: 'U8', shape: [2 ** 40, 2 ** 40], offsets: [0, 1] }], dataBytes: 1 }),
+      'MALFORMED',
+    ],
     ['metadata of numbers', buildSafetensors({ metadata: { n: 1 } }), 'MALFORMED'],
   ])('%s: a fatal finding with its code', (_name, bytes, code) => {
     const r = scan(bytes);
@@ -54,7 +58,7 @@ describe('malformed safetensors', () => {
 
   it('random corruption never throws', () => {
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
     for (let i = 0; i < 500; i++) {
       const b = Buffer.from(valid);
       for (let k = 0; k < 1 + Math.floor(rand() * 4); k++) b[Math.floor(rand() * 90)] = Math.floor(rand() * 256);

@@ -15,7 +15,13 @@ describe('parseSafetensors', () => {
     expect(f.duplicates).toEqual([]);
     expect(f.offsetProblems).toEqual([]);
     expect(f.unclaimed).toEqual([]);
-    expect(f.tensors.map((t) => `${t.name}:${t.dtype}:${t.shape.join('x')}`).sort()).toEqual(['embed.weight:F32:4x3', 'mask:BOOL:3', 'norm.bias:F16:3', 'positions:I64:5', 'scalar:U8:']);
+    expect(f.tensors.map((t) => `${t.name}:${t.dtype}:${t.shape.join('x')}`).sort()).toEqual([
+      'embed.weight:F32:4x3',
+      'mask:BOOL:3',
+      'norm.bias:F16:3',
+      'positions:I64:5',
+      'scalar:U8:',
+    ]);
     expect(Object.fromEntries(f.metadata ?? [])).toEqual({ format: 'np', note: 'modelgate fixture' });
     expect(f.dataStart + f.dataSize).toBe(bytes.length);
   });

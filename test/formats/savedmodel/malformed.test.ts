@@ -37,7 +37,10 @@ describe('malformed SavedModels', () => {
   });
 
   it('still reports what was read before a break', () => {
-    const graph = Buffer.concat([graphDef({ nodes: [constString('p', '/etc/passwd'), { name: 'r', op: 'ReadFile', inputs: ['p'] }] }), Buffer.from([0x0a, 0x30, 0x0a])]);
+    const graph = Buffer.concat([
+      graphDef({ nodes: [constString('p', '/etc/passwd'), { name: 'r', op: 'ReadFile', inputs: ['p'] }] }),
+      Buffer.from([0x0a, 0x30, 0x0a]),
+    ]);
     const result = scanBytes(metaWith(graph));
     expect(result.findings.map((f) => [f.ruleId, f.severity, f.code])).toEqual([
       ['savedmodel/dangerous-op', 'high', undefined],
@@ -50,9 +53,25 @@ describe('malformed SavedModels', () => {
     ['a meta graph length of 2^62', Buffer.concat([Buffer.from([0x08, 0x01, 0x12]), ProtoWriter.varint(2n ** 62n)]), 'TRUNCATED'],
     ['a node length past its graph', metaWith(Buffer.from([0x0a, 0x7f, 0x12, 0x01, 0x41])), 'TRUNCATED'],
     ['an op name written as a varint', metaWith(proto().message(1, proto().uint(2, 5)).finish()), 'MALFORMED'],
-    ['a group in a node', metaWith(proto().message(1, Buffer.from([0x0b, 0x0c])).finish()), 'MALFORMED'],
+    [
+      'a group in a node',
+      metaWith(
+        proto()
+          .message(1, Buffer.from([0x0b, 0x0c]))
+          .finish(),
+      ),
+      'MALFORMED',
+    ],
     ['wire type 6', Buffer.from([0x08, 0x01, 0x16]), 'MALFORMED'],
-    ['an attribute length of 2^62', metaWith(proto().message(1, Buffer.concat([Buffer.from([0x2a]), ProtoWriter.varint(2n ** 62n)])).finish()), 'TRUNCATED'],
+    [
+      'an attribute length of 2^62',
+      metaWith(
+        proto()
+          .message(1, Buffer.concat([Buffer.from([0x2a]), ProtoWriter.varint(2n ** 62n)]))
+          .finish(),
+      ),
+      'TRUNCATED',
+    ],
     ['text named saved_model.pb', Buffer.from('saved_model_schema_version: 1\n'), 'MALFORMED'],
     ['an empty saved_model.pb', Buffer.alloc(0), 'MALFORMED'],
   ])('%s is an error with its code', (_name, bytes, code) => {
@@ -98,7 +117,9 @@ describe('malformed SavedModels', () => {
   });
 
   it('still reads a valid sidecar when the model is broken', () => {
-    const keras = kerasMetadata([{ path: 'root.l', identifier: '_tf_keras_layer', metadata: '{"class_name": "Lambda", "config": {"name": "l", "function": "x"}}' }]);
+    const keras = kerasMetadata([
+      { path: 'root.l', identifier: '_tf_keras_layer', metadata: '{"class_name": "Lambda", "config": {"name": "l", "function": "x"}}' },
+    ]);
     const result = scanBytes(Buffer.from([0x08, 0x01, 0x12, 0x05]), { 'keras_metadata.pb': keras });
     expect(result.findings.map((f) => f.ruleId)).toContain('savedmodel/keras-lambda-layer');
     expect(result.verdict).toBe('malicious');

@@ -13,7 +13,14 @@ describe('parseSavedModel', () => {
     const { model, error } = parse(
       savedModel({
         metaGraphs: [
-          { tags: ['serve', 'gpu'], tensorflowVersion: '2.15.0', strippedOps: ['Const', 'ReadFile'], saverFilename: 'saver_filename:0', signatures: ['serving_default'], assets: ['vocab.txt'] },
+          {
+            tags: ['serve', 'gpu'],
+            tensorflowVersion: '2.15.0',
+            strippedOps: ['Const', 'ReadFile'],
+            saverFilename: 'saver_filename:0',
+            signatures: ['serving_default'],
+            assets: ['vocab.txt'],
+          },
           { tags: ['train'] },
         ],
       }),
@@ -37,7 +44,10 @@ describe('parseSavedModel', () => {
         metaGraphs: [
           {
             graph: {
-              nodes: [constString('path', '/etc/passwd'), { name: 'read', op: 'ReadFile', inputs: ['path:0', '^ctrl'], attrs: { tag: { s: 'x' }, names: { list: ['a', 'b'] }, f: { func: 'fn' } } }],
+              nodes: [
+                constString('path', '/etc/passwd'),
+                { name: 'read', op: 'ReadFile', inputs: ['path:0', '^ctrl'], attrs: { tag: { s: 'x' }, names: { list: ['a', 'b'] }, f: { func: 'fn' } } },
+              ],
               functions: [{ name: '__inference_fn_7', args: ['arg0'], nodes: [{ name: 'w', op: 'WriteFile', inputs: ['arg0', 'arg0'] }] }],
             },
           },
@@ -58,7 +68,10 @@ describe('parseSavedModel', () => {
 
   it('walks GraphDefs serialized in string attributes, tensors and lists, nested again', () => {
     const innermost = graphDef({ nodes: [{ name: 'w', op: 'WriteFile' }] });
-    const inner = graphDef({ nodes: [{ name: 'holder', op: 'NoOp', attrs: { payload: { s: innermost } } }], functions: [{ name: 'lib_fn', nodes: [{ name: 'r', op: 'ReadFile' }] }] });
+    const inner = graphDef({
+      nodes: [{ name: 'holder', op: 'NoOp', attrs: { payload: { s: innermost } } }],
+      functions: [{ name: 'lib_fn', nodes: [{ name: 'r', op: 'ReadFile' }] }],
+    });
     const { model, error } = parse(
       savedModel({
         metaGraphs: [
@@ -79,13 +92,31 @@ describe('parseSavedModel', () => {
     expect(nested).toHaveLength(6);
     expect(nested[0]!.label).toBe('GraphDef in meta graph 0 [serve] > node "a" attr blob');
     expect(nested[1]!.label).toBe('GraphDef in GraphDef in meta graph 0 [serve] > node "a" attr blob > node "holder" attr payload');
-    expect(model.graphs.filter((g) => g.kind === 'function').map((g) => g.label)[0]).toBe('function "lib_fn" in GraphDef in meta graph 0 [serve] > node "a" attr blob');
+    expect(model.graphs.filter((g) => g.kind === 'function').map((g) => g.label)[0]).toBe(
+      'function "lib_fn" in GraphDef in meta graph 0 [serve] > node "a" attr blob',
+    );
   });
 
   it('does not take ordinary strings for graphs', () => {
     const { model } = parse(
       savedModel({
-        metaGraphs: [{ graph: { nodes: [{ name: 'c', op: 'Const', attrs: { value: { tensorStrings: ['1.0', '', 'hello world', Buffer.from([0x0a, 0x02, 0x08, 0x01]), Buffer.from([0x0a, 0x04, 0x12, 0x02, 0x21, 0x21])] } } }] } }],
+        metaGraphs: [
+          {
+            graph: {
+              nodes: [
+                {
+                  name: 'c',
+                  op: 'Const',
+                  attrs: {
+                    value: {
+                      tensorStrings: ['1.0', '', 'hello world', Buffer.from([0x0a, 0x02, 0x08, 0x01]), Buffer.from([0x0a, 0x04, 0x12, 0x02, 0x21, 0x21])],
+                    },
+                  },
+                },
+              ],
+            },
+          },
+        ],
       }),
     );
     expect(model.graphs.map((g) => g.kind)).toEqual(['meta-graph']);

@@ -68,7 +68,6 @@ describe('readSevenZip on archives made by 7-Zip', () => {
       }
     });
   });
-
 });
 
 describe('isSevenZip', () => {

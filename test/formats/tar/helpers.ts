@@ -21,7 +21,11 @@ export const stateDictPickle = (): Buffer => pickle().proto(2).emptyDict().str('
 export const sysInfo = (): Buffer => pickle().proto(2).emptyDict().str('protocol_version').binint(1001).setitem().stop().bytes();
 
 /** A torch tar checkpoint of a one-tensor state dict, with members replaced as given. */
-export function torchTar(replace: Partial<Record<'sys_info' | 'storages' | 'tensors' | 'pickle', Buffer>> = {}, format: 'ustar' | 'v7' = 'ustar', extra: TarMemberSpec[] = []): Buffer {
+export function torchTar(
+  replace: Partial<Record<'sys_info' | 'storages' | 'tensors' | 'pickle', Buffer>> = {},
+  format: 'ustar' | 'v7' = 'ustar',
+  extra: TarMemberSpec[] = [],
+): Buffer {
   const members: Record<string, Buffer> = {
     sys_info: sysInfo(),
     storages: storagesMember([{ key: '0', elements: 6 }]),

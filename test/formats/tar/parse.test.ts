@@ -39,9 +39,17 @@ describe('tar detection', () => {
 
 describe('tar headers', () => {
   it('reads V7 members, and a V7 directory by its trailing slash', () => {
-    const { entries, error } = parse(buildTar([{ name: 'dir/', type: '\0', format: 'v7' }, { name: 'dir/x', data, format: 'v7' }]));
+    const { entries, error } = parse(
+      buildTar([
+        { name: 'dir/', type: '\0', format: 'v7' },
+        { name: 'dir/x', data, format: 'v7' },
+      ]),
+    );
     expect(error).toBeUndefined();
-    expect(entries.map((e) => [e.name, e.type, e.size])).toEqual([['dir', 'dir', 0], ['dir/x', 'file', 5]]);
+    expect(entries.map((e) => [e.name, e.type, e.size])).toEqual([
+      ['dir', 'dir', 0],
+      ['dir/x', 'file', 5],
+    ]);
   });
 
   it('reads a member of unknown type as a file, as tarfile extracts it', () => {
@@ -66,12 +74,25 @@ describe('tar headers', () => {
 
   it('reads a GNU long name', () => {
     const long = 'd/'.repeat(80) + 'pickle';
-    const { entries } = parse(buildTar([{ name: '././@LongLink', type: 'L', data: Buffer.from(long + '\0') }, { name: 'short', data }]));
+    const { entries } = parse(
+      buildTar([
+        { name: '././@LongLink', type: 'L', data: Buffer.from(long + '\0') },
+        { name: 'short', data },
+      ]),
+    );
     expect(entries[0]!.name).toBe(long);
   });
 
   it.each([
-    { what: 'a bad checksum after the first member', tar: () => buildTar([{ name: 'a', data, format: 'v7' }, { name: 'b', data, format: 'v7', checksum: 7 }]), code: 'MALFORMED' },
+    {
+      what: 'a bad checksum after the first member',
+      tar: () =>
+        buildTar([
+          { name: 'a', data, format: 'v7' },
+          { name: 'b', data, format: 'v7', checksum: 7 },
+        ]),
+      code: 'MALFORMED',
+    },
     { what: 'a member past the end', tar: () => buildTar([{ name: 'a', data, format: 'v7', size: 4096 }]), code: 'TRUNCATED' },
     { what: 'a GNU sparse member', tar: () => buildTar([{ name: 'a', type: 'S', data }]), code: 'UNSUPPORTED' },
     { what: 'a pax header with no member', tar: () => Buffer.concat([buildTar([paxMember({ path: 'x' })])]), code: 'TRUNCATED' },

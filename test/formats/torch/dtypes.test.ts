@@ -5,9 +5,24 @@ import { DTYPE_BITS } from '../../../src/formats/safetensors/dtypes.js';
 
 /** `torch.<Name>Storage().element_size()` for every storage class torch defines (torch 2.x). */
 const TORCH_ELEMENT_SIZES: Record<string, number> = {
-  DoubleStorage: 8, FloatStorage: 4, HalfStorage: 2, BFloat16Storage: 2, LongStorage: 8, IntStorage: 4, ShortStorage: 2,
-  CharStorage: 1, ByteStorage: 1, BoolStorage: 1, ComplexDoubleStorage: 16, ComplexFloatStorage: 8, QUInt8Storage: 1,
-  QInt8Storage: 1, QInt32Storage: 4, QUInt4x2Storage: 1, QUInt2x4Storage: 1, UntypedStorage: 1,
+  DoubleStorage: 8,
+  FloatStorage: 4,
+  HalfStorage: 2,
+  BFloat16Storage: 2,
+  LongStorage: 8,
+  IntStorage: 4,
+  ShortStorage: 2,
+  CharStorage: 1,
+  ByteStorage: 1,
+  BoolStorage: 1,
+  ComplexDoubleStorage: 16,
+  ComplexFloatStorage: 8,
+  QUInt8Storage: 1,
+  QInt8Storage: 1,
+  QInt32Storage: 4,
+  QUInt4x2Storage: 1,
+  QUInt2x4Storage: 1,
+  UntypedStorage: 1,
 };
 
 describe('the torch storage-class table', () => {
@@ -19,7 +34,11 @@ describe('the torch storage-class table', () => {
 
   it('gives every dtype a safetensors dtype of the same size, or the reason there is none', () => {
     for (const d of TORCH_DTYPES.values()) {
-      expect([d.name, d.safetensors === undefined, d.unrepresentable === undefined]).toEqual([d.name, d.unrepresentable !== undefined, d.safetensors !== undefined]);
+      expect([d.name, d.safetensors === undefined, d.unrepresentable === undefined]).toEqual([
+        d.name,
+        d.unrepresentable !== undefined,
+        d.safetensors !== undefined,
+      ]);
       if (d.safetensors !== undefined) expect([d.name, DTYPE_BITS.get(d.safetensors)]).toEqual([d.name, d.size * 8]);
     }
   });
@@ -30,7 +49,8 @@ describe('the torch storage-class table', () => {
   });
 
   it('names a class by the last part of a global, whatever its module', () => {
-    const global = (module: string, name: string) => ({ k: 'global', ref: { module, name, path: `${module}.${name}`, resolvedModule: module, resolvedName: name } }) as never;
+    const global = (module: string, name: string) =>
+      ({ k: 'global', ref: { module, name, path: `${module}.${name}`, resolvedModule: module, resolvedName: name } }) as never;
     expect(storageClassName(global('torch', 'FloatStorage'))).toBe('FloatStorage');
     expect(storageClassName(global('torch.cuda', 'HalfStorage'))).toBe('HalfStorage');
     expect(storageClassName({ k: 'str', v: 'FloatStorage' })).toBe('');
@@ -40,7 +60,19 @@ describe('the torch storage-class table', () => {
 describe("conversion's view of the table", () => {
   it('converts the typed classes safetensors can hold, and no others', () => {
     expect([...CONVERTED_CLASSES.keys()].sort()).toEqual(
-      ['BFloat16Storage', 'BoolStorage', 'ByteStorage', 'CharStorage', 'ComplexFloatStorage', 'DoubleStorage', 'FloatStorage', 'HalfStorage', 'IntStorage', 'LongStorage', 'ShortStorage'].sort(),
+      [
+        'BFloat16Storage',
+        'BoolStorage',
+        'ByteStorage',
+        'CharStorage',
+        'ComplexFloatStorage',
+        'DoubleStorage',
+        'FloatStorage',
+        'HalfStorage',
+        'IntStorage',
+        'LongStorage',
+        'ShortStorage',
+      ].sort(),
     );
     expect(CONVERTED_CLASSES.get('BFloat16Storage')).toMatchObject({ name: 'bfloat16', safetensors: 'BF16', size: 2 });
   });

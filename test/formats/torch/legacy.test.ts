@@ -61,15 +61,28 @@ describe('legacy checkpoint records', () => {
 
 describe('legacy raw storages', () => {
   it('steps over each storage by its class element size, to the end', () => {
-    const spec: LegacySpec = { storages: [{ key: '0', elements: 3, cls: 'DoubleStorage', elementSize: 8 }, { key: '1', elements: 5, cls: 'HalfStorage', elementSize: 2 }] };
+    const spec: LegacySpec = {
+      storages: [
+        { key: '0', elements: 3, cls: 'DoubleStorage', elementSize: 8 },
+        { key: '1', elements: 5, cls: 'HalfStorage', elementSize: 2 },
+      ],
+    };
     expect(skip(spec).pos).toBe(legacyCheckpoint(spec).length);
   });
 
   it('gives each storage its place and size', () => {
-    const bytes = legacyCheckpoint({ storages: [{ key: 'a', elements: 2 }, { key: 'b', elements: 1, cls: 'ByteStorage', elementSize: 1 }] });
+    const bytes = legacyCheckpoint({
+      storages: [
+        { key: 'a', elements: 2 },
+        { key: 'b', elements: 1, cls: 'ByteStorage', elementSize: 1 },
+      ],
+    });
     const { reader, streams } = pickles(bytes);
     const start = reader.pos;
-    const sizes = new Map([['a', 4], ['b', 1]]);
+    const sizes = new Map([
+      ['a', 4],
+      ['b', 1],
+    ]);
     expect(readLegacyStorages(reader, streams[4] as PickleStream, (k) => sizes.get(k))).toEqual([
       { key: 'a', elements: 2n, countOffset: start, dataOffset: start + 8, bytes: 8 },
       { key: 'b', elements: 1n, countOffset: start + 16, dataOffset: start + 24, bytes: 1 },

@@ -24,7 +24,10 @@ function walk(member: string, bytes: Buffer, limits: Limits = DEFAULT_LIMITS): {
 
 describe('torch tar storages member', () => {
   it('keeps each storage record with the place and size of its raw bytes', () => {
-    const bytes = tarStoragesMember([{ key: '0', elements: 6 }, { key: '1', cls: 'DoubleStorage', elements: 2, elementSize: 8 }]);
+    const bytes = tarStoragesMember([
+      { key: '0', elements: 6 },
+      { key: '1', cls: 'DoubleStorage', elements: 2, elementSize: 8 },
+    ]);
     const { reader, code } = walk('storages', bytes);
     expect(code).toBeUndefined();
     expect(reader.streams).toHaveLength(4);
@@ -40,9 +43,17 @@ describe('torch tar storages member', () => {
   it.each<{ what: string; bytes: () => Buffer; code: ErrorCode }>([
     { what: 'a count that is not a count', bytes: () => Buffer.concat([pickle().proto(2).str('x').stop().bytes()]), code: 'MALFORMED' },
     { what: 'a negative count', bytes: () => countPickle(-1), code: 'MALFORMED' },
-    { what: 'a record that is not a 3-tuple', bytes: () => Buffer.concat([countPickle(1), pickle().proto(2).str('0').tuple1().stop().bytes()]), code: 'MALFORMED' },
+    {
+      what: 'a record that is not a 3-tuple',
+      bytes: () => Buffer.concat([countPickle(1), pickle().proto(2).str('0').tuple1().stop().bytes()]),
+      code: 'MALFORMED',
+    },
     { what: 'a storage class of unknown size', bytes: () => tarStoragesMember([{ key: '0', cls: 'MysteryStorage', elements: 1 }]), code: 'UNSUPPORTED' },
-    { what: 'a storage without its element count', bytes: () => Buffer.concat([countPickle(1), record('0', 'FloatStorage'), Buffer.alloc(4)]), code: 'TRUNCATED' },
+    {
+      what: 'a storage without its element count',
+      bytes: () => Buffer.concat([countPickle(1), record('0', 'FloatStorage'), Buffer.alloc(4)]),
+      code: 'TRUNCATED',
+    },
     { what: 'a negative element count', bytes: () => Buffer.concat([countPickle(1), record('0', 'FloatStorage'), i64(-2)]), code: 'MALFORMED' },
     { what: 'storage bytes past the member end', bytes: () => tarStoragesMember([{ key: '0', elements: 1000, data: Buffer.alloc(16) }]), code: 'TRUNCATED' },
   ])('fails closed on $what', ({ bytes, code }) => {
@@ -57,7 +68,11 @@ describe('torch tar storages member', () => {
   });
 
   it('stops at the stream limit with LIMIT_ENTRIES', () => {
-    const bytes = tarStoragesMember([{ key: '0', elements: 0 }, { key: '1', elements: 0 }, { key: '2', elements: 0 }]);
+    const bytes = tarStoragesMember([
+      { key: '0', elements: 0 },
+      { key: '1', elements: 0 },
+      { key: '2', elements: 0 },
+    ]);
     expect(walk('storages', bytes, withLimits({ maxStreamsPerMember: 3 })).code).toBe('LIMIT_ENTRIES');
   });
 
@@ -81,7 +96,11 @@ describe('torch tar tensors member', () => {
   });
 
   it.each<{ what: string; bytes: () => Buffer; code: ErrorCode }>([
-    { what: `more than ${MAX_TENSOR_DIMS} dimensions`, bytes: () => tarTensorsMember([{ key: '1', storage: '0', shape: [], ndim: MAX_TENSOR_DIMS + 1 }]), code: 'MALFORMED' },
+    {
+      what: `more than ${MAX_TENSOR_DIMS} dimensions`,
+      bytes: () => tarTensorsMember([{ key: '1', storage: '0', shape: [], ndim: MAX_TENSOR_DIMS + 1 }]),
+      code: 'MALFORMED',
+    },
     { what: 'a negative ndim', bytes: () => tarTensorsMember([{ key: '1', storage: '0', shape: [], ndim: -1 }]), code: 'MALFORMED' },
     { what: 'sizes and strides past the member end', bytes: () => tarTensorsMember([{ key: '1', storage: '0', shape: [2], ndim: 3 }]), code: 'TRUNCATED' },
     { what: 'a record without its dimensions', bytes: () => tarTensorsMember([{ key: '1', storage: '0', shape: [2] }]).subarray(0, -28), code: 'TRUNCATED' },

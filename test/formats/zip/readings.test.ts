@@ -107,7 +107,12 @@ describe('zip64 end records', () => {
     return Buffer.concat([...locals, cd, z, loc, endRecord(entries.length, cd.length, cdAt)]);
   }
   it('reads one directory when every reader agrees where it is', () => {
-    const archive = read(withZip64([{ name: 'archive/data.pkl', data: Buffer.from('x') }, { name: 'archive/version', data: Buffer.from('3\n') }]));
+    const archive = read(
+      withZip64([
+        { name: 'archive/data.pkl', data: Buffer.from('x') },
+        { name: 'archive/version', data: Buffer.from('3\n') },
+      ]),
+    );
     expect(archive.problems).toEqual([]);
     expect(archive.entries.map((e) => e.name)).toEqual(['archive/data.pkl', 'archive/version']);
   });

@@ -33,7 +33,10 @@ export function checkFindings(result: ScanResult, policy: Policy, today: Date, o
       denied.push({ rule: 'maxSeverity', message: `${what} is above the policy's maxSeverity ${policy.maxSeverity}: ${quote(finding.message)}` });
     }
     if (finding.ruleId === REMOTE_CODE_RULE && policy.remoteCode === 'deny') {
-      denied.push({ rule: 'remoteCode', message: `${path} makes loaders run the repo's own code (trust_remote_code): ${quote(finding.message)}; the policy denies remote code` });
+      denied.push({
+        rule: 'remoteCode',
+        message: `${path} makes loaders run the repo's own code (trust_remote_code): ${quote(finding.message)}; the policy denies remote code`,
+      });
     }
     if (finding.fatal) {
       denied.push({

@@ -13,4 +13,3 @@ const MAX_QUOTE_CHARS = 240;
 export function quote(text: string): string {
   return text.length <= MAX_QUOTE_CHARS ? text : `${text.slice(0, MAX_QUOTE_CHARS - 1)}…`;
 }
-

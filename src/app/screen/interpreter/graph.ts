@@ -50,16 +50,14 @@ export function loadGraph(bytes: Buffer): Graph {
   if (main.sparseInitializers > 0) throw new ModelgateError('UNSUPPORTED', 'sparse initializers are not supported by the screening interpreter');
   const budget: DecodeBudget = { elements: 0 };
   const initializers = new Map(main.initializers.map((t) => [t.name, readTensorValues(source, t, budget)]));
-  const nodes = main.nodes.map(
-    (n): GraphNode => ({
-      opType: n.opType,
-      domain: n.domain,
-      name: n.name,
-      inputs: n.inputs,
-      outputs: n.outputs,
-      attributes: new Map(n.attributes.map((a) => [a.name, attributeValue(a.value, source, budget)])),
-    }),
-  );
+  const nodes = main.nodes.map((n): GraphNode => ({
+    opType: n.opType,
+    domain: n.domain,
+    name: n.name,
+    inputs: n.inputs,
+    outputs: n.outputs,
+    attributes: new Map(n.attributes.map((a) => [a.name, attributeValue(a.value, source, budget)])),
+  }));
   const defaultOpset = model.opsetImports.filter((o) => o.domain === '' || o.domain === 'ai.onnx').pop();
   return {
     opsetVersion: defaultOpset?.version ?? 0,

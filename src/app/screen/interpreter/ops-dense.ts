@@ -79,7 +79,14 @@ export const gemm: Op = (node, inputs) => {
     backward: ([dy], wanted) => {
       if (!dy) return [];
       const [da, db] = p.backward(dy, wanted);
-      const dc = wanted[2] && c && cIndex ? reduceTo(dy.map((v) => v * beta), cIndex, c.data.length) : undefined;
+      const dc =
+        wanted[2] && c && cIndex
+          ? reduceTo(
+              dy.map((v) => v * beta),
+              cIndex,
+              c.data.length,
+            )
+          : undefined;
       return [da, db, dc];
     },
   };

@@ -26,7 +26,9 @@ export const flatten: Op = (node, inputs) => {
 export const reshape: Op = (node, inputs) => {
   const x = first(node, inputs);
   if (attrInt(node, 'allowzero', 0) !== 0) unsupported('Reshape', 'allowzero 1');
-  const target = intInput(node, inputs, 1).data.map((d, i) => (d === 0 ? (x.shape[i] ?? unsupported('Reshape', `dim ${i} is 0 but the input has no dim ${i} to copy`)) : d));
+  const target = intInput(node, inputs, 1).data.map((d, i) =>
+    d === 0 ? (x.shape[i] ?? unsupported('Reshape', `dim ${i} is 0 but the input has no dim ${i} to copy`)) : d,
+  );
   const known = sizeOf(target.filter((d) => d !== -1));
   const shape = target.map((d) => (d === -1 ? x.data.length / known : d));
   return reshaped(x, shape);
@@ -64,7 +66,8 @@ export const transpose: Op = (node, inputs) => {
   const x = first(node, inputs);
   const rank = x.shape.length;
   const perm = attrInts(node, 'perm') ?? [...Array(rank).keys()].reverse();
-  if (perm.length !== rank || [...perm].sort((a, b) => a - b).some((p, i) => p !== i)) unsupported('Transpose', `perm [${perm.join(', ')}] is not a permutation of ${rank} axes`);
+  if (perm.length !== rank || [...perm].sort((a, b) => a - b).some((p, i) => p !== i))
+    unsupported('Transpose', `perm [${perm.join(', ')}] is not a permutation of ${rank} axes`);
   // perm is a permutation of [0, rank): every perm[d] and d below indexes a dim.
   const shape = perm.map((p) => x.shape[p]!);
   const inStrides = x.shape.map((_, i) => sizeOf(x.shape.slice(i + 1)));
@@ -80,7 +83,12 @@ export const transpose: Op = (node, inputs) => {
   // source holds offsets into x, one per element.
   if (x.kind === 'int') return { outputs: [{ kind: 'int', shape, data: Array.from(source, (s) => x.data[s]!) }] };
   return {
-    outputs: [floatValue(shape, Float32Array.from(source, (s) => x.data[s]!))],
+    outputs: [
+      floatValue(
+        shape,
+        Float32Array.from(source, (s) => x.data[s]!),
+      ),
+    ],
     backward: ([dy]) => {
       if (!dy) return [];
       const dx = new Float32Array(dy.length);
@@ -151,7 +159,8 @@ export const shapeOp: Op = (node, inputs) => {
 export const gather: Op = (node, inputs) => {
   const x = first(node, inputs);
   const idx = intInput(node, inputs, 1);
-  if (x.kind !== 'int' || x.shape.length !== 1 || attrInt(node, 'axis', 0) !== 0) unsupported('Gather', 'only index lookups in 1-D shape tensors are supported');
+  if (x.kind !== 'int' || x.shape.length !== 1 || attrInt(node, 'axis', 0) !== 0)
+    unsupported('Gather', 'only index lookups in 1-D shape tensors are supported');
   const data = idx.data.map((i) => x.data[i < 0 ? i + x.data.length : i] ?? unsupported('Gather', 'index out of range'));
   return { outputs: [{ kind: 'int', shape: idx.shape.slice(), data }] };
 };

@@ -91,7 +91,8 @@ function constantOf(node: GraphNode): Value {
  */
 export function compileProgram(graph: Graph): Program {
   const [input] = graph.inputs;
-  if (input === undefined || graph.inputs.length !== 1) throw new ModelgateError('UNSUPPORTED', `the model has ${graph.inputs.length} inputs; screening needs one image input`);
+  if (input === undefined || graph.inputs.length !== 1)
+    throw new ModelgateError('UNSUPPORTED', `the model has ${graph.inputs.length} inputs; screening needs one image input`);
   if (input.elemType !== 1 || input.dims.length !== 4) {
     throw new ModelgateError('UNSUPPORTED', `input ${input.name} is not a float image [N, C, H, W] (type ${input.elemType}, rank ${input.dims.length})`);
   }
@@ -116,7 +117,10 @@ export function compileProgram(graph: Graph): Program {
     else steps.push({ node, op });
   }
   if (missing.size > 0) {
-    throw new ModelgateError('UNSUPPORTED', `the screening interpreter does not support ${[...missing].sort().join(', ')} (supported: ${SUPPORTED_OPS.join(', ')})`);
+    throw new ModelgateError(
+      'UNSUPPORTED',
+      `the screening interpreter does not support ${[...missing].sort().join(', ')} (supported: ${SUPPORTED_OPS.join(', ')})`,
+    );
   }
   // A final Softmax turns logits into probabilities; the optimisation wants the logits.
   let outputName = output.name;
