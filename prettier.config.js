@@ -21,4 +21,6 @@ export default {
   arrowParens: 'always',
   bracketSpacing: true,
   endOfLine: 'lf',
+  // Template literals are output (HTML pages, messages): their text is kept exactly as written.
+  embeddedLanguageFormatting: 'off',
 };

@@ -23,26 +23,22 @@ export function renderHtml(result: ScanResult, rules: readonly RuleMeta[]): stri
   const index = indexRules(rules);
   const title = `modelgate report: ${result.targets.join(', ')}`;
   const page = html`<!DOCTYPE html>
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta http-equiv="Content-Security-Policy" content="${REPORT_CSP}" />
-        <meta name="referrer" content="no-referrer" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="generator" content="${result.tool.name} ${result.tool.version}" />
-        <title>${title}</title>
-        <style>
-          ${trusted(REPORT_CSS)}
-        </style>
-      </head>
-      <body>
-        <main>
-          ${renderHeader(result)}${result.decision && renderDecision(result.decision, result)}${renderSummary(result)}${result.source && renderSource(result.source)}${result.findings.length > 0 && renderTargetFindings(result, index)}${renderFiles(result, index)}
-          <footer>
-            Made by ${result.tool.name} ${result.tool.version}, which reads model files without running them. This page loads nothing and runs no script.
-          </footer>
-        </main>
-      </body>
-    </html> `;
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${REPORT_CSP}">
+<meta name="referrer" content="no-referrer">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="${result.tool.name} ${result.tool.version}">
+<title>${title}</title>
+<style>${trusted(REPORT_CSS)}</style>
+</head>
+<body>
+<main>
+${renderHeader(result)}${result.decision && renderDecision(result.decision, result)}${renderSummary(result)}${result.source && renderSource(result.source)}${result.findings.length > 0 && renderTargetFindings(result, index)}${renderFiles(result, index)}<footer>Made by ${result.tool.name} ${result.tool.version}, which reads model files without running them. This page loads nothing and runs no script.</footer>
+</main>
+</body>
+</html>
+`;
   return page.markup;
 }

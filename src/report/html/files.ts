@@ -29,26 +29,15 @@ function targetOf(file: FileResult, result: ScanResult): string | undefined {
 function fileFacts(file: FileResult, result: ScanResult): SafeHtml {
   const target = targetOf(file, result);
   return html`<dl class="facts file-facts">
-    <div>
-      <dt>Format</dt>
-      <dd><code>${file.format}</code></dd>
-    </div>
-    <div>
-      <dt>Size</dt>
-      <dd>${formatSize(file.size)}</dd>
-    </div>
-    <div>
-      <dt>SHA-256</dt>
-      <dd>${sha256Text(file)}</dd>
-    </div>
-    ${
-      target !== undefined &&
-      html`<div>
-        <dt>Target</dt>
-        <dd><code>${target}</code></dd>
-      </div> `
-    }
-  </dl> `;
+<div><dt>Format</dt><dd><code>${file.format}</code></dd></div>
+<div><dt>Size</dt><dd>${formatSize(file.size)}</dd></div>
+<div><dt>SHA-256</dt><dd>${sha256Text(file)}</dd></div>
+${
+  target !== undefined &&
+  html`<div><dt>Target</dt><dd><code>${target}</code></dd></div>
+`
+}</dl>
+`;
 }
 
 function plural(n: number, one: string, many: string): string {
@@ -58,12 +47,11 @@ function plural(n: number, one: string, many: string): string {
 /** A file whose verdict is not clean: open, with every finding. */
 function flaggedFile(file: FileResult, index: number, result: ScanResult, rules: RuleIndex): SafeHtml {
   return html`<details class="file verdict-${file.verdict}" id="${fileAnchor(index)}" open>
-    <summary class="file-head">
-      <span class="badge verdict verdict-${file.verdict}">${file.verdict}</span> <code class="path">${file.path}</code>
-      <span class="finding-count">${plural(file.findings.length, 'finding', 'findings')}</span>
-    </summary>
-    <div class="file-body">${fileFacts(file, result)}${file.findings.length > 0 && renderFindings(file.findings, rules, file.path)}</div>
-  </details> `;
+<summary class="file-head"><span class="badge verdict verdict-${file.verdict}">${file.verdict}</span> <code class="path">${file.path}</code> <span class="finding-count">${plural(file.findings.length, 'finding', 'findings')}</span></summary>
+<div class="file-body">
+${fileFacts(file, result)}${file.findings.length > 0 && renderFindings(file.findings, rules, file.path)}</div>
+</details>
+`;
 }
 
 /** A clean file in the compact list; its info and low findings (advice) folded away. */
@@ -71,13 +59,13 @@ function cleanFile(file: FileResult, index: number, result: ScanResult, rules: R
   const notes =
     file.findings.length > 0 &&
     html`<details class="notes">
-      <summary>${plural(file.findings.length, 'note', 'notes')}</summary>
-      ${renderFindings(file.findings, rules, file.path)}
-    </details> `;
+<summary>${plural(file.findings.length, 'note', 'notes')}</summary>
+${renderFindings(file.findings, rules, file.path)}</details>
+`;
   return html`<li class="clean-file" id="${fileAnchor(index)}">
-    <div class="file-head"><span class="badge verdict verdict-${file.verdict}">${file.verdict}</span> <code class="path">${file.path}</code></div>
-    ${fileFacts(file, result)}${notes}
-  </li> `;
+<div class="file-head"><span class="badge verdict verdict-${file.verdict}">${file.verdict}</span> <code class="path">${file.path}</code></div>
+${fileFacts(file, result)}${notes}</li>
+`;
 }
 
 /**
@@ -86,10 +74,8 @@ function cleanFile(file: FileResult, index: number, result: ScanResult, rules: R
  */
 export function renderFiles(result: ScanResult, rules: RuleIndex): SafeHtml {
   if (result.files.length === 0) {
-    return html`<section class="files-section">
-      <h2>Files</h2>
-      <p class="muted">No files were scanned.</p>
-    </section> `;
+    return html`<section class="files-section"><h2>Files</h2><p class="muted">No files were scanned.</p></section>
+`;
   }
   const indexed = result.files.map((file, index) => ({ file, index }));
   const flagged = VERDICT_ORDER.filter((v) => v !== 'clean').flatMap((verdict) => indexed.filter(({ file }) => file.verdict === verdict));
@@ -97,15 +83,15 @@ export function renderFiles(result: ScanResult, rules: RuleIndex): SafeHtml {
   const shown = new Set(flagged.map(({ index }) => index));
   const clean = indexed.filter(({ index }) => !shown.has(index));
   return html`<section class="files-section">
-    <h2>Files <span class="muted">(${result.files.length})</span></h2>
-    ${flagged.map(({ file, index }) => flaggedFile(file, index, result, rules))}${
-      clean.length > 0 &&
-      html`<details class="clean-files">
-        <summary>${plural(clean.length, 'clean file', 'clean files')}</summary>
-        <ul class="clean-list">
-          ${clean.map(({ file, index }) => cleanFile(file, index, result, rules))}
-        </ul>
-      </details> `
-    }
-  </section> `;
+<h2>Files <span class="muted">(${result.files.length})</span></h2>
+${flagged.map(({ file, index }) => flaggedFile(file, index, result, rules))}${
+    clean.length > 0 &&
+    html`<details class="clean-files">
+<summary>${plural(clean.length, 'clean file', 'clean files')}</summary>
+<ul class="clean-list">
+${clean.map(({ file, index }) => cleanFile(file, index, result, rules))}</ul>
+</details>
+`
+  }</section>
+`;
 }

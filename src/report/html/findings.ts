@@ -51,22 +51,12 @@ function figures(finding: Finding): SafeHtml | undefined {
       typeof i === 'object' && i !== null && typeof i.caption === 'string' && typeof i.src === 'string' && PNG_DATA_URI.test(i.src),
   );
   if (shown.length === 0) return undefined;
-  return html`<div class="figures">
-    ${shown.map(
-      (i) =>
-        html`<figure>
-          <img src="${i.src}" alt="${i.caption}" />
-          <figcaption>${i.caption}</figcaption>
-        </figure>`,
-    )}
-  </div> `;
+  return html`<div class="figures">${shown.map((i) => html`<figure><img src="${i.src}" alt="${i.caption}"><figcaption>${i.caption}</figcaption></figure>`)}</div>
+`;
 }
 
 function fact(label: string, value: SafeHtml | string): SafeHtml {
-  return html`<div>
-    <dt>${label}</dt>
-    <dd>${value}</dd>
-  </div>`;
+  return html`<div><dt>${label}</dt><dd>${value}</dd></div>`;
 }
 
 /**
@@ -85,21 +75,23 @@ export function renderFinding(finding: Finding, rules: RuleIndex, filePath?: str
   if (references.length > 0) facts.push(fact('References', references.join(', ')));
   const fatal = finding.fatal === true && html` <span class="badge fatal" title="the analysis stopped early">fatal</span>`;
   return html`<li class="finding sev-${finding.severity}">
-    <div class="finding-head"><span class="badge sev sev-${finding.severity}">${finding.severity}</span>${fatal} ${ruleHeading(finding, rules)}</div>
-    <p class="message">${finding.message}</p>
-    ${facts.length > 0 && html`<dl class="facts">${facts}</dl> `}${figures(finding)}${
-      finding.evidence !== undefined &&
-      html`<div class="evidence">
-        <div class="evidence-label">Evidence</div>
-        <pre><code>${escapeHtmlLines(finding.evidence)}</code></pre>
-      </div> `
-    }
-  </li> `;
+<div class="finding-head"><span class="badge sev sev-${finding.severity}">${finding.severity}</span>${fatal} ${ruleHeading(finding, rules)}</div>
+<p class="message">${finding.message}</p>
+${
+  facts.length > 0 &&
+  html`<dl class="facts">${facts}</dl>
+`
+}${figures(finding)}${
+    finding.evidence !== undefined &&
+    html`<div class="evidence"><div class="evidence-label">Evidence</div><pre><code>${escapeHtmlLines(finding.evidence)}</code></pre></div>
+`
+  }</li>
+`;
 }
 
 /** A list of findings, most severe first. */
 export function renderFindings(findings: readonly Finding[], rules: RuleIndex, filePath?: string): SafeHtml {
   return html`<ul class="findings">
-    ${bySeverity(findings).map((finding) => renderFinding(finding, rules, filePath))}
-  </ul> `;
+${bySeverity(findings).map((finding) => renderFinding(finding, rules, filePath))}</ul>
+`;
 }
