@@ -103,8 +103,8 @@ describe('statements that must not be accepted', () => {
 
 describe('bundles that must not be accepted', () => {
   const reference = JSON.parse(readFileSync(join(VECTORS, 'v1.1.0-certificate', 'model.sig'), 'utf8'));
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const variant = (edit: (b: Record<string, any>) => void): string => {
-    // eslint-disable-line @typescript-eslint/no-explicit-any
     const b = structuredClone(reference);
     edit(b);
     return JSON.stringify(b);
