@@ -12,7 +12,7 @@ const MB = 1024 * 1024;
  */
 function convertInChild(input: string, output: string, verify: boolean): { ms: number; rssMb: number; status: string } {
   const code = `
-    const { convertFile } = await import(${JSON.stringify(resolve('dist/convert/convert.js'))});
+    const { convertFile } = await import(${JSON.stringify(resolve('dist/app/convert/convert.js'))});
     const t = performance.now();
     const r = await convertFile(${JSON.stringify(input)}, ${JSON.stringify(output)}, { force: true, verify: ${verify} });
     const ms = performance.now() - t;

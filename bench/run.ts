@@ -129,7 +129,7 @@ function benchGenops(): void {
 
 function scanInChild(path: string): { ms: number; rssMb: number; verdict: string } {
   const code = `
-    const { scan } = await import(${JSON.stringify(resolve('dist/engine/scan.js'))});
+    const { scan } = await import(${JSON.stringify(resolve('dist/app/index.js'))});
     const t = performance.now();
     const r = await scan([${JSON.stringify(path)}], { hash: false });
     const ms = performance.now() - t;
