@@ -32,4 +32,12 @@ describe('recognition', () => {
     expect(r.format).toMatch(/zlib/);
     expect(r.verdict).toBe('malicious');
   });
+
+  it('reads a tokenizer config that only Python can parse (a NaN in it) as a config, its chat template judged', async () => {
+    const config = '{"model_max_length": NaN, "chat_template": "{{ cycler.__init__.__globals__.os.popen(\'id\').read() }}"}';
+    const r = await scanBytes(Buffer.from(config), { name: 'tokenizer_config.json' });
+    expect(r.format).toBe('hf-tokenizer-config');
+    expect(r.verdict).toBe('malicious');
+    expect(r.findings.map((f) => f.ruleId)).toContain('jinja/template-injection');
+  });
 });

@@ -1,5 +1,6 @@
 import type { ByteSource } from '../../core/byte-source.js';
 import { remoteCode } from '../../detectors/hfconfig/remote-code.js';
+import { parsePythonJson } from '../../formats/json/python-json.js';
 import type { ScanContext } from '../context.js';
 import { scanChatTemplateFile, scanHfJson } from './hfconfig.js';
 import { looksLikeKerasConfig, scanKerasConfigDocument } from './keras.js';
@@ -39,13 +40,9 @@ export function scanText(source: ByteSource, ctx: ScanContext, sniffed: string):
   return kind;
 }
 
-/** The JSON document in `source`, or undefined when it is not JSON. */
+/** The JSON document in `source` as Python's json module reads it, or undefined when it is not JSON. */
 function parseJson(source: ByteSource): unknown {
-  try {
-    return JSON.parse(source.read(0, source.size).toString('utf8')) as unknown;
-  } catch {
-    return undefined;
-  }
+  return parsePythonJson(source.read(0, source.size).toString('utf8'));
 }
 
 /** A JSON document, judged by its keys. */
