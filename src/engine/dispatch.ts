@@ -4,7 +4,7 @@ import type { Finding } from '../core/finding.js';
 import { MALFORMED_CONTAINER } from '../detectors/container/index.js';
 import { installDispatch, type ScanContext } from './context.js';
 import { mayDecode } from './handlers/compressed.js';
-import { scanText } from './handlers/text.js';
+import { readAsNamed, scanText } from './handlers/text.js';
 import { FORMATS } from './registry.js';
 import { classifyOther, sniff, weakMagic } from './sniff.js';
 
@@ -26,6 +26,16 @@ export function dispatch(source: ByteSource, ctx: ScanContext): string {
     });
     return 'nested';
   }
+  const read = readByBytes(source, ctx);
+  // A file that loaders open by its name as text (a module remote code imports, a chat
+  // template, a config) is read that way too when its bytes made it something else: the
+  // loader never looks at the magic.
+  if (ctx.depth === 0) readAsNamed(source, ctx, read);
+  return read.format;
+}
+
+/** The reading the bytes choose: a registry format, or text when none takes them. */
+function readByBytes(source: ByteSource, ctx: ScanContext): { format: string; asText: boolean } {
   const head = source.read(0, HEAD_BYTES);
   const kind = sniff(head, source.size);
   const weak = weakMagic(head);
@@ -39,31 +49,32 @@ export function dispatch(source: ByteSource, ctx: ScanContext): string {
         // Content that a strong magic claims but that also begins like a zlib or lzma stream
         // is read that way too, where it decodes: a loader that goes by those bytes would.
         if (weak !== undefined && weak !== kind && mayDecode(weak, head)) alsoDecode(weak, source, ctx);
-        return found;
+        return { format: found, asText: false };
       } else if (r.by === 'weak') {
-        if (r.magic !== weak) continue;
+        // A strong magic's own entry reads the content (and tries the weak reading as well).
+        if (r.magic !== weak || kind !== weak) continue;
         // Two- and three-byte magics also begin ordinary pickles: when the bytes do not
         // decompress, read them as whatever else they may be.
         try {
           const found = format.scan(source, ctx);
-          if (found !== undefined) return found;
+          if (found !== undefined) return { format: found, asText: false };
         } catch (e) {
           if (!(e instanceof ModelgateError && e.code === 'MALFORMED')) throw e;
           weakFailure = e;
         }
       } else if (r.test(source, ctx, head)) {
         const found = format.scan(source, ctx);
-        if (found !== undefined) return found;
+        if (found !== undefined) return { format: found, asText: false };
       }
     }
     const other = classifyOther(head);
     // Nothing else fits: the bytes were a broken compressed stream after all, unless they are
     // text (`x = 1` passes zlib's two-byte check), which is read as text.
     if (weakFailure && other !== 'text' && other !== 'json') throw weakFailure;
-    return scanText(source, ctx, other);
+    return { format: scanText(source, ctx, other), asText: true };
   } catch (e) {
     ctx.fatal(e, `${kind} content could not be read`);
-    return kind;
+    return { format: kind, asText: false };
   }
 }
 

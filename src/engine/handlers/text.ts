@@ -1,4 +1,5 @@
 import type { ByteSource } from '../../core/byte-source.js';
+import type { Finding } from '../../core/finding.js';
 import { remoteCode } from '../../detectors/hfconfig/remote-code.js';
 import { parsePythonJson } from '../../formats/json/python-json.js';
 import type { ScanContext } from '../context.js';
@@ -38,6 +39,41 @@ export function scanText(source: ByteSource, ctx: ScanContext, sniffed: string):
     return scanPython(source, ctx);
   }
   return kind;
+}
+
+/** How loaders read a file by its name alone: modules remote code imports, chat templates, configs. */
+function namedText(name: string): 'python' | 'jinja' | 'json' | undefined {
+  if (name.endsWith('.py')) return 'python';
+  if (name.endsWith('.jinja')) return 'jinja';
+  if (name.endsWith('.json')) return 'json';
+  return undefined;
+}
+
+/**
+ * Reads a file as the text its name says (Python, a Jinja template, JSON) when its bytes made
+ * it another format: transformers imports `*.py` modules, renders `*.jinja` templates and
+ * json-loads `*.json` configs by name, whatever their first bytes look like, so a payload
+ * behind a tar header, a pickle opcode or a zlib prefix runs there. Only what this reading
+ * finds is kept: that the bytes are not good text (a real model named `.json`) says nothing.
+ */
+export function readAsNamed(source: ByteSource, ctx: ScanContext, read: { format: string; asText: boolean }): void {
+  const as = namedText(ctx.name);
+  if (as === undefined || source.size > MAX_JSON_BYTES) return;
+  // Already read that way by its bytes: Python analysed, the template judged, JSON tried.
+  if ((as === 'python' && read.format === 'python') || (as === 'jinja' && read.format === 'chat-template') || (as === 'json' && read.asText)) return;
+  const found: Finding[] = [];
+  const named = ctx.withFindings(found);
+  try {
+    if (as === 'python') scanPython(source, named);
+    else if (as === 'jinja') scanChatTemplateFile(source, named);
+    else {
+      const doc = parseJson(source);
+      if (doc !== undefined) scanJson(doc, source, named);
+    }
+  } catch {
+    return;
+  }
+  ctx.findings.push(...found.filter((f) => !f.fatal));
 }
 
 /** The JSON document in `source` as Python's json module reads it, or undefined when it is not JSON. */
