@@ -63,6 +63,16 @@ describe('the scan pool', () => {
     expect(pooled.tool.provenance?.key).toBe(inThread.tool.provenance?.key);
   });
 
+  it('gives the same answer in a worker for content whose parser recursion the thread stack used to decide', async () => {
+    const deep = mkdtempSync(join(tmpdir(), 'mg-pool-deep-'));
+    writeFileSync(join(deep, 'chat_template.jinja'), `{{ ${'('.repeat(600)}1${')'.repeat(600)} }}`);
+    const strip = (r: Awaited<ReturnType<typeof runScan>>) => r.files.map((f) => ({ verdict: f.verdict, findings: f.findings }));
+    const inThread = await runScan({ targets: [deep], workers: 0, hash: false });
+    const pooled = await runScan({ targets: [deep], workers: 1, hash: false });
+    expect(strip(pooled)).toEqual(strip(inThread));
+    expect(pooled.files[0]?.verdict).toBe('error');
+  });
+
   it('records what produced a result: formats, rules, allow-list digest, limits; the key changes with them', async () => {
     const a = await runScan({ targets: [join(dir, 'payload.pkl')], hash: false });
     const b = await runScan({ targets: [join(dir, 'payload.pkl')], hash: false, limits: { maxOpcodes: 1000 } });

@@ -12,6 +12,28 @@ import { tokenFallback } from './tokens.js';
  * not worth spending, and the template is reported as not analysed.
  */
 export const MAX_TEMPLATE_CHARS = 1_000_000;
+
+/**
+ * Brackets nested inside one another that a template may use. jinja2 itself cannot compile
+ * much past 100; the parser here recurses once per level, so the bound is checked on the tokens
+ * first and never left to the thread's stack size (a worker thread's stack is larger than the
+ * main thread's, and the same template must give the same answer in both).
+ */
+export const MAX_TEMPLATE_NESTING = 256;
+
+const OPENERS = new Set(['OpenParen', 'OpenSquareBracket', 'OpenCurlyBracket']);
+const CLOSERS = new Set(['CloseParen', 'CloseSquareBracket', 'CloseCurlyBracket']);
+
+/** The deepest bracket nesting of a token list. */
+function bracketDepth(tokens: ReadonlyArray<{ type: string }>): number {
+  let depth = 0;
+  let deepest = 0;
+  for (const t of tokens) {
+    if (OPENERS.has(t.type)) deepest = Math.max(deepest, ++depth);
+    else if (CLOSERS.has(t.type)) depth = Math.max(0, depth - 1);
+  }
+  return deepest;
+}
 /** Longest string constant kept in `strings`: Python-internal names are short. */
 const MAX_KEPT_STRING = 128;
 
@@ -179,6 +201,14 @@ export function analyzeTemplate(template: string): TemplateAnalysis {
     tokens = tokenize(template);
   } catch (e) {
     return emptyAnalysis(template.length, { code: 'MALFORMED', message: `template does not tokenize: ${(e as Error).message}` });
+  }
+  const nesting = bracketDepth(tokens);
+  if (nesting > MAX_TEMPLATE_NESTING) {
+    return {
+      ...tokenFallback(tokens),
+      length: template.length,
+      error: { code: 'LIMIT_DEPTH', message: `template nests brackets ${nesting} deep, over ${MAX_TEMPLATE_NESTING}` },
+    };
   }
   let program: JNode;
   try {

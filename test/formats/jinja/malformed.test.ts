@@ -21,6 +21,12 @@ describe('malformed templates', () => {
     expect(a.error?.code).toBe('LIMIT_DEPTH');
   });
 
+  it('brackets nested past the bound are a depth limit whatever the stack (600 levels overflowed the main thread but not a worker)', () => {
+    const a = analyzeTemplate(`{{ ${'('.repeat(600)}1${')'.repeat(600)} }}`);
+    expect(a.error?.code).toBe('LIMIT_DEPTH');
+    expect(a.error?.message).toMatch(/600 deep/);
+    expect(analyzeTemplate(`{{ ${'('.repeat(50)}1${')'.repeat(50)} }}`).error).toBeUndefined();
+  });
   it('deeply nested blocks parse or fail cleanly', () => {
     const a = analyzeTemplate('{% if x %}'.repeat(20_000) + '{% endif %}'.repeat(20_000));
     expect(a.error === undefined || a.error.code === 'LIMIT_DEPTH').toBe(true);
