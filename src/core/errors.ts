@@ -34,6 +34,11 @@ export const ERROR_CODES = [
   'CONVERT_REFUSED', // convert: the checkpoint does something outside the conversion allow-list
   'VERIFY_MISMATCH', // convert --verify: a written tensor differs from its source
   'SIGNATURE_INVALID', // a model signature that is malformed, untrusted or does not match the files
+  'TOO_LARGE', // an upload or download over the registry's size limit
+  'UNAUTHENTICATED', // registry: no token, or one it does not know
+  'FORBIDDEN', // registry: the token's roles do not allow this, or four-eyes forbids it
+  'NOT_FOUND', // registry: no such model, version, deployment or route
+  'CONFLICT', // registry: the version is not in a state that allows this
   'NOT_A_CLASSIFIER', // screen/strip: the model is not an image classifier (logits [N, K], K ≥ 2)
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import { ModelgateError } from '../../core/errors.js';
+import type { VersionsTable } from '../../store/index.js';
+import { announce, audited, getVersion, moveVersion, type RegistryContext } from './context.js';
+import { requireRole, type Principal } from './roles.js';
+
+/** Where a submission's files come from. */
+export type SubmissionSource = { kind: 'upload' } | { kind: 'hub'; repo: string; revision?: string } | { kind: 'path'; path: string };
+
+export interface SubmissionInput {
+  /** `org/name`: the model this is a version of. */
+  model: string;
+  source: SubmissionSource;
+  owner?: string;
+  businessOwner?: string;
+}
+
+/** Model ids as the Hub spells them: `org/name`, letters, digits, `-`, `_`, `.`; no `..`. */
+const MODEL_ID = /^[A-Za-z0-9][\w.-]{0,95}\/[A-Za-z0-9][\w.-]{0,95}$/;
+
+export function checkModelId(id: string): void {
+  if (!MODEL_ID.test(id) || id.includes('..')) throw new ModelgateError('USAGE', `a model id is org/name (letters, digits, - _ .), not ${JSON.stringify(id)}`);
+}
+
+/**
+ * A repo path that is safe to store and to write under a folder: relative, `/`-separated, no
+ * `.` or `..` segment, no backslash, no control or bidi characters, at most 1024 bytes.
+ */
+export function checkFilePath(path: string): void {
+  const bad =
+    path === '' ||
+    Buffer.byteLength(path) > 1024 ||
+    path.startsWith('/') ||
+    path.includes('\\') ||
+    // eslint-disable-next-line no-control-regex
+    /[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/.test(path) ||
+    path.split('/').some((p) => p === '' || p === '.' || p === '..');
+  if (bad) throw new ModelgateError('USAGE', `not a safe file path: ${JSON.stringify(path)}`);
+}
+
+/**
+ * Opens a submission: a new version of a model (the model is created on first use), in state
+ * `receiving` for an upload (files come next) or `submitted` for a Hub reference or a local
+ * path (the pipeline fetches them). Submitters only.
+ */
+export async function createSubmission(ctx: RegistryContext, who: Principal, input: SubmissionInput): Promise<VersionsTable> {
+  requireRole(who, 'submitter');
+  checkModelId(input.model);
+  const source = input.source;
+  if (source.kind === 'hub') checkModelId(source.repo);
+  if (source.kind === 'path') {
+    const allowed = ctx.config.allowedPaths ?? [];
+    if (!allowed.some((root) => source.path === root || source.path.startsWith(root.endsWith('/') ? root : `${root}/`)))
+      throw new ModelgateError('FORBIDDEN', `path submissions are limited to the configured folders (allowedPaths): ${source.path} is not inside one`);
+  }
+  const at = ctx.now();
+  const version: VersionsTable = {
+    id: randomUUID(),
+    model_id: input.model,
+    source_kind: source.kind,
+    source_ref: source.kind === 'hub' ? `${source.repo}@${source.revision ?? 'main'}` : source.kind === 'path' ? source.path : 'upload',
+    source_commit: null,
+    root_digest: null,
+    state: source.kind === 'upload' ? 'receiving' : 'submitted',
+    risk: null,
+    verdict: null,
+    report: null,
+    provenance_key: null,
+    policy_digest: null,
+    state_reason: null,
+    submitted_by: who.name,
+    licence_accepted_by: null,
+    created_at: at,
+    updated_at: at,
+    revision: 0,
+  };
+  await audited(
+    ctx,
+    { actor: who.name, action: 'version.submit', subject: version.id, details: { model: input.model, source: version.source_ref } },
+    async (trx) => {
+      const model = await trx.selectFrom('models').select('id').where('id', '=', input.model).executeTakeFirst();
+      if (!model)
+        await trx
+          .insertInto('models')
+          .values({ id: input.model, owner: input.owner ?? who.name, business_owner: input.businessOwner ?? null, created_at: at })
+          .execute();
+      await trx.insertInto('versions').values(version).execute();
+      await trx
+        .insertInto('transitions')
+        .values({ version_id: version.id, from_state: null, to_state: version.state, actor: who.name, reason: 'submitted', at })
+        .execute();
+    },
+  );
+  announce(ctx, version);
+  return version;
+}
+
+/**
+ * Stores one uploaded file of a `receiving` version, streamed into the blob store within the
+ * size limit; uploading a path again replaces it. Only the submitter may add files.
+ */
+export async function uploadFile(
+  ctx: RegistryContext,
+  who: Principal,
+  versionId: string,
+  path: string,
+  body: AsyncIterable<Uint8Array>,
+): Promise<{ sha256: string; size: number }> {
+  checkFilePath(path);
+  const version = await getVersion(ctx.db.kysely, versionId);
+  if (version.submitted_by !== who.name) throw new ModelgateError('FORBIDDEN', 'only the submitter adds files to a submission');
+  if (version.state !== 'receiving') throw new ModelgateError('CONFLICT', `version ${versionId} is ${version.state}: it takes no more files`);
+  const count = await ctx.db.kysely
+    .selectFrom('version_files')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('version_id', '=', versionId)
+    .executeTakeFirstOrThrow();
+  const limit = ctx.config.maxFiles;
+  if (limit !== undefined && Number(count.n) >= limit) throw new ModelgateError('TOO_LARGE', `a version has at most ${limit} files`);
+  const blob = await ctx.blobs.put(body, ctx.config.maxFileBytes ?? Number.MAX_SAFE_INTEGER);
+  await audited(
+    ctx,
+    { actor: who.name, action: 'version.upload', subject: versionId, details: { path, sha256: blob.sha256, size: blob.size } },
+    async (trx) => {
+      const current = await getVersion(trx, versionId);
+      if (current.state !== 'receiving') throw new ModelgateError('CONFLICT', `version ${versionId} is ${current.state}: it takes no more files`);
+      await trx.deleteFrom('version_files').where('version_id', '=', versionId).where('path', '=', path).execute();
+      await trx.insertInto('version_files').values({ version_id: versionId, path, sha256: blob.sha256, size: blob.size }).execute();
+    },
+  );
+  return blob;
+}
+
+/** Closes an upload: the version goes to the pipeline. */
+export async function finishUpload(ctx: RegistryContext, who: Principal, versionId: string): Promise<VersionsTable> {
+  const version = await getVersion(ctx.db.kysely, versionId);
+  if (version.submitted_by !== who.name) throw new ModelgateError('FORBIDDEN', 'only the submitter finishes a submission');
+  const moved = await ctx.db.kysely.transaction().execute(async (trx) => {
+    const files = await trx.selectFrom('version_files').select('path').where('version_id', '=', versionId).limit(1).execute();
+    if (files.length === 0) throw new ModelgateError('CONFLICT', 'a submission needs at least one file');
+    return moveVersion(ctx, trx, versionId, ['receiving'], 'submitted', who.name, 'upload finished');
+  });
+  announce(ctx, moved);
+  return moved;
+}
