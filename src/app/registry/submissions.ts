@@ -32,7 +32,6 @@ export function checkFilePath(path: string): void {
     Buffer.byteLength(path) > 1024 ||
     path.startsWith('/') ||
     path.includes('\\') ||
-    // eslint-disable-next-line no-control-regex
     /[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/.test(path) ||
     path.split('/').some((p) => p === '' || p === '.' || p === '..');
   if (bad) throw new ModelgateError('USAGE', `not a safe file path: ${JSON.stringify(path)}`);
