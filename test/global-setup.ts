@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 
 /*
- * The CLI tests spawn the built CLI, dist/cli/main.js (test/helpers/cli.ts). Before any test runs,
+ * The CLI tests spawn the built CLI, dist/main.js (test/helpers/cli.ts). Before any test runs,
  * however vitest was started (`npm test`, `npx vitest run one.test.ts`, watch mode), this rebuilds
  * dist when it is missing or older than a file under src/ (the .ts files and the JSON that tsc
  * copies, such as src/detectors/pickle/allowlist.json) or than the tsconfig that builds it. A fresh
@@ -14,7 +14,7 @@ import type { TestProject } from 'vitest/node';
  */
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const BUILT = join(ROOT, 'dist', 'cli', 'main.js');
+const BUILT = join(ROOT, 'dist', 'main.js');
 const INPUTS = ['src', 'tsconfig.json', 'tsconfig.build.json'];
 
 /** The newest modification time of a file at or under `path`. */
@@ -28,10 +28,10 @@ function newestFile(path: string): number {
 
 /** Why dist must be rebuilt, or undefined when it is fresh. */
 function staleness(): string | undefined {
-  if (!existsSync(BUILT)) return 'dist/cli/main.js is missing';
+  if (!existsSync(BUILT)) return 'dist/main.js is missing';
   const built = statSync(BUILT).mtimeMs;
   const changed = INPUTS.find((input) => newestFile(join(ROOT, input)) > built);
-  return changed && `${changed === 'src' ? 'a file under src/' : changed} is newer than dist/cli/main.js`;
+  return changed && `${changed === 'src' ? 'a file under src/' : changed} is newer than dist/main.js`;
 }
 
 function build(reason: string): void {

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { isModelgateError } from '../core/errors.js';
 import { TOOL_VERSION } from '../app/index.js';
@@ -14,8 +13,12 @@ import { scanCommand } from './scan-command.js';
 import { screenCommand } from './screen-command.js';
 import { stripCommand } from './strip-command.js';
 
-/** The CLI: the only place that prints or sets the exit code. */
-export async function main(argv: string[]): Promise<void> {
+/**
+ * The CLI: the only place that prints or sets the exit code. `faces` are commands other faces
+ * contribute (the server's `serve`), added by the composition root (src/main.ts), since faces
+ * never import each other.
+ */
+export async function main(argv: string[], faces: readonly Command[] = []): Promise<void> {
   const program = new Command('modelgate')
     .description('the airlock between public model hubs and production: static model scanning')
     .version(TOOL_VERSION)
@@ -30,6 +33,7 @@ export async function main(argv: string[]): Promise<void> {
     .addCommand(convertCommand())
     .addCommand(screenCommand())
     .addCommand(stripCommand());
+  for (const face of faces) program.addCommand(face);
   // Usage errors exit 2 in every command (commander's default is 1).
   const override = (cmd: Command): void => {
     cmd.exitOverride();
@@ -51,5 +55,3 @@ export async function main(argv: string[]): Promise<void> {
     throw e;
   }
 }
-
-await main(process.argv);

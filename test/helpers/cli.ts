@@ -2,12 +2,12 @@ import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /**
- * The CLI tests run: the built one, `dist/cli/main.js`, under plain node. Not tsx: a tsx-run CLI
+ * The CLI tests run: the built one, `dist/main.js`, under plain node. Not tsx: a tsx-run CLI
  * compiles itself at every start and bootstraps tsx again in each scan worker, which makes `npm
  * test` slow on two cores. test/global-setup.ts rebuilds dist before the tests whenever a file
  * under src/ is newer, so the built CLI is the source under test.
  */
-export const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 
 export interface CliOptions {
   /** The working folder (default: the test's own). */

@@ -45,3 +45,15 @@ export async function ensureAdminToken(ctx: RegistryContext, token: string): Pro
   const exists = await ctx.db.kysely.selectFrom('tokens').select('principal').where('token_hash', '=', tokenHash(token)).executeTakeFirst();
   if (!exists) await storeToken(ctx, 'modelgate', token, 'admin', ['admin']);
 }
+
+/**
+ * On a registry with no token at all (the first start), makes an admin token and returns it
+ * for the operator to see once; undefined otherwise.
+ */
+export async function bootstrapAdmin(ctx: RegistryContext): Promise<string | undefined> {
+  const any = await ctx.db.kysely.selectFrom('tokens').select('principal').limit(1).executeTakeFirst();
+  if (any) return undefined;
+  const token = TOKEN_PREFIX + randomBytes(24).toString('base64url');
+  await storeToken(ctx, 'modelgate', token, 'admin', ['admin']);
+  return token;
+}
