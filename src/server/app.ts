@@ -8,6 +8,8 @@ import type { ServerEnv } from './context.js';
 import { statusOf } from './http-errors.js';
 import { openApiDocument } from './openapi.js';
 import { honoPath, jsonBody, type Route } from './route.js';
+import { mountHf } from './hf/index.js';
+import { mountUi } from './ui/index.js';
 
 /** Every API route, in the order of the OpenAPI document. */
 export const API_ROUTES: readonly Route[] = [...VERSION_ROUTES, ...INVENTORY_ROUTES, ...ADMIN_ROUTES];
@@ -50,6 +52,8 @@ export function createApp(registry: Registry): Hono<ServerEnv> {
       return route.handle(c, body);
     });
   }
+  mountHf(app, registry);
+  mountUi(app, registry);
   app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
   return app;
 }
