@@ -10,3 +10,4 @@ export { isHubTarget } from '../sources/index.js';
 export { inspectFile } from './inspect.js';
 export { TOOL_VERSION } from './version.js';
 export { ALL_RULES } from '../detectors/index.js';
+export { modelRootDigest, signModelDigests, type DigestSignOptions, type FileDigest } from './signing/index.js';
