@@ -7,6 +7,6 @@ export { verifyModelSignature, type TrustMethod, type VerifyOptions, type Verify
 export { DEFAULT_TRUSTED_ROOT } from './sigstore.js';
 export { BUNDLE_MEDIA_TYPE, DEFAULT_SIGNATURE, PREDICATE_TYPE, PREDICATE_TYPE_V01 } from './model.js';
 export type { DsseEnvelope } from './dsse.js';
-export { buildVsa, signVsa, verifyVsa, type VsaInput, type VsaVerifyResult } from './vsa.js';
+export { buildVsa, readEnvelopeFile, signVsa, verifyVsa, type VsaInput, type VsaVerifyResult } from './vsa.js';
 export type { VsaExpectations } from './vsa-expect.js';
 export { VSA_PREDICATE_TYPE, type DigestSet, type VerificationResult, type VsaPredicate, type VsaStatement } from './vsa-statement.js';

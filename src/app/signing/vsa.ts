@@ -1,6 +1,7 @@
 import { createPublicKey } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
 import { isModelgateError, ModelgateError } from '../../core/errors.js';
-import { parseEnvelope } from './bundle.js';
+import { MAX_SIGNATURE_BYTES, parseEnvelope } from './bundle.js';
 import { normalizeFileDigests, type FileDigest } from './digests.js';
 import type { DsseEnvelope } from './dsse.js';
 import { keyFingerprint, loadPublicKey, signEnvelope, verifyEnvelope } from './keys.js';
@@ -124,5 +125,17 @@ function parseJson(text: string): unknown {
     return JSON.parse(text);
   } catch (e) {
     throw new ModelgateError('SIGNATURE_INVALID', 'the envelope is not JSON', { cause: e });
+  }
+}
+
+/** Reads an envelope file's text; a missing, unreadable or oversized file (past any attestation's size) is UNREADABLE. */
+export function readEnvelopeFile(path: string): string {
+  try {
+    const size = statSync(path).size;
+    if (size > MAX_SIGNATURE_BYTES) throw new ModelgateError('UNREADABLE', `${path} is ${size} bytes, more than any attestation (${MAX_SIGNATURE_BYTES})`);
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    if (e instanceof ModelgateError) throw e;
+    throw new ModelgateError('UNREADABLE', `cannot read the attestation ${path}: ${(e as Error).message}`, { cause: e });
   }
 }
