@@ -73,6 +73,7 @@ describe('buildVsa', () => {
     expect(() => buildVsa(input({ verifierId: '' }))).toThrow(usage);
     expect(() => buildVsa(input({ resourceUri: '' }))).toThrow(usage);
     expect(() => buildVsa(input({ timeVerified: 'yesterday' }))).toThrow(usage);
+    expect(() => buildVsa(input({ timeVerified: '2025-01-02T03:04:05+01:00' }))).toThrow(usage);
     expect(() => buildVsa(input({ policy: { uri: 'p', digest: 'abc' } }))).toThrow(usage);
     expect(() => buildVsa(input({ slsaVersion: 'one' }))).toThrow(usage);
   });

@@ -51,8 +51,8 @@ export interface VsaStatement {
   predicate: VsaPredicate;
 }
 
-/** RFC 3339 date-time (in-toto Timestamp), seconds required, fraction and offset as RFC 3339 allows. */
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+/** in-toto Timestamp: RFC 3339 in UTC ("Z"), seconds required, a fraction allowed. */
+const RFC3339_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
 const bad = (message: string): ModelgateError => new ModelgateError('SIGNATURE_INVALID', message);
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -76,7 +76,7 @@ function checkResource(v: unknown, what: string, needs: 'uri' | 'digest'): void 
 function checkPredicate(p: unknown): void {
   if (!isObject(p)) throw bad('the statement has no predicate');
   if (!isObject(p.verifier) || !isText(p.verifier.id)) throw bad('the predicate has no verifier.id');
-  if (typeof p.timeVerified !== 'string' || !RFC3339.test(p.timeVerified)) throw bad('timeVerified is not an RFC 3339 timestamp');
+  if (typeof p.timeVerified !== 'string' || !RFC3339_UTC.test(p.timeVerified)) throw bad('timeVerified is not an RFC 3339 timestamp in UTC');
   if (!isText(p.resourceUri)) throw bad('the predicate has no resourceUri');
   checkResource(p.policy, 'policy', 'uri');
   if (p.inputAttestations !== undefined) {

@@ -17,7 +17,7 @@ export interface VsaInput {
   /** URI of the verifier (the registry service). */
   verifierId: string;
   verifierVersion?: Record<string, string>;
-  /** When it was verified; default now. A string must be RFC 3339. */
+  /** When it was verified; default now. A string must be RFC 3339 in UTC (`…Z`). */
   timeVerified?: Date | string;
   /** URI of the model version the files were verified as. */
   resourceUri: string;
