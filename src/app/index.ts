@@ -10,3 +10,18 @@ export { isHubTarget } from '../sources/index.js';
 export { inspectFile } from './inspect.js';
 export { TOOL_VERSION } from './version.js';
 export { ALL_RULES } from '../detectors/index.js';
+export {
+  buildVsa,
+  modelRootDigest,
+  signModelDigests,
+  signVsa,
+  verifyVsa,
+  VSA_PREDICATE_TYPE,
+  type DigestSignOptions,
+  type DsseEnvelope,
+  type FileDigest,
+  type VsaExpectations,
+  type VsaInput,
+  type VsaStatement,
+  type VsaVerifyResult,
+} from './signing/index.js';

@@ -8,6 +8,7 @@ import { EXIT } from './exit-codes.js';
 import { inspectCommand } from './inspect-command.js';
 import { lockCommand, verifyCommand } from './lock-command.js';
 import { signCommand } from './sign-command.js';
+import { verifyAttestationCommand } from './verify-attestation-command.js';
 import { verifySignatureCommand } from './verify-signature-command.js';
 import { scanCommand } from './scan-command.js';
 import { screenCommand } from './screen-command.js';
@@ -29,6 +30,7 @@ export async function main(argv: string[], faces: readonly Command[] = []): Prom
     .addCommand(verifyCommand())
     .addCommand(signCommand())
     .addCommand(verifySignatureCommand())
+    .addCommand(verifyAttestationCommand())
     .addCommand(bomCommand())
     .addCommand(convertCommand())
     .addCommand(screenCommand())

@@ -63,7 +63,8 @@ function parseMaterial(vm: unknown): Material {
   throw bad('the bundle verification material is malformed');
 }
 
-function parseEnvelope(env: unknown): Envelope {
+/** Decodes a DSSE envelope (a bundle's, or one on its own): its payload type, payload and its one signature, strict base64. */
+export function parseEnvelope(env: unknown): Envelope {
   if (!isObject(env)) throw bad('the bundle has no dsseEnvelope (model signatures are DSSE envelopes)');
   if (typeof env.payloadType !== 'string') throw bad('the envelope has no payloadType');
   if (!Array.isArray(env.signatures) || env.signatures.length !== 1)

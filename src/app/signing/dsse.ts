@@ -1,3 +1,10 @@
+/** A DSSE envelope as JSON (secure-systems-lab/dsse, envelope.md): payload and signatures in base64. */
+export interface DsseEnvelope {
+  payloadType: string;
+  payload: string;
+  signatures: Array<{ keyid: string; sig: string }>;
+}
+
 /**
  * DSSE pre-authentication encoding (secure-systems-lab/dsse, protocol.md v1.0):
  * `"DSSEv1" SP LEN(type) SP type SP LEN(body) SP body`, lengths in bytes, in decimal.

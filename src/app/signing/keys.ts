@@ -1,6 +1,6 @@
-import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import { ModelgateError } from '../../core/errors.js';
-import { pae, paeCompat } from './dsse.js';
+import { pae, paeCompat, type DsseEnvelope } from './dsse.js';
 import type { Envelope } from './bundle.js';
 
 /**
@@ -67,4 +67,14 @@ export function verifyEnvelope(key: KeyObject, env: Envelope, allowCompat: boole
     if (check(legacy) || (hash !== null && hash !== 'sha256' && check(legacy, 'sha256'))) return 'v0.2-compat';
   }
   return undefined;
+}
+
+/**
+ * Signs `payload` in a DSSE envelope with one signature over its PAE, with the digest the key's
+ * type fixes (`signingHash`); ECDSA signatures are DER, as Sigstore and the reference write them.
+ * `keyid` is a hint for the verifier to pick a key, never trusted.
+ */
+export function signEnvelope(payloadType: string, payload: Buffer, key: KeyObject, keyid: string): DsseEnvelope {
+  const signature = sign(signingHash(key), pae(payloadType, payload), key);
+  return { payload: payload.toString('base64'), payloadType, signatures: [{ keyid, sig: signature.toString('base64') }] };
 }

@@ -1,15 +1,15 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { ModelgateError } from '../../core/errors.js';
+import { ModelgateError, type ErrorCode } from '../../core/errors.js';
 
 /**
  * Model-relative paths as the reference names them: POSIX components, never absolute, never
  * `..`. Resource names are compared with these rules, so a signature cannot name a file outside
- * the model.
+ * the model. A bad path is SIGNATURE_INVALID in what was signed, or `code` (USAGE for a caller's list).
  */
-export function checkRelative(path: string, what: string): string {
+export function checkRelative(path: string, what: string, code: ErrorCode = 'SIGNATURE_INVALID'): string {
   const parts = path.split('/');
   if (path === '' || path.startsWith('/') || parts.some((p) => p === '..' || p === '') || path.includes('\0')) {
-    throw new ModelgateError('SIGNATURE_INVALID', `${what} ${JSON.stringify(path)} is not a path inside the model`);
+    throw new ModelgateError(code, `${what} ${JSON.stringify(path)} is not a path inside the model`);
   }
   return parts.filter((p) => p !== '.').join('/') || '.';
 }
