@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import type { ScanResult } from '../../core/report-types.js';
 import type { VersionFilesTable, VersionsTable } from '../../store/index.js';
 import { buildBom } from '../bom/build.js';
+import { buildVsa, signModelDigests, signVsa } from '../signing/index.js';
+import { TOOL_VERSION } from '../version.js';
 import type { RegistryContext } from './context.js';
 
 /** One piece of stored evidence of an approval. */
@@ -16,9 +18,24 @@ function item(kind: string, value: unknown): EvidenceItem {
   return { kind, body, sha256: createHash('sha256').update(body).digest('hex') };
 }
 
+/** The policy a verdict was judged by, as a VSA names it: the configured file, or the registry default. */
+export const DEFAULT_POLICY_URI = 'urn:modelgate:policy:registry-default';
+/** What the default policy is, hashed so that the VSA's digest names this text. */
+const DEFAULT_POLICY_TEXT = 'modelgate registry default: deny any file whose verdict is malicious or error; four-eyes approval';
+
+/** Custom VSA levels (the spec reserves `SLSA_` for its own): what an approval verified. */
+const VERIFIED_LEVELS = ['MODELGATE_SCANNED', 'MODELGATE_POLICY_PASSED', 'MODELGATE_FOUR_EYES_APPROVED'];
+
+/** The registry's base URL for URIs in evidence; a URN when it has none. */
+function base(ctx: RegistryContext): string {
+  return (ctx.config.publicUrl ?? 'urn:modelgate:registry').replace(/\/+$/, '');
+}
+
 /**
- * The evidence an approval issues, stored with the version and downloadable: the scan report
- * and the CycloneDX ML-BOM it was judged on.
+ * The evidence an approval issues, stored with the version and downloadable: the scan report,
+ * the CycloneDX ML-BOM, an OpenSSF model signature over the files' digests, and a SLSA
+ * Verification Summary Attestation naming the policy and the report and BOM as its inputs,
+ * both signed with the registry's key so anyone can check them offline with its public key.
  */
 export async function issueEvidence(
   ctx: RegistryContext,
@@ -27,15 +44,32 @@ export async function issueEvidence(
   report: ScanResult,
   approvers: readonly string[],
 ): Promise<EvidenceItem[]> {
-  void files;
-  void approvers;
+  const at = ctx.now();
   const [group, name] = version.model_id.split('/');
-  const bom = buildBom({
-    scan: report,
-    name: name ?? version.model_id,
-    group,
-    version: version.source_commit ?? version.root_digest ?? undefined,
-    timestamp: ctx.now(),
+  const digests = files.map((f) => ({ path: f.path, sha256: f.sha256 }));
+  const bom = buildBom({ scan: report, name: name ?? version.model_id, group, version: version.source_commit ?? version.root_digest ?? undefined, timestamp: at });
+  const reportItem = item('report', report);
+  const bomItem = item('bom', bom);
+  const signature = signModelDigests(digests, ctx.key.privatePem, { modelName: version.model_id });
+  const url = base(ctx);
+  const evidenceUri = (kind: string): string => `${url}/api/versions/${version.id}/attestations/${kind}`;
+  const policy = ctx.policy
+    ? { uri: `file://${ctx.policy.path}`, digest: ctx.policyDigest ?? '' }
+    : { uri: DEFAULT_POLICY_URI, digest: createHash('sha256').update(DEFAULT_POLICY_TEXT).digest('hex') };
+  const statement = buildVsa({
+    files: digests,
+    verifierId: `${url}/verifier`,
+    verifierVersion: { modelgate: TOOL_VERSION, engine: version.provenance_key ?? 'unknown' },
+    timeVerified: at,
+    resourceUri: `${url}/models/${version.model_id}/versions/${version.id}`,
+    policy,
+    inputAttestations: [
+      { uri: evidenceUri('report'), digest: reportItem.sha256 },
+      { uri: evidenceUri('bom'), digest: bomItem.sha256 },
+    ],
+    verificationResult: 'PASSED',
+    verifiedLevels: VERIFIED_LEVELS,
   });
-  return [item('report', report), item('bom', bom)];
+  void approvers;
+  return [reportItem, bomItem, item('model-signature', signature.bundle), item('vsa', signVsa(statement, ctx.key.privatePem))];
 }
