@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
+import { startPostgres } from './helpers/postgres.js';
 
 /*
  * The CLI tests spawn the built CLI, dist/main.js (test/helpers/cli.ts). Before any test runs,
@@ -68,8 +69,33 @@ function ensureFreshDist(): void {
   if (process.getuid?.() === 0 && owner.uid !== 0 && statSync(BUILT).uid !== owner.uid) giveToOwner(join(ROOT, 'dist'), owner.uid, owner.gid);
 }
 
-export default function setup(project: TestProject): void {
+/**
+ * The test services: a throwaway PostgreSQL server (test/helpers/postgres.ts), or the one
+ * MODELGATE_TEST_DATABASE_URL already names. Its URL goes to the tests (test/setup-env.ts sets
+ * MODELGATE_TEST_DATABASE_URL in each test process); when it cannot start, the reason does, and the
+ * database tests fail with it while the others run.
+ */
+async function startServices(project: TestProject): Promise<() => void> {
+  const given = process.env.MODELGATE_TEST_DATABASE_URL;
+  if (given) {
+    project.provide('postgres', { url: given });
+    return () => {};
+  }
+  try {
+    const postgres = await startPostgres();
+    project.provide('postgres', { url: postgres.url });
+    return postgres.stop;
+  } catch (e) {
+    const problem = `global-setup: no PostgreSQL for the tests: ${(e as Error).message}`;
+    process.stderr.write(`${problem}\n`);
+    project.provide('postgres', { problem });
+    return () => {};
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => void> {
   ensureFreshDist();
   // In watch mode a rerun follows an edit, under src/ perhaps.
   project.onTestsRerun(() => ensureFreshDist());
+  return startServices(project);
 }

@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inject } from 'vitest';
 
 /*
  * Tests never read the developer's own configuration or Hub cache: a policy in
@@ -23,3 +24,12 @@ for (const name of [
 ]) {
   delete process.env[name];
 }
+
+/*
+ * The test PostgreSQL server that test/global-setup.ts started (or was given): its URL in
+ * MODELGATE_TEST_DATABASE_URL, for the tests and anything they spawn. testDatabaseUrl()
+ * (test/helpers/database.ts) fails with the reason when there is none.
+ */
+const postgres = inject('postgres');
+if (postgres.url) process.env.MODELGATE_TEST_DATABASE_URL = postgres.url;
+else delete process.env.MODELGATE_TEST_DATABASE_URL;

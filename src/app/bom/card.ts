@@ -1,4 +1,4 @@
-import { parse } from 'yaml';
+import { parseBoundedYaml } from './bounded-yaml.js';
 
 /**
  * What a Hugging Face model card (README.md) and config.json say about a model, read as data
@@ -71,19 +71,30 @@ function metricsOf(index: unknown): CardFacts['metrics'] {
   return out;
 }
 
+/**
+ * A model card's YAML front matter (between `---` lines at the top, within the first
+ * MAX_CARD_BYTES) as an object, and the text after it. Bounded: at most MAX_ALIASES aliases and
+ * MAX_YAML_DEPTH levels of nesting (checked before the YAML is composed); YAML that does not
+ * parse or is not a mapping is no front matter; unknown tags stay plain values, and their
+ * warnings are not printed.
+ */
+export function readFrontMatter(text: string): { meta?: Record<string, unknown>; body: string } {
+  const m = /^---\r?\n([\s\S]*?)\r?\n---\s*(?:\r?\n|$)/.exec(text.slice(0, MAX_CARD_BYTES));
+  if (!m) return { body: text };
+  let meta: unknown;
+  try {
+    meta = parseBoundedYaml(m[1]!, { maxAliasCount: MAX_ALIASES });
+  } catch {
+    meta = undefined;
+  }
+  return { meta: isObject(meta) ? meta : undefined, body: text.slice(m[0].length) };
+}
+
 /** Reads a model card: its front matter (between `---` lines at the top) and a few sections. */
 export function readCard(text: string): CardFacts {
   const facts: CardFacts = { datasets: [], baseModels: [], tags: [], languages: [], metrics: [] };
-  const m = /^---\r?\n([\s\S]*?)\r?\n---\s*(?:\r?\n|$)/.exec(text.slice(0, MAX_CARD_BYTES));
-  let meta: unknown;
-  if (m) {
-    try {
-      meta = parse(m[1]!, { maxAliasCount: MAX_ALIASES });
-    } catch {
-      meta = undefined;
-    }
-  }
-  if (isObject(meta)) {
+  const { meta, body } = readFrontMatter(text);
+  if (meta) {
     if (typeof meta.license === 'string') facts.license = meta.license;
     if (typeof meta.license_name === 'string') facts.licenseName = meta.license_name;
     facts.datasets = strings(meta.datasets);
@@ -94,7 +105,6 @@ export function readCard(text: string): CardFacts {
     facts.languages = strings(meta.language);
     facts.metrics = metricsOf(meta['model-index']);
   }
-  const body = m ? text.slice(m[0].length) : text;
   facts.limitations = section(body, /^#+\s*(bias, risks,? and limitations|(known\s+)?limitations)\b/i);
   facts.uses = section(body, /^#+\s*(intended\s+uses?|uses)\b/i);
   return facts;

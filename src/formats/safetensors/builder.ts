@@ -7,6 +7,8 @@ export interface TensorSpec {
   shape: number[];
   /** Declared data_offsets instead of the contiguous ones the builder computes. */
   offsets?: [number | bigint, number | bigint];
+  /** The tensor's bytes, written at its offset; zeros when absent. */
+  data?: Uint8Array;
 }
 
 /** Test-only: a safetensors file to build, lies included. */
@@ -25,18 +27,20 @@ export interface SafetensorsSpec {
 
 /**
  * Test-only: builds safetensors bytes (README "Format": u64 LE header length, JSON header
- * padded with spaces to 8 bytes, then the data). Tensor data is zeros.
+ * padded with spaces to 8 bytes, then the data). Tensor data is zeros unless a tensor gives its own.
  */
 export function buildSafetensors(spec: SafetensorsSpec): Buffer {
   const header: Record<string, unknown> = {};
   if (spec.metadata) header.__metadata__ = spec.metadata;
   let offset = 0n;
   let end = 0n;
+  const placed: Array<{ at: bigint; data: Uint8Array }> = [];
   for (const t of spec.tensors ?? []) {
     const bits = BigInt(DTYPE_BITS.get(t.dtype) ?? 8);
     const bytes = (t.shape.reduce((a, b) => a * BigInt(b), 1n) * bits) / 8n;
     const [b, e] = t.offsets ? [BigInt(t.offsets[0]), BigInt(t.offsets[1])] : [offset, offset + bytes];
     header[t.name] = { dtype: t.dtype, shape: t.shape, data_offsets: ['@' + b, '@' + e] };
+    if (t.data) placed.push({ at: b, data: t.data });
     offset = e;
     if (e > end) end = e;
   }
@@ -47,5 +51,7 @@ export function buildSafetensors(spec: SafetensorsSpec): Buffer {
   const length = Buffer.alloc(8);
   length.writeBigUInt64LE(spec.declaredLength ?? BigInt(text.length));
   const dataBytes = spec.dataBytes ?? Number(end > 1_000_000n ? 0n : end);
-  return Buffer.concat([length, text, Buffer.alloc(dataBytes), spec.trailing ?? Buffer.alloc(0)]);
+  const data = Buffer.alloc(dataBytes);
+  for (const { at, data: bytes } of placed) if (at < dataBytes) data.set(bytes.subarray(0, dataBytes - Number(at)), Number(at));
+  return Buffer.concat([length, text, data, spec.trailing ?? Buffer.alloc(0)]);
 }
