@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { testDatabaseUrl } from './database.js';
 import { openRegistry, type Principal, type Registry, type RegistryConfig } from '../../src/app/registry/index.js';
 
 /** The databases every registry test runs on: SQLite always, PostgreSQL from the test services. */
@@ -9,8 +10,7 @@ export type DatabaseKind = (typeof DATABASES)[number];
 
 /** A fresh PostgreSQL database on the test server, for one registry: tests never share rows. */
 async function freshPostgres(): Promise<string> {
-  const base = process.env.MODELGATE_TEST_DATABASE_URL;
-  if (!base) throw new Error('MODELGATE_TEST_DATABASE_URL is not set: the test services (test/global-setup.ts) start PostgreSQL');
+  const base = testDatabaseUrl();
   const { default: pg } = await import('pg');
   const name = `mg_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
   const client = new pg.Client({ connectionString: base });
