@@ -165,6 +165,16 @@ function migrations(dialect: DialectName): Record<string, Migration> {
         await db.schema.createIndex('deliveries_due').on('deliveries').columns(['state', 'next_at']).execute();
       },
     },
+    '0002-blob-tensors': {
+      async up(db: Kysely<unknown>): Promise<void> {
+        // Per-tensor digests of a safetensors blob, computed once: lineage compares them.
+        await db.schema
+          .createTable('blob_tensors')
+          .addColumn('sha256', 'text', (c) => c.primaryKey())
+          .addColumn('tensors', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 

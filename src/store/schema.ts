@@ -20,6 +20,7 @@ export interface Database {
   audit: AuditTable;
   webhooks: WebhooksTable;
   deliveries: DeliveriesTable;
+  blob_tensors: BlobTensorsTable;
 }
 
 export interface TokensTable {
@@ -180,4 +181,10 @@ export interface DeliveriesTable {
   /** pending | delivered | failed */
   state: string;
   last_error: string | null;
+}
+
+export interface BlobTensorsTable {
+  sha256: string;
+  /** JSON: [[name, dtype, shape, sha256, constant], …]. */
+  tensors: string;
 }

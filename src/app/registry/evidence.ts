@@ -47,7 +47,13 @@ export async function issueEvidence(
   const at = ctx.now();
   const [group, name] = version.model_id.split('/');
   const digests = files.map((f) => ({ path: f.path, sha256: f.sha256 }));
-  const bom = buildBom({ scan: report, name: name ?? version.model_id, group, version: version.source_commit ?? version.root_digest ?? undefined, timestamp: at });
+  const bom = buildBom({
+    scan: report,
+    name: name ?? version.model_id,
+    group,
+    version: version.source_commit ?? version.root_digest ?? undefined,
+    timestamp: at,
+  });
   const reportItem = item('report', report);
   const bomItem = item('bom', bom);
   const signature = signModelDigests(digests, ctx.key.privatePem, { modelName: version.model_id });

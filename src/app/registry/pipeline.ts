@@ -3,6 +3,7 @@ import { announce, getVersion, moveVersion, type RegistryContext } from './conte
 import { ingest } from './ingest.js';
 import { judgeVersion } from './judge.js';
 import { rootDigest } from './digest.js';
+import { lineageOf, writeLineage } from './lineage.js';
 import { SYSTEM } from './roles.js';
 
 /** States the pipeline moves on its own; a version found in one at start is resumed. */
@@ -126,6 +127,9 @@ export class Pipeline {
       provenance_key: judged.report.tool.provenance?.key ?? null,
       policy_digest: judged.policyDigest,
     };
+    const version = await getVersion(this.ctx.db.kysely, id);
+    // Lineage is evidence for people, not part of the verdict: a card it cannot read leaves no edge.
+    const edges = await lineageOf(this.ctx, { ...version, root_digest: set.root_digest }, files).catch(() => []);
     const to = judged.decision.allow ? 'review' : 'rejected';
     const reason = judged.decision.allow
       ? `scanned: ${set.verdict}, ${set.risk} risk`
@@ -133,7 +137,10 @@ export class Pipeline {
           .map((r) => r.message)
           .slice(0, 5)
           .join('; ')}`;
-    const moved = await this.ctx.db.kysely.transaction().execute((trx) => moveVersion(this.ctx, trx, id, ['scanning'], to, SYSTEM.name, reason, set));
+    const moved = await this.ctx.db.kysely.transaction().execute(async (trx) => {
+      await writeLineage(trx, id, edges);
+      return moveVersion(this.ctx, trx, id, ['scanning'], to, SYSTEM.name, reason, set);
+    });
     announce(this.ctx, moved);
   }
 
