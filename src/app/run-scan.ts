@@ -2,7 +2,7 @@ import type { Artifact, ArtifactEntry, EntrySpec } from '../core/artifact.js';
 import { ModelgateError } from '../core/errors.js';
 import { verdictOf, type Finding } from '../core/finding.js';
 import { withLimits, type Limits } from '../core/limits.js';
-import type { FileResult, ScanResult } from '../core/report-types.js';
+import type { FileResult, Provenance, ScanResult } from '../core/report-types.js';
 import { repoFindings } from '../detectors/repo/repo-findings.js';
 import { prepareEngine, provenance, scanEntry, type ScanObserver } from '../engine/index.js';
 import { typosquatFindings } from './names/index.js';
@@ -224,4 +224,12 @@ export async function runScan(request: ScanRequest): Promise<ScanOutcome> {
   result.tool.provenance = provenance(TOOL_VERSION, limits);
   if (judge) result.decision = await gateDecision(result, judge.target, judge.policy, { env: request.env, transport: request.transport, ...request.gate });
   return result;
+}
+
+/**
+ * The provenance a scan with these limits would record now (tool, format, rule and allow-list
+ * versions, limits): a stored verdict whose key differs was made by another engine.
+ */
+export function currentProvenance(limits?: Partial<Limits>): Provenance {
+  return provenance(TOOL_VERSION, withLimits(limits));
 }

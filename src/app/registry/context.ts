@@ -5,6 +5,7 @@ import { appendAudit, type AuditEvent, type BlobStore, type Database, type Db, t
 import type { LoadedPolicy } from '../policy/index.js';
 import type { RegistryConfig } from './config.js';
 import type { RegistryKey } from './keys.js';
+import { queueEvent } from './outbox.js';
 
 /** What every registry operation works with: the database, the blobs, the config, the key. */
 export interface RegistryContext {
@@ -66,10 +67,12 @@ export async function moveVersion(
   if (Number(updated.numUpdatedRows) !== 1) throw new ModelgateError('CONFLICT', `version ${id} changed while it was being moved to ${to}`);
   await trx.insertInto('transitions').values({ version_id: id, from_state: row.state, to_state: to, actor, reason, at }).execute();
   await appendAudit(trx, ctx.db.dialect, { actor, action: `version.${to}`, subject: id, details: { from: row.state, reason } }, at);
+  if (to === 'approved' || to === 'rejected') await queueEvent(ctx, trx, `version.${to}`, { version: id, model: row.model_id, from: row.state, by: actor, reason });
   return { ...row, ...set, state: to, state_reason: reason, updated_at: at, revision: row.revision + 1 };
 }
 
 /** Tells listeners (the pipeline, waiting tests) that a version changed state, after its commit. */
 export function announce(ctx: RegistryContext, version: Pick<VersionsTable, 'id' | 'state'>): void {
   ctx.events.emit('version-state', version.id, version.state);
+  if (version.state === 'approved' || version.state === 'rejected') ctx.events.emit('webhook-due');
 }

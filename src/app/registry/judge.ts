@@ -60,6 +60,15 @@ function materialise(ctx: RegistryContext, versionId: string, files: readonly Ve
   return dir;
 }
 
+/** A version's verdict from its report: the worst of its files (malicious, error, suspicious, clean). */
+export function versionVerdict(report: ScanResult): string {
+  const s = report.summary;
+  return s.malicious > 0 ? 'malicious' : s.error > 0 ? 'error' : s.suspicious > 0 ? 'suspicious' : 'clean';
+}
+
+/** How bad a verdict is, for telling a re-scan that got worse from one that got better. */
+export const VERDICT_RANK: Record<string, number> = { clean: 0, suspicious: 1, error: 2, malicious: 3 };
+
 /** Scans a version's files in the app's worker pool and judges the result by the policy. */
 export async function judgeVersion(ctx: RegistryContext, versionId: string, files: readonly VersionFilesTable[]): Promise<Judgement> {
   const dir = materialise(ctx, versionId, files);

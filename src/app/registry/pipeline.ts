@@ -1,7 +1,7 @@
 import { ModelgateError } from '../../core/errors.js';
 import { announce, getVersion, moveVersion, type RegistryContext } from './context.js';
 import { ingest } from './ingest.js';
-import { judgeVersion } from './judge.js';
+import { judgeVersion, versionVerdict } from './judge.js';
 import { rootDigest } from './digest.js';
 import { lineageOf, writeLineage } from './lineage.js';
 import { SYSTEM } from './roles.js';
@@ -118,10 +118,9 @@ export class Pipeline {
   private async scan(id: string): Promise<void> {
     const files = await this.ctx.db.kysely.selectFrom('version_files').selectAll().where('version_id', '=', id).orderBy('path').execute();
     const judged = await judgeVersion(this.ctx, id, files);
-    const summary = judged.report.summary;
     const set = {
       root_digest: rootDigest(files),
-      verdict: summary.malicious > 0 ? 'malicious' : summary.error > 0 ? 'error' : summary.suspicious > 0 ? 'suspicious' : 'clean',
+      verdict: versionVerdict(judged.report),
       risk: judged.risk,
       report: JSON.stringify({ ...judged.report, dryRunDecision: judged.dryRun }),
       provenance_key: judged.report.tool.provenance?.key ?? null,

@@ -10,6 +10,7 @@ import { loadRegistryKey } from './keys.js';
 import { Pipeline } from './pipeline.js';
 import { ensureAdminToken } from './tokens.js';
 import { deliverDue } from './webhooks.js';
+import { rescanStale, type Rescanned } from './rescan.js';
 
 /** How often due webhook deliveries are looked for (retries wait at least a second). */
 const WEBHOOK_POLL_MS = 1000;
@@ -20,6 +21,8 @@ export interface Registry {
   pipeline: Pipeline;
   /** Resumed pipelines at start: versions a previous run left in an automatic state. */
   resumed: number;
+  /** The background re-scan of versions judged by another engine, started at open. */
+  rescanning: Promise<Rescanned[]>;
   close(): Promise<void>;
 }
 
@@ -55,8 +58,12 @@ export async function openRegistry(config: RegistryConfig, options: OpenRegistry
   const pipeline = new Pipeline(ctx, config.pipelineConcurrency ?? DEFAULT_PIPELINE_CONCURRENCY);
   let timer: NodeJS.Timeout | undefined;
   let resumed = 0;
+  let closing = false;
+  let rescanning: Promise<Rescanned[]> = Promise.resolve([]);
   if (options.background !== false) {
     resumed = await pipeline.resume();
+    // After the resumed pipelines are queued: new verdicts first, then the old ones made again.
+    rescanning = rescanStale(ctx, () => closing).catch(() => []);
     let sending = false;
     const send = (): void => {
       if (sending) return;
@@ -73,9 +80,12 @@ export async function openRegistry(config: RegistryConfig, options: OpenRegistry
     ctx,
     pipeline,
     resumed,
+    rescanning,
     async close() {
+      closing = true;
       if (timer) clearInterval(timer);
       await pipeline.stop();
+      await rescanning;
       await db.close();
     },
   };

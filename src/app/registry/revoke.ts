@@ -4,7 +4,7 @@ import type { VersionsTable } from '../../store/index.js';
 import { announce, moveVersion, type RegistryContext, type Tx } from './context.js';
 import { impactOf, type Impact } from './impact.js';
 import { requireRole, type Principal } from './roles.js';
-import { queueEvent } from './webhooks.js';
+import { queueEvent } from './outbox.js';
 
 /** What a revocation did: the version, and everything it flagged. */
 export interface Revocation {

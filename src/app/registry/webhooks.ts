@@ -1,11 +1,12 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { ModelgateError } from '../../core/errors.js';
 import type { WebhooksTable } from '../../store/index.js';
-import { audited, type RegistryContext, type Tx } from './context.js';
+import { audited, type RegistryContext } from './context.js';
 import { requireRole, type Principal } from './roles.js';
 
-/** Events a webhook can ask for. */
-export const WEBHOOK_EVENTS = ['version.approved', 'version.rejected', 'version.revoked', 'incident.opened'] as const;
+import { WEBHOOK_EVENTS } from './outbox.js';
+
+export { WEBHOOK_EVENTS };
 
 /** Attempts before a delivery is given up (marked failed, kept for the audit). */
 export const MAX_DELIVERY_ATTEMPTS = 6;
@@ -31,19 +32,6 @@ export async function addWebhook(ctx: RegistryContext, who: Principal, url: stri
     trx.insertInto('webhooks').values(row).execute(),
   );
   return row;
-}
-
-/** Queues an event for every webhook that wants it, in the caller's transaction (it is sent only if that commits). */
-export async function queueEvent(ctx: RegistryContext, trx: Tx, event: string, payload: Record<string, unknown>): Promise<void> {
-  const hooks = await trx.selectFrom('webhooks').selectAll().execute();
-  for (const hook of hooks) {
-    if (!hook.events.split(',').includes(event)) continue;
-    const body = JSON.stringify({ id: randomUUID(), event, at: ctx.now(), data: payload });
-    await trx
-      .insertInto('deliveries')
-      .values({ id: randomUUID(), webhook_id: hook.id, event, payload: body, attempts: 0, next_at: ctx.now(), state: 'pending', last_error: null })
-      .execute();
-  }
 }
 
 /** The signature header a receiver checks: `sha256=` HMAC of the raw body with the webhook's secret. */
