@@ -45,10 +45,24 @@ describe.each(DATABASES)('re-scans when the engine changes, on %s', (kind) => {
     await finishUpload(ctx, PEOPLE.alice, v.id);
     await until(t.registry, v.id, ['rejected']);
     // As an older engine would have left it: approved as clean, deployed, judged under another provenance key.
-    await ctx.db.kysely.updateTable('versions').set({ state: 'approved', verdict: 'clean', provenance_key: 'an-older-engine' }).where('id', '=', v.id).execute();
+    await ctx.db.kysely
+      .updateTable('versions')
+      .set({ state: 'approved', verdict: 'clean', provenance_key: 'an-older-engine' })
+      .where('id', '=', v.id)
+      .execute();
     await ctx.db.kysely
       .insertInto('deployments')
-      .values({ id: 'dep-1', version_id: v.id, environment: 'prod', owner: 'ml', business_owner: null, deployed_at: ctx.now(), removed_at: null, status: 'active', created_by: 'alice' })
+      .values({
+        id: 'dep-1',
+        version_id: v.id,
+        environment: 'prod',
+        owner: 'ml',
+        business_owner: null,
+        deployed_at: ctx.now(),
+        removed_at: null,
+        status: 'active',
+        created_by: 'alice',
+      })
       .execute();
     expect(await staleVersions(ctx)).toEqual([v.id]);
     const done = await rescanStale(ctx);

@@ -67,7 +67,8 @@ export async function moveVersion(
   if (Number(updated.numUpdatedRows) !== 1) throw new ModelgateError('CONFLICT', `version ${id} changed while it was being moved to ${to}`);
   await trx.insertInto('transitions').values({ version_id: id, from_state: row.state, to_state: to, actor, reason, at }).execute();
   await appendAudit(trx, ctx.db.dialect, { actor, action: `version.${to}`, subject: id, details: { from: row.state, reason } }, at);
-  if (to === 'approved' || to === 'rejected') await queueEvent(ctx, trx, `version.${to}`, { version: id, model: row.model_id, from: row.state, by: actor, reason });
+  if (to === 'approved' || to === 'rejected')
+    await queueEvent(ctx, trx, `version.${to}`, { version: id, model: row.model_id, from: row.state, by: actor, reason });
   return { ...row, ...set, state: to, state_reason: reason, updated_at: at, revision: row.revision + 1 };
 }
 

@@ -11,6 +11,7 @@ export { createSubmission, finishUpload, uploadFile, type SubmissionInput, type 
 export { approve, approvalsNeeded, reject, review, waive, type WaiverInput } from './decisions.js';
 export { deploy, undeploy, type DeployInput } from './deployments.js';
 export { revoke, type Revocation } from './revoke.js';
+export { reviewEvidence, type ReviewEvidence, type ReviewFinding } from './review-evidence.js';
 export { rescanStale, rescanVersion, staleVersions, type Rescanned } from './rescan.js';
 export { impactOf, type Impact } from './impact.js';
 export {

@@ -1,5 +1,6 @@
 import { createReadStream, lstatSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ByteSource } from '../../core/byte-source.js';
 import { ModelgateError } from '../../core/errors.js';
 import { walkTarget, withHubSession } from '../../sources/index.js';
 import type { VersionFilesTable, VersionsTable } from '../../store/index.js';
@@ -10,6 +11,12 @@ import { checkFilePath } from './submissions.js';
 export interface Ingested {
   files: VersionFilesTable[];
   commit: string | null;
+}
+
+/** Bytes read from a source in 4 MiB pieces. */
+async function* sourceChunks(source: ByteSource): AsyncIterable<Uint8Array> {
+  const piece = 4 * 1024 * 1024;
+  for (let at = 0; at < source.size; at += piece) yield source.read(at, Math.min(piece, source.size - at));
 }
 
 /** `org/name@rev` of a hub submission. */
@@ -43,8 +50,9 @@ async function fetchHub(ctx: RegistryContext, version: VersionsTable, token: str
       try {
         if (opened.problems.length > 0) throw new ModelgateError('VERIFY_MISMATCH', `${file.path}: ${opened.problems[0]?.message ?? 'hash mismatch'}`);
         const path = opened.source.path;
-        if (path === undefined) throw new ModelgateError('UNREADABLE', `${file.path}: the download has no file`);
-        const blob = await ctx.blobs.put(createReadStream(path), ctx.config.maxFileBytes ?? Number.MAX_SAFE_INTEGER, file.lfs?.sha256);
+        // Small git files arrive in memory; LFS files as a verified download on disk.
+        const bytes = path === undefined ? sourceChunks(opened.source) : createReadStream(path);
+        const blob = await ctx.blobs.put(bytes, ctx.config.maxFileBytes ?? Number.MAX_SAFE_INTEGER, file.lfs?.sha256);
         files.push({ version_id: version.id, path: file.path, sha256: blob.sha256, size: blob.size });
       } finally {
         opened.close();

@@ -17,4 +17,3 @@ export async function queueEvent(ctx: { now(): string }, trx: Transaction<Databa
       .execute();
   }
 }
-

@@ -55,7 +55,12 @@ export async function rescanVersion(ctx: RegistryContext, id: string): Promise<R
       return { out, moved };
     }
     await trx.updateTable('versions').set(set).where('id', '=', id).execute();
-    await appendAudit(trx, ctx.db.dialect, { actor: SYSTEM.name, action: 'version.rescanned', subject: id, details: { before, after, provenance: set.provenance_key } }, ctx.now());
+    await appendAudit(
+      trx,
+      ctx.db.dialect,
+      { actor: SYSTEM.name, action: 'version.rescanned', subject: id, details: { before, after, provenance: set.provenance_key } },
+      ctx.now(),
+    );
     if (version.state === 'approved' && worse) {
       const details = { before, after, provenance: set.provenance_key, allow: judged.decision.allow };
       await openIncident(ctx, trx, id, null, 'verdict-changed', details);

@@ -7,6 +7,7 @@ import {
   finishUpload,
   reject,
   review,
+  reviewEvidence,
   revoke,
   uploadFile,
   versionReport,
@@ -105,6 +106,16 @@ export const VERSION_ROUTES: Route[] = [
     tag: 'inventory',
     async handle(c) {
       return c.json(await versionView(ctxOf(c), param(c, 'id')));
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/versions/{id}/evidence',
+    summary: 'What a reviewer reads: findings, decompiled pickle calls, the custom code a config selects, the diff from the last approved version',
+    roles: 'any',
+    tag: 'inventory',
+    async handle(c) {
+      return c.json(await reviewEvidence(ctxOf(c), param(c, 'id')));
     },
   }),
   route({
