@@ -42,7 +42,7 @@ describe.each(DATABASES)('registry API on %s', (kind) => {
     else if (body !== undefined && method !== 'GET' && method !== 'DELETE') init.body = JSON.stringify(body);
     const res = await app.request(path, init);
     const text = await res.text();
-    let json: any;
+    let json: ReturnType<typeof JSON.parse>;
     try {
       json = JSON.parse(text);
     } catch {
