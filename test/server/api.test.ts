@@ -38,7 +38,7 @@ describe.each(DATABASES)('registry API on %s', (kind) => {
     const headers: Record<string, string> = {};
     if (who) headers.authorization = `Bearer ${tokens[who]}`;
     const init: RequestInit = { method, headers };
-    if (raw !== undefined) init.body = raw;
+    if (raw !== undefined) init.body = typeof raw === 'string' ? raw : new Uint8Array(raw);
     else if (body !== undefined && method !== 'GET' && method !== 'DELETE') init.body = JSON.stringify(body);
     const res = await app.request(path, init);
     const text = await res.text();

@@ -30,6 +30,22 @@ const ConfigSchema = z
     hubEndpoint: z.string().optional(),
     /** The registry's own URL, named in attestations (default http://HOST:PORT). */
     publicUrl: z.string().optional(),
+    /**
+     * Backdoor screening (Neural Cleanse + STRIP) of ONNX image classifiers against a clean
+     * sample set, as `modelgate screen` takes it: applies to versions holding an ONNX model.
+     */
+    screening: z
+      .object({
+        samples: z.string(),
+        labels: z.string(),
+        shape: z.string().optional(),
+        scale: z.string().optional(),
+        maxSamples: z.number().int().min(2).optional(),
+        steps: z.number().int().min(10).optional(),
+        seed: z.number().int().min(0).optional(),
+      })
+      .strict()
+      .optional(),
     /** An admin token to create at start when it does not exist (first run, tests). */
     adminToken: z.string().min(16).optional(),
   })

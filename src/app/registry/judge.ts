@@ -1,6 +1,8 @@
 import { copyFileSync, linkSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { verdictOf, type Finding } from '../../core/finding.js';
 import type { PolicyDecision, ScanResult } from '../../core/report-types.js';
+import { buildResult } from '../result.js';
 import type { VersionFilesTable } from '../../store/index.js';
 import { decide } from '../policy/index.js';
 import { runScan } from '../run-scan.js';
@@ -33,7 +35,7 @@ function defaultDecision(report: ScanResult): PolicyDecision {
   return { allow: reasons.length === 0, reasons, policy: 'registry default (deny malicious and error)' };
 }
 
-function riskOf(report: ScanResult): 'low' | 'high' {
+export function riskOf(report: ScanResult): 'low' | 'high' {
   const findings = [...report.findings, ...report.files.flatMap((f) => f.findings)];
   if (findings.some((f) => HIGH_RISK.has(f.severity))) return 'high';
   if (report.files.some((f) => f.verdict !== 'clean' || CODE_FORMATS.has(f.format))) return 'high';
@@ -60,6 +62,18 @@ function materialise(ctx: RegistryContext, versionId: string, files: readonly Ve
   return dir;
 }
 
+/**
+ * The report with more findings on one of its files (a screening result): the file's verdict
+ * and the summary are made again; the decision and provenance stay.
+ */
+export function withFileFindings(report: ScanResult, path: string, findings: readonly Finding[]): ScanResult {
+  const files = report.files.map((f) =>
+    f.path === path ? { ...f, findings: [...f.findings, ...findings], verdict: verdictOf([...f.findings, ...findings]) } : f,
+  );
+  const rebuilt = buildResult(report.targets, files, report.findings, performance.now() - report.summary.durationMs);
+  return { ...report, summary: rebuilt.summary, files };
+}
+
 /** A version's verdict from its report: the worst of its files (malicious, error, suspicious, clean). */
 export function versionVerdict(report: ScanResult): string {
   const s = report.summary;
@@ -68,6 +82,11 @@ export function versionVerdict(report: ScanResult): string {
 
 /** How bad a verdict is, for telling a re-scan that got worse from one that got better. */
 export const VERDICT_RANK: Record<string, number> = { clean: 0, suspicious: 1, error: 2, malicious: 3 };
+
+/** The enforced decision on a report: the configured policy's, else the registry default. */
+export function decisionFor(ctx: RegistryContext, report: ScanResult): PolicyDecision {
+  return ctx.policy ? decide(report, ctx.policy) : defaultDecision(report);
+}
 
 /** Scans a version's files in the app's worker pool and judges the result by the policy. */
 export async function judgeVersion(ctx: RegistryContext, versionId: string, files: readonly VersionFilesTable[]): Promise<Judgement> {

@@ -1,13 +1,15 @@
 import { ModelgateError } from '../../core/errors.js';
 import { announce, getVersion, moveVersion, type RegistryContext } from './context.js';
 import { ingest } from './ingest.js';
-import { judgeVersion, versionVerdict } from './judge.js';
+import { decisionFor, judgeVersion, riskOf, versionVerdict, withFileFindings } from './judge.js';
+import { screenable, screenVersion } from './screening.js';
+import type { ScanResult } from '../../core/report-types.js';
 import { rootDigest } from './digest.js';
 import { lineageOf, writeLineage } from './lineage.js';
 import { SYSTEM } from './roles.js';
 
 /** States the pipeline moves on its own; a version found in one at start is resumed. */
-export const AUTOMATIC_STATES = ['submitted', 'scanning'] as const;
+export const AUTOMATIC_STATES = ['submitted', 'scanning', 'screening'] as const;
 
 /**
  * Runs submissions through their automatic steps: fetch (`submitted` → `scanning`), then scan
@@ -88,6 +90,7 @@ export class Pipeline {
       try {
         if (version.state === 'submitted') await this.fetch(id);
         else if (version.state === 'scanning') await this.scan(id);
+        else if (version.state === 'screening') await this.screen(id);
         else return;
       } catch (e) {
         if (e instanceof ModelgateError && e.code === 'CONFLICT') return;
@@ -129,7 +132,8 @@ export class Pipeline {
     const version = await getVersion(this.ctx.db.kysely, id);
     // Lineage is evidence for people, not part of the verdict: a card it cannot read leaves no edge.
     const edges = await lineageOf(this.ctx, { ...version, root_digest: set.root_digest }, files).catch(() => []);
-    const to = judged.decision.allow ? 'review' : 'rejected';
+    const screen = judged.decision.allow && screenable(this.ctx, files, judged.report).length > 0;
+    const to = !judged.decision.allow ? 'rejected' : screen ? 'screening' : 'review';
     const reason = judged.decision.allow
       ? `scanned: ${set.verdict}, ${set.risk} risk`
       : `policy denied: ${judged.decision.reasons
@@ -140,6 +144,36 @@ export class Pipeline {
       await writeLineage(trx, id, edges);
       return moveVersion(this.ctx, trx, id, ['scanning'], to, SYSTEM.name, reason, set);
     });
+    announce(this.ctx, moved);
+  }
+
+  /**
+   * Backdoor screening of the ONNX classifiers a scanned version holds (when a clean sample set
+   * is configured): a suspected trigger is a finding on the file, judged by the policy like the
+   * scan's (the default denies it: rejected, waivable); a model that cannot be screened goes on
+   * to review with the reason.
+   */
+  private async screen(id: string): Promise<void> {
+    const version = await getVersion(this.ctx.db.kysely, id);
+    const files = await this.ctx.db.kysely.selectFrom('version_files').selectAll().where('version_id', '=', id).orderBy('path').execute();
+    let report = JSON.parse(version.report ?? '{}') as ScanResult;
+    const screened = await screenVersion(this.ctx, screenable(this.ctx, files, report));
+    for (const s of screened) if (s.finding) report = withFileFindings(report, s.path, [s.finding]);
+    const notes = screened.map((s) => (s.finding ? `${s.path}: ${s.finding.ruleId} ${s.finding.severity}` : `${s.path}: not screened (${s.notScreened})`));
+    // The screening findings are judged like the scan's: the policy may deny on them.
+    const decision = decisionFor(this.ctx, report);
+    report.decision = decision;
+    const set = { report: JSON.stringify(report), verdict: versionVerdict(report), risk: riskOf(report) };
+    const to = decision.allow ? 'review' : 'rejected';
+    const reason = `screened: ${notes.join('; ')}${
+      decision.allow
+        ? ''
+        : `; policy denied: ${decision.reasons
+            .map((r) => r.message)
+            .slice(0, 5)
+            .join('; ')}`
+    }`;
+    const moved = await this.ctx.db.kysely.transaction().execute((trx) => moveVersion(this.ctx, trx, id, ['screening'], to, SYSTEM.name, reason, set));
     announce(this.ctx, moved);
   }
 
