@@ -9,7 +9,7 @@ export const DATABASES = ['sqlite', 'postgres'] as const;
 export type DatabaseKind = (typeof DATABASES)[number];
 
 /** A fresh PostgreSQL database on the test server, for one registry: tests never share rows. */
-async function freshPostgres(): Promise<string> {
+export async function freshDatabase(): Promise<string> {
   const base = testDatabaseUrl();
   const { default: pg } = await import('pg');
   const name = `mg_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
@@ -35,7 +35,7 @@ export interface TestRegistry {
 /** A registry on a temporary data folder and a fresh database of the given kind. */
 export async function testRegistry(kind: DatabaseKind, config: Partial<RegistryConfig> = {}): Promise<TestRegistry> {
   const dataDir = mkdtempSync(join(tmpdir(), 'mg-registry-'));
-  const full: RegistryConfig = { dataDir, ...config, ...(kind === 'postgres' ? { databaseUrl: await freshPostgres() } : {}) };
+  const full: RegistryConfig = { dataDir, ...config, ...(kind === 'postgres' ? { databaseUrl: await freshDatabase() } : {}) };
   const registry = await openRegistry(full);
   return {
     registry,

@@ -41,6 +41,20 @@ export async function getVersion(trx: Tx | RegistryContext['db']['kysely'], id: 
 }
 
 /**
+ * A version row read for a decision in this transaction, locked on PostgreSQL (`FOR UPDATE`)
+ * so that two deciders take turns: without it two concurrent approvers of a high-risk version
+ * would each count only their own approval and neither would move it on. SQLite has one writer
+ * at a time anyway.
+ */
+export async function lockVersion(ctx: RegistryContext, trx: Tx, id: string): Promise<VersionsTable> {
+  let query = trx.selectFrom('versions').selectAll().where('id', '=', id);
+  if (ctx.db.dialect === 'postgres') query = query.forUpdate();
+  const row = await query.executeTakeFirst();
+  if (!row) throw new ModelgateError('NOT_FOUND', `no version ${id}`);
+  return row;
+}
+
+/**
  * Moves a version from one of `from` to `to`, recording who, when and why, in the caller's
  * transaction. The update is a compare-and-set on the row's revision, so of two concurrent
  * movers exactly one wins; the other gets CONFLICT and changes nothing.

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ModelgateError } from '../../core/errors.js';
 import type { ScanResult } from '../../core/report-types.js';
 import { appendAudit, type VersionsTable, type WaiversTable } from '../../store/index.js';
-import { announce, audited, getVersion, moveVersion, type RegistryContext, type Tx } from './context.js';
+import { announce, audited, lockVersion, moveVersion, type RegistryContext, type Tx } from './context.js';
 import { issueEvidence } from './evidence.js';
 import { requireRole, type Principal } from './roles.js';
 
@@ -40,7 +40,7 @@ async function lastMover(trx: Tx, id: string, to: string): Promise<string | unde
 export async function review(ctx: RegistryContext, who: Principal, id: string, decision: 'accept' | 'reject', reason?: string): Promise<VersionsTable> {
   requireRole(who, 'reviewer');
   const moved = await ctx.db.kysely.transaction().execute(async (trx) => {
-    const version = await getVersion(trx, id);
+    const version = await lockVersion(ctx, trx, id);
     notTheSubmitter(who, version, 'review');
     if (decision === 'accept') return moveVersion(ctx, trx, id, ['review'], 'approval', who.name, reason?.trim() || 'reviewed');
     return moveVersion(ctx, trx, id, ['review'], 'rejected', who.name, needReason(reason, 'a rejection'));
@@ -54,7 +54,7 @@ export async function reject(ctx: RegistryContext, who: Principal, id: string, r
   requireRole(who, 'reviewer', 'approver');
   const text = needReason(reason, 'a rejection');
   const moved = await ctx.db.kysely.transaction().execute(async (trx) => {
-    notTheSubmitter(who, await getVersion(trx, id), 'reject');
+    notTheSubmitter(who, await lockVersion(ctx, trx, id), 'reject');
     return moveVersion(ctx, trx, id, ['review', 'approval'], 'rejected', who.name, text);
   });
   announce(ctx, moved);
@@ -87,7 +87,7 @@ export function denyingRules(report: ScanResult): string[] {
 export async function approve(ctx: RegistryContext, who: Principal, id: string, reason?: string): Promise<VersionsTable> {
   requireRole(who, 'approver');
   const moved = await ctx.db.kysely.transaction().execute(async (trx) => {
-    const version = await getVersion(trx, id);
+    const version = await lockVersion(ctx, trx, id);
     notTheSubmitter(who, version, 'approve');
     if (version.state !== 'approval') throw new ModelgateError('CONFLICT', `version ${id} is ${version.state}, not awaiting approval`);
     if ((await lastMover(trx, id, 'approval')) === who.name)
@@ -170,7 +170,7 @@ export async function waive(ctx: RegistryContext, who: Principal, id: string, in
     ctx,
     { actor: who.name, action: 'waiver.create', subject: id, details: { rule: waiver.rule, owner: waiver.owner, expires: waiver.expires_at, reason } },
     async (trx) => {
-      const version = await getVersion(trx, id);
+      const version = await lockVersion(ctx, trx, id);
       notTheSubmitter(who, version, 'waive findings of');
       if (!['review', 'approval', 'rejected'].includes(version.state))
         throw new ModelgateError('CONFLICT', `version ${id} is ${version.state}: waivers are for versions under decision`);

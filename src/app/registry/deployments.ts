@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ModelgateError } from '../../core/errors.js';
 import type { DeploymentsTable } from '../../store/index.js';
-import { audited, getVersion, type RegistryContext } from './context.js';
+import { audited, lockVersion, type RegistryContext } from './context.js';
 import { requireRole, type Principal } from './roles.js';
 
 export interface DeployInput {
@@ -32,7 +32,7 @@ export async function deploy(ctx: RegistryContext, who: Principal, versionId: st
     created_by: who.name,
   };
   await audited(ctx, { actor: who.name, action: 'deployment.create', subject: versionId, details: { deployment: row.id, environment, owner } }, async (trx) => {
-    const version = await getVersion(trx, versionId);
+    const version = await lockVersion(ctx, trx, versionId);
     if (version.state !== 'approved') throw new ModelgateError('CONFLICT', `only approved versions are deployed; ${versionId} is ${version.state}`);
     await trx.insertInto('deployments').values(row).execute();
   });

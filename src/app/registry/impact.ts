@@ -1,6 +1,6 @@
 import { ModelgateError } from '../../core/errors.js';
 import type { DeploymentsTable, LineageTable, VersionsTable } from '../../store/index.js';
-import type { RegistryContext } from './context.js';
+import type { RegistryContext, Tx } from './context.js';
 
 /** One version reached from the root, how, and how far down. */
 export interface ImpactedVersion {
@@ -25,8 +25,8 @@ const MAX_IMPACT_VERSIONS = 100_000;
  * a lineage edge naming the parent version, or naming the parent model without a version (a
  * declared base that no registry version was matched to counts, failing toward flagging).
  */
-export async function impactOf(ctx: RegistryContext, root: { model?: string; version?: string }): Promise<Impact> {
-  const db = ctx.db.kysely;
+export async function impactOf(ctx: RegistryContext, root: { model?: string; version?: string }, trx?: Tx): Promise<Impact> {
+  const db = trx ?? ctx.db.kysely;
   let frontier: VersionsTable[];
   if (root.version) frontier = await db.selectFrom('versions').selectAll().where('id', '=', root.version).execute();
   else if (root.model) frontier = await db.selectFrom('versions').selectAll().where('model_id', '=', root.model).execute();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ModelgateError } from '../../core/errors.js';
 import type { VersionsTable } from '../../store/index.js';
-import { announce, moveVersion, type RegistryContext, type Tx } from './context.js';
+import { announce, lockVersion, moveVersion, type RegistryContext, type Tx } from './context.js';
 import { impactOf, type Impact } from './impact.js';
 import { requireRole, type Principal } from './roles.js';
 import { queueEvent } from './outbox.js';
@@ -46,9 +46,12 @@ export async function revoke(ctx: RegistryContext, who: Principal, id: string, r
   requireRole(who, 'approver');
   const why = reason?.trim();
   if (!why) throw new ModelgateError('USAGE', 'a revocation needs a reason');
-  const impact = await impactOf(ctx, { version: id });
   let incidents = 0;
+  let impact: Impact | undefined;
   const version = await ctx.db.kysely.transaction().execute(async (trx) => {
+    // Locked first, so no deployment of it can be recorded between the walk and the move.
+    await lockVersion(ctx, trx, id);
+    impact = await impactOf(ctx, { version: id }, trx);
     const moved = await moveVersion(ctx, trx, id, ['approved', 'approval', 'review'], 'revoked', who.name, why);
     const details = { revoked: id, model: moved.model_id, reason: why, by: who.name };
     for (const v of impact.versions) {
@@ -74,5 +77,5 @@ export async function revoke(ctx: RegistryContext, who: Principal, id: string, r
   });
   announce(ctx, version);
   ctx.events.emit('webhook-due');
-  return { version, impact, incidents };
+  return { version, impact: impact!, incidents };
 }

@@ -77,12 +77,12 @@ export async function createSubmission(ctx: RegistryContext, who: Principal, inp
     ctx,
     { actor: who.name, action: 'version.submit', subject: version.id, details: { model: input.model, source: version.source_ref } },
     async (trx) => {
-      const model = await trx.selectFrom('models').select('id').where('id', '=', input.model).executeTakeFirst();
-      if (!model)
-        await trx
-          .insertInto('models')
-          .values({ id: input.model, owner: input.owner ?? who.name, business_owner: input.businessOwner ?? null, created_at: at })
-          .execute();
+      // The first version makes the model; of two first versions at once, one insert is a no-op.
+      await trx
+        .insertInto('models')
+        .values({ id: input.model, owner: input.owner ?? who.name, business_owner: input.businessOwner ?? null, created_at: at })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .execute();
       await trx.insertInto('versions').values(version).execute();
       await trx
         .insertInto('transitions')
