@@ -12,9 +12,8 @@ import { hfWorld, type HfWorld } from './hf-registry.js';
 
 /*
  * The Hugging Face-compatible endpoint (/hf) on SQLite: shapes in-process through app.request(),
- * then the @huggingface/hub client against a real server. PostgreSQL is not run here: the test
- * services do not start it yet (MODELGATE_TEST_DATABASE_URL), and the endpoint's queries are
- * plain selects the registry's other tests already run on both.
+ * then the @huggingface/hub client against a real server. SQLite only: the test services do not
+ * start PostgreSQL yet (nothing sets MODELGATE_TEST_DATABASE_URL for test/helpers/registry.ts).
  */
 
 // Large buffers are compared by digest: a deep toEqual of a megabyte holds the event loop for seconds.

@@ -78,7 +78,7 @@ export async function resolveServed(ctx: RegistryContext, modelId: string, revis
     chosen = approved.find((v) => servedCommit(v) === revision);
     if (!chosen) {
       const other = versions.find((v) => servedCommit(v) === revision);
-      const why = other ? `that version of ${modelId} is ${other.state}, not approved` : `no version of ${modelId} has that commit`;
+      const why = other ? `that version of ${modelId} is in state ${other.state}, not approved` : `no version of ${modelId} has that commit`;
       return { missing: 'revision', message: `Invalid rev id: ${revision} (${why})` };
     }
   } else {
