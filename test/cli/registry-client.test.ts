@@ -102,7 +102,7 @@ describe('modelgate registry client', () => {
     expect(bad.stdout + bad.stderr).not.toContain(secret);
     expect([down.status, down.stderr]).toEqual([2, expect.stringMatching(/^modelgate: NETWORK: cannot reach http:\/\/127\.0\.0\.1:9/)]);
     expect([both.status, both.stderr]).toEqual([2, expect.stringMatching(/^modelgate: USAGE: submit: give exactly one of/)]);
-    expect(help.stdout).toMatch(/Exit codes:\n {2}0 {2}done, or with --wait.*\n {2}1 {2}with --wait: the version was rejected/);
+    expect(help.stdout).toMatch(/Exit codes:\n {2}0 {2}done; with --wait: the version went on to review.*\n {2}1 {2}with --wait: the version was rejected/);
   });
 
   it('refuses a symbolic link before it submits anything', async () => {

@@ -50,11 +50,10 @@ function renderCheck(check: AuditCheck): string {
 
 /** `modelgate audit verify [--data DIR]` */
 function auditVerifyCommand(): Command {
-  return registryCommand(
-    'verify',
-    "check the audit log's hash chain from the first record to the last (auditors, admins)",
-    `, the chain holds\n  1  the chain is broken (a record changed, missing or out of order)`,
-  )
+  return registryCommand('verify', "check the audit log's hash chain from the first record to the last (auditors, admins)", {
+    ok: 'the chain holds',
+    refused: 'the chain is broken (a record changed, missing or out of order)',
+  })
     .option('-d, --data <dir>', "read the registry's data folder directly instead of asking a server (DATABASE_URL: PostgreSQL)")
     .addHelpText(
       'after',

@@ -9,8 +9,14 @@ export interface ConnectionOpts {
   format: 'text' | 'json';
 }
 
-/** The help text every registry command ends with; `exits` adds the command's own exit code 1. */
-export function registryHelp(exits = ''): string {
+/** A command's own exit codes 0 and 1, when it has more to say than "done". */
+export interface Exits {
+  ok?: string;
+  refused?: string;
+}
+
+/** The help text every registry command ends with. */
+export function registryHelp(exits: Exits = {}): string {
   return `
 Server and token: --server URL (or MODELGATE_SERVER) and --token T (or MODELGATE_TOKEN; prefer
 the variable: a flag shows in the process list). The token is sent in the Authorization header
@@ -21,13 +27,13 @@ Errors print "modelgate: CODE: message" on stderr (CODE is the registry's: FORBI
 CONFLICT, NOT_FOUND, UNAUTHENTICATED…, or NETWORK, TIMEOUT, USAGE).
 
 Exit codes:
-  0  done${exits}
+  0  ${exits.ok ?? 'done'}${exits.refused ? `\n  1  ${exits.refused}` : ''}
   2  usage error, no or bad token, a refusal by the registry (FORBIDDEN, CONFLICT…),
      network or server error`;
 }
 
 /** A registry command: its name and description, the connection options, and the help text. */
-export function registryCommand(name: string, description: string, exits?: string): Command {
+export function registryCommand(name: string, description: string, exits?: Exits): Command {
   return new Command(name)
     .description(description)
     .option('--server <url>', 'registry URL (default $MODELGATE_SERVER)')

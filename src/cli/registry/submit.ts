@@ -35,8 +35,10 @@ Sources (exactly one):
 --wait waits until the scan has judged the version (it leaves submitted and scanning) and
 prints its state, verdict and risk.`;
 
-const WAIT_EXITS = `, or with --wait: the version went on to review, approval or approved
-  1  with --wait: the version was rejected (a policy deny or a failed scan)`;
+const WAIT_EXITS = {
+  ok: 'done; with --wait: the version went on to review, approval or approved',
+  refused: 'with --wait: the version was rejected (a policy deny or a failed scan)',
+};
 
 /** `org/name@rev` (or `hf:org/name@rev`) as the API's hub source. */
 function hubSource(ref: string): { kind: 'hub'; repo: string; revision?: string } {
