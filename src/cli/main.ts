@@ -7,6 +7,7 @@ import { convertCommand } from './convert-command.js';
 import { EXIT } from './exit-codes.js';
 import { inspectCommand } from './inspect-command.js';
 import { lockCommand, verifyCommand } from './lock-command.js';
+import { registryCommands } from './registry/index.js';
 import { signCommand } from './sign-command.js';
 import { verifyAttestationCommand } from './verify-attestation-command.js';
 import { verifySignatureCommand } from './verify-signature-command.js';
@@ -23,6 +24,8 @@ export async function main(argv: string[], faces: readonly Command[] = []): Prom
   const program = new Command('modelgate')
     .description('the airlock between public model hubs and production: static model scanning')
     .version(TOOL_VERSION)
+    // Its options before a command only: `inventory --version ID` is the command's own option.
+    .enablePositionalOptions()
     .addCommand(scanCommand())
     .addCommand(inspectCommand())
     .addCommand(checkNameCommand())
@@ -35,6 +38,7 @@ export async function main(argv: string[], faces: readonly Command[] = []): Prom
     .addCommand(convertCommand())
     .addCommand(screenCommand())
     .addCommand(stripCommand());
+  for (const command of registryCommands()) program.addCommand(command);
   for (const face of faces) program.addCommand(face);
   // Usage errors exit 2 in every command (commander's default is 1).
   const override = (cmd: Command): void => {
