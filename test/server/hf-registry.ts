@@ -15,7 +15,7 @@ import {
 } from '../../src/app/registry/index.js';
 import { buildSafetensors } from '../../src/formats/safetensors/builder.js';
 import { startServer, type RunningServer } from '../../src/server/index.js';
-import { chunks, PEOPLE, until } from '../helpers/registry.js';
+import { chunks, freshDatabase, PEOPLE, until, type DatabaseKind } from '../helpers/registry.js';
 
 /** A version's files, by path. */
 export type Files = Record<string, Buffer>;
@@ -72,9 +72,9 @@ async function submit(registry: Registry, model: string, files: Files, to: 'revi
   return { id: v.id, commit, files };
 }
 
-export async function hfWorld(): Promise<HfWorld> {
+export async function hfWorld(kind: DatabaseKind): Promise<HfWorld> {
   const dataDir = mkdtempSync(join(tmpdir(), 'mg-hf-'));
-  const server = await startServer({ port: 0, host: '127.0.0.1', dataDir });
+  const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, databaseUrl: kind === 'postgres' ? await freshDatabase() : undefined });
   const registry = server.registry;
   const token = await createToken(registry.ctx, PEOPLE.root, 'reader', ['auditor']);
   const readme = Buffer.from('# bert\n\nA test model.\n');
