@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { approve, createSubmission, finishUpload, impactOf, review, uploadFile, versionView } from '../../src/app/registry/index.js';
+import { approve, attestation, createSubmission, finishUpload, impactOf, review, uploadFile, versionView } from '../../src/app/registry/index.js';
 import { buildSafetensors } from '../../src/formats/safetensors/builder.js';
 import { llama } from '../app/lineage/models.js';
 import { chunks, DATABASES, PEOPLE, testRegistry, until, type TestRegistry } from '../helpers/registry.js';
@@ -51,5 +51,22 @@ describe.each(DATABASES)('registry lineage on %s', (kind) => {
     const impact = await impactOf(ctx, { model: 'meta/llama-tiny' });
     expect(impact.versions.map((v) => v.version.id).sort()).toEqual([base, quant, liar].sort());
     expect(impact.versions.find((v) => v.version.id === quant)?.via?.status).toBe('verified');
+    // The approval's ML-BOM names the verified parent in pedigree.ancestors, with its root digest.
+    await review(ctx, PEOPLE.bob, quant, 'accept');
+    await approve(ctx, PEOPLE.carol, quant);
+    const bom = JSON.parse((await attestation(ctx, quant, 'bom')).body);
+    const baseView = await versionView(ctx, base);
+    expect(bom.metadata.component.pedigree.ancestors).toEqual([
+      expect.objectContaining({
+        group: 'meta',
+        name: 'llama-tiny',
+        version: base,
+        hashes: [{ alg: 'SHA-256', content: baseView.root_digest }],
+        properties: [
+          { name: 'modelgate:relation', value: 'quantized' },
+          { name: 'modelgate:lineage', value: 'verified' },
+        ],
+      }),
+    ]);
   });
 });

@@ -26,6 +26,20 @@ export interface BomInput {
   signature?: SignatureFacts;
   timestamp?: string;
   serialNumber?: string;
+  /**
+   * Parents as a registry knows them (declared, or verified by bytes), instead of the card's
+   * `base_model` list: each with the matched version's commit and root digest when there is one.
+   */
+  lineage?: BomAncestor[];
+}
+
+/** One parent of a model version, as the registry's lineage records it. */
+export interface BomAncestor {
+  repo: string;
+  relation: string;
+  status: 'declared' | 'verified' | string;
+  version?: string;
+  rootDigest?: string;
 }
 
 type Json = Record<string, unknown>;
@@ -51,7 +65,17 @@ function datasetComponents(card: CardFacts | undefined): Json[] {
 }
 
 /** `base_model` entries as ancestors: lineage the BOM reader can follow to other BOMs. */
-function ancestors(card: CardFacts | undefined): Json[] {
+function ancestors(card: CardFacts | undefined, lineage: readonly BomAncestor[] | undefined): Json[] {
+  if (lineage)
+    return lineage.map((a) => ({
+      type: 'machine-learning-model',
+      'bom-ref': `base-model:${a.repo}`,
+      ...splitRepo(a.repo),
+      ...(a.version ? { version: a.version } : {}),
+      purl: `pkg:huggingface/${a.repo}${a.version ? `@${a.version}` : ''}`,
+      ...(a.rootDigest ? { hashes: [{ alg: 'SHA-256', content: a.rootDigest }] } : {}),
+      properties: [prop('modelgate:relation', a.relation), prop('modelgate:lineage', a.status)],
+    }));
   return (card?.baseModels ?? []).map((id) => ({
     type: 'machine-learning-model',
     'bom-ref': `base-model:${id}`,
@@ -150,7 +174,7 @@ export function buildBom(input: BomInput): Json {
   const licenses = licenseChoice(input.card?.license, input.card?.licenseName);
   if (licenses.length) model.licenses = licenses;
   model.modelCard = modelCard(input);
-  const lineage = ancestors(input.card);
+  const lineage = ancestors(input.card, input.lineage);
   if (lineage.length) model.pedigree = { ancestors: lineage };
   if (input.url) model.externalReferences = [{ type: 'website', url: input.url }];
   const props = [

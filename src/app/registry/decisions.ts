@@ -4,7 +4,26 @@ import type { ScanResult } from '../../core/report-types.js';
 import { appendAudit, type VersionsTable, type WaiversTable } from '../../store/index.js';
 import { announce, audited, lockVersion, moveVersion, type RegistryContext, type Tx } from './context.js';
 import { issueEvidence } from './evidence.js';
+import type { BomAncestor } from '../bom/build.js';
 import { requireRole, type Principal } from './roles.js';
+
+/** A version's parents for its ML-BOM's `pedigree.ancestors`: the lineage edges, with the matched parent versions' identity. */
+async function bomLineage(trx: Tx, id: string): Promise<BomAncestor[]> {
+  const rows = await trx
+    .selectFrom('lineage')
+    .leftJoin('versions', 'versions.id', 'lineage.parent_version_id')
+    .select(['lineage.parent_model_id', 'lineage.relation', 'lineage.status', 'versions.source_commit', 'versions.root_digest', 'versions.id'])
+    .where('lineage.child_version_id', '=', id)
+    .orderBy('lineage.parent_model_id')
+    .execute();
+  return rows.map((r) => ({
+    repo: r.parent_model_id,
+    relation: r.relation,
+    status: r.status,
+    version: r.source_commit ?? r.id ?? undefined,
+    rootDigest: r.root_digest ?? undefined,
+  }));
+}
 
 /** Approvals a version needs: two distinct people for high risk (four-eyes), one otherwise. */
 export function approvalsNeeded(version: Pick<VersionsTable, 'risk'>): number {
@@ -118,6 +137,7 @@ export async function approve(ctx: RegistryContext, who: Principal, id: string, 
       files,
       report,
       approvers.map((a) => a.approver),
+      await bomLineage(trx, id),
     );
     for (const item of evidence)
       await trx

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { ScanResult } from '../../core/report-types.js';
 import type { VersionFilesTable, VersionsTable } from '../../store/index.js';
-import { buildBom } from '../bom/build.js';
+import { readFileSync } from 'node:fs';
+import { buildBom, type BomAncestor } from '../bom/build.js';
+import { MAX_CARD_BYTES, readCard, readConfig } from '../bom/card.js';
 import { buildVsa, signModelDigests, signVsa } from '../signing/index.js';
 import { TOOL_VERSION } from '../version.js';
 import type { RegistryContext } from './context.js';
@@ -26,6 +28,12 @@ const DEFAULT_POLICY_TEXT = 'modelgate registry default: deny any file whose ver
 /** Custom VSA levels (the spec reserves `SLSA_` for its own): what an approval verified. */
 const VERIFIED_LEVELS = ['MODELGATE_SCANNED', 'MODELGATE_POLICY_PASSED', 'MODELGATE_FOUR_EYES_APPROVED'];
 
+/** A top-level text file of the version (the card, the config) when it is small enough to read. */
+function topLevelText(ctx: RegistryContext, files: readonly VersionFilesTable[], name: string): string | undefined {
+  const file = files.find((f) => f.path === name);
+  return file && file.size <= MAX_CARD_BYTES ? readFileSync(ctx.blobs.path(file.sha256), 'utf8') : undefined;
+}
+
 /** The registry's base URL for URIs in evidence; a URN when it has none. */
 function base(ctx: RegistryContext): string {
   return (ctx.config.publicUrl ?? 'urn:modelgate:registry').replace(/\/+$/, '');
@@ -43,16 +51,22 @@ export async function issueEvidence(
   files: readonly VersionFilesTable[],
   report: ScanResult,
   approvers: readonly string[],
+  lineage: BomAncestor[],
 ): Promise<EvidenceItem[]> {
   const at = ctx.now();
   const [group, name] = version.model_id.split('/');
   const digests = files.map((f) => ({ path: f.path, sha256: f.sha256 }));
+  const card = topLevelText(ctx, files, 'README.md');
+  const config = topLevelText(ctx, files, 'config.json');
   const bom = buildBom({
     scan: report,
     name: name ?? version.model_id,
     group,
     version: version.source_commit ?? version.root_digest ?? undefined,
     timestamp: at,
+    lineage,
+    card: card === undefined ? undefined : readCard(card),
+    config: config === undefined ? undefined : readConfig(config),
   });
   const reportItem = item('report', report);
   const bomItem = item('bom', bom);
