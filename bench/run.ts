@@ -7,9 +7,11 @@
  * 4. the whole labelled corpus (eval/corpus) in one process;
  * 5. an hf: scan of a multi-GB repo on a fixture hub: bytes fetched by range reads vs its size;
  * 6. convert: a 3 GiB torch zip to safetensors next to a plain copy of the file;
- * 7. backdoor screening of the models of eval/backdoor.
+ * 7. backdoor screening of the models of eval/backdoor;
+ * 8. the registry server: API latency under load from another process, submissions per second,
+ *    a 2 GB checkpoint from submission to verdict.
  * `npm run bench -- convert hash` runs only the sections named (pickle, torch-zip, hash,
- * corpus, hub, convert, backdoor); an unknown name is an error.
+ * corpus, hub, convert, backdoor, registry); an unknown name is an error.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -25,6 +27,7 @@ import { parsePickleStream } from '../src/formats/pickle/parse.js';
 import { benchBackdoor } from './backdoor.js';
 import { benchConvert } from './convert.js';
 import { benchHub } from './hub.js';
+import { benchRegistry } from './registry.js';
 import { writeTorchZip } from './torch-zip.js';
 
 const MB = 1024 * 1024;
@@ -221,6 +224,7 @@ const sections: Record<string, () => unknown> = {
   hub: () => benchHub(dir, rows),
   convert: () => benchConvert(dir, rows),
   backdoor: () => benchBackdoor(rows),
+  registry: () => benchRegistry(dir, rows),
 };
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((w) => !(w in sections));
