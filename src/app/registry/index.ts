@@ -25,3 +25,4 @@ export {
 } from './inventory.js';
 export { addWebhook, webhookSignature, WEBHOOK_EVENTS } from './webhooks.js';
 export type { RegistryContext } from './context.js';
+export * from './ui-queries.js';
