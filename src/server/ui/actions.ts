@@ -61,9 +61,10 @@ export function actionsSection(view: VersionView, session: Session, rules: reado
         html`<button>Approve</button>`,
       ),
     );
-  if ((s === 'review' || s === 'approval') && can(session, 'reviewer', 'approver'))
+  // A reviewer rejects through the review form; this one is for a version awaiting approval, or an approver at review.
+  if ((s === 'approval' && can(session, 'reviewer', 'approver')) || (s === 'review' && can(session, 'approver') && !can(session, 'reviewer')))
     forms.push(form(session, id, 'reject', 'Reject', reasonField(true), html`<button class="danger">Reject</button>`));
-  if ((s === 'review' || s === 'approval' || s === 'rejected') && can(session, 'approver')) {
+  if ((s === 'review' || s === 'approval' || s === 'rejected') && rules.length > 0 && can(session, 'approver')) {
     const expiry = new Date(now.getTime() + DEFAULT_WAIVER_DAYS * 86400e3).toISOString().slice(0, 10);
     forms.push(
       form(
@@ -92,7 +93,7 @@ export function actionsSection(view: VersionView, session: Session, rules: reado
         html`<button>Record deployment</button>`,
       ),
     );
-  if ((s === 'approved' || s === 'approval' || s === 'review') && can(session, 'approver'))
+  if (s === 'approved' && can(session, 'approver'))
     forms.push(form(session, id, 'revoke', 'Revoke', reasonField(true), html`<button class="danger">Revoke and flag descendants</button>`));
   return html`<section id="actions"><h2>Actions</h2>${
     forms.length

@@ -11,6 +11,8 @@ export interface ChainCheck {
   problem?: { seq: number; message: string };
 }
 
+/** Version, deployment and webhook ids: shown short, whole on hover. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** Characters of a record's details shown in the table; the API serves them whole. */
 const MAX_DETAILS_CHARS = 400;
 
@@ -18,7 +20,9 @@ const MAX_DETAILS_CHARS = 400;
 export function auditPage(session: Session, check: ChainCheck, records: readonly AuditRecord[], pageSize: number): Html {
   const oldest = records.at(-1)?.seq;
   const rows = records.map(
-    (r) => html`<tr><td class="num">${r.seq}</td><td>${when(r.at)}</td><td>${r.actor}</td><td><code>${r.action}</code></td><td><code>${r.subject}</code></td>
+    (
+      r,
+    ) => html`<tr><td class="num">${r.seq}</td><td>${when(r.at)}</td><td>${r.actor}</td><td><code>${r.action}</code></td><td>${UUID.test(r.subject) ? short(r.subject) : html`<code>${r.subject}</code>`}</td>
       <td><code>${r.details.length > MAX_DETAILS_CHARS ? `${r.details.slice(0, MAX_DETAILS_CHARS)}…` : r.details}</code></td><td>${short(r.hash)}</td></tr>`,
   );
   return page({

@@ -37,8 +37,8 @@ export interface PageOptions {
   session?: Session;
   /** A banner: an error the action met, or what it did. */
   notice?: { kind: 'error' | 'ok'; text: string };
-  /** Seconds after which the page reloads itself (a version the pipeline is still moving). */
-  refresh?: number;
+  /** Reload the page after some seconds, at this URL (a version the pipeline is still moving). */
+  refresh?: { seconds: number; url: string };
   body: Html;
 }
 
@@ -65,7 +65,7 @@ export function page(options: PageOptions): Html {
 <head>
 <meta charset="utf-8" />
 <meta name="viewport" content="width=device-width, initial-scale=1" />
-${options.refresh ? html`<meta http-equiv="refresh" content="${options.refresh}" />` : ''}
+${options.refresh ? html`<meta http-equiv="refresh" content="${options.refresh.seconds}; url=${options.refresh.url}" />` : ''}
 <title>${options.title} · modelgate registry</title>
 <style>${raw(STYLE)}</style>
 </head>

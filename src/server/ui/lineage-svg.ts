@@ -76,7 +76,7 @@ export function lineageSvg(allNodes: readonly GraphNode[], allEdges: readonly Gr
   });
   const ly = height - LEGEND_H + 12;
   return html`<div class="graph"><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${title}">
-<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" /></marker></defs>
+<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="9" markerHeight="9" markerUnits="userSpaceOnUse" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" /></marker></defs>
 ${arrows}${boxes}
 <g class="legend"><path class="edge declared" d="M${PAD},${ly} h36" /><text x="${PAD + 42}" y="${ly + 4}">declared (card, config)</text>
 <path class="edge verified" d="M${PAD + 190},${ly} h36" /><text x="${PAD + 232}" y="${ly + 4}">verified (bytes)</text></g>

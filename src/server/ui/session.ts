@@ -79,7 +79,7 @@ export function checkSameOrigin(c: Ctx): void {
   const publicUrl = c.get('registry').ctx.config.publicUrl;
   if (publicUrl) own.add(new URL(publicUrl).origin);
   if (origin && own.has(origin)) return;
-  throw new ModelgateError('FORBIDDEN', origin ? `a form of ${origin} cannot act here` : 'a form post needs its Origin');
+  throw new ModelgateError('FORBIDDEN', origin ? `a form of another site (${origin}) cannot act here` : 'a form post needs its Origin');
 }
 
 /** An `application/x-www-form-urlencoded` body, read to at most MAX_FORM_BYTES. */

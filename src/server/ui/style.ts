@@ -23,24 +23,24 @@ section,.card{background:var(--card);border:1px solid var(--line);border-radius:
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:6px 8px;border-bottom:1px solid var(--line);vertical-align:top}
 th{font-size:12px;color:var(--mute);font-weight:600;text-transform:uppercase;letter-spacing:.03em}
 tr.model th{background:#eef2f6;text-transform:none;font-size:14px;color:var(--ink);letter-spacing:0}
-td.num{text-align:right}.muted{color:var(--mute)}.empty{color:var(--mute);font-style:italic}
+td.num{text-align:right;white-space:nowrap}time{white-space:nowrap}td code{overflow-wrap:anywhere}.muted{color:var(--mute)}.empty{color:var(--mute);font-style:italic}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 14px;margin:0}dl.facts dt{color:var(--mute)}dl.facts dd{margin:0;word-break:break-all}
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;font-weight:600;background:#e8ecf0;color:#3a4653}
 .badge.approved,.badge.clean,.badge.low,.badge.active,.badge.ok{background:var(--ok-bg);color:var(--ok)}
-.badge.review,.badge.approval,.badge.suspicious,.badge.medium,.badge.high.risk,.badge.flagged,.badge.receiving,.badge.submitted,.badge.scanning{background:var(--warn-bg);color:var(--warn)}
+.badge.review,.badge.approval,.badge.suspicious,.badge.medium,.badge.flagged,.badge.receiving,.badge.submitted,.badge.scanning{background:var(--warn-bg);color:var(--warn)}
 .badge.rejected,.badge.revoked,.badge.malicious,.badge.error,.badge.high,.badge.critical,.badge.broken{background:var(--bad-bg);color:var(--bad)}
 .badge.info,.badge.declared,.badge.verified{background:var(--info-bg);color:var(--info)}
 .notice{padding:10px 14px;border-radius:6px;margin:0 0 16px;font-weight:500}
 .notice.error{background:var(--bad-bg);color:var(--bad);border:1px solid #efb7b1}.notice.ok{background:var(--ok-bg);color:var(--ok);border:1px solid #b5dfc2}
 form.inline{display:inline;margin:0}
-form.stack{display:grid;gap:8px}form.stack label{display:grid;gap:3px;font-size:13px;color:var(--mute)}
+form.stack{display:grid;gap:8px;align-content:start}form.stack label{display:grid;gap:3px;font-size:13px;color:var(--mute)}
 .row{display:flex;gap:8px;flex-wrap:wrap;align-items:end}.row>*{flex:1}
 input,select,textarea{font:inherit;padding:6px 8px;border:1px solid #b9c3ce;border-radius:5px;background:#fff;color:var(--ink);width:100%}
 textarea{min-height:56px}
 button{font:inherit;font-weight:600;padding:6px 14px;border-radius:5px;border:1px solid var(--accent);background:var(--accent);color:#fff;cursor:pointer}
 button.danger{background:var(--bad);border-color:var(--bad)}button.secondary{background:#fff;color:var(--accent)}
 button.link{background:none;border:none;color:#dfe7ef;padding:0;font-weight:400}
-.actions{display:grid;grid-template-columns:repeat(auto-fit,minmax(270px,1fr));gap:12px}
+.actions{display:grid;grid-template-columns:repeat(auto-fit,minmax(270px,1fr));gap:12px;align-items:start}
 .actions form{border:1px solid var(--line);border-radius:6px;padding:10px 12px;background:#fafbfc}
 .actions h3{margin:0 0 6px}
 .search{display:flex;gap:8px;max-width:560px;margin-bottom:16px}

@@ -67,8 +67,7 @@ function lineageSection(d: VersionData): Html {
 
 function detailSections(v: VersionView): Html {
   const vid = encodeURIComponent(v.id);
-  return html`<div class="grid">
-  <section id="files"><h2>Files</h2>${table(
+  return html`<section id="files"><h2>Files</h2>${table(
     html`<th>Path</th><th>Size</th><th>SHA-256</th>`,
     v.files.map((f) => html`<tr><td><code>${f.path}</code></td><td class="num">${bytes(f.size)}</td><td><code class="sha">${f.sha256}</code></td></tr>`),
     'No files yet.',
@@ -81,6 +80,7 @@ function detailSections(v: VersionView): Html {
     ),
     'No history.',
   )}</section>
+  <div class="grid">
   <section id="approvals"><h2>Approvals <small class="muted">(${approvalsNeeded(v)} needed, ${v.risk ?? 'unknown'} risk)</small></h2>${table(
     html`<th>Approver</th><th>When</th><th>Note</th>`,
     v.approvals.map((a) => html`<tr><td>${a.approver}</td><td>${when(a.at)}</td><td>${a.reason ?? ''}</td></tr>`),
@@ -128,12 +128,12 @@ export function versionPage(d: VersionData, session: Session, notice?: PageOptio
     title: `${v.model_id} ${v.id.slice(0, 8)}`,
     session,
     notice,
-    refresh: MOVING.has(v.state) && !notice ? RELOAD_SECONDS : undefined,
+    refresh: MOVING.has(v.state) && notice?.kind !== 'error' ? { seconds: RELOAD_SECONDS, url: versionHref(v.id) } : undefined,
     body: html`<h1>${v.model_id} <small>version ${short(v.id)}</small></h1>
     <p class="status">${badge(v.state)} verdict ${badge(v.verdict)} risk ${badge(v.risk)}${v.state_reason ? html` <span class="muted">${v.state_reason}</span>` : ''}</p>
     <section id="facts"><dl class="facts">
       <dt>Version</dt><dd><code>${v.id}</code></dd>
-      <dt>Source</dt><dd>${v.source_kind}: <code>${v.source_ref}</code>${v.source_commit ? html` at <code>${v.source_commit}</code>` : ''}</dd>
+      <dt>Source</dt><dd>${v.source_kind === 'upload' ? 'upload' : html`${v.source_kind} <code>${v.source_ref}</code>`}${v.source_commit ? html` at <code>${v.source_commit}</code>` : ''}</dd>
       <dt>Root digest</dt><dd><code>${v.root_digest ?? '—'}</code></dd>
       <dt>Submitted</dt><dd>${v.submitted_by}, ${when(v.created_at)}</dd>
       ${v.licence_accepted_by ? html`<dt>Licence accepted by</dt><dd>${v.licence_accepted_by}</dd>` : ''}
