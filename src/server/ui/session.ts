@@ -11,6 +11,11 @@ const SESSION_SECONDS = 12 * 3600;
 /** Form bodies (reasons, names) are small: anything bigger is not a UI form. */
 export const MAX_FORM_BYTES = 64 * 1024;
 
+/** Served over TLS: here, or at the public URL of a proxy in front. The cookie is then Secure. */
+function isHttps(c: Ctx): boolean {
+  return new URL(c.req.url).protocol === 'https:' || (c.get('registry').ctx.config.publicUrl ?? '').startsWith('https:');
+}
+
 /** Who is using the UI, and the CSRF token their forms carry. */
 export interface Session {
   principal: Principal;
@@ -44,14 +49,14 @@ export class Sessions {
       path: '/',
       httpOnly: true,
       sameSite: 'Strict',
-      secure: new URL(c.req.url).protocol === 'https:',
+      secure: isHttps(c),
       maxAge: SESSION_SECONDS,
     });
     return principal;
   }
 
   logout(c: Ctx): void {
-    deleteCookie(c, SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'Strict', secure: new URL(c.req.url).protocol === 'https:' });
+    deleteCookie(c, SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'Strict', secure: isHttps(c) });
   }
 
   /** FORBIDDEN unless the form's CSRF token is the session's. */

@@ -54,7 +54,8 @@ async function upload(c: Ctx, sessions: Sessions, session: Session): Promise<Res
   } catch (e) {
     if (!(e instanceof ModelgateError)) throw e;
     const { status, message } = describe(e);
-    const left = version ? ` (version ${version.id} keeps the files received so far and takes no more: submit again)` : '';
+    const left = version ? ` (version ${version.id} stays open in state receiving with the files received before: submit again)` : '';
+    // Node's server reads and drops what is left of the request after this answer, so the browser shows it.
     return c.html(submitPage(session, { kind: 'error', text: `${message}${left}` }), status);
   }
   return c.redirect(`/versions/${encodeURIComponent(version.id)}?done=submitted`, 303);
