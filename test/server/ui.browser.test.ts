@@ -219,8 +219,11 @@ describe('the registry web UI in Chromium', () => {
     await openVersion(ids.child);
     await act('approve', 'Approve');
     await act('deploy', 'Record deployment', { environment: 'prod-us', owner: 'support-team', business_owner: 'customer care' });
-    expect(await page.locator('#lineage').textContent()).toContain('acme/bert');
-    expect(await page.locator('#lineage svg .edge.declared').count()).toBeGreaterThan(0);
+    // The child's page draws its parent to its left, joined by a dashed (declared) arrow.
+    const parentBox = page.locator('#lineage svg a.node', { hasText: ids.bert!.slice(0, 8) }).locator('rect');
+    const childBox = page.locator('#lineage svg a.node.root rect');
+    expect(Number(await parentBox.getAttribute('x'))).toBeLessThan(Number(await childBox.getAttribute('x')));
+    expect(await page.locator('#lineage svg path.edge.declared').count()).toBe(2); // the edge and the legend's
   });
 
   it('carol revokes the base model: the child and both deployments are flagged, on the version page and the impact page', async () => {

@@ -23,7 +23,7 @@ export function auditPage(session: Session, check: ChainCheck, records: readonly
     (
       r,
     ) => html`<tr><td class="num">${r.seq}</td><td>${when(r.at)}</td><td>${r.actor}</td><td><code>${r.action}</code></td><td>${UUID.test(r.subject) ? short(r.subject) : html`<code>${r.subject}</code>`}</td>
-      <td><code>${r.details.length > MAX_DETAILS_CHARS ? `${r.details.slice(0, MAX_DETAILS_CHARS)}…` : r.details}</code></td><td>${short(r.hash)}</td></tr>`,
+      <td><code class="wrap">${r.details.length > MAX_DETAILS_CHARS ? `${r.details.slice(0, MAX_DETAILS_CHARS)}…` : r.details}</code></td><td>${short(r.hash)}</td></tr>`,
   );
   return page({
     title: 'Audit log',

@@ -23,7 +23,7 @@ function findingRow(f: Finding, waived: ReadonlySet<string>): Html {
   return html`<tr class="finding">
     <td class="sev">${badge(f.severity)}${f.fatal ? html` <span class="badge error">fatal</span>` : ''}</td>
     <td><code>${f.ruleId}</code>${waived.has(f.ruleId) ? html` <span class="badge info">waived</span>` : ''}</td>
-    <td>${f.message}<div class="muted"><code>${where(f)}</code></div>${f.evidence ? html`<pre>${clip(f.evidence, MAX_EVIDENCE_CHARS)}</pre>` : ''}</td>
+    <td>${f.message}<div class="muted"><code class="wrap">${where(f)}</code></div>${f.evidence ? html`<pre>${clip(f.evidence, MAX_EVIDENCE_CHARS)}</pre>` : ''}</td>
   </tr>`;
 }
 

@@ -23,7 +23,7 @@ section,.card{background:var(--card);border:1px solid var(--line);border-radius:
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:6px 8px;border-bottom:1px solid var(--line);vertical-align:top}
 th{font-size:12px;color:var(--mute);font-weight:600;text-transform:uppercase;letter-spacing:.03em}
 tr.model th{background:#eef2f6;text-transform:none;font-size:14px;color:var(--ink);letter-spacing:0}
-td.num{text-align:right;white-space:nowrap}time{white-space:nowrap}td code{overflow-wrap:anywhere}.muted{color:var(--mute)}.empty{color:var(--mute);font-style:italic}
+td.num{text-align:right;white-space:nowrap}time{white-space:nowrap}code.wrap{overflow-wrap:anywhere}td code{white-space:nowrap}td code.wrap{white-space:normal}.muted{color:var(--mute)}.empty{color:var(--mute);font-style:italic}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 14px;margin:0}dl.facts dt{color:var(--mute)}dl.facts dd{margin:0;word-break:break-all}
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;font-weight:600;background:#e8ecf0;color:#3a4653}
 .badge.approved,.badge.clean,.badge.low,.badge.active,.badge.ok{background:var(--ok-bg);color:var(--ok)}

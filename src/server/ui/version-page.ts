@@ -69,7 +69,9 @@ function detailSections(v: VersionView): Html {
   const vid = encodeURIComponent(v.id);
   return html`<section id="files"><h2>Files</h2>${table(
     html`<th>Path</th><th>Size</th><th>SHA-256</th>`,
-    v.files.map((f) => html`<tr><td><code>${f.path}</code></td><td class="num">${bytes(f.size)}</td><td><code class="sha">${f.sha256}</code></td></tr>`),
+    v.files.map(
+      (f) => html`<tr><td><code class="wrap">${f.path}</code></td><td class="num">${bytes(f.size)}</td><td><code class="wrap">${f.sha256}</code></td></tr>`,
+    ),
     'No files yet.',
   )}</section>
   <section id="history"><h2>History</h2>${table(
@@ -113,7 +115,7 @@ function detailSections(v: VersionView): Html {
     html`<th>Kind</th><th>Opened</th><th>Details</th>`,
     v.incidents.map(
       (i) =>
-        html`<tr><td>${badge(i.kind === 'revoked' ? 'revoked' : 'flagged')} ${i.kind}</td><td>${when(i.opened_at)}</td><td><code>${i.details}</code></td></tr>`,
+        html`<tr><td>${badge(i.kind === 'revoked' ? 'revoked' : 'flagged')} ${i.kind}</td><td>${when(i.opened_at)}</td><td><code class="wrap">${i.details}</code></td></tr>`,
     ),
     'No incidents.',
   )}</section>
