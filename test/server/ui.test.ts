@@ -238,6 +238,22 @@ describe('the web UI, in-process', () => {
     expect((await post(`/versions/${clean}/nothing`, 'carol', {})).status).toBe(404);
   });
 
+  it('waives a rule with reason, owner and expiry date; every denying rule waived sends the version back to review', async () => {
+    const page = await (await request(`/versions/${evil}`, { who: 'carol' })).text();
+    expect(page).toContain('<option value="pickle/dangerous-callable">');
+    const expires = new Date(Date.now() + 30 * 86400e3).toISOString().slice(0, 10);
+    const noOwner = await post(`/versions/${evil}/waive`, 'carol', { rule: 'pickle/dangerous-callable', reason: 'red-team sample', owner: '', expires });
+    expect(noOwner.status).toBe(400);
+    const tooLate = await post(`/versions/${evil}/waive`, 'carol', { rule: 'pickle/dangerous-callable', reason: 'r', owner: 'sec', expires: '2999-01-01' });
+    expect(await tooLate.text()).toContain('expires within a year');
+    const ok = await post(`/versions/${evil}/waive`, 'carol', { rule: 'pickle/dangerous-callable', reason: 'red-team sample', owner: 'security', expires });
+    expect(ok.status).toBe(303);
+    expect(await stateOf(evil)).toBe('review');
+    const after = await (await request(`/versions/${evil}`, { who: 'carol' })).text();
+    expect(after).toContain(`${expires}T23:59:59.000Z`);
+    expect(after).toContain('<span class="badge info">waived</span>');
+  });
+
   it('serves evidence and the report to a session cookie, and the audit page to auditors only', async () => {
     const bom = await request(`/versions/${clean}/evidence/bom`, { who: 'erin' });
     expect(bom.status).toBe(200);
