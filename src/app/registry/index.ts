@@ -28,3 +28,4 @@ export {
 export { addWebhook, webhookSignature, WEBHOOK_EVENTS } from './webhooks.js';
 export type { RegistryContext } from './context.js';
 export { MOVING_REVISIONS, resolveServed, servedBlobPath, servedCommit, type NotServed, type ServedFile, type ServedVersion } from './hf-serving.js';
+export * from './ui-queries.js';
