@@ -24,10 +24,10 @@ class GraphBuilder {
     return v.id;
   }
 
-  /** A parent model the registry holds no matching version of. */
+  /** A parent model declared without a version the registry could match to it by bytes. */
   external(model: string, depth: number): string {
     const key = `model:${model}`;
-    if (!this.nodes.has(key)) this.nodes.set(key, { key, model, label: model, sub: 'not in the registry', depth, external: true });
+    if (!this.nodes.has(key)) this.nodes.set(key, { key, model, label: model, sub: 'no version matched', depth, external: true });
     return key;
   }
 
