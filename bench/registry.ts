@@ -23,7 +23,7 @@ async function startServer(dataDir: string): Promise<{ child: ChildProcess; url:
   return { child, url: /registry at (http:\/\/\S+)/.exec(out)![1]! };
 }
 
-async function call(url: string, token: string, method: string, path: string, body?: string | Buffer | NodeJS.ReadableStream, length?: number): Promise<any> {
+async function call(url: string, token: string, method: string, path: string, body?: string | Buffer | NodeJS.ReadableStream, length?: number): Promise<ReturnType<typeof JSON.parse>> {
   const headers: Record<string, string> = { authorization: `Bearer ${token}` };
   if (length !== undefined) headers['content-length'] = String(length);
   const res = await fetch(`${url}${path}`, { method, headers, body: body as BodyInit, duplex: 'half', window: null, redirect: 'error' } as RequestInit);
