@@ -167,6 +167,13 @@ describe.each(DATABASES)('registry API on %s', (kind) => {
     const res = await app.request(`/api/versions/${v.id}/files/x.bin`, { method: 'PUT', headers: { authorization: `Bearer ${other}` }, body: 'x' });
     expect(res.status).toBe(403);
     expect((await call('POST', `/api/versions/${v.id}/finish`, 'alice')).json.error.code).toBe('CONFLICT');
+    // An upload given up is rejected, by its submitter only, and takes no more files.
+    expect((await app.request(`/api/versions/${v.id}/abandon`, { method: 'POST', headers: { authorization: `Bearer ${other}` }, body: '{}' })).status).toBe(
+      403,
+    );
+    const abandoned = await call('POST', `/api/versions/${v.id}/abandon`, 'alice', { reason: 'network gave up' });
+    expect(abandoned.json).toMatchObject({ state: 'rejected', state_reason: 'upload abandoned: network gave up' });
+    expect((await call('PUT', `/api/versions/${v.id}/files/late.bin`, 'alice', undefined, 'x')).status).toBe(409);
     expect((await call('POST', '/api/submissions', 'alice', { model: '../etc', source: { kind: 'upload' } })).status).toBe(400);
     expect((await call('POST', '/api/submissions', 'alice', { model: 'a/b', source: { kind: 'path', path: '/etc' } })).status).toBe(403);
   });

@@ -201,6 +201,23 @@ describe.each(DATABASES)('on %s', (kind) => {
       expect(await bad.text()).toContain('a model id is org/name');
     });
 
+    it('shows reviewers the custom code a config selects, escaped, and the changes since the last approval', async () => {
+      const ctx = t.registry.ctx;
+      const v = await createSubmission(ctx, PEOPLE.alice, { model: 'acme/bert', source: { kind: 'upload' } });
+      await uploadFile(ctx, PEOPLE.alice, v.id, 'config.json', chunks(JSON.stringify({ model_type: 'x', auto_map: { AutoModel: 'modeling_x.XModel' } })));
+      await uploadFile(ctx, PEOPLE.alice, v.id, 'modeling_x.py', chunks('class XModel:\n    doc = "</pre><script>alert(1)</script>"\n'));
+      await finishUpload(ctx, PEOPLE.alice, v.id);
+      await until(t.registry, v.id, ['review', 'rejected']);
+      const page = await (await request(`/versions/${v.id}`, { who: 'bob' })).text();
+      expect(page).toContain('<section id="review-evidence">');
+      expect(page).toMatch(/<code>modeling_x\.py<\/code> <span class="muted">selected by config\.json auto_map \(modeling_x\.XModel\)/);
+      expect(page).toContain('class XModel:');
+      expect(page).toContain('&lt;/pre&gt;&lt;script&gt;');
+      expect(page).not.toContain('<script>alert(1)');
+      // No version of acme/bert is approved in this file: nothing to compare with.
+      expect(page).toContain('No approved version of this model to compare with.');
+    });
+
     it('escapes hostile text: a finding that quotes HTML, a search query, a reason', async () => {
       const page = await (await request(`/versions/${evil}`, { who: 'bob' })).text();
       expect(page).toContain('&lt;img src=x onerror=alert(1)&gt;');

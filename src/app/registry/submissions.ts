@@ -142,3 +142,18 @@ export async function finishUpload(ctx: RegistryContext, who: Principal, version
   announce(ctx, moved);
   return moved;
 }
+
+/**
+ * Gives up an unfinished upload (its submitter, or an admin): the version is rejected with the
+ * reason, so nothing waits in `receiving` for files that will never come.
+ */
+export async function abandonUpload(ctx: RegistryContext, who: Principal, versionId: string, reason?: string): Promise<VersionsTable> {
+  const moved = await ctx.db.kysely.transaction().execute(async (trx) => {
+    const version = await getVersion(trx, versionId);
+    if (version.submitted_by !== who.name && !who.roles.includes('admin'))
+      throw new ModelgateError('FORBIDDEN', 'only the submitter or an admin abandons a submission');
+    return moveVersion(ctx, trx, versionId, ['receiving'], 'rejected', who.name, `upload abandoned${reason?.trim() ? `: ${reason.trim()}` : ''}`);
+  });
+  announce(ctx, moved);
+  return moved;
+}

@@ -61,7 +61,14 @@ async function submit(client: RegistryClient, targets: string[], opts: SubmitOpt
   try {
     for (const file of files) await uploadFile(client, version.id, file);
   } catch (e) {
-    if (e instanceof RegistryError) e.message = `${e.message} (version ${version.id} stays receiving, unfinished)`;
+    // Nothing is left waiting for files that will not come: the version is abandoned (rejected).
+    const abandoned = await client
+      .request('POST', `/api/versions/${encodeURIComponent(version.id)}/abandon`, { json: { reason: (e as Error).message.slice(0, 1000) } })
+      .then(
+        () => true,
+        () => false,
+      );
+    if (e instanceof RegistryError) e.message = `${e.message} (version ${version.id} ${abandoned ? 'abandoned' : 'stays receiving, unfinished'})`;
     throw e;
   }
   return client.request<VersionRow>('POST', `/api/versions/${encodeURIComponent(version.id)}/finish`);

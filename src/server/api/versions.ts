@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  abandonUpload,
   approve,
   attestation,
   createSubmission,
@@ -96,6 +97,17 @@ export const VERSION_ROUTES: Route[] = [
     tag: 'submissions',
     async handle(c) {
       return c.json(await finishUpload(ctxOf(c), who(c), param(c, 'id')));
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/versions/{id}/abandon',
+    summary: 'Give up an unfinished upload (its submitter or an admin): the version is rejected',
+    roles: ['submitter'],
+    tag: 'submissions',
+    body: Reason,
+    async handle(c, body) {
+      return c.json(await abandonUpload(ctxOf(c), who(c), param(c, 'id'), body.reason));
     },
   }),
   route({

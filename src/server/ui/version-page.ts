@@ -3,11 +3,13 @@ import {
   approvalsNeeded,
   impactOf,
   lineageAncestors,
+  reviewEvidence,
   versionReport,
   versionSummaries,
   versionView,
   type AncestorEdge,
   type Impact,
+  type ReviewEvidence,
   type RegistryContext,
   type VersionSummary,
   type VersionView,
@@ -18,10 +20,11 @@ import { findingRules, findingsSection } from './findings.js';
 import { versionGraph } from './graph.js';
 import { badge, bytes, impactHref, page, short, versionHref, when, type Html, type PageOptions } from './layout.js';
 import { lineageSvg } from './lineage-svg.js';
+import { reviewSection } from './review-section.js';
 import type { Session } from './session.js';
 
 /** States the pipeline is still moving a version through: the page reloads itself until it stops. */
-const MOVING = new Set(['receiving', 'submitted', 'scanning']);
+const MOVING = new Set(['receiving', 'submitted', 'scanning', 'screening']);
 const RELOAD_SECONDS = 2;
 
 /** Everything the version page shows. */
@@ -32,6 +35,8 @@ export interface VersionData {
   impact: Impact;
   /** Summaries of every version the lineage tables name. */
   known: Map<string, VersionSummary>;
+  /** Custom code and the diff from the last approval, once scanned. */
+  evidence?: ReviewEvidence;
 }
 
 export async function loadVersion(ctx: RegistryContext, id: string): Promise<VersionData> {
@@ -40,7 +45,8 @@ export async function loadVersion(ctx: RegistryContext, id: string): Promise<Ver
   const [ancestors, impact] = await Promise.all([lineageAncestors(ctx, id), impactOf(ctx, { version: id })]);
   const ids = [...ancestors.flatMap((a) => [a.edge.parent_version_id ?? '', a.edge.child_version_id]), ...view.children.map((c) => c.child_version_id)];
   const known = new Map((await versionSummaries(ctx, ids.filter(Boolean))).map((v) => [v.id, v]));
-  return { view, report, ancestors, impact, known };
+  const evidence = report ? await reviewEvidence(ctx, id) : undefined;
+  return { view, report, ancestors, impact, known, evidence };
 }
 
 const table = (head: Html, rows: Html[], empty: string): Html =>
@@ -142,6 +148,7 @@ export function versionPage(d: VersionData, session: Session, notice?: PageOptio
     </dl></section>
     ${actionsSection(v, session, findingRules(d.report), now)}
     ${findingsSection(d.report, waived, `/versions/${encodeURIComponent(v.id)}/report.json`)}
+    ${reviewSection(d.evidence)}
     ${lineageSection(d)}
     ${detailSections(v)}`,
   });
