@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -176,6 +176,14 @@ describe.each(DATABASES)('registry API on %s', (kind) => {
     expect((await call('PUT', `/api/versions/${v.id}/files/late.bin`, 'alice', undefined, 'x')).status).toBe(409);
     expect((await call('POST', '/api/submissions', 'alice', { model: '../etc', source: { kind: 'upload' } })).status).toBe(400);
     expect((await call('POST', '/api/submissions', 'alice', { model: 'a/b', source: { kind: 'path', path: '/etc' } })).status).toBe(403);
+    // Inside the allowed folder only once `..` and links are resolved.
+    expect((await call('POST', '/api/submissions', 'alice', { model: 'a/b', source: { kind: 'path', path: join(local, 'allowed', '..', '..') } })).status).toBe(
+      403,
+    );
+    symlinkSync('/etc', join(local, 'allowed', 'escape'));
+    expect((await call('POST', '/api/submissions', 'alice', { model: 'a/b', source: { kind: 'path', path: join(local, 'allowed', 'escape') } })).status).toBe(
+      403,
+    );
   });
 
   it('fetches a Hub reference pinned to its commit, a gated one with the submitter’s token (recorded as who accepted the licence), and an allowed local path', async () => {

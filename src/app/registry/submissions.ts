@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { realpathSync } from 'node:fs';
+import { resolve, sep } from 'node:path';
 import { ModelgateError } from '../../core/errors.js';
 import type { VersionsTable } from '../../store/index.js';
 import { announce, audited, getVersion, moveVersion, type RegistryContext } from './context.js';
@@ -37,6 +39,29 @@ export function checkFilePath(path: string): void {
   if (bad) throw new ModelgateError('USAGE', `not a safe file path: ${JSON.stringify(path)}`);
 }
 
+/** A path with every link and `..` resolved, or undefined when it does not exist. */
+function realPath(path: string): string | undefined {
+  try {
+    return realpathSync(resolve(path));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The real path of a `path` submission, which must lie inside one of the configured folders
+ * once links and `..` are resolved on both sides (`/srv/models/../../etc` or a link out of the
+ * folder are refused). FORBIDDEN otherwise, also for a path that does not exist.
+ */
+function allowedPath(ctx: RegistryContext, path: string): string {
+  const real = realPath(path);
+  const inside = (root: string): boolean => real !== undefined && (real === root || real.startsWith(root.endsWith(sep) ? root : `${root}${sep}`));
+  const roots = (ctx.config.allowedPaths ?? []).map(realPath).filter((r): r is string => r !== undefined);
+  if (!roots.some(inside))
+    throw new ModelgateError('FORBIDDEN', `path submissions are limited to the configured folders (allowedPaths): ${path} is not inside one`);
+  return real!;
+}
+
 /**
  * Opens a submission: a new version of a model (the model is created on first use), in state
  * `receiving` for an upload (files come next) or `submitted` for a Hub reference or a local
@@ -47,17 +72,13 @@ export async function createSubmission(ctx: RegistryContext, who: Principal, inp
   checkModelId(input.model);
   const source = input.source;
   if (source.kind === 'hub') checkModelId(source.repo);
-  if (source.kind === 'path') {
-    const allowed = ctx.config.allowedPaths ?? [];
-    if (!allowed.some((root) => source.path === root || source.path.startsWith(root.endsWith('/') ? root : `${root}/`)))
-      throw new ModelgateError('FORBIDDEN', `path submissions are limited to the configured folders (allowedPaths): ${source.path} is not inside one`);
-  }
+  const localPath = source.kind === 'path' ? allowedPath(ctx, source.path) : undefined;
   const at = ctx.now();
   const version: VersionsTable = {
     id: randomUUID(),
     model_id: input.model,
     source_kind: source.kind,
-    source_ref: source.kind === 'hub' ? `${source.repo}@${source.revision ?? 'main'}` : source.kind === 'path' ? source.path : 'upload',
+    source_ref: source.kind === 'hub' ? `${source.repo}@${source.revision ?? 'main'}` : (localPath ?? 'upload'),
     source_commit: null,
     root_digest: null,
     state: source.kind === 'upload' ? 'receiving' : 'submitted',
