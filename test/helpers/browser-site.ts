@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, type LaunchOptions, type TestBrowser } from './browser.js';
+import { CHROMIUM_PATH, contextOptions, type LaunchOptions, type TestBrowser } from './browser.js';
 
 /** A browser for one local site: the requests it refused to let out, beside the usual handle. */
 export interface SiteBrowser extends TestBrowser {
@@ -19,14 +19,7 @@ export async function launchChromiumForSite(origin: string, options: LaunchOptio
   const profile = mkdtempSync(join(tmpdir(), 'modelgate-chromium-'));
   const blocked: string[] = [];
   try {
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM_PATH,
-      args: CHROMIUM_ARGS,
-      headless: true,
-      viewport: options.viewport ?? { width: 1280, height: 900 },
-      deviceScaleFactor: options.deviceScaleFactor ?? 1,
-      colorScheme: options.colorScheme ?? 'light',
-    });
+    const context = await chromium.launchPersistentContext(profile, contextOptions(options));
     await context.route('**/*', async (route) => {
       const url = route.request().url();
       if (new URL(url).origin === origin) return route.continue();

@@ -42,6 +42,18 @@ export interface LaunchOptions {
   colorScheme?: 'light' | 'dark';
 }
 
+/** How every test browser is started: Debian's Chromium, headless, with the test's viewport and colours. */
+export function contextOptions(options: LaunchOptions): Parameters<typeof chromium.launchPersistentContext>[1] {
+  return {
+    executablePath: CHROMIUM_PATH,
+    args: CHROMIUM_ARGS,
+    headless: true,
+    viewport: options.viewport ?? { width: 1280, height: 900 },
+    deviceScaleFactor: options.deviceScaleFactor ?? 1,
+    colorScheme: options.colorScheme ?? 'light',
+  };
+}
+
 /**
  * Starts Debian's Chromium headless with a fresh temporary user-data-dir, driven by
  * playwright-core. Throws with a clear message when the browser is not installed.
@@ -50,15 +62,7 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<TestB
   const profile = mkdtempSync(join(tmpdir(), 'modelgate-chromium-'));
   let context: BrowserContext;
   try {
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM_PATH,
-      args: CHROMIUM_ARGS,
-      headless: true,
-      viewport: options.viewport ?? { width: 1280, height: 900 },
-      deviceScaleFactor: options.deviceScaleFactor ?? 1,
-      colorScheme: options.colorScheme ?? 'light',
-      offline: true,
-    });
+    context = await chromium.launchPersistentContext(profile, { ...contextOptions(options), offline: true });
   } catch (cause) {
     rmSync(profile, { recursive: true, force: true });
     throw new Error(`cannot start Chromium at ${CHROMIUM_PATH} (apt-get install chromium)`, { cause });
