@@ -5,7 +5,7 @@ import { ModelgateError } from '../../core/errors.js';
 import { walkTarget, withHubSession } from '../../sources/index.js';
 import type { VersionFilesTable, VersionsTable } from '../../store/index.js';
 import type { RegistryContext } from './context.js';
-import { checkFilePath } from './submissions.js';
+import { checkFilePath, checkFileSet } from './submissions.js';
 
 /** The files of a version once fetched, and the commit they were pinned to. */
 export interface Ingested {
@@ -81,7 +81,9 @@ async function fetchPath(ctx: RegistryContext, version: VersionsTable): Promise<
 
 /** The files of a `submitted` version, from where its source says. Uploads already have theirs. */
 export async function ingest(ctx: RegistryContext, version: VersionsTable, hubToken: string | undefined): Promise<Ingested | undefined> {
-  if (version.source_kind === 'hub') return fetchHub(ctx, version, hubToken);
-  if (version.source_kind === 'path') return fetchPath(ctx, version);
-  return undefined;
+  const got =
+    version.source_kind === 'hub' ? await fetchHub(ctx, version, hubToken) : version.source_kind === 'path' ? await fetchPath(ctx, version) : undefined;
+  // A Hub repo (git allows `Config.json` beside `config.json`) is held to the same rule as an upload.
+  if (got) checkFileSet(got.files.map((f) => f.path));
+  return got;
 }

@@ -39,6 +39,34 @@ export function checkFilePath(path: string): void {
   if (bad) throw new ModelgateError('USAGE', `not a safe file path: ${JSON.stringify(path)}`);
 }
 
+/** A path as a case-insensitive, normalising file system or a loader may see it: NFKC, lower case. */
+function foldPath(path: string): string {
+  return path.normalize('NFKC').toLowerCase();
+}
+
+/**
+ * The paths of one version must name distinct files wherever they land: two that differ only by
+ * case or Unicode form (`Config.json`, `conﬁg.json`, a composed and a decomposed `é`) are one file
+ * on macOS or Windows, or look like one to a reviewer, so which bytes a client loads would depend
+ * on its file system; and a file cannot also be a folder (`a` and `a/b`). USAGE otherwise.
+ */
+export function checkFileSet(paths: readonly string[]): void {
+  const files = new Map<string, string>();
+  for (const path of paths) {
+    const other = files.get(foldPath(path));
+    if (other !== undefined && other !== path)
+      throw new ModelgateError('USAGE', `${JSON.stringify(path)} and ${JSON.stringify(other)} would be one file on a case-insensitive file system`);
+    files.set(foldPath(path), path);
+  }
+  for (const path of paths) {
+    const parts = foldPath(path).split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const file = files.get(parts.slice(0, i).join('/'));
+      if (file !== undefined) throw new ModelgateError('USAGE', `${JSON.stringify(file)} is a file and also a folder of ${JSON.stringify(path)}`);
+    }
+  }
+}
+
 /** A path with every link and `..` resolved, or undefined when it does not exist. */
 function realPath(path: string): string | undefined {
   try {
@@ -156,8 +184,9 @@ export async function finishUpload(ctx: RegistryContext, who: Principal, version
   const version = await getVersion(ctx.db.kysely, versionId);
   if (version.submitted_by !== who.name) throw new ModelgateError('FORBIDDEN', 'only the submitter finishes a submission');
   const moved = await ctx.db.kysely.transaction().execute(async (trx) => {
-    const files = await trx.selectFrom('version_files').select('path').where('version_id', '=', versionId).limit(1).execute();
+    const files = await trx.selectFrom('version_files').select('path').where('version_id', '=', versionId).execute();
     if (files.length === 0) throw new ModelgateError('CONFLICT', 'a submission needs at least one file');
+    checkFileSet(files.map((f) => f.path));
     return moveVersion(ctx, trx, versionId, ['receiving'], 'submitted', who.name, 'upload finished');
   });
   announce(ctx, moved);
