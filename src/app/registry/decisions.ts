@@ -5,7 +5,7 @@ import { appendAudit, type VersionsTable, type WaiversTable } from '../../store/
 import { announce, audited, lockVersion, moveVersion, type RegistryContext, type Tx } from './context.js';
 import { issueEvidence } from './evidence.js';
 import type { BomAncestor } from '../bom/build.js';
-import { requireRole, type Principal } from './roles.js';
+import { requireRole, SYSTEM, type Principal } from './roles.js';
 
 /** A version's parents for its ML-BOM's `pedigree.ancestors`: the lineage edges, with the matched parent versions' identity. */
 async function bomLineage(trx: Tx, id: string): Promise<BomAncestor[]> {
@@ -42,17 +42,16 @@ function needReason(reason: string | undefined, what: string): string {
   return text;
 }
 
-/** Who moved a version into a state most recently (the reviewer who accepted it). */
-async function lastMover(trx: Tx, id: string, to: string): Promise<string | undefined> {
-  const row = await trx
+/** Who moved a version into a state most recently, and when (the reviewer who accepted it). */
+async function lastMove(trx: Tx, id: string, to: string): Promise<{ actor: string; at: string } | undefined> {
+  return trx
     .selectFrom('transitions')
-    .select('actor')
+    .select(['actor', 'at'])
     .where('version_id', '=', id)
     .where('to_state', '=', to)
     .orderBy('id', 'desc')
     .limit(1)
     .executeTakeFirst();
-  return row?.actor;
 }
 
 /** A reviewer's decision on a version in `review`: accept (on to approval) or reject. */
@@ -109,20 +108,32 @@ export async function approve(ctx: RegistryContext, who: Principal, id: string, 
     const version = await lockVersion(ctx, trx, id);
     notTheSubmitter(who, version, 'approve');
     if (version.state !== 'approval') throw new ModelgateError('CONFLICT', `version ${id} is ${version.state}, not awaiting approval`);
-    if ((await lastMover(trx, id, 'approval')) === who.name)
-      throw new ModelgateError('FORBIDDEN', `four-eyes: ${who.name} reviewed this version and cannot also approve it`);
+    const round = await lastMove(trx, id, 'approval');
+    if (round?.actor === who.name) throw new ModelgateError('FORBIDDEN', `four-eyes: ${who.name} reviewed this version and cannot also approve it`);
+    // Approvals count for the round they were given in: one given before the version was
+    // rejected (a re-scan) and sent back through review judged another report, and carries over nothing.
+    const since = round?.at ?? '';
     const report = JSON.parse(version.report ?? '{}') as ScanResult;
     const waived = await trx.selectFrom('waivers').select('expires_at').where('version_id', '=', id).execute();
     if (waived.some((w) => w.expires_at <= ctx.now()))
       throw new ModelgateError('CONFLICT', 'a waiver of this version has expired: renew it or reject the version');
     const at = ctx.now();
-    const exists = await trx.selectFrom('approvals').select('approver').where('version_id', '=', id).where('approver', '=', who.name).executeTakeFirst();
-    if (exists) throw new ModelgateError('CONFLICT', `${who.name} has already approved this version`);
-    await trx
-      .insertInto('approvals')
-      .values({ version_id: id, approver: who.name, reason: reason?.trim() || null, at })
-      .execute();
-    const approvers = await trx.selectFrom('approvals').select('approver').where('version_id', '=', id).execute();
+    const exists = await trx.selectFrom('approvals').select('at').where('version_id', '=', id).where('approver', '=', who.name).executeTakeFirst();
+    if (exists && exists.at >= since) throw new ModelgateError('CONFLICT', `${who.name} has already approved this version`);
+    // One row per approver: an approval of an earlier round is replaced (the audit log keeps it).
+    if (exists)
+      await trx
+        .updateTable('approvals')
+        .set({ reason: reason?.trim() || null, at })
+        .where('version_id', '=', id)
+        .where('approver', '=', who.name)
+        .execute();
+    else
+      await trx
+        .insertInto('approvals')
+        .values({ version_id: id, approver: who.name, reason: reason?.trim() || null, at })
+        .execute();
+    const approvers = await trx.selectFrom('approvals').select('approver').where('version_id', '=', id).where('at', '>=', since).execute();
     await appendAudit(
       trx,
       ctx.db.dialect,
@@ -196,7 +207,10 @@ export async function waive(ctx: RegistryContext, who: Principal, id: string, in
         throw new ModelgateError('CONFLICT', `version ${id} is ${version.state}: waivers are for versions under decision`);
       await trx.insertInto('waivers').values(waiver).execute();
       const report = version.report ? (JSON.parse(version.report) as ScanResult) : undefined;
-      if (version.state === 'rejected' && report && report.decision && !report.decision.allow) {
+      // Only the policy's rejection is waivable: a person's (a reviewer's, an approver's) is
+      // final, or any approver could overturn it with one more waiver.
+      const byPolicy = version.state === 'rejected' && (await lastMove(trx, id, 'rejected'))?.actor === SYSTEM.name;
+      if (byPolicy && report && report.decision && !report.decision.allow) {
         const covered = new Set((await activeWaivers(trx, id, ctx.now())).map((w) => w.rule));
         const denying = denyingRules(report);
         if (denying.length > 0 && denying.every((r) => covered.has(r)))

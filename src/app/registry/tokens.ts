@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { ModelgateError } from '../../core/errors.js';
 import { audited, type RegistryContext } from './context.js';
-import { isRole, requireRole, type Principal, type Role } from './roles.js';
+import { isRole, requireRole, SYSTEM, type Principal, type Role } from './roles.js';
 
 /** Tokens start with this, so secret scanners and people recognise them. */
 const TOKEN_PREFIX = 'mg_';
@@ -32,6 +32,8 @@ async function storeToken(ctx: RegistryContext, actor: string, token: string, pr
 export async function createToken(ctx: RegistryContext, who: Principal, principal: string, roles: readonly string[]): Promise<string> {
   requireRole(who, 'admin');
   if (!/^[\w.@+-]{1,100}$/.test(principal)) throw new ModelgateError('USAGE', 'a principal is 1-100 letters, digits and . @ + - _');
+  // The pipeline acts as SYSTEM: a person by that name could pass for the policy in the history.
+  if (principal.toLowerCase() === SYSTEM.name) throw new ModelgateError('USAGE', `${SYSTEM.name} is the registry's own name, not a principal's`);
   const bad = roles.filter((r) => !isRole(r));
   if (roles.length === 0 || bad.length > 0)
     throw new ModelgateError('USAGE', `roles must be some of submitter, reviewer, approver, admin, auditor${bad.length ? `, not ${bad.join(', ')}` : ''}`);
