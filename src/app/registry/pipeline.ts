@@ -102,19 +102,22 @@ export class Pipeline {
 
   private async fetch(id: string): Promise<void> {
     const version = await getVersion(this.ctx.db.kysely, id);
-    const got = await ingest(this.ctx, version, this.hubTokens.get(id));
+    // Taken out before the fetch: a failed fetch rejects the version for good, and its token
+    // must not stay in memory for the life of the process.
+    const hubToken = this.hubTokens.get(id);
+    this.hubTokens.delete(id);
+    const got = await ingest(this.ctx, version, hubToken);
     const moved = await this.ctx.db.kysely.transaction().execute(async (trx) => {
       if (got) {
         await trx.deleteFrom('version_files').where('version_id', '=', id).execute();
         for (const file of got.files) await trx.insertInto('version_files').values(file).execute();
       }
-      const licence = version.source_kind === 'hub' && this.hubTokens.has(id) ? version.submitted_by : null;
+      const licence = version.source_kind === 'hub' && hubToken !== undefined ? version.submitted_by : null;
       return moveVersion(this.ctx, trx, id, ['submitted'], 'scanning', SYSTEM.name, 'files received', {
         source_commit: got?.commit ?? version.source_commit,
         licence_accepted_by: licence,
       });
     });
-    this.hubTokens.delete(id);
     announce(this.ctx, moved);
   }
 
