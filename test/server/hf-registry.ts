@@ -67,7 +67,8 @@ async function submit(registry: Registry, model: string, files: Files, to: 'revi
     if ((await approve(ctx, PEOPLE.carol, v.id)).state !== 'approved') await approve(ctx, PEOPLE.dave, v.id);
     if (to === 'revoked') await revoke(ctx, PEOPLE.carol, v.id, 'backdoor reported');
   }
-  const commit = servedCommit(await versionView(ctx, v.id));
+  const view = await versionView(ctx, v.id);
+  const commit = servedCommit(view, view.files);
   if (!commit) throw new Error(`version ${v.id} has no root digest`);
   return { id: v.id, commit, files };
 }
