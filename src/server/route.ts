@@ -36,12 +36,28 @@ export function route<S extends z.ZodType | undefined = undefined>(
 /** JSON bodies are small: anything bigger is not a registry request. */
 export const MAX_JSON_BYTES = 1024 * 1024;
 
+/**
+ * A request body as text, read to at most `max` bytes: TOO_LARGE as soon as it is over, so a
+ * chunked body (no Content-Length) is never held whole in memory before being measured.
+ */
+export async function boundedText(request: Request, max: number): Promise<string> {
+  const tooLarge = () => new ModelgateError('TOO_LARGE', `the body is at most ${max} bytes`);
+  if (Number(request.headers.get('content-length') ?? 0) > max) throw tooLarge();
+  const body = request.body as unknown as AsyncIterable<Uint8Array> | null;
+  if (!body) return '';
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.byteLength;
+    if (size > max) throw tooLarge();
+    chunks.push(Buffer.from(chunk));
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 /** Reads and validates a JSON body; USAGE (400) for bad JSON or a body that does not fit. */
 export async function jsonBody(c: Ctx, schema: z.ZodType): Promise<unknown> {
-  const length = Number(c.req.header('content-length') ?? 0);
-  if (length > MAX_JSON_BYTES) throw new ModelgateError('TOO_LARGE', `a JSON body is at most ${MAX_JSON_BYTES} bytes`);
-  const text = await c.req.text();
-  if (text.length > MAX_JSON_BYTES) throw new ModelgateError('TOO_LARGE', `a JSON body is at most ${MAX_JSON_BYTES} bytes`);
+  const text = await boundedText(c.req.raw, MAX_JSON_BYTES);
   let value: unknown;
   try {
     value = text === '' ? {} : JSON.parse(text);

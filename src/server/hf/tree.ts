@@ -1,4 +1,6 @@
 import type { ServedVersion } from '../../app/registry/index.js';
+import { isModelgateError } from '../../core/errors.js';
+import { boundedText } from '../route.js';
 import { expanded, listTree, pathsInfo } from './entries.js';
 import { entryNotFound, hubError } from './errors.js';
 import { flag } from './paths.js';
@@ -51,9 +53,13 @@ function parsePathsBody(text: string, contentType: string): { paths: string[]; e
 
 /** POST /api/models/{repo}/paths-info/{rev}: the entries of the paths asked for that exist. */
 export async function pathsInfoAnswer(version: ServedVersion, request: Request): Promise<Response> {
-  if (Number(request.headers.get('content-length') ?? 0) > MAX_PATHS_INFO_BYTES) return hubError(413, undefined, 'the body is too large');
-  const text = await request.text();
-  if (text.length > MAX_PATHS_INFO_BYTES) return hubError(413, undefined, 'the body is too large');
+  let text: string;
+  try {
+    text = await boundedText(request, MAX_PATHS_INFO_BYTES);
+  } catch (e) {
+    if (isModelgateError(e, 'TOO_LARGE')) return hubError(413, undefined, 'the body is too large');
+    throw e;
+  }
   const body = parsePathsBody(text, request.headers.get('content-type') ?? '');
   if (!body) return hubError(400, undefined, 'paths-info takes {"paths": [...]} or a form with paths=');
   return json(expanded(pathsInfo(version, body.paths), version, body.expand));
