@@ -67,6 +67,20 @@ async function waiveAll(who: Principal, id: string): Promise<void> {
   for (const rule of await denyingRulesOf(id)) await waive(t.registry.ctx, who, id, { rule, reason: 'known sample', owner: 'security', expiresAt: expiry() });
 }
 
+/** A body of `total` bytes in 64 KiB pieces, without a Content-Length, that counts what was read of it. */
+function endless(total: number): { stream: ReadableStream<Uint8Array>; read: { bytes: number } } {
+  const piece = new Uint8Array(64 * 1024).fill(0x20);
+  const read = { bytes: 0 };
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (read.bytes >= total) return controller.close();
+      read.bytes += piece.length;
+      controller.enqueue(piece);
+    },
+  });
+  return { stream, read };
+}
+
 const api = (path: string, init: RequestInit = {}) => app.request(`${ORIGIN}${path}`, init);
 const bearer = (who: string) => ({ authorization: `Bearer ${tokens[who]}` });
 
@@ -119,6 +133,18 @@ describe('a network client', () => {
     const page = await api('/', { headers: { cookie }, redirect: 'manual' });
     expect(page.status).toBe(303);
     expect(page.headers.get('set-cookie')).toMatch(/mg_session=;/);
+  });
+
+  it('cannot make the server hold a huge chunked JSON body before measuring it', async () => {
+    const json = endless(64 * 1024 * 1024);
+    const res = await api('/api/submissions', {
+      method: 'POST',
+      headers: { ...bearer('alice'), 'content-type': 'application/json' },
+      body: json.stream,
+      duplex: 'half',
+    } as RequestInit);
+    expect(res.status).toBe(413);
+    expect(json.read.bytes).toBeLessThan(4 * 1024 * 1024);
   });
 
   it('cannot upload outside the version with encoded paths, nor into another submitter’s version', async () => {
@@ -272,6 +298,16 @@ describe('/hf', () => {
     expect((await hf(`/api/models/acme/served/tree/${commit}/..`)).status).toBe(404);
     expect((await hf(`/api/models/acme/served/tree/${commit}/sub%2F..`)).status).toBe(404);
     expect((await hf(`/acme/served/resolve/${commit}/config.json`, { headers: { range: 'bytes=-99999999999' } })).status).toBe(206);
+    // A chunked paths-info body is read no further than its limit.
+    const form = endless(64 * 1024 * 1024);
+    const paths = await hf(`/api/models/acme/served/paths-info/${commit}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form.stream,
+      duplex: 'half',
+    } as RequestInit);
+    expect(paths.status).toBe(413);
+    expect(form.read.bytes).toBeLessThan(4 * 1024 * 1024);
     await revoke(t.registry.ctx, PEOPLE.carol, id, 'bad');
     expect((await hf(`/acme/served/resolve/${commit}/config.json`)).status).toBe(404);
     expect((await hf(`/acme/served/resolve/main/config.json`)).status).toBe(404);
