@@ -127,7 +127,11 @@ describe('a network client', () => {
     });
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
     expect((await api('/', { headers: { cookie } })).status).toBe(200);
-    await t.registry.ctx.db.kysely.updateTable('tokens').set({ revoked_at: new Date().toISOString() }).where('principal', '=', 'leaver').execute();
+    // Revoked through the API by an admin (only): every token of the principal stops working.
+    expect((await api('/api/tokens/leaver', { method: 'DELETE', headers: bearer('erin') })).status).toBe(403);
+    const revoked = await api('/api/tokens/leaver', { method: 'DELETE', headers: bearer('root') });
+    expect(await revoked.json()).toEqual({ principal: 'leaver', revoked: 1 });
+    expect((await api('/api/tokens/leaver', { method: 'DELETE', headers: bearer('root') })).status).toBe(404);
     expect((await api('/api/whoami', { headers: { authorization: `Bearer ${revokedToken}` } })).status).toBe(401);
     expect((await api('/hf/api/models/acme/bert', { headers: { authorization: `Bearer hf_${revokedToken}` } })).status).toBe(401);
     const page = await api('/', { headers: { cookie }, redirect: 'manual' });

@@ -11,7 +11,8 @@ import { queueEvent } from './outbox.js';
 export interface RegistryContext {
   db: Db;
   blobs: BlobStore;
-  config: RegistryConfig & { dataDir: string };
+  /** The configuration with every limit filled in. */
+  config: RegistryConfig & { dataDir: string; maxFileBytes: number; maxFiles: number };
   policy?: LoadedPolicy;
   /** SHA-256 of the policy file's bytes, named in every verdict and attestation. */
   policyDigest?: string;

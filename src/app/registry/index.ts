@@ -6,7 +6,7 @@
 export { loadRegistryConfig, type RegistryConfig } from './config.js';
 export { openRegistry, verifyRegistryAudit, type Registry, type OpenRegistryOptions } from './registry.js';
 export { ROLES, isRole, type Principal, type Role } from './roles.js';
-export { authenticate, bootstrapAdmin, createToken } from './tokens.js';
+export { authenticate, bootstrapAdmin, createToken, revokeTokens } from './tokens.js';
 export { abandonUpload, createSubmission, finishUpload, uploadFile, type SubmissionInput, type SubmissionSource } from './submissions.js';
 export { approve, approvalsNeeded, reject, review, waive, type WaiverInput } from './decisions.js';
 export { deploy, undeploy, type DeployInput } from './deployments.js';

@@ -27,7 +27,7 @@ function hubRef(sourceRef: string): { repo: string; revision: string } {
 
 function tooMany(ctx: RegistryContext, n: number): void {
   const limit = ctx.config.maxFiles;
-  if (limit !== undefined && n > limit) throw new ModelgateError('TOO_LARGE', `${n} files: a version has at most ${limit}`);
+  if (n > limit) throw new ModelgateError('TOO_LARGE', `${n} files: a version has at most ${limit}`);
 }
 
 /**
@@ -52,7 +52,7 @@ async function fetchHub(ctx: RegistryContext, version: VersionsTable, token: str
         const path = opened.source.path;
         // Small git files arrive in memory; LFS files as a verified download on disk.
         const bytes = path === undefined ? sourceChunks(opened.source) : createReadStream(path);
-        const blob = await ctx.blobs.put(bytes, ctx.config.maxFileBytes ?? Number.MAX_SAFE_INTEGER, file.lfs?.sha256);
+        const blob = await ctx.blobs.put(bytes, ctx.config.maxFileBytes, file.lfs?.sha256);
         files.push({ version_id: version.id, path: file.path, sha256: blob.sha256, size: blob.size });
       } finally {
         opened.close();
@@ -72,7 +72,7 @@ async function fetchPath(ctx: RegistryContext, version: VersionsTable): Promise<
     const path = isDir ? entry.path : (entry.path.split('/').pop() ?? entry.path);
     checkFilePath(path);
     tooMany(ctx, files.length + 1);
-    const blob = await ctx.blobs.put(createReadStream(entry.diskPath ?? entry.path), ctx.config.maxFileBytes ?? Number.MAX_SAFE_INTEGER);
+    const blob = await ctx.blobs.put(createReadStream(entry.diskPath ?? entry.path), ctx.config.maxFileBytes);
     files.push({ version_id: version.id, path, sha256: blob.sha256, size: blob.size });
   }
   if (files.length === 0) throw new ModelgateError('UNREADABLE', `${root} holds no files`);

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { BlobStore, openDb, verifyAudit, type AuditCheck } from '../../store/index.js';
 import { loadPolicy } from '../policy/index.js';
-import { DEFAULT_PIPELINE_CONCURRENCY, type RegistryConfig } from './config.js';
+import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_FILES, DEFAULT_PIPELINE_CONCURRENCY, type RegistryConfig } from './config.js';
 import type { RegistryContext } from './context.js';
 import { loadRegistryKey } from './keys.js';
 import { Pipeline } from './pipeline.js';
@@ -45,7 +45,7 @@ export async function openRegistry(config: RegistryConfig, options: OpenRegistry
   const ctx: RegistryContext = {
     db,
     blobs: new BlobStore(dataDir),
-    config: { ...config, dataDir },
+    config: { ...config, dataDir, maxFileBytes: config.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, maxFiles: config.maxFiles ?? DEFAULT_MAX_FILES },
     policy,
     policyDigest: policy ? createHash('sha256').update(readFileSync(policy.path)).digest('hex') : undefined,
     dryRunPolicy,

@@ -3,7 +3,7 @@ import { realpathSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import { ModelgateError } from '../../core/errors.js';
 import type { VersionsTable } from '../../store/index.js';
-import { announce, audited, getVersion, moveVersion, type RegistryContext } from './context.js';
+import { announce, audited, getVersion, lockVersion, moveVersion, type RegistryContext } from './context.js';
 import { requireRole, type Principal } from './roles.js';
 
 /** Where a submission's files come from. */
@@ -164,13 +164,14 @@ export async function uploadFile(
     .where('version_id', '=', versionId)
     .executeTakeFirstOrThrow();
   const limit = ctx.config.maxFiles;
-  if (limit !== undefined && Number(count.n) >= limit) throw new ModelgateError('TOO_LARGE', `a version has at most ${limit} files`);
-  const blob = await ctx.blobs.put(body, ctx.config.maxFileBytes ?? Number.MAX_SAFE_INTEGER);
+  if (Number(count.n) >= limit) throw new ModelgateError('TOO_LARGE', `a version has at most ${limit} files`);
+  const blob = await ctx.blobs.put(body, ctx.config.maxFileBytes);
   await audited(
     ctx,
     { actor: who.name, action: 'version.upload', subject: versionId, details: { path, sha256: blob.sha256, size: blob.size } },
     async (trx) => {
-      const current = await getVersion(trx, versionId);
+      // Locked (PostgreSQL), so a finish running at the same time waits for this file or refuses it.
+      const current = await lockVersion(ctx, trx, versionId);
       if (current.state !== 'receiving') throw new ModelgateError('CONFLICT', `version ${versionId} is ${current.state}: it takes no more files`);
       await trx.deleteFrom('version_files').where('version_id', '=', versionId).where('path', '=', path).execute();
       await trx.insertInto('version_files').values({ version_id: versionId, path, sha256: blob.sha256, size: blob.size }).execute();

@@ -59,3 +59,26 @@ export async function bootstrapAdmin(ctx: RegistryContext): Promise<string | und
   await storeToken(ctx, 'modelgate', token, 'admin', ['admin']);
   return token;
 }
+
+/**
+ * Revokes every token of a principal (admin): each is refused from then on, on the API, the UI
+ * and /hf. Returns how many were revoked; NOT_FOUND when the principal has no live token.
+ */
+export async function revokeTokens(ctx: RegistryContext, who: Principal, principal: string): Promise<number> {
+  requireRole(who, 'admin');
+  return audited(
+    ctx,
+    (n: number) => ({ actor: who.name, action: 'token.revoke', subject: principal, details: { tokens: n } }),
+    async (trx) => {
+      const result = await trx
+        .updateTable('tokens')
+        .set({ revoked_at: ctx.now() })
+        .where('principal', '=', principal)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      const n = Number(result.numUpdatedRows);
+      if (n === 0) throw new ModelgateError('NOT_FOUND', `${principal} has no live token`);
+      return n;
+    },
+  );
+}

@@ -22,7 +22,20 @@ function tokenCreateCommand(): Command {
     );
 }
 
+/** `modelgate token revoke --principal P` */
+function tokenRevokeCommand(): Command {
+  return registryCommand('revoke', 'revoke every token of a principal (admin)')
+    .requiredOption('--principal <name>', 'whose tokens to revoke')
+    .action(
+      run(async (opts: ConnectionOpts & { principal: string }) => {
+        const answer = await connect(opts).request<{ principal: string; revoked: number }>('DELETE', `/api/tokens/${encodeURIComponent(opts.principal)}`);
+        emit(opts.format, answer, () => `revoked ${answer.revoked} token(s) of ${answer.principal}\n`);
+        return EXIT.OK;
+      }),
+    );
+}
+
 /** `modelgate token …`: access to the registry. */
 export function tokenCommand(): Command {
-  return new Command('token').description("manage the registry's API tokens").addCommand(tokenCreateCommand());
+  return new Command('token').description("manage the registry's API tokens").addCommand(tokenCreateCommand()).addCommand(tokenRevokeCommand());
 }

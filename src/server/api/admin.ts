@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { addWebhook, createToken, ROLES, verifyRegistryAudit, WEBHOOK_EVENTS } from '../../app/registry/index.js';
+import { addWebhook, createToken, revokeTokens, ROLES, verifyRegistryAudit, WEBHOOK_EVENTS } from '../../app/registry/index.js';
 import type { Ctx } from '../context.js';
 import { route, type Route } from '../route.js';
 
@@ -28,6 +28,17 @@ export const ADMIN_ROUTES: Route[] = [
     async handle(c, body) {
       const token = await createToken(ctxOf(c), c.get('principal'), body.principal, body.roles);
       return c.json({ principal: body.principal, roles: body.roles, token }, 201);
+    },
+  }),
+  route({
+    method: 'delete',
+    path: '/api/tokens/{principal}',
+    summary: 'Revoke every token of a principal (admin): refused from then on by the API, the UI and /hf',
+    roles: ['admin'],
+    tag: 'access',
+    async handle(c) {
+      const principal = c.req.param('principal') ?? '';
+      return c.json({ principal, revoked: await revokeTokens(ctxOf(c), c.get('principal'), principal) });
     },
   }),
   route({

@@ -55,7 +55,7 @@ function uploadPath(c: Ctx): string {
 function bodyChunks(c: Ctx): AsyncIterable<Uint8Array> {
   const limit = ctxOf(c).config.maxFileBytes;
   const declared = Number(c.req.header('content-length') ?? 0);
-  if (limit !== undefined && declared > limit) throw new ModelgateError('TOO_LARGE', `a file is at most ${limit} bytes`);
+  if (declared > limit) throw new ModelgateError('TOO_LARGE', `a file is at most ${limit} bytes`);
   const body = c.req.raw.body;
   if (!body) return (async function* () {})();
   return body as unknown as AsyncIterable<Uint8Array>;
