@@ -4,7 +4,7 @@ import { ingest } from './ingest.js';
 import { decisionFor, judgeVersion, riskOf, versionVerdict, withFileFindings } from './judge.js';
 import { screenable, screenVersion } from './screening.js';
 import type { ScanResult } from '../../core/report-types.js';
-import { rootDigest } from './digest.js';
+import { modelRootDigest } from '../signing/index.js';
 import { lineageOf, writeLineage } from './lineage.js';
 import { SYSTEM } from './roles.js';
 
@@ -125,7 +125,8 @@ export class Pipeline {
     const files = await this.ctx.db.kysely.selectFrom('version_files').selectAll().where('version_id', '=', id).orderBy('path').execute();
     const judged = await judgeVersion(this.ctx, id, files);
     const set = {
-      root_digest: rootDigest(files),
+      // The OpenSSF model-signing root digest: what a model signature of these files names (REGISTRY.md).
+      root_digest: modelRootDigest(files),
       verdict: versionVerdict(judged.report),
       risk: judged.risk,
       report: JSON.stringify({ ...judged.report, dryRunDecision: judged.dryRun }),
