@@ -75,9 +75,9 @@ function describeOne(o: Converted): string {
   const lines: string[] = [];
   lines.push(`converted ${printable(o.input)} (${o.format}) -> ${printable(o.output)}: ${o.tensors} tensors, ${o.bytes} bytes of tensor data`);
   for (const [alias, kept] of o.aliases)
-    lines.push(`  alias ${printable(alias)} shares the storage of ${printable(kept)}: written once, recorded in __metadata__`);
+    lines.push(`  alias ${printable(alias)} is the same view as ${printable(kept)}: written once, recorded in __metadata__`);
   for (const group of o.copiedGroups)
-    lines.push(`  overlapping views ${group.map(printable).join(', ')}: none covers its storage, each written as its own copy`);
+    lines.push(`  overlapping views ${group.map(printable).join(', ')} differ in offset, shape or stride: each written as its own copy`);
   if (o.verified)
     lines.push(`verified: ${o.verified.tensors} tensors, ${o.verified.bytes} bytes, every tensor's SHA-256 equal in the checkpoint and the output`);
   return lines.join('\n') + '\n';

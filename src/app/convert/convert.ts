@@ -32,9 +32,9 @@ export interface Converted {
   tensors: number;
   /** Bytes of tensor data written. */
   bytes: number;
-  /** Names dropped as aliases of a written tensor (recorded in `__metadata__`). */
+  /** Names dropped as the same view as a written tensor (recorded in `__metadata__`). */
   aliases: Map<string, string>;
-  /** Overlapping views written as separate copies. */
+  /** Overlapping views of one storage that differ, written as separate copies. */
   copiedGroups: string[][];
   verified?: VerifyReport;
 }
