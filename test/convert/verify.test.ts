@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withLimits } from '../../src/core/limits.js';
 import { prepareCheckpoint, type Prepared } from '../../src/app/convert/convert.js';
-import { writeSafetensors } from '../../src/app/convert/output.js';
+import { planLayout, writeSafetensors } from '../../src/app/convert/output.js';
 import { verifyOutput } from '../../src/app/convert/verify.js';
 import { HashPool } from '../../src/sources/index.js';
 
@@ -63,6 +63,32 @@ describe('convert --verify', () => {
       truncateSync(out, statSync(out).size - 1);
       await expect(verifyOutput(p.source, out, p.plan.write, p.layout)).rejects.toMatchObject({ code: 'VERIFY_MISMATCH' });
     }));
+});
+
+describe('convert --verify: aliases of one storage (issue 14, point 9)', () => {
+  it('passes identical views written once, and fails a slice dropped as an alias of its whole storage', async () => {
+    const p = await prepareCheckpoint(join(FIXTURES, 'storage-views.pt'), withLimits({}));
+    if ('status' in p) throw new Error(`storage-views.pt was refused: ${p.reason}`);
+    try {
+      const out = join(fresh(), 'ok.safetensors');
+      writeSafetensors(p.source, p.plan.write, p.layout, out);
+      expect((await verifyOutput(p.source, out, p.plan.write, p.layout, p.plan)).tensors).toBe(11);
+      // The old rule: `f32.offset` (base[2:8]) dropped as an alias of `f32.all`, the whole storage.
+      const slice = p.plan.write.find((t) => t.name === 'f32.offset');
+      if (!slice) throw new Error('no f32.offset');
+      const write = p.plan.write.filter((t) => t !== slice);
+      const aliases = new Map([...p.plan.aliases, ['f32.offset', 'f32.all']]);
+      const layout = planLayout(write, new Map([['format', 'pt'], ...aliases]));
+      const forged = join(fresh(), 'forged.safetensors');
+      writeSafetensors(p.source, write, layout, forged);
+      await expect(verifyOutput(p.source, forged, write, layout, { aliases, aliased: [...p.plan.aliased, slice] })).rejects.toMatchObject({
+        code: 'VERIFY_MISMATCH',
+        message: expect.stringContaining('f32.offset is not the same view as f32.all'),
+      });
+    } finally {
+      p.source.close();
+    }
+  });
 });
 
 describe('HashPool ranges', () => {

@@ -99,7 +99,7 @@ export async function prepareCheckpoint(input: string, limits: Limits): Promise<
 /** Writes a prepared checkpoint to `path` (a new file), verifying it when asked. */
 export async function writePrepared(p: Prepared, path: string, verify: boolean): Promise<VerifyReport | undefined> {
   writeSafetensors(p.source, p.plan.write, p.layout, path);
-  return verify ? await verifyOutput(p.source, path, p.plan.write, p.layout) : undefined;
+  return verify ? await verifyOutput(p.source, path, p.plan.write, p.layout, p.plan) : undefined;
 }
 
 /** The summary of a written conversion. */

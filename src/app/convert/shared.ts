@@ -5,6 +5,8 @@ export interface AliasPlan {
   write: NamedTensor[];
   /** Dropped name → the written name that is the very same view (goes into `__metadata__`). */
   aliases: Map<string, string>;
+  /** The dropped tensors with their views, so `--verify` can check each is its kept one's view. */
+  aliased: NamedTensor[];
   /** Groups of overlapping but different views of one storage: each written as its own copy. */
   copiedGroups: string[][];
 }
@@ -54,7 +56,7 @@ export function planAliases(tensors: readonly NamedTensor[]): AliasPlan {
     }
   }
   // Written in the checkpoint's order; the layout orders them as safetensors does.
-  return { write: tensors.filter((t) => !aliases.has(t.name)), aliases, copiedGroups };
+  return { write: tensors.filter((t) => !aliases.has(t.name)), aliases, aliased: tensors.filter((t) => aliases.has(t.name)), copiedGroups };
 }
 
 /**

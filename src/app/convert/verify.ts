@@ -5,6 +5,7 @@ import { HashPool } from '../../sources/index.js';
 import { parseSafetensors } from '../../formats/safetensors/parse.js';
 import type { SafetensorsLayout } from '../../formats/safetensors/write.js';
 import type { InputFile } from './input-file.js';
+import type { AliasPlan } from './shared.js';
 import { byteExtent, elementCount, isContiguous, type NamedTensor, type TensorView } from './model.js';
 
 const CHUNK = 4 * 1024 * 1024;
@@ -58,13 +59,43 @@ function sourceDigest(input: InputFile, t: TensorView): string {
 }
 
 /**
+ * Each name dropped as an alias must be recorded in `__metadata__` as `alias: kept`, and its view
+ * must be the kept tensor's very view (storage, dtype, offset, shape, stride) compared field by
+ * field here, apart from planAliases' key: an alias that is only an overlapping view would load
+ * with the kept tensor's values instead of its own (issue 14, point 9).
+ */
+function checkAliases(plan: Pick<AliasPlan, 'aliases' | 'aliased'>, written: readonly NamedTensor[], metadata: ReadonlyMap<string, string> | undefined): void {
+  const views = new Map(written.map((t) => [t.name, t.tensor]));
+  for (const { name, tensor: a } of plan.aliased) {
+    const keptName = plan.aliases.get(name);
+    const b = keptName === undefined ? undefined : views.get(keptName);
+    if (keptName === undefined || !b) throw new ModelgateError('VERIFY_MISMATCH', `alias ${name} names no written tensor`);
+    if (metadata?.get(name) !== keptName) throw new ModelgateError('VERIFY_MISMATCH', `alias ${name} -> ${keptName} is not in the written __metadata__`);
+    const same =
+      a.storage.key === b.storage.key &&
+      a.storage.start === b.storage.start &&
+      a.type.name === b.type.name &&
+      a.offset === b.offset &&
+      a.shape.join(',') === b.shape.join(',') &&
+      a.stride.join(',') === b.stride.join(',');
+    if (!same) throw new ModelgateError('VERIFY_MISMATCH', `alias ${name} is not the same view as ${keptName}: its values would be lost`);
+  }
+}
+
+/**
  * Re-reads the written file with modelgate's own safetensors parser, checks its header is the
  * one planned, and compares every tensor's SHA-256 with that of its source elements in the
  * checkpoint. Throws VERIFY_MISMATCH on any difference. The written file is hashed in a worker
  * thread (the hash pool's) while this thread hashes the checkpoint, so the two files are read
- * and hashed at once.
+ * and hashed at once. With `plan`, each alias is checked to be the same view as its kept tensor.
  */
-export async function verifyOutput(input: InputFile, outputPath: string, tensors: readonly NamedTensor[], layout: SafetensorsLayout): Promise<VerifyReport> {
+export async function verifyOutput(
+  input: InputFile,
+  outputPath: string,
+  tensors: readonly NamedTensor[],
+  layout: SafetensorsLayout,
+  plan?: Pick<AliasPlan, 'aliases' | 'aliased'>,
+): Promise<VerifyReport> {
   const out = new FileSource(outputPath);
   let pool: HashPool | undefined;
   try {
@@ -84,6 +115,7 @@ export async function verifyOutput(input: InputFile, outputPath: string, tensors
         got.dtype === planned.dtype && got.shape.join(',') === view.shape.join(',') && Number(got.begin) === planned.begin && Number(got.end) === planned.end;
       if (!same) throw new ModelgateError('VERIFY_MISMATCH', `tensor ${planned.name}: header entry differs from the plan`);
     }
+    if (plan) checkAliases(plan, tensors, parsed.metadata);
     pool = new HashPool(1);
     const writtenDigests = layout.tensors.map((planned) => {
       const digest = (pool as HashPool).hash(outputPath, { start: parsed.dataStart + planned.begin, length: planned.end - planned.begin });
