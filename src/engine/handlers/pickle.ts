@@ -3,7 +3,7 @@ import type { ByteSource } from '../../core/byte-source.js';
 import { ModelgateError } from '../../core/errors.js';
 import { MALFORMED_CONTAINER, TRAILING_DATA } from '../../detectors/container/index.js';
 import { PICKLE_RULES } from '../../detectors/pickle/index.js';
-import { failsAtFirstImport, hasActivity } from '../../formats/pickle/activity.js';
+import { actsBeyondImports, failsAtFirstImport, hasActivity } from '../../formats/pickle/activity.js';
 import type { PickleStream, PValue } from '../../formats/pickle/model.js';
 import { parsePickleStream } from '../../formats/pickle/parse.js';
 import type { ScanContext } from '../context.js';
@@ -56,8 +56,12 @@ export function scanPickle(source: ByteSource, ctx: ScanContext, options: Pickle
     if (options.probe || (!hasPickleProto(source.read(0, 2)) && !hasActivity(first))) return undefined;
     // Nor is text that only looked like protocol 0 (`class X:` read as GLOBAL, a requirements
     // line): a stream that breaks, whose first import no loader can resolve, ends any load
-    // there harmlessly, so the text is judged as what it is (Python, a config, a note).
-    if (options.weak && !hasPickleProto(source.read(0, 2)) && failsAtFirstImport(first) && isText(source)) return undefined;
+    // there harmlessly, so the text is judged as what it is (Python, a config, a note). Under a
+    // text file's name (`certifi\nidna\n` in requirements.txt), a broken stream that only
+    // imported, calling and building nothing, is text as well.
+    if (options.weak && !hasPickleProto(source.read(0, 2)) && isText(source)) {
+      if (failsAtFirstImport(first) || (isTextName(ctx.name) && !actsBeyondImports(first))) return undefined;
+    }
   }
   let stop = first.error !== undefined;
   if (!stop && isLegacyMagic(first.result)) {
@@ -121,6 +125,14 @@ export function scanPickle(source: ByteSource, ctx: ScanContext, options: Pickle
 function isText(source: ByteSource): boolean {
   const kind = classifyOther(source.read(0, 512));
   return kind === 'text' || kind === 'json';
+}
+
+/** Extensions of documents, configs and sources: files read as text by name, unpickled by no loader. */
+const TEXT_NAME = /\.(txt|md|rst|ya?ml|toml|cfg|ini|py|jinja|json|csv|tsv)$/i;
+
+/** True when the name is a text file's. */
+function isTextName(name: string): boolean {
+  return TEXT_NAME.test(name);
 }
 
 function reportBreak(ctx: ScanContext, e: unknown, what: string): void {

@@ -5,6 +5,11 @@ export function hasActivity(s: PickleStream): boolean {
   return s.imports.length + s.calls.length + s.dynamicImports.length + s.builds.length + s.mutations.length + s.extensions.length > 0;
 }
 
+/** True when a stream called, built, mutated or imported dynamically: more than imports by name. */
+export function actsBeyondImports(s: PickleStream): boolean {
+  return s.calls.length + s.dynamicImports.length + s.builds.length + s.mutations.length + s.extensions.length > 0;
+}
+
 /** A Python identifier (PEP 3131: XID_Start or `_`, then XID_Continue), and dotted paths of them. */
 const DOTTED_IDENTIFIER = /^[\p{XID_Start}_]\p{XID_Continue}*(\.[\p{XID_Start}_]\p{XID_Continue}*)*$/u;
 
