@@ -66,9 +66,11 @@ export const FORMATS: readonly FormatEntry[] = [
   { id: 'savedmodel', version: 1, recognise: { by: 'trial', test: (s, c) => looksLikeSavedModel(s, c.name) }, scan: scanSavedModel },
   {
     id: 'pickle-protocol-0',
-    version: 1,
+    // 2: text whose stream breaks at an import no loader can resolve, or (under a text file's
+    // name) breaks having only imported, is read as text.
+    version: 2,
     recognise: { by: 'trial', test: (_s, _c, head) => head.length > 0 && isOpcode(head[0]!) },
-    scan: (s, c) => scanPickle(s, c),
+    scan: (s, c) => scanPickle(s, c, { weak: true }),
   },
   { id: 'zip-prefixed', version: 1, recognise: { by: 'trial', test: (s) => s.size >= 22 && findEocd(s) !== undefined }, scan: scanZip },
 ];

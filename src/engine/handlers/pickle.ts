@@ -3,11 +3,12 @@ import type { ByteSource } from '../../core/byte-source.js';
 import { ModelgateError } from '../../core/errors.js';
 import { MALFORMED_CONTAINER, TRAILING_DATA } from '../../detectors/container/index.js';
 import { PICKLE_RULES } from '../../detectors/pickle/index.js';
-import { hasActivity } from '../../formats/pickle/activity.js';
+import { actsBeyondImports, failsAtFirstImport, hasActivity } from '../../formats/pickle/activity.js';
 import type { PickleStream, PValue } from '../../formats/pickle/model.js';
 import { parsePickleStream } from '../../formats/pickle/parse.js';
 import type { ScanContext } from '../context.js';
 import { nestedLoaderBytes } from '../../detectors/pickle/nested-loaders.js';
+import { classifyOther } from '../sniff.js';
 import { scanNestedBytes } from './nested.js';
 import { JoblibArrays } from './joblib.js';
 import { legacyPersistentLoad, skipLegacyStorages, isLegacyMagic } from './torch-legacy.js';
@@ -25,6 +26,12 @@ export interface PickleScanOptions {
    * complete pickle streams to their very end, and otherwise stay silent.
    */
   probe?: boolean;
+  /**
+   * Content taken by its first byte alone (a protocol-0 opcode), which the registry reads as
+   * text when this answers undefined: text whose stream breaks at an import nothing can resolve
+   * is left to that reading. Containers that unpickle a member by its name leave it unset.
+   */
+  weak?: boolean;
   /** Receives the streams read (containers use their persistent ids). */
   onStreams?: (streams: PickleStream[]) => void;
 }
@@ -47,6 +54,14 @@ export function scanPickle(source: ByteSource, ctx: ScanContext, options: Pickle
   if (first.error) {
     // A first stream that breaks before doing anything, without PROTO, is not a pickle.
     if (options.probe || (!hasPickleProto(source.read(0, 2)) && !hasActivity(first))) return undefined;
+    // Nor is text that only looked like protocol 0 (`class X:` read as GLOBAL, a requirements
+    // line): a stream that breaks, whose first import no loader can resolve, ends any load
+    // there harmlessly, so the text is judged as what it is (Python, a config, a note). Under a
+    // text file's name (`certifi\nidna\n` in requirements.txt), a broken stream that only
+    // imported, calling and building nothing, is text as well.
+    if (options.weak && !hasPickleProto(source.read(0, 2)) && isText(source)) {
+      if (failsAtFirstImport(first) || (isTextName(ctx.name) && !actsBeyondImports(first))) return undefined;
+    }
   }
   let stop = first.error !== undefined;
   if (!stop && isLegacyMagic(first.result)) {
@@ -104,6 +119,20 @@ export function scanPickle(source: ByteSource, ctx: ScanContext, options: Pickle
   }
   if (joblib.seen) format = 'joblib';
   return format;
+}
+
+/** Text by its first bytes (no NUL, valid UTF-8), as the dispatcher names content of no format. */
+function isText(source: ByteSource): boolean {
+  const kind = classifyOther(source.read(0, 512));
+  return kind === 'text' || kind === 'json';
+}
+
+/** Extensions of documents, configs and sources: files read as text by name, unpickled by no loader. */
+const TEXT_NAME = /\.(txt|md|rst|ya?ml|toml|cfg|ini|py|jinja|json|csv|tsv)$/i;
+
+/** True when the name is a text file's. */
+function isTextName(name: string): boolean {
+  return TEXT_NAME.test(name);
 }
 
 function reportBreak(ctx: ScanContext, e: unknown, what: string): void {

@@ -20,6 +20,17 @@ ruleTester(unknownGlobal, PICKLE, {
       errors: [{ severity: 'medium', evidence: 'mymodel.Net' }],
     },
     {
+      // find_class's __import__ raises for it: the load stops there (a `class X:` line as GLOBAL).
+      name: 'a module that is not an identifier, graded low',
+      input: pickle().global('lass XModel:', '    pass').stop(),
+      errors: [{ severity: 'low', evidence: 'lass XModel:.    pass' }],
+    },
+    {
+      name: 'a name that is not an identifier, graded low',
+      input: pickle().proto(2).global('mymodel', 'Net\r').stop(),
+      errors: [{ severity: 'low' }],
+    },
+    {
       name: 'an unknown class created with INST',
       input: pickle().mark().inst('mymodel', 'Net').stop(),
       errors: [{ severity: 'medium', evidence: 'mymodel.Net()' }],
