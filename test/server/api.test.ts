@@ -145,7 +145,8 @@ describe.each(DATABASES)('registry API on %s', (kind) => {
 
   it('shows the custom code an auto_map selects', async () => {
     const id = await uploaded('acme/custom', {
-      'config.json': JSON.stringify({ model_type: 'x', auto_map: { AutoModel: 'modeling_x.XModel' } }),
+      // Past 64 KiB and with a NaN, as Python's json reads it: the auto_map is still found.
+      'config.json': `{"model_type": "x", "padding": "${'p'.repeat(70_000)}", "initializer_range": NaN, "auto_map": {"AutoModel": "modeling_x.XModel"}}`,
       'modeling_x.py': 'import torch\nclass XModel(torch.nn.Module):\n    pass\n',
     });
     await until(t.registry, id, ['review', 'rejected']);

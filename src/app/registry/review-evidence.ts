@@ -1,4 +1,5 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { parsePythonJson } from '../../formats/json/python-json.js';
 import type { ScanResult } from '../../core/report-types.js';
 import type { VersionFilesTable } from '../../store/index.js';
 import { getVersion, type RegistryContext } from './context.js';
@@ -6,6 +7,8 @@ import { getVersion, type RegistryContext } from './context.js';
 /** Custom code shown per file, and files shown: enough to read, bounded for the page. */
 const MAX_CODE_BYTES = 64 * 1024;
 const MAX_CODE_FILES = 20;
+/** Configs read for `auto_map`: configs are small; a bigger one is not a config a reviewer needs read here. */
+const MAX_CONFIG_BYTES = 1024 * 1024;
 /** Formats that are code a loader may import or run. */
 const CODE_FORMATS = new Set(['python', 'notebook', 'jupyter-notebook']);
 
@@ -59,10 +62,11 @@ function head(path: string): { text: string; truncated: boolean } {
 function autoMapModules(ctx: RegistryContext, files: readonly VersionFilesTable[]): Map<string, string> {
   const selected = new Map<string, string>();
   for (const f of files) {
-    if (!/(^|\/)[^/]*config\.json$/.test(f.path) || f.size > 1024 * 1024) continue;
+    if (!/(^|\/)[^/]*config\.json$/.test(f.path) || f.size > MAX_CONFIG_BYTES) continue;
     let parsed: unknown;
     try {
-      parsed = JSON.parse(head(ctx.blobs.path(f.sha256)).text);
+      // The whole file, read as Python's json module reads it (NaN, Infinity), as transformers does.
+      parsed = parsePythonJson(readFileSync(ctx.blobs.path(f.sha256), 'utf8'));
     } catch {
       continue;
     }
