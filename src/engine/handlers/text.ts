@@ -7,6 +7,7 @@ import { scanChatTemplateFile, scanHfJson } from './hfconfig.js';
 import { looksLikeKerasConfig, scanKerasConfigDocument } from './keras.js';
 import { isNotebook, scanNotebook } from './notebook.js';
 import { looksLikePython, scanPython } from './python.js';
+import { isShellScript, scanShellScript } from './shell.js';
 import { reportStartupModule, scanPth, startupRole } from './startup.js';
 
 /** Largest JSON document parsed to see whether it is a config, notebook or the like. */
@@ -29,6 +30,7 @@ export function scanText(source: ByteSource, ctx: ScanContext, sniffed: string):
   if (kind === 'text' && isTemplateName(ctx)) return scanChatTemplateFile(source, ctx);
   // site.py reads every `*.pth` in site-packages as lines of paths and `import` statements.
   if (kind === 'text' && startupRole(ctx.name) === 'pth') return scanPth(source, ctx);
+  if (kind === 'text' && isShellScript(source.read(0, 256).toString('latin1'), ctx.name)) return scanShellScript(source, ctx);
   if (kind === 'text' && looksLikePython(source.read(0, 4096), ctx.name)) {
     // transformers runs a repo's custom_generate/generate.py when generate() is asked for it
     // with trust_remote_code=True: remote code by where the repo puts it, judged by its content.
@@ -87,10 +89,11 @@ function keepFound(ctx: ScanContext, reading: (quiet: ScanContext) => void): voi
 }
 
 /** How loaders read a file by its name alone: modules remote code imports, chat templates, configs. */
-function namedText(name: string): 'python' | 'jinja' | 'json' | 'pth' | undefined {
+function namedText(name: string): 'python' | 'jinja' | 'json' | 'pth' | 'shell' | undefined {
   if (name.endsWith('.py')) return 'python';
   if (TEMPLATE_NAME.test(name)) return 'jinja';
   if (startupRole(name) === 'pth') return 'pth';
+  if (isShellScript('', name)) return 'shell';
   if (name.endsWith('.json')) return 'json';
   return undefined;
 }
@@ -110,13 +113,15 @@ export function readAsNamed(source: ByteSource, ctx: ScanContext, read: { format
     (as === 'python' && read.format === 'python') ||
     (as === 'jinja' && read.format === 'chat-template') ||
     (as === 'json' && read.asText) ||
-    (as === 'pth' && read.format === 'pth')
+    (as === 'pth' && read.format === 'pth') ||
+    (as === 'shell' && read.format === 'shell-script')
   )
     return;
   keepFound(ctx, (named) => {
     if (as === 'python') scanPythonFile(source, named);
     else if (as === 'jinja') scanChatTemplateFile(source, named);
     else if (as === 'pth') scanPth(source, named, { quiet: true });
+    else if (as === 'shell') scanShellScript(source, named);
     else {
       const doc = parseJson(source);
       if (doc !== undefined) scanJson(doc, source, named);
