@@ -7,6 +7,8 @@ import { scanChatTemplateFile, scanHfJson } from './hfconfig.js';
 import { looksLikeKerasConfig, scanKerasConfigDocument } from './keras.js';
 import { isNotebook, scanNotebook } from './notebook.js';
 import { looksLikePython, scanPython } from './python.js';
+import { isShellScript, scanShellScript } from './shell.js';
+import { reportStartupModule, scanPth, startupRole } from './startup.js';
 
 /** Largest JSON document parsed to see whether it is a config, notebook or the like. */
 const MAX_JSON_BYTES = 64 * 1024 * 1024;
@@ -25,7 +27,10 @@ export function scanText(source: ByteSource, ctx: ScanContext, sniffed: string):
     if (doc === undefined) kind = 'text';
     else return scanJson(doc, source, ctx);
   }
-  if (kind === 'text' && ctx.name.endsWith('.jinja')) return scanChatTemplateFile(source, ctx);
+  if (kind === 'text' && isTemplateName(ctx)) return scanChatTemplateFile(source, ctx);
+  // site.py reads every `*.pth` in site-packages as lines of paths and `import` statements.
+  if (kind === 'text' && startupRole(ctx.name) === 'pth') return scanPth(source, ctx);
+  if (kind === 'text' && isShellScript(source.read(0, 256).toString('latin1'), ctx.name)) return scanShellScript(source, ctx);
   if (kind === 'text' && looksLikePython(source.read(0, 4096), ctx.name)) {
     // transformers runs a repo's custom_generate/generate.py when generate() is asked for it
     // with trust_remote_code=True: remote code by where the repo puts it, judged by its content.
@@ -36,15 +41,59 @@ export function scanText(source: ByteSource, ctx: ScanContext, sniffed: string):
           "custom_generate/generate.py is run by transformers when generate() uses the repo's custom_generate with trust_remote_code=True; its own findings follow",
       });
     }
-    return scanPython(source, ctx);
+    return scanPythonFile(source, ctx);
   }
+  if (kind === 'text') readTemplateMarkup(source, ctx);
   return kind;
 }
 
+/** A Python module, with the start-up role its name gives it (`sitecustomize.py`). */
+function scanPythonFile(source: ByteSource, ctx: ScanContext): string {
+  if (startupRole(ctx.name) === 'module') reportStartupModule(ctx);
+  return scanPython(source, ctx);
+}
+
+/**
+ * Names that say Jinja: transformers' `*.jinja` chat templates (`chat_template.jinja`,
+ * `additional_chat_templates/*.jinja`) and Jinja's own suffixes. Other template files
+ * (`*.template`, `*.tmpl`: Go templates too) are judged by their markup, quietly.
+ */
+const TEMPLATE_NAME = /\.(?:jinja2?|j2)$/;
+
+/** Whether the file is read as a template by its name. */
+function isTemplateName(ctx: ScanContext): boolean {
+  return TEMPLATE_NAME.test(ctx.name);
+}
+
+/**
+ * Text that holds Jinja markup (`{{`, `{%`) under no template name is still a template to any
+ * server handed it by path (`--chat-template FILE`): judged as one too, keeping only what that
+ * reading finds (a README whose braces do not parse as Jinja is not broken for that).
+ */
+function readTemplateMarkup(source: ByteSource, ctx: ScanContext): void {
+  if (source.size > MAX_JSON_BYTES) return;
+  const text = source.read(0, source.size);
+  if (!text.includes('{{') && !text.includes('{%')) return;
+  keepFound(ctx, (quiet) => scanChatTemplateFile(source, quiet));
+}
+
+/** Runs another reading of the same content into its own list and keeps its findings that are not breaks. */
+function keepFound(ctx: ScanContext, reading: (quiet: ScanContext) => void): void {
+  const found: Finding[] = [];
+  try {
+    reading(ctx.withFindings(found));
+  } catch {
+    return;
+  }
+  ctx.findings.push(...found.filter((f) => !f.fatal));
+}
+
 /** How loaders read a file by its name alone: modules remote code imports, chat templates, configs. */
-function namedText(name: string): 'python' | 'jinja' | 'json' | undefined {
+function namedText(name: string): 'python' | 'jinja' | 'json' | 'pth' | 'shell' | undefined {
   if (name.endsWith('.py')) return 'python';
-  if (name.endsWith('.jinja')) return 'jinja';
+  if (TEMPLATE_NAME.test(name)) return 'jinja';
+  if (startupRole(name) === 'pth') return 'pth';
+  if (isShellScript('', name)) return 'shell';
   if (name.endsWith('.json')) return 'json';
   return undefined;
 }
@@ -60,20 +109,24 @@ export function readAsNamed(source: ByteSource, ctx: ScanContext, read: { format
   const as = namedText(ctx.name);
   if (as === undefined || source.size > MAX_JSON_BYTES) return;
   // Already read that way by its bytes: Python analysed, the template judged, JSON tried.
-  if ((as === 'python' && read.format === 'python') || (as === 'jinja' && read.format === 'chat-template') || (as === 'json' && read.asText)) return;
-  const found: Finding[] = [];
-  const named = ctx.withFindings(found);
-  try {
-    if (as === 'python') scanPython(source, named);
+  if (
+    (as === 'python' && read.format === 'python') ||
+    (as === 'jinja' && read.format === 'chat-template') ||
+    (as === 'json' && read.asText) ||
+    (as === 'pth' && read.format === 'pth') ||
+    (as === 'shell' && read.format === 'shell-script')
+  )
+    return;
+  keepFound(ctx, (named) => {
+    if (as === 'python') scanPythonFile(source, named);
     else if (as === 'jinja') scanChatTemplateFile(source, named);
+    else if (as === 'pth') scanPth(source, named, { quiet: true });
+    else if (as === 'shell') scanShellScript(source, named);
     else {
       const doc = parseJson(source);
       if (doc !== undefined) scanJson(doc, source, named);
     }
-  } catch {
-    return;
-  }
-  ctx.findings.push(...found.filter((f) => !f.fatal));
+  });
 }
 
 /** The JSON document in `source` as Python's json module reads it, or undefined when it is not JSON. */
