@@ -1,3 +1,5 @@
+import { INERT_MEDIA_AND_DATA_FORMATS, INERT_MODEL_FORMATS } from '../../formats/inert/names.js';
+
 /**
  * The format names the engine reports in `files[].format` (src/engine/content.ts and
  * src/engine/handlers/), sorted into what `formats.allow` judges and what it does not.
@@ -26,6 +28,7 @@ export const DEFAULT_EXEMPT_FORMATS: readonly string[] = [
   'python',
   'ipynb',
   'symlink',
+  ...INERT_MEDIA_AND_DATA_FORMATS,
 ];
 
 /**
@@ -53,6 +56,7 @@ export const MODEL_FORMATS: readonly string[] = [
   'zip',
   'tar',
   '7z',
+  ...INERT_MODEL_FORMATS,
 ];
 
 /** Compressed wrappers: the engine names a compressed model `<inner>-<wrapper>`, e.g. `pickle-gzip`. */
