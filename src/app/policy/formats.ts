@@ -10,8 +10,9 @@ import { INERT_MEDIA_AND_DATA_FORMATS, INERT_MODEL_FORMATS } from '../../formats
  * notebooks. `formats.allow` leaves these alone by default, so "safetensors only" still
  * allows config.json, tokenizer.json and the README. They are not unjudged: their findings
  * count against maxSeverity, and remote code (an `auto_map` naming a `.py`) against
- * remoteCode. `other` is binary content of no format the engine knows (a SentencePiece
- * `tokenizer.model`, say); a strict policy can drop it by giving `formats.exempt` itself.
+ * remoteCode. `other` is binary content of no format the engine reads or recognises: it always
+ * carries a fatal `file/unrecognised-format` finding, so it is denied as not read anyway. `image`
+ * stays so older policies load; images are now named by their format (src/formats/inert/).
  */
 export const DEFAULT_EXEMPT_FORMATS: readonly string[] = [
   'json',
