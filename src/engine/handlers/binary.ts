@@ -1,9 +1,9 @@
-import type { ByteSource } from '../../core/byte-source.js';
+import { BufferSource, type ByteSource } from '../../core/byte-source.js';
 import { UNRECOGNISED_FORMAT } from '../../detectors/file/index.js';
 import { checkpointShardPrefix, recogniseInert } from '../../formats/inert/format.js';
 import { isLevelDbTable } from '../../formats/inert/leveldb.js';
 import { parseOnnx } from '../../formats/onnx/parse.js';
-import { BufferSource } from '../../core/byte-source.js';
+import { looksLikeSavedModel } from '../../formats/savedmodel/parse.js';
 import type { ScanContext, SiblingFile } from '../context.js';
 
 /** Largest sibling read to learn a raw blob's role (an OpenVINO XML, an ONNX graph). */
@@ -15,7 +15,7 @@ const MAX_SIBLING_BYTES = 256 * 1024 * 1024;
  * otherwise reported not read (`file/unrecognised-format`, fatal) and named `other`.
  */
 export function scanBinary(source: ByteSource, ctx: ScanContext, head: Buffer): string {
-  const inert = recogniseInert(source, head) ?? rawTensorRole(ctx);
+  const inert = recogniseInert(source, head) ?? rawTensorRole(ctx) ?? savedModelSidecar(ctx);
   if (inert !== undefined) return inert;
   ctx.report(UNRECOGNISED_FORMAT, {
     message: `binary content of ${source.size} bytes matches no format modelgate reads or recognises as inert; not read`,
@@ -50,6 +50,18 @@ function rawTensorRole(ctx: ScanContext): 'raw-tensor-data' | undefined {
     if (bytes && onnxNames(bytes, name)) return 'raw-tensor-data';
   }
   return undefined;
+}
+
+/**
+ * TensorFlow reads `fingerprint.pb` and `keras_metadata.pb` only as parts of the SavedModel in
+ * `saved_model.pb` beside them, and modelgate reads them there (src/engine/handlers/savedmodel.ts
+ * parses both and judges the Keras metadata): beside a real SavedModel they are that format.
+ */
+function savedModelSidecar(ctx: ScanContext): 'tf-savedmodel' | undefined {
+  if (ctx.name !== 'fingerprint.pb' && ctx.name !== 'keras_metadata.pb') return undefined;
+  const model = readable(ctx.sibling?.('saved_model.pb'));
+  // The structural check only: the name `saved_model.pb` alone would pass looksLikeSavedModel.
+  return model && looksLikeSavedModel(new BufferSource(model), '') ? 'tf-savedmodel' : undefined;
 }
 
 function readable(file: SiblingFile | undefined): Buffer | undefined {
