@@ -1,3 +1,4 @@
+import { ByteReader } from '../../core/byte-reader.js';
 import type { ByteSource } from '../../core/byte-source.js';
 
 /** Messages walked in an Arrow IPC stream before giving up (so a longer one is not read). */
@@ -28,24 +29,20 @@ export function isArrowFile(source: ByteSource, head: Buffer): boolean {
  * message is a Schema and every message's header fits, to the end of the file.
  */
 export function isArrowStream(source: ByteSource): boolean {
-  let at = 0;
-  for (let count = 0; at < source.size; count++) {
-    if (count >= MAX_ARROW_MESSAGES || at + 8 > source.size) return false;
-    const prefix = source.read(at, 8);
-    let length = prefix.readUInt32LE(0);
-    let metaStart = at + 4;
-    if (length === CONTINUATION) {
-      length = prefix.readUInt32LE(4);
-      metaStart = at + 8;
-    }
-    if (length === 0) return count > 0 && metaStart === source.size;
-    if (length > MAX_METADATA_BYTES || metaStart + length > source.size) return false;
-    const message = readMessage(source.read(metaStart, length));
+  // One windowed reader: a remote source is fetched in windows, not a request per message.
+  const r = new ByteReader(source);
+  for (let count = 0; !r.atEnd(); count++) {
+    if (count >= MAX_ARROW_MESSAGES || r.remaining < 8) return false;
+    let length = r.u32le();
+    if (length === CONTINUATION) length = r.u32le();
+    if (length === 0) return count > 0 && r.atEnd();
+    if (length > MAX_METADATA_BYTES || length > r.remaining) return false;
+    const message = readMessage(r.bytes(length));
     if (!message || (count === 0 && message.headerType !== SCHEMA)) return false;
-    at = metaStart + length + message.bodyLength;
-    if (at > source.size) return false;
+    if (message.bodyLength > r.remaining) return false;
+    r.skip(message.bodyLength);
   }
-  return at === source.size && at > 0;
+  return source.size > 0;
 }
 
 /** MessageHeader union members (Message.fbs): Schema 1 … SparseTensor 5. */

@@ -1,3 +1,4 @@
+import { ByteReader } from '../../core/byte-reader.js';
 import type { ByteSource } from '../../core/byte-source.js';
 import { maskedCrc32c } from './crc32c.js';
 
@@ -15,19 +16,18 @@ export const MAX_TFRECORDS = 1_000_000;
  * shard is not needed to know its framing).
  */
 export function isTfRecord(source: ByteSource): boolean {
-  let at = 0;
-  for (let records = 0; at < source.size; records++) {
-    if (records >= MAX_TFRECORDS || at + 16 > source.size) return false;
-    const header = source.read(at, 12);
+  // One windowed reader: a remote source is fetched in windows, not a request per record.
+  const r = new ByteReader(source);
+  for (let records = 0; !r.atEnd(); records++) {
+    if (records >= MAX_TFRECORDS || r.remaining < 16) return false;
+    const header = r.bytes(12);
     if (maskedCrc32c(header.subarray(0, 8)) !== header.readUInt32LE(8)) return false;
     const length = Number(header.readBigUInt64LE(0));
-    const end = at + 12 + length + 4;
-    if (end > source.size) return false;
+    if (length + 4 > r.remaining) return false;
     if (length <= 64 * 1024) {
-      const data = source.read(at + 12, length + 4);
+      const data = r.bytes(length + 4);
       if (maskedCrc32c(data.subarray(0, length)) !== data.readUInt32LE(length)) return false;
-    }
-    at = end;
+    } else r.skip(length + 4);
   }
-  return at === source.size && at > 0;
+  return source.size > 0;
 }
