@@ -13,4 +13,7 @@ export const UNRECOGNISED_FORMAT: RuleMeta = {
     'The bytes are not text and match no model format, container or inert format modelgate recognises (docs/formats.md). Nothing in them was read, so the file is reported not read rather than clean: a loader that does read the format may run what it holds.',
   docs: 'docs/rules/file-unrecognised-format.md',
   references: ['MITRE ATLAS AML.T0010', 'OWASP LLM03:2025', 'CWE-20'],
+  // What this rule reports depends on what src/formats/inert/ and the role checks of
+  // src/engine/handlers/binary.ts recognise: bump it with every change there (part of the cache key).
+  version: 1,
 };
