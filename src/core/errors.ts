@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   'STACK_UNDERFLOW', // an opcode wanted more values than the stack holds
   'NO_STOP', // a pickle stream without STOP
   'UNSUPPORTED', // a coder, compression or feature modelgate does not read
+  'UNSUPPORTED_FORMAT', // binary content of no format modelgate reads or recognises as inert
   'ENCRYPTED', // bytes that are really encrypted
   'LIMIT_MEMBER_BYTES',
   'LIMIT_DECOMPRESSED_BYTES',

@@ -1,5 +1,6 @@
 import { BACKDOOR_RULES } from './backdoor/index.js';
 import { CONTAINER_RULES } from './container/index.js';
+import { FILE_RULES } from './file/index.js';
 import { GGUF_RULES } from './gguf/index.js';
 import { HFCONFIG_RULES } from './hfconfig/index.js';
 import { JINJA_RULES } from './jinja/index.js';
@@ -16,6 +17,7 @@ import type { RuleMeta } from './rule.js';
 export const ALL_RULES: readonly RuleMeta[] = [
   ...BACKDOOR_RULES,
   ...CONTAINER_RULES,
+  ...FILE_RULES,
   ...PYTHON_RULE_METAS,
   ...REPO_RULES,
   ...[...PICKLE_RULES, ...SAFETENSORS_RULES, ...ONNX_RULES, ...SAVEDMODEL_RULES, ...GGUF_RULES, ...JINJA_RULES, ...HFCONFIG_RULES, ...KERAS_RULES].map(

@@ -50,11 +50,18 @@ export function weakMagic(head: Buffer): 'zlib' | 'lzma' | undefined {
   return undefined;
 }
 
-/** A name for content of no model format: `json`, `text`, `image` or `other`. */
-export function classifyOther(head: Buffer): string {
+const isBinaryControl = (byte: number): boolean => byte < 0x20 && !(byte >= 0x09 && byte <= 0x0d) && byte !== 0x1b;
+
+/**
+ * The one text-versus-binary decision for content of no model format: `empty`, `json`, `text`,
+ * or `other` for binary content (NUL or other control bytes, or invalid UTF-8), which is then recognised as inert
+ * by its bytes (src/formats/inert/) or reported not read (src/engine/handlers/binary.ts).
+ */
+export function classifyOther(head: Buffer): 'empty' | 'json' | 'text' | 'other' {
   if (head.length === 0) return 'empty';
-  if (starts(head, [0x89, 0x50, 0x4e, 0x47]) || starts(head, [0xff, 0xd8, 0xff]) || starts(head, [0x47, 0x49, 0x46, 0x38])) return 'image';
-  if (head.includes(0)) return 'other';
+  // NUL and the C0 controls text never holds (all but tab, line feed, vertical tab, form feed,
+  // carriage return and escape) mark binary: a small protobuf may be nothing but such bytes.
+  if (head.some(isBinaryControl)) return 'other';
   const text = head.toString('utf8');
   if (text.includes('\ufffd') && !head.toString('latin1').includes('\ufffd')) {
     // A multi-byte character cut at the end of the head is not a reason to call it binary.

@@ -1,3 +1,5 @@
+import { INERT_MEDIA_AND_DATA_FORMATS, INERT_MODEL_FORMATS } from '../../formats/inert/names.js';
+
 /**
  * The format names the engine reports in `files[].format` (src/engine/content.ts and
  * src/engine/handlers/), sorted into what `formats.allow` judges and what it does not.
@@ -8,8 +10,9 @@
  * notebooks. `formats.allow` leaves these alone by default, so "safetensors only" still
  * allows config.json, tokenizer.json and the README. They are not unjudged: their findings
  * count against maxSeverity, and remote code (an `auto_map` naming a `.py`) against
- * remoteCode. `other` is binary content of no format the engine knows (a SentencePiece
- * `tokenizer.model`, say); a strict policy can drop it by giving `formats.exempt` itself.
+ * remoteCode. `other` is binary content of no format the engine reads or recognises: it always
+ * carries a fatal `file/unrecognised-format` finding, so it is denied as not read anyway. `image`
+ * stays so older policies load; images are now named by their format (src/formats/inert/).
  */
 export const DEFAULT_EXEMPT_FORMATS: readonly string[] = [
   'json',
@@ -26,6 +29,7 @@ export const DEFAULT_EXEMPT_FORMATS: readonly string[] = [
   'python',
   'ipynb',
   'symlink',
+  ...INERT_MEDIA_AND_DATA_FORMATS,
 ];
 
 /**
@@ -53,6 +57,7 @@ export const MODEL_FORMATS: readonly string[] = [
   'zip',
   'tar',
   '7z',
+  ...INERT_MODEL_FORMATS,
 ];
 
 /** Compressed wrappers: the engine names a compressed model `<inner>-<wrapper>`, e.g. `pickle-gzip`. */

@@ -1,5 +1,6 @@
 import { BufferSource } from '../../core/byte-source.js';
 import { MALFORMED_CONTAINER } from '../../detectors/container/index.js';
+import { INERT_MEDIA_AND_DATA_FORMATS } from '../../formats/inert/names.js';
 import type { ScanContext } from '../context.js';
 import { sniff } from '../sniff.js';
 
@@ -15,7 +16,7 @@ export function scanNestedBytes(bytes: Buffer, offset: number | undefined, ctx: 
   if (loaded) {
     // A loader will read these bytes as a model: they must be one modelgate can read.
     const format = member.scan(new BufferSource(bytes));
-    if (['other', 'text', 'json', 'image', 'empty'].includes(format)) {
+    if (['other', 'text', 'json', 'empty', ...INERT_MEDIA_AND_DATA_FORMATS].includes(format)) {
       member.report(MALFORMED_CONTAINER, {
         message: `bytes handed to a loader are not a model format modelgate reads (${format})`,
         fatal: true,

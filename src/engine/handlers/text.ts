@@ -3,6 +3,7 @@ import type { Finding } from '../../core/finding.js';
 import { remoteCode } from '../../detectors/hfconfig/remote-code.js';
 import { parsePythonJson } from '../../formats/json/python-json.js';
 import type { ScanContext } from '../context.js';
+import { scanBinary } from './binary.js';
 import { scanChatTemplateFile, scanHfJson } from './hfconfig.js';
 import { looksLikeKerasConfig, scanKerasConfigDocument } from './keras.js';
 import { isNotebook, scanNotebook } from './notebook.js';
@@ -16,9 +17,12 @@ const MAX_JSON_BYTES = 64 * 1024 * 1024;
 /**
  * Text content: JSON documents are parsed and judged by their keys (notebooks, Hugging Face
  * configs and chat templates, Keras configs), Jinja chat-template files by their template,
- * Python sources by their syntax tree. Anything else is named (`kind`: json, text, image…).
+ * Python sources by their syntax tree. Anything else is named (`kind`: json, text); binary
+ * content goes to `scanBinary`.
  */
 export function scanText(source: ByteSource, ctx: ScanContext, sniffed: string): string {
+  // Binary content is never clean unread: inert formats are named, anything else is not read.
+  if (sniffed === 'other') return scanBinary(source, ctx, source.read(0, 512));
   let kind = sniffed;
   if (kind === 'json' && source.size <= MAX_JSON_BYTES) {
     const doc = parseJson(source);

@@ -1,0 +1,7 @@
+import type { RuleMeta } from '../rule.js';
+import { UNRECOGNISED_FORMAT } from './unrecognised-format.js';
+
+export { UNRECOGNISED_FORMAT } from './unrecognised-format.js';
+
+/** Findings about a file as a whole, reported by the engine rather than by a model check. */
+export const FILE_RULES: readonly RuleMeta[] = [UNRECOGNISED_FORMAT];
