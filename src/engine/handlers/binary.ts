@@ -1,5 +1,6 @@
 import { BufferSource, type ByteSource } from '../../core/byte-source.js';
-import { UNRECOGNISED_FORMAT } from '../../detectors/file/index.js';
+import { COMPILED_CODE, UNRECOGNISED_FORMAT } from '../../detectors/file/index.js';
+import { recogniseCompiledCode } from '../../formats/compiled/sniff.js';
 import { checkpointShardPrefix, recogniseInert } from '../../formats/inert/format.js';
 import { isLevelDbTable } from '../../formats/inert/leveldb.js';
 import { parseOnnx } from '../../formats/onnx/parse.js';
@@ -17,6 +18,13 @@ const MAX_SIBLING_BYTES = 256 * 1024 * 1024;
 export function scanBinary(source: ByteSource, ctx: ScanContext, head: Buffer): string {
   const inert = recogniseInert(source, head) ?? rawTensorRole(ctx) ?? savedModelSidecar(ctx);
   if (inert !== undefined) return inert;
+  const code = recogniseCompiledCode(head);
+  if (code) {
+    ctx.report(COMPILED_CODE, {
+      message: `${code.detail}: compiled code runs with the loading process's rights when it is loaded or imported, and modelgate does not analyse it`,
+    });
+    return code.format;
+  }
   ctx.report(UNRECOGNISED_FORMAT, {
     message: `binary content of ${source.size} bytes matches no format modelgate reads or recognises as inert; not read`,
     fatal: true,
