@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { judgeTfOp, tfOpCategory, TF_OPS_VERSION } from '../../../src/detectors/savedmodel/op-registry.js';
 import { RISKY_OPS } from '../../../src/detectors/savedmodel/ops.js';
@@ -22,6 +23,9 @@ ruleTester(unknownOp, SAVEDMODEL, {
         ],
       }),
     },
+    // Real SavedModels written by TensorFlow (fixtures/savedmodel/generate.py): every op they use is registered.
+    { name: 'a TF2 SavedModel of a tf.Module with a traced function', input: readFileSync('test/fixtures/savedmodel/tf2-clean/saved_model.pb') },
+    { name: 'a TF1 SavedModel with its saver graph', input: readFileSync('test/fixtures/savedmodel/tf1-saver/saved_model.pb') },
     { name: 'a stripped op list of registered ops', input: savedModel({ metaGraphs: [{ strippedOps: ['Const', 'SaveV2', 'StatefulPartitionedCall'] }] }) },
   ],
   invalid: [
