@@ -103,11 +103,13 @@ export const dangerousOp: Rule<SavedModel> = {
   meta: {
     id: 'savedmodel/dangerous-op',
     defaultSeverity: 'high',
-    title: 'SavedModel graph uses an op that touches files, Python or the network',
+    title: 'SavedModel graph uses an op that touches files, Python, the network or native code',
     description:
-      'A node of a meta graph, of a library function or of a GraphDef serialized inside an attribute runs an op that reads or writes files, calls Python, or reaches the network (ReadFile, WriteFile, PyFunc, tf.data service and RPC ops...). Running the model does it. Checkpoint save/restore ops are expected in every SavedModel and are low unless their path is a constant outside the model folder.',
+      "A node of a meta graph, of a library function or of a GraphDef serialized inside an attribute runs an op that is not pure compute by TensorFlow's op registry: it reads or writes files, calls Python, reaches the network or runs native code (ReadFile, WriteFile, PyFunc, tf.data service, RPC and collective ops, XLA custom calls...). Running the model does it. Checkpoint save/restore ops are expected in every SavedModel and are low unless their path is a constant outside the model folder.",
     docs: 'docs/rules/savedmodel-dangerous-op.md',
     references: ['MITRE ATLAS AML.T0010', 'MITRE ATLAS AML.T0011', 'MITRE ATLAS AML.T0018', 'OWASP LLM03:2025', 'CWE-73', 'CWE-94', 'CWE-829'],
+    // 2: ops outside the curated table are judged by TensorFlow's op registry (tf-ops.json); data changes bump it.
+    version: 2,
   },
   check(model, ctx) {
     const counts = new Map<string, number>();
