@@ -12,6 +12,8 @@ interface Sighting {
   node: string;
   where: string;
   offset: number;
+  /** The node and func attribute that call the op, when it is not the node's own op. */
+  via?: string;
 }
 
 /**
@@ -32,19 +34,31 @@ export const unknownOp: Rule<SavedModel> = {
   check(model, ctx) {
     const functions = new Set(model.graphs.map(functionName).filter((n): n is string => n !== undefined));
     const unknown = new Map<string, Sighting>();
+    const sight = (op: string, node: string, where: string, offset: number, via?: string): void => {
+      const seen = unknown.get(op);
+      if (seen) seen.count++;
+      else unknown.set(op, { count: 1, node, where, offset, ...(via !== undefined && { via }) });
+    };
     for (const graph of model.graphs) {
       for (const node of graph.nodes) {
         // A node with no op name fails to load whatever is registered; it needs no custom library.
         if (node.op === '' || functions.has(node.op) || judgeTfOp(node.op).verdict !== 'unknown') continue;
-        const seen = unknown.get(node.op);
-        if (seen) seen.count++;
-        else unknown.set(node.op, { count: 1, node: node.name, where: graph.label, offset: node.offset });
+        sight(node.op, node.name, graph.label, node.offset);
+      }
+      // A func attribute names a library function, or a primitive op the function runtime runs as a one-node function.
+      for (const node of graph.nodes) {
+        for (const [key, attr] of node.attrs) {
+          for (const fn of attr.funcs ?? []) {
+            if (fn === '' || functions.has(fn) || judgeTfOp(fn).verdict !== 'unknown') continue;
+            sight(fn, node.name, graph.label, node.offset, `${node.op}(${key}=${fn})`);
+          }
+        }
       }
     }
     for (const [op, s] of unknown) {
       const more = s.count > 1 ? ` (${s.count} nodes in all)` : '';
       ctx.report({
-        message: `op ${JSON.stringify(op)} of node "${s.node}" in ${s.where}${more} ${judgeTfOp(op).why}`,
+        message: `op ${JSON.stringify(op)} of node "${s.node}"${s.via !== undefined ? `, called as ${s.via},` : ''} in ${s.where}${more} ${judgeTfOp(op).why}`,
         location: { offset: s.offset },
         evidence: op,
       });

@@ -26,6 +26,7 @@ ruleTester(unknownOp, SAVEDMODEL, {
     // Real SavedModels written by TensorFlow (fixtures/savedmodel/generate.py): every op they use is registered.
     { name: 'a TF2 SavedModel of a tf.Module with a traced function', input: readFileSync('test/fixtures/savedmodel/tf2-clean/saved_model.pb') },
     { name: 'a TF1 SavedModel with its saver graph', input: readFileSync('test/fixtures/savedmodel/tf1-saver/saved_model.pb') },
+    { name: 'a func attribute naming a registered op', input: graph(op('call', 'PartitionedCall', ['x'], { f: { func: 'Neg' } })) },
     { name: 'a stripped op list of registered ops', input: savedModel({ metaGraphs: [{ strippedOps: ['Const', 'SaveV2', 'StatefulPartitionedCall'] }] }) },
   ],
   invalid: [
@@ -48,6 +49,11 @@ ruleTester(unknownOp, SAVEDMODEL, {
       name: 'inside a GraphDef serialized in an attribute',
       input: graph(op('holder', 'NoOp', [], { blob: { s: graphDef({ nodes: [op('k', 'SecretKernel')] }) } })),
       errors: [{ severity: 'medium', evidence: 'SecretKernel' }],
+    },
+    {
+      name: 'an unregistered op called through a func attribute',
+      input: graph(op('call', 'PartitionedCall', ['x'], { f: { func: 'ZeroOut' } })),
+      errors: [{ severity: 'medium', evidence: 'ZeroOut', message: 'called as PartitionedCall(f=ZeroOut)' }],
     },
     {
       name: 'listed in stripped_op_list only',
