@@ -1,12 +1,31 @@
 import type { KerasLambda, KerasModel } from '../../formats/keras/model.js';
 import type { Rule } from '../types.js';
-import { dangerousCodeNames, dangerousModule, isKerasModule } from './names.js';
+import { denyGrade } from '../pickle/denylist.js';
+import { allowedKerasName } from './allowlist.js';
+import { dangerousCodeNames, dangerousModule, gadgetLikeName, isKerasModule, kerasGadget } from './names.js';
 
 const quote = (s: string): string => JSON.stringify(s.length > 80 ? `${s.slice(0, 80)}…` : s);
 const list = (items: readonly string[], max = 12): string => items.slice(0, max).join(', ') + (items.length > max ? `, … (${items.length} in all)` : '');
 
 function where(lambda: KerasLambda): string {
   return lambda.layerName !== undefined ? `Lambda layer ${quote(lambda.layerName)}` : `the lambda at ${lambda.path}`;
+}
+
+/** A named function that runs code or does I/O: a Keras gadget (`get_file`), a deny-listed path, or a gadget-like name. */
+function namedFunctionDanger(module: string | undefined, name: string | undefined): boolean {
+  if (name === undefined) return false;
+  const dotted = module !== undefined ? `${module}.${name}` : name;
+  return gadgetLikeName(name) || kerasGadget(dotted) !== undefined || denyGrade(dotted) !== undefined;
+}
+
+/**
+ * A named function of a math library: inside Keras only an allowed Keras function name (not
+ * any function in a keras module), in TensorFlow, numpy or math any name that is no gadget.
+ */
+function isLibraryFunction(module: string | undefined, name: string | undefined): boolean {
+  if (module === undefined || name === undefined) return false;
+  if (isKerasModule(module)) return allowedKerasName(name, true);
+  return /^(tensorflow|numpy|math)(\.|$)/.test(module);
 }
 
 /**
@@ -35,16 +54,23 @@ export const lambdaLayer: Rule<KerasModel> = {
       'CVE-2024-3660',
       'CVE-2025-9905',
     ],
+    // 2: a named function inside Keras is low only when it is on the Keras allow-list.
+    version: 2,
   },
   check(model, ctx) {
     for (const lambda of model.lambdas) {
       const moduleDanger = lambda.module !== undefined ? dangerousModule(lambda.module, undefined) : undefined;
       const moduleNote = moduleDanger ? `; its globals are module ${quote(lambda.module!)} (${moduleDanger.why})` : '';
       if (lambda.form === 'keras2-named') {
-        // Lambda(tf.nn.relu) saves the name and its module: ordinary, unless the module is not.
-        const library = lambda.module !== undefined && (isKerasModule(lambda.module) || /^(tensorflow|numpy|math)(\.|$)/.test(lambda.module));
+        // Lambda(tf.nn.relu) saves the name and its module; Keras 2 takes the name from that module's globals.
+        const severity =
+          moduleDanger || namedFunctionDanger(lambda.module, lambda.functionName)
+            ? 'high'
+            : isLibraryFunction(lambda.module, lambda.functionName)
+              ? 'low'
+              : 'medium';
         ctx.report({
-          severity: moduleDanger ? 'high' : library ? 'low' : 'medium',
+          severity,
           message: `${where(lambda)} calls the function ${quote(lambda.functionName ?? '?')} by name${moduleNote}: its code is not in the file, so what runs depends on what the loader has defined`,
           evidence: `${lambda.path}: ${lambda.functionName ?? '?'}${lambda.module !== undefined ? ` (module ${lambda.module})` : ''}`,
         });

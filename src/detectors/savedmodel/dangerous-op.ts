@@ -2,7 +2,8 @@ import { maxSeverity, type Severity } from '../../core/severity.js';
 import type { SavedModel, TfGraph, TfNode } from '../../formats/savedmodel/model.js';
 import type { Rule, RuleContext } from '../types.js';
 import { GraphIndex, pathEscape } from './constants.js';
-import { RISKY_OPS, type RiskyOp } from './ops.js';
+import { riskyOpRow } from './op-registry.js';
+import type { RiskyOp } from './ops.js';
 
 /** Findings per op name; past this one line counts the rest (a graph may repeat an op thousands of times). */
 const MAX_FINDINGS_PER_OP = 20;
@@ -42,6 +43,7 @@ function grade(node: TfNode, op: RiskyOp, index: GraphIndex): Graded | undefined
   let severity = op.severity;
   if (op.attrRule === 'print-to-file' && !paths.some((p) => p.startsWith('file://'))) return undefined;
   if (op.attrRule === 'cache-file' && !computed && paths.every((p) => p === '')) return undefined;
+  if (op.attrRule === 'path-set' && paths.every((p) => p === '' || p === 'local://' || p.startsWith('bytes://'))) return undefined;
   if (op.attrRule === 'debug-urls') {
     if (paths.some((p) => /^grpcs?:\/\//i.test(p))) severity = 'high';
     else if (paths.length > 0) severity = 'medium';
@@ -68,7 +70,7 @@ function reportNode(ctx: RuleContext, counts: Map<string, number>, op: string, g
 function checkGraph(graph: TfGraph, ctx: RuleContext, counts: Map<string, number>, seen: Set<string>): void {
   const index = new GraphIndex(graph);
   for (const node of graph.nodes) {
-    const op = RISKY_OPS.get(node.op);
+    const op = riskyOpRow(node.op);
     if (op) {
       seen.add(node.op);
       const graded = grade(node, op, index);
@@ -79,7 +81,7 @@ function checkGraph(graph: TfGraph, ctx: RuleContext, counts: Map<string, number
     // A func attribute may name a primitive op, which the function runtime runs as a one-node function.
     for (const [key, attr] of node.attrs) {
       for (const fn of attr.funcs ?? []) {
-        const called = RISKY_OPS.get(fn);
+        const called = riskyOpRow(fn);
         if (!called) continue;
         seen.add(fn);
         const graded = { severity: maxSeverity(called.severity, 'medium'), note: '', evidence: `${node.op}(${key}=${fn})` };
@@ -101,11 +103,13 @@ export const dangerousOp: Rule<SavedModel> = {
   meta: {
     id: 'savedmodel/dangerous-op',
     defaultSeverity: 'high',
-    title: 'SavedModel graph uses an op that touches files, Python or the network',
+    title: 'SavedModel graph uses an op that touches files, Python, the network or native code',
     description:
-      'A node of a meta graph, of a library function or of a GraphDef serialized inside an attribute runs an op that reads or writes files, calls Python, or reaches the network (ReadFile, WriteFile, PyFunc, tf.data service and RPC ops...). Running the model does it. Checkpoint save/restore ops are expected in every SavedModel and are low unless their path is a constant outside the model folder.',
+      "A node of a meta graph, of a library function or of a GraphDef serialized inside an attribute runs an op that is not pure compute by TensorFlow's op registry: it reads or writes files, calls Python, reaches the network or runs native code (ReadFile, WriteFile, PyFunc, tf.data service, RPC and collective ops, XLA custom calls...). Running the model does it. Checkpoint save/restore ops are expected in every SavedModel and are low unless their path is a constant outside the model folder.",
     docs: 'docs/rules/savedmodel-dangerous-op.md',
     references: ['MITRE ATLAS AML.T0010', 'MITRE ATLAS AML.T0011', 'MITRE ATLAS AML.T0018', 'OWASP LLM03:2025', 'CWE-73', 'CWE-94', 'CWE-829'],
+    // 2: ops outside the curated table are judged by TensorFlow's op registry (tf-ops.json); data changes bump it.
+    version: 2,
   },
   check(model, ctx) {
     const counts = new Map<string, number>();
@@ -113,7 +117,7 @@ export const dangerousOp: Rule<SavedModel> = {
     for (const graph of model.graphs) checkGraph(graph, ctx, counts, seen);
     for (const [op, n] of counts) {
       if (n > MAX_FINDINGS_PER_OP) {
-        const risky = RISKY_OPS.get(op) as RiskyOp;
+        const risky = riskyOpRow(op) as RiskyOp;
         ctx.report({
           severity: risky.severity,
           message: `${n - MAX_FINDINGS_PER_OP} more ${op} node(s) not listed one by one`,
@@ -125,7 +129,7 @@ export const dangerousOp: Rule<SavedModel> = {
     // The stripped op list names every op the graphs use; one found nowhere was hidden from this walk.
     for (const meta of model.metaGraphs) {
       for (const op of new Set(meta.strippedOps)) {
-        const risky = RISKY_OPS.get(op);
+        const risky = riskyOpRow(op);
         if (!risky || seen.has(op)) continue;
         ctx.report({
           severity: risky.attrRule ? 'low' : risky.severity,

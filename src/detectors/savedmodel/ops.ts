@@ -7,11 +7,13 @@ export type AttrRule =
   /** tfdbg ops: `debug_urls` of `file://` dump tensors to disk, `grpc://` send them to a host. */
   | 'debug-urls'
   /** CacheDataset: an empty `filename` input caches in memory; any other writes cache files. */
-  | 'cache-file';
+  | 'cache-file'
+  /** Proto codecs and samplers: only a path attribute set to a file (not empty, `local://` or inline `bytes://`) reads one. */
+  | 'path-set';
 
 /** One row of the table: why the op matters and how to grade it. */
 export interface RiskyOp {
-  category: 'file read' | 'file write' | 'file system' | 'python' | 'network' | 'checkpoint read' | 'checkpoint write' | 'graph';
+  category: 'file read' | 'file write' | 'file system' | 'python' | 'network' | 'native' | 'checkpoint read' | 'checkpoint write' | 'graph';
   /** Grade when nothing more is known (a path computed at run time, or a relative constant). */
   severity: Severity;
   /** Grade when a path input or attribute is a constant outside the model folder (absolute, `..`, URL). */
@@ -111,6 +113,30 @@ export const RISKY_OPS: ReadonlyMap<string, RiskyOp> = new Map<string, RiskyOp>(
   ['WriteGraphSummary', summaryWrite],
   ['WriteRawProtoSummary', summaryWrite],
   ['ImportEvent', summaryWrite],
+  ['SummaryWriter', summaryWrite],
+  ['FlushSummaryWriter', summaryWrite],
+  ['CloseSummaryWriter', summaryWrite],
+  // Proto codecs (decode_proto_ops.cc, encode_proto_ops.cc) and a sampler that read a file named by an attribute.
+  [
+    'DecodeProtoV2',
+    row('file read', 'medium', 'reads the proto descriptors in the file named by descriptor_source', {
+      outside: 'high',
+      pathAttrs: ['descriptor_source'],
+      attrRule: 'path-set',
+    }),
+  ],
+  [
+    'EncodeProto',
+    row('file read', 'medium', 'reads the proto descriptors in the file named by descriptor_source', {
+      outside: 'high',
+      pathAttrs: ['descriptor_source'],
+      attrRule: 'path-set',
+    }),
+  ],
+  [
+    'FixedUnigramCandidateSampler',
+    row('file read', 'medium', 'reads unigram counts from the file named by vocab_file', { outside: 'high', pathAttrs: ['vocab_file'], attrRule: 'path-set' }),
+  ],
   // tf.data sources that read files (dataset_ops.cc, experimental_dataset_ops.cc).
   ['TFRecordDataset', readsFilenames('TFRecord files')],
   ['TFRecordDatasetV2', readsFilenames('TFRecord files')],

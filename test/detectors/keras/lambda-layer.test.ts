@@ -118,6 +118,21 @@ ruleTester(lambdaLayer, parseConfig, {
       errors: [{ severity: 'low' }],
     },
     {
+      name: 'Keras 2 named Keras activation',
+      input: k2Sequential([k2Layer('Lambda', 'lam', { function: 'relu', function_type: 'function', module: 'keras.activations' })]),
+      errors: [{ severity: 'low' }],
+    },
+    {
+      name: 'Keras 2 named function inside keras that is no modelling function',
+      input: k2Sequential([k2Layer('Lambda', 'lam', { function: 'print_summary', function_type: 'function', module: 'keras.utils.layer_utils' })]),
+      errors: [{ severity: 'medium' }],
+    },
+    {
+      name: 'Keras 2 named keras get_file (CVE-2025-8747 class)',
+      input: k2Sequential([k2Layer('Lambda', 'lam', { function: 'get_file', function_type: 'function', module: 'keras.utils.data_utils' })]),
+      errors: [{ severity: 'high' }],
+    },
+    {
       name: "Keras 2 named function with module 'subprocess'",
       input: k2Sequential([k2Layer('Lambda', 'lam', { function: 'call', function_type: 'function', module: 'subprocess' })]),
       errors: [{ severity: 'high' }],

@@ -14,6 +14,21 @@ ruleTester(dangerousOp, SAVEDMODEL, {
     { name: 'an in-memory dataset cache', input: graph(constString('f', ''), op('c', 'CacheDatasetV2', ['ds', 'f', 'cache'])) },
     { name: 'a function attribute naming a library function', input: graph(op('call', 'StatefulPartitionedCall', [], { f: { func: '__inference_f_1' } })) },
     { name: 'ReadFile in a string constant only', input: graph(constString('doc', 'ReadFile')) },
+    {
+      name: 'stateful in-process ops (variables, random, tables, iterators)',
+      input: graph(
+        op('v', 'VarHandleOp'),
+        op('r', 'ReadVariableOp', ['v']),
+        op('a', 'AssignVariableOp', ['v', 'r']),
+        op('u', 'RandomUniform', ['shape']),
+        op('t', 'HashTableV2'),
+        op('n', 'IteratorGetNext', ['it']),
+      ),
+    },
+    { name: 'a regex pattern input is no file', input: graph(constString('p', '/etc/.*'), op('m', 'RegexFullMatch', ['s', 'p'])) },
+    { name: 'DecodeProtoV2 with the built-in descriptor pool', input: graph(op('d', 'DecodeProtoV2', ['b'], { descriptor_source: { s: 'local://' } })) },
+    { name: 'EncodeProto with inline descriptors', input: graph(op('e', 'EncodeProto', ['s', 'v'], { descriptor_source: { s: 'bytes://\n\x08' } })) },
+    { name: 'FixedUnigramCandidateSampler with unigrams, no vocab file', input: graph(op('c', 'FixedUnigramCandidateSampler', ['t'])) },
   ],
   invalid: [
     {
@@ -117,6 +132,28 @@ ruleTester(dangerousOp, SAVEDMODEL, {
     },
     { name: 'TF1 Rpc', input: graph(op('r', 'Rpc', ['addr', 'method', 'req'])), errors: [{ severity: 'high' }] },
     { name: 'an RPC client', input: graph(op('c', 'RpcClient', ['addr', 't'])), errors: [{ severity: 'high' }] },
+    // Not in the curated table: judged by the category TensorFlow's op registry gives it.
+    {
+      name: 'a reader read, by its registry category',
+      input: graph(op('r', 'ReaderReadV2', ['reader', 'queue'])),
+      errors: [{ severity: 'medium', evidence: 'ReaderReadV2()', message: '(file system)' }],
+    },
+    {
+      name: 'a collective op reaches other workers',
+      input: graph(op('c', 'CollectiveReduceV2', ['x', 'g', 'k', 'i'])),
+      errors: [{ severity: 'medium', message: '(network)' }],
+    },
+    { name: 'an XLA custom call runs native code', input: graph(op('x', 'XlaCustomCall', ['a'])), errors: [{ severity: 'high', message: '(native)' }] },
+    {
+      name: 'DecodeProtoV2 reading descriptors from a file',
+      input: graph(op('d', 'DecodeProtoV2', ['b'], { descriptor_source: { s: '/etc/passwd' } })),
+      errors: [{ severity: 'high', evidence: 'DecodeProtoV2("/etc/passwd")' }],
+    },
+    {
+      name: 'FixedUnigramCandidateSampler reading a vocab file',
+      input: graph(op('c', 'FixedUnigramCandidateSampler', ['t'], { vocab_file: { s: 'vocab.txt' } })),
+      errors: [{ severity: 'medium', message: 'path "vocab.txt"' }],
+    },
     {
       name: 'a primitive op called through a func attribute',
       input: graph(op('call', 'PartitionedCall', ['f'], { f: { func: 'WriteFile' } })),
