@@ -47,6 +47,7 @@ OWNERS = {
     "accelerate": "accelerate", "lightning": "lightning", "lightning_fabric": "lightning",
     "pytorch_lightning": "pytorch-lightning", "dateutil": "python-dateutil", "pytz": "pytz",
     "_loss": "scikit-learn",  # scikit-learn 1.6's Cython loss module (see curated.CLASS_ROOTS)
+    "pyarrow": "pyarrow", "timm": "timm",
 }
 
 # Modules and names that must never appear in the output, whatever the rules above say.
@@ -180,7 +181,24 @@ def normalize(module, name):
 KIND_RANK = {"constant": 0, "class": 1, "class-call": 2, "function": 3}
 
 
-def forbidden(module, name):
+# Submodules of a forbidden module that hold only plain value classes (walked in curated.CLASS_ROOTS).
+FORBIDDEN_MODULE_EXCEPTIONS = ["torch.utils.data.dataset", "torch.utils.data.sampler"]
+# Exact curated names inside a forbidden module, each justified in curated.py.
+FORBIDDEN_NAME_EXCEPTIONS = {
+    ("zoneinfo", "ZoneInfo"), ("zoneinfo", "ZoneInfo._unpickle"),
+    ("torch._dynamo.decorators", "_DimRange"),
+}
+
+
+def forbidden(module, name, enum_lookups=frozenset()):
+    """Why (module, name) must stay out, or None. An Enum class with members that walk.py's
+    stdlib_enums proved (enum_lookups) may live in a forbidden module: calling it is a lookup."""
+    if (module, name) in enum_lookups and (module, name) not in FORBIDDEN_NAMES \
+            and (module, name) not in curated.DENIED:
+        return None
+    if (module, name) in FORBIDDEN_NAME_EXCEPTIONS or \
+            any(module == e or module.startswith(e + ".") for e in FORBIDDEN_MODULE_EXCEPTIONS):
+        return (f"{module}.{name}") if (module, name) in curated.DENIED else None
     for f in FORBIDDEN_MODULES:
         if "." in f and f.startswith("builtins."):
             if module == "builtins" and name == f.split(".", 1)[1]:
@@ -201,6 +219,19 @@ def cmd_merge(args):
             partials.append(json.load(f))
     sources = {}
     merged = {}   # (m, q) -> {"kinds": {kind: set(seen)}, "seen": set}
+    enum_lookups = {tuple(x) for part in partials for x in part["notes"].get("enum_lookups", [])}
+    if args.base:
+        # Keep what environments that cannot be rebuilt here contributed: the committed list's
+        # entries (with their "seen" tags) and sources count as one more partial.
+        with open(args.base) as f:
+            base = json.load(f)
+        for s in base["sources"]:
+            sources[(s["package"], s["version"], s["python"])] = True
+        for m, names in base["entries"].items():
+            for q, e in names.items():
+                b = merged.setdefault((m, q), {"kinds": {}, "seen": set()})
+                b["kinds"].setdefault(e["kind"], set()).update(e["seen"])
+                b["seen"].update(e["seen"])
     for part in partials:
         pyshort = ".".join(part["python"].split(".")[:2])
         pk = dict(part["packages"])
@@ -218,7 +249,7 @@ def cmd_merge(args):
     entries = {}
     conflicts = []
     for (m, q), e in sorted(merged.items()):
-        why = forbidden(m, q)
+        why = forbidden(m, q, enum_lookups if "class-call" in e["kinds"] else frozenset())
         if why:
             problems.append(f"forbidden entry {m}.{q} ({why})")
             continue
@@ -272,7 +303,7 @@ def cmd_merge(args):
     for c in conflicts:
         log("kind conflict:", c)
     for name in report["curated_not_found_anywhere"]:
-        log("curated but found in no environment (dropped):", name)
+        log("curated but found in no partial (kept only where --base has it):", name)
     for m in report["misses"]:
         log("MISS:", m["global"], m["roles"], m["libs"], m["examples"][:1])
     if report["misses"] and not args.allow_misses:
@@ -382,6 +413,8 @@ def main():
     m.add_argument("partials", nargs="+")
     m.add_argument("--out", default=DEFAULT_OUT)
     m.add_argument("--report", default=DEFAULT_REPORT)
+    m.add_argument("--base", help="a committed allowlist.json whose entries and sources are kept "
+                   "(environments that cannot be rebuilt here, e.g. Debian bookworm's torch 1.13)")
     m.add_argument("--allow-misses", action="store_true",
                    help="write the files even if a probe global is not covered")
     m.set_defaults(fn=cmd_merge)

@@ -326,6 +326,27 @@ def constants(env_entries):
     return missing
 
 
+def stdlib_enums(env_entries):
+    """Enum classes with members DEFINED in curated.STDLIB_ENUM_MODULES, as class-call (a call
+    with one value is a member lookup). Returns the (module, qualname) pairs found: generate.py
+    lets these, and only these, into otherwise forbidden modules (socket, signal, ssl...)."""
+    found = []
+    for modname in curated.STDLIB_ENUM_MODULES:
+        mod = import_quiet(modname)
+        if mod is None:
+            continue
+        for v in list(vars(mod).values()):
+            if not inspect.isclass(v) or not is_enum_with_members(v):
+                continue
+            cmod, qn = v.__module__, v.__qualname__
+            if cmod != modname or "<" in qn or resolve(cmod, qn) is not v:
+                continue
+            collect(env_entries, cmod, qn, "class-call", "stdlib enum")
+            found.append([cmod, qn])
+    log(f"stdlib enums: +{len(found)}")
+    return sorted(found)
+
+
 def build(env_entries):
     """Fill env_entries {(module, qualname): kind}; return notes."""
     notes = {}
@@ -333,6 +354,7 @@ def build(env_entries):
     walk_aliases(env_entries)
     walk_pyx_unpickle(env_entries, walked)
     ufuncs(env_entries)
+    notes["enum_lookups"] = stdlib_enums(env_entries)
     # curated last so that class-call overrides class
     notes["missing_functions"] = curated_functions(env_entries)
     notes["missing_class_calls"] = curated_class_calls(env_entries)
