@@ -193,7 +193,9 @@ FORBIDDEN_NAME_EXCEPTIONS = {
 def forbidden(module, name, enum_lookups=frozenset()):
     """Why (module, name) must stay out, or None. An Enum class with members that walk.py's
     stdlib_enums proved (enum_lookups) may live in a forbidden module: calling it is a lookup."""
-    if (module, name) in enum_lookups and (module, name) not in FORBIDDEN_NAMES \
+    # a member of such an enum (`socket.AddressFamily.AF_INET`) is a constant of it
+    owner_enum = (module, name.rsplit(".", 1)[0]) if "." in name else None
+    if ((module, name) in enum_lookups or owner_enum in enum_lookups) and (module, name) not in FORBIDDEN_NAMES \
             and (module, name) not in curated.DENIED:
         return None
     if (module, name) in FORBIDDEN_NAME_EXCEPTIONS or \
@@ -249,7 +251,7 @@ def cmd_merge(args):
     entries = {}
     conflicts = []
     for (m, q), e in sorted(merged.items()):
-        why = forbidden(m, q, enum_lookups if "class-call" in e["kinds"] else frozenset())
+        why = forbidden(m, q, enum_lookups if e["kinds"].keys() & {"class-call", "constant"} else frozenset())
         if why:
             problems.append(f"forbidden entry {m}.{q} ({why})")
             continue

@@ -347,6 +347,24 @@ def stdlib_enums(env_entries):
     return sorted(found)
 
 
+def enum_members(env_entries):
+    """Members of every collected Enum, as constants (`module`, `Qual.MEMBER`): Python 3.11
+    pickles a member of a mixed-in enum (`class Format(str, Enum)`) by name, as
+    getattr(Format, 'NCHW'), which the scanner judges as the dotted name it reaches."""
+    added = 0
+    for (m, q), kind in list(env_entries.items()):
+        if kind != "class-call":
+            continue
+        cls = resolve(m, q)
+        if not is_enum_with_members(cls):
+            continue
+        for name in cls.__members__:
+            if name.isidentifier() and (m, f"{q}.{name}") not in env_entries:
+                env_entries[(m, f"{q}.{name}")] = "constant"
+                added += 1
+    log(f"enum members: +{added}")
+
+
 def build(env_entries):
     """Fill env_entries {(module, qualname): kind}; return notes."""
     notes = {}
@@ -359,4 +377,5 @@ def build(env_entries):
     notes["missing_functions"] = curated_functions(env_entries)
     notes["missing_class_calls"] = curated_class_calls(env_entries)
     notes["missing_constants"] = constants(env_entries)
+    enum_members(env_entries)
     return notes

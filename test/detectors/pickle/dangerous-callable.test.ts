@@ -19,6 +19,11 @@ ruleTester(dangerousCallable, PICKLE, {
     // A callable is graded by what it does, not by its module: an Enum with members called with
     // one value is a member lookup (socket.AddressFamily(2), as pickle writes AF_INET).
     { name: 'socket.AddressFamily(2): an enum lookup', input: p2().global('socket', 'AddressFamily').binint1(2).tuple1().reduce().stop() },
+    {
+      // Python 3.11 pickles a member of a mixed-in enum by name (timm's Format.NCHW).
+      name: "getattr(socket.AddressFamily, 'AF_INET'): an enum member by name",
+      input: p2().global('builtins', 'getattr').global('socket', 'AddressFamily').binunicode('AF_INET').tuple2().reduce().stop(),
+    },
     { name: 'signal.Signals(15): an enum lookup', input: p2().global('signal', 'Signals').binint1(15).tuple1().reduce().stop() },
     // functools.partial only binds: judged as the callable it binds (timm's partial(nn.LayerNorm, eps=1e-6)).
     { name: 'functools.partial of a module class (created, not called)', input: partialOf(['torch.nn.modules.normalization', 'LayerNorm']) },
@@ -65,6 +70,14 @@ ruleTester(dangerousCallable, PICKLE, {
         .build()
         .stop(),
       errors: [{ severity: 'high', evidence: 'functools.partial(torch.nn.modules.normalization.LayerNorm)' }],
+    },
+    {
+      name: "getattr(socket.AddressFamily, '_missing_'): not a member",
+      input: p2().global('builtins', 'getattr').global('socket', 'AddressFamily').binunicode('_missing_').tuple2().reduce().stop(),
+      errors: [
+        { severity: 'high', message: 'resolver' },
+        { severity: 'high', message: 'network' },
+      ],
     },
     {
       name: 'an enum-looking name in socket that the allow-list does not have stays network',
