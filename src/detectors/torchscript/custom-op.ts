@@ -33,6 +33,12 @@ const BUILTIN_OP_NAMESPACES = new Set([
 /** Namespaces of collective communication: ops that talk to other processes over the network. */
 const DISTRIBUTED_NAMESPACES = new Set(['c10d', '_c10d_functional', '_c10d_functional_autograd', 'c10d_functional', 'symm_mem', '_dtensor', 'dist_c10d']);
 
+/**
+ * Builtin operators of distributed RPC: `torch.distributed.rpc.rpc_async(...)` in scripted code
+ * is saved as `ops.prim.rpc_async()` and calls a function on another machine.
+ */
+const RPC_OPS = new Set(['prim::rpc_async', 'prim::rpc_sync', 'prim::rpc_remote']);
+
 /** TorchBind class namespaces libtorch registers itself (quantized packed params, xnnpack, rnn). */
 const BUILTIN_CLASS_NAMESPACES = new Set(['quantized', 'xnnpack', 'rnn', 'mkldnn', 'onednn', 'sparse']);
 
@@ -50,15 +56,17 @@ export const customOp: Rule<PythonModule> = {
   check(module, ctx) {
     const seen = new Set<string>();
     for (const ref of torchScriptRefs(module)) {
-      const builtin = ref.kind === 'op' ? BUILTIN_OP_NAMESPACES.has(ref.namespace) : BUILTIN_CLASS_NAMESPACES.has(ref.namespace);
+      const rpc = ref.kind === 'op' && RPC_OPS.has(ref.name);
+      const builtin = !rpc && (ref.kind === 'op' ? BUILTIN_OP_NAMESPACES.has(ref.namespace) : BUILTIN_CLASS_NAMESPACES.has(ref.namespace));
       if (builtin || seen.has(ref.name)) continue;
       seen.add(ref.name);
       const pos = module.locate(ref.at);
       const what = ref.kind === 'op' ? `operator ${ref.name}` : `TorchBind class ${ref.name}`;
-      if (DISTRIBUTED_NAMESPACES.has(ref.namespace)) {
+      if (rpc || DISTRIBUTED_NAMESPACES.has(ref.namespace)) {
+        const kind = rpc ? 'a remote procedure call' : 'a distributed collective';
         ctx.report({
           severity: 'high',
-          message: `TorchScript code uses ${what} (${ref.spelled}) at ${pos.where}: a distributed collective, which connects to other processes over the network`,
+          message: `TorchScript code uses ${what} (${ref.spelled}) at ${pos.where}: ${kind}, which connects to other processes over the network`,
           location: { offset: pos.offset },
           evidence: ref.spelled,
         });

@@ -33,6 +33,15 @@ ruleTester(customOp, PYTHON, {
       errors: [{ severity: 'high', message: 'network' }],
     },
     {
+      // What torch.jit.save writes for torch.distributed.rpc.rpc_async / rpc_sync (torch 2.13).
+      name: 'distributed RPC, graded high',
+      input: module('_0 = (x,)\nfut = ops.prim.rpc_async()\ny = ops.prim.rpc_sync()\nreturn torch.add(torch.wait(fut), y)'),
+      errors: [
+        { severity: 'high', message: 'remote procedure call', at: 'ops.prim.rpc_async' },
+        { severity: 'high', message: 'prim::rpc_sync' },
+      ],
+    },
+    {
       name: 'torch.ops.load_library, graded high',
       input: module('torch.ops.load_library("/tmp/libevil.so")\nreturn x'),
       errors: [{ severity: 'high', message: 'loads a native library' }],
