@@ -53,6 +53,9 @@ function opOf(path: string): { namespace: string; op: string } | undefined {
   return undefined;
 }
 
+/** `ops.ns.op`, `torch.ops.ns.op` and `torch.from_file` / `torch.save`, not after a `.` (`self.ops.x`). */
+const OP_REF = /(?<![\w.])(?:(?:torch\s*\.\s*)?ops\s*\.\s*[A-Za-z_]\w*\s*\.\s*[A-Za-z_]\w*|torch\s*\.\s*(?:from_file|save)\b)/g;
+
 /** `torch.classes.ns.Class` and `__torch__.torch.classes.ns.Class`, in code or in annotations. */
 const CLASS_REF = /(?:__torch__\.)?torch\.classes\.([A-Za-z_]\w*)\.([A-Za-z_]\w*)/g;
 
@@ -68,6 +71,15 @@ export function torchScriptRefs(module: PythonModule): TorchScriptRef[] {
     if (path === undefined) continue;
     const op = opOf(path);
     if (op) refs.push({ kind: 'op', name: `${op.namespace}::${op.op}`, namespace: op.namespace, spelled: path, at: call.at });
+  }
+  // Backstop for an operator named outside a call the tree models (bound to a name first, or
+  // in text the parser recovered from): file operators and ops.<namespace>.<op> anywhere.
+  const atCall = new Set(refs.map((r) => r.at));
+  for (const m of module.text.matchAll(OP_REF)) {
+    if (atCall.has(m.index)) continue;
+    const path = m[0].replace(/\s+/g, '');
+    const op = opOf(path);
+    if (op) refs.push({ kind: 'op', name: `${op.namespace}::${op.op}`, namespace: op.namespace, spelled: path, at: m.index });
   }
   for (const m of module.text.matchAll(CLASS_REF)) {
     refs.push({ kind: 'class', name: `${m[1]}.${m[2]}`, namespace: m[1]!, spelled: m[0], at: m.index });

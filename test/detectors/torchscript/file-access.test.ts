@@ -9,6 +9,7 @@ ruleTester(fileAccess, PYTHON, {
     { name: 'a __setstate__ that only sets attributes', input: SETSTATE },
     { name: 'quantized ops and packed params', input: QUANTIZED },
     { name: 'a method named like a file operator on a value', input: module('_0 = (self.store).from_file("x")\nreturn x') },
+    { name: 'an attribute named ops on a module', input: module('_0 = (self.ops.aten.from_file).forward(x)\nreturn _0') },
     { name: 'a file path in a string only', input: module('s = "/etc/passwd"\nreturn x') },
   ],
   invalid: [
@@ -26,6 +27,11 @@ ruleTester(fileAccess, PYTHON, {
       name: 'torch.ops.aten.save writes a file',
       input: module('torch.ops.aten.save(x, "/tmp/x")\nreturn x'),
       errors: [{ severity: 'high', message: 'writes a value to a file' }],
+    },
+    {
+      name: 'the operator bound to a name before the call',
+      input: module('read = torch.from_file\ndata = read("/etc/passwd")\nreturn x'),
+      errors: [{ severity: 'high', message: 'aten::from_file', at: 'torch.from_file' }],
     },
     { name: 'torch.save in TorchScript', input: module('torch.save(x, "/tmp/out")\nreturn x'), errors: [{ severity: 'high', message: 'aten::save' }] },
     {
