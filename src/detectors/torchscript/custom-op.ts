@@ -51,7 +51,7 @@ export const customOp: Rule<PythonModule> = {
     description:
       "A TorchScript archive's code/ calls an operator (torch.ops.<namespace>.<op>) or names a TorchBind class (torch.classes.<namespace>.<Class>) that libtorch does not provide. Loading it needs a native library registered first (torch.ops.load_library), whose code runs with the loader's rights; distributed (c10d) operators talk to other machines.",
     docs: 'docs/rules/torchscript-custom-op.md',
-    references: ['MITRE ATLAS AML.T0010', 'MITRE ATLAS AML.T0011.000', 'CWE-829'],
+    references: ['MITRE ATLAS AML.T0010', 'MITRE ATLAS AML.T0011.000', 'OWASP LLM03:2025', 'CWE-829'],
   },
   check(module, ctx) {
     const seen = new Set<string>();

@@ -23,7 +23,7 @@ export const fileAccess: Rule<PythonModule> = {
     description:
       "A TorchScript archive's code/ calls a builtin operator that reads or writes files (torch.from_file, torch.save). The C++ loader compiles this code, and running the model (or a __setstate__ the loader calls) touches the file system of the machine that loads it.",
     docs: 'docs/rules/torchscript-file-access.md',
-    references: ['MITRE ATLAS AML.T0010', 'MITRE ATLAS AML.T0011.000', 'CWE-73'],
+    references: ['MITRE ATLAS AML.T0010', 'MITRE ATLAS AML.T0011.000', 'OWASP LLM03:2025', 'CWE-73'],
   },
   check(module, ctx) {
     for (const ref of torchScriptRefs(module)) {
