@@ -19,7 +19,15 @@ export const ALL_RULES: readonly RuleMeta[] = [
   ...CONTAINER_RULES,
   ...PYTHON_RULE_METAS,
   ...REPO_RULES,
-  ...[...PICKLE_RULES, ...SAFETENSORS_RULES, ...ONNX_RULES, ...SAVEDMODEL_RULES, ...GGUF_RULES, ...JINJA_RULES, ...HFCONFIG_RULES, ...KERAS_RULES, ...TORCHSCRIPT_RULES].map(
-    (r) => r.meta,
-  ),
+  ...[
+    ...PICKLE_RULES,
+    ...SAFETENSORS_RULES,
+    ...ONNX_RULES,
+    ...SAVEDMODEL_RULES,
+    ...GGUF_RULES,
+    ...JINJA_RULES,
+    ...HFCONFIG_RULES,
+    ...KERAS_RULES,
+    ...TORCHSCRIPT_RULES,
+  ].map((r) => r.meta),
 ].sort((a, b) => a.id.localeCompare(b.id));
