@@ -28,6 +28,12 @@ describe('TorchScript archives', () => {
     expect(result.verdict).toBe('clean');
   });
 
+  it.each(['quantized.pt', 'traced.pt'])('%s (quantized ops and packed params; torch.jit.trace) is clean', async (name) => {
+    const { result, ids } = await findings(name);
+    expect(ids.filter((id) => !id.endsWith(':low') && !id.endsWith(':info'))).toEqual([]);
+    expect(result.verdict).toBe('clean');
+  });
+
   it('a scripted module calling torch.from_file on /etc/passwd is malicious', async () => {
     const { result, ids } = await findings('from-file.pt');
     expect(ids).toContain('torchscript/file-access:high');
