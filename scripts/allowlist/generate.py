@@ -64,6 +64,12 @@ FORBIDDEN_MODULES = [
     "torch.utils.data", "numpy.testing", "numpy.lib", "numpy.distutils", "numpy.f2py",
     "pandas.io", "pandas.compat", "sklearn.datasets", "sklearn.externals", "joblib.parallel",
     "joblib.memory", "joblib.numpy_pickle_compat", "accelerate.launchers", "zoneinfo",
+    # pyarrow: readers, file systems, IPC and RPC (only pyarrow.lib value constructors may enter)
+    "pyarrow.ipc", "pyarrow.fs", "pyarrow._fs", "pyarrow.parquet", "pyarrow._parquet",
+    "pyarrow.feather", "pyarrow.csv", "pyarrow._csv", "pyarrow.json", "pyarrow._json",
+    "pyarrow.dataset", "pyarrow._dataset", "pyarrow.flight", "pyarrow._flight", "pyarrow.orc",
+    "pyarrow.hdfs", "pyarrow.cffi", "pyarrow.jvm", "pyarrow.compute", "pyarrow._compute",
+    "pyarrow.substrait", "pyarrow.acero", "pyarrow.cuda", "pyarrow.interchange",
 ]
 FORBIDDEN_NAMES = {
     ("builtins", n) for n in ("eval", "exec", "compile", "getattr", "setattr", "delattr",
@@ -73,7 +79,14 @@ FORBIDDEN_NAMES = {
      ("numpy", "loadtxt"), ("numpy", "fromfile"), ("numpy", "memmap"), ("torch", "from_file"),
      ("torch.storage", "_load_from_bytes"), ("numpy.core", "_ufunc_reconstruct"),
      ("numpy._core", "_ufunc_reconstruct"), ("copyreg", "_reduce_ex"), ("_codecs", "decode"),
-     ("torch.jit", "load"), ("pandas", "read_pickle"), ("joblib", "load")}
+     ("torch.jit", "load"), ("pandas", "read_pickle"), ("joblib", "load")} | {
+    # pyarrow.lib file, IPC and extension-type entry points (PyExtensionType unpickles: CVE-2023-47248)
+    ("pyarrow.lib", n) for n in ("memory_map", "create_memory_map", "OSFile", "MemoryMappedFile",
+                                 "PythonFile", "NativeFile", "input_stream", "output_stream",
+                                 "ipc_read_message", "read_message", "read_schema", "read_record_batch",
+                                 "read_tensor", "write_tensor", "PyExtensionType", "ExtensionType",
+                                 "register_extension_type", "unregister_extension_type",
+                                 "_register_py_extension_type", "load_library", "deserialize")}
 
 
 def log(*a):
