@@ -145,6 +145,31 @@ FUNCTIONS = {
     ("sklearn.feature_selection._univariate_selection", "r_regression"): "score function",
     ("sklearn.feature_selection._mutual_info", "mutual_info_classif"): "score function",
     ("sklearn.feature_selection._mutual_info", "mutual_info_regression"): "score function",
+
+    **{("math", n): "pure arithmetic on numbers (stored in partials and transformers)" for n in (
+        "sqrt", "exp", "log", "log1p", "log2", "log10", "expm1", "floor", "ceil", "fabs", "pow",
+        "sin", "cos", "tan", "tanh", "erf", "isfinite", "isnan", "isinf", "trunc", "fsum", "prod")},
+    # --- stdlib value rebuilders ----------------------------------------------------------
+    ("array", "_array_reconstructor"): "array.__reduce_ex__ (protocol>=3): builds an array of "
+        "type arg0 (must be an array.array subtype, checked by the C code) from machine bytes",
+    ("re", "_compile"): "Pattern.__reduce__: compiles a regex from (pattern, flags); no code runs "
+        "(a slow pattern costs time only when matched)",
+
+    # --- pyarrow (pandas 3's default string arrays and ArrowDtype columns pickle through these;
+    # verified against real pickles by probe.py). Type factories and value constructors only:
+    # nothing that reads IPC, files, extension types (their deserializer unpickles: CVE-2023-47248)
+    # or compute kernels. _restore_array builds ArrayData from the given buffers without a full
+    # validation: a hostile layout can read out of bounds when the array is used, which is a
+    # crash, not a code path the pickle chooses.
+    **{("pyarrow.lib", n): "pyarrow value/type constructor" for n in (
+        "_restore_array", "_reconstruct_table", "_reconstruct_record_batch", "chunked_array",
+        "py_buffer", "type_for_alias", "field", "schema", "scalar", "list_", "large_list",
+        "list_view", "large_list_view", "map_", "struct", "dictionary", "timestamp", "time32",
+        "time64", "date32", "date64", "duration", "month_day_nano_interval", "binary",
+        "large_binary", "string", "large_string", "utf8", "large_utf8", "binary_view",
+        "string_view", "decimal32", "decimal64", "decimal128", "decimal256", "float16",
+        "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32",
+        "uint64", "bool_", "null", "run_end_encoded", "dense_union", "sparse_union")},
 }
 
 # The generator keeps an entry only if the object exists in the environment it runs in and
@@ -181,6 +206,9 @@ CLASS_CALL = {
     ("uuid", "UUID"): "value",
     ("uuid", "SafeUUID"): "enum value",
     ("argparse", "Namespace"): "attribute bag (hparams in checkpoints)",
+    **{("ipaddress", n): "address value: the constructor parses an int or a string" for n in (
+        "IPv4Address", "IPv6Address", "IPv4Network", "IPv6Network", "IPv4Interface", "IPv6Interface")},
+    ("array", "array"): "array(typecode, list) (protocol<3 pickles call it)",
     # pure paths: constructing one never touches the file system
     ("pathlib", "PurePath"): "path value", ("pathlib", "PurePosixPath"): "path value",
     ("pathlib", "PureWindowsPath"): "path value", ("pathlib", "Path"): "path value",
@@ -268,6 +296,17 @@ EXTRA_CLASSES = {
     ("torch.torch_version", "TorchVersion"),
 }
 
+# Stdlib modules whose Enum classes (with members) are collected as class-call: pickling a
+# member calls its class with one value (`socket.AddressFamily(2)`), a lookup in the member
+# table whatever the module is about. EnumMeta.__call__ refuses to create a new enum from a
+# class that has members, so no other call shape does anything. These modules are otherwise
+# forbidden or excluded (socket, signal, ssl, http): only the enum classes get in, and
+# generate.py's merge accepts a forbidden-module entry only when this walk proved it an Enum.
+STDLIB_ENUM_MODULES = [
+    "re", "socket", "signal", "ssl", "http", "uuid", "inspect", "enum", "plistlib", "pstats",
+    "tkinter.constants", "calendar", "ast", "dis", "py_compile",
+]
+
 # Constants: name -> which values count. The generator enumerates torch's namespace for
 # instances of these torch types.
 TORCH_CONSTANT_TYPES = ("dtype", "layout", "memory_format", "qscheme")
@@ -312,6 +351,15 @@ CLASS_ROOTS = [
     dict(root="sklearn._loss._loss", recurse=False, prefixes=["_loss"]),
     dict(root="scipy.sparse", recurse=True, prefixes=["scipy.sparse"]),
     dict(root="scipy.interpolate", recurse=True, prefixes=["scipy.interpolate"]),
+    # torch.utils.data: the dataset and sampler classes only (TensorDataset, Subset, ConcatDataset,
+    # random_split's Subsets); DataLoader, workers, datapipes (file openers) stay out.
+    dict(root="torch.utils.data.dataset", recurse=False, prefixes=["torch.utils.data.dataset"]),
+    dict(root="torch.utils.data.sampler", recurse=False, prefixes=["torch.utils.data.sampler"]),
+    # torch.distributions: distributions, constraints and transforms (parameter holders)
+    dict(root="torch.distributions", recurse=True, prefixes=["torch.distributions"]),
+    # timm: model and layer classes (nn.Module subclasses; needs torchvision to import)
+    dict(root="timm.models", recurse=True, prefixes=["timm.models"]),
+    dict(root="timm.layers", recurse=True, prefixes=["timm.layers"]),
     # numpy
     dict(root="numpy", recurse=False, prefixes=["numpy", "numpy.core", "numpy._core"]),
     dict(root="numpy.dtypes", recurse=False, prefixes=["numpy.dtypes", "numpy"]),
@@ -360,7 +408,8 @@ EXCLUDED_MODULE_PARTS = {
 }
 # Allowed despite the 'parallel' part: torch.nn.parallel.data_parallel.DataParallel (a
 # plain Module wrapper; its replication only runs on forward with several GPUs).
-MODULE_ALLOW_OVERRIDE = {"torch.nn.parallel", "torch.nn.parallel.data_parallel"}
+MODULE_ALLOW_OVERRIDE = {"torch.nn.parallel", "torch.nn.parallel.data_parallel",
+                         "torch.utils.data.dataset", "torch.utils.data.sampler"}
 
 # Regexes on the module path.
 EXCLUDED_MODULE_RE = (
@@ -416,7 +465,6 @@ DENIED = {
     ("builtins", "type"): "type(name, bases, dict) creates classes; type(None) pickles use it with one argument",
     ("functools", "partial"): "call-through wrapper",
     ("functools", "reduce"): "calls its argument",
-    ("zoneinfo", "ZoneInfo._unpickle"): "reads tzdata files by key; left out: touches files",
     ("cloudpickle.cloudpickle", "_make_function"): "builds functions from code objects",
     ("cloudpickle.cloudpickle", "_builtin_type"): "resolves types.* by name",
     ("cloudpickle.cloudpickle", "_make_skeleton_class"): "creates classes",

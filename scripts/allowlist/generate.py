@@ -47,6 +47,7 @@ OWNERS = {
     "accelerate": "accelerate", "lightning": "lightning", "lightning_fabric": "lightning",
     "pytorch_lightning": "pytorch-lightning", "dateutil": "python-dateutil", "pytz": "pytz",
     "_loss": "scikit-learn",  # scikit-learn 1.6's Cython loss module (see curated.CLASS_ROOTS)
+    "pyarrow": "pyarrow", "timm": "timm",
 }
 
 # Modules and names that must never appear in the output, whatever the rules above say.
@@ -63,6 +64,12 @@ FORBIDDEN_MODULES = [
     "torch.utils.data", "numpy.testing", "numpy.lib", "numpy.distutils", "numpy.f2py",
     "pandas.io", "pandas.compat", "sklearn.datasets", "sklearn.externals", "joblib.parallel",
     "joblib.memory", "joblib.numpy_pickle_compat", "accelerate.launchers", "zoneinfo",
+    # pyarrow: readers, file systems, IPC and RPC (only pyarrow.lib value constructors may enter)
+    "pyarrow.ipc", "pyarrow.fs", "pyarrow._fs", "pyarrow.parquet", "pyarrow._parquet",
+    "pyarrow.feather", "pyarrow.csv", "pyarrow._csv", "pyarrow.json", "pyarrow._json",
+    "pyarrow.dataset", "pyarrow._dataset", "pyarrow.flight", "pyarrow._flight", "pyarrow.orc",
+    "pyarrow.hdfs", "pyarrow.cffi", "pyarrow.jvm", "pyarrow.compute", "pyarrow._compute",
+    "pyarrow.substrait", "pyarrow.acero", "pyarrow.cuda", "pyarrow.interchange",
 ]
 FORBIDDEN_NAMES = {
     ("builtins", n) for n in ("eval", "exec", "compile", "getattr", "setattr", "delattr",
@@ -72,7 +79,14 @@ FORBIDDEN_NAMES = {
      ("numpy", "loadtxt"), ("numpy", "fromfile"), ("numpy", "memmap"), ("torch", "from_file"),
      ("torch.storage", "_load_from_bytes"), ("numpy.core", "_ufunc_reconstruct"),
      ("numpy._core", "_ufunc_reconstruct"), ("copyreg", "_reduce_ex"), ("_codecs", "decode"),
-     ("torch.jit", "load"), ("pandas", "read_pickle"), ("joblib", "load")}
+     ("torch.jit", "load"), ("pandas", "read_pickle"), ("joblib", "load")} | {
+    # pyarrow.lib file, IPC and extension-type entry points (PyExtensionType unpickles: CVE-2023-47248)
+    ("pyarrow.lib", n) for n in ("memory_map", "create_memory_map", "OSFile", "MemoryMappedFile",
+                                 "PythonFile", "NativeFile", "input_stream", "output_stream",
+                                 "ipc_read_message", "read_message", "read_schema", "read_record_batch",
+                                 "read_tensor", "write_tensor", "PyExtensionType", "ExtensionType",
+                                 "register_extension_type", "unregister_extension_type",
+                                 "_register_py_extension_type", "load_library", "deserialize")}
 
 
 def log(*a):
@@ -180,7 +194,26 @@ def normalize(module, name):
 KIND_RANK = {"constant": 0, "class": 1, "class-call": 2, "function": 3}
 
 
-def forbidden(module, name):
+# Submodules of a forbidden module that hold only plain value classes (walked in curated.CLASS_ROOTS).
+FORBIDDEN_MODULE_EXCEPTIONS = ["torch.utils.data.dataset", "torch.utils.data.sampler"]
+# Exact curated names inside a forbidden module, each justified in curated.py.
+FORBIDDEN_NAME_EXCEPTIONS = {
+    ("zoneinfo", "ZoneInfo"), ("zoneinfo", "ZoneInfo._unpickle"),
+    ("torch._dynamo.decorators", "_DimRange"),
+}
+
+
+def forbidden(module, name, enum_lookups=frozenset()):
+    """Why (module, name) must stay out, or None. An Enum class with members that walk.py's
+    stdlib_enums proved (enum_lookups) may live in a forbidden module: calling it is a lookup."""
+    # a member of such an enum (`socket.AddressFamily.AF_INET`) is a constant of it
+    owner_enum = (module, name.rsplit(".", 1)[0]) if "." in name else None
+    if ((module, name) in enum_lookups or owner_enum in enum_lookups) and (module, name) not in FORBIDDEN_NAMES \
+            and (module, name) not in curated.DENIED:
+        return None
+    if (module, name) in FORBIDDEN_NAME_EXCEPTIONS or \
+            any(module == e or module.startswith(e + ".") for e in FORBIDDEN_MODULE_EXCEPTIONS):
+        return (f"{module}.{name}") if (module, name) in curated.DENIED else None
     for f in FORBIDDEN_MODULES:
         if "." in f and f.startswith("builtins."):
             if module == "builtins" and name == f.split(".", 1)[1]:
@@ -201,6 +234,19 @@ def cmd_merge(args):
             partials.append(json.load(f))
     sources = {}
     merged = {}   # (m, q) -> {"kinds": {kind: set(seen)}, "seen": set}
+    enum_lookups = {tuple(x) for part in partials for x in part["notes"].get("enum_lookups", [])}
+    if args.base:
+        # Keep what environments that cannot be rebuilt here contributed: the committed list's
+        # entries (with their "seen" tags) and sources count as one more partial.
+        with open(args.base) as f:
+            base = json.load(f)
+        for s in base["sources"]:
+            sources[(s["package"], s["version"], s["python"])] = True
+        for m, names in base["entries"].items():
+            for q, e in names.items():
+                b = merged.setdefault((m, q), {"kinds": {}, "seen": set()})
+                b["kinds"].setdefault(e["kind"], set()).update(e["seen"])
+                b["seen"].update(e["seen"])
     for part in partials:
         pyshort = ".".join(part["python"].split(".")[:2])
         pk = dict(part["packages"])
@@ -218,7 +264,7 @@ def cmd_merge(args):
     entries = {}
     conflicts = []
     for (m, q), e in sorted(merged.items()):
-        why = forbidden(m, q)
+        why = forbidden(m, q, enum_lookups if e["kinds"].keys() & {"class-call", "constant"} else frozenset())
         if why:
             problems.append(f"forbidden entry {m}.{q} ({why})")
             continue
@@ -272,7 +318,7 @@ def cmd_merge(args):
     for c in conflicts:
         log("kind conflict:", c)
     for name in report["curated_not_found_anywhere"]:
-        log("curated but found in no environment (dropped):", name)
+        log("curated but found in no partial (kept only where --base has it):", name)
     for m in report["misses"]:
         log("MISS:", m["global"], m["roles"], m["libs"], m["examples"][:1])
     if report["misses"] and not args.allow_misses:
@@ -382,6 +428,8 @@ def main():
     m.add_argument("partials", nargs="+")
     m.add_argument("--out", default=DEFAULT_OUT)
     m.add_argument("--report", default=DEFAULT_REPORT)
+    m.add_argument("--base", help="a committed allowlist.json whose entries and sources are kept "
+                   "(environments that cannot be rebuilt here, e.g. Debian bookworm's torch 1.13)")
     m.add_argument("--allow-misses", action="store_true",
                    help="write the files even if a probe global is not covered")
     m.set_defaults(fn=cmd_merge)

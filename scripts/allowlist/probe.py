@@ -6,15 +6,20 @@ own writers (torch.save zip + legacy, joblib.dump, DataFrame.to_pickle).
 Cases tagged 'hostile' are NOT expected to be covered: they check that the list refuses them.
 """
 import argparse
+import array
 import collections
 import datetime
 import decimal
 import fractions
 import io
+import ipaddress
 import os
 import pathlib
 import pickle
 import random
+import re
+import signal
+import socket
 import sys
 import tempfile
 import traceback
@@ -88,6 +93,14 @@ def probe_stdlib(pr):
         "singletons": [Ellipsis, NotImplemented, None, True],
         "paths": [pathlib.PurePosixPath("a/b"), pathlib.Path("rel/path")],
         "random_state": random.Random(1).getstate(),
+        "ip": [ipaddress.ip_address("10.0.0.1"), ipaddress.ip_address("::1"), ipaddress.ip_network("10.0.0.0/8"),
+               ipaddress.ip_interface("10.0.0.1/24"), ipaddress.IPv6Network("fe80::/64"),
+               ipaddress.IPv6Interface("::1/128")],
+        "regex": [re.compile(r"[a-z]+", re.IGNORECASE), re.compile(b"x")],
+        "array": [array.array("f", [1.0, 2.0]), array.array("q", [1, 2]), array.array("u", "ab")],
+        "enums": [re.IGNORECASE, socket.AddressFamily.AF_INET, socket.SocketKind.SOCK_STREAM,
+                  uuid.SafeUUID.safe, signal.Signals.SIGTERM],
+        "pure_windows_path": pathlib.PureWindowsPath("c:/x"),
     }
     for case, obj in objs.items():
         pr.pickle_all("stdlib", case, obj)
@@ -659,6 +672,68 @@ def probe_pandas(pr):
         _joblib_probe(pr, "pandas", case, objs[case])
 
 
+# ----------------------------------------------------------------------------- pyarrow
+def probe_pyarrow(pr):
+    import pyarrow as pa
+    objs = {
+        "arrays": [pa.array([1, 2, None]), pa.array(["a"]), pa.array([1.5], pa.float32()), pa.array([[1], [2]]),
+                   pa.array([{"x": 1}]), pa.array([datetime.datetime(2020, 1, 1)], pa.timestamp("us", tz="UTC")),
+                   pa.array([datetime.date(2020, 1, 1)]), pa.array([decimal.Decimal("1.5")]),
+                   pa.array(["a", "b", "a"]).dictionary_encode(), pa.array([b"x"]), pa.array([True]),
+                   pa.array([1], pa.int8()), pa.array([datetime.timedelta(1)]), pa.array([datetime.time(1)]),
+                   pa.array([None]), pa.array(["x"], pa.large_string()),
+                   pa.array([{"a": 1}], pa.map_(pa.string(), pa.int64()))],
+        "containers": [pa.chunked_array([[1], [2]]), pa.table({"a": [1], "b": ["x"]}), pa.record_batch({"a": [1]})],
+        "scalars": [pa.scalar(1), pa.scalar("x"), pa.scalar(1.5, pa.float16())],
+        "types": [pa.schema([("a", pa.int64())], metadata={"k": "v"}), pa.large_list(pa.int8()), pa.list_(pa.int8(), 2),
+                  pa.binary(3), pa.decimal128(5, 2), pa.struct([("a", pa.int8())]), pa.time32("s"), pa.duration("ms"),
+                  pa.dictionary(pa.int8(), pa.string())],
+    }
+    for case, obj in objs.items():
+        pr.pickle_all("pyarrow", case, obj)
+    import pandas as pd
+    frame = pd.DataFrame({"a": pd.array([1, None], dtype="int64[pyarrow]"),
+                          "s": pd.array(["x", None], dtype="string[pyarrow]"),
+                          "c": pd.Series(["x", "y"], dtype=pd.ArrowDtype(pa.string()))})
+    pr.pickle_all("pyarrow", "pandas_arrow_frame", frame)
+
+
+# ----------------------------------------------------------------------------- torch data/distributions
+def probe_torch_data(pr):
+    import torch
+    from torch import distributions as D
+    from torch.utils.data import ConcatDataset, Subset, TensorDataset, random_split
+    from torch.utils.data import sampler as S
+    ds = TensorDataset(torch.arange(6.0).reshape(3, 2), torch.tensor([0, 1, 0]))
+    objs = {
+        "datasets": [ds, Subset(ds, [0, 2]), ConcatDataset([ds, ds]),
+                     random_split(ds, [2, 1], generator=torch.Generator().manual_seed(0))],
+        "samplers": [S.SequentialSampler(ds), S.RandomSampler(ds), S.BatchSampler(S.SequentialSampler(ds), 2, False),
+                     S.SubsetRandomSampler([0, 1]), S.WeightedRandomSampler([0.5, 0.5], 2)],
+        "distributions": [D.Normal(torch.zeros(2), torch.ones(2)), D.Categorical(probs=torch.tensor([0.25, 0.75])),
+                          D.Bernoulli(logits=torch.tensor([0.0])), D.MultivariateNormal(torch.zeros(2), torch.eye(2)),
+                          D.Independent(D.Normal(torch.zeros(2), torch.ones(2)), 1), D.Beta(1.0, 2.0),
+                          D.Gamma(1.0, 1.0), D.Uniform(0.0, 1.0), D.Dirichlet(torch.ones(3)),
+                          D.TransformedDistribution(D.Normal(0.0, 1.0), [D.transforms.ExpTransform(),
+                                                                          D.transforms.AffineTransform(1.0, 2.0)]),
+                          D.MixtureSameFamily(D.Categorical(torch.ones(2)), D.Normal(torch.zeros(2), torch.ones(2)))],
+        "constraints": [D.constraints.positive, D.constraints.interval(0.0, 1.0), D.constraints.simplex,
+                        D.constraints.real, D.constraints.lower_cholesky],
+    }
+    for case, obj in objs.items():
+        _torch_save_variants(pr, "torch_data", case, obj)
+
+
+# ----------------------------------------------------------------------------- timm
+def probe_timm(pr):
+    import timm
+    for name in ("resnet18", "vit_tiny_patch16_224", "efficientnet_b0", "convnext_atto"):
+        try:
+            _torch_save_variants(pr, "timm", name, timm.create_model(name, pretrained=False))
+        except Exception as e:  # noqa: BLE001
+            pr.fail("timm", name, e)
+
+
 # ----------------------------------------------------------------------------- scipy
 def probe_scipy(pr):
     import numpy as np
@@ -750,7 +825,8 @@ def probe_hostile(pr):
 
 PROBES = [("stdlib", probe_stdlib), ("numpy", probe_numpy), ("torch", probe_torch),
           ("sklearn", probe_sklearn), ("joblib", probe_joblib), ("pandas", probe_pandas),
-          ("scipy", probe_scipy), ("transformers", probe_transformers),
+          ("scipy", probe_scipy), ("pyarrow", probe_pyarrow), ("torch_data", probe_torch_data),
+          ("timm", probe_timm), ("transformers", probe_transformers),
           ("accelerate", probe_accelerate), ("lightning", probe_lightning), ("hostile", probe_hostile)]
 
 

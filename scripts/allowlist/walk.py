@@ -326,6 +326,45 @@ def constants(env_entries):
     return missing
 
 
+def stdlib_enums(env_entries):
+    """Enum classes with members DEFINED in curated.STDLIB_ENUM_MODULES, as class-call (a call
+    with one value is a member lookup). Returns the (module, qualname) pairs found: generate.py
+    lets these, and only these, into otherwise forbidden modules (socket, signal, ssl...)."""
+    found = []
+    for modname in curated.STDLIB_ENUM_MODULES:
+        mod = import_quiet(modname)
+        if mod is None:
+            continue
+        for v in list(vars(mod).values()):
+            if not inspect.isclass(v) or not is_enum_with_members(v):
+                continue
+            cmod, qn = v.__module__, v.__qualname__
+            if cmod != modname or "<" in qn or resolve(cmod, qn) is not v:
+                continue
+            collect(env_entries, cmod, qn, "class-call", "stdlib enum")
+            found.append([cmod, qn])
+    log(f"stdlib enums: +{len(found)}")
+    return sorted(found)
+
+
+def enum_members(env_entries):
+    """Members of every collected Enum, as constants (`module`, `Qual.MEMBER`): Python 3.11
+    pickles a member of a mixed-in enum (`class Format(str, Enum)`) by name, as
+    getattr(Format, 'NCHW'), which the scanner judges as the dotted name it reaches."""
+    added = 0
+    for (m, q), kind in list(env_entries.items()):
+        if kind != "class-call":
+            continue
+        cls = resolve(m, q)
+        if not is_enum_with_members(cls):
+            continue
+        for name in cls.__members__:
+            if name.isidentifier() and (m, f"{q}.{name}") not in env_entries:
+                env_entries[(m, f"{q}.{name}")] = "constant"
+                added += 1
+    log(f"enum members: +{added}")
+
+
 def build(env_entries):
     """Fill env_entries {(module, qualname): kind}; return notes."""
     notes = {}
@@ -333,8 +372,10 @@ def build(env_entries):
     walk_aliases(env_entries)
     walk_pyx_unpickle(env_entries, walked)
     ufuncs(env_entries)
+    notes["enum_lookups"] = stdlib_enums(env_entries)
     # curated last so that class-call overrides class
     notes["missing_functions"] = curated_functions(env_entries)
     notes["missing_class_calls"] = curated_class_calls(env_entries)
     notes["missing_constants"] = constants(env_entries)
+    enum_members(env_entries)
     return notes

@@ -16,18 +16,26 @@ export const unknownGlobal: Rule<PickleStream> = {
     docs: 'docs/rules/pickle-unknown-global.md',
     references: ['MITRE ATLAS AML.T0010', 'OWASP LLM03:2025', 'CWE-502'],
     // 2: names that are not Python identifiers are graded low (the load fails at them).
-    version: 2,
+    // 3: TorchScript `__torch__.*` classes graded low (their code is checked by torchscript/*).
+    version: 3,
   },
   check(stream, ctx) {
     const allow = defaultAllowList();
     for (const [path, use] of globalUses(stream)) {
       if (allow.kindOf(path) !== undefined || denyGrade(path)) continue;
       const { verb, evidence, offset, opIndex } = describeUse(use);
-      // TorchScript archives name classes compiled from their own code/ folder, which runs when
-      // the module is called; this version does not analyse TorchScript code.
-      const why = path.startsWith('__torch__.')
-        ? "a TorchScript class compiled from the archive's own code, which modelgate does not analyse yet"
-        : 'which is not on the allow-list';
+      // TorchScript archives name classes compiled from their own code/ folder: only the C++
+      // loader resolves `__torch__` (Python's find_class has no such module), against the
+      // classes it compiled from code/, which the torchscript/* rules check member by member.
+      if (path.startsWith('__torch__.')) {
+        ctx.report({
+          severity: 'low',
+          message: `unpickling ${verb} ${evidence}, a TorchScript class compiled from the archive's own code/ (checked by the torchscript rules); Python's unpickler cannot import __torch__`,
+          location: { offset, opIndex },
+          evidence,
+        });
+        continue;
+      }
       // A module or name that is not a (dotted) identifier names nothing installed: find_class's
       // __import__ or getattr raises there, so nothing runs through it (the stream's calls and
       // imports before it are judged on their own).
@@ -41,7 +49,7 @@ export const unknownGlobal: Rule<PickleStream> = {
         continue;
       }
       ctx.report({
-        message: `unpickling ${verb} ${evidence}, ${why}`,
+        message: `unpickling ${verb} ${evidence}, which is not on the allow-list`,
         location: { offset, opIndex },
         evidence,
       });

@@ -1,5 +1,6 @@
 import type { PickleCall, PickleStream, PValue } from '../../formats/pickle/model.js';
 import { defaultAllowList } from './allowlist.js';
+import { denyGrade } from './denylist.js';
 import { argumentMisfit } from './reconstructor-abuse.js';
 
 /**
@@ -45,28 +46,66 @@ export function staticGetattrAllowed(call: PickleCall): boolean {
   return defaultAllowList().kindOf(`${owner.ref.path}.${attr.v}`) !== undefined;
 }
 
-/** An allow-listed function or inert class whose arguments, if given, fit it. */
-function allowedCallable(f: PValue | undefined, args: readonly PValue[]): boolean {
-  if (f?.k !== 'global') return false;
-  const kind = defaultAllowList().kindOf(f.ref.path);
-  return (kind === 'function' || kind === 'class-call') && argumentMisfit(f.ref.path, args) === undefined;
+/** Nesting past which a value is not looked into (and so not judged literal). */
+const LITERAL_DEPTH = 16;
+
+/**
+ * A value made of literals only: no import, call result, persistent id or extension code, and
+ * no container whose dropped items went unseen.
+ */
+function isLiteral(v: PValue, depth = 0): boolean {
+  if (depth > LITERAL_DEPTH) return false;
+  switch (v.k) {
+    case 'none':
+    case 'bool':
+    case 'int':
+    case 'float':
+    case 'str':
+    case 'bytes':
+      return true;
+    case 'tuple':
+      return v.items.every((i) => isLiteral(i, depth + 1));
+    case 'list':
+    case 'set':
+      return !v.dropped && v.items.every((i) => isLiteral(i, depth + 1));
+    case 'dict':
+      return !v.dropped && !v.computedKey && v.entries.every(([k, x]) => isLiteral(k, depth + 1) && isLiteral(x, depth + 1));
+    default:
+      return false;
+  }
 }
 
 /**
- * True when a `functools.partial` call only binds an allowed callable: `partial(f)` creates the
- * object (calling nothing), and the BUILD that follows (`partial.__setstate__((f, args, kwds,
- * dict))`, as partial pickles itself) may swap `f`, so every BUILD on that object must name an
- * allowed callable too, with fitting arguments and no instance dict. scikit-learn stores
- * `FunctionTransformer(partial(check_array, …))` inside HistGradientBoosting models. Calling the
- * partial inside the pickle is judged by the dynamic-call rule as usual.
+ * True when binding `f` to `args` in a partial is judged as `f` itself. The partial calls
+ * nothing (calling it is the dynamic-call rule's), so `f` only has to be an import the other
+ * rules judge: an allow-listed function or inert class with fitting arguments, or any other
+ * name that is not deny-graded (a class that is only created, a function outside the
+ * allow-list, which unknown-global reports on its own) bound to literal arguments. A
+ * deny-graded `f` keeps the partial reported too.
+ */
+function bindable(f: PValue | undefined, args: readonly PValue[], kwds?: PValue): boolean {
+  if (f?.k !== 'global') return false;
+  const kind = defaultAllowList().kindOf(f.ref.path);
+  if (kind === 'function' || kind === 'class-call') return argumentMisfit(f.ref.path, args) === undefined;
+  const literalKeywords = kwds === undefined || kwds.k === 'none' || (kwds.k === 'dict' && isLiteral(kwds));
+  return denyGrade(f.ref.path) === undefined && literalKeywords && args.every((a) => isLiteral(a));
+}
+
+/**
+ * True when a `functools.partial` call only binds a callable judged as itself (see
+ * `bindable`): `partial(f)` creates the object (calling nothing), and the BUILD that follows
+ * (`partial.__setstate__((f, args, kwds, dict))`, as partial pickles itself) may swap `f`, so
+ * every BUILD on that object must bind a callable that passes too, with no instance dict.
+ * scikit-learn stores `FunctionTransformer(partial(check_array, …))` inside HistGradientBoosting
+ * models; timm modules hold `partial(nn.LayerNorm, eps=1e-6)`.
  */
 export function partialAllowed(stream: PickleStream, call: PickleCall): boolean {
-  if (call.op !== 'REDUCE' || call.object.args.length !== 1 || !allowedCallable(call.object.args[0], [])) return false;
+  if (call.op !== 'REDUCE' || call.object.args.length !== 1 || !bindable(call.object.args[0], [])) return false;
   return stream.builds.every((b) => {
     if (b.target !== call.object) return true;
-    const [f, args, , dict] = b.state.k === 'tuple' ? b.state.items : [];
+    const [f, args, kwds, dict] = b.state.k === 'tuple' ? b.state.items : [];
     if (b.state.k !== 'tuple' || b.state.items.length !== 4) return false;
     const bound = args?.k === 'tuple' ? args.items : undefined;
-    return bound !== undefined && allowedCallable(f, bound) && (dict?.k === 'none' || (dict?.k === 'dict' && dict.entries.length === 0));
+    return bound !== undefined && bindable(f, bound, kwds) && (dict?.k === 'none' || (dict?.k === 'dict' && dict.entries.length === 0));
   });
 }

@@ -4,6 +4,7 @@ import { ModelgateError } from '../../core/errors.js';
 import { MALFORMED_CONTAINER, ZIP_DIFFERENTIAL } from '../../detectors/container/index.js';
 import type { PickleStream } from '../../formats/pickle/model.js';
 import { storageId } from '../../formats/torch/persistent-id.js';
+import { isTorchScriptCode } from '../../formats/torch/torchscript.js';
 import { isTorchDataPickle, storageMemberKey } from '../../formats/torch/zip.js';
 import { decompressMember, METHOD_STORED } from '../../formats/zip/decompress.js';
 import type { ZipEntry } from '../../formats/zip/model.js';
@@ -12,6 +13,7 @@ import type { ScanContext } from '../context.js';
 import { sniff } from '../sniff.js';
 import { scanKerasArchive } from './keras.js';
 import { scanPickle } from './pickle.js';
+import { scanTorchScriptCode } from './torchscript.js';
 
 /** Members loaders unpickle: torch's `data.pkl` in any folder, TorchScript's `constants.pkl`, any `.pkl`. */
 function isPickleName(name: string | undefined): boolean {
@@ -134,6 +136,8 @@ export function scanZip(source: ByteSource, ctx: ScanContext): string {
     try {
       const data = memberSource(source, entry, mctx);
       reportDifferentials(entry, entry.method === 0 && data.size > CRC_CHECK_BYTES ? undefined : data, mctx);
+      // TorchScript source the C++ loader compiles: its own rules, then read like any member.
+      if (isTorchScriptCode(entry.name)) scanTorchScriptCode(data, mctx);
       const head = data.read(0, 512);
       const kind = sniff(head, data.size);
       // No loader unpickles these members: a pickle counts only when complete to its end.

@@ -16,6 +16,19 @@ ruleTester(dangerousCallable, PICKLE, {
       name: "the one torch._dynamo name the allow-list has: _DimRange, a jagged nested tensor's metadata dataclass",
       input: p2().global('torch._dynamo.decorators', '_DimRange').emptyTuple().newobj().mark().binint1(0).none().none().list().build().stop(),
     },
+    // A callable is graded by what it does, not by its module: an Enum with members called with
+    // one value is a member lookup (socket.AddressFamily(2), as pickle writes AF_INET).
+    { name: 'socket.AddressFamily(2): an enum lookup', input: p2().global('socket', 'AddressFamily').binint1(2).tuple1().reduce().stop() },
+    {
+      // Python 3.11 pickles a member of a mixed-in enum by name (timm's Format.NCHW).
+      name: "getattr(socket.AddressFamily, 'AF_INET'): an enum member by name",
+      input: p2().global('builtins', 'getattr').global('socket', 'AddressFamily').binunicode('AF_INET').tuple2().reduce().stop(),
+    },
+    { name: 'signal.Signals(15): an enum lookup', input: p2().global('signal', 'Signals').binint1(15).tuple1().reduce().stop() },
+    // functools.partial only binds: judged as the callable it binds (timm's partial(nn.LayerNorm, eps=1e-6)).
+    { name: 'functools.partial of a module class (created, not called)', input: partialOf(['torch.nn.modules.normalization', 'LayerNorm']) },
+    { name: 'functools.partial of an unknown function: unknown-global judges the function', input: partialOf(['somepkg', 'run']) },
+    { name: 'functools.partial of an allow-listed math function', input: partialOf(['math', 'floor']) },
   ],
   invalid: [
     {
@@ -32,9 +45,44 @@ ruleTester(dangerousCallable, PICKLE, {
       ],
     },
     {
-      name: 'functools.partial of an allowed function whose BUILD swaps in another function',
-      input: partialOf(['sklearn.utils.validation', 'check_array'], ['somepkg', 'run']),
-      errors: [{ severity: 'high', evidence: 'functools.partial(sklearn.utils.validation.check_array)' }],
+      name: 'functools.partial of an allowed function whose BUILD swaps in a dangerous one',
+      input: partialOf(['sklearn.utils.validation', 'check_array'], ['subprocess', 'getoutput']),
+      errors: [
+        { severity: 'high', evidence: 'functools.partial(sklearn.utils.validation.check_array)' },
+        { severity: 'critical', evidence: 'subprocess.getoutput' },
+      ],
+    },
+    {
+      name: 'functools.partial of a module class bound to an imported value (not a literal)',
+      input: pickle()
+        .proto(2)
+        .global('functools', 'partial')
+        .global('torch.nn.modules.normalization', 'LayerNorm')
+        .tuple1()
+        .reduce()
+        .mark()
+        .global('torch.nn.modules.normalization', 'LayerNorm')
+        .global('somepkg', 'VALUE')
+        .tuple1()
+        .none()
+        .none()
+        .tuple()
+        .build()
+        .stop(),
+      errors: [{ severity: 'high', evidence: 'functools.partial(torch.nn.modules.normalization.LayerNorm)' }],
+    },
+    {
+      name: "getattr(socket.AddressFamily, '_missing_'): not a member",
+      input: p2().global('builtins', 'getattr').global('socket', 'AddressFamily').binunicode('_missing_').tuple2().reduce().stop(),
+      errors: [
+        { severity: 'high', message: 'resolver' },
+        { severity: 'high', message: 'network' },
+      ],
+    },
+    {
+      name: 'an enum-looking name in socket that the allow-list does not have stays network',
+      input: p2().global('socket', 'create_connection').binunicode('h').tuple1().reduce().stop(),
+      errors: [{ severity: 'high', message: 'network' }],
     },
     {
       name: 'functools.partial of an allowed function with an instance dict in its state',

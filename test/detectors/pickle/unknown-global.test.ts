@@ -26,6 +26,13 @@ ruleTester(unknownGlobal, PICKLE, {
       errors: [{ severity: 'low', evidence: 'lass XModel:.    pass' }],
     },
     {
+      // Only TorchScript's C++ loader resolves __torch__, against classes compiled from the
+      // archive's code/, which the torchscript rules check.
+      name: 'a TorchScript class, graded low',
+      input: pickle().proto(2).global('__torch__', 'Net').emptyTuple().newobj().stop(),
+      errors: [{ severity: 'low', message: 'torchscript rules' }],
+    },
+    {
       name: 'a name that is not an identifier, graded low',
       input: pickle().proto(2).global('mymodel', 'Net\r').stop(),
       errors: [{ severity: 'low' }],
