@@ -5,7 +5,7 @@ import { MALFORMED_CONTAINER, ZIP_DIFFERENTIAL } from '../../detectors/container
 import type { PickleStream } from '../../formats/pickle/model.js';
 import { storageId } from '../../formats/torch/persistent-id.js';
 import { isTorchScriptCode } from '../../formats/torch/torchscript.js';
-import { isTorchDataPickle, storageMemberKey } from '../../formats/torch/zip.js';
+import { exportTensorMembers, isExportWeightsConfig, isTorchDataPickle, storageMemberKey } from '../../formats/torch/zip.js';
 import { decompressMember, METHOD_STORED } from '../../formats/zip/decompress.js';
 import type { ZipEntry } from '../../formats/zip/model.js';
 import { readZip } from '../../formats/zip/parse.js';
@@ -66,6 +66,24 @@ function reportDifferentials(entry: ZipEntry, data: ByteSource | undefined, ctx:
   ctx.report(ZIP_DIFFERENTIAL, { message: `zip entry ${JSON.stringify(entry.name)}: ${notes.join('; ')}`, location: { offset: entry.localOffset } });
 }
 
+/** Largest torch.export config read to learn which members are raw tensor bytes. */
+const EXPORT_CONFIG_BYTES = 16 * 1024 * 1024;
+
+/** Members that a `torch.export` archive's weights and constants configs name as raw tensor files. */
+function exportTensorFiles(entries: readonly ZipEntry[], source: ByteSource, ctx: ScanContext): Set<string> {
+  const names = new Set<string>();
+  for (const entry of entries) {
+    if (!isExportWeightsConfig(entry.name) || entry.uncompressedSize > EXPORT_CONFIG_BYTES) continue;
+    try {
+      const data = memberSource(source, entry, ctx.member(entry.name));
+      for (const name of exportTensorMembers(entry.name, JSON.parse(data.read(0, data.size).toString('utf8'))) ?? []) names.add(name);
+    } catch {
+      // An unreadable config names nothing: its members are then read for what they are.
+    }
+  }
+  return names;
+}
+
 /**
  * Scans a zip (PyTorch checkpoint, npz, .keras, plain archive). Members loaders unpickle are
  * parsed as pickles whatever happens; tensor storages a checkpoint pickle references are never
@@ -124,6 +142,7 @@ export function scanZip(source: ByteSource, ctx: ScanContext): string {
     }
     scanKerasArchive(files, ctx);
   }
+  const rawTensors = exportTensorFiles(archive.entries, source, ctx);
   // Pass 2: everything else.
   let allNpy = archive.entries.length > 0;
   for (const entry of archive.entries) {
@@ -141,8 +160,11 @@ export function scanZip(source: ByteSource, ctx: ScanContext): string {
       const head = data.read(0, 512);
       const kind = sniff(head, data.size);
       // No loader unpickles these members: a pickle counts only when complete to its end.
-      if (kind === 'unknown' || kind === 'pickle') scanPickle(data, mctx, { probe: true });
-      else mctx.scan(data);
+      if (kind === 'pickle') scanPickle(data, mctx, { probe: true });
+      else if (kind !== 'unknown') mctx.scan(data);
+      // Anything else is read for what it is (text, a config, a module, compiled code), and is
+      // never passed over unread, unless the archive's own config names it raw tensor bytes.
+      else if (scanPickle(data, mctx, { probe: true }) === undefined && !rawTensors.has(entry.name)) mctx.scan(data);
     } catch (e) {
       mctx.fatal(e, 'zip member could not be read');
     }
