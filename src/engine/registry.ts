@@ -12,6 +12,7 @@ import { scanSafetensors } from './handlers/safetensors.js';
 import { looksLikeSavedModel, scanSavedModel } from './handlers/savedmodel.js';
 import { scanSevenZip } from './handlers/sevenzip.js';
 import { scanTar } from './handlers/tar.js';
+import { isTflite, scanTflite } from './handlers/tflite.js';
 import { scanZip } from './handlers/zip.js';
 import type { Sniffed } from './sniff.js';
 
@@ -62,6 +63,8 @@ export const FORMATS: readonly FormatEntry[] = [
   { id: 'safetensors', version: 1, recognise: magic('safetensors'), scan: scanSafetensors },
   { id: 'gguf', version: 1, recognise: magic('gguf'), scan: scanGguf },
   { id: 'hdf5', version: 1, recognise: magic('hdf5'), scan: scanHdf5 },
+  // Formats with a magic that `sniff` does not know (an identifier past byte 0): tested here.
+  { id: 'tflite', version: 1, recognise: { by: 'trial', test: (_s, _c, head) => isTflite(head) }, scan: scanTflite },
   { id: 'onnx', version: 1, recognise: { by: 'trial', test: (s, c) => looksLikeOnnx(s, c.name) }, scan: scanOnnx },
   { id: 'savedmodel', version: 1, recognise: { by: 'trial', test: (s, c) => looksLikeSavedModel(s, c.name) }, scan: scanSavedModel },
   {

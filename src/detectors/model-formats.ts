@@ -1,0 +1,8 @@
+import type { RuleMeta } from './rule.js';
+import { TFLITE_RULES } from './tflite/index.js';
+
+/**
+ * Metadata of the rules of the smaller model formats (TFLite, ExecuTorch, CoreML, OpenVINO,
+ * PaddlePaddle, MXNet, legacy GGML), kept in one list so `ALL_RULES` takes them with one line.
+ */
+export const MODEL_FORMAT_RULE_METAS: readonly RuleMeta[] = [...TFLITE_RULES].map((r) => r.meta);
