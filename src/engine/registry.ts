@@ -7,6 +7,7 @@ import { scanGguf } from './handlers/gguf.js';
 import { scanHdf5 } from './handlers/keras.js';
 import { scanNpy } from './handlers/npy.js';
 import { looksLikeOnnx, scanOnnx } from './handlers/onnx.js';
+import { isOpenVinoWeights, isOpenVinoXml, scanOpenVino } from './handlers/openvino.js';
 import { scanPickle } from './handlers/pickle.js';
 import { scanSafetensors } from './handlers/safetensors.js';
 import { looksLikeSavedModel, scanSavedModel } from './handlers/savedmodel.js';
@@ -65,6 +66,7 @@ export const FORMATS: readonly FormatEntry[] = [
   { id: 'hdf5', version: 1, recognise: magic('hdf5'), scan: scanHdf5 },
   // Formats with a magic that `sniff` does not know (an identifier past byte 0): tested here.
   { id: 'tflite', version: 1, recognise: { by: 'trial', test: (_s, _c, head) => isTflite(head) }, scan: scanTflite },
+  { id: 'openvino-ir', version: 1, recognise: { by: 'trial', test: (_s, _c, head) => isOpenVinoXml(head) }, scan: scanOpenVino },
   { id: 'onnx', version: 1, recognise: { by: 'trial', test: (s, c) => looksLikeOnnx(s, c.name) }, scan: scanOnnx },
   { id: 'savedmodel', version: 1, recognise: { by: 'trial', test: (s, c) => looksLikeSavedModel(s, c.name) }, scan: scanSavedModel },
   {
@@ -76,6 +78,8 @@ export const FORMATS: readonly FormatEntry[] = [
     scan: (s, c) => scanPickle(s, c, { weak: true }),
   },
   { id: 'zip-prefixed', version: 1, recognise: { by: 'trial', test: (s) => s.size >= 22 && findEocd(s) !== undefined }, scan: scanZip },
+  // Raw data files of no format of their own, recognised by their role beside a model that names them.
+  { id: 'openvino-weights', version: 1, recognise: { by: 'trial', test: (_s, c) => isOpenVinoWeights(c) }, scan: () => 'openvino-weights' },
 ];
 
 /** The version of every format, by id: part of what a result records as having produced it. */
