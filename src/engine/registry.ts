@@ -8,6 +8,7 @@ import { scanHdf5 } from './handlers/keras.js';
 import { scanNpy } from './handlers/npy.js';
 import { looksLikeOnnx, scanOnnx } from './handlers/onnx.js';
 import { isOpenVinoWeights, isOpenVinoXml, scanOpenVino } from './handlers/openvino.js';
+import { looksLikePaddleParams, looksLikePaddleProgram, scanPaddleParams, scanPaddleProgram } from './handlers/paddle.js';
 import { scanPickle } from './handlers/pickle.js';
 import { scanSafetensors } from './handlers/safetensors.js';
 import { looksLikeSavedModel, scanSavedModel } from './handlers/savedmodel.js';
@@ -67,8 +68,10 @@ export const FORMATS: readonly FormatEntry[] = [
   // Formats with a magic that `sniff` does not know (an identifier past byte 0): tested here.
   { id: 'tflite', version: 1, recognise: { by: 'trial', test: (_s, _c, head) => isTflite(head) }, scan: scanTflite },
   { id: 'openvino-ir', version: 1, recognise: { by: 'trial', test: (_s, _c, head) => isOpenVinoXml(head) }, scan: scanOpenVino },
+  { id: 'paddle-params', version: 1, recognise: { by: 'trial', test: (_s, _c, head) => looksLikePaddleParams(head) }, scan: scanPaddleParams },
   { id: 'onnx', version: 1, recognise: { by: 'trial', test: (s, c) => looksLikeOnnx(s, c.name) }, scan: scanOnnx },
   { id: 'savedmodel', version: 1, recognise: { by: 'trial', test: (s, c) => looksLikeSavedModel(s, c.name) }, scan: scanSavedModel },
+  { id: 'paddle-program', version: 1, recognise: { by: 'trial', test: (s, c) => looksLikePaddleProgram(s, c.name) }, scan: scanPaddleProgram },
   {
     id: 'pickle-protocol-0',
     // 2: text whose stream breaks at an import no loader can resolve, or (under a text file's
