@@ -3,6 +3,7 @@ import { isOpcode } from '../formats/pickle/parse.js';
 import { findEocd } from '../formats/zip/parse.js';
 import type { ScanContext } from './context.js';
 import { scanCompressed } from './handlers/compressed.js';
+import { legacyGgmlMagic, scanLegacyGgml } from './handlers/ggml.js';
 import { scanGguf } from './handlers/gguf.js';
 import { scanHdf5 } from './handlers/keras.js';
 import { scanNpy } from './handlers/npy.js';
@@ -67,6 +68,7 @@ export const FORMATS: readonly FormatEntry[] = [
   { id: 'hdf5', version: 1, recognise: magic('hdf5'), scan: scanHdf5 },
   // Formats with a magic that `sniff` does not know (an identifier past byte 0): tested here.
   { id: 'tflite', version: 1, recognise: { by: 'trial', test: (_s, _c, head) => isTflite(head) }, scan: scanTflite },
+  { id: 'ggml-legacy', version: 1, recognise: { by: 'trial', test: (_s, _c, head) => legacyGgmlMagic(head) !== undefined }, scan: scanLegacyGgml },
   { id: 'openvino-ir', version: 1, recognise: { by: 'trial', test: (_s, _c, head) => isOpenVinoXml(head) }, scan: scanOpenVino },
   { id: 'paddle-params', version: 1, recognise: { by: 'trial', test: (_s, _c, head) => looksLikePaddleParams(head) }, scan: scanPaddleParams },
   { id: 'onnx', version: 1, recognise: { by: 'trial', test: (s, c) => looksLikeOnnx(s, c.name) }, scan: scanOnnx },
