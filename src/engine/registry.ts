@@ -6,6 +6,7 @@ import { scanCompressed } from './handlers/compressed.js';
 import { legacyGgmlMagic, scanLegacyGgml } from './handlers/ggml.js';
 import { scanGguf } from './handlers/gguf.js';
 import { scanHdf5 } from './handlers/keras.js';
+import { isMxnetParams, looksLikeMxnetSymbol, scanMxnetParams, scanMxnetSymbol } from './handlers/mxnet.js';
 import { scanNpy } from './handlers/npy.js';
 import { looksLikeOnnx, scanOnnx } from './handlers/onnx.js';
 import { isOpenVinoWeights, isOpenVinoXml, scanOpenVino } from './handlers/openvino.js';
@@ -69,6 +70,8 @@ export const FORMATS: readonly FormatEntry[] = [
   // Formats with a magic that `sniff` does not know (an identifier past byte 0): tested here.
   { id: 'tflite', version: 1, recognise: { by: 'trial', test: (_s, _c, head) => isTflite(head) }, scan: scanTflite },
   { id: 'ggml-legacy', version: 1, recognise: { by: 'trial', test: (_s, _c, head) => legacyGgmlMagic(head) !== undefined }, scan: scanLegacyGgml },
+  { id: 'mxnet-params', version: 1, recognise: { by: 'trial', test: (_s, _c, head) => isMxnetParams(head) }, scan: scanMxnetParams },
+  { id: 'mxnet-symbol', version: 1, recognise: { by: 'trial', test: (_s, c, head) => looksLikeMxnetSymbol(head, c.name) }, scan: scanMxnetSymbol },
   { id: 'openvino-ir', version: 1, recognise: { by: 'trial', test: (_s, _c, head) => isOpenVinoXml(head) }, scan: scanOpenVino },
   { id: 'paddle-params', version: 1, recognise: { by: 'trial', test: (_s, _c, head) => looksLikePaddleParams(head) }, scan: scanPaddleParams },
   { id: 'onnx', version: 1, recognise: { by: 'trial', test: (s, c) => looksLikeOnnx(s, c.name) }, scan: scanOnnx },
