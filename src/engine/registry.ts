@@ -3,6 +3,7 @@ import { isOpcode } from '../formats/pickle/parse.js';
 import { findEocd } from '../formats/zip/parse.js';
 import type { ScanContext } from './context.js';
 import { scanCompressed } from './handlers/compressed.js';
+import { isCoreMlWeights, looksLikeCoreMl, scanCoreMl, scanCoreMlWeights } from './handlers/coreml.js';
 import { legacyGgmlMagic, scanLegacyGgml } from './handlers/ggml.js';
 import { scanGguf } from './handlers/gguf.js';
 import { scanHdf5 } from './handlers/keras.js';
@@ -74,6 +75,8 @@ export const FORMATS: readonly FormatEntry[] = [
   { id: 'mxnet-symbol', version: 1, recognise: { by: 'trial', test: (_s, c, head) => looksLikeMxnetSymbol(head, c.name) }, scan: scanMxnetSymbol },
   { id: 'openvino-ir', version: 1, recognise: { by: 'trial', test: (_s, _c, head) => isOpenVinoXml(head) }, scan: scanOpenVino },
   { id: 'paddle-params', version: 1, recognise: { by: 'trial', test: (_s, _c, head) => looksLikePaddleParams(head) }, scan: scanPaddleParams },
+  { id: 'coreml-weights', version: 1, recognise: { by: 'trial', test: (_s, _c, head) => isCoreMlWeights(head) }, scan: scanCoreMlWeights },
+  { id: 'coreml', version: 1, recognise: { by: 'trial', test: (s, c) => looksLikeCoreMl(s, c.name) }, scan: scanCoreMl },
   { id: 'onnx', version: 1, recognise: { by: 'trial', test: (s, c) => looksLikeOnnx(s, c.name) }, scan: scanOnnx },
   { id: 'savedmodel', version: 1, recognise: { by: 'trial', test: (s, c) => looksLikeSavedModel(s, c.name) }, scan: scanSavedModel },
   { id: 'paddle-program', version: 1, recognise: { by: 'trial', test: (s, c) => looksLikePaddleProgram(s, c.name) }, scan: scanPaddleProgram },
