@@ -4,6 +4,7 @@ import { findEocd } from '../formats/zip/parse.js';
 import type { ScanContext } from './context.js';
 import { scanCompressed } from './handlers/compressed.js';
 import { isCoreMlWeights, looksLikeCoreMl, scanCoreMl, scanCoreMlWeights } from './handlers/coreml.js';
+import { isExecuTorch, scanExecuTorch } from './handlers/executorch.js';
 import { legacyGgmlMagic, scanLegacyGgml } from './handlers/ggml.js';
 import { scanGguf } from './handlers/gguf.js';
 import { scanHdf5 } from './handlers/keras.js';
@@ -70,6 +71,7 @@ export const FORMATS: readonly FormatEntry[] = [
   { id: 'hdf5', version: 1, recognise: magic('hdf5'), scan: scanHdf5 },
   // Formats with a magic that `sniff` does not know (an identifier past byte 0): tested here.
   { id: 'tflite', version: 1, recognise: { by: 'trial', test: (_s, _c, head) => isTflite(head) }, scan: scanTflite },
+  { id: 'executorch', version: 1, recognise: { by: 'trial', test: (_s, _c, head) => isExecuTorch(head) }, scan: scanExecuTorch },
   { id: 'ggml-legacy', version: 1, recognise: { by: 'trial', test: (_s, _c, head) => legacyGgmlMagic(head) !== undefined }, scan: scanLegacyGgml },
   { id: 'mxnet-params', version: 1, recognise: { by: 'trial', test: (_s, _c, head) => isMxnetParams(head) }, scan: scanMxnetParams },
   { id: 'mxnet-symbol', version: 1, recognise: { by: 'trial', test: (_s, c, head) => looksLikeMxnetSymbol(head, c.name) }, scan: scanMxnetSymbol },

@@ -1,0 +1,14 @@
+import type { ByteSource } from '../../core/byte-source.js';
+import { EXECUTORCH_RULES } from '../../detectors/executorch/index.js';
+import { parseExecuTorch } from '../../formats/executorch/parse.js';
+import type { ScanContext } from '../context.js';
+
+export { isExecuTorch } from '../../formats/executorch/parse.js';
+
+/** Scans an ExecuTorch program (`.pte`): runs the ExecuTorch rules over its operators. Returns 'executorch'. */
+export function scanExecuTorch(source: ByteSource, ctx: ScanContext): string {
+  const { model, error } = parseExecuTorch(source);
+  ctx.runRules(EXECUTORCH_RULES, model);
+  if (error) ctx.fatal(error, 'ExecuTorch program could not be read to its end');
+  return 'executorch';
+}
