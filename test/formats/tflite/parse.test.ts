@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { BufferSource } from '../../../src/core/byte-source.js';
+import { pickle } from '../../../src/formats/pickle/builder.js';
 import { proto } from '../../../src/formats/protobuf/writer.js';
 import { flexStrings, tfliteModel } from '../../../src/formats/tflite/builder.js';
+import { buildZip } from '../../../src/formats/zip/builder.js';
 import { parseTflite } from '../../../src/formats/tflite/parse.js';
 import { scanBytes } from '../../helpers/scan-bytes.js';
 
@@ -89,6 +91,16 @@ describe('TFLite through the engine', () => {
   it('grades an app custom op medium', async () => {
     const result = await scanBytes(fixture('custom-op.tflite'));
     expect(result.verdict).toBe('suspicious');
+  });
+
+  it('reads the zip of associated files metadata appends, as any zip reader would', async () => {
+    const labels = { name: 'labels.txt', data: Buffer.from('cat\ndog\n') };
+    const clean = await scanBytes(buildZip([labels], { prefix: fixture('dense.tflite') }));
+    expect(clean).toMatchObject({ format: 'tflite', verdict: 'clean' });
+    const payload = pickle().proto(2).global('os', 'system').shortBinunicode('id').tuple1().reduce().stop().bytes();
+    const bad = await scanBytes(buildZip([labels, { name: 'extra.pkl', data: payload }], { prefix: fixture('dense.tflite') }));
+    expect(bad.format).toBe('tflite');
+    expect(bad.verdict).toBe('malicious');
   });
 
   it('is an error, never clean, when the flatbuffer breaks', async () => {
