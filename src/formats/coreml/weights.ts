@@ -36,5 +36,7 @@ export function parseCoreMlWeights(source: ByteSource): number {
       throw new ModelgateError('MALFORMED', `blob ${i} (${size} bytes at ${offset}) is outside the file`, { offset: pos });
     pos = Math.ceil((offset + size) / ALIGN) * ALIGN;
   }
+  // The last blob may go unpadded; anything past its padding is no blob's.
+  if (source.size > pos) throw new ModelgateError('MALFORMED', `${source.size - pos} bytes after the last blob`, { offset: pos });
   return count;
 }

@@ -71,9 +71,11 @@ function readTensor(r: ByteReader): PaddleTensor {
 /**
  * True when the head is the start of a LoDTensor record: version 0, a few LoD levels, then
  * (with no LoD) tensor version 0, a small TensorDesc size and a TensorDesc whose first key is
- * data_type. What `.pdiparams` files (save_combine) and single-parameter files begin with.
+ * data_type. What `.pdiparams` files (save_combine) and single-parameter files begin with; a
+ * `.pdiparams` name is taken whatever its bytes (its first tensor may carry a LoD).
  */
-export function looksLikePaddleParams(head: Buffer): boolean {
+export function looksLikePaddleParams(head: Buffer, name = ''): boolean {
+  if (name.toLowerCase().endsWith('.pdiparams')) return true;
   if (head.length < 20 || head.readUInt32LE(0) !== 0 || head.readBigUInt64LE(4) !== 0n) return false;
   const descBytes = head.readInt32LE(16);
   return head.readUInt32LE(12) === 0 && descBytes >= 2 && descBytes <= MAX_DESC_BYTES && head[20] === 0x08;

@@ -45,6 +45,12 @@ describe('Core ML weight files', () => {
     expect(parseCoreMlWeights(src(bytes))).toBe(2);
   });
 
+  it('fails on bytes after the last blob (an appended zip would hide there)', () => {
+    expect(() => parseCoreMlWeights(src(Buffer.concat([coreMlWeights([64]), Buffer.from('PK\x05\x06')])))).toThrow(
+      expect.objectContaining({ code: 'MALFORMED' }),
+    );
+  });
+
   it('fails when a blob runs past the file', () => {
     const bytes = coreMlWeights([10, 100]);
     expect(() => parseCoreMlWeights(src(bytes.subarray(0, bytes.length - 64)))).toThrow(expect.objectContaining({ code: 'MALFORMED' }));

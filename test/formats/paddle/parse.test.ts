@@ -79,6 +79,11 @@ describe('Paddle through the engine', () => {
     expect(result.verdict).toBe('clean');
   });
 
+  it('takes a .pdiparams whose first tensor has a LoD by its name', async () => {
+    const result = await scanBytes(paddleParams([{ dataType: 3, dims: [3], lod: [[0, 3]] }]), { name: 'model.pdiparams' });
+    expect(result).toMatchObject({ format: 'paddle-params', verdict: 'clean' });
+  });
+
   it('is an error, never clean, when parameters are cut', async () => {
     const bytes = paddleParams([
       { dataType: 5, dims: [4, 2] },
