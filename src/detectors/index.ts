@@ -5,6 +5,7 @@ import { GGUF_RULES } from './gguf/index.js';
 import { HFCONFIG_RULES } from './hfconfig/index.js';
 import { JINJA_RULES } from './jinja/index.js';
 import { KERAS_RULES } from './keras/index.js';
+import { MODEL_FORMAT_RULE_METAS } from './model-formats.js';
 import { ONNX_RULES } from './onnx/index.js';
 import { PICKLE_RULES } from './pickle/index.js';
 import { PYTHON_RULE_METAS } from './python/index.js';
@@ -21,6 +22,7 @@ export const ALL_RULES: readonly RuleMeta[] = [
   ...FILE_RULES,
   ...PYTHON_RULE_METAS,
   ...REPO_RULES,
+  ...MODEL_FORMAT_RULE_METAS,
   ...[
     ...PICKLE_RULES,
     ...SAFETENSORS_RULES,

@@ -3,15 +3,22 @@ import { isOpcode } from '../formats/pickle/parse.js';
 import { findEocd } from '../formats/zip/parse.js';
 import type { ScanContext } from './context.js';
 import { scanCompressed } from './handlers/compressed.js';
+import { isCoreMlWeights, looksLikeCoreMl, scanCoreMl, scanCoreMlWeights } from './handlers/coreml.js';
+import { isExecuTorch, scanExecuTorch } from './handlers/executorch.js';
+import { legacyGgmlMagic, scanLegacyGgml } from './handlers/ggml.js';
 import { scanGguf } from './handlers/gguf.js';
 import { scanHdf5 } from './handlers/keras.js';
+import { isMxnetParams, looksLikeMxnetSymbol, scanMxnetParams, scanMxnetSymbol } from './handlers/mxnet.js';
 import { scanNpy } from './handlers/npy.js';
 import { looksLikeOnnx, scanOnnx } from './handlers/onnx.js';
+import { isOpenVinoWeights, isOpenVinoXml, scanOpenVino } from './handlers/openvino.js';
+import { looksLikePaddleParams, looksLikePaddleProgram, scanPaddleParams, scanPaddleProgram } from './handlers/paddle.js';
 import { scanPickle } from './handlers/pickle.js';
 import { scanSafetensors } from './handlers/safetensors.js';
 import { looksLikeSavedModel, scanSavedModel } from './handlers/savedmodel.js';
 import { scanSevenZip } from './handlers/sevenzip.js';
 import { scanTar } from './handlers/tar.js';
+import { isTflite, scanTflite } from './handlers/tflite.js';
 import { scanZip } from './handlers/zip.js';
 import type { Sniffed } from './sniff.js';
 
@@ -62,8 +69,19 @@ export const FORMATS: readonly FormatEntry[] = [
   { id: 'safetensors', version: 1, recognise: magic('safetensors'), scan: scanSafetensors },
   { id: 'gguf', version: 1, recognise: magic('gguf'), scan: scanGguf },
   { id: 'hdf5', version: 1, recognise: magic('hdf5'), scan: scanHdf5 },
+  // Formats with a magic that `sniff` does not know (an identifier past byte 0): tested here.
+  { id: 'tflite', version: 1, recognise: { by: 'trial', test: (_s, _c, head) => isTflite(head) }, scan: scanTflite },
+  { id: 'executorch', version: 1, recognise: { by: 'trial', test: (_s, _c, head) => isExecuTorch(head) }, scan: scanExecuTorch },
+  { id: 'ggml-legacy', version: 1, recognise: { by: 'trial', test: (_s, _c, head) => legacyGgmlMagic(head) !== undefined }, scan: scanLegacyGgml },
+  { id: 'mxnet-params', version: 1, recognise: { by: 'trial', test: (_s, _c, head) => isMxnetParams(head) }, scan: scanMxnetParams },
+  { id: 'mxnet-symbol', version: 1, recognise: { by: 'trial', test: (_s, c, head) => looksLikeMxnetSymbol(head, c.name) }, scan: scanMxnetSymbol },
+  { id: 'openvino-ir', version: 1, recognise: { by: 'trial', test: (_s, _c, head) => isOpenVinoXml(head) }, scan: scanOpenVino },
+  { id: 'paddle-params', version: 1, recognise: { by: 'trial', test: (_s, c, head) => looksLikePaddleParams(head, c.name) }, scan: scanPaddleParams },
+  { id: 'coreml-weights', version: 1, recognise: { by: 'trial', test: (_s, _c, head) => isCoreMlWeights(head) }, scan: scanCoreMlWeights },
+  { id: 'coreml', version: 1, recognise: { by: 'trial', test: (s, c) => looksLikeCoreMl(s, c.name) }, scan: scanCoreMl },
   { id: 'onnx', version: 1, recognise: { by: 'trial', test: (s, c) => looksLikeOnnx(s, c.name) }, scan: scanOnnx },
   { id: 'savedmodel', version: 1, recognise: { by: 'trial', test: (s, c) => looksLikeSavedModel(s, c.name) }, scan: scanSavedModel },
+  { id: 'paddle-program', version: 1, recognise: { by: 'trial', test: (s, c) => looksLikePaddleProgram(s, c.name) }, scan: scanPaddleProgram },
   {
     id: 'pickle-protocol-0',
     // 2: text whose stream breaks at an import no loader can resolve, or (under a text file's
@@ -73,6 +91,8 @@ export const FORMATS: readonly FormatEntry[] = [
     scan: (s, c) => scanPickle(s, c, { weak: true }),
   },
   { id: 'zip-prefixed', version: 1, recognise: { by: 'trial', test: (s) => s.size >= 22 && findEocd(s) !== undefined }, scan: scanZip },
+  // Raw data files of no format of their own, recognised by their role beside a model that names them.
+  { id: 'openvino-weights', version: 1, recognise: { by: 'trial', test: (_s, c) => isOpenVinoWeights(c) }, scan: () => 'openvino-weights' },
 ];
 
 /** The version of every format, by id: part of what a result records as having produced it. */
