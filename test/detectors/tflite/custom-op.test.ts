@@ -30,7 +30,7 @@ ruleTester(customOp, TFLITE, {
     {
       name: 'a Flex ReadFile is graded as the TensorFlow op',
       input: tfliteModel({ codes: [{ custom: 'FlexReadFile' }], ops: [{ code: 0, options: flex('ReadFile', 'ReadFile') }] }),
-      errors: [{ severity: 'medium', message: 'file read' }],
+      errors: [{ severity: 'medium', message: 'file: reads the whole file' }],
     },
     {
       name: 'a NodeDef that runs another op than its code name says',
