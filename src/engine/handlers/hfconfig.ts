@@ -21,7 +21,11 @@ function locate(source: ByteSource, key: string): number | undefined {
 }
 
 /** Scans the `.py` file of a module beside the config, into findings of its own. */
-function checkModule(m: RemoteModule, ctx: ScanContext, scanCode: ContentScanner): CodeVerdict {
+export function checkModule(
+  m: Pick<RemoteModule, 'file' | 'repo'>,
+  ctx: ScanContext,
+  scanCode: ContentScanner = (code, codeCtx) => codeCtx.scan(code),
+): CodeVerdict {
   if (m.repo) return { status: 'other-repo', reason: `it is fetched from another repo (${m.repo}) at load time` };
   const file = ctx.sibling?.(m.file);
   if (!file) return { status: 'absent', reason: `${m.file} is not beside the config` };

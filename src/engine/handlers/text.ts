@@ -7,6 +7,7 @@ import { scanChatTemplateFile, scanHfJson } from './hfconfig.js';
 import { looksLikeKerasConfig, scanKerasConfigDocument } from './keras.js';
 import { isNotebook, scanNotebook } from './notebook.js';
 import { looksLikePython, scanPython } from './python.js';
+import { scanYamlText } from './yaml.js';
 
 /** Largest JSON document parsed to see whether it is a config, notebook or the like. */
 const MAX_JSON_BYTES = 64 * 1024 * 1024;
@@ -38,12 +39,16 @@ export function scanText(source: ByteSource, ctx: ScanContext, sniffed: string):
     }
     return scanPython(source, ctx);
   }
+  // YAML configs select code by tags and keys whatever the file is called (hparams.yaml,
+  // MLmodel, a .nemo archive's model_config.yaml); text that selects nothing stays text.
+  if (kind === 'text') return scanYamlText(source, ctx) ?? kind;
   return kind;
 }
 
 /** How loaders read a file by its name alone: modules remote code imports, chat templates, configs. */
-function namedText(name: string): 'python' | 'jinja' | 'json' | undefined {
+function namedText(name: string): 'python' | 'jinja' | 'json' | 'yaml' | undefined {
   if (name.endsWith('.py')) return 'python';
+  if (/\.ya?ml$/.test(name) || name === 'MLmodel') return 'yaml';
   if (name.endsWith('.jinja')) return 'jinja';
   if (name.endsWith('.json')) return 'json';
   return undefined;
@@ -60,12 +65,14 @@ export function readAsNamed(source: ByteSource, ctx: ScanContext, read: { format
   const as = namedText(ctx.name);
   if (as === undefined || source.size > MAX_JSON_BYTES) return;
   // Already read that way by its bytes: Python analysed, the template judged, JSON tried.
-  if ((as === 'python' && read.format === 'python') || (as === 'jinja' && read.format === 'chat-template') || (as === 'json' && read.asText)) return;
+  if ((as === 'python' && read.format === 'python') || (as === 'jinja' && read.format === 'chat-template') || ((as === 'json' || as === 'yaml') && read.asText))
+    return;
   const found: Finding[] = [];
   const named = ctx.withFindings(found);
   try {
     if (as === 'python') scanPython(source, named);
     else if (as === 'jinja') scanChatTemplateFile(source, named);
+    else if (as === 'yaml') scanYamlText(source, named);
     else {
       const doc = parseJson(source);
       if (doc !== undefined) scanJson(doc, source, named);
