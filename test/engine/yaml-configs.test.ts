@@ -111,3 +111,11 @@ describe('YAML configs', () => {
     }
   });
 });
+
+describe('hyperpyyaml tuple strings', () => {
+  it('reads tags inside a (…) string, which hyperpyyaml re-reads with yaml.Loader', async () => {
+    const r = await scanBytes(Buffer.from('shape: (!!python/object/apply:os.system [id], 3)\nplain: (1, 2)\n'), { name: 'hyperparams.yaml' });
+    expect(r.verdict).toBe('malicious');
+    expect(r.findings[0]?.message).toContain('$.shape (tuple)[0]');
+  });
+});

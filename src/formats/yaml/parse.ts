@@ -109,13 +109,38 @@ function binaryBytes(text: string): Buffer | undefined {
   return /^[A-Za-z0-9+/]*={0,2}$/.test(clean) ? Buffer.from(clean, 'base64') : undefined;
 }
 
+/** Tuple strings read inside tuple strings before the reading stops. */
+const MAX_TUPLE_NESTING = 4;
+
+/**
+ * hyperpyyaml resolves a plain scalar `(…)` to `!tuple` and re-reads `[…]` with yaml.Loader
+ * (hyperpyyaml/core.py _make_tuple), so tags written inside such a string are constructed:
+ * its text is read as YAML too, its references placed at the string's path.
+ */
+function tupleReferences(value: string, path: string, offset: number | undefined, nested: number, config: YamlConfig): void {
+  if (!/^\(.*\)$/s.test(value) || !value.includes('!')) return;
+  if (nested >= MAX_TUPLE_NESTING) {
+    config.incomplete ??= { code: 'LIMIT_DEPTH', message: `tuple strings nested more than ${MAX_TUPLE_NESTING} deep at ${path}` };
+    return;
+  }
+  let inner: YamlConfig;
+  try {
+    inner = readYamlConfig(`[${value.slice(1, -1)}]`, nested + 1);
+  } catch {
+    return; // not YAML: hyperpyyaml's load fails there, constructing nothing
+  }
+  for (const ref of inner.refs) config.refs.push({ ...ref, where: `${path} (tuple)${ref.where.slice(1)}`, offset });
+  for (const p of inner.payloads) config.payloads.push({ ...p, where: `${path} (tuple)${p.where.slice(1)}`, offset });
+  if (inner.incomplete) config.incomplete ??= inner.incomplete;
+}
+
 /**
  * Reads every document of a YAML text for code references and `!!binary` payloads, without
  * constructing anything: tags are collected with the dotted path they carry, anchors are not
  * expanded (an alias repeats what its anchor already showed). Throws LIMIT_DEPTH before parsing
  * text nested too deep, MALFORMED for text that is no YAML; a node limit ends the walk early.
  */
-export function readYamlConfig(text: string): YamlConfig {
+export function readYamlConfig(text: string, nested = 0): YamlConfig {
   if (nestingBound(text) > MAX_YAML_DEPTH) throw new ModelgateError('LIMIT_DEPTH', `YAML nested deeper than ${MAX_YAML_DEPTH} levels`);
   const docs = parseAllDocuments(text, { logLevel: 'silent', uniqueKeys: false });
   const list = Array.isArray(docs) ? docs : [];
@@ -144,6 +169,7 @@ export function readYamlConfig(text: string): YamlConfig {
         const ref = tagReference(n.tag);
         if (ref) config.refs.push({ where: path, ...ref, offset });
       }
+      if (!n.tag && isScalar(n) && typeof n.value === 'string') tupleReferences(n.value, path, offset, nested, config);
       for (const { node: valueNode, ...ref } of keyReferences(n, path, path === rootPath)) config.refs.push({ ...ref, offset: valueNode.range?.[0] });
       const children: Array<{ node: unknown; path: string }> = [];
       if (isMap(n)) {
