@@ -10,6 +10,7 @@ import { PYTHON_RULE_METAS } from './python/index.js';
 import { REPO_RULES } from './repo/index.js';
 import { SAFETENSORS_RULES } from './safetensors/index.js';
 import { SAVEDMODEL_RULES } from './savedmodel/index.js';
+import { YAML_RULES } from './yaml/index.js';
 import type { RuleMeta } from './rule.js';
 
 /** Metadata of every rule modelgate reports under, sorted by id (for SARIF and docs). */
@@ -18,7 +19,15 @@ export const ALL_RULES: readonly RuleMeta[] = [
   ...CONTAINER_RULES,
   ...PYTHON_RULE_METAS,
   ...REPO_RULES,
-  ...[...PICKLE_RULES, ...SAFETENSORS_RULES, ...ONNX_RULES, ...SAVEDMODEL_RULES, ...GGUF_RULES, ...JINJA_RULES, ...HFCONFIG_RULES, ...KERAS_RULES].map(
-    (r) => r.meta,
-  ),
+  ...[
+    ...PICKLE_RULES,
+    ...SAFETENSORS_RULES,
+    ...ONNX_RULES,
+    ...SAVEDMODEL_RULES,
+    ...GGUF_RULES,
+    ...JINJA_RULES,
+    ...HFCONFIG_RULES,
+    ...KERAS_RULES,
+    ...YAML_RULES,
+  ].map((r) => r.meta),
 ].sort((a, b) => a.id.localeCompare(b.id));
