@@ -1,7 +1,7 @@
 import { BACKDOOR_RULES } from './backdoor/index.js';
 import { CONTAINER_RULES } from './container/index.js';
 import { GGUF_RULES } from './gguf/index.js';
-import { HFCONFIG_RULES } from './hfconfig/index.js';
+import { HFCONFIG_RULES, LIBRARY_CODE_RULES } from './hfconfig/index.js';
 import { JINJA_RULES } from './jinja/index.js';
 import { KERAS_RULES } from './keras/index.js';
 import { ONNX_RULES } from './onnx/index.js';
@@ -27,6 +27,7 @@ export const ALL_RULES: readonly RuleMeta[] = [
     ...GGUF_RULES,
     ...JINJA_RULES,
     ...HFCONFIG_RULES,
+    ...LIBRARY_CODE_RULES,
     ...KERAS_RULES,
     ...YAML_RULES,
   ].map((r) => r.meta),
