@@ -119,3 +119,14 @@ describe('hyperpyyaml tuple strings', () => {
     expect(r.findings[0]?.message).toContain('$.shape (tuple)[0]');
   });
 });
+
+describe('a text that is a whole pickle and a YAML config at once', () => {
+  it('follows both readings: the pickle, and the hyperpyyaml call the YAML makes', async () => {
+    // Protocol 0: `V` pushes the line as a string, `.` STOP ends the stream at the `...` line.
+    // As YAML: a mapping whose value is tagged !apply:os.system, ended by the `...` marker.
+    const polyglot = Buffer.from('Va: !apply:os.system [id]\n...\n');
+    const r = await scanBytes(polyglot, { name: 'f.bin' });
+    expect(r.format).toBe('pickle');
+    expect(r.findings.find((f) => f.ruleId === 'yaml/hyperpyyaml-tag')?.severity).toBe('critical');
+  });
+});

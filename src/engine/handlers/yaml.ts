@@ -1,5 +1,6 @@
 import { BufferSource, type ByteSource } from '../../core/byte-source.js';
 import { ModelgateError } from '../../core/errors.js';
+import type { Finding } from '../../core/finding.js';
 import type { LocalCode } from '../../detectors/yaml/lib/grade.js';
 import { localModuleFile } from '../../detectors/yaml/lib/grade.js';
 import { YAML_RULES } from '../../detectors/yaml/index.js';
@@ -52,4 +53,25 @@ export function scanYamlText(source: ByteSource, ctx: ScanContext): string | und
   for (const p of config.payloads) ctx.scanMember(new BufferSource(p.bytes), p.where);
   if (config.incomplete) ctx.fatal(new ModelgateError(config.incomplete.code, config.incomplete.message), 'YAML config not read to its end');
   return 'yaml-config';
+}
+
+/**
+ * Also reads content a weak protocol-0 pickle reading took as the YAML it may be: text whose
+ * first byte is an opcode can be a whole pickle and a YAML config at once (`Va: !apply:os.system
+ * [id]\n...\n` pushes a string and stops, and is a mapping ended by `...`). hyperpyyaml and PyYAML
+ * read it by the path they are given, whatever the bytes look like, so both readings count; only
+ * what the YAML reading finds is kept (its fatal findings say nothing about a pickle).
+ */
+export function alsoReadAsYaml(source: ByteSource, ctx: ScanContext, format: string | undefined): string | undefined {
+  if (format === undefined || source.size > MAX_YAML_BYTES) return format;
+  const head = source.read(0, 512);
+  if (head.includes(0) || !mayHoldCode(source.read(0, source.size).toString('utf8'))) return format;
+  const found: Finding[] = [];
+  try {
+    scanYamlText(source, ctx.withFindings(found));
+  } catch {
+    return format;
+  }
+  ctx.findings.push(...found.filter((f) => !f.fatal));
+  return format;
 }
