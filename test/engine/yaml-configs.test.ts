@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { gzipSync } from 'node:zlib';
+import { buildTar } from '../../src/formats/tar/builder.js';
 import { osSystemPickle } from '../helpers/pickles.js';
 import { scanBytes } from '../helpers/scan-bytes.js';
 
@@ -128,5 +130,24 @@ describe('a text that is a whole pickle and a YAML config at once', () => {
     const r = await scanBytes(polyglot, { name: 'f.bin' });
     expect(r.format).toBe('pickle');
     expect(r.findings.find((f) => f.ruleId === 'yaml/hyperpyyaml-tag')?.severity).toBe('critical');
+  });
+});
+
+describe('NeMo archives', () => {
+  it('reaches the model_config.yaml inside a .nemo tar (and a gzipped one) and grades its targets', async () => {
+    const config = Buffer.from('target: nemo.collections.asr.models.EncDecCTCModel\npreprocessor:\n  _target_: subprocess.Popen\n  args: [[sh, -c, id]]\n');
+    const tar = buildTar([
+      { name: './model_config.yaml', data: config },
+      { name: './model_weights.ckpt', data: Buffer.from('weights') },
+    ]);
+    for (const [name, bytes] of [
+      ['model.nemo', tar],
+      ['model-gz.nemo', gzipSync(tar)],
+    ] as const) {
+      const r = await scanBytes(bytes, { name });
+      expect(r.verdict).toBe('malicious');
+      const found = r.findings.find((f) => f.ruleId === 'yaml/instantiate-target' && f.severity === 'critical');
+      expect(found?.target).toMatch(/model_config\.yaml$/);
+    }
   });
 });
