@@ -56,6 +56,12 @@ describe('YAML configs', () => {
     expect(r.findings[0]).toMatchObject({ ruleId: 'yaml/python-tag', severity: 'critical' });
   });
 
+  it('scans a !!python/bytes pickle as a member too', async () => {
+    const text = `obj: !!python/object/apply:pickle.loads [!!python/bytes ${osSystemPickle().toString('base64')}]\n`;
+    const r = await scanBytes(Buffer.from(text), { name: 'config.yaml' });
+    expect(r.findings.find((f) => f.target === 'config.yaml!/$.obj[0]')?.ruleId).toBe('pickle/dangerous-callable');
+  });
+
   it('scans a !!binary pickle as a member named by its YAML path', async () => {
     const text = `obj: !!python/object/apply:pickle.loads\n- !!binary ${osSystemPickle().toString('base64')}\n`;
     const r = await scanBytes(Buffer.from(text), { name: 'config.yaml' });

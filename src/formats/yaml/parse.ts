@@ -46,7 +46,8 @@ function nestingBound(text: string): number {
 }
 
 const PYYAML_PREFIX = 'tag:yaml.org,2002:python/';
-const BINARY_TAG = 'tag:yaml.org,2002:binary';
+/** Tags whose scalar PyYAML base64-decodes to bytes: `!!binary` (every loader), `!!python/bytes` (full and unsafe loaders). */
+const BYTES_TAGS = new Set(['tag:yaml.org,2002:binary', 'tag:yaml.org,2002:python/bytes']);
 
 /**
  * What a tag selects. PyYAML's constructor.py (UnsafeLoader / Loader; FullLoader takes some):
@@ -161,7 +162,7 @@ export function readYamlConfig(text: string, nested = 0): YamlConfig {
       }
       const n = node as Node;
       const offset = n.range?.[0];
-      if (n.tag === BINARY_TAG && isScalar(n)) {
+      if (n.tag !== undefined && BYTES_TAGS.has(n.tag) && isScalar(n)) {
         // The yaml package decodes !!binary itself when it knows the tag; otherwise it is text.
         const bytes = n.value instanceof Uint8Array ? Buffer.from(n.value) : typeof n.value === 'string' ? binaryBytes(n.value) : undefined;
         if (bytes) config.payloads.push({ where: path, bytes, offset });
