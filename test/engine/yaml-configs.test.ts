@@ -157,3 +157,18 @@ describe('NeMo archives', () => {
     }
   });
 });
+
+describe('YAML nesting', () => {
+  it('deep indentation alone is no nesting: aligned continuation lines are read', async () => {
+    const text = `layers: !new:torch.nn.Sequential [\n${' '.repeat(200)}1, 2]\nx: !apply:os.system [id]\n`;
+    const r = await scanBytes(Buffer.from(text), { name: 'h.yaml' });
+    expect(r.verdict).toBe('malicious');
+  });
+
+  it('block nesting past the limit is refused, never clean', async () => {
+    const lines = Array.from({ length: 80 }, (_, i) => `${' '.repeat(i * 2)}k${i}:`);
+    const r = await scanBytes(Buffer.from(`x: !new:speechbrain.A\n${lines.join('\n')} 1\n`), { name: 'h.yaml' });
+    expect(r.verdict).toBe('error');
+    expect(r.findings.find((f) => f.fatal)?.code).toBe('LIMIT_DEPTH');
+  });
+});

@@ -1,4 +1,4 @@
-import { isAlias, isMap, isScalar, isSeq, type Node, parseAllDocuments } from 'yaml';
+import { Composer, type CST, isAlias, isMap, isScalar, isSeq, type Node, Parser } from 'yaml';
 import { ModelgateError } from '../../core/errors.js';
 import type { CodeAction, YamlCodeRef, YamlConfig, YamlConvention } from './model.js';
 
@@ -26,11 +26,10 @@ export function mayHoldCode(text: string): boolean {
 }
 
 /**
- * A quick upper bound on nesting, checked before the yaml package composes anything: open flow
- * brackets (quotes ignored: an overestimate), and per line the indentation plus the block
- * indicators (`- `, `? `, `: `) that open collections on that line.
+ * A quick upper bound on flow nesting, checked before the yaml package parses anything: open
+ * brackets, quotes ignored (an overestimate). The package's parser is slow over a MiB of them.
  */
-function nestingBound(text: string): number {
+function flowBound(text: string): number {
   let flow = 0;
   let deepest = 0;
   for (let i = 0; i < text.length; i++) {
@@ -38,9 +37,23 @@ function nestingBound(text: string): number {
     if (c === 0x5b || c === 0x7b) deepest = Math.max(deepest, ++flow);
     else if ((c === 0x5d || c === 0x7d) && flow > 0) flow--;
   }
-  for (const m of text.matchAll(/^( *)((?:[-?:] +)*)/gm)) {
-    const indicators = (m[2]!.match(/[-?:]/g) ?? []).length;
-    deepest = Math.max(deepest, Math.ceil(m[1]!.length / 2) + indicators);
+  return deepest;
+}
+
+/** Exact nesting of collections in the syntax tree, walked with a stack (the parser keeps its own; composing recurses). */
+function treeDepth(tokens: readonly CST.Token[], limit: number): number {
+  const pending: Array<[CST.Token, number]> = tokens.map((token) => [token, 0]);
+  let deepest = 0;
+  while (pending.length > 0 && deepest <= limit) {
+    const [token, depth] = pending.pop()!;
+    deepest = Math.max(deepest, depth);
+    if (token.type === 'document' && token.value) pending.push([token.value, depth]);
+    if (token.type === 'block-map' || token.type === 'block-seq' || token.type === 'flow-collection') {
+      for (const item of token.items) {
+        if (item.key) pending.push([item.key, depth + 1]);
+        if (item.value) pending.push([item.value, depth + 1]);
+      }
+    }
   }
   return deepest;
 }
@@ -142,10 +155,13 @@ function tupleReferences(value: string, path: string, offset: number | undefined
  * text nested too deep, MALFORMED for text that is no YAML; a node limit ends the walk early.
  */
 export function readYamlConfig(text: string, nested = 0): YamlConfig {
-  if (nestingBound(text) > MAX_YAML_DEPTH) throw new ModelgateError('LIMIT_DEPTH', `YAML nested deeper than ${MAX_YAML_DEPTH} levels`);
-  const docs = parseAllDocuments(text, { logLevel: 'silent', uniqueKeys: false });
-  const list = Array.isArray(docs) ? docs : [];
-  if (!Array.isArray(docs)) throw new ModelgateError('MALFORMED', 'no YAML document');
+  const tooDeep = (): never => {
+    throw new ModelgateError('LIMIT_DEPTH', `YAML nested deeper than ${MAX_YAML_DEPTH} levels`);
+  };
+  if (flowBound(text) > MAX_YAML_DEPTH) tooDeep();
+  const tokens = [...new Parser().parse(text)];
+  if (treeDepth(tokens, MAX_YAML_DEPTH) > MAX_YAML_DEPTH) tooDeep();
+  const list = [...new Composer({ logLevel: 'silent', uniqueKeys: false }).compose(tokens, true, text.length)];
   const bad = list.find((d) => d.errors.length > 0);
   if (bad) throw new ModelgateError('MALFORMED', `not YAML: ${bad.errors[0]!.message.split('\n')[0]}`, { offset: bad.errors[0]!.pos[0] });
   const config: YamlConfig = { refs: [], payloads: [] };
