@@ -48,7 +48,7 @@ export function scanYamlText(source: ByteSource, ctx: ScanContext): string | und
     ctx.fatal(e, 'YAML config not read');
     return 'yaml-config';
   }
-  if (config.refs.length === 0 && config.payloads.length === 0 && !config.incomplete) return undefined;
+  if (config.refs.length === 0 && config.payloads.length === 0 && !config.codePaths && !config.incomplete) return undefined;
   ctx.runRules(YAML_RULES, { ...config, local: localCode(config.refs, ctx) });
   for (const p of config.payloads) ctx.scanMember(new BufferSource(p.bytes), p.where);
   if (config.incomplete) ctx.fatal(new ModelgateError(config.incomplete.code, config.incomplete.message), 'YAML config not read to its end');

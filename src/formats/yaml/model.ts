@@ -34,6 +34,11 @@ export interface YamlPayload {
 export interface YamlConfig {
   refs: YamlCodeRef[];
   payloads: YamlPayload[];
+  /**
+   * MLflow `flavors.python_function.code`: a folder of the model's own Python that
+   * mlflow.pyfunc.load_model puts on sys.path before importing the loader module.
+   */
+  codePaths?: Array<{ where: string; path: string; offset?: number }>;
   /** Set when the walk stopped at a limit; what came before it is kept. */
   incomplete?: { code: 'LIMIT_ENTRIES' | 'LIMIT_DEPTH'; message: string };
 }

@@ -18,7 +18,7 @@ export const MAX_YAML_NODES = 1_000_000;
  * `_target_`, latent-diffusion/NeMo `target:`, MLflow's `loader_module`, and `!!binary`.
  */
 const CODE_MARKERS =
-  /!!python\/|tag:yaml\.org,2002:python\/|!(?:new|name|apply|applyref|module):|^%TAG|\b_?target_?\s*:|\bloader_module\s*:|!!binary|tag:yaml\.org,2002:binary/m;
+  /!!python\/|tag:yaml\.org,2002:python\/|!(?:new|name|apply|applyref|module):|^%TAG|\b_?target_?\s*:|\bloader_module\s*:|\bpython_function\s*:|!!binary|tag:yaml\.org,2002:binary/m;
 
 /** True when `text` may hold a code reference, so it is worth parsing as YAML. */
 export function mayHoldCode(text: string): boolean {
@@ -117,6 +117,17 @@ function keyReferences(map: Node, path: string, root: boolean): Array<Omit<YamlC
   return out;
 }
 
+/** MLflow's `code` entry of the python_function flavour: one folder, or a list of them (older writers). */
+function mlflowCodePaths(value: unknown, path: string, config: YamlConfig): void {
+  const items = isSeq(value) ? value.items : [value];
+  items.forEach((item, i) => {
+    const text = scalarText(item);
+    if (text === undefined || !isScalar(item)) return;
+    const where = isSeq(value) ? `${path}.code[${i}]` : `${path}.code`;
+    (config.codePaths ??= []).push({ where, path: text, offset: item.range?.[0] });
+  });
+}
+
 /** Decodes a `!!binary` scalar as PyYAML's construct_yaml_binary does (base64, whitespace ignored). */
 function binaryBytes(text: string): Buffer | undefined {
   const clean = text.replace(/\s+/g, '');
@@ -188,6 +199,7 @@ export function readYamlConfig(text: string, nested = 0): YamlConfig {
       }
       if (!n.tag && isScalar(n) && typeof n.value === 'string') tupleReferences(n.value, path, offset, nested, config);
       for (const { node: valueNode, ...ref } of keyReferences(n, path, path === rootPath)) config.refs.push({ ...ref, offset: valueNode.range?.[0] });
+      if (path === `${rootPath}.flavors.python_function` && isMap(n)) mlflowCodePaths(n.get('code', true), path, config);
       const children: Array<{ node: unknown; path: string }> = [];
       if (isMap(n)) {
         for (const pair of n.items) {

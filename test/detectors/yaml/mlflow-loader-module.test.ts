@@ -13,5 +13,10 @@ ruleTester<YamlInput, ReturnType<typeof buildYaml>>(mlflowLoaderModule, buildYam
     { name: 'an MLflow flavour is info', input: mlmodel('mlflow.sklearn'), errors: [{ severity: 'info' }] },
     { name: 'a custom loader module is medium', input: mlmodel('my_loader'), errors: [{ severity: 'medium', message: '_load_pyfunc' }] },
     { name: 'a dangerous module is critical', input: mlmodel('os.system'), errors: [{ severity: 'critical' }] },
+    {
+      name: 'a code folder is low, after the loader module',
+      input: { text: 'flavors:\n  python_function:\n    loader_module: mlflow.pyfunc.model\n    code: code\n' },
+      errors: [{ severity: 'info' }, { severity: 'low', message: "puts the model's folder code first on sys.path", evidence: 'code' }],
+    },
   ],
 });
