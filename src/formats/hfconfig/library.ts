@@ -130,7 +130,13 @@ function diffusersModelIndex(doc: Json, out: LibraryCodeRef[]): void {
  * importlib.import_module(parent_library), then getattr(base_model_class).from_pretrained.
  */
 function peftAutoMapping(doc: Json, out: LibraryCodeRef[]): void {
-  if (!('peft_type' in doc) || !isObject(doc.auto_mapping)) return;
+  if (!('peft_type' in doc)) return;
+  // LoRA with megatron_config set imports megatron_core (peft/tuners/lora/tp_layer.py), which
+  // PEFT itself only allows under megatron.* (get_default_module_allowlist).
+  if (doc.megatron_config && typeof doc.megatron_core === 'string') {
+    out.push({ where: 'megatron_core', loader: 'PEFT adapter_config.json', action: 'import', callable: doc.megatron_core, trusted: ['megatron'] });
+  }
+  if (!isObject(doc.auto_mapping)) return;
   const { parent_library: library, base_model_class: className } = doc.auto_mapping;
   if (typeof library !== 'string') return;
   const callable = typeof className === 'string' ? `${library}.${className}` : library;

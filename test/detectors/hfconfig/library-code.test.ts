@@ -54,6 +54,11 @@ ruleTester(libraryCode, build, {
       },
     },
     { name: 'PEFT auto_mapping into transformers', input: { doc: adapter('transformers') } },
+    {
+      name: 'PEFT megatron_core under megatron',
+      input: { doc: { peft_type: 'LORA', megatron_config: { tensor_model_parallel_size: 2 }, megatron_core: 'megatron.core' } },
+    },
+    { name: 'PEFT megatron_core without megatron_config is not imported', input: { doc: { peft_type: 'LORA', megatron_config: null, megatron_core: 'os' } } },
     { name: 'a JSON list that is no modules.json', input: { doc: [{ type: 'a.b' }] } },
   ],
   invalid: [
@@ -118,6 +123,11 @@ ruleTester(libraryCode, build, {
       name: 'PEFT auto_mapping outside its import allow-list',
       input: { doc: adapter('evil_lib', 'Model') },
       errors: [{ severity: 'medium', message: 'auto_mapping.parent_library of a PEFT adapter_config.json selects evil_lib.Model' }],
+    },
+    {
+      name: 'PEFT megatron_core naming os is high (imported)',
+      input: { doc: { peft_type: 'LORA', megatron_config: { tensor_model_parallel_size: 2 }, megatron_core: 'os' } },
+      errors: [{ severity: 'high', message: 'megatron_core', evidence: 'os' }],
     },
   ],
 });
