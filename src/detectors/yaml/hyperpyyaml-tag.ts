@@ -7,6 +7,8 @@ const HOW: Record<string, string> = {
   '!applyref': 'load_hyperpyyaml calls it with the node as arguments while reading',
   '!name': 'load_hyperpyyaml makes a partial of it that the recipe calls later',
   '!module': 'load_hyperpyyaml imports it',
+  '!ref': 'hyperpyyaml turns <key>.attr into an !apply:getattr call with that attribute name',
+  '!copy': 'hyperpyyaml turns <key>.attr into an !apply:getattr call with that attribute name',
 };
 
 /** hyperpyyaml (SpeechBrain) tags: `!new:`, `!apply:`, `!name:`, `!module:` select any Python callable by dotted path. */

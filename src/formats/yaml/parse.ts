@@ -198,6 +198,13 @@ export function readYamlConfig(text: string, nested = 0): YamlConfig {
         if (ref) config.refs.push({ where: path, ...ref, offset });
       }
       if (!n.tag && isScalar(n) && typeof n.value === 'string') tupleReferences(n.value, path, offset, nested, config);
+      if ((n.tag === '!ref' || n.tag === '!copy') && isScalar(n) && typeof n.value === 'string') {
+        // hyperpyyaml deref(): `<key>.attr` becomes `!apply:getattr [<key>, attr]`, a getattr
+        // call with the file's attribute name; a dunder there walks into interpreter internals.
+        for (const m of n.value.matchAll(/<[^>]*>\.(__\w+__)/g)) {
+          config.refs.push({ where: `${path} (.${m[1]})`, convention: 'hyperpyyaml', via: n.tag, callable: 'builtins.getattr', action: 'call', offset });
+        }
+      }
       for (const { node: valueNode, ...ref } of keyReferences(n, path, path === rootPath)) config.refs.push({ ...ref, offset: valueNode.range?.[0] });
       if (path === `${rootPath}.flavors.python_function` && isMap(n)) mlflowCodePaths(n.get('code', true), path, config);
       const children: Array<{ node: unknown; path: string }> = [];

@@ -49,6 +49,11 @@ ruleTester<YamlInput, ReturnType<typeof buildYaml>>(hyperpyyamlTag, buildYaml, {
       errors: [{ severity: 'high', message: "os.system('id')" }],
     },
     {
+      name: '!ref to a dunder attribute is a getattr walk into internals (high)',
+      input: { text: 'f: !name:speechbrain.utils.A\ng: !ref <f>.__globals__\nok: !ref <f>.keywords\n' },
+      errors: [{ severity: 'high', message: '!ref:builtins.getattr at $.g (.__globals__)' }, { severity: 'info' }],
+    },
+    {
       name: 'tags inside a (…) tuple string',
       input: { text: 'shape: (!apply:os.system [id], 2)\n' },
       errors: [{ severity: 'critical', message: '$.shape (tuple)[0]' }],
