@@ -2,7 +2,7 @@ import { BACKDOOR_RULES } from './backdoor/index.js';
 import { CONTAINER_RULES } from './container/index.js';
 import { FILE_RULES } from './file/index.js';
 import { GGUF_RULES } from './gguf/index.js';
-import { HFCONFIG_RULES } from './hfconfig/index.js';
+import { HFCONFIG_RULES, LIBRARY_CODE_RULES } from './hfconfig/index.js';
 import { JINJA_RULES } from './jinja/index.js';
 import { KERAS_RULES } from './keras/index.js';
 import { MODEL_FORMAT_RULE_METAS } from './model-formats.js';
@@ -13,6 +13,7 @@ import { REPO_RULES } from './repo/index.js';
 import { SAFETENSORS_RULES } from './safetensors/index.js';
 import { SAVEDMODEL_RULES } from './savedmodel/index.js';
 import { TORCHSCRIPT_RULES } from './torchscript/index.js';
+import { YAML_RULES } from './yaml/index.js';
 import type { RuleMeta } from './rule.js';
 
 /** Metadata of every rule modelgate reports under, sorted by id (for SARIF and docs). */
@@ -31,7 +32,9 @@ export const ALL_RULES: readonly RuleMeta[] = [
     ...GGUF_RULES,
     ...JINJA_RULES,
     ...HFCONFIG_RULES,
+    ...LIBRARY_CODE_RULES,
     ...KERAS_RULES,
     ...TORCHSCRIPT_RULES,
+    ...YAML_RULES,
   ].map((r) => r.meta),
 ].sort((a, b) => a.id.localeCompare(b.id));

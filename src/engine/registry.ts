@@ -19,6 +19,7 @@ import { looksLikeSavedModel, scanSavedModel } from './handlers/savedmodel.js';
 import { scanSevenZip } from './handlers/sevenzip.js';
 import { scanTar } from './handlers/tar.js';
 import { isTflite, scanTflite } from './handlers/tflite.js';
+import { alsoReadAsYaml } from './handlers/yaml.js';
 import { scanZip } from './handlers/zip.js';
 import type { Sniffed } from './sniff.js';
 
@@ -85,10 +86,12 @@ export const FORMATS: readonly FormatEntry[] = [
   {
     id: 'pickle-protocol-0',
     // 2: text whose stream breaks at an import no loader can resolve, or (under a text file's
-    // name) breaks having only imported, is read as text.
-    version: 2,
+    // name) breaks having only imported, is read as text. 3: text that is also a YAML config is
+    // read as YAML too.
+    version: 3,
     recognise: { by: 'trial', test: (_s, _c, head) => head.length > 0 && isOpcode(head[0]!) },
-    scan: (s, c) => scanPickle(s, c, { weak: true }),
+    // The text may be a YAML config as well as a pickle: both readings are followed.
+    scan: (s, c) => alsoReadAsYaml(s, c, scanPickle(s, c, { weak: true })),
   },
   { id: 'zip-prefixed', version: 1, recognise: { by: 'trial', test: (s) => s.size >= 22 && findEocd(s) !== undefined }, scan: scanZip },
   // Raw data files of no format of their own, recognised by their role beside a model that names them.

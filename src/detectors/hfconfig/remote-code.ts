@@ -15,7 +15,7 @@ function usesOf(m: RemoteModule): string {
  * Modelling code has no reason to start processes: one that runs on import is high (loading
  * the model runs it), one inside a function medium.
  */
-function commandGrade(m: RemoteModule, commands: readonly CodeCommand[]): { severity: Severity; why: string } | undefined {
+function commandGrade(m: Pick<RemoteModule, 'file'>, commands: readonly CodeCommand[]): { severity: Severity; why: string } | undefined {
   const first = commands.find((c) => c.onImport) ?? commands[0];
   if (!first) return undefined;
   const more = commands.length > 1 ? ` and ${commands.length - 1} more` : '';
@@ -23,7 +23,11 @@ function commandGrade(m: RemoteModule, commands: readonly CodeCommand[]): { seve
   return { severity: first.onImport ? 'high' : 'medium', why: `${m.file} starts a process ${when}: ${first.via}('${first.text}') at ${first.where}${more}` };
 }
 
-function graded(m: RemoteModule, code: CodeVerdict | undefined): { severity: Severity; why: string } {
+/**
+ * The grade of a module a config makes a loader import, from the verdict on its code: as severe
+ * as its worst finding or the processes it starts, medium when it cannot be read, low otherwise.
+ */
+export function graded(m: Pick<RemoteModule, 'file'>, code: CodeVerdict | undefined): { severity: Severity; why: string } {
   if (!code) return { severity: 'medium', why: 'its code was not looked for' };
   if (code.status !== 'scanned') return { severity: 'medium', why: `${code.reason}, so the code that would run cannot be read` };
   const commands = commandGrade(m, code.commands ?? []);

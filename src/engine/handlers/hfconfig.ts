@@ -1,9 +1,10 @@
 import { BufferSource, type ByteSource } from '../../core/byte-source.js';
 import type { Finding } from '../../core/finding.js';
 import { severityRank } from '../../core/severity.js';
-import { HFCONFIG_RULES } from '../../detectors/hfconfig/index.js';
+import { HFCONFIG_RULES, LIBRARY_CODE_RULES } from '../../detectors/hfconfig/index.js';
 import { JINJA_RULES } from '../../detectors/jinja/index.js';
-import type { CodeCommand, CodeVerdict, ConfigTemplate, RemoteModule } from '../../formats/hfconfig/model.js';
+import { readLibraryCode } from '../../formats/hfconfig/library.js';
+import type { CodeCommand, CodeVerdict, ConfigTemplate, LibraryCodeRef, RemoteModule } from '../../formats/hfconfig/model.js';
 import { classifyHfJson, readHfConfig } from '../../formats/hfconfig/parse.js';
 import { MAX_TEMPLATE_CHARS } from '../../formats/jinja/analyze.js';
 import { chatTemplate, unreadableTemplate } from '../../formats/jinja/template.js';
@@ -21,7 +22,11 @@ function locate(source: ByteSource, key: string): number | undefined {
 }
 
 /** Scans the `.py` file of a module beside the config, into findings of its own. */
-function checkModule(m: RemoteModule, ctx: ScanContext, scanCode: ContentScanner): CodeVerdict {
+export function checkModule(
+  m: Pick<RemoteModule, 'file' | 'repo'>,
+  ctx: ScanContext,
+  scanCode: ContentScanner = (code, codeCtx) => codeCtx.scan(code),
+): CodeVerdict {
   if (m.repo) return { status: 'other-repo', reason: `it is fetched from another repo (${m.repo}) at load time` };
   const file = ctx.sibling?.(m.file);
   if (!file) return { status: 'absent', reason: `${m.file} is not beside the config` };
@@ -68,8 +73,9 @@ export function scanHfJson(
   ctx: ScanContext,
   scanCode: ContentScanner = (code, codeCtx) => codeCtx.scan(code),
 ): string | undefined {
+  const library = scanLibraryCode(doc, ctx, scanCode);
   const kind = classifyHfJson(doc, ctx.name);
-  if (!kind) return undefined;
+  if (!kind) return library;
   const config = readHfConfig(doc as Record<string, unknown>, kind);
   const code = new Map<RemoteModule, CodeVerdict>();
   for (const m of config.modules) code.set(m, checkModule(m, ctx, scanCode));
@@ -81,6 +87,27 @@ export function scanHfJson(
   const templatesAt = config.templates.length > 0 ? locate(source, 'chat_template') : undefined;
   for (const t of config.templates) ctx.runRules(JINJA_RULES, templateOf(t, templatesAt));
   return kind;
+}
+
+/**
+ * Reports the code other libraries' configs select (sentence-transformers modules.json, Dense and
+ * CrossEncoder activations, Router types; diffusers model_index.json; PEFT auto_mapping), each
+ * repo module beside the config scanned as auto_map's are. Returns `library-config` when the
+ * document is such a config, whether or not a finding came of it.
+ */
+function scanLibraryCode(doc: unknown, ctx: ScanContext, scanCode: ContentScanner): string | undefined {
+  const refs = readLibraryCode(doc);
+  if (refs.length === 0) return undefined;
+  const local = new Map<LibraryCodeRef, { file: string; verdict: CodeVerdict }>();
+  const byFile = new Map<string, { file: string; verdict: CodeVerdict }>();
+  for (const ref of refs) {
+    if (!ref.file || !ctx.sibling?.(ref.file)) continue;
+    let code = byFile.get(ref.file);
+    if (!code) byFile.set(ref.file, (code = { file: ref.file, verdict: checkModule({ file: ref.file }, ctx, scanCode) }));
+    local.set(ref, code);
+  }
+  ctx.runRules(LIBRARY_CODE_RULES, { refs, local });
+  return 'library-config';
 }
 
 /**

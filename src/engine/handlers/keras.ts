@@ -1,4 +1,4 @@
-import type { ByteSource } from '../../core/byte-source.js';
+import { BufferSource, type ByteSource } from '../../core/byte-source.js';
 import { ModelgateError } from '../../core/errors.js';
 import { KERAS_RULES } from '../../detectors/keras/index.js';
 import { readHdf5Root, type Hdf5Attribute } from '../../formats/hdf5/reader.js';
@@ -17,9 +17,28 @@ export { looksLikeKerasConfig } from '../../formats/keras/parse.js';
  */
 const KERAS_H5_ATTRIBUTES = ['model_config', 'training_config', 'keras_version', 'backend'] as const;
 
+/**
+ * Scans each payload the config carries (a TorchModuleWrapper's torch.save bytes) as a member
+ * named by its JSON path, so findings in it point at `config.json!/$.config.layers[1].config.module`.
+ * Python's b64decode (non-validating) drops characters outside the alphabet; Node's decoder does too.
+ */
+function scanPayloads(model: KerasModel, ctx: ScanContext): void {
+  for (const p of model.payloads ?? []) {
+    if (p.base64.length > (ctx.limits.maxMemberBytes / 3) * 4 + 4) {
+      ctx.fatal(
+        new ModelgateError('LIMIT_MEMBER_BYTES', `${p.path} holds more than ${ctx.limits.maxMemberBytes} bytes for ${p.loader}`),
+        'Keras payload not read',
+      );
+      continue;
+    }
+    ctx.scanMember(new BufferSource(Buffer.from(p.base64, 'base64')), p.path);
+  }
+}
+
 /** Runs the rules, then reports a limit that cut the walk short (the file is then never clean). */
 function judge(model: KerasModel, ctx: ScanContext): void {
   ctx.runRules(KERAS_RULES, model);
+  scanPayloads(model, ctx);
   if (model.incomplete) ctx.fatal(new ModelgateError(model.incomplete.code, model.incomplete.message), 'Keras config not read to its end');
 }
 

@@ -10,6 +10,7 @@ import { isNotebook, scanNotebook } from './notebook.js';
 import { looksLikePython, scanPython } from './python.js';
 import { isShellScript, scanShellScript } from './shell.js';
 import { reportStartupModule, scanPth, startupRole } from './startup.js';
+import { scanYamlText } from './yaml.js';
 
 /** Largest JSON document parsed to see whether it is a config, notebook or the like. */
 const MAX_JSON_BYTES = 64 * 1024 * 1024;
@@ -47,7 +48,12 @@ export function scanText(source: ByteSource, ctx: ScanContext, sniffed: string):
     }
     return scanPythonFile(source, ctx);
   }
-  if (kind === 'text') readTemplateMarkup(source, ctx);
+  if (kind === 'text') {
+    readTemplateMarkup(source, ctx);
+    // YAML configs select code by tags and keys whatever the file is called (hparams.yaml,
+    // MLmodel, a .nemo archive's model_config.yaml); text that selects nothing stays text.
+    return scanYamlText(source, ctx) ?? kind;
+  }
   return kind;
 }
 
@@ -93,8 +99,9 @@ function keepFound(ctx: ScanContext, reading: (quiet: ScanContext) => void): voi
 }
 
 /** How loaders read a file by its name alone: modules remote code imports, chat templates, configs. */
-function namedText(name: string): 'python' | 'jinja' | 'json' | 'pth' | 'shell' | undefined {
+function namedText(name: string): 'python' | 'jinja' | 'json' | 'yaml' | 'pth' | 'shell' | undefined {
   if (name.endsWith('.py')) return 'python';
+  if (/\.ya?ml$/.test(name) || name === 'MLmodel') return 'yaml';
   if (TEMPLATE_NAME.test(name)) return 'jinja';
   if (startupRole(name) === 'pth') return 'pth';
   if (isShellScript('', name)) return 'shell';
@@ -116,7 +123,7 @@ export function readAsNamed(source: ByteSource, ctx: ScanContext, read: { format
   if (
     (as === 'python' && read.format === 'python') ||
     (as === 'jinja' && read.format === 'chat-template') ||
-    (as === 'json' && read.asText) ||
+    ((as === 'json' || as === 'yaml') && read.asText) ||
     (as === 'pth' && read.format === 'pth') ||
     (as === 'shell' && read.format === 'shell-script')
   )
@@ -124,6 +131,7 @@ export function readAsNamed(source: ByteSource, ctx: ScanContext, read: { format
   keepFound(ctx, (named) => {
     if (as === 'python') scanPythonFile(source, named);
     else if (as === 'jinja') scanChatTemplateFile(source, named);
+    else if (as === 'yaml') scanYamlText(source, named);
     else if (as === 'pth') scanPth(source, named, { quiet: true });
     else if (as === 'shell') scanShellScript(source, named);
     else {

@@ -68,3 +68,19 @@ export interface HfConfigScan extends HfConfig {
   /** Byte offsets of the `auto_map` and `custom_pipelines` keys in the file, when found. */
   keyOffsets: Partial<Record<'auto_map' | 'custom_pipelines', number>>;
 }
+
+/** One dotted path a library other than transformers reads from a config and imports or calls. */
+export interface LibraryCodeRef {
+  /** JSON path of the value: `modules.json[1].type`, `unet`, `auto_mapping.parent_library`. */
+  where: string;
+  /** The loader and the file convention: `sentence-transformers modules.json`. */
+  loader: string;
+  /** What the loader does with the class or function it selects. */
+  action: 'call' | 'import';
+  /** The dotted path: `modeling_x.CustomModule`, `my_unet.UNet`, `os.system`. */
+  callable: string;
+  /** Namespaces the library itself loads without trust_remote_code (its own classes, torch.*). */
+  trusted: readonly string[];
+  /** The repo file the loader would read the code from (`custom_st.py`, `unet/my_unet.py`). */
+  file?: string;
+}

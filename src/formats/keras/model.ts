@@ -64,6 +64,16 @@ export interface KerasLambda {
   error?: string;
 }
 
+/** Encoded bytes in the configuration that loading deserialises. */
+export interface KerasPayload {
+  /** JSON path of the field, e.g. `$.config.layers[1].config.module`. */
+  path: string;
+  /** What loads it (`torch.load`). */
+  loader: string;
+  /** The field as written (base64). */
+  base64: string;
+}
+
 /** A problem that stopped the reading early; what came before it is still in the model. */
 export interface KerasBreak {
   code: 'MALFORMED' | 'TRUNCATED' | 'LIMIT_DEPTH' | 'LIMIT_ENTRIES' | 'LIMIT_STRING';
@@ -79,6 +89,12 @@ export interface KerasModel {
   objects: KerasObject[];
   /** Every piece of marshalled or named Python code. */
   lambdas: KerasLambda[];
+  /**
+   * Serialized bytes a loader decodes and deserialises: a Keras 3 `TorchModuleWrapper`'s
+   * `config.module`, base64 of `torch.save` output that `from_config` hands to `torch.load`
+   * (keras/src/utils/torch_utils.py). Scanned as files of their own.
+   */
+  payloads?: KerasPayload[];
   /** Set when the walk stopped at a limit. */
   incomplete?: KerasBreak;
 }

@@ -106,6 +106,10 @@ function visitObject(node: JsonObject, path: string, layerName: string | undefin
     model.lambdas.push(decodeLambda({ path: `${path}.config.code`, form: 'keras3', layerName }, code));
   } else if (/(^|[.>])Lambda$/.test(className) && isJsonObject(config)) {
     keras2Lambdas(config, path, layerName, model.lambdas);
+  } else if (/(^|[.>])TorchModuleWrapper$/.test(className) && isJsonObject(config) && typeof config.module === 'string') {
+    // keras/src/utils/torch_utils.py TorchModuleWrapper.from_config: base64-decodes
+    // config["module"] and torch.load()s it with weights_only=False (when safe_mode is off).
+    (model.payloads ??= []).push({ path: `${path}.config.module`, loader: 'torch.load', base64: config.module });
   }
 }
 
