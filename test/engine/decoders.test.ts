@@ -73,6 +73,7 @@ const VALID: Case[] = [
     bytes: () => Buffer.concat([fixture('plain.lz4'), skippable(PAYLOAD), fixture('plain.lz4')]),
     format: 'pickle-lz4',
   },
+  { name: 'zstd, trailing bytes the reader ignores', bytes: () => Buffer.concat([fixture('plain.zst'), Buffer.from('trailing')]), format: 'pickle-zstd' },
   { name: 'joblib Z-file', bytes: () => zfile(PLAIN), format: 'pickle-zf' },
   { name: 'joblib Z-file with the Python 2 extra space', bytes: () => zfile(PLAIN, { extraSpace: true }), format: 'pickle-zf' },
 ];
@@ -97,6 +98,7 @@ const MALICIOUS: Case[] = [
   { name: 'LZ4, payload in a frame after a skippable frame', bytes: () => Buffer.concat([fixture('plain.lz4'), skippable(PLAIN), fixture('payload.lz4')]) },
   // lz4.frame stored this short payload as an uncompressed block, which liblz4 hands on as it comes.
   { name: 'LZ4, cut inside an uncompressed block', bytes: () => fixture('payload.lz4').subarray(0, -6), fatal: ['NO_STOP', 'TRUNCATED'] },
+  { name: 'zstd, payload in a frame after a skippable frame', bytes: () => fixture('payload-second-frame.zst') },
   { name: 'joblib Z-file', bytes: () => zfile(PAYLOAD) },
   // read_zfile asserts the length, which `python -O` drops: read, and reported as broken.
   { name: 'joblib Z-file with a wrong length', bytes: () => zfile(PAYLOAD, { length: '0x1' }), fatal: ['MALFORMED'] },
@@ -109,6 +111,9 @@ const BROKEN: Case[] = [
   { name: 'gzip, trailing garbage', bytes: () => Buffer.concat([gzipSync(PLAIN), Buffer.from('garbage')]), fatal: ['MALFORMED'] },
   { name: 'zlib, bytes after the stream', bytes: () => Buffer.concat([deflateSync(PLAIN), Buffer.from('xx')]), fatal: ['MALFORMED'] },
   { name: 'xz, second stream cut', bytes: () => Buffer.concat([xz.compressSync(PLAIN), xz.compressSync(PLAIN).subarray(0, 30)]), fatal: ['TRUNCATED'] },
+  { name: 'zstd, second frame cut', bytes: () => Buffer.concat([fixture('plain.zst'), fixture('plain.zst').subarray(0, -3)]), fatal: ['TRUNCATED'] },
+  // The decoder would allocate the 2 GiB window before reading a block; zstd refuses it by default.
+  { name: 'zstd, a 2 GiB window', bytes: () => fixture('huge-window.zst'), fatal: ['MALFORMED'] },
   { name: 'LZ4, cut', bytes: () => fixture('plain.lz4').subarray(0, -6), fatal: ['TRUNCATED'] },
 ];
 

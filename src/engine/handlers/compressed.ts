@@ -1,30 +1,17 @@
 import { constants, inflateSync } from 'node:zlib';
-import { Decompress as ZstdDecompress } from 'fzstd';
 import { BufferSource, type ByteSource } from '../../core/byte-source.js';
 import { ModelgateError } from '../../core/errors.js';
 import { bunzipStreams } from '../../formats/compressed/bzip2.js';
 import { gunzipMembers, inflateZlib } from '../../formats/compressed/deflate.js';
 import { unlzmaStreams } from '../../formats/compressed/lzma.js';
-import { asDecodeError, StreamOutput, type Decoded, type Room } from '../../formats/compressed/output.js';
+import { unzstdFrames } from '../../formats/compressed/zstd.js';
+import { asDecodeError, type Decoded, type Room } from '../../formats/compressed/output.js';
 import { parseZfileHeader } from '../../formats/joblib/zfile.js';
 import { decodeLz4Frames } from '../../formats/lz4/frame.js';
 import type { ScanContext } from '../context.js';
 
 /** `zf`: joblib's Z-file of versions before 0.10 (a hex length, then zlib). */
 export type Compression = 'gzip' | 'bz2' | 'xz' | 'zstd' | 'zlib' | 'lzma' | 'lz4' | 'zf';
-
-/** zstd frames (RFC 8878) through fzstd, which streams blocks out and skips skippable frames. */
-function unzstd(input: Buffer, room: Room): Decoded {
-  const out = new StreamOutput(room);
-  try {
-    new ZstdDecompress((chunk) => out.push(Buffer.from(chunk))).push(input, true);
-  } catch (e) {
-    const err = asDecodeError(e, 'zstd data');
-    if (err.code.startsWith('LIMIT_') || out.size === 0) throw err;
-    return out.done(err);
-  }
-  return out.done();
-}
 
 /**
  * joblib's old Z-file (numpy_pickle_compat.read_zfile): zlib.decompress reads the stream in
@@ -63,7 +50,7 @@ function decompress(kind: Compression, input: Buffer, room: Room): Decoded {
       case 'bz2':
         return bunzipStreams(input, room);
       case 'zstd':
-        return unzstd(input, room);
+        return unzstdFrames(input, room);
       case 'lz4':
         return decodeLz4Frames(input, room.bytes, room.code);
       case 'lzma':
