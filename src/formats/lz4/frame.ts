@@ -65,7 +65,16 @@ function decodeFrame(input: Buffer, pos: number, out: Lz4Output): number {
     }
     const block = input.subarray(at, at + size);
     if (word & 0x80000000) out.append(block);
-    else decodeBlock(block, out, independent ? out.size : frameStart, at);
+    else {
+      // liblz4 hands a compressed block on only once all of it decoded.
+      const blockStart = out.size;
+      try {
+        decodeBlock(block, out, independent ? blockStart : frameStart, at);
+      } catch (e) {
+        out.size = blockStart;
+        throw e;
+      }
+    }
     at += size + (flags & 0x10 ? 4 : 0);
   }
   if (flags & 0x04) at += 4;
