@@ -92,6 +92,7 @@ const MALICIOUS: Case[] = [
   { name: 'lzma-alone, dictionary 2^16 + 2^15', bytes: () => lzmaWithDict(PAYLOAD, 0x18000) },
   { name: 'lzma-alone, dictionary 2^9', bytes: () => lzmaWithDict(PAYLOAD, 0x200) },
   { name: 'lzma-alone, payload in the second stream', bytes: () => Buffer.concat([lzma.compressSync(PLAIN), lzma.compressSync(PAYLOAD)]) },
+  { name: 'lzma-alone, cut short', bytes: () => lzma.compressSync(PAYLOAD).subarray(0, -4), fatal: ['TRUNCATED'] },
   { name: 'bzip2, payload in the second stream', bytes: () => fixture('payload-second-stream.bz2') },
   { name: 'bzip2, cut before its end-of-stream marker', bytes: () => fixture('payload-cut.bz2'), fatal: ['TRUNCATED'] },
   { name: 'LZ4 frame', bytes: () => fixture('payload.lz4') },
@@ -110,6 +111,11 @@ const BROKEN: Case[] = [
   { name: 'gzip, bad CRC', bytes: () => badCrc(PLAIN), fatal: ['MALFORMED'] },
   { name: 'gzip, trailing garbage', bytes: () => Buffer.concat([gzipSync(PLAIN), Buffer.from('garbage')]), fatal: ['MALFORMED'] },
   { name: 'zlib, bytes after the stream', bytes: () => Buffer.concat([deflateSync(PLAIN), Buffer.from('xx')]), fatal: ['MALFORMED'] },
+  {
+    name: 'lzma-alone, second stream cut',
+    bytes: () => Buffer.concat([lzma.compressSync(PLAIN), lzma.compressSync(PLAIN).subarray(0, -4)]),
+    fatal: ['TRUNCATED'],
+  },
   { name: 'xz, second stream cut', bytes: () => Buffer.concat([xz.compressSync(PLAIN), xz.compressSync(PLAIN).subarray(0, 30)]), fatal: ['TRUNCATED'] },
   { name: 'zstd, second frame cut', bytes: () => Buffer.concat([fixture('plain.zst'), fixture('plain.zst').subarray(0, -3)]), fatal: ['TRUNCATED'] },
   // The decoder would allocate the 2 GiB window before reading a block; zstd refuses it by default.
@@ -174,6 +180,8 @@ describe('decoders stay under the limits', () => {
   it.each([
     ['gzip members together', () => Buffer.concat([gzipSync(big), gzipSync(big)])],
     ['xz streams together', () => Buffer.concat([xz.compressSync(big), xz.compressSync(big)])],
+    // An unknown-size stream: the decoder stops at the room, not after inflating.
+    ['lzma-alone of unknown size', () => lzma.compressSync(Buffer.alloc(8 << 20))],
     ['lzma-alone streams together', () => Buffer.concat([lzma.compressSync(big), lzma.compressSync(big)])],
     ['LZ4 frames together', () => Buffer.concat([fixture('text.lz4'), fixture('text.lz4')])],
   ])('stops %s past the member limit', async (_name, bytes) => {

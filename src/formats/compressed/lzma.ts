@@ -1,6 +1,7 @@
 import { crc32 } from 'node:zlib';
-import { lzma, xz } from '@napi-rs/lzma';
+import { xz } from '@napi-rs/lzma';
 import { ModelgateError } from '../../core/errors.js';
+import { decodeLzmaAlone, LzmaOutput } from './lzma1.js';
 import { asDecodeError, StreamOutput, type Decoded, type Room } from './output.js';
 
 /*
@@ -61,52 +62,49 @@ function xzStreamEnd(input: Buffer, start: number): { end: number; declared?: bi
   return undefined;
 }
 
-/**
- * Where the lzma-alone stream at `start` ends, from what the decoder says of a prefix: the
- * whole rest decodes (the usual single stream), or "more bytes are available" (a longer
- * prefix) versus running out of input (a shorter one) bisects to the end. Otherwise the
- * decoder's error on the whole rest.
- */
-function lzmaAloneEnd(input: Buffer, start: number): { end: number } | { error: unknown } {
-  const outcome = (end: number): 'ok' | 'long' | unknown => {
-    try {
-      lzma.decompressSync(input.subarray(start, end));
-      return 'ok';
-    } catch (e) {
-      return /more bytes are available/i.test(e instanceof Error ? e.message : '') ? 'long' : e;
-    }
-  };
-  const whole = outcome(input.length);
-  if (whole === 'ok') return { end: input.length };
-  if (whole !== 'long') return { error: whole };
-  let short = start + 13;
-  let long = input.length;
-  while (long - short > 1) {
-    const mid = short + Math.floor((long - short) / 2);
-    const r = outcome(mid);
-    if (r === 'ok') return { end: mid };
-    if (r === 'long') long = mid;
-    else short = mid;
-  }
-  return { error: whole };
-}
-
-/** Decodes one stream, after checking its declared size against what is left. */
-function decodeStream(kind: 'xz' | 'lzma', bytes: Buffer, declared: bigint | undefined, out: StreamOutput, n: number): Buffer {
-  if (declared !== undefined && declared !== UNKNOWN_SIZE && declared > BigInt(out.left))
-    throw new ModelgateError(out.room.code, `${kind} stream ${n} declares ${declared} bytes, over the ${out.left} left`);
+/** Decodes one xz stream natively, after checking the size its index declares against what is left. */
+function decodeXz(bytes: Buffer, declared: bigint | undefined, out: StreamOutput, n: number): Buffer {
+  if (declared !== undefined && declared > BigInt(out.left))
+    throw new ModelgateError(out.room.code, `xz stream ${n} declares ${declared} bytes, over the ${out.left} left`);
   try {
-    const data = kind === 'xz' ? xz.decompressSync(bytes) : lzma.decompressSync(bytes);
-    if (data.length > out.left) throw out.overflow(`${kind} stream ${n}`);
+    const data = xz.decompressSync(bytes);
+    if (data.length > out.left) throw out.overflow(`xz stream ${n}`);
     return data;
   } catch (e) {
-    throw asDecodeError(e, `${kind} stream ${n}`);
+    throw asDecodeError(e, `xz stream ${n}`);
+  }
+}
+
+/** The native decoder's own error for an xz stream with no footer, for the message. */
+function tryXz(bytes: Buffer): unknown {
+  if (bytes.length > 64 * 1024 * 1024) return undefined;
+  try {
+    xz.decompressSync(bytes);
+    return undefined;
+  } catch (e) {
+    return e;
   }
 }
 
 const isXz = (input: Buffer, at: number): boolean => input.subarray(at, at + 6).equals(XZ_MAGIC);
-/** FORMAT_AUTO takes lzma-alone where liblzma's picky header check passes: properties < 225. */
-const isLzmaAlone = (input: Buffer, at: number): boolean => at + 13 <= input.length && input[at]! < 225;
+/**
+ * What FORMAT_AUTO takes as an lzma-alone stream after another stream: liblzma's picky header
+ * check (alone_decoder.c) wants properties under 225, a dictionary size of 2^n or 2^n + 2^(n-1)
+ * (or all ones), and an uncompressed size that is unknown or under 2^38.
+ */
+function isLzmaAlone(input: Buffer, at: number): boolean {
+  if (at + 13 > input.length || input[at]! >= 225) return false;
+  const dict = input.readUInt32LE(at + 1);
+  let d = dict - 1;
+  d |= d >>> 2;
+  d |= d >>> 3;
+  d |= d >>> 4;
+  d |= d >>> 8;
+  d |= d >>> 16;
+  const picky = dict === 0xffffffff || (d + 1) >>> 0 === dict;
+  const size = input.readBigUInt64LE(at + 5);
+  return picky && (size === UNKNOWN_SIZE || size < 2n ** 38n);
+}
 
 /** An xz or lzma-alone file, every stream in it, as LZMAFile reads it. */
 export function unlzmaStreams(input: Buffer, room: Room): Decoded {
@@ -115,27 +113,35 @@ export function unlzmaStreams(input: Buffer, room: Room): Decoded {
   for (let n = 1; pos < input.length; n++) {
     const xzStream = isXz(input, pos);
     if (n > 1 && !xzStream && !isLzmaAlone(input, pos)) break;
-    const kind = xzStream ? 'xz' : 'lzma';
-    let found: { end: number; declared?: bigint } | { error: unknown } | undefined;
-    if (xzStream) found = xzStreamEnd(input, pos);
-    else {
+    if (!xzStream) {
       const declared = input.readBigUInt64LE(pos + 5);
       if (declared !== UNKNOWN_SIZE && declared > BigInt(out.left))
         throw new ModelgateError(room.code, `lzma stream ${n} declares ${declared} bytes, over the ${out.left} left`);
-      found = lzmaAloneEnd(input, pos);
-      if ('end' in found) found = { end: found.end, declared };
+      const lzOut = new LzmaOutput(out.left, () => out.overflow(`lzma stream ${n}`));
+      const r = decodeLzmaAlone(input, pos, lzOut);
+      const data = Buffer.from(lzOut.buf.subarray(0, lzOut.size));
+      if (r.error) {
+        // A first stream that breaks is reported with what it decoded; after it, bytes that do
+        // not decode as a stream are trailing bytes the reader ignores (trailing_error) once
+        // nothing came of them, and a break part-way otherwise.
+        if (n === 1 && data.length === 0) throw r.error;
+        if (n > 1 && data.length === 0) break;
+        out.push(data);
+        return out.done(r.error);
+      }
+      out.push(data);
+      pos = r.end;
+      continue;
     }
-    if (found === undefined || 'error' in found) {
-      // A first stream that is cut or broken is an error; after it, bytes that do not decode
-      // as a stream are trailing bytes the reader ignores, and an xz stream with no footer is cut.
-      const cause = found?.error;
-      if (n > 1 && kind === 'lzma') break;
-      const why = new ModelgateError('TRUNCATED', `${kind} stream ${n} has no end (cut short or invalid)`, { offset: pos, cause });
-      if (n === 1) throw cause === undefined ? why : asDecodeError(cause, `${kind} stream ${n}`, pos);
+    const found = xzStreamEnd(input, pos);
+    if (found === undefined) {
+      // A first stream that is cut or broken is an error; so is a later xz stream with no footer.
+      const why = new ModelgateError('TRUNCATED', `xz stream ${n} has no end (cut short or invalid)`, { offset: pos });
+      if (n === 1) throw asDecodeError(tryXz(input.subarray(pos)) ?? why, `xz stream ${n}`, pos);
       return out.done(why);
     }
     try {
-      out.push(decodeStream(kind, input.subarray(pos, found.end), found.declared, out, n));
+      out.push(decodeXz(input.subarray(pos, found.end), found.declared, out, n));
     } catch (e) {
       const err = e as ModelgateError;
       if (n === 1 || err.code.startsWith('LIMIT_')) throw err;
