@@ -89,6 +89,8 @@ const MALICIOUS: Case[] = [
   { name: 'zlib, bytes after the stream', bytes: () => Buffer.concat([deflateSync(PAYLOAD), Buffer.from('xx')]), fatal: ['MALFORMED'] },
   { name: 'xz, payload in the second stream', bytes: () => Buffer.concat([xz.compressSync(PLAIN), xz.compressSync(PAYLOAD)]) },
   { name: 'xz, trailing garbage', bytes: () => Buffer.concat([xz.compressSync(PAYLOAD), Buffer.from('garbage!')]) },
+  { name: 'xz with a SHA-256 check', bytes: () => fixture('payload-sha256.xz') },
+  { name: 'xz, second stream cut', bytes: () => Buffer.concat([xz.compressSync(PLAIN), xz.compressSync(PAYLOAD).subarray(0, -20)]), fatal: ['TRUNCATED'] },
   { name: 'lzma-alone, dictionary 2^16 + 2^15', bytes: () => lzmaWithDict(PAYLOAD, 0x18000) },
   { name: 'lzma-alone, dictionary 2^9', bytes: () => lzmaWithDict(PAYLOAD, 0x200) },
   { name: 'lzma-alone, payload in the second stream', bytes: () => Buffer.concat([lzma.compressSync(PLAIN), lzma.compressSync(PAYLOAD)]) },
@@ -182,6 +184,7 @@ describe('decoders stay under the limits', () => {
     ['xz streams together', () => Buffer.concat([xz.compressSync(big), xz.compressSync(big)])],
     // An unknown-size stream: the decoder stops at the room, not after inflating.
     ['lzma-alone of unknown size', () => lzma.compressSync(Buffer.alloc(8 << 20))],
+    ['xz of 8 MiB', () => xz.compressSync(Buffer.alloc(8 << 20))],
     ['lzma-alone streams together', () => Buffer.concat([lzma.compressSync(big), lzma.compressSync(big)])],
     ['LZ4 frames together', () => Buffer.concat([fixture('text.lz4'), fixture('text.lz4')])],
   ])('stops %s past the member limit', async (_name, bytes) => {

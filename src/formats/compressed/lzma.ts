@@ -2,15 +2,18 @@ import { crc32 } from 'node:zlib';
 import { xz } from '@napi-rs/lzma';
 import { ModelgateError } from '../../core/errors.js';
 import { decodeLzmaAlone, LzmaOutput } from './lzma1.js';
+import { decodeXzBlocks, startsWithLzma2 } from './xz.js';
 import { asDecodeError, StreamOutput, type Decoded, type Room } from './output.js';
 
 /*
  * xz and lzma-alone as CPython's lzma.LZMAFile reads them (FORMAT_AUTO, Lib/_compression.py
  * DecompressReader): stream after stream, each stream's output appended; bytes after a
  * stream that do not start another are ignored (trailing_error; that includes xz stream
- * padding, which FORMAT_AUTO does not take as a stream). The native decoder reads one whole
- * stream and has no output cap, so each stream's size is checked against the room before it
- * is decoded where the stream declares it (the xz index, the lzma-alone header), and after.
+ * padding, which FORMAT_AUTO does not take as a stream). lzma-alone streams and xz streams
+ * of LZMA2 blocks are decoded by the bounded decoder (lzma1.ts, xz.ts), which stops at the
+ * room and keeps what decoded before a break; xz streams with other filter chains go to the
+ * native decoder, which has no output cap, so their index's sizes are checked before and the
+ * output after.
  */
 
 const XZ_MAGIC = Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]);
@@ -134,8 +137,29 @@ export function unlzmaStreams(input: Buffer, room: Room): Decoded {
       continue;
     }
     const found = xzStreamEnd(input, pos);
+    if (startsWithLzma2(input, pos)) {
+      // The bounded decoder: what decoded before a break (or a cut, with no footer) is kept.
+      if (found?.declared !== undefined && found.declared > BigInt(out.left))
+        throw new ModelgateError(room.code, `xz stream ${n} declares ${found.declared} bytes, over the ${out.left} left`);
+      const xzOut = new LzmaOutput(out.left, () => out.overflow(`xz stream ${n}`));
+      let error: ModelgateError | undefined;
+      try {
+        decodeXzBlocks(input.subarray(0, found?.end ?? input.length), pos, xzOut);
+        if (!found) error = new ModelgateError('TRUNCATED', `xz stream ${n} has no footer`, { offset: pos });
+      } catch (e) {
+        if (!(e instanceof ModelgateError) || e.code.startsWith('LIMIT_')) throw e;
+        error = e;
+      }
+      if (error?.code !== 'UNSUPPORTED') {
+        if (error && n === 1 && xzOut.size === 0) throw error;
+        out.push(Buffer.from(xzOut.buf.subarray(0, xzOut.size)));
+        if (error || !found) return out.done(error);
+        pos = found.end;
+        continue;
+      }
+      // A later block with another filter chain: the native decoder reads the stream.
+    }
     if (found === undefined) {
-      // A first stream that is cut or broken is an error; so is a later xz stream with no footer.
       const why = new ModelgateError('TRUNCATED', `xz stream ${n} has no end (cut short or invalid)`, { offset: pos });
       if (n === 1) throw asDecodeError(tryXz(input.subarray(pos)) ?? why, `xz stream ${n}`, pos);
       return out.done(why);
