@@ -72,6 +72,3 @@ export function asDecodeError(e: unknown, what: string, offset?: number): Modelg
   if (e instanceof ModelgateError) return e;
   return new ModelgateError('MALFORMED', `${what} is invalid: ${e instanceof Error ? e.message : String(e)}`, { cause: e, offset });
 }
-
-/** True for the errors that are a hit limit: those end the whole reading, never a partial one. */
-export const isLimit = (e: ModelgateError): boolean => e.code.startsWith('LIMIT_');
