@@ -1,9 +1,11 @@
+import { isZfileHead } from '../formats/joblib/zfile.js';
 import { isSafetensors } from '../formats/safetensors/parse.js';
 import { isTarHeader } from '../formats/tar/parse.js';
 import { isZipHead } from '../formats/zip/parse.js';
 
 /** What the first bytes of content say it is. `pickle-weak`: starts with a protocol-0/1 opcode. */
-export type Sniffed = 'zip' | '7z' | 'gzip' | 'bz2' | 'xz' | 'zstd' | 'zlib' | 'lzma' | 'npy' | 'tar' | 'pickle' | 'hdf5' | 'gguf' | 'safetensors' | 'unknown';
+export type Sniffed =
+  'zip' | '7z' | 'gzip' | 'bz2' | 'xz' | 'zstd' | 'lz4' | 'zf' | 'zlib' | 'lzma' | 'npy' | 'tar' | 'pickle' | 'hdf5' | 'gguf' | 'safetensors' | 'unknown';
 
 const starts = (head: Buffer, bytes: number[]): boolean => head.length >= bytes.length && bytes.every((b, i) => head[i] === b);
 
@@ -13,7 +15,7 @@ const isBlockSizeDigit = (byte: number | undefined): boolean => byte !== undefin
 /**
  * Detects a format from its leading bytes (magic numbers and structure), never from a name.
  * Magic numbers: zip APPNOTE 4.3.7; 7z 7zFormat.txt; gzip RFC 1952; bzip2 "BZh"; xz spec
- * 2.1.1.1; zstd RFC 8878; zlib RFC 1950 (CMF/FLG check); lzma-alone props 0x5D; numpy
+ * 2.1.1.1; zstd RFC 8878; LZ4 frame format 1.6.4; joblib's `ZF` + hex length; zlib RFC 1950 (CMF/FLG check); lzma-alone props 0x5D; numpy
  * NEP 1 format; a tar header checksum (Lib/tarfile.py; V7 tars have no magic) or POSIX ustar
  * at offset 257; HDF5 superblock; GGUF spec; safetensors README.
  */
@@ -24,6 +26,9 @@ export function sniff(head: Buffer, size: number): Sniffed {
   if (starts(head, [0x42, 0x5a, 0x68]) && isBlockSizeDigit(head[3])) return 'bz2';
   if (starts(head, [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00])) return 'xz';
   if (starts(head, [0x28, 0xb5, 0x2f, 0xfd])) return 'zstd';
+  // joblib's prefixes (joblib/compressor.py): an LZ4 frame, and the Z-file of joblib < 0.10.
+  if (starts(head, [0x04, 0x22, 0x4d, 0x18])) return 'lz4';
+  if (isZfileHead(head)) return 'zf';
   if (starts(head, [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59])) return 'npy';
   // torch.load tries tar before pickle; the tar handler still reads a pickle at offset 0.
   if (isTarHeader(head)) return 'tar';
@@ -41,12 +46,13 @@ export function sniff(head: Buffer, size: number): Sniffed {
 
 /**
  * A magic of two or three bytes that ordinary content also begins with: zlib (RFC 1950's
- * CMF/FLG check: `x ` and `x^` at the start of a text pass it) and lzma-alone (properties byte
- * 0x5D by default, lc+lp*9+pb*45 < 225, then the dictionary size).
+ * CMF/FLG check: `x ` and `x^` at the start of a text pass it) and lzma-alone as joblib
+ * recognises it (compressor.py `_LZMA_PREFIX`: properties byte 0x5D, then a first dictionary
+ * size byte of 0, whatever the rest of the dictionary size, which liblzma does not restrict).
  */
 export function weakMagic(head: Buffer): 'zlib' | 'lzma' | undefined {
   if (head.length >= 2 && (head[0]! & 0x0f) === 8 && head[0]! >> 4 <= 7 && ((head[0]! << 8) | head[1]!) % 31 === 0) return 'zlib';
-  if (head.length >= 13 && head[0] === 0x5d && head[1] === 0 && head[2] === 0) return 'lzma';
+  if (head.length >= 13 && head[0] === 0x5d && head[1] === 0) return 'lzma';
   return undefined;
 }
 

@@ -1,94 +1,64 @@
-import { createRequire } from 'node:module';
-import { constants, gunzipSync, inflateSync } from 'node:zlib';
-import { lzma, xz } from '@napi-rs/lzma';
-import { Decompress as ZstdDecompress } from 'fzstd';
+import { constants, inflateSync } from 'node:zlib';
 import { BufferSource, type ByteSource } from '../../core/byte-source.js';
 import { ModelgateError } from '../../core/errors.js';
+import { bunzipStreams } from '../../formats/compressed/bzip2.js';
+import { gunzipMembers, inflateZlib } from '../../formats/compressed/deflate.js';
+import { unlzmaStreams } from '../../formats/compressed/lzma.js';
+import { unzstdFrames } from '../../formats/compressed/zstd.js';
+import { asDecodeError, type Decoded, type Room } from '../../formats/compressed/output.js';
+import { parseZfileHeader } from '../../formats/joblib/zfile.js';
+import { decodeLz4Frames } from '../../formats/lz4/frame.js';
 import type { ScanContext } from '../context.js';
 
-const require = createRequire(import.meta.url);
-const Bunzip = require('seek-bzip') as { decode(input: Buffer, output: { writeByte(b: number): void }, multistream?: boolean): void };
+/** `zf`: joblib's Z-file of versions before 0.10 (a hex length, then zlib). */
+export type Compression = 'gzip' | 'bz2' | 'xz' | 'zstd' | 'zlib' | 'lzma' | 'lz4' | 'zf';
 
-export type Compression = 'gzip' | 'bz2' | 'xz' | 'zstd' | 'zlib' | 'lzma';
-
-/** Collects decompressed chunks and throws as soon as they pass `limit`. */
-class BoundedOutput {
-  readonly chunks: Buffer[] = [];
-  size = 0;
-  private buf = Buffer.allocUnsafe(64 * 1024);
-  private pos = 0;
-  constructor(
-    private readonly limit: number,
-    private readonly code: 'LIMIT_MEMBER_BYTES' | 'LIMIT_DECOMPRESSED_BYTES',
-  ) {}
-  push(chunk: Uint8Array): void {
-    this.flush();
-    this.size += chunk.length;
-    if (this.size > this.limit) throw new ModelgateError(this.code, `decompresses past ${this.limit} bytes`);
-    this.chunks.push(Buffer.from(chunk));
+/**
+ * joblib's old Z-file (numpy_pickle_compat.read_zfile): zlib.decompress reads the stream in
+ * one call, so a broken stream hands on nothing, and bytes after it are ignored. The output
+ * must have the declared length (an `assert`, which `python -O` drops: a mismatch is read
+ * and reported).
+ */
+function unzfile(input: Buffer, room: Room): Decoded {
+  const header = parseZfileHeader(input);
+  if (header.length > BigInt(room.bytes)) throw new ModelgateError(room.code, `joblib Z-file declares ${header.length} bytes`);
+  const decoded = inflateZlib(input.subarray(header.dataStart), room, 'ignore');
+  if (decoded.error) throw decoded.error;
+  if (BigInt(decoded.data.length) !== header.length) {
+    return {
+      data: decoded.data,
+      error: new ModelgateError('MALFORMED', `joblib Z-file holds ${decoded.data.length} bytes, not the ${header.length} it declares`),
+    };
   }
-  writeByte(b: number): void {
-    if (this.pos === this.buf.length) this.flush();
-    if (++this.size > this.limit) throw new ModelgateError(this.code, `decompresses past ${this.limit} bytes`);
-    this.buf[this.pos++] = b;
-  }
-  flush(): void {
-    if (this.pos > 0) this.chunks.push(Buffer.from(this.buf.subarray(0, this.pos)));
-    this.pos = 0;
-  }
-  result(): Buffer {
-    this.flush();
-    return Buffer.concat(this.chunks);
-  }
+  return decoded;
 }
 
 /**
- * Decompresses one wrapper with the file's budget. zlib and gzip stop at the limit inside
- * node:zlib; bzip2 and zstd stream through a bounded sink; xz and lzma (a native decoder
- * without an output cap) are checked against their declared size first and after decoding.
+ * Decompresses a whole file with the room the scan has left, as the most permissive loader
+ * reads it: every stream or member that reader goes on to, appended. Each decoder checks the
+ * room before and while it inflates, never after.
  */
-function decompress(kind: Compression, input: Buffer, ctx: ScanContext): Buffer {
-  const room = ctx.decompressionRoom();
-  const limit = room.bytes;
-  const tooLarge = (e: unknown): never => {
-    if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE')
-      throw new ModelgateError(room.code, `${kind} data decompresses past ${limit} bytes`, { cause: e });
-    if (e instanceof ModelgateError) throw e;
-    throw new ModelgateError('MALFORMED', `${kind} data is invalid: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
-  };
+function decompress(kind: Compression, input: Buffer, room: Room): Decoded {
   try {
     switch (kind) {
       case 'gzip':
-        return gunzipSync(input, { maxOutputLength: limit });
+        return gunzipMembers(input, room);
       case 'zlib':
-        return inflateSync(input, { maxOutputLength: limit });
-      case 'bz2': {
-        const out = new BoundedOutput(limit, room.code);
-        Bunzip.decode(input, out, true);
-        return out.result();
-      }
-      case 'zstd': {
-        const out = new BoundedOutput(limit, room.code);
-        const d = new ZstdDecompress((chunk) => out.push(chunk));
-        d.push(input, true);
-        return out.result();
-      }
-      case 'lzma': {
-        // lzma-alone header: properties, dictionary size, then the 64-bit uncompressed size.
-        const declared = input.length >= 13 ? input.readBigUInt64LE(5) : 0n;
-        if (declared !== 0xffffffffffffffffn && declared > BigInt(limit)) throw new ModelgateError(room.code, `lzma data declares ${declared} bytes`);
-        const out = lzma.decompressSync(input);
-        if (out.length > limit) throw new ModelgateError(room.code, `lzma data decompresses past ${limit} bytes`);
-        return out;
-      }
-      case 'xz': {
-        const out = xz.decompressSync(input);
-        if (out.length > limit) throw new ModelgateError(room.code, `xz data decompresses past ${limit} bytes`);
-        return out;
-      }
+        return inflateZlib(input, room);
+      case 'zf':
+        return unzfile(input, room);
+      case 'bz2':
+        return bunzipStreams(input, room);
+      case 'zstd':
+        return unzstdFrames(input, room);
+      case 'lz4':
+        return decodeLz4Frames(input, room.bytes, room.code);
+      case 'lzma':
+      case 'xz':
+        return unlzmaStreams(input, room);
     }
   } catch (e) {
-    return tooLarge(e);
+    throw asDecodeError(e, `${kind} data`);
   }
 }
 
@@ -111,11 +81,31 @@ export function mayDecode(kind: 'zlib' | 'lzma', head: Buffer): boolean {
   }
 }
 
-/** Scans a compressed wrapper (joblib's compressed files, .gz models...) by what it holds. */
+/** Inner formats that say the bytes of a weak magic were not a stream after all. */
+const NOT_A_MODEL = new Set(['text', 'json', 'other', 'empty', 'image', 'python', 'jinja']);
+
+/**
+ * Scans a compressed wrapper (joblib's compressed files, .gz models...) by what it holds.
+ * When the data breaks part-way, what decoded before the break is scanned first (a loader
+ * that streams it has unpickled it by then) and the break is a fatal finding. A weak magic
+ * (zlib, lzma) whose bytes break before they decode to a model format is thrown instead, so
+ * that the registry reads the bytes as whatever else they may be.
+ */
 export function scanCompressed(kind: Compression, source: ByteSource, ctx: ScanContext): string {
   if (source.size > ctx.limits.maxMemberBytes) throw new ModelgateError('LIMIT_MEMBER_BYTES', `${kind} file of ${source.size} bytes`);
-  const out = decompress(kind, source.read(0, source.size), ctx);
-  ctx.chargeDecompressed(out.length, source.size);
-  const inner = ctx.layer().scan(new BufferSource(out));
+  const decoded = decompress(kind, source.read(0, source.size), ctx.decompressionRoom());
+  ctx.chargeDecompressed(decoded.data.length, source.size);
+  const weak = kind === 'zlib' || kind === 'lzma';
+  if (!decoded.error) return `${ctx.layer().scan(new BufferSource(decoded.data))}-${kind}`;
+  if (weak) {
+    const found: typeof ctx.findings = [];
+    const inner = ctx.layer().withFindings(found).scan(new BufferSource(decoded.data));
+    if (NOT_A_MODEL.has(inner)) throw decoded.error;
+    ctx.findings.push(...found);
+    ctx.fatal(decoded.error, `${kind} data breaks after ${decoded.data.length} bytes`);
+    return `${inner}-${kind}`;
+  }
+  const inner = ctx.layer().scan(new BufferSource(decoded.data));
+  ctx.fatal(decoded.error, `${kind} data breaks after ${decoded.data.length} bytes`);
   return `${inner}-${kind}`;
 }

@@ -1,0 +1,70 @@
+import { createRequire } from 'node:module';
+import { ModelgateError } from '../../core/errors.js';
+import { asDecodeError, ByteSink, StreamOutput, type Decoded, type Room } from './output.js';
+
+const require = createRequire(import.meta.url);
+
+/** seek-bzip's input stream interface: bytes one at a time, -1 at the end. */
+interface InputStream {
+  readByte(): number;
+  read(buffer: Buffer, offset: number, length: number): number;
+  seek(pos: number): void;
+  eof(): boolean;
+}
+const Bunzip = require('seek-bzip') as { decode(input: InputStream, output: ByteSink, multistream?: boolean): void };
+
+/** The bytes of `input` from `start`, counting how far the decoder read. */
+function inputFrom(input: Buffer, start: number): InputStream & { pos: number } {
+  return {
+    pos: start,
+    readByte() {
+      return this.pos < input.length ? input[this.pos++]! : -1;
+    },
+    read(buffer, offset, length) {
+      let n = 0;
+      while (n < length && this.pos < input.length) buffer[offset + n++] = input[this.pos++]!;
+      return n === 0 ? -1 : n;
+    },
+    seek(pos) {
+      this.pos = pos;
+    },
+    eof() {
+      return this.pos >= input.length;
+    },
+  };
+}
+
+const isStreamStart = (input: Buffer, pos: number): boolean =>
+  input[pos] === 0x42 && input[pos + 1] === 0x5a && input[pos + 2] === 0x68 && (input[pos + 3] ?? 0) >= 0x31 && (input[pos + 3] ?? 0) <= 0x39;
+
+/**
+ * A bzip2 file as CPython's bz2.BZ2File reads it (Lib/_compression.py DecompressReader):
+ * stream after stream, each stream's blocks handed on as they decode; after a stream ends,
+ * the next bytes start a new stream, and bytes that are not one are ignored (trailing_error).
+ * A stream that breaks mid-way has handed on its earlier blocks. Each stream decodes into
+ * what is left of the room.
+ */
+export function bunzipStreams(input: Buffer, room: Room): Decoded {
+  const out = new StreamOutput(room);
+  let pos = 0;
+  for (let stream = 0; pos < input.length; stream++) {
+    if (stream > 0 && !isStreamStart(input, pos)) break;
+    const source = inputFrom(input, pos);
+    const sink = new ByteSink(out.left, () => out.overflow('bzip2 data'));
+    try {
+      Bunzip.decode(source, sink, false);
+    } catch (e) {
+      const err = asDecodeError(e, `bzip2 stream ${stream + 1}`, pos);
+      if (err.code.startsWith('LIMIT_')) throw err;
+      if (stream === 0 && sink.size === 0) throw err;
+      out.push(sink.result());
+      const cut = source.pos >= input.length;
+      return out.done(
+        cut ? new ModelgateError('TRUNCATED', `bzip2 stream ${stream + 1} ends before its end-of-stream marker`, { cause: e, offset: pos }) : err,
+      );
+    }
+    out.push(sink.result());
+    pos = source.pos;
+  }
+  return out.done();
+}
