@@ -112,15 +112,16 @@ class Resolver {
    * resolves. Writes into an item of it (`self.x[k] = …`) and mutator calls do not count.
    */
   private attribute(e: Expr & { k: 'attr' }): Resolved | undefined {
-    const key = dottedKey(e);
-    if (key === undefined) return undefined;
+    // An instance held elsewhere (`r = R(); r.run`, `R().run`) has what methods assigned to `self.run`.
+    const own = dottedKey(e);
+    const key = own !== undefined && this.model.bindings.has(own) ? own : `self.${e.attr}`;
     const assigned = bindingsOf(this.model, key, e.at).filter(
       (b): b is Binding & { kind: 'value' } => b.kind === 'value' && this.model.writes.has(`${b.at}:${b.end}`) && this.model.text[b.end - 1] !== ']',
     );
     for (let i = assigned.length - 1; i >= 0; i--) {
       if (++this.nameHops > MAX_HOPS) return undefined;
       const r = this.expr(assigned[i]!.value);
-      if (r) return r.path === key ? r : { ...r, alias: key };
+      if (r) return r.path === key ? r : { ...r, alias: own ?? key };
     }
     return undefined;
   }

@@ -31,6 +31,12 @@ describe('resolve: objects held in variables', () => {
       'self.run(cmd)',
       'os.system',
     ],
+    [
+      'an instance held in a variable',
+      'import os\nclass A:\n    def __init__(self):\n        self.run = os.system\na = A()\na.run(cmd)\n',
+      'a.run(cmd)',
+      'os.system',
+    ],
     ['tuple unpacking of a display', 'import os, subprocess\na, b = subprocess.Popen, os.system\nb(cmd)\n', 'b(cmd)', 'os.system'],
     ['tuple unpacking of a returned tuple', 'import os\ndef pair():\n    return (os.popen, 1)\nf, n = pair()\nf(cmd)\n', 'f(cmd)', 'os.popen'],
     ['a returned module', 'import subprocess\ndef sp():\n    return subprocess\nsp().run(cmd)\n', 'sp().run(cmd)', 'subprocess.run'],
