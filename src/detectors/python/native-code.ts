@@ -5,6 +5,7 @@ import type { Call, Expr, PythonModule } from '../../formats/python/model.js';
 import { calleePath, resolve } from '../../formats/python/resolve.js';
 import type { Rule } from '../types.js';
 import { pathMatcher } from './names.js';
+import { pathText } from './paths.js';
 import { describeDecoders, provenance } from './provenance.js';
 import { place, shorten, snippet } from './report.js';
 
@@ -84,6 +85,9 @@ const isMemoryCopy = (path: string): boolean => path === 'ctypes.memmove' || (NA
 /** Interpreter C API functions that compile or run Python source, beside exec and eval. */
 const RUNS_PYTHON = /^(?:PyRun_\w+|Py_CompileString\w*|PyEval_EvalCode\w*|PyImport_ExecCodeModule\w*|PyMarshal_ReadObjectFromString)$/;
 
+/** Temporary, shared-memory and hidden folders: where a dropped library is written before it is loaded. */
+const DROP_FOLDERS = /^(?:\/tmp|\/var\/tmp|\/dev\/shm)(?:\/|$)|\/appdata\/local\/temp\/|(?:^|\/)\.(?!\.?\/|cache\/|local\/)[^/]+\/|^%te?mp%/i;
+
 const last = (path: string): string => path.slice(path.lastIndexOf('.') + 1);
 
 /** The mmap call asks for executable pages (`prot=PROT_EXEC`, or the flag among its arguments). */
@@ -116,8 +120,14 @@ function gradeLoad(model: PythonModule, call: Call): Omit<Hit, 'call'> | undefin
   const arg = call.args[0] ?? call.kwargs.find((k) => k.name === 'name' || k.name === 'path')?.value;
   if (!arg || model.text.slice(arg.at, arg.end) === 'None') return undefined;
   let searched = false;
+  let temporary = false;
   walkFlow(model, arg, (x) => {
-    if (x.k === 'call' && isLibrarySearch(calleePath(model, x))) searched = true;
+    if (x.k !== 'call') return !searched;
+    const path = calleePath(model, x);
+    // A module's own `find_library` helper (ctypes.util defines one) searches as ctypes.util's does.
+    if (isLibrarySearch(path) || (x.callee.k === 'name' && x.callee.id === 'find_library') || (x.callee.k === 'attr' && x.callee.attr === 'find_library'))
+      searched = true;
+    if (path?.startsWith('tempfile.')) temporary = true;
     return !searched;
   });
   if (searched) return undefined;
@@ -128,9 +138,12 @@ function gradeLoad(model: PythonModule, call: Call): Omit<Hit, 'call'> | undefin
   const name = staticString(model, arg);
   // A bare name (libc.so.6, nvcuda.dll) is found by the system loader among installed libraries.
   if (name !== undefined && !/[/\\]/.test(name)) return undefined;
+  const text = pathText(model, arg);
+  // Libraries shipped beside the code (custom CUDA ops, vendored builds) are low; a temporary or hidden folder is where droppers put theirs.
+  const dropped = temporary || DROP_FOLDERS.test(text.replace(/\\+/g, '/'));
   return {
-    severity: 'medium',
-    why: `loads a native library from ${name === undefined ? 'a path computed at run time' : shorten(name, 120)}: its machine code runs unscanned`,
+    severity: dropped ? 'medium' : 'low',
+    why: `loads a native library from ${name === undefined ? `a path computed at run time (${shorten(text, 100)})` : shorten(name, 120)}${dropped ? ', a temporary or hidden folder' : ''}: its machine code runs unscanned`,
   };
 }
 
@@ -169,7 +182,7 @@ export const nativeCode: Rule<PythonModule> = {
     defaultSeverity: 'high',
     title: 'Python runs native code through ctypes, cffi or executable memory',
     description:
-      "The code leaves Python for machine code that no scanner reads: it loads a shared library from a path (ctypes.CDLL, cdll.LoadLibrary, windll, cffi dlopen; medium, critical when the library or its name is downloaded or decoded), calls libc's system or exec*, WinExec or CreateProcess through ctypes (critical), maps executable memory (mmap PROT_EXEC, VirtualAlloc, mprotect), builds a CFUNCTYPE function pointer over raw memory or casts memory to one (critical next to executable memory), copies decoded bytes with ctypes.memmove, or runs source through ctypes.pythonapi (PyRun_SimpleString: critical; other C API calls: low). Loading a system library by bare name or through ctypes.util.find_library (libc, CUDA) is not reported.",
+      "The code leaves Python for machine code that no scanner reads: it loads a shared library from a path (ctypes.CDLL, cdll.LoadLibrary, windll, cffi dlopen: low beside the code, medium from a temporary or hidden folder, critical when the library or its name is downloaded or decoded), calls libc's system or exec*, WinExec or CreateProcess through ctypes (critical), maps executable memory (mmap PROT_EXEC, VirtualAlloc, mprotect), builds a CFUNCTYPE function pointer over raw memory or casts memory to one (critical next to executable memory), copies decoded bytes with ctypes.memmove, or runs source through ctypes.pythonapi (PyRun_SimpleString: critical; other C API calls: low). Loading a system library by bare name or through ctypes.util.find_library (libc, CUDA) is not reported.",
     docs: 'docs/rules/python-native-code.md',
     references: ['MITRE ATLAS AML.T0010', 'MITRE ATLAS AML.T0011', 'OWASP LLM03:2025', 'CWE-94', 'CWE-114', 'CWE-506'],
   },

@@ -27,12 +27,33 @@ ruleTester(nativeCode, PYTHON, {
     {
       name: 'a library loaded from a path',
       input: "import ctypes, os\nlib = ctypes.CDLL(os.path.join(os.path.dirname(__file__), 'libops.so'))\n",
-      errors: [{ severity: 'medium', message: 'ctypes.CDLL at line 2, column 7 loads a native library from a path computed at run time', at: 'ctypes.CDLL' }],
+      errors: [
+        {
+          severity: 'low',
+          message: 'ctypes.CDLL at line 2, column 7 loads a native library from a path computed at run time (…/libops.so)',
+          at: 'ctypes.CDLL',
+        },
+      ],
     },
     {
       name: 'a library from /tmp through cdll.LoadLibrary',
       input: "from ctypes import cdll\ncdll.LoadLibrary('/tmp/.x/libz.so')\n",
-      errors: [{ severity: 'medium', message: '/tmp/.x/libz.so' }],
+      errors: [{ severity: 'medium', message: '/tmp/.x/libz.so, a temporary or hidden folder' }],
+    },
+    {
+      name: 'a library written to a temporary file',
+      input: "import ctypes, tempfile\nf = tempfile.NamedTemporaryFile(suffix='.so', delete=False)\nf.write(blob)\nctypes.CDLL(f.name)\n",
+      errors: [{ severity: 'medium', message: 'a temporary or hidden folder' }],
+    },
+    {
+      name: 'a library in a hidden folder under home',
+      input: "import ctypes, os\nctypes.CDLL(os.path.expanduser('~/.x11/libgl.so'))\n",
+      errors: [{ severity: 'medium', message: '~/.x11/libgl.so' }],
+    },
+    {
+      name: 'a torch extension built in the cache',
+      input: "import ctypes, os\nctypes.CDLL(os.path.expanduser('~/.cache/torch_extensions/op/op.so'))\n",
+      errors: [{ severity: 'low' }],
     },
     {
       name: 'a downloaded library',
