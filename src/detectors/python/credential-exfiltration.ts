@@ -158,7 +158,7 @@ export const credentialExfiltration: Rule<PythonModule> = {
     defaultSeverity: 'high',
     title: 'Credentials or the environment sent over the network',
     description:
-      'Data sent by requests, urllib, http.client, httpx, smtplib or a socket comes from the whole environment (os.environ), from files that hold other services\u2019 credentials (~/.ssh, ~/.aws/credentials, ~/.netrc, ~/.docker/config.json, ~/.kube …), or from secret environment variables outside authentication headers. Code that reads credential files and sends data in the same file without a visible flow between them is medium.',
+      'Data sent by requests, urllib, http.client, httpx, aiohttp, smtplib or a socket (UDP sendto included), or a host name resolved through DNS, comes from the whole environment (os.environ), from files that hold other services\u2019 credentials (~/.ssh, ~/.aws/credentials, ~/.netrc, ~/.docker/config.json, ~/.kube, the Hugging Face token file …), from credential APIs (huggingface_hub.get_token, boto3 get_credentials, google.auth.default, netrc, keyring), or from secret environment variables (HF_TOKEN, AWS_* keys …) outside authentication headers. Code that reads credential files and sends data in the same file without a visible flow between them is medium.',
     docs: 'docs/rules/python-credential-exfiltration.md',
     references: ['MITRE ATLAS AML.T0010', 'MITRE ATLAS AML.T0025', 'OWASP LLM03:2025', 'CWE-200', 'CWE-522', 'CWE-506'],
   },

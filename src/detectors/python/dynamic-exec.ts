@@ -98,7 +98,7 @@ export const dynamicExec: Rule<PythonModule> = {
     defaultSeverity: 'critical',
     title: 'Python runs code from decoded or computed data',
     description:
-      'The code calls exec, eval, compile or execfile, or hands a shell command to os.system, subprocess and the like. Running data decoded from base64, hex, zlib, gzip, bz2, marshal or a codec such as rot13, or fetched over the network, is how malicious model code hides its payload: critical. Running other computed data with exec or eval is medium (ordinary shell commands are not reported); running a plain literal is low (the literal is scanned as Python on its own).',
+      'The code calls exec, eval, compile or execfile (or IPython\u2019s run_cell, ex, ev and Python-running magics), or hands a shell command to os.system, subprocess, IPython\u2019s system/getoutput and the like. Running data decoded from base64, hex, zlib, gzip, bz2, marshal or a codec such as rot13, or fetched over the network, is how malicious model code hides its payload: critical. Running other computed data with exec or eval is medium (ordinary shell commands are not reported); running a plain literal is low (the literal is scanned as Python on its own).',
     docs: 'docs/rules/python-dynamic-exec.md',
     references: ['MITRE ATLAS AML.T0010', 'MITRE ATLAS AML.T0011', 'OWASP LLM03:2025', 'CWE-94', 'CWE-95', 'CWE-506'],
   },

