@@ -102,6 +102,7 @@ function judge(model: PythonModule, e: Expr): Verdict | undefined {
 export const builtinsLookup: Rule<PythonModule> = {
   meta: {
     id: 'python/builtins-lookup',
+    version: 2,
     defaultSeverity: 'high',
     title: 'Python reaches builtins or dangerous functions by lookup or aliasing',
     description:

@@ -155,6 +155,7 @@ function secretsSent(model: PythonModule, sink: Call): { high: string[]; medium:
 export const credentialExfiltration: Rule<PythonModule> = {
   meta: {
     id: 'python/credential-exfiltration',
+    version: 2,
     defaultSeverity: 'high',
     title: 'Credentials or the environment sent over the network',
     description:

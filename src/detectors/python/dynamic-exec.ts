@@ -95,6 +95,7 @@ function grade(model: PythonModule, payload: Expr | undefined): { severity: Seve
 export const dynamicExec: Rule<PythonModule> = {
   meta: {
     id: 'python/dynamic-exec',
+    version: 2,
     defaultSeverity: 'critical',
     title: 'Python runs code from decoded or computed data',
     description:
