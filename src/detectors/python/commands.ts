@@ -20,8 +20,20 @@ const HOLE = '…';
 /** Nesting followed when building a command's text. */
 const MAX_TEXT_DEPTH = 16;
 
+/**
+ * Characters of one command's text kept: command lines are bounded by ARG_MAX (2 MiB on
+ * Linux), and a name bound to sums of names (`c2 = c1 + c1 …`) would otherwise double its text
+ * at each step.
+ */
+const MAX_COMMAND_CHARS = 256 * 1024;
+
 /** The text of a command argument, with `…` for parts known only at run time. */
 export function commandText(model: PythonModule, e: Expr, depth = 0): string {
+  const text = buildCommand(model, e, depth);
+  return text.length > MAX_COMMAND_CHARS ? text.slice(0, MAX_COMMAND_CHARS) + HOLE : text;
+}
+
+function buildCommand(model: PythonModule, e: Expr, depth: number): string {
   if (depth > MAX_TEXT_DEPTH) return HOLE;
   const v = evaluate(model, e)?.value;
   if (v?.k === 'str') return v.v;

@@ -60,9 +60,37 @@ function homeVar(model: PythonModule, e: Expr): string | undefined {
 const join = (parts: string[]): string => parts.join('/').replace(/\/{2,}/g, '/');
 
 /** The text of a path expression, `~` for home, SITE for site-packages, `…` for run-time parts. */
-export function pathText(model: PythonModule, e: Expr, depth = 0): string {
-  if (depth > MAX_PATH_DEPTH) return HOLE;
-  const sub = (x: Expr): string => pathText(model, x, depth + 1);
+export function pathText(model: PythonModule, e: Expr): string {
+  return buildPath(model, e, 0, { left: MAX_PATH_NODES, cuts: 0 });
+}
+
+/** Sub-expressions read for one path: names bound to sums of names would otherwise fan out. */
+const MAX_PATH_NODES = 2_000;
+
+/** Characters of one path kept: real paths are far shorter (PATH_MAX is 4096 on Linux). */
+const MAX_PATH_CHARS = 4096;
+
+/** Paths read in full (no bound cut them), by expression: shared bindings are read once. */
+const complete = new WeakMap<Expr, string>();
+
+function buildPath(model: PythonModule, e: Expr, depth: number, budget: { left: number; cuts: number }): string {
+  const known = complete.get(e);
+  if (known !== undefined) return known;
+  if (depth > MAX_PATH_DEPTH || --budget.left < 0) {
+    budget.cuts++;
+    return HOLE;
+  }
+  const before = budget.cuts;
+  let text = readPath(model, e, (x) => buildPath(model, x, depth + 1, budget));
+  if (text.length > MAX_PATH_CHARS) {
+    budget.cuts++;
+    text = text.slice(0, MAX_PATH_CHARS) + HOLE;
+  }
+  if (budget.cuts === before) complete.set(e, text);
+  return text;
+}
+
+function readPath(model: PythonModule, e: Expr, sub: (x: Expr) => string): string {
   const v = evaluate(model, e)?.value;
   if (v?.k === 'str') return v.v;
   if (v?.k === 'bytes') return v.v.toString('latin1');

@@ -35,6 +35,7 @@ const PERSISTENCE_PATHS: Array<[RegExp, string]> = [
 
 /** The persistence place a path names, or undefined. */
 export function persistencePlace(path: string): string | undefined {
+  if (path.length > 4 * 1024) return undefined;
   const p = path
     .trim()
     .replace(/\\+/g, '/')

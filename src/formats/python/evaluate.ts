@@ -26,6 +26,11 @@ const MAX_LIST_ITEMS = 100_000;
 const TEXT_CODECS = new Set(['utf-8', 'utf8', 'utf_8', 'ascii', 'latin-1', 'latin1', 'latin_1', 'iso-8859-1', 'l1']);
 
 const memo = new WeakMap<Expr, Evaluated | null>();
+/**
+ * Static values found at any nesting, by expression. A name bound to a sum of names is read
+ * once, not once per use (`p2 = p1 + p1; p3 = p2 + p2 …` would otherwise double at each step).
+ */
+const found = new WeakMap<Expr, Evaluated>();
 
 const sizeOf = (v: Value): number => (v.k === 'str' || v.k === 'bytes' ? v.v.length : v.k === 'list' ? v.v.length : 8);
 const asBytes = (v: Value): Buffer | undefined => (v.k === 'bytes' ? v.v : v.k === 'str' ? Buffer.from(v.v, 'latin1') : undefined);
@@ -40,10 +45,19 @@ class Evaluator {
 
   eval(e: Expr | undefined): Value | undefined {
     if (!e || this.depth >= MAX_EVAL_DEPTH) return undefined;
+    const known = this.locals.size === 0 ? found.get(e) : undefined;
+    if (known) {
+      this.steps.push(...known.steps);
+      return known.value;
+    }
+    const mark = this.steps.length;
     this.depth++;
     try {
       const v = this.build(e);
-      return v && sizeOf(v) <= MAX_STATIC_BYTES ? v : undefined;
+      if (!v || sizeOf(v) > MAX_STATIC_BYTES) return undefined;
+      // A value found is the value, whatever bound was left; outside comprehensions it is kept.
+      if (this.locals.size === 0) found.set(e, { value: v, steps: this.steps.slice(mark) });
+      return v;
     } finally {
       this.depth--;
     }
@@ -130,6 +144,8 @@ class Evaluator {
   private binop(op: string, l: Value | undefined, r: Value | undefined): Value | undefined {
     if (!l || !r) return undefined;
     if (op === '+') {
+      // Refuse before building: a sum past the bound is not kept anyway.
+      if (l.k !== 'num' && r.k !== 'num' && sizeOf(l) + sizeOf(r) > MAX_STATIC_BYTES) return undefined;
       if (l.k === 'str' && r.k === 'str') return { k: 'str', v: l.v + r.v };
       if (l.k === 'bytes' && r.k === 'bytes') return { k: 'bytes', v: Buffer.concat([l.v, r.v]) };
       if (l.k === 'list' && r.k === 'list') return { k: 'list', v: [...l.v, ...r.v] };

@@ -55,6 +55,9 @@ export function normalisePath(path: string): string {
 /** Name-binding hops followed before giving up (aliases of aliases, and cycles). */
 const MAX_HOPS = 12;
 
+/** `return` values of one local function looked at (the last ones): a crafted function may have thousands. */
+const MAX_RETURNS = 16;
+
 const IMPORTERS = new Set(['builtins.__import__', 'importlib.import_module', 'importlib.__import__']);
 
 const lastSegment = (path: string): string => path.slice(path.lastIndexOf('.') + 1);
@@ -115,9 +118,10 @@ class Resolver {
     // An instance held elsewhere (`r = R(); r.run`, `R().run`) has what methods assigned to `self.run`.
     const own = dottedKey(e);
     const key = own !== undefined && this.model.bindings.has(own) ? own : `self.${e.attr}`;
-    const assigned = bindingsOf(this.model, key, e.at).filter(
-      (b): b is Binding & { kind: 'value' } => b.kind === 'value' && this.model.writes.has(`${b.at}:${b.end}`) && this.model.text[b.end - 1] !== ']',
-    );
+    // The last few writes only: a crafted file may assign one attribute thousands of times.
+    const assigned = bindingsOf(this.model, key, e.at)
+      .slice(-MAX_RETURNS * 4)
+      .filter((b): b is Binding & { kind: 'value' } => b.kind === 'value' && this.model.writes.has(`${b.at}:${b.end}`) && this.model.text[b.end - 1] !== ']');
     for (let i = assigned.length - 1; i >= 0; i--) {
       if (++this.nameHops > MAX_HOPS) return undefined;
       const r = this.expr(assigned[i]!.value);
@@ -141,7 +145,7 @@ class Resolver {
     if (index.k !== 'num' || !Number.isInteger(index.value)) return undefined;
     const pick = (seq: Expr): Expr | undefined => (seq.k === 'seq' ? seq.items.at(index.value) : undefined);
     if (object.k === 'seq') return pick(object);
-    if (object.k === 'call') for (const r of this.localDef(object.callee) ?? []) if (pick(r)) return pick(r);
+    if (object.k === 'call') for (const r of (this.localDef(object.callee) ?? []).slice(-MAX_RETURNS)) if (pick(r)) return pick(r);
     return undefined;
   }
 
@@ -171,7 +175,7 @@ class Resolver {
     const c = this.expr(e.callee);
     if (!c) {
       // A local function's call is what it returns: `def f(): return subprocess` makes `f().run` subprocess.run.
-      const returns = this.localDef(e.callee) ?? [];
+      const returns = (this.localDef(e.callee) ?? []).slice(-MAX_RETURNS);
       for (let i = returns.length - 1; i >= 0; i--) {
         const r = this.expr(returns[i]!);
         if (r) return r;
