@@ -37,6 +37,18 @@ const isDangerous = pathMatcher([
   'importlib.import_module',
   'runpy.run_path',
   'runpy.run_module',
+  'ctypes.CDLL',
+  'ctypes.cdll.LoadLibrary',
+  'ctypes.windll*',
+  'ctypes.pythonapi*',
+  'ctypes.memmove',
+  'IPython.get_ipython().run_cell',
+  'IPython.get_ipython().run_line_magic',
+  'IPython.get_ipython().run_cell_magic',
+  'IPython.get_ipython().system',
+  'IPython.get_ipython().getoutput',
+  'IPython.get_ipython().ex',
+  'IPython.get_ipython().ev',
 ]);
 
 /** Modules that ordinary code imports by name; importing them through __import__ hides it. */
@@ -102,6 +114,7 @@ function judge(model: PythonModule, e: Expr): Verdict | undefined {
 export const builtinsLookup: Rule<PythonModule> = {
   meta: {
     id: 'python/builtins-lookup',
+    version: 2,
     defaultSeverity: 'high',
     title: 'Python reaches builtins or dangerous functions by lookup or aliasing',
     description:

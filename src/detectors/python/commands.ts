@@ -2,7 +2,7 @@ import { evaluate } from '../../formats/python/evaluate.js';
 import type { Call, Expr, PythonModule } from '../../formats/python/model.js';
 import { calleePath } from '../../formats/python/resolve.js';
 import { bindingsOf } from '../../formats/python/scope.js';
-import { shellRunner } from './names.js';
+import { ipythonMethod, shellRunner } from './names.js';
 import { quoteWord } from './shell-text.js';
 
 /** A shell command the code runs, as far as its text is static; `…` marks a run-time part. */
@@ -20,8 +20,20 @@ const HOLE = '…';
 /** Nesting followed when building a command's text. */
 const MAX_TEXT_DEPTH = 16;
 
+/**
+ * Characters of one command's text kept: command lines are bounded by ARG_MAX (2 MiB on
+ * Linux), and a name bound to sums of names (`c2 = c1 + c1 …`) would otherwise double its text
+ * at each step.
+ */
+const MAX_COMMAND_CHARS = 256 * 1024;
+
 /** The text of a command argument, with `…` for parts known only at run time. */
 export function commandText(model: PythonModule, e: Expr, depth = 0): string {
+  const text = buildCommand(model, e, depth);
+  return text.length > MAX_COMMAND_CHARS ? text.slice(0, MAX_COMMAND_CHARS) + HOLE : text;
+}
+
+function buildCommand(model: PythonModule, e: Expr, depth: number): string {
   if (depth > MAX_TEXT_DEPTH) return HOLE;
   const v = evaluate(model, e)?.value;
   if (v?.k === 'str') return v.v;
@@ -54,16 +66,14 @@ export function commandText(model: PythonModule, e: Expr, depth = 0): string {
 
 /** `get_ipython().system(…)` and friends: the code IPython writes for `!` lines and magics. */
 function ipythonCommand(model: PythonModule, call: Call): ShellUse | undefined {
-  const callee = call.callee;
-  if (callee.k !== 'attr' || callee.object.k !== 'call') return undefined;
-  const inner = callee.object.callee;
-  if (inner.k !== 'name' || inner.id !== 'get_ipython') return undefined;
+  const method = ipythonMethod(model, call);
+  if (method === undefined) return undefined;
   const arg = (i: number): string | undefined => (call.args[i] ? commandText(model, call.args[i]) : undefined);
   let text: string | undefined;
-  if (callee.attr === 'system' || callee.attr === 'getoutput') text = arg(0);
-  else if (callee.attr === 'run_line_magic' && /^(system|sx)$/.test(arg(0) ?? '')) text = arg(1);
-  else if (callee.attr === 'run_cell_magic' && /^(bash|sh|script|system)$/.test(arg(0) ?? '')) text = arg(2);
-  return text === undefined ? undefined : { text, via: `get_ipython().${callee.attr}`, at: call.at, end: call.end, call };
+  if (method === 'system' || method === 'getoutput' || method === 'system_raw' || method === 'system_piped') text = arg(0);
+  else if (method === 'run_line_magic' && /^(system|sx)$/.test(arg(0) ?? '')) text = arg(1);
+  else if (method === 'run_cell_magic' && /^(bash|sh|zsh|script|system|sx)$/.test(arg(0) ?? '')) text = arg(2);
+  return text === undefined ? undefined : { text, via: `get_ipython().${method}`, at: call.at, end: call.end, call };
 }
 
 const memo = new WeakMap<PythonModule, ShellUse[]>();

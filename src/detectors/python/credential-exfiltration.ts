@@ -3,7 +3,8 @@ import { walkFlow } from '../../formats/python/flow.js';
 import type { Call, Expr, PythonModule } from '../../formats/python/model.js';
 import { calleePath, resolve } from '../../formats/python/resolve.js';
 import type { Rule } from '../types.js';
-import { isNetworkCall } from './names.js';
+import { isNetworkCall, pathMatcher } from './names.js';
+import { pathText } from './paths.js';
 import { place, snippet } from './report.js';
 
 /** Files and folders that hold other services' credentials, as path segments or suffixes. */
@@ -20,6 +21,40 @@ const CREDENTIAL_PATHS: Array<[RegExp, string]> = [
   [/(?:^|[/\\])\.gnupg(?:[/\\]|$)/, 'GnuPG keys'],
   [/^\/etc\/(?:shadow|passwd)$/, 'system accounts'],
   [/(?:^|[/\\])\.(?:bash|zsh)_history$/, 'shell history'],
+  // huggingface_hub keeps the login token in $HF_HOME/token (~/.cache/huggingface/token), older versions in ~/.huggingface/token.
+  [/(?:^|[/\\])(?:\.cache[/\\])?\.?huggingface[/\\](?:token|stored_tokens)$/, 'the Hugging Face token'],
+  [/(?:^|[/\\])application_default_credentials\.json$/, 'Google Cloud credentials'],
+];
+
+/** Calls and constants that hand over a stored credential. */
+const CREDENTIAL_SOURCES: Array<[(path: string | undefined) => boolean, string]> = [
+  [
+    pathMatcher([
+      'huggingface_hub.get_token',
+      'huggingface_hub.utils.get_token',
+      'huggingface_hub.utils._auth.get_token',
+      'huggingface_hub.HfFolder.get_token',
+      'huggingface_hub.HfFolder().get_token',
+      'huggingface_hub.utils.HfFolder.get_token',
+      'huggingface_hub.get_stored_tokens',
+      'huggingface_hub.constants.HF_TOKEN_PATH',
+      'huggingface_hub.constants.HF_STORED_TOKENS_PATH',
+    ]),
+    'the Hugging Face token',
+  ],
+  [
+    pathMatcher([
+      'boto3.Session().get_credentials',
+      'boto3.session.Session().get_credentials',
+      'botocore.session.get_session().get_credentials',
+      'botocore.session.Session().get_credentials',
+    ]),
+    'AWS credentials',
+  ],
+  [pathMatcher(['google.auth.default']), 'Google Cloud credentials'],
+  [pathMatcher(['netrc.netrc']), '.netrc'],
+  [pathMatcher(['keyring.get_password', 'keyring.get_credential']), 'the system keyring'],
+  [pathMatcher(['browser_cookie3.*', 'browsercookie.*']), 'browser cookies'],
 ];
 
 /** Environment variables that hold secrets, by name. */
@@ -35,6 +70,31 @@ function credentialPath(text: string): string | undefined {
   for (const [pattern, what] of CREDENTIAL_PATHS) if (pattern.test(t)) return what;
   return undefined;
 }
+
+/** Calls that resolve a host name: a name built from secret data leaks it to the DNS servers on the way. */
+const isResolver = pathMatcher([
+  'socket.gethostbyname',
+  'socket.gethostbyname_ex',
+  'socket.getaddrinfo',
+  'socket.gethostbyaddr',
+  'socket.getnameinfo',
+  'socket.create_connection',
+  'socket.socket().connect*',
+  'dns.resolver.resolve',
+  'dns.resolver.query',
+  'dns.resolver.Resolver().resolve',
+  'dns.resolver.Resolver().query',
+  'dns.asyncresolver.resolve',
+  'dns.asyncresolver.Resolver().resolve',
+  'aiodns.DNSResolver().query',
+  'asyncio.get_event_loop().getaddrinfo',
+  'asyncio.get_running_loop().getaddrinfo',
+  'http.client.HTTPConnection',
+  'http.client.HTTPSConnection',
+]);
+
+/** Where a credential path is built (`os.path.join(home, '.cache', 'huggingface', 'token')`, `Path.home() / '.netrc'`). */
+const PATH_BUILDERS = pathMatcher(['os.path.join', 'os.path.expanduser', 'pathlib.Path', 'pathlib.Path.home', 'pathlib.PurePath']);
 
 /** Calls with `env=` expanded in one search; each expansion is a walk of its own. */
 const MAX_ENV_EXPANSIONS = 64;
@@ -71,6 +131,19 @@ function secretsSent(model: PythonModule, sink: Call): { high: string[]; medium:
       const what = credentialPath(e.value);
       if (what) high.add(`${what} (${e.value.trim()})`);
     }
+    if (e.k === 'call' || e.k === 'attr') {
+      const path = e.k === 'call' ? calleePath(model, e) : resolve(model, e)?.path;
+      const source = CREDENTIAL_SOURCES.find(([is]) => is(path));
+      if (source) high.add(`${source[1]} (${path})`);
+    }
+    if (
+      (e.k === 'binop' && e.op === '/') ||
+      (e.k === 'call' && (PATH_BUILDERS(calleePath(model, e)) || (e.callee.k === 'attr' && e.callee.attr === 'joinpath')))
+    ) {
+      const text = pathText(model, e);
+      const what = credentialPath(text);
+      if (what) high.add(`${what} (${text})`);
+    }
     return true;
   };
   for (const arg of sink.args) walkFlow(model, arg, visit);
@@ -82,15 +155,19 @@ function secretsSent(model: PythonModule, sink: Call): { high: string[]; medium:
 export const credentialExfiltration: Rule<PythonModule> = {
   meta: {
     id: 'python/credential-exfiltration',
+    version: 2,
     defaultSeverity: 'high',
     title: 'Credentials or the environment sent over the network',
     description:
-      'Data sent by requests, urllib, http.client, httpx, smtplib or a socket comes from the whole environment (os.environ), from files that hold other services\u2019 credentials (~/.ssh, ~/.aws/credentials, ~/.netrc, ~/.docker/config.json, ~/.kube …), or from secret environment variables outside authentication headers. Code that reads credential files and sends data in the same file without a visible flow between them is medium.',
+      'Data sent by requests, urllib, http.client, httpx, aiohttp, smtplib or a socket (UDP sendto included), or a host name resolved through DNS, comes from the whole environment (os.environ), from files that hold other services\u2019 credentials (~/.ssh, ~/.aws/credentials, ~/.netrc, ~/.docker/config.json, ~/.kube, the Hugging Face token file …), from credential APIs (huggingface_hub.get_token, boto3 get_credentials, google.auth.default, netrc, keyring), or from secret environment variables (HF_TOKEN, AWS_* keys …) outside authentication headers. Code that reads credential files and sends data in the same file without a visible flow between them is medium.',
     docs: 'docs/rules/python-credential-exfiltration.md',
     references: ['MITRE ATLAS AML.T0010', 'MITRE ATLAS AML.T0025', 'OWASP LLM03:2025', 'CWE-200', 'CWE-522', 'CWE-506'],
   },
   check(model, ctx) {
-    const sinks = model.calls.filter((c) => isNetworkCall(calleePath(model, c)));
+    const sinks = model.calls.filter((c) => {
+      const path = calleePath(model, c);
+      return isNetworkCall(path) || isResolver(path);
+    });
     if (sinks.length === 0) return;
     let flowed = false;
     for (const sink of sinks) {
@@ -101,7 +178,7 @@ export const credentialExfiltration: Rule<PythonModule> = {
       const what = [...high, ...medium].join(', ');
       ctx.report({
         severity: high.length > 0 ? 'high' : 'medium',
-        message: `${calleePath(model, sink)} at ${where} sends ${what}`,
+        message: `${calleePath(model, sink)} at ${where} ${isResolver(calleePath(model, sink)) ? 'looks up a host name built from' : 'sends'} ${what}`,
         location,
         evidence: snippet(model, sink),
       });

@@ -50,6 +50,7 @@ function pythonDownloads(model: PythonModule): Map<string, string> {
 export const downloadToShell: Rule<PythonModule> = {
   meta: {
     id: 'python/download-to-shell',
+    version: 2,
     defaultSeverity: 'critical',
     title: 'Shell command runs downloaded code',
     description:

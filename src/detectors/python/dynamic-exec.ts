@@ -1,11 +1,11 @@
 import type { Severity } from '../../core/severity.js';
-import { evaluate } from '../../formats/python/evaluate.js';
+import { evaluate, staticString } from '../../formats/python/evaluate.js';
 import type { Call, Expr, PythonModule, Span } from '../../formats/python/model.js';
 import { floorIndex } from '../../formats/python/source.js';
 import { calleePath, resolve, type Resolved } from '../../formats/python/resolve.js';
 import { bindingsOf } from '../../formats/python/scope.js';
 import type { Rule } from '../types.js';
-import { isCodeExec, shellRunner } from './names.js';
+import { ipythonMethod, isCodeExec, shellRunner } from './names.js';
 import { describeDecoders, provenance } from './provenance.js';
 import { place, reachedThrough, shorten, snippet } from './report.js';
 
@@ -19,12 +19,35 @@ export interface ExecSink {
   payload?: Expr;
 }
 
+/** IPython shell methods that run Python source: the argument that holds it. */
+const IPYTHON_EXEC: Record<string, number> = { run_cell: 0, run_cell_async: 0, ex: 0, ev: 0, run_code: 0, runcode: 0, run_source: 0 };
+/** Magics whose text IPython runs as Python (`%time x`, `%%capture` …): the text's argument. */
+const PYTHON_MAGICS = /^(?:time|timeit|prun|capture|python[23]?|pypy)$/;
+
+/** The code argument of an IPython shell call that runs Python (`get_ipython().run_cell(src)`), if it is one. */
+function ipythonExec(model: PythonModule, call: Call): { method: string; payload?: Expr } | undefined {
+  const method = ipythonMethod(model, call);
+  if (method === undefined) return undefined;
+  if (Object.hasOwn(IPYTHON_EXEC, method))
+    return { method, payload: call.args[IPYTHON_EXEC[method]!] ?? call.kwargs.find((k) => k.name === 'raw_cell' || k.name === 'code_obj')?.value };
+  const magic = call.args[0] ? staticString(model, call.args[0]) : undefined;
+  if (magic === undefined || !PYTHON_MAGICS.test(magic)) return undefined;
+  if (method === 'run_line_magic') return { method, payload: call.args[1] };
+  if (method === 'run_cell_magic') return { method, payload: call.args[2] };
+  return undefined;
+}
+
 /** Every call that runs Python source or a code object, in source order. */
 export function execSinks(model: PythonModule): ExecSink[] {
   const sinks: ExecSink[] = [];
   for (const call of model.calls) {
     const callee = resolve(model, call.callee);
-    if (!callee || !isCodeExec(callee.path)) continue;
+    if (!callee) continue;
+    if (!isCodeExec(callee.path)) {
+      const ipy = ipythonExec(model, call);
+      if (ipy) sinks.push({ call, name: `get_ipython().${ipy.method}`, callee, payload: ipy.payload });
+      continue;
+    }
     const payload = call.args[0] ?? call.kwargs.find((k) => k.name === 'source' || k.name === 'object' || k.name === 'expression')?.value;
     sinks.push({ call, name: callee.path.slice('builtins.'.length), callee, payload });
   }
@@ -72,10 +95,11 @@ function grade(model: PythonModule, payload: Expr | undefined): { severity: Seve
 export const dynamicExec: Rule<PythonModule> = {
   meta: {
     id: 'python/dynamic-exec',
+    version: 2,
     defaultSeverity: 'critical',
     title: 'Python runs code from decoded or computed data',
     description:
-      'The code calls exec, eval, compile or execfile, or hands a shell command to os.system, subprocess and the like. Running data decoded from base64, hex, zlib, gzip, bz2, marshal or a codec such as rot13, or fetched over the network, is how malicious model code hides its payload: critical. Running other computed data with exec or eval is medium (ordinary shell commands are not reported); running a plain literal is low (the literal is scanned as Python on its own).',
+      'The code calls exec, eval, compile or execfile (or IPython\u2019s run_cell, ex, ev and Python-running magics), or hands a shell command to os.system, subprocess, IPython\u2019s system/getoutput and the like. Running data decoded from base64, hex, zlib, gzip, bz2, marshal or a codec such as rot13, or fetched over the network, is how malicious model code hides its payload: critical. Running other computed data with exec or eval is medium (ordinary shell commands are not reported); running a plain literal is low (the literal is scanned as Python on its own).',
     docs: 'docs/rules/python-dynamic-exec.md',
     references: ['MITRE ATLAS AML.T0010', 'MITRE ATLAS AML.T0011', 'OWASP LLM03:2025', 'CWE-94', 'CWE-95', 'CWE-506'],
   },
@@ -88,6 +112,8 @@ export const dynamicExec: Rule<PythonModule> = {
       const cover = payloads[floorIndex(starts, sink.call.at)];
       if (cover && cover.at <= sink.call.at && sink.call.end <= cover.end) continue;
       const { severity, why } = grade(model, sink.payload);
+      // Exported notebooks are full of `run_line_magic('time', 'train()')`: a literal there is the notebook's own code.
+      if (severity === 'low' && sink.name.endsWith('_magic')) continue;
       const { location, where } = place(model, sink.call);
       ctx.report({
         severity,
@@ -100,7 +126,8 @@ export const dynamicExec: Rule<PythonModule> = {
     for (const call of model.calls) {
       const path = calleePath(model, call);
       const runner = shellRunner(path);
-      const command = runner ? call.args[runner.arg] : undefined;
+      const ipy = runner ? undefined : ipythonMethod(model, call);
+      const command = runner ? call.args[runner.arg] : ipy === 'system' || ipy === 'getoutput' ? call.args[0] : undefined;
       if (!command) continue;
       const from = provenance(model, command);
       if (from.decoders.size === 0 && !from.network) continue;
@@ -108,7 +135,8 @@ export const dynamicExec: Rule<PythonModule> = {
       const preview = value?.k === 'str' || value?.k === 'bytes' ? `: ${shorten(value.v.toString('latin1'), 120)}` : '';
       const { location, where } = place(model, call);
       const why = from.decoders.size > 0 ? `decoded by ${describeDecoders(from.decoders)}` : `fetched over the network (${from.network})`;
-      ctx.report({ severity: 'critical', message: `${path} at ${where} runs a shell command ${why}${preview}`, location, evidence: snippet(model, call) });
+      const by = runner ? path : `get_ipython().${ipy}`;
+      ctx.report({ severity: 'critical', message: `${by} at ${where} runs a shell command ${why}${preview}`, location, evidence: snippet(model, call) });
     }
   },
 };

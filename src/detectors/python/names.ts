@@ -1,3 +1,6 @@
+import type { Call, PythonModule } from '../../formats/python/model.js';
+import { resolve } from '../../formats/python/resolve.js';
+
 /**
  * The Python names the python rules judge, by resolved path (see formats/python/resolve.ts:
  * aliases followed, `posix`/`nt` read as `os`, a call's result written `callee()`). Patterns
@@ -28,7 +31,11 @@ export const isNetworkCall = pathMatcher([
     'httpx.Client()',
     'httpx.AsyncClient()',
     'aiohttp.ClientSession()',
+    'aiohttp',
   ]),
+  'aiohttp.ClientSession().ws_connect',
+  'websocket.create_connection().send*',
+  'websocket.WebSocket().send*',
   'urllib.request.urlopen',
   'urllib.request.Request',
   'urllib.request.urlretrieve',
@@ -42,6 +49,10 @@ export const isNetworkCall = pathMatcher([
   'urllib3.request',
   'http.client.HTTPConnection().request',
   'http.client.HTTPSConnection().request',
+  'http.client.HTTPConnection().send',
+  'http.client.HTTPSConnection().send',
+  'http.client.HTTPConnection().putrequest',
+  'http.client.HTTPSConnection().putrequest',
   'httplib.HTTPConnection().request',
   'httplib.HTTPSConnection().request',
   'socket.socket().send*',
@@ -103,9 +114,30 @@ const RUNNERS: Record<string, ShellRunner> = {
   'os.spawnvp': { arg: 2 },
   'os.posix_spawn': { arg: 1 },
   'os.posix_spawnp': { arg: 1 },
+  // IPython's own process helpers (IPython.utils.process re-exports the platform's).
+  'IPython.utils.process.system': { arg: 0 },
+  'IPython.utils.process.getoutput': { arg: 0 },
+  'IPython.utils.process.getoutputerror': { arg: 0 },
+  'IPython.utils.process.get_output_error_code': { arg: 0 },
+  'IPython.utils._process_posix.system': { arg: 0 },
+  'IPython.utils._process_win32.system': { arg: 0 },
 };
 
 /** The shell runner a call path names, or undefined. */
 export function shellRunner(path: string | undefined): ShellRunner | undefined {
   return path !== undefined && Object.hasOwn(RUNNERS, path) ? RUNNERS[path] : undefined;
+}
+
+/**
+ * An IPython shell object: what `get_ipython()` returns in a kernel, or an InteractiveShell
+ * (`InteractiveShell.instance()`, the terminal and kernel subclasses). Its methods run code
+ * (`run_cell`, `ex`, `ev`) and shell commands (`system`, `getoutput`, magics).
+ */
+const IPYTHON_SHELL = /^(?:IPython\.(?:core\.getipython\.)?get_ipython\(\)|(?:IPython|ipykernel)(?:\.\w+)*\.\w*(?:InteractiveShell|Shell)(?:\.instance)?\(\))$/;
+
+/** The IPython shell method a call uses (`run_cell`, `system` …), or undefined. */
+export function ipythonMethod(model: PythonModule, call: Call): string | undefined {
+  if (call.callee.k !== 'attr') return undefined;
+  const shell = resolve(model, call.callee.object)?.path;
+  return shell !== undefined && IPYTHON_SHELL.test(shell) ? call.callee.attr : undefined;
 }

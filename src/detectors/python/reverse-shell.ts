@@ -29,6 +29,7 @@ function wiresSocket(model: PythonModule, call: Call | undefined): boolean {
 export const reverseShell: Rule<PythonModule> = {
   meta: {
     id: 'python/reverse-shell',
+    version: 2,
     defaultSeverity: 'critical',
     title: 'Reverse shell',
     description:

@@ -88,9 +88,13 @@ class Collector {
     const span = { at: target.at, end: target.end };
     if (target.k === 'seq') {
       const pairwise = value.k === 'seq' && value.items.length === target.items.length;
-      target.items.forEach((t, i) =>
-        this.bindTarget(t, pairwise && value.k === 'seq' ? value.items[i]! : { at: value.at, end: value.end, k: 'other', children: [value] }),
-      );
+      // `a, b = f()`: without a starred target, each name is item i of the value.
+      const plain = target.items.every((t) => t.k === 'name' || t.k === 'attr' || t.k === 'index' || t.k === 'seq');
+      const whole = (i: number): Expr =>
+        plain
+          ? { at: value.at, end: value.end, k: 'index', object: value, index: { at: value.at, end: value.at, k: 'num', value: i } }
+          : { at: value.at, end: value.end, k: 'other', children: [value] };
+      target.items.forEach((t, i) => this.bindTarget(t, pairwise && value.k === 'seq' ? value.items[i]! : whole(i)));
     } else if (target.k === 'index') {
       this.writes.add(`${target.at}:${target.end}`);
       this.bind(dottedKey(target.object), { ...span, kind: 'value', value });

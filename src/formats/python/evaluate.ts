@@ -26,6 +26,13 @@ const MAX_LIST_ITEMS = 100_000;
 const TEXT_CODECS = new Set(['utf-8', 'utf8', 'utf_8', 'ascii', 'latin-1', 'latin1', 'latin_1', 'iso-8859-1', 'l1']);
 
 const memo = new WeakMap<Expr, Evaluated | null>();
+/**
+ * Static values found at any nesting, by expression. A name bound to a sum of names is read
+ * once, not once per use (`p2 = p1 + p1; p3 = p2 + p2 …` would otherwise double at each step).
+ */
+const found = new WeakMap<Expr, Evaluated>();
+/** Expressions read in full that have no static value. */
+const notStatic = new WeakSet<Expr>();
 
 const sizeOf = (v: Value): number => (v.k === 'str' || v.k === 'bytes' ? v.v.length : v.k === 'list' ? v.v.length : 8);
 const asBytes = (v: Value): Buffer | undefined => (v.k === 'bytes' ? v.v : v.k === 'str' ? Buffer.from(v.v, 'latin1') : undefined);
@@ -33,17 +40,38 @@ const asBytes = (v: Value): Buffer | undefined => (v.k === 'bytes' ? v.v : v.k =
 class Evaluator {
   readonly steps: DecodeStep[] = [];
   private depth = 0;
+  /** Times a bound (depth, a name's cycle guard, crossing) cut the reading: results then depend on where it started. */
+  private cuts = 0;
   private readonly names = new Set<string>();
   /** Comprehension variables bound while their element is evaluated. */
   private readonly locals = new Map<string, Value>();
   constructor(private readonly model: PythonModule) {}
 
   eval(e: Expr | undefined): Value | undefined {
-    if (!e || this.depth >= MAX_EVAL_DEPTH) return undefined;
+    if (!e) return undefined;
+    if (this.depth >= MAX_EVAL_DEPTH) {
+      this.cuts++;
+      return undefined;
+    }
+    const known = this.locals.size === 0 ? found.get(e) : undefined;
+    if (known) {
+      this.steps.push(...known.steps);
+      return known.value;
+    }
+    if (this.locals.size === 0 && notStatic.has(e)) return undefined;
+    const mark = this.steps.length;
+    const cutsBefore = this.cuts;
     this.depth++;
     try {
       const v = this.build(e);
-      return v && sizeOf(v) <= MAX_STATIC_BYTES ? v : undefined;
+      if (!v || sizeOf(v) > MAX_STATIC_BYTES) {
+        // Not static whatever bound was left: no depth cut or cycle guard decided it.
+        if (this.cuts === cutsBefore && this.locals.size === 0) notStatic.add(e);
+        return undefined;
+      }
+      // A value found is the value, whatever bound was left; outside comprehensions it is kept.
+      if (this.locals.size === 0) found.set(e, { value: v, steps: this.steps.slice(mark) });
+      return v;
     } finally {
       this.depth--;
     }
@@ -71,7 +99,11 @@ class Evaluator {
         if (local) return local;
         const bindings = bindingsOf(this.model, e.id, e.at);
         const only = bindings?.length === 1 ? bindings[0] : undefined;
-        if (only?.kind !== 'value' || this.names.has(e.id)) return undefined;
+        if (only?.kind !== 'value') return undefined;
+        if (this.names.has(e.id)) {
+          this.cuts++;
+          return undefined;
+        }
         this.names.add(e.id);
         try {
           return this.eval(only.value);
@@ -130,6 +162,8 @@ class Evaluator {
   private binop(op: string, l: Value | undefined, r: Value | undefined): Value | undefined {
     if (!l || !r) return undefined;
     if (op === '+') {
+      // Refuse before building: a sum past the bound is not kept anyway.
+      if (l.k !== 'num' && r.k !== 'num' && sizeOf(l) + sizeOf(r) > MAX_STATIC_BYTES) return undefined;
       if (l.k === 'str' && r.k === 'str') return { k: 'str', v: l.v + r.v };
       if (l.k === 'bytes' && r.k === 'bytes') return { k: 'bytes', v: Buffer.concat([l.v, r.v]) };
       if (l.k === 'list' && r.k === 'list') return { k: 'list', v: [...l.v, ...r.v] };
@@ -163,6 +197,8 @@ class Evaluator {
       const self = this.eval(e.callee.object);
       if (self) return this.method(self, e.callee.attr, args, codec(0));
     }
+    // Inside another resolve or evaluate, the shared crossing bound may cut name resolution.
+    if (crossingDepth() > 1) this.cuts++;
     const path = resolve(this.model, e.callee)?.path;
     if (!path) return undefined;
     const first = this.eval(args[0]);

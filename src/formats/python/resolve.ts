@@ -1,4 +1,5 @@
-import type { Call, Expr, PythonModule } from './model.js';
+import { dottedKey } from './collect.js';
+import type { Binding, Call, Expr, PythonModule } from './model.js';
 import { bindingsOf } from './scope.js';
 
 /** What an expression names, as far as a static reading can tell. */
@@ -25,6 +26,12 @@ export const BUILTIN_NAMES = new Set(
   ).split(' '),
 );
 
+/**
+ * Names a notebook kernel provides without an import: IPython puts `get_ipython` into builtins
+ * while it runs code (IPython.core.builtin_trap), and scripts exported from notebooks call it.
+ */
+const KERNEL_NAMES: Record<string, string> = { get_ipython: 'IPython.get_ipython' };
+
 /** Module names that are other spellings of the same module (CPython's import system). */
 const MODULE_ALIASES: Record<string, string> = {
   posix: 'os',
@@ -48,6 +55,9 @@ export function normalisePath(path: string): string {
 /** Name-binding hops followed before giving up (aliases of aliases, and cycles). */
 const MAX_HOPS = 12;
 
+/** `return` values of one local function looked at (the last ones): a crafted function may have thousands. */
+const MAX_RETURNS = 16;
+
 const IMPORTERS = new Set(['builtins.__import__', 'importlib.import_module', 'importlib.__import__']);
 
 const lastSegment = (path: string): string => path.slice(path.lastIndexOf('.') + 1);
@@ -67,7 +77,7 @@ class Resolver {
         if (e.attr === '__globals__') return { path: '<globals>', via: ['__globals__'], namespace: true };
         if (e.attr === '__builtins__') return { path: 'builtins', via: ['__builtins__'], namespace: true };
         const o = this.expr(e.object);
-        if (!o) return undefined;
+        if (!o) return this.attribute(e);
         if (e.attr === '__dict__') return { path: o.path, via: [...o.via, '__dict__'], namespace: true };
         return { path: normalisePath(`${o.path}.${e.attr}`), via: o.via, hidden: o.hidden };
       }
@@ -85,6 +95,7 @@ class Resolver {
     if (bindings.length === 0) {
       if (id === '__builtins__') return { path: 'builtins', via: ['__builtins__'], namespace: true };
       if (BUILTIN_NAMES.has(id)) return { path: `builtins.${id}`, via: [] };
+      if (Object.hasOwn(KERNEL_NAMES, id)) return { path: KERNEL_NAMES[id]!, via: [] };
       const star = this.model.starImports[this.model.starImports.length - 1];
       return star === undefined ? undefined : { path: normalisePath(`${star}.${id}`), via: [] };
     }
@@ -98,7 +109,49 @@ class Resolver {
     return lastSegment(r.path) === id || r.path === id ? r : { ...r, alias: id };
   }
 
+  /**
+   * An attribute of an object the reading cannot name (`self`, a parameter, a local instance):
+   * what code assigned to that attribute (`self.run = os.system`), the last binding that
+   * resolves. Writes into an item of it (`self.x[k] = …`) and mutator calls do not count.
+   */
+  private attribute(e: Expr & { k: 'attr' }): Resolved | undefined {
+    // An instance held elsewhere (`r = R(); r.run`, `R().run`) has what methods assigned to `self.run`.
+    const own = dottedKey(e);
+    const key = own !== undefined && this.model.bindings.has(own) ? own : `self.${e.attr}`;
+    // The last few writes only: a crafted file may assign one attribute thousands of times.
+    const assigned = bindingsOf(this.model, key, e.at)
+      .slice(-MAX_RETURNS * 4)
+      .filter((b): b is Binding & { kind: 'value' } => b.kind === 'value' && this.model.writes.has(`${b.at}:${b.end}`) && this.model.text[b.end - 1] !== ']');
+    for (let i = assigned.length - 1; i >= 0; i--) {
+      if (++this.nameHops > MAX_HOPS) return undefined;
+      const r = this.expr(assigned[i]!.value);
+      if (r) return r.path === key ? r : { ...r, alias: own ?? key };
+    }
+    return undefined;
+  }
+
+  /** The local functions a callee names (`f`, or `self.f` for a method), for what they return. */
+  private localDef(callee: Expr): Expr[] | undefined {
+    const name =
+      callee.k === 'name' ? callee.id : callee.k === 'attr' && callee.object.k === 'name' && /^(?:self|cls)$/.test(callee.object.id) ? callee.attr : undefined;
+    if (name === undefined) return undefined;
+    const bindings = bindingsOf(this.model, name, callee.k === 'name' ? callee.at : -1);
+    const last = bindings[bindings.length - 1];
+    return last?.kind === 'def' ? last.returns : undefined;
+  }
+
+  /** Item `i` of a tuple or list display, or of what a local function returns as one. */
+  private item(object: Expr, index: Expr): Expr | undefined {
+    if (index.k !== 'num' || !Number.isInteger(index.value)) return undefined;
+    const pick = (seq: Expr): Expr | undefined => (seq.k === 'seq' ? seq.items.at(index.value) : undefined);
+    if (object.k === 'seq') return pick(object);
+    if (object.k === 'call') for (const r of (this.localDef(object.callee) ?? []).slice(-MAX_RETURNS)) if (pick(r)) return pick(r);
+    return undefined;
+  }
+
   private lookup(object: Expr, key: Expr, how: string): Resolved | undefined {
+    const item = this.item(object, key);
+    if (item) return this.expr(item);
     const o = this.expr(object);
     if (!o) return undefined;
     const name = this.model.staticString(key);
@@ -120,7 +173,15 @@ class Resolver {
       if (r) return r;
     }
     const c = this.expr(e.callee);
-    if (!c) return undefined;
+    if (!c) {
+      // A local function's call is what it returns: `def f(): return subprocess` makes `f().run` subprocess.run.
+      const returns = (this.localDef(e.callee) ?? []).slice(-MAX_RETURNS);
+      for (let i = returns.length - 1; i >= 0; i--) {
+        const r = this.expr(returns[i]!);
+        if (r) return r;
+      }
+      return undefined;
+    }
     const short = lastSegment(c.path);
     if (IMPORTERS.has(c.path)) {
       const name = a0 ? this.model.staticString(a0) : undefined;

@@ -83,5 +83,15 @@ ruleTester(builtinsLookup, PYTHON, {
       errors: [{ severity: 'high', message: 'os.system' }],
     },
     { name: 'posix spelled for os', input: "getattr(__import__('posix'), 'system')('id')\n", errors: [{ severity: 'high', message: 'os.system' }] },
+    {
+      name: 'the C API reached by getattr',
+      input: "import ctypes\nrun = getattr(ctypes.pythonapi, 'PyRun_' + 'SimpleString')\n",
+      errors: [{ severity: 'high', message: 'reaches ctypes.pythonapi.PyRun_SimpleString through getattr' }],
+    },
+    {
+      name: 'run_cell reached by getattr on the kernel',
+      input: "f = getattr(get_ipython(), 'run_' + 'cell')\nf(src)\n",
+      errors: [{ severity: 'high', message: 'IPython.get_ipython().run_cell' }],
+    },
   ],
 });

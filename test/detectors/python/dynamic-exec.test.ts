@@ -15,6 +15,12 @@ ruleTester(dynamicExec, PYTHON, {
     { name: 'a local function named exec', input: 'def exec(q):\n    return db.run(q)\nexec(query)\n' },
     { name: 'cursor.execute', input: 'cursor.execute("SELECT 1")\n' },
     { name: 'ordinary shell commands', input: "import os, subprocess\nos.system('nvidia-smi')\nsubprocess.run(cmd, shell=True)\n" },
+    {
+      name: 'an IPython magic that is not code',
+      input: "get_ipython().run_line_magic('matplotlib', 'inline')\nget_ipython().run_cell_magic('writefile', 'x.txt', 'hello')\n",
+    },
+    { name: 'a local object with a run_cell method', input: 'class Runner:\n    def run_cell(self, c):\n        return c\nRunner().run_cell(code)\n' },
+    { name: 'a plain shell command through get_ipython', input: "get_ipython().system('pip install -q transformers')\n" },
   ],
   invalid: [
     {
@@ -85,6 +91,36 @@ ruleTester(dynamicExec, PYTHON, {
       name: 'columns count characters, offsets count UTF-8 bytes',
       input: '# é\nexec(x)\n',
       errors: [{ severity: 'medium', message: 'line 2, column 1', at: 'exec(' }],
+    },
+    {
+      name: 'run_cell of decoded code',
+      input: `import base64\nget_ipython().run_cell(base64.b64decode('${b64("import os\nos.system('id')")}').decode())\n`,
+      errors: [{ severity: 'critical', message: 'get_ipython().run_cell at line 2', at: 'get_ipython()' }],
+    },
+    {
+      name: 'InteractiveShell.instance().ex of downloaded code',
+      input: 'import requests\nfrom IPython.core.interactiveshell import InteractiveShell\nsh = InteractiveShell.instance()\nsh.ex(requests.get(URL).text)\n',
+      errors: [{ severity: 'critical', message: 'get_ipython().ex', at: 'sh.ex' }],
+    },
+    {
+      name: 'ev through a held shell and an alias',
+      input: 'from IPython import get_ipython as gi\nip = gi()\nip.ev(data)\n',
+      errors: [{ severity: 'medium', message: 'get_ipython().ev' }],
+    },
+    {
+      name: 'a %%capture cell of decoded code',
+      input: `import base64\nget_ipython().run_cell_magic('capture', '', base64.b64decode('${b64('print(1)')}').decode())\n`,
+      errors: [{ severity: 'critical', message: 'run_cell_magic' }],
+    },
+    {
+      name: 'get_ipython().system of a decoded command',
+      input: `import base64\nget_ipython().system(base64.b64decode('${b64('id')}').decode())\n`,
+      errors: [{ severity: 'critical', message: 'runs a shell command decoded by base64' }],
+    },
+    {
+      name: 'IPython.utils.process.system of a decoded command',
+      input: `import base64\nfrom IPython.utils.process import system\nsystem(base64.b64decode('${b64('id')}').decode())\n`,
+      errors: [{ severity: 'critical', message: 'IPython.utils.process.system' }],
     },
   ],
 });
