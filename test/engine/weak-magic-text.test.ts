@@ -100,3 +100,32 @@ describe('protocol-0 pickles stay pickles, whatever their name', () => {
     expect(r.findings.map((f) => f.ruleId)).toContain('pickle/malformed-stream');
   });
 });
+
+describe('content another format reads whole', () => {
+  // A Flax state as flax.serialization.msgpack_serialize writes it: a map (0x82: two entries),
+  // keys as fixstr, a float32 array as an ext value. To a pickle reader 0x82 is EXT1: a lookup
+  // in the extension registry, then the stream breaks.
+  const flaxState = Buffer.concat([
+    Buffer.from([0x82, 0xa6]),
+    Buffer.from('params'),
+    Buffer.from([0x81, 0xa6]),
+    Buffer.from('kernel'),
+    Buffer.from([0xc7, 0x08, 0x01, 0, 0, 0x80, 0x3f, 0, 0, 0, 0x40]),
+    Buffer.from([0xa4]),
+    Buffer.from('step'),
+    Buffer.from([0x07]),
+  ]);
+
+  it('reads a msgpack map that begins with a pickle opcode as msgpack, clean', async () => {
+    const r = await scanBytes(flaxState, { name: 'flax_model.msgpack' });
+    expect(r.format).toBe('msgpack');
+    expect(r.verdict).toBe('clean');
+    expect(r.findings).toEqual([]);
+  });
+
+  it('keeps a pickle that calls something a pickle, even when it begins like msgpack', async () => {
+    const acting = Buffer.concat([Buffer.from([0x82, 0x01]), osSystemProtocol0()]);
+    const r = await scanBytes(acting, { name: 'flax_model.msgpack' });
+    expect(r.verdict).toBe('malicious');
+  });
+});

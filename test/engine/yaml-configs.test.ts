@@ -70,6 +70,13 @@ describe('YAML configs', () => {
     expect(r.findings.find((f) => f.target === 'config.yaml!/$.obj[0]')?.ruleId).toBe('pickle/dangerous-callable');
   });
 
+  it('keeps a !!binary value of raw bytes clean: YAML only decodes it, and raw bytes are no model', async () => {
+    const raw = Buffer.from(Array.from({ length: 256 }, (_, i) => (i * 37 + 11) & 0xff));
+    const r = await scanBytes(Buffer.from(`mel_filters: !!binary |\n  ${raw.toString('base64')}\nsample_rate: 16000\n`), { name: 'preprocessor.yaml' });
+    expect(r.verdict).toBe('clean');
+    expect(r.findings.map((f) => [f.ruleId, f.severity, f.target])).toEqual([['file/unrecognised-format', 'info', 'preprocessor.yaml!/$.mel_filters']]);
+  });
+
   it('grades Hydra _target_ and NeMo target by their callable', async () => {
     const nemo = 'target: nemo.collections.asr.models.EncDecCTCModel\nencoder:\n  _target_: nemo.collections.asr.modules.ConvASREncoder\n';
     const ok = await scanBytes(Buffer.from(nemo), { name: 'model_config.yaml' });

@@ -6,6 +6,7 @@ import { PICKLE_RULES } from '../../detectors/pickle/index.js';
 import { actsBeyondImports, failsAtFirstImport, hasActivity } from '../../formats/pickle/activity.js';
 import type { PickleStream, PValue } from '../../formats/pickle/model.js';
 import { parsePickleStream } from '../../formats/pickle/parse.js';
+import { recogniseInert } from '../../formats/inert/format.js';
 import type { ScanContext } from '../context.js';
 import { nestedLoaderBytes } from '../../detectors/pickle/nested-loaders.js';
 import { classifyOther } from '../sniff.js';
@@ -19,6 +20,11 @@ export function hasPickleProto(head: Buffer): boolean {
 }
 
 export { hasActivity };
+
+/** True when a stream imported or looked up extension codes, and called, built and mutated nothing. */
+function onlyLooksUp(s: PickleStream): boolean {
+  return s.calls.length + s.dynamicImports.length + s.builds.length + s.mutations.length === 0;
+}
 
 export interface PickleScanOptions {
   /**
@@ -61,6 +67,12 @@ export function scanPickle(source: ByteSource, ctx: ScanContext, options: Pickle
     // imported, calling and building nothing, is text as well.
     if (options.weak && !hasPickleProto(source.read(0, 2)) && isText(source)) {
       if (failsAtFirstImport(first) || (isTextName(ctx.name) && !actsBeyondImports(first))) return undefined;
+    }
+    // Nor is content another format reads whole by its structure (a Flax msgpack state begins
+    // 0x82, EXT1 to a pickle): a stream that breaks having only looked names up ran nothing, and
+    // a weak magic never outranks a format that parses to its end.
+    if (options.weak && !hasPickleProto(source.read(0, 2)) && onlyLooksUp(first) && recogniseInert(source, source.read(0, 512)) !== undefined) {
+      return undefined;
     }
   }
   let stop = first.error !== undefined;

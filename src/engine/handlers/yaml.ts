@@ -27,6 +27,22 @@ function localCode(refs: readonly YamlCodeRef[], ctx: ScanContext): Map<YamlCode
 }
 
 /**
+ * Scans the bytes of a `!!binary` value as a member. YAML only decodes them to bytes: what
+ * deserialises them is code elsewhere (or a python tag, which the yaml rules grade), so bytes
+ * that are no readable model (a raw buffer, a broken stream) do not make the config unread:
+ * their fatal findings are kept as info, as for a Python literal no code loads.
+ */
+function scanPayload(bytes: Buffer, where: string, ctx: ScanContext): void {
+  const found: Finding[] = [];
+  ctx.member(where).withFindings(found).scan(new BufferSource(bytes));
+  for (const f of found) {
+    ctx.findings.push(
+      f.fatal ? { ...f, fatal: undefined, code: undefined, severity: 'info', message: `${f.message} (bytes of a !!binary value, which YAML only decodes)` } : f,
+    );
+  }
+}
+
+/**
  * Reads text as a YAML config when it may select code (PyYAML python tags, hyperpyyaml tags,
  * `_target_`/`target`, MLflow's loader_module, `!!binary`): every reference is graded by the
  * yaml rules, every `!!binary` value is scanned as a member named by its YAML path. Returns
@@ -50,7 +66,7 @@ export function scanYamlText(source: ByteSource, ctx: ScanContext): string | und
   }
   if (config.refs.length === 0 && config.payloads.length === 0 && !config.codePaths && !config.incomplete) return undefined;
   ctx.runRules(YAML_RULES, { ...config, local: localCode(config.refs, ctx) });
-  for (const p of config.payloads) ctx.scanMember(new BufferSource(p.bytes), p.where);
+  for (const p of config.payloads) scanPayload(p.bytes, p.where, ctx);
   if (config.incomplete) ctx.fatal(new ModelgateError(config.incomplete.code, config.incomplete.message), 'YAML config not read to its end');
   return 'yaml-config';
 }
