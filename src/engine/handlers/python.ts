@@ -14,6 +14,7 @@ import { snippet } from '../../detectors/python/report.js';
 import type { RuleReport } from '../../detectors/types.js';
 import type { CodeCommand } from '../../formats/hfconfig/model.js';
 import type { PickleStream } from '../../formats/pickle/model.js';
+import { INERT_MEDIA_AND_DATA_FORMATS } from '../../formats/inert/names.js';
 import { isOpcode } from '../../formats/pickle/parse.js';
 import { embeddedBlobs } from '../../formats/python/embedded.js';
 import { evaluate } from '../../formats/python/evaluate.js';
@@ -184,7 +185,7 @@ export function modelKind(bytes: Buffer): string | undefined {
 }
 
 /** Formats the dispatcher names for content that is no model (before any `-gzip`-like suffix). */
-const NOT_MODELS = new Set(['other', 'text', 'json', 'image', 'empty', 'python', 'ipynb', 'nested']);
+export const NOT_MODELS = new Set(['other', 'text', 'json', 'image', 'empty', 'python', 'ipynb', 'nested', ...INERT_MEDIA_AND_DATA_FORMATS]);
 
 /** Callables that unpickle or load the bytes they are given (or a BytesIO over them). */
 const LOADERS = new Set([
@@ -209,7 +210,7 @@ function staticBytesOf(model: PythonModule, e: Expr | undefined): Buffer | undef
  * a literal nothing loads is only data in the source, so a break in it does not make the
  * Python file an error: its fatal findings are kept as info.
  */
-function scanMember(bytes: Buffer, kind: string, ctx: ScanContext, name: string, loaded: boolean): { format: string | undefined; acts: boolean } {
+export function scanMember(bytes: Buffer, kind: string, ctx: ScanContext, name: string, loaded: boolean): { format: string | undefined; acts: boolean } {
   const found: Finding[] = [];
   const member = ctx.member(name).withFindings(found);
   let acts = true;

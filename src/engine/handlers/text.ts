@@ -8,6 +8,7 @@ import { scanChatTemplateFile, scanHfJson } from './hfconfig.js';
 import { looksLikeKerasConfig, scanKerasConfigDocument } from './keras.js';
 import { isNotebook, scanNotebook } from './notebook.js';
 import { looksLikePython, scanPython } from './python.js';
+import { scanJsonValues } from './json-values.js';
 import { isShellScript, scanShellScript } from './shell.js';
 import { reportStartupModule, scanPth, startupRole } from './startup.js';
 import { scanYamlText } from './yaml.js';
@@ -146,9 +147,10 @@ function parseJson(source: ByteSource): unknown {
   return parsePythonJson(source.read(0, source.size).toString('utf8'));
 }
 
-/** A JSON document, judged by its keys. */
+/** A JSON document, judged by its keys, and by the model bytes its values carry. */
 function scanJson(doc: unknown, source: ByteSource, ctx: ScanContext): string {
   if (isNotebook(doc)) return scanNotebook(doc, source, ctx);
+  scanJsonValues(doc, ctx);
   const config = scanHfJson(doc, source, ctx);
   if (config) return config;
   if (looksLikeKerasConfig(doc)) {
