@@ -149,6 +149,13 @@ FUNCTIONS = {
     **{("math", n): "pure arithmetic on numbers (stored in partials and transformers)" for n in (
         "sqrt", "exp", "log", "log1p", "log2", "log10", "expm1", "floor", "ceil", "fabs", "pow",
         "sin", "cos", "tan", "tanh", "erf", "isfinite", "isnan", "isinf", "trunc", "fsum", "prod")},
+    # Pure builtins stored in partials (partial(round), partial(sorted, key=len), partial(max)).
+    # Each only computes a value from its arguments (calling their own dunder methods, which
+    # for allow-listed values are arithmetic/comparison). NOT pow (a pickled huge exponent is
+    # a CPU/memory bomb from a few bytes: see DENIED), nor anything that resolves names or
+    # attributes, runs code or does I/O (getattr, eval, exec, compile, open, __import__, print ...).
+    **{("builtins", n): "pure builtin: a value from its arguments (stored in partials)" for n in (
+        "round", "sorted", "max", "min", "sum", "abs", "len")},
     # --- stdlib value rebuilders ----------------------------------------------------------
     ("array", "_array_reconstructor"): "array.__reduce_ex__ (protocol>=3): builds an array of "
         "type arg0 (must be an array.array subtype, checked by the C code) from machine bytes",
@@ -206,6 +213,11 @@ CLASS_CALL = {
     ("uuid", "UUID"): "value",
     ("uuid", "SafeUUID"): "enum value",
     ("argparse", "Namespace"): "attribute bag (hparams in checkpoints)",
+    ("types", "SimpleNamespace"): "attribute bag: pickles call SimpleNamespace() then BUILD a dict "
+        "that fills the fresh instance __dict__ (a '__class__' key is only a dict entry)",
+    ("random", "Random"): "Random.__reduce__ is (Random, (), getstate()): Random() seeds from "
+        "os.urandom, then BUILD -> __setstate__ -> setstate(state), which only accepts a "
+        "(version, 625 ints, gauss_next) tuple and raises otherwise",
     **{("ipaddress", n): "address value: the constructor parses an int or a string" for n in (
         "IPv4Address", "IPv6Address", "IPv4Network", "IPv6Network", "IPv4Interface", "IPv6Interface")},
     ("array", "array"): "array(typecode, list) (protocol<3 pickles call it)",
@@ -287,6 +299,8 @@ EXTRA_CLASSES = {
     # BUILD; its __setstate__ dispatches by class NAME to a registered TorchBind (C++) class.
     ("torch", "ScriptObject"), ("torch._C", "ScriptObject"),
     ("collections", "UserDict"), ("collections", "UserList"), ("collections", "UserString"),
+    # ChainMap pickles as NEWOBJ (object.__new__) + BUILD {'maps': [...]}: no __setstate__.
+    ("collections", "ChainMap"),
     ("datetime", "tzinfo"),
     # jagged nested tensors: the subclass, and the dataclass its metadata holds (dim, min, max).
     ("torch.nested._internal.nested_tensor", "NestedTensor"), ("torch._dynamo.decorators", "_DimRange"),
@@ -465,6 +479,8 @@ DENIED = {
     ("builtins", "type"): "type(name, bases, dict) creates classes; type(None) pickles use it with one argument",
     ("functools", "partial"): "call-through wrapper",
     ("functools", "reduce"): "calls its argument",
+    ("builtins", "pow"): "pow(base, exp) with a pickled huge int exponent is a CPU/memory bomb "
+        "from a few bytes (math.pow, float-only, is allowed)",
     ("cloudpickle.cloudpickle", "_make_function"): "builds functions from code objects",
     ("cloudpickle.cloudpickle", "_builtin_type"): "resolves types.* by name",
     ("cloudpickle.cloudpickle", "_make_skeleton_class"): "creates classes",

@@ -200,6 +200,7 @@ FORBIDDEN_MODULE_EXCEPTIONS = ["torch.utils.data.dataset", "torch.utils.data.sam
 FORBIDDEN_NAME_EXCEPTIONS = {
     ("zoneinfo", "ZoneInfo"), ("zoneinfo", "ZoneInfo._unpickle"),
     ("torch._dynamo.decorators", "_DimRange"),
+    ("types", "SimpleNamespace"),  # an attribute bag: see curated.CLASS_CALL
 }
 
 

@@ -11,6 +11,7 @@ import collections
 import datetime
 import decimal
 import fractions
+import functools
 import io
 import ipaddress
 import os
@@ -23,6 +24,7 @@ import socket
 import sys
 import tempfile
 import traceback
+import types
 import uuid
 import warnings
 import zipfile
@@ -101,6 +103,12 @@ def probe_stdlib(pr):
         "enums": [re.IGNORECASE, socket.AddressFamily.AF_INET, socket.SocketKind.SOCK_STREAM,
                   uuid.SafeUUID.safe, signal.Signals.SIGTERM],
         "pure_windows_path": pathlib.PureWindowsPath("c:/x"),
+        "rng": random.Random(3),
+        "simple_namespace": types.SimpleNamespace(a=1, b="x"),
+        "chain_map": collections.ChainMap({"a": 1}, {"b": 2}),
+        "builtin_partials": [functools.partial(round), functools.partial(sorted, key=len),
+                             functools.partial(max), functools.partial(min), functools.partial(sum),
+                             functools.partial(abs), functools.partial(len)],
     }
     for case, obj in objs.items():
         pr.pickle_all("stdlib", case, obj)

@@ -29,6 +29,7 @@ ruleTester(dangerousCallable, PICKLE, {
     { name: 'functools.partial of a module class (created, not called)', input: partialOf(['torch.nn.modules.normalization', 'LayerNorm']) },
     { name: 'functools.partial of an unknown function: unknown-global judges the function', input: partialOf(['somepkg', 'run']) },
     { name: 'functools.partial of an allow-listed math function', input: partialOf(['math', 'floor']) },
+    { name: 'functools.partial of a pure builtin (round)', input: partialOf(['builtins', 'round']) },
   ],
   invalid: [
     {
@@ -43,6 +44,50 @@ ruleTester(dangerousCallable, PICKLE, {
         { severity: 'high', evidence: 'functools.partial(os.system)' },
         { severity: 'critical', evidence: 'os.system' },
       ],
+    },
+    {
+      name: 'functools.partial(builtins.getattr): the allowed pure builtins are exact names',
+      input: partialOf(['builtins', 'getattr']),
+      errors: [
+        { severity: 'high', evidence: 'functools.partial(builtins.getattr)' },
+        { severity: 'high', evidence: 'builtins.getattr' },
+      ],
+    },
+    {
+      name: 'functools.partial(builtins.eval)',
+      input: partialOf(['builtins', 'eval']),
+      errors: [
+        { severity: 'high', evidence: 'functools.partial(builtins.eval)' },
+        { severity: 'critical', evidence: 'builtins.eval' },
+      ],
+    },
+    {
+      name: 'functools.partial(builtins.round) whose BUILD swaps in builtins.eval',
+      input: partialOf(['builtins', 'round'], ['builtins', 'eval']),
+      errors: [
+        { severity: 'high', evidence: 'functools.partial(builtins.round)' },
+        { severity: 'critical', evidence: 'builtins.eval' },
+      ],
+    },
+    {
+      name: 'a walk from the random module to os.system',
+      input: p2().global('random', '_os.system').binunicode('x').tuple1().reduce().stop(),
+      errors: [{ severity: 'critical', evidence: "random._os.system('x')" }],
+    },
+    {
+      name: 'random.Random() with a BUILD dict naming os.system',
+      input: p2().global('random', 'Random').emptyTuple().reduce().emptyDict().binunicode('seed').global('os', 'system').setitem().build().stop(),
+      errors: [{ severity: 'critical', evidence: 'os.system' }],
+    },
+    {
+      name: "types.SimpleNamespace() with os.system under '__class__' in its BUILD dict",
+      input: p2().global('types', 'SimpleNamespace').emptyTuple().reduce().emptyDict().binunicode('__class__').global('os', 'system').setitem().build().stop(),
+      errors: [{ severity: 'critical', evidence: 'os.system' }],
+    },
+    {
+      name: 'types.FunctionType beside the allowed types.SimpleNamespace',
+      input: p2().global('types', 'FunctionType').binunicode('x').tuple1().reduce().stop(),
+      errors: [{ severity: 'critical', message: 'code-object' }],
     },
     {
       name: 'functools.partial of an allowed function whose BUILD swaps in a dangerous one',

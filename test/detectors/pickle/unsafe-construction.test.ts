@@ -40,6 +40,12 @@ ruleTester(unsafeConstruction, PICKLE, {
   ],
   invalid: [
     {
+      // ChainMap is allowed as a class (pickles create it with NEWOBJ), not as a call.
+      name: 'collections.ChainMap called with REDUCE',
+      input: p2().global('collections', 'ChainMap').emptyDict().tuple1().reduce().stop(),
+      errors: [{ severity: 'medium', evidence: 'collections.ChainMap({})' }],
+    },
+    {
       name: 'an allowed class called with REDUCE',
       input: p2()
         .global(...ALLOWED_CLASS)
