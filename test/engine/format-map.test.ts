@@ -198,14 +198,14 @@ const MODEL_ROWS: Row[] = [
     what: 'MLflow MLmodel',
     bytes: () => Buffer.from('flavors:\n  python_function:\n    loader_module: mlflow.sklearn\n'),
     name: 'MLmodel',
-    outcome: { text: 'text' },
+    outcome: { parsed: 'yaml-config' },
   },
   { what: 'MLflow python_model.pkl', bytes: plainPickle, name: 'python_model.pkl', outcome: { parsed: 'pickle' } },
   {
     what: 'sentence-transformers modules.json',
     bytes: () => Buffer.from('[{"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"}]'),
     name: 'modules.json',
-    outcome: { text: 'json' },
+    outcome: { parsed: 'library-config' },
   },
   {
     what: 'PEFT adapter_config.json',
