@@ -34,6 +34,16 @@ describe('bare GraphDef recognition', () => {
     expect(looks(proto().message(1, proto().string(1, 'n').string(2, 'NoOp').uint(3, 1)).finish())).toBe(false);
     // A MetaGraphDef (.meta) has saver_def (3) as a message where GraphDef has a varint.
     expect(looks(Buffer.concat([graphDef({ nodes: [{ name: 'x', op: 'NoOp' }] }), proto().message(3, proto().string(1, 'save/Const')).finish()]))).toBe(false);
+    // A Paddle ProgramDesc: blocks (1) whose BlockDesc begins with idx (1), a varint.
+    expect(
+      looks(
+        proto()
+          .message(1, proto().uint(1, 0).uint(2, 0).message(4, proto().string(3, 'feed')))
+          .finish(),
+      ),
+    ).toBe(false);
+    // A Core ML or ONNX model begins with a varint (specificationVersion, ir_version).
+    expect(looks(proto().uint(1, 4).message(2, proto().string(1, 'x')).finish())).toBe(false);
     expect(looks(Buffer.alloc(0))).toBe(false);
     expect(looks(Buffer.from('hello world\n'))).toBe(false);
     // Cut inside its first node.
