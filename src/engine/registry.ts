@@ -15,7 +15,7 @@ import { isOpenVinoWeights, isOpenVinoXml, scanOpenVino } from './handlers/openv
 import { looksLikePaddleParams, looksLikePaddleProgram, scanPaddleParams, scanPaddleProgram } from './handlers/paddle.js';
 import { scanPickle } from './handlers/pickle.js';
 import { scanSafetensors } from './handlers/safetensors.js';
-import { looksLikeSavedModel, scanSavedModel } from './handlers/savedmodel.js';
+import { looksLikeGraphDef, looksLikeSavedModel, scanGraphDef, scanSavedModel } from './handlers/savedmodel.js';
 import { scanSevenZip } from './handlers/sevenzip.js';
 import { scanTar } from './handlers/tar.js';
 import { isTflite, scanTflite } from './handlers/tflite.js';
@@ -85,6 +85,8 @@ export const FORMATS: readonly FormatEntry[] = [
   { id: 'onnx', version: 1, recognise: { by: 'trial', test: (s, c) => looksLikeOnnx(s, c.name) }, scan: scanOnnx },
   { id: 'savedmodel', version: 1, recognise: { by: 'trial', test: (s, c) => looksLikeSavedModel(s, c.name) }, scan: scanSavedModel },
   { id: 'paddle-program', version: 1, recognise: { by: 'trial', test: (s, c) => looksLikePaddleProgram(s, c.name) }, scan: scanPaddleProgram },
+  // A bare GraphDef (frozen graph): after the protobuf models with a name or a first field of their own.
+  { id: 'tf-graphdef', version: 1, recognise: { by: 'trial', test: (s) => looksLikeGraphDef(s) }, scan: scanGraphDef },
   {
     id: 'pickle-protocol-0',
     // 2: text whose stream breaks at an import no loader can resolve, or (under a text file's

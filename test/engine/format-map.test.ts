@@ -105,7 +105,8 @@ const MODEL_ROWS: Row[] = [
     siblings: () => ({ 'ckpt.index': formats('tf-checkpoint/ckpt.index') }),
     outcome: { inert: 'raw-tensor-data' },
   },
-  { what: 'TF frozen GraphDef', bytes: () => formats('frozen_graph.pb'), name: 'frozen_graph.pb', outcome: { notRead: true } },
+  { what: 'TF frozen GraphDef', bytes: () => formats('frozen_graph.pb'), name: 'frozen_graph.pb', outcome: { parsed: 'tf-graphdef' } },
+  { what: 'TF frozen GraphDef under no telling name', bytes: () => fixture('graphdef/frozen_dense.pb'), outcome: { parsed: 'tf-graphdef' } },
   { what: 'TFLite', bytes: () => formats('model.tflite'), name: 'model.tflite', outcome: { parsed: 'tflite' } },
   { what: 'Keras v3 (.keras)', bytes: () => fixture('keras/keras3_dense.keras'), outcome: { parsed: 'keras-v3' } },
   { what: 'Keras HDF5', bytes: () => fixture('keras/legacy_dense.h5'), outcome: { parsed: 'keras-h5' } },
@@ -278,6 +279,12 @@ const NEAR_MISSES: Row[] = [
   {
     what: 'SentencePiece-like protobuf with a field ModelProto does not have',
     bytes: () => Buffer.concat([formats('tokenizer.model'), proto().string(9, 'x').finish()]),
+    outcome: { notRead: true },
+  },
+  { what: 'TF frozen GraphDef cut short', bytes: () => fixture('graphdef/frozen_dense.pb').subarray(0, 600), outcome: { notRead: true } },
+  {
+    what: 'TF frozen GraphDef with a node field NodeDef does not have',
+    bytes: () => Buffer.concat([fixture('graphdef/frozen_dense.pb'), proto().message(1, proto().string(1, 'n').string(2, 'NoOp').uint(9, 1)).finish()]),
     outcome: { notRead: true },
   },
   { what: 'faiss-like header without its placeholders', bytes: () => binary(Buffer.concat([Buffer.from('IxF2'), u32le(4)]), 64), outcome: { notRead: true } },

@@ -37,10 +37,17 @@ function pathsOf(node: TfNode, op: RiskyOp, index: GraphIndex): { paths: string[
   return { paths, computed };
 }
 
-/** Grades one node of a risky op, or undefined when its attributes make it harmless. */
-function grade(node: TfNode, op: RiskyOp, index: GraphIndex): Graded | undefined {
+/**
+ * Grades one node of a risky op, or undefined when its attributes make it harmless. `bare`: the
+ * graph is a bare GraphDef file (a frozen graph), which has no saver.
+ */
+function grade(node: TfNode, op: RiskyOp, index: GraphIndex, bare: boolean): Graded | undefined {
   const { paths, computed } = pathsOf(node, op, index);
   let severity = op.severity;
+  // Checkpoint ops are low because a SavedModel's loader runs them on the model's own variables,
+  // with a path it feeds. A bare GraphDef has no saver and no loader feeding one: nothing expects them.
+  const unsaved = bare && (op.category === 'checkpoint read' || op.category === 'checkpoint write');
+  if (unsaved) severity = maxSeverity(severity, 'medium');
   if (op.attrRule === 'print-to-file' && !paths.some((p) => p.startsWith('file://'))) return undefined;
   if (op.attrRule === 'cache-file' && !computed && paths.every((p) => p === '')) return undefined;
   if (op.attrRule === 'path-set' && paths.every((p) => p === '' || p === 'local://' || p.startsWith('bytes://'))) return undefined;
@@ -56,6 +63,7 @@ function grade(node: TfNode, op: RiskyOp, index: GraphIndex): Graded | undefined
   else if (paths.length > 0) note = `; path ${show(paths[0]!)}`;
   else if (computed) note = '; the path is computed at run time';
   if (token !== undefined) note += `; token ${show(token)}`;
+  if (unsaved) note += "; a bare GraphDef has no saver, so this is not the model's own checkpoint";
   const shown = paths.length > 0 ? show(paths[0]!) : token !== undefined ? show(token) : '';
   return { severity, note, evidence: `${node.op}(${shown})` };
 }
@@ -67,13 +75,13 @@ function reportNode(ctx: RuleContext, counts: Map<string, number>, op: string, g
   if (n <= MAX_FINDINGS_PER_OP) ctx.report({ severity: graded.severity, message, location: { offset }, evidence: graded.evidence });
 }
 
-function checkGraph(graph: TfGraph, ctx: RuleContext, counts: Map<string, number>, seen: Set<string>): void {
+function checkGraph(graph: TfGraph, ctx: RuleContext, counts: Map<string, number>, seen: Set<string>, bare: boolean): void {
   const index = new GraphIndex(graph);
   for (const node of graph.nodes) {
     const op = riskyOpRow(node.op);
     if (op) {
       seen.add(node.op);
-      const graded = grade(node, op, index);
+      const graded = grade(node, op, index, bare);
       if (graded) {
         reportNode(ctx, counts, node.op, graded, `${node.op} node "${node.name}" in ${graph.label} ${op.why} (${op.category})${graded.note}`, node.offset);
       }
@@ -105,16 +113,17 @@ export const dangerousOp: Rule<SavedModel> = {
     defaultSeverity: 'high',
     title: 'SavedModel graph uses an op that touches files, Python, the network or native code',
     description:
-      "A node of a meta graph, of a library function or of a GraphDef serialized inside an attribute runs an op that is not pure compute by TensorFlow's op registry: it reads or writes files, calls Python, reaches the network or runs native code (ReadFile, WriteFile, PyFunc, tf.data service, RPC and collective ops, XLA custom calls...). Running the model does it. Checkpoint save/restore ops are expected in every SavedModel and are low unless their path is a constant outside the model folder.",
+      "A node of a meta graph, of a library function or of a GraphDef serialized inside an attribute runs an op that is not pure compute by TensorFlow's op registry: it reads or writes files, calls Python, reaches the network or runs native code (ReadFile, WriteFile, PyFunc, tf.data service, RPC and collective ops, XLA custom calls...). Running the model does it. Checkpoint save/restore ops are expected in every SavedModel and are low unless their path is a constant outside the model folder; in a bare GraphDef (a frozen graph), which has no saver, they are at least medium.",
     docs: 'docs/rules/savedmodel-dangerous-op.md',
     references: ['MITRE ATLAS AML.T0010', 'MITRE ATLAS AML.T0011', 'MITRE ATLAS AML.T0018', 'OWASP LLM03:2025', 'CWE-73', 'CWE-94', 'CWE-829'],
     // 2: ops outside the curated table are judged by TensorFlow's op registry (tf-ops.json); data changes bump it.
-    version: 2,
+    // 3: checkpoint ops in a bare GraphDef (no saver) are at least medium.
+    version: 3,
   },
   check(model, ctx) {
     const counts = new Map<string, number>();
     const seen = new Set<string>();
-    for (const graph of model.graphs) checkGraph(graph, ctx, counts, seen);
+    for (const graph of model.graphs) checkGraph(graph, ctx, counts, seen, model.graphDef !== undefined);
     for (const [op, n] of counts) {
       if (n > MAX_FINDINGS_PER_OP) {
         const risky = riskyOpRow(op) as RiskyOp;

@@ -15,13 +15,23 @@ export const modelInfo: Rule<SavedModel> = {
     defaultSeverity: 'info',
     title: 'TensorFlow SavedModel summary',
     description:
-      'Reports the schema version, meta graphs with their tags and TensorFlow version, node, function and nested-graph counts, signatures, assets, the Keras metadata and the fingerprint of a SavedModel, for provenance and review.',
+      'Reports the schema version, meta graphs with their tags and TensorFlow version, node, function and nested-graph counts, signatures, assets, the Keras metadata and the fingerprint of a SavedModel (or the versions of a bare GraphDef), for provenance and review.',
     docs: 'docs/rules/savedmodel-model-info.md',
     references: ['MITRE ATLAS AML.T0010', 'OWASP LLM03:2025'],
   },
   check(model, ctx) {
     const parts: string[] = [];
     if (model.schemaVersion !== undefined) parts.push(`schema version ${model.schemaVersion}`);
+    if (model.graphDef) {
+      const { producer, minConsumer, version } = model.graphDef;
+      const bits = [
+        producer !== undefined && `producer ${producer}`,
+        minConsumer !== undefined && `min consumer ${minConsumer}`,
+        version !== undefined && `version ${version}`,
+      ];
+      const known = bits.filter((b): b is string => typeof b === 'string');
+      parts.push(`bare GraphDef (frozen graph, no saver)${known.length > 0 ? `: ${known.join(', ')}` : ''}`);
+    }
     model.metaGraphs.forEach((meta, i) => {
       const bits = [`tags [${meta.tags.join(',')}]`];
       if (meta.tensorflowVersion) bits.push(`TensorFlow ${meta.tensorflowVersion}`);
@@ -41,6 +51,10 @@ export const modelInfo: Rule<SavedModel> = {
         `fingerprint.pb: checksum ${fp.savedModelChecksum ?? '?'}, graph ${fp.graphDefProgramHash ?? '?'}, signatures ${fp.signatureDefHash ?? '?'}, objects ${fp.savedObjectGraphHash ?? '?'}, checkpoint ${fp.checkpointHash ?? '?'}`,
       );
     }
-    ctx.report({ message: parts.join('; '), location: { offset: 0 }, evidence: model.metaGraphs.map((m) => m.tensorflowVersion ?? '?').join(', ') });
+    ctx.report({
+      message: parts.join('; '),
+      location: { offset: 0 },
+      evidence: model.graphDef ? `GraphDef producer ${model.graphDef.producer ?? '?'}` : model.metaGraphs.map((m) => m.tensorflowVersion ?? '?').join(', '),
+    });
   },
 };

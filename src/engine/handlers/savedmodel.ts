@@ -1,11 +1,13 @@
 import type { ByteSource } from '../../core/byte-source.js';
 import { ModelgateError } from '../../core/errors.js';
 import { SAVEDMODEL_RULES } from '../../detectors/savedmodel/index.js';
+import { parseGraphDef } from '../../formats/savedmodel/graphdef.js';
 import type { SavedModel } from '../../formats/savedmodel/model.js';
 import { parseSavedModel } from '../../formats/savedmodel/parse.js';
 import { parseFingerprint, parseKerasMetadata } from '../../formats/savedmodel/sidecar.js';
 import type { ScanContext } from '../context.js';
 
+export { looksLikeGraphDef } from '../../formats/savedmodel/graphdef.js';
 export { looksLikeSavedModel } from '../../formats/savedmodel/parse.js';
 
 /**
@@ -50,4 +52,18 @@ export function scanSavedModel(source: ByteSource, ctx: ScanContext): string {
   if (error) ctx.fatal(error, 'SavedModel could not be read to its end');
   for (const [name, e] of sidecarErrors) ctx.fatal(e, `${name} beside the SavedModel could not be read`);
   return 'tf-savedmodel';
+}
+
+/**
+ * Scans a bare TensorFlow GraphDef (a frozen graph such as `frozen_inference_graph.pb`) with the
+ * SavedModel rules: every node of the graph, of its library functions and of GraphDefs nested
+ * in attributes. There is no saver and no sidecar. A GraphDef that cannot be read to its end,
+ * or holds fields GraphDef does not have, adds a fatal finding after the findings of what was
+ * read. Returns 'tf-graphdef'.
+ */
+export function scanGraphDef(source: ByteSource, ctx: ScanContext): string {
+  const { model, error } = parseGraphDef(source);
+  ctx.runRules(SAVEDMODEL_RULES, model);
+  if (error) ctx.fatal(error, 'GraphDef could not be read to its end');
+  return 'tf-graphdef';
 }

@@ -26,14 +26,14 @@ const MAX_TENSOR_STRINGS_KEPT = 8;
 const { VARINT, LEN } = WireType;
 
 /** Wire types of the fields a nested GraphDef and its NodeDefs may have (graph.proto, node_def.proto). */
-const GRAPH_FIELDS = new Map([
+export const GRAPH_FIELDS = new Map([
   [1, LEN],
   [2, LEN],
   [3, VARINT],
   [4, LEN],
   [5, LEN],
 ]);
-const NODE_FIELDS = new Map([
+export const NODE_FIELDS = new Map([
   [1, LEN],
   [2, LEN],
   [3, LEN],
@@ -44,7 +44,7 @@ const NODE_FIELDS = new Map([
 ]);
 
 /** TensorFlow op names (op_def.proto: `[A-Z][a-zA-Z0-9>_]*`), internal `_Ops` and function names. */
-const OP_NAME = /^[A-Za-z_][\w>.-]*$/;
+export const OP_NAME = /^[A-Za-z_][\w>.-]*$/;
 
 /** First bytes a serialized GraphDef can start with: keys of its fields 1 .. 5. */
 const GRAPH_FIRST_BYTES = new Set([0x0a, 0x12, 0x18, 0x22, 0x2a]);

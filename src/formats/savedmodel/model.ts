@@ -26,9 +26,12 @@ export interface TfNode {
   offset: number;
 }
 
-/** A graph of nodes: a meta graph's GraphDef, a FunctionDef body, or a GraphDef nested in an attribute. */
+/**
+ * A graph of nodes: a meta graph's GraphDef, a bare GraphDef file (a frozen graph), a
+ * FunctionDef body, or a GraphDef nested in an attribute.
+ */
 export interface TfGraph {
-  kind: 'meta-graph' | 'function' | 'nested';
+  kind: 'meta-graph' | 'graph-def' | 'function' | 'nested';
   /** Where it is, e.g. `meta graph 0 [serve]`, `function "__inference_f_12"`. */
   label: string;
   nodes: TfNode[];
@@ -77,8 +80,22 @@ export interface Fingerprint {
   uuid?: string;
 }
 
-/** The parsed SavedModel, with what was read of the files beside it. */
+/** A bare GraphDef file (graph.proto), e.g. a frozen graph: no MetaGraphDef, no saver around it. */
+export interface BareGraphDef {
+  /** VersionDef.producer (1) and min_consumer (2) of GraphDef.versions (4). */
+  producer?: number;
+  minConsumer?: number;
+  /** The deprecated GraphDef.version (3). */
+  version?: number;
+}
+
+/**
+ * The parsed SavedModel, with what was read of the files beside it; or a bare GraphDef read the
+ * same way (`graphDef` set, no meta graphs).
+ */
 export interface SavedModel {
+  /** Set when the file is a bare GraphDef rather than a SavedModel. */
+  graphDef?: BareGraphDef;
   /** SavedModel.saved_model_schema_version (1). */
   schemaVersion?: number;
   metaGraphs: TfMetaGraph[];
