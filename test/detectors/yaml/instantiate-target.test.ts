@@ -24,6 +24,21 @@ ruleTester<YamlInput, ReturnType<typeof buildYaml>>(instantiateTarget, buildYaml
       errors: [{ severity: 'critical', message: '_target_:builtins.exec at $.x._target_', evidence: 'builtins.exec' }],
     },
     {
+      name: 'a Lightning trainer and an optimiser class are info',
+      input: { text: 'trainer:\n  _target_: pytorch_lightning.Trainer\noptimizer:\n  _target_: torch.optim.AdamW\n' },
+      errors: [{ severity: 'info', message: '2 references' }],
+    },
+    {
+      name: 'a function inside a trusted package is not trusted for its prefix',
+      input: { text: 'fetch:\n  _target_: speechbrain.utils.data_utils.download_file\n  source: https://example.invalid/x\n  dest: /root/.bashrc\n' },
+      errors: [{ severity: 'medium', evidence: 'speechbrain.utils.data_utils.download_file' }],
+    },
+    {
+      name: 'a loss function from torch.nn.functional is info',
+      input: { text: 'loss:\n  _target_: torch.nn.functional.cross_entropy\n  _partial_: true\n' },
+      errors: [{ severity: 'info' }],
+    },
+    {
       name: '_target_ outside the allow-list is medium',
       input: { text: 'x:\n  _target_: mypkg.Model\n' },
       errors: [{ severity: 'medium' }],

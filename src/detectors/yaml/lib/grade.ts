@@ -6,12 +6,14 @@ import { denyGrade } from '../../pickle/denylist.js';
 
 /**
  * Namespaces of well-known libraries whose classes configs name to build a model: layers,
- * losses, optimisers, schedulers, tokenisers, data transforms. A reference inside them selects
- * installed library code that builds objects, so it is info. This is an allow-list: anything
- * outside it is at least medium, and the deny-list is checked first, so `torch.jit.load` or
- * `transformers.…os.system` are never let through by their prefix.
+ * losses, optimisers, schedulers, tokenisers, data transforms, trainers. A class inside them
+ * selects installed library code that builds an object, so it is info. Only classes (a
+ * capitalised last name, the convention of every one of these libraries): a function inside a
+ * trusted package is not trusted because of its prefix (`speechbrain.utils.data_utils.download_file`,
+ * `transformers.dynamic_module_utils.get_class_from_dynamic_module`), and the deny-list is
+ * checked first, so `torch.jit.load` or `transformers.…os.system` are never let through.
  */
-const INERT_NAMESPACES = [
+const CLASS_NAMESPACES = [
   'speechbrain',
   'torch.nn',
   'torch.optim',
@@ -32,7 +34,11 @@ const INERT_NAMESPACES = [
   'sgm.models',
   'sgm.modules',
   'mlflow',
+  'pytorch_lightning',
+  'lightning.pytorch',
 ];
+/** Modules of pure functions configs pass by name (losses, activations, initialisers, decoders). */
+const FUNCTION_MODULES = new Set(['torch.nn.functional', 'torch.nn.init', 'speechbrain.nnet.losses', 'speechbrain.decoders', 'speechbrain.decoders.ctc']);
 /** Single callables configs commonly use that only shape data or seed randomness. */
 const INERT_CALLABLES = new Set([
   'torch.manual_seed',
@@ -44,10 +50,18 @@ const INERT_CALLABLES = new Set([
   'builtins.int',
 ]);
 
-/** True when `path` is inside the allow-list of inert library classes. */
+/** True when `path` is inside the allow-list of inert library classes and functions. */
 export function isInertCallable(path: string): boolean {
   if (INERT_CALLABLES.has(path)) return true;
-  return INERT_NAMESPACES.some((ns) => path === ns || path.startsWith(`${ns}.`));
+  // MLflow's own flavour modules (`mlflow.sklearn`, `mlflow.pyfunc.model`), which MLmodel files
+  // name as their loader_module: one module level under mlflow, imported for its _load_pyfunc.
+  if (/^mlflow\.[a-z_]+(?:\.model)?$/.test(path)) return true;
+  const dot = path.lastIndexOf('.');
+  if (dot < 0) return false;
+  const module = path.slice(0, dot);
+  const name = path.slice(dot + 1);
+  if (FUNCTION_MODULES.has(module)) return /^[a-z_][a-z0-9_]*$/.test(name);
+  return /^[A-Z]/.test(name) && CLASS_NAMESPACES.some((ns) => module === ns || module.startsWith(`${ns}.`));
 }
 
 /** A repo file the reference may import, with the verdict on its code, when it is beside the config. */
