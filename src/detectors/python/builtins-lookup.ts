@@ -120,8 +120,9 @@ function judge(model: PythonModule, e: Expr): Verdict | undefined {
   // IPython writes `get_ipython().system(…)` for `!` lines: its code- and command-running methods held under another name only hide the call.
   if (r.alias && e.k === 'name' && r.via.length === 0 && IPYTHON_RUNNERS.has(ipythonShellMethod(r.path) ?? ''))
     return { why: `reaches ${r.path} under the alias ${r.alias}` };
-  // A plain name bound to a lookup is reported where the lookup is written, not at each use.
-  if (r.via.length === 0 || e.k === 'name') return undefined;
+  // A plain name bound to a lookup is reported where the lookup is written, not at each use;
+  // an attribute stored by setattr is read back by a plain attribute no candidate holds, so its use counts.
+  if (r.via.length === 0 || (e.k === 'name' && !r.via.every((v) => v === 'setattr'))) return undefined;
   if (r.hidden)
     return r.path === 'builtins.<computed>' ? { why: `looks up a name computed at run time in builtins (through ${via})`, severity: 'low' } : undefined;
   if (isDangerous(r.path)) return { why: `reaches ${r.path} through ${via}` };

@@ -98,6 +98,11 @@ ruleTester(builtinsLookup, PYTHON, {
       errors: [{ severity: 'high', message: 'line 7, column 1: reaches os.system through setattr', at: 'cfg.h2(' }],
     },
     {
+      name: 'a setattr-stored os.system read into a plain name, then called',
+      input: "import os\nsetattr(cfg, 'x', os.system)\nf = cfg.x\nf('id')\n",
+      errors: [{ severity: 'high', message: 'line 4, column 1: reaches os.system through setattr' }],
+    },
+    {
       name: 'subprocess.Popen stored on self by setattr',
       input: "import subprocess\nclass R:\n    def __init__(self):\n        setattr(self, 'go', subprocess.Popen)\n    def run(self, c):\n        self.go(c)\n",
       errors: [{ severity: 'high', message: 'reaches subprocess.Popen through setattr' }],
