@@ -2,7 +2,7 @@ import type { Severity } from '../../core/severity.js';
 import type { Expr, PythonModule } from '../../formats/python/model.js';
 import { calleePath, resolve } from '../../formats/python/resolve.js';
 import type { Rule } from '../types.js';
-import { isCodeExec, pathMatcher } from './names.js';
+import { ipythonShellMethod, isCodeExec, pathMatcher } from './names.js';
 import { describeDecoders, directDecoders } from './provenance.js';
 import { place, snippet } from './report.js';
 
@@ -49,6 +49,23 @@ const isDangerous = pathMatcher([
   'IPython.get_ipython().getoutput',
   'IPython.get_ipython().ex',
   'IPython.get_ipython().ev',
+]);
+
+/** IPython shell methods that run Python source or shell commands. */
+const IPYTHON_RUNNERS = new Set([
+  'run_cell',
+  'run_cell_async',
+  'ex',
+  'ev',
+  'run_code',
+  'runcode',
+  'run_source',
+  'system',
+  'system_raw',
+  'system_piped',
+  'getoutput',
+  'run_line_magic',
+  'run_cell_magic',
 ]);
 
 /** Modules that ordinary code imports by name; importing them through __import__ hides it. */
@@ -100,8 +117,12 @@ function judge(model: PythonModule, e: Expr): Verdict | undefined {
   const via = [...new Set(r.via)].join(', ');
   // Aliasing: exec or eval called under another name.
   if (r.alias && isCodeExec(r.path) && e.k === 'name' && r.via.length === 0) return { why: `reaches ${r.path} under the alias ${r.alias}` };
-  // A plain name bound to a lookup is reported where the lookup is written, not at each use.
-  if (r.via.length === 0 || e.k === 'name') return undefined;
+  // IPython writes `get_ipython().system(…)` for `!` lines: its code- and command-running methods held under another name only hide the call.
+  if (r.alias && e.k === 'name' && r.via.length === 0 && IPYTHON_RUNNERS.has(ipythonShellMethod(r.path) ?? ''))
+    return { why: `reaches ${r.path} under the alias ${r.alias}` };
+  // A plain name bound to a lookup is reported where the lookup is written, not at each use;
+  // an attribute stored by setattr is read back by a plain attribute no candidate holds, so its use counts.
+  if (r.via.length === 0 || (e.k === 'name' && !r.via.every((v) => v === 'setattr'))) return undefined;
   if (r.hidden)
     return r.path === 'builtins.<computed>' ? { why: `looks up a name computed at run time in builtins (through ${via})`, severity: 'low' } : undefined;
   if (isDangerous(r.path)) return { why: `reaches ${r.path} through ${via}` };
@@ -114,11 +135,11 @@ function judge(model: PythonModule, e: Expr): Verdict | undefined {
 export const builtinsLookup: Rule<PythonModule> = {
   meta: {
     id: 'python/builtins-lookup',
-    version: 2,
+    version: 3,
     defaultSeverity: 'high',
     title: 'Python reaches builtins or dangerous functions by lookup or aliasing',
     description:
-      'The code reaches exec, eval, __import__, os.system, subprocess and the like without naming them plainly: getattr(__builtins__, "exec"), globals()["__builtins__"], vars(builtins)["exec"], __import__("os").system, importlib.import_module of a decoded name, an alias such as e = exec, or a walk up the class hierarchy to __subclasses__. Ordinary code names what it calls; this is how payloads hide from reviewers and scanners. A name computed at run time and looked up in builtins is low (type-name mapping does that).',
+      'The code reaches exec, eval, __import__, os.system, subprocess and the like without naming them plainly: getattr(__builtins__, "exec"), globals()["__builtins__"], vars(builtins)["exec"], __import__("os").system, importlib.import_module of a decoded name, an alias such as e = exec or sh = get_ipython().system, a function stored by setattr(obj, \'x\', os.system) and called as obj.x, or a walk up the class hierarchy to __subclasses__. Ordinary code names what it calls; this is how payloads hide from reviewers and scanners. A name computed at run time and looked up in builtins is low (type-name mapping does that).',
     docs: 'docs/rules/python-builtins-lookup.md',
     references: ['MITRE ATLAS AML.T0010', 'MITRE ATLAS AML.T0011', 'OWASP LLM03:2025', 'CWE-94', 'CWE-506'],
   },

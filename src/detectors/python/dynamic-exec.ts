@@ -1,12 +1,15 @@
 import type { Severity } from '../../core/severity.js';
-import { evaluate, staticString } from '../../formats/python/evaluate.js';
+import { evaluate, staticString, type Value } from '../../formats/python/evaluate.js';
+import { walkFlow } from '../../formats/python/flow.js';
 import type { Call, Expr, PythonModule, Span } from '../../formats/python/model.js';
 import { floorIndex } from '../../formats/python/source.js';
 import { calleePath, resolve, type Resolved } from '../../formats/python/resolve.js';
 import { bindingsOf } from '../../formats/python/scope.js';
 import type { Rule } from '../types.js';
+import { shellUses } from './commands.js';
 import { ipythonMethod, isCodeExec, shellRunner } from './names.js';
 import { describeDecoders, provenance } from './provenance.js';
+import { decodedToShell } from './shell-text.js';
 import { place, reachedThrough, shorten, snippet } from './report.js';
 
 /** A call of exec, eval, compile or execfile, however it was reached. */
@@ -77,6 +80,30 @@ function coveringSpans(spans: Span[]): Span[] {
   return out;
 }
 
+/** Literal pieces, and characters of assembled code, looked at for split names. */
+const MAX_PIECES = 2_000;
+const MAX_SPLIT_TEXT = 64 * 1024;
+
+/**
+ * Names in statically assembled code that no literal piece it is built from holds whole:
+ * `''.join(['im', 'port os; os.sys', 'tem(…)'])`, `chr(111) + chr(115)`. Code written as one
+ * literal is readable as it stands; cutting its names apart only hides them from a reader.
+ */
+function splitNames(model: PythonModule, payload: Expr, value: Value): string[] {
+  if (value.k !== 'str' && value.k !== 'bytes') return [];
+  const pieces: string[] = [];
+  walkFlow(model, payload, (x) => {
+    if (pieces.length >= MAX_PIECES) return false;
+    if (x.k === 'str') pieces.push(x.value);
+    else if (x.k === 'bytes') pieces.push(x.value.toString('latin1'));
+    else if (x.k === 'fstr') pieces.push(...x.parts.filter((p): p is string => typeof p === 'string'));
+  });
+  const whole = pieces.join('\0');
+  const text = value.v.toString('latin1').slice(0, MAX_SPLIT_TEXT);
+  const names = new Set(text.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []);
+  return [...names].filter((n) => !whole.includes(n)).slice(0, 5);
+}
+
 /** How severe running this payload is, and why. */
 function grade(model: PythonModule, payload: Expr | undefined): { severity: Severity; why: string } {
   if (!payload) return { severity: 'medium', why: 'with arguments known only at run time' };
@@ -85,7 +112,11 @@ function grade(model: PythonModule, payload: Expr | undefined): { severity: Seve
   const preview = value && (value.value.k === 'str' || value.value.k === 'bytes') ? `: ${shorten(value.value.v.toString('latin1'), 120)}` : '';
   if (from.decoders.size > 0) return { severity: 'critical', why: `data decoded by ${describeDecoders(from.decoders)}${preview}` };
   if (from.network) return { severity: 'critical', why: `code fetched over the network (${from.network})` };
-  if (value) return { severity: 'low', why: `a literal${preview}` };
+  if (value) {
+    const split = splitNames(model, payload, value.value);
+    if (split.length > 0) return { severity: 'high', why: `code assembled at run time that hides the names ${split.join(', ')}${preview}` };
+    return { severity: 'low', why: `a literal${preview}` };
+  }
   if (readsLocalFile(model, payload))
     return { severity: 'low', why: 'code read from a named local file, as an import would (that file is scanned on its own)' };
   return { severity: 'medium', why: 'data known only at run time' };
@@ -95,11 +126,11 @@ function grade(model: PythonModule, payload: Expr | undefined): { severity: Seve
 export const dynamicExec: Rule<PythonModule> = {
   meta: {
     id: 'python/dynamic-exec',
-    version: 2,
+    version: 3,
     defaultSeverity: 'critical',
     title: 'Python runs code from decoded or computed data',
     description:
-      'The code calls exec, eval, compile or execfile (or IPython\u2019s run_cell, ex, ev and Python-running magics), or hands a shell command to os.system, subprocess, IPython\u2019s system/getoutput and the like. Running data decoded from base64, hex, zlib, gzip, bz2, marshal or a codec such as rot13, or fetched over the network, is how malicious model code hides its payload: critical. Running other computed data with exec or eval is medium (ordinary shell commands are not reported); running a plain literal is low (the literal is scanned as Python on its own).',
+      "The code calls exec, eval, compile or execfile (or IPython\u2019s run_cell, ex, ev and Python-running magics), or hands a shell command to os.system, subprocess, IPython\u2019s system/getoutput and the like. Running data decoded from base64, hex, zlib, gzip, bz2, marshal or a codec such as rot13, or fetched over the network, is how malicious model code hides its payload: critical. Running other computed data with exec or eval is medium (ordinary shell commands are not reported); running a plain literal is low (the literal is scanned as Python on its own), but code assembled from pieces that cut its names apart ('im' + 'port', chr codes) is high. A shell that runs text it decodes itself (`echo … | base64 -d | sh`, `L=$(… | base64 -d); eval \"$L\"`) is critical.",
     docs: 'docs/rules/python-dynamic-exec.md',
     references: ['MITRE ATLAS AML.T0010', 'MITRE ATLAS AML.T0011', 'OWASP LLM03:2025', 'CWE-94', 'CWE-95', 'CWE-506'],
   },
@@ -137,6 +168,14 @@ export const dynamicExec: Rule<PythonModule> = {
       const why = from.decoders.size > 0 ? `decoded by ${describeDecoders(from.decoders)}` : `fetched over the network (${from.network})`;
       const by = runner ? path : `get_ipython().${ipy}`;
       ctx.report({ severity: 'critical', message: `${by} at ${where} runs a shell command ${why}${preview}`, location, evidence: snippet(model, call) });
+    }
+    // A shell decodes and runs text of its own: `echo … | base64 -d | sh`, `L=$(… | base64 -d); eval "$L"`.
+    const decoded = new Map<string, string>();
+    for (const use of shellUses(model)) {
+      const why = decodedToShell(use.text, decoded);
+      if (!why) continue;
+      const { location, where } = place(model, use);
+      ctx.report({ severity: 'critical', message: `${use.via} at ${where} ${why}: ${shorten(use.text, 120)}`, location, evidence: shorten(use.text) });
     }
   },
 };

@@ -135,9 +135,22 @@ export function shellRunner(path: string | undefined): ShellRunner | undefined {
  */
 const IPYTHON_SHELL = /^(?:IPython\.(?:core\.getipython\.)?get_ipython\(\)|(?:IPython|ipykernel)(?:\.\w+)*\.\w*(?:InteractiveShell|Shell)(?:\.instance)?\(\))$/;
 
-/** The IPython shell method a call uses (`run_cell`, `system` …), or undefined. */
+/** The IPython shell method a resolved path names (`IPython.get_ipython().system` → `system`), or undefined. */
+export function ipythonShellMethod(path: string | undefined): string | undefined {
+  const dot = path === undefined ? -1 : path.lastIndexOf('.');
+  if (dot <= 0 || !/^\w+$/.test(path!.slice(dot + 1))) return undefined;
+  return IPYTHON_SHELL.test(path!.slice(0, dot)) ? path!.slice(dot + 1) : undefined;
+}
+
+/**
+ * The IPython shell method a call uses (`run_cell`, `system` …), or undefined: on the shell
+ * itself or a name holding it (`ip = get_ipython(); ip.system(…)`), or through a name holding
+ * the bound method (`sh = get_ipython().system; sh(…)`), resolved like the call itself.
+ */
 export function ipythonMethod(model: PythonModule, call: Call): string | undefined {
-  if (call.callee.k !== 'attr') return undefined;
-  const shell = resolve(model, call.callee.object)?.path;
-  return shell !== undefined && IPYTHON_SHELL.test(shell) ? call.callee.attr : undefined;
+  if (call.callee.k === 'attr') {
+    const shell = resolve(model, call.callee.object)?.path;
+    if (shell !== undefined && IPYTHON_SHELL.test(shell)) return call.callee.attr;
+  }
+  return ipythonShellMethod(resolve(model, call.callee)?.path);
 }

@@ -159,6 +159,111 @@ export function downloadToShell(text: string, saved: Map<string, string> = new M
   return undefined;
 }
 
+/** The decoder a shell command is (`base64 -d`, `xxd -r`, `openssl base64 -d` …), or undefined. */
+function shellDecoder(c: Command | undefined): string | undefined {
+  if (!c) return undefined;
+  const flag = (re: RegExp): boolean => c.args.some((a) => re.test(a));
+  if ((c.program === 'base64' || c.program === 'base32' || c.program === 'basenc') && flag(/^(?:--decode|-[a-zA-Z]*[dD][a-zA-Z]*)$/)) return `${c.program} -d`;
+  if (c.program === 'xxd' && flag(/^-[a-z]*r[a-z]*$/)) return 'xxd -r';
+  if (c.program === 'openssl' && flag(/^(?:base64|enc)$/) && flag(/^-(?:d|a|base64)$/) && flag(/^-d$/)) return 'openssl base64 -d';
+  if (c.program === 'uudecode') return 'uudecode';
+  return undefined;
+}
+
+/** `NAME=value`, `export NAME=value` …: the name and the value text, or undefined. */
+function assignment(stmt: string): { name: string; value: string } | undefined {
+  const m = /^(?:(?:export|local|readonly|typeset|declare(?:\s+-\w+)*)\s+)?([A-Za-z_]\w*)=([\s\S]*)$/.exec(stmt);
+  return m ? { name: m[1]!, value: m[2]! } : undefined;
+}
+
+/** The decoder inside `$(…)` or backticks of a text, or undefined. */
+function decoderInSubstitution(text: string): string | undefined {
+  for (const m of text.matchAll(/\$\(([^()]*)\)|`([^`]*)`|<\(([^()]*)\)/g)) {
+    const d = split(m[1] ?? m[2] ?? m[3] ?? '', false)
+      .flatMap((s) => split(s, true))
+      .map((s) => shellDecoder(command(s)))
+      .find((x) => x !== undefined);
+    if (d) return d;
+  }
+  return undefined;
+}
+
+/** The first variable of `decoded` a text expands (`$L`, `${L}`), or undefined. */
+function expandsDecoded(text: string, decoded: Map<string, string>): string | undefined {
+  if (decoded.size === 0) return undefined;
+  for (const m of text.matchAll(/\$\{?([A-Za-z_]\w*)/g)) if (decoded.has(m[1]!)) return m[1];
+  return undefined;
+}
+
+/**
+ * The text a runner runs as code, or undefined: every argument of `eval`/`source`/`exec`, the
+ * `-c`/`-e` script of a shell or interpreter, or a `<(…)` it reads its script from. Arguments
+ * handed to a script file are data, not code.
+ */
+function codeText(c: Command): string | undefined {
+  if (EVALUATORS.has(c.program)) return c.args.join(' ');
+  if (!isRunner(c)) return undefined;
+  const i = c.args.findIndex((a) => a === '-c' || a === '-e');
+  const parts = [i >= 0 ? (c.args[i + 1] ?? '') : '', ...[...c.raw.matchAll(/<\(([^()]*)\)/g)].map((m) => m[0])];
+  const text = parts.filter((p) => p !== '').join(' ');
+  return text === '' ? undefined : text;
+}
+
+/**
+ * How the command text runs code it decoded, or undefined: decoded data piped into a shell or
+ * interpreter (`echo … | base64 -d | sh`), a decoder's output substituted into a runner
+ * (`eval "$(… | base64 -d)"`, `bash <(…)`), or a variable assigned decoded data (here, or
+ * earlier in `decoded`: name → decoder) that `eval`, `sh -c`, a pipe into a shell, or the
+ * command position runs. Variables assigned decoded data are added to `decoded`.
+ */
+export function decodedToShell(text: string, decoded: Map<string, string> = new Map(), depth = 0): string | undefined {
+  for (const stmt of statements(text)) {
+    const stages = split(stmt, true).map(command);
+    const set = assignment(stmt);
+    if (set && stages.length === 1) {
+      const from = decoderInSubstitution(set.value) ?? decoded.get(expandsDecoded(set.value, decoded) ?? '');
+      if (from) decoded.set(set.name, from);
+      else decoded.delete(set.name);
+      continue;
+    }
+    // A pipeline: decoded data (a decoder, or a decoded variable echoed) feeding a shell or interpreter.
+    const d = stages.findIndex((c) => shellDecoder(c) !== undefined || (c !== undefined && expandsDecoded(c.raw, decoded) !== undefined));
+    if (d >= 0) {
+      const runner = stages.slice(d + 1).find(runsStdin);
+      if (runner) {
+        const name = expandsDecoded(stages[d]!.raw, decoded);
+        return name !== undefined && !shellDecoder(stages[d])
+          ? `pipes $${name}, decoded by ${decoded.get(name)}, into ${runner.program}`
+          : `pipes data decoded by ${shellDecoder(stages[d])} into ${runner.program}`;
+      }
+    }
+    const first = stages[0];
+    if (!first) continue;
+    const code = codeText(first);
+    if (code !== undefined) {
+      const sub = decoderInSubstitution(code);
+      if (sub) return `runs the output of ${sub} with ${first.program}`;
+      const name = expandsDecoded(code, decoded);
+      if (name !== undefined) return `runs $${name}, decoded by ${decoded.get(name)}, with ${first.program}`;
+    }
+    // `sh -c 'script'`: the script is a command line of its own.
+    for (const c of stages) {
+      const script = c && SHELLS.has(c.program) && c.args.includes('-c') ? c.args[c.args.indexOf('-c') + 1] : undefined;
+      const inner = script !== undefined && depth < MAX_SCRIPT_DEPTH ? decodedToShell(script, decoded, depth + 1) : undefined;
+      if (inner) return inner;
+    }
+    // `$L` or `$(… | base64 -d)` in the command position runs the decoded text as a command.
+    const head = words(first.raw)[0] ?? '';
+    const named = /^\$\{?[A-Za-z_]/.test(head) ? expandsDecoded(head, decoded) : undefined;
+    if (named !== undefined) return `runs $${named}, decoded by ${decoded.get(named)}, as a command`;
+    if (/^(?:\$\(|`)/.test(first.raw.trimStart())) {
+      const sub = decoderInSubstitution(first.raw);
+      if (sub) return `runs the output of ${sub} as a command`;
+    }
+  }
+  return undefined;
+}
+
 const REVERSE_SHELL_PATTERNS: Array<[RegExp, string]> = [
   [/\/dev\/(?:tcp|udp)\/[^\s/]+\/\d+/, 'redirects a shell to /dev/tcp (bash network redirection)'],
   [

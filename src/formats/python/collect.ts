@@ -113,6 +113,15 @@ class Collector {
         const call = lower(node) as Call;
         if (call.k !== 'call') return;
         this.calls.push(call);
+        // `setattr(o, 'x', v)` with a literal name stores like `o.x = v` (it is written, not read).
+        const [obj, name, value] = call.args;
+        if (call.callee.k === 'name' && call.callee.id === 'setattr' && call.args.length === 3 && name?.k === 'str' && /^[A-Za-z_]\w*$/.test(name.value)) {
+          const base = dottedKey(obj!);
+          if (base !== undefined) {
+            this.writes.add(`${call.at}:${call.end}`);
+            this.bind(`${base}.${name.value}`, { at: call.at, end: call.end, kind: 'value', value: value!, via: 'setattr' });
+          }
+        }
         if (call.callee.k === 'attr' && MUTATORS.has(call.callee.attr) && call.args.length > 0) {
           this.bind(dottedKey(call.callee.object), {
             at: call.at,

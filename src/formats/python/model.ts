@@ -69,7 +69,8 @@ export type Binding = Span & {
   (
     | { kind: 'import'; path: string }
     /** Assignment, augmented assignment, walrus, `for` target, `with … as`, container mutation. */
-    | { kind: 'value'; value: Expr }
+    /** `via` names a dynamic store that made the binding (`setattr(o, 'x', v)` binds `o.x`). */
+    | { kind: 'value'; value: Expr; via?: string }
     /** A function: its `return`/`yield` values, so data flow follows calls to it. */
     | { kind: 'def'; returns: Expr[] }
     | { kind: 'class' }

@@ -124,7 +124,9 @@ class Resolver {
       .filter((b): b is Binding & { kind: 'value' } => b.kind === 'value' && this.model.writes.has(`${b.at}:${b.end}`) && this.model.text[b.end - 1] !== ']');
     for (let i = assigned.length - 1; i >= 0; i--) {
       if (++this.nameHops > MAX_HOPS) return undefined;
-      const r = this.expr(assigned[i]!.value);
+      const b = assigned[i]!;
+      const found = this.expr(b.value);
+      const r = found && b.via !== undefined ? { ...found, via: [...found.via, b.via] } : found;
       if (r) return r.path === key ? r : { ...r, alias: own ?? key };
     }
     return undefined;

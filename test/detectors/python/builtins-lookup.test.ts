@@ -17,6 +17,10 @@ ruleTester(builtinsLookup, PYTHON, {
     { name: 'globals() by a computed name', input: 'cls = globals()[class_name]\n' },
     { name: 'dunder reads on objects', input: 'name = x.__class__.__name__\nw = layer.__dict__["weight"]\n' },
     { name: 'optional socket constant', input: "import socket\nV6 = getattr(socket, 'IPPROTO_IPV6', 41)\n" },
+    { name: 'setattr of a harmless function', input: "import os\nclass C:\n    pass\nc = C()\nsetattr(c, 'join', os.path.join)\nc.join('a', 'b')\n" },
+    { name: 'setattr with a computed name', input: 'import os\nsetattr(cfg, name, os.system)\n' },
+    { name: 'get_ipython() held only for its namespace', input: 'ip = get_ipython()\nns = ip.user_ns\n' },
+    { name: 'a held shell calling system by its name', input: "ip = get_ipython()\nip.system('nvidia-smi')\n" },
     { name: 'writing into a globals dict', input: 'g = {}\ng["__builtins__"] = {}\nfn.__globals__["__builtins__"] = safe\n' },
   ],
   invalid: [
@@ -87,6 +91,31 @@ ruleTester(builtinsLookup, PYTHON, {
       name: 'the C API reached by getattr',
       input: "import ctypes\nrun = getattr(ctypes.pythonapi, 'PyRun_' + 'SimpleString')\n",
       errors: [{ severity: 'high', message: 'reaches ctypes.pythonapi.PyRun_SimpleString through getattr' }],
+    },
+    {
+      name: 'os.system stored by setattr and called as an attribute (red team)',
+      input: "import os as _o\nclass Cfg:\n    pass\ncfg = Cfg()\ncfg.hook = _o.system\nsetattr(cfg, 'h2', cfg.hook)\ncfg.h2('touch /tmp/x')\n",
+      errors: [{ severity: 'high', message: 'line 7, column 1: reaches os.system through setattr', at: 'cfg.h2(' }],
+    },
+    {
+      name: 'a setattr-stored os.system read into a plain name, then called',
+      input: "import os\nsetattr(cfg, 'x', os.system)\nf = cfg.x\nf('id')\n",
+      errors: [{ severity: 'high', message: 'line 4, column 1: reaches os.system through setattr' }],
+    },
+    {
+      name: 'subprocess.Popen stored on self by setattr',
+      input: "import subprocess\nclass R:\n    def __init__(self):\n        setattr(self, 'go', subprocess.Popen)\n    def run(self, c):\n        self.go(c)\n",
+      errors: [{ severity: 'high', message: 'reaches subprocess.Popen through setattr' }],
+    },
+    {
+      name: 'the kernel shell system method held in a variable (red team)',
+      input: "shell = get_ipython().system\nshell('id > /tmp/x')\n",
+      errors: [{ severity: 'high', message: 'reaches IPython.get_ipython().system under the alias shell', at: 'shell(' }],
+    },
+    {
+      name: 'run_cell bound through a held shell',
+      input: 'ip = get_ipython()\nrun = ip.run_cell\nrun(src)\n',
+      errors: [{ severity: 'high', message: 'IPython.get_ipython().run_cell under the alias run' }],
     },
     {
       name: 'run_cell reached by getattr on the kernel',

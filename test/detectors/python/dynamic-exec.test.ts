@@ -21,6 +21,10 @@ ruleTester(dynamicExec, PYTHON, {
     },
     { name: 'a local object with a run_cell method', input: 'class Runner:\n    def run_cell(self, c):\n        return c\nRunner().run_cell(code)\n' },
     { name: 'a plain shell command through get_ipython', input: "get_ipython().system('pip install -q transformers')\n" },
+    { name: 'a decoded secret handed to a script as an argument', input: 'import os\nos.system(\'python train.py --key "$(echo a2V5 | base64 -d)"\')\n' },
+    { name: 'a decoded file written, not run', input: "import os\nos.system('echo aWQ= | base64 -d > out.txt; cat out.txt')\n" },
+    { name: 'a decoded variable only printed', input: 'import os\nos.system(\'L=$(echo aWQ= | base64 -d); echo "$L"\')\n' },
+    { name: 'get_ipython() held only for its namespace', input: "ip = get_ipython()\nns = ip.user_ns\nip.run_line_magic('matplotlib', 'inline')\n" },
   ],
   invalid: [
     {
@@ -63,7 +67,43 @@ ruleTester(dynamicExec, PYTHON, {
       errors: [{ severity: 'critical', at: 'exec(' }],
     },
     { name: 'a byte-wise XOR', input: 'KEY = 7\nexec(bytes(b ^ KEY for b in DATA))\n', errors: [{ severity: 'critical', message: 'xor' }] },
-    { name: 'chr codes joined', input: "exec(''.join(chr(c) for c in [105, 100]))\n", errors: [{ severity: 'low', message: 'literal: id' }] },
+    { name: 'chr codes joined', input: "exec(''.join(chr(c) for c in [105, 100]))\n", errors: [{ severity: 'high', message: 'hides the names id: id' }] },
+    {
+      name: 'a shell pipes decoded text into sh',
+      input: "import os\nos.system('echo aWQ= | base64 -d | sh')\n",
+      errors: [{ severity: 'critical', message: 'os.system at line 2, column 1 pipes data decoded by base64 -d into sh', at: 'os.system' }],
+    },
+    {
+      name: 'a shell evals a variable assigned decoded text (red team)',
+      input: 'import subprocess\nsubprocess.run(\'export L=$(echo aWQ= | base64 -d)\\neval "$L"\', shell=True)\n',
+      errors: [{ severity: 'critical', message: 'runs $L, decoded by base64 -d, with eval' }],
+    },
+    {
+      name: 'sh -c of a hex-decoded substitution',
+      input: 'import os\nos.system(\'sh -c "$(echo 6964 | xxd -r -p)"\')\n',
+      errors: [{ severity: 'critical', message: 'runs the output of xxd -r with sh' }],
+    },
+    {
+      name: 'run_cell through a held shell of code joined from pieces that split its names (red team)',
+      input: "ip = get_ipython()\ncode = ''.join(['im','port os; os.sys','tem(\"touch /tmp/x\")'])\nip.run_cell(code)\n",
+      errors: [
+        {
+          severity: 'high',
+          message: 'get_ipython().run_cell at line 3, column 1 runs code assembled at run time that hides the names import, system',
+          at: 'ip.run_cell',
+        },
+      ],
+    },
+    {
+      name: 'exec of a name cut in two by +',
+      input: "src = 'import subpro' + 'cess'\nexec(src)\n",
+      errors: [{ severity: 'high', message: 'hides the names subprocess' }],
+    },
+    {
+      name: 'code lines joined whole stay a literal',
+      input: "lines = ['import math', 'x = math.pi']\nexec('\\n'.join(lines))\n",
+      errors: [{ severity: 'low', message: 'literal: import math' }],
+    },
     { name: 'eval of computed data', input: 'expr = input()\nprint(eval(expr))\n', errors: [{ severity: 'medium', message: 'run time', at: 'eval(' }] },
     { name: 'exec of an f-string', input: 'exec(f"x = {y}")\n', errors: [{ severity: 'medium' }] },
     { name: 'exec of a literal', input: 'exec("x = 1")\n', errors: [{ severity: 'low', message: 'literal: x = 1' }] },

