@@ -1,9 +1,9 @@
 import { crc32 } from 'node:zlib';
 import { xz } from '@napi-rs/lzma';
 import { ModelgateError } from '../../core/errors.js';
-import { decodeLzmaAlone, LzmaOutput } from './lzma1.js';
+import { decodeLzmaAlone } from './lzma1.js';
 import { decodeXzBlocks, startsWithLzma2 } from './xz.js';
-import { asDecodeError, StreamOutput, type Decoded, type Room } from './output.js';
+import { asDecodeError, GrowingOutput, StreamOutput, type Decoded, type Room } from './output.js';
 
 /*
  * xz and lzma-alone as CPython's lzma.LZMAFile reads them (FORMAT_AUTO, Lib/_compression.py
@@ -120,7 +120,7 @@ export function unlzmaStreams(input: Buffer, room: Room): Decoded {
       const declared = input.readBigUInt64LE(pos + 5);
       if (declared !== UNKNOWN_SIZE && declared > BigInt(out.left))
         throw new ModelgateError(room.code, `lzma stream ${n} declares ${declared} bytes, over the ${out.left} left`);
-      const lzOut = new LzmaOutput(out.left, () => out.overflow(`lzma stream ${n}`));
+      const lzOut = new GrowingOutput(out.left, () => out.overflow(`lzma stream ${n}`));
       const r = decodeLzmaAlone(input, pos, lzOut);
       const data = Buffer.from(lzOut.buf.subarray(0, lzOut.size));
       if (r.error) {
@@ -141,7 +141,7 @@ export function unlzmaStreams(input: Buffer, room: Room): Decoded {
       // The bounded decoder: what decoded before a break (or a cut, with no footer) is kept.
       if (found?.declared !== undefined && found.declared > BigInt(out.left))
         throw new ModelgateError(room.code, `xz stream ${n} declares ${found.declared} bytes, over the ${out.left} left`);
-      const xzOut = new LzmaOutput(out.left, () => out.overflow(`xz stream ${n}`));
+      const xzOut = new GrowingOutput(out.left, () => out.overflow(`xz stream ${n}`));
       let error: ModelgateError | undefined;
       try {
         decodeXzBlocks(input.subarray(0, found?.end ?? input.length), pos, xzOut);

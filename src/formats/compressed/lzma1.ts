@@ -1,4 +1,5 @@
 import { ModelgateError } from '../../core/errors.js';
+import { GrowingOutput } from './output.js';
 
 /*
  * An LZMA1 decoder (the algorithm of the LZMA SDK's LzmaSpec.cpp, written from the format's
@@ -88,23 +89,6 @@ class LengthDecoder {
   }
 }
 
-/** The output a stream decodes into, never past `limit`. */
-export class LzmaOutput {
-  buf = Buffer.alloc(0);
-  size = 0;
-  constructor(
-    readonly limit: number,
-    private readonly overflow: () => ModelgateError,
-  ) {}
-  reserve(n: number): void {
-    if (this.size + n > this.limit) throw this.overflow();
-    if (this.size + n <= this.buf.length) return;
-    const bigger = Buffer.alloc(Math.min(this.limit, Math.max(this.size + n, this.buf.length * 2, 64 * 1024)));
-    this.buf.copy(bigger, 0, 0, this.size);
-    this.buf = bigger;
-  }
-}
-
 /** What an lzma-alone stream decoded to and where it ended; `error` when it broke part-way. */
 export interface Lzma1Result {
   end: number;
@@ -172,7 +156,7 @@ export class LzmaDecoder {
    * Decodes into `out` until it holds `target` bytes or the end marker comes (returns true
    * for the marker). Matches reach back no further than `dictStart`, the last dictionary reset.
    */
-  run(rc: RangeDecoder, out: LzmaOutput, target: number, dictStart: number): boolean {
+  run(rc: RangeDecoder, out: GrowingOutput, target: number, dictStart: number): boolean {
     const pbMask = (1 << this.pb) - 1;
     const lpMask = (1 << this.lp) - 1;
     const lc = this.lc;
@@ -268,7 +252,7 @@ export class LzmaDecoder {
  * Decodes the lzma-alone stream (13-byte header: properties, dictionary size, uncompressed
  * size or -1) at `start` into `out`, until the declared size or the end marker.
  */
-export function decodeLzmaAlone(input: Buffer, start: number, out: LzmaOutput): Lzma1Result {
+export function decodeLzmaAlone(input: Buffer, start: number, out: GrowingOutput): Lzma1Result {
   if (start + 13 > input.length) throw new ModelgateError('TRUNCATED', 'lzma header is cut short', { offset: start });
   const decoder = new LzmaDecoder();
   decoder.setProperties(input[start]!, start);

@@ -72,3 +72,33 @@ export function asDecodeError(e: unknown, what: string, offset?: number): Modelg
   if (e instanceof ModelgateError) return e;
   return new ModelgateError('MALFORMED', `${what} is invalid: ${e instanceof Error ? e.message : String(e)}`, { cause: e, offset });
 }
+
+/**
+ * A decoder's output buffer, growing on demand (doubling, from 64 KiB) but never past `limit`:
+ * a stream asking for more throws `overflow()` before anything is allocated. LZ-style decoders
+ * copy matches from what they wrote before, so they write into `buf` directly.
+ */
+export class GrowingOutput {
+  buf = Buffer.alloc(0);
+  size = 0;
+  constructor(
+    readonly limit: number,
+    private readonly overflow: () => ModelgateError,
+  ) {}
+
+  /** Makes room for `n` more bytes, or throws the overflow error when that passes the limit. */
+  reserve(n: number): void {
+    if (this.size + n > this.limit) throw this.overflow();
+    if (this.size + n <= this.buf.length) return;
+    const bigger = Buffer.alloc(Math.min(this.limit, Math.max(this.size + n, this.buf.length * 2, 64 * 1024)));
+    this.buf.copy(bigger, 0, 0, this.size);
+    this.buf = bigger;
+  }
+
+  /** Appends `bytes` within the limit. */
+  append(bytes: Buffer): void {
+    this.reserve(bytes.length);
+    bytes.copy(this.buf, this.size);
+    this.size += bytes.length;
+  }
+}

@@ -1,5 +1,6 @@
 import { ModelgateError } from '../../core/errors.js';
-import { LzmaDecoder, RangeDecoder, type LzmaOutput } from './lzma1.js';
+import { LzmaDecoder, RangeDecoder } from './lzma1.js';
+import type { GrowingOutput } from './output.js';
 
 /*
  * xz blocks whose only filter is LZMA2 (what lzma.compress and xz write by default), decoded
@@ -49,7 +50,7 @@ export function startsWithLzma2(input: Buffer, start: number): boolean {
  * are found by the caller). Checks are not verified: a loader raises on a bad one only after
  * handing the block on.
  */
-export function decodeXzBlocks(input: Buffer, start: number, out: LzmaOutput): void {
+export function decodeXzBlocks(input: Buffer, start: number, out: GrowingOutput): void {
   const checkSize = CHECK_SIZE[input[start + 7]! & 0x0f]!;
   let at = start + 12;
   for (;;) {
@@ -73,7 +74,7 @@ export function decodeXzBlocks(input: Buffer, start: number, out: LzmaOutput): v
 }
 
 /** LZMA2 chunks from `at` to the end chunk (0x00); returns where they end. */
-function decodeLzma2(input: Buffer, at: number, out: LzmaOutput): number {
+function decodeLzma2(input: Buffer, at: number, out: GrowingOutput): number {
   const decoder = new LzmaDecoder();
   let dictStart = out.size;
   let haveProps = false;

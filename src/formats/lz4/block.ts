@@ -1,30 +1,17 @@
 import { ModelgateError } from '../../core/errors.js';
+import { GrowingOutput } from '../compressed/output.js';
 
 /**
  * Output of LZ4 blocks, growing on demand but never past `limit`: matches copy from what was
  * written before, back to `floor` (the frame start, or the block start for independent blocks).
  */
-export class Lz4Output {
-  buf = Buffer.alloc(0);
-  size = 0;
+export class Lz4Output extends GrowingOutput {
   constructor(
-    readonly limit: number,
-    private readonly overflow: () => ModelgateError,
+    limit: number,
+    overflow: () => ModelgateError,
     readonly limitCode: 'LIMIT_MEMBER_BYTES' | 'LIMIT_DECOMPRESSED_BYTES',
-  ) {}
-
-  reserve(n: number): void {
-    if (this.size + n > this.limit) throw this.overflow();
-    if (this.size + n <= this.buf.length) return;
-    const bigger = Buffer.alloc(Math.min(this.limit, Math.max(this.size + n, this.buf.length * 2, 64 * 1024)));
-    this.buf.copy(bigger, 0, 0, this.size);
-    this.buf = bigger;
-  }
-
-  append(bytes: Buffer): void {
-    this.reserve(bytes.length);
-    bytes.copy(this.buf, this.size);
-    this.size += bytes.length;
+  ) {
+    super(limit, overflow);
   }
 }
 

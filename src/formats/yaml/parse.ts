@@ -1,6 +1,7 @@
-import { Composer, type CST, isAlias, isMap, isScalar, isSeq, type Node, Parser } from 'yaml';
+import { Composer, isAlias, isMap, isScalar, isSeq, type Node, Parser } from 'yaml';
 import { ModelgateError } from '../../core/errors.js';
 import type { CodeAction, YamlCodeRef, YamlConfig, YamlConvention } from './model.js';
+import { quickDepth, treeDepth } from './depth.js';
 
 /** Largest YAML text read for code references: real configs are KBs, hyperparams files under 1 MiB. */
 export const MAX_YAML_BYTES = 16 * 1024 * 1024;
@@ -23,39 +24,6 @@ const CODE_MARKERS =
 /** True when `text` may hold a code reference, so it is worth parsing as YAML. */
 export function mayHoldCode(text: string): boolean {
   return CODE_MARKERS.test(text);
-}
-
-/**
- * A quick upper bound on flow nesting, checked before the yaml package parses anything: open
- * brackets, quotes ignored (an overestimate). The package's parser is slow over a MiB of them.
- */
-function flowBound(text: string): number {
-  let flow = 0;
-  let deepest = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x5b || c === 0x7b) deepest = Math.max(deepest, ++flow);
-    else if ((c === 0x5d || c === 0x7d) && flow > 0) flow--;
-  }
-  return deepest;
-}
-
-/** Exact nesting of collections in the syntax tree, walked with a stack (the parser keeps its own; composing recurses). */
-function treeDepth(tokens: readonly CST.Token[], limit: number): number {
-  const pending: Array<[CST.Token, number]> = tokens.map((token) => [token, 0]);
-  let deepest = 0;
-  while (pending.length > 0 && deepest <= limit) {
-    const [token, depth] = pending.pop()!;
-    deepest = Math.max(deepest, depth);
-    if (token.type === 'document' && token.value) pending.push([token.value, depth]);
-    if (token.type === 'block-map' || token.type === 'block-seq' || token.type === 'flow-collection') {
-      for (const item of token.items) {
-        if (item.key) pending.push([item.key, depth + 1]);
-        if (item.value) pending.push([item.value, depth + 1]);
-      }
-    }
-  }
-  return deepest;
 }
 
 const PYYAML_PREFIX = 'tag:yaml.org,2002:python/';
@@ -169,7 +137,7 @@ export function readYamlConfig(text: string, nested = 0): YamlConfig {
   const tooDeep = (): never => {
     throw new ModelgateError('LIMIT_DEPTH', `YAML nested deeper than ${MAX_YAML_DEPTH} levels`);
   };
-  if (flowBound(text) > MAX_YAML_DEPTH) tooDeep();
+  if (quickDepth(text) > MAX_YAML_DEPTH) tooDeep();
   const tokens = [...new Parser().parse(text)];
   if (treeDepth(tokens, MAX_YAML_DEPTH) > MAX_YAML_DEPTH) tooDeep();
   const list = [...new Composer({ logLevel: 'silent', uniqueKeys: false }).compose(tokens, true, text.length)];

@@ -1,12 +1,13 @@
 import { lzma } from '@napi-rs/lzma';
 import { describe, expect, it } from 'vitest';
 import { ModelgateError } from '../../../src/core/errors.js';
-import { decodeLzmaAlone, LzmaOutput } from '../../../src/formats/compressed/lzma1.js';
+import { decodeLzmaAlone } from '../../../src/formats/compressed/lzma1.js';
+import { GrowingOutput } from '../../../src/formats/compressed/output.js';
 
 const TEXT = Buffer.from(Array.from({ length: 2000 }, (_, i) => `line ${i % 37} of a text\n`).join(''));
 
 function decode(bytes: Buffer, limit = 1 << 20): { data: Buffer; end: number; code?: string } {
-  const out = new LzmaOutput(limit, () => new ModelgateError('LIMIT_MEMBER_BYTES', 'over'));
+  const out = new GrowingOutput(limit, () => new ModelgateError('LIMIT_MEMBER_BYTES', 'over'));
   try {
     const r = decodeLzmaAlone(bytes, 0, out);
     return { data: Buffer.from(out.buf.subarray(0, out.size)), end: r.end, code: r.error?.code };
