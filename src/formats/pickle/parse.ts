@@ -104,9 +104,16 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
         }
         case 0x95: {
           // FRAME: an 8-byte length; the frame's opcodes follow as usual.
-          const length = reader.u64le();
-          if (length > reader.remaining) fail(m, 'TRUNCATED', `frame of ${length} bytes runs past the end`);
-          m.frameEnd = reader.pos + Number(length);
+          // The C unpickler refuses a frame longer than the data left; the pure-Python one
+          // (Lib/pickle.py _Unframer.load_frame, which joblib uses) takes whatever file.read
+          // returns as the frame and goes on, so the opcodes after it are read either way.
+          // Python refuses only lengths past sys.maxsize (2^63 - 1): read as a signed 64-bit value.
+          const length = reader.i64le();
+          if (length < 0n) fail(m, 'MALFORMED', 'frame size > sys.maxsize');
+          if (length > BigInt(reader.remaining)) {
+            stream.frameOverrun ??= { offset: m.opStart, length, left: reader.remaining };
+            m.frameEnd = reader.end;
+          } else m.frameEnd = reader.pos + Number(length);
           break;
         }
         case 0x2e: // STOP
