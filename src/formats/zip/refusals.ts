@@ -76,8 +76,9 @@ export function entryBreak(entry: ZipEntry, fileSize: number): ModelgateError | 
 
 /**
  * Entries of one central directory whose data runs into the next local header (or into the
- * directory): CPython's zipfile refuses such "overlapped entries" as a possible zip bomb, and
- * no writer makes them. Entries whose local header cannot be read are left to entryBreak.
+ * directory): CPython's zipfile refuses such "overlapped entries" as a possible zip bomb
+ * (gh-109858, in 3.12.1 and 3.11.8 on, and backported by distributions), and no writer makes
+ * them. Entries whose local header cannot be read are left to entryBreak.
  */
 export function overlappingEntries(entries: readonly ZipEntry[], directoryStart: number): string[] {
   const sorted = entries.filter((e) => e.dataOffset !== undefined).sort((a, b) => a.localOffset - b.localOffset);
