@@ -61,6 +61,7 @@ const invalid: Array<[string, string]> = [
   ['numpy/object-pickle-cut.npy', 'TRUNCATED'],
   ['numpy/object-pickle-garbage.npy', 'BAD_OPCODE'],
   ['numpy/object-pickle-no-stop.npy', 'TRUNCATED'],
+  ['numpy/version-1-1.npy', 'UNSUPPORTED'],
   // safetensors: header lengths past the limit or the file, headers that are not JSON.
   ['safetensors/header-bad-utf8.safetensors', 'MALFORMED'],
   ['safetensors/header-cut.safetensors', 'TRUNCATED'],
