@@ -50,6 +50,7 @@ const invalid: Array<[string, string]> = [
   ['zip/stored-sizes-differ.zip', 'MALFORMED'],
   ['zip/strong-encryption-flag.zip', 'ENCRYPTED'],
   ['zip/version-needed-too-high.zip', 'UNSUPPORTED'],
+  ['zip/torch-storage-missing.pt', 'TRUNCATED'],
   // npy and npz: headers and data cut short; object arrays whose pickle is missing or broken.
   ['numpy/data-cut.npy', 'TRUNCATED'],
   ['numpy/header-cut.npy', 'TRUNCATED'],
@@ -104,6 +105,7 @@ const valid = [
   'valid/ridge-zlib.joblib',
   'valid/ridge.joblib',
   'valid/torch-legacy.tar',
+  'valid/torch-save.pt',
   'valid/weights-with-data.h5',
   'valid/weights.h5',
 ];
@@ -141,6 +143,7 @@ describe('cutting an undamaged file anywhere makes it an error', () => {
   it.each([
     ['valid/torch-legacy.tar', tarEnd],
     ['valid/pytorch-like.zip', (b: Buffer) => b.length],
+    ['valid/torch-save.pt', (b: Buffer) => b.length],
     ['valid/arrays.npz', (b: Buffer) => b.length],
     ['valid/object-array.npy', (b: Buffer) => b.length],
     ['valid/floats.npy', (b: Buffer) => b.length],

@@ -91,6 +91,23 @@ function reportDifferentials(entry: ZipEntry, data: ByteSource | undefined, ctx:
   ctx.report(ZIP_DIFFERENTIAL, { message: `zip entry ${JSON.stringify(entry.name)}: ${notes.join('; ')}`, location: { offset: entry.localOffset } });
 }
 
+/**
+ * torch.load (and torch.jit.load) read the storage `key` of a `<folder>/data.pkl` from the
+ * member `<folder>/data/<key>` while unpickling: a key with no such member makes the load fail,
+ * so the checkpoint is damaged (cut, or members dropped).
+ */
+function reportMissingStorages(pickleName: string, streams: PickleStream[], entries: readonly ZipEntry[], ctx: ScanContext): void {
+  const keys = new Set<string>();
+  storageKeys(streams, keys);
+  const folder = pickleName.slice(0, pickleName.length - 'data.pkl'.length);
+  const names = new Set(entries.map((e) => e.name));
+  const missing = [...keys].filter((key) => !names.has(`${folder}data/${key}`));
+  if (missing.length === 0) return;
+  const listed = missing.slice(0, 5).map((key) => `${folder}data/${key}`);
+  const more = missing.length > 5 ? ` and ${missing.length - 5} more` : '';
+  ctx.fatal(new ModelgateError('TRUNCATED', `it references storages the archive does not hold: ${listed.join(', ')}${more}`), 'torch checkpoint does not load');
+}
+
 /** Largest torch.export config read to learn which members are raw tensor bytes. */
 const EXPORT_CONFIG_BYTES = 16 * 1024 * 1024;
 
@@ -137,7 +154,10 @@ export function scanZip(source: ByteSource, ctx: ScanContext): string {
       // Loaders unpickle these by name: bytes that are no pickle at all are a damaged file.
       scanUnpickled(data, mctx, 'pickle member', { onStreams: (s) => streams.push(...s) });
       storageKeys(streams, storages);
-      if (isTorchDataPickle(entry.name)) torch = true;
+      if (isTorchDataPickle(entry.name)) {
+        torch = true;
+        reportMissingStorages(entry.name, streams, archive.entries, mctx);
+      }
     } catch (e) {
       reportDifferentials(entry, undefined, mctx);
       mctx.fatal(e, 'zip member could not be read');
