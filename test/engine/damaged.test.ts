@@ -59,9 +59,9 @@ const invalid: Array<[string, string]> = [
   ['numpy/npz-data-cut.npz', 'TRUNCATED'],
   ['numpy/npz-object-pickle-cut.npz', 'TRUNCATED'],
   ['numpy/object-no-pickle.npy', 'TRUNCATED'],
-  ['numpy/object-pickle-cut.npy', 'TRUNCATED'],
+  ['numpy/object-pickle-cut.npy', 'NO_STOP'],
   ['numpy/object-pickle-garbage.npy', 'BAD_OPCODE'],
-  ['numpy/object-pickle-no-stop.npy', 'TRUNCATED'],
+  ['numpy/object-pickle-no-stop.npy', 'NO_STOP'],
   ['numpy/version-1-1.npy', 'UNSUPPORTED'],
   // safetensors: header lengths past the limit or the file, headers that are not JSON.
   ['safetensors/header-bad-utf8.safetensors', 'MALFORMED'],
@@ -77,7 +77,7 @@ const invalid: Array<[string, string]> = [
   ['joblib/cut-after-array.joblib', 'NO_STOP'],
   ['joblib/cut-before-array.joblib', 'TRUNCATED'],
   ['joblib/cut-in-pickle-after-array.joblib', 'TRUNCATED'],
-  ['joblib/no-stop.joblib', 'TRUNCATED'],
+  ['joblib/no-stop.joblib', 'NO_STOP'],
   ['joblib/zlib-cut.joblib', 'TRUNCATED'],
   // HDF5 (.h5, and inside .keras): cut, bad superblock, zeroed object headers. Not listed:
   // hdf5/data-cut-eof-patched.h5, still clean at the time of writing (see the README there).

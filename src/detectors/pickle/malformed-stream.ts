@@ -22,8 +22,10 @@ export const malformedStream: Rule<PickleStream> = {
       });
     }
     const overrun = stream.frameOverrun;
-    if (overrun) {
-      // Picklers write each frame's true length; a frame past the end is crafted or cut short.
+    if (overrun && !stream.error) {
+      // Picklers write each frame's true length. A stream that reaches STOP after a frame past
+      // the end was crafted so the two unpicklers disagree; one that breaks as well was cut
+      // short, and the break is reported below.
       ctx.report({
         severity: 'medium',
         message: `pickle frame at offset ${overrun.offset} declares ${overrun.length} bytes with ${overrun.left} left: the C unpickler stops there, the pure-Python unpickler (joblib's) takes the rest as the frame and runs it; modelgate read on`,
