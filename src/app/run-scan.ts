@@ -3,6 +3,8 @@ import { ModelgateError } from '../core/errors.js';
 import { verdictOf, type Finding } from '../core/finding.js';
 import { withLimits, type Limits } from '../core/limits.js';
 import type { FileResult, Provenance, ScanResult } from '../core/report-types.js';
+import { FILE_CHANGED } from '../detectors/container/index.js';
+import { ruleFinding } from '../detectors/finding.js';
 import { repoFindings } from '../detectors/repo/repo-findings.js';
 import { prepareEngine, provenance, scanEntry, type ScanObserver } from '../engine/index.js';
 import { typosquatFindings } from './names/index.js';
@@ -58,33 +60,20 @@ async function scanArtifact(artifact: Artifact, limits: Limits, request: ScanReq
   const several = artifact.targets.length > 1;
   const entries = artifact.entries;
   const files: FileResult[] = new Array(entries.length);
-  const hashes: Array<Promise<void>> = [];
+  const hash = request.hash !== false;
   let done = 0;
   const finish = (i: number, entry: ArtifactEntry, result: FileResult): void => {
     if (several) result.targetIndex = entry.targetIndex;
     files[i] = result;
-    if (request.hash === false) {
+    if (!hash) {
       delete result.sha256;
       delete result.sha256Source;
-    } else if (artifact.hash && entry.kind === 'file' && result.format !== 'unreadable' && result.sha256 === undefined) {
-      hashes.push(
-        artifact.hash(entry).then(
-          (hex) => {
-            result.sha256 = hex;
-            result.sha256Source = 'computed';
-          },
-          // A file that could be scanned but not hashed keeps its findings and has no sha256.
-          () => undefined,
-        ),
-      );
     }
     request.onProgress?.(++done, entry.path);
   };
   if (!pool) {
     for (const [i, entry] of entries.entries()) {
-      finish(i, entry, await scanOne(artifact, entry, limits, request.observer));
-      // Let hash results arrive while scanning goes on.
-      if (done % 16 === 0) await new Promise((r) => setImmediate(r));
+      finish(i, entry, await scanOne(artifact, entry, limits, hash, request.observer));
     }
   } else {
     let next = 0;
@@ -92,13 +81,21 @@ async function scanArtifact(artifact: Artifact, limits: Limits, request: ScanReq
       while (next < entries.length) {
         const i = next++;
         const entry = entries[i]!;
-        finish(i, entry, await scanOne(artifact, entry, limits, undefined, pool));
+        finish(i, entry, await scanOne(artifact, entry, limits, hash, undefined, pool));
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, pool.capacity * IN_FLIGHT_PER_WORKER) }, lane));
   }
-  await Promise.all(hashes);
   return files;
+}
+
+/** The fatal finding for a file written to during its scan. */
+function fileChanged(path: string, change: string): Finding {
+  return ruleFinding(FILE_CHANGED, path, {
+    message: `the file changed while it was scanned (${change}): what was judged and what was hashed may differ; scan it again once it is still`,
+    fatal: true,
+    code: 'CHANGED',
+  });
 }
 
 /** Opens of one artifact, one after another in entry order (downloads, progress bars), while scans overlap. */
@@ -119,7 +116,7 @@ function opening(artifact: Artifact, entry: ArtifactEntry): ReturnType<Artifact[
  * to one), and closes it. An entry that cannot be opened, or whose worker died, is an error
  * result: never clean.
  */
-async function scanOne(artifact: Artifact, entry: ArtifactEntry, limits: Limits, observer?: ScanObserver, pool?: RunPool): Promise<FileResult> {
+async function scanOne(artifact: Artifact, entry: ArtifactEntry, limits: Limits, hash: boolean, observer?: ScanObserver, pool?: RunPool): Promise<FileResult> {
   if (entry.kind !== 'file') return scanEntry(entry, undefined, limits, observer);
   let opened;
   try {
@@ -129,6 +126,14 @@ async function scanOne(artifact: Artifact, entry: ArtifactEntry, limits: Limits,
     return scanEntry(entry, { message: `${artifact.openFailure}: ${err.message ?? String(e)}`, code: err.code ?? 'UNREADABLE' }, limits);
   }
   try {
+    // Hashed through the descriptor the scan reads, alongside the scan (in the hash pool's threads).
+    const hashing =
+      hash && opened.hash && opened.sha256 === undefined
+        ? opened.hash().then(
+            (hex) => hex,
+            (e: unknown) => e as Error,
+          )
+        : undefined;
     let result: FileResult;
     if (pool && opened.spec) {
       try {
@@ -144,6 +149,20 @@ async function scanOne(artifact: Artifact, entry: ArtifactEntry, limits: Limits,
     if (opened.sha256) {
       result.sha256 = opened.sha256;
       result.sha256Source = opened.sha256Source;
+    }
+    const digest = await hashing;
+    // A file that could be scanned but not hashed keeps its findings and has no sha256.
+    if (typeof digest === 'string') {
+      result.sha256 = digest;
+      result.sha256Source = 'computed';
+    }
+    const change = opened.changed?.();
+    if (change !== undefined) {
+      // The bytes judged and the bytes hashed may differ: neither is reported as the file's.
+      delete result.sha256;
+      delete result.sha256Source;
+      result.findings.push(fileChanged(entry.path, change));
+      result.verdict = verdictOf(result.findings);
     }
     return result;
   } finally {

@@ -48,6 +48,10 @@ export interface OpenedEntry {
   siblings?: Siblings;
   /** How another thread can reopen the same bytes and siblings (a scan worker); absent when it cannot. */
   spec?: EntrySpec;
+  /** SHA-256 of exactly the bytes the scan reads (the same descriptor), when the source can hash them. */
+  hash?(): Promise<string>;
+  /** How the bytes changed since they were opened, or undefined: checked once the scan and hash are done. */
+  changed?(): string | undefined;
   close(): void;
 }
 
@@ -56,7 +60,10 @@ export interface OpenedEntry {
  * already in memory (transferred), or a remote file read by HTTP range requests.
  */
 export type SourceSpec =
-  { kind: 'file'; path: string } | { kind: 'bytes'; bytes: Uint8Array } | { kind: 'remote'; url: string; size: number; headers: Record<string, string> };
+  /** A file on disk; with `fd`, read through that open descriptor (threads of one process share them), never reopened. */
+  | { kind: 'file'; path: string; fd?: number }
+  | { kind: 'bytes'; bytes: Uint8Array }
+  | { kind: 'remote'; url: string; size: number; headers: Record<string, string> };
 
 /** Where an entry's siblings are: the folder of a file on disk, or the folder of a repo path. */
 export type SiblingsSpec = { kind: 'dir'; of: string } | { kind: 'hub'; path: string };
@@ -95,8 +102,6 @@ export interface Artifact {
   open(entry: ArtifactEntry): Promise<OpenedEntry>;
   /** The words a report puts before an open failure (`cannot read`, `cannot read from the Hub`). */
   readonly openFailure: string;
-  /** The whole-file SHA-256 of a file entry whose opening did not give one; rejects when it cannot be read. */
-  hash?(entry: ArtifactEntry): Promise<string>;
   /** Releases threads, descriptors and connections. */
   close(): Promise<void>;
   /** For a repo: its listing, which scan workers need to read siblings. */

@@ -26,6 +26,7 @@ export const ERROR_CODES = [
   'LIMIT_ENTRIES',
   'SYMLINK_LOOP',
   'SPECIAL_FILE', // a FIFO, socket or device: not read
+  'CHANGED', // a file written to while it was scanned: what was judged and hashed may differ
   'POLICY_INVALID', // a policy file that does not parse or does not fit the policy schema
   'HUB_ACCESS', // the Hub refused: a gated or private repo, or a missing or bad token
   'HUB_NOT_FOUND', // no such repo, revision or file on the Hub

@@ -9,6 +9,7 @@ import { siblingsOf } from './local/siblings.js';
 
 /** The plain-data description of a source, when it has one (a file, bytes in memory, a remote file). */
 export function specOf(source: ByteSource): SourceSpec | undefined {
+  if (source instanceof FileSource) return { kind: 'file', path: source.path, fd: source.descriptor };
   if (source.path !== undefined) return { kind: 'file', path: source.path };
   if (source instanceof BufferSource) return { kind: 'bytes', bytes: source.buffer };
   if (source instanceof RemoteSource) return { kind: 'remote', url: source.resolveUrl, size: source.size, headers: source.headers };
@@ -33,7 +34,7 @@ export function openSpec(spec: EntrySpec, context: SpecContext): { source: ByteS
   let close = (): void => undefined;
   const s = spec.source;
   if (s.kind === 'file') {
-    const file = new FileSource(s.path);
+    const file = new FileSource(s.path, { fd: s.fd });
     source = file;
     close = () => file.close();
   } else if (s.kind === 'bytes') {

@@ -5,6 +5,9 @@ import type { Artifact } from '../../core/artifact.js';
 import { openArtifact, type HubSession, type HubSnapshot } from '../../sources/index.js';
 import type { LockEntry } from './model.js';
 
+/** Files hashed at once: enough to keep every hashing thread busy, few enough descriptors. */
+const LOCK_IN_FLIGHT = 8;
+
 /** Folders that are not part of a model: git's own data and huggingface_hub's download metadata. */
 const SKIPPED = [/^\.git(\/|$)/, /^\.cache\/huggingface(\/|$)/];
 
@@ -25,21 +28,38 @@ export async function collectLocal(of: Artifact | string, exclude: string[] = []
   }
   const artifact = of;
   const skipDisk = new Set(exclude.map((p) => resolve(p)));
-  const hash = artifact.hash?.bind(artifact);
   const target = artifact.targets.join(', ');
+  // Each file is hashed through the descriptor it was opened with, a few at a time (descriptors are finite).
+  const pin = async (entry: (typeof artifact.entries)[number]): Promise<LockEntry> => {
+    const opened = await artifact.open(entry);
+    try {
+      if (!opened.hash) throw new ModelgateError('UNREADABLE', `${entry.path} cannot be hashed`);
+      const sha256 = await opened.hash();
+      const change = opened.changed?.();
+      if (change !== undefined) throw new ModelgateError('CHANGED', `${entry.path} changed while it was hashed (${change})`);
+      return { path: entry.path, size: opened.source.size, sha256 };
+    } finally {
+      opened.close();
+    }
+  };
   try {
-    const pending: Array<Promise<LockEntry>> = [];
+    const files: Array<(typeof artifact.entries)[number]> = [];
+    const entries: LockEntry[] = [];
     for (const entry of artifact.entries) {
       if (SKIPPED.some((re) => re.test(entry.path)) || skipDisk.has(resolve(entry.diskPath ?? entry.path))) continue;
-      if (entry.kind === 'symlink') pending.push(Promise.resolve({ path: entry.path, size: 0, symlink: entry.linkTarget ?? '' }));
-      else if (entry.kind === 'file' && hash) pending.push(hash(entry).then((sha256) => ({ path: entry.path, size: entry.size, sha256 })));
+      if (entry.kind === 'symlink') entries.push({ path: entry.path, size: 0, symlink: entry.linkTarget ?? '' });
+      else if (entry.kind === 'file') files.push(entry);
       else
         throw new ModelgateError(
           entry.kind === 'special' ? 'SPECIAL_FILE' : 'UNREADABLE',
           `${entry.path}: ${entry.error ?? `a ${entry.special ?? 'special file'}`}, which a lock cannot pin`,
         );
     }
-    const entries = await Promise.all(pending);
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < files.length) entries.push(await pin(files[next++]!));
+    };
+    await Promise.all(Array.from({ length: LOCK_IN_FLIGHT }, lane));
     return entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   } catch (e) {
     if (e instanceof ModelgateError) throw e;

@@ -55,6 +55,13 @@ export const UNREADABLE_FILE = meta(
   'The file could not be opened or read (permissions, I/O error). It was not scanned, so it is not reported clean.',
   'CWE-20',
 );
+export const FILE_CHANGED = meta(
+  'file/changed',
+  'low',
+  'File changed while it was scanned',
+  'modelgate reads each file through the one descriptor it opened (scan, hash and workers), so its verdict and hash are of the same bytes. This finding says those bytes moved under it (a write moves the change time, even one that sets the modification time back) or the path stopped naming them (a file renamed over it, or removed) before the scan and hash ended: a loader of the path would read bytes never judged. No SHA-256 is reported and the file is not reported clean.',
+  'CWE-367',
+);
 export const SYMLINK = meta(
   'file/symlink',
   'info',
@@ -70,5 +77,6 @@ export const CONTAINER_RULES: readonly RuleMeta[] = [
   NESTED_PAYLOAD,
   SPECIAL_FILE,
   UNREADABLE_FILE,
+  FILE_CHANGED,
   SYMLINK,
 ];

@@ -33,19 +33,24 @@ export function openLocalArtifact(targets: string[], options: LocalArtifactOptio
       const diskPath = entry.diskPath ?? entry.path;
       let source: FileSource;
       try {
-        source = new FileSource(diskPath);
+        // Not following links: the walk saw a regular file here, and a link put in its place is not read.
+        source = new FileSource(diskPath, { noFollow: true });
       } catch (e) {
+        if (e instanceof ModelgateError) throw e;
         throw new ModelgateError('UNREADABLE', (e as Error).message, { cause: e });
       }
+      const fd = source.descriptor;
       return {
         source,
         problems: [],
         siblings: siblingsOf(diskPath),
-        spec: { source: { kind: 'file', path: diskPath }, siblings: { kind: 'dir', of: diskPath } },
+        // Workers read through the same descriptor: one open file, one truth.
+        spec: { source: { kind: 'file', path: diskPath, fd }, siblings: { kind: 'dir', of: diskPath } },
+        hash: options.hash === false ? undefined : () => (pool ??= new HashPool()).hashDescriptor(fd, diskPath, source.size),
+        changed: () => source.changed(),
         close: () => source.close(),
       };
     },
-    hash: options.hash === false ? undefined : async (entry) => (pool ??= new HashPool()).hash(entry.diskPath ?? entry.path),
     async close() {
       await pool?.close();
     },

@@ -10,11 +10,20 @@ import { Worker } from 'node:worker_threads';
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { open } = require('node:fs/promises');
+const { read } = require('node:fs');
 const { createHash } = require('node:crypto');
 const CHUNK = 4 * 1024 * 1024;
 const buffers = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
-async function hashFile(path, start, length) {
-  const file = await open(path, 'r');
+// A descriptor another thread opened (threads share them): read, never closed here.
+function borrowed(fd) {
+  return {
+    read: (buffer, offset, length, position) =>
+      new Promise((resolve, reject) => read(fd, buffer, offset, length, position, (e, bytesRead) => (e ? reject(e) : resolve({ bytesRead })))),
+    close: async () => undefined,
+  };
+}
+async function hashFile(path, start, length, fd) {
+  const file = fd === undefined ? await open(path, 'r') : borrowed(fd);
   try {
     const hash = createHash('sha256');
     const ranged = start !== undefined;
@@ -41,8 +50,8 @@ async function hashFile(path, start, length) {
   }
 }
 let queue = Promise.resolve();
-parentPort.on('message', ({ id, path, start, length }) => {
-  queue = queue.then(() => hashFile(path, start, length)).then(
+parentPort.on('message', ({ id, path, start, length, fd }) => {
+  queue = queue.then(() => hashFile(path, start, length, fd)).then(
     (hex) => parentPort.postMessage({ id, hex }),
     (e) => parentPort.postMessage({ id, error: String((e && e.message) || e) }),
   );
@@ -76,12 +85,25 @@ export class HashPool {
 
   /** SHA-256 of a file, hex; with `range`, of its `length` bytes from `start` (rejected when the file is shorter). */
   hash(path: string, range?: { start: number; length: number }): Promise<string> {
+    return this.send({ path, start: range?.start, length: range?.length });
+  }
+
+  /**
+   * SHA-256 of exactly `size` bytes read through an open descriptor of this process (the one a
+   * scan reads): the bytes hashed are the bytes judged, whatever happens to the path meanwhile.
+   * Rejected when the file ends before `size`. The descriptor must stay open until it settles.
+   */
+  hashDescriptor(fd: number, path: string, size: number): Promise<string> {
+    return this.send({ path, start: 0, length: size, fd });
+  }
+
+  private send(message: { path: string; start?: number; length?: number; fd?: number }): Promise<string> {
     const id = this.nextId++;
     // The constructor starts at least one worker, so the index is always in range.
     const worker = this.workers[this.turn++ % this.workers.length]!;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, path, start: range?.start, length: range?.length });
+      worker.postMessage({ id, ...message });
     });
   }
 
