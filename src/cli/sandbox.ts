@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ModelgateError } from '../core/errors.js';
@@ -10,7 +10,8 @@ import { EXIT } from './exit-codes.js';
 /**
  * `modelgate scan --sandbox`: the scan of local targets re-run in a child Node process under
  * Node's permission model (Node 20: --experimental-permission). The child may read the targets
- * and modelgate's own installation (its dist/ code, data/, package.json and the node_modules
+ * (and the folder of a file target, whose neighbours the engine may read) and modelgate's own
+ * installation (its dist/ code, data/, package.json and the node_modules
  * folders it resolves modules from, which hold the WebAssembly it loads), write only to the
  * process's private temporary folder (HDF5 content copied out of archives, temp-dir.ts), start
  * worker threads (the scan, hash and HDF5 threads), and nothing else: no child process, no
@@ -60,10 +61,26 @@ function moduleFolders(): string[] {
   }
 }
 
+/**
+ * What of a target the child may read: a folder, or a file and the folder holding it, since the
+ * engine reads files beside a file it scans, as a loader would (an OpenVINO .bin's .xml, an ONNX
+ * model's external data, the files a config names).
+ */
+function targetPaths(target: string): string[] {
+  const paths = withReal(target);
+  let file = false;
+  try {
+    file = !statSync(target).isDirectory();
+  } catch {
+    // A missing target: the child says so.
+  }
+  return file ? [...paths, ...paths.map((p) => dirname(p))] : paths;
+}
+
 /** What the child may read and write. */
 export function sandboxGrants(targets: readonly string[], tempDir: string): { read: string[]; write: string[] } {
   const install = [join(ROOT, 'dist'), join(ROOT, 'data'), join(ROOT, 'package.json')].filter((p) => existsSync(p)).flatMap(withReal);
-  const read = [...new Set([...targets.flatMap(withReal), ...install, ...moduleFolders(), ...withReal(tempDir)])];
+  const read = [...new Set([...targets.flatMap(targetPaths), ...install, ...moduleFolders(), ...withReal(tempDir)])];
   const write = withReal(tempDir);
   // Node reads `*` in a granted path as a wildcard: such a path would grant more than itself.
   const wild = [...read, ...write].find((p) => p.includes('*'));

@@ -151,7 +151,7 @@ function hdf5Reason(text: string): ModelgateError {
 
 /** The time libhdf5 is given for a file of `size` bytes. */
 export function hdf5Timeout(size: number): number {
-  return Math.min(MAX_FILE_MS, FILE_MS + Math.ceil((size / 2 ** 30) * FILE_MS_PER_GIB));
+  return Math.min(MAX_FILE_MS, FILE_MS + Math.floor((size / 2 ** 30) * FILE_MS_PER_GIB));
 }
 
 let copies = 0;
