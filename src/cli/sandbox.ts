@@ -15,7 +15,8 @@ import { EXIT } from './exit-codes.js';
  * folders it resolves modules from, which hold the WebAssembly it loads), write only to the
  * process's private temporary folder (HDF5 content copied out of archives, temp-dir.ts), start
  * worker threads (the scan, hash and HDF5 threads), and nothing else: no child process, no
- * native addon, no other file. The network is not fenced by Node 20's permission model; the
+ * other file, and no native addon unless the scan needs one (needsAddons: then it runs again
+ * with --allow-addons, which only modelgate's own code can use, as only it runs there). The network is not fenced by Node 20's permission model; the
  * child opens no connection, as it scans local targets only.
  *
  * The child prints its ScanResult as JSON; this process then applies the policy (lock,
@@ -88,14 +89,15 @@ export function sandboxGrants(targets: readonly string[], tempDir: string): { re
   return { read, write };
 }
 
-/** The Node options that run the child under the permission model with these grants. */
-export function permissionArgs(grants: { read: string[]; write: string[] }): string[] {
+/** The Node options that run the child under the permission model with these grants (and native addons only when asked). */
+export function permissionArgs(grants: { read: string[]; write: string[] }, options: { addons?: boolean } = {}): string[] {
   // The child's stderr is the user's: not the warnings that the permission model is on.
   const quiet = FLAGS.has('--disable-warning') ? ['--disable-warning=ExperimentalWarning', '--disable-warning=SecurityWarning'] : [];
   return [
     PERMISSION_FLAG ?? '--experimental-permission',
     ...quiet,
     '--allow-worker',
+    ...(options.addons ? ['--allow-addons'] : []),
     ...grants.read.map((p) => `--allow-fs-read=${p}`),
     ...grants.write.map((p) => `--allow-fs-write=${p}`),
   ];
@@ -108,9 +110,31 @@ export function permissionArgs(grants: { read: string[]; write: string[] }): str
  * scan itself (an unreadable target; it said why), else 3 (INTERNAL): never 1, which is findings.
  */
 export async function runSandboxedScan(targets: readonly string[], childArgs: readonly string[]): Promise<ScanResult> {
+  const result = await runChild(targets, childArgs, false);
+  return needsAddons(result) ? runChild(targets, childArgs, true) : result;
+}
+
+/**
+ * What a native addon refused to load says (Node's ERR_DLOPEN_DISABLED, and the message of
+ * @napi-rs/lzma's loader, which wraps it): the error a file gets under the sandbox when its
+ * content needs the native LZMA decoder (an LZMA zip member), which the engine loads only then.
+ */
+const ADDON_REFUSED = /ERR_DLOPEN_DISABLED|loading addons is disabled|Cannot find native binding|native addon/i;
+
+/**
+ * True when a fatal finding of the result is an addon that was refused. The scan is then run
+ * again with --allow-addons: native addons are allowed only to a scan that needs one.
+ */
+export function needsAddons(result: ScanResult): boolean {
+  const refused = (f: { fatal?: boolean; message: string }) => f.fatal === true && ADDON_REFUSED.test(f.message);
+  return result.findings.some(refused) || result.files.some((file) => file.findings.some(refused));
+}
+
+async function runChild(targets: readonly string[], childArgs: readonly string[], addons: boolean): Promise<ScanResult> {
   const temp = sandboxTemp();
   const env = { ...process.env, ...temp.env };
-  const args = [...permissionArgs(sandboxGrants(targets, temp.dir)), ENTRY, 'scan', '--sandbox-child', ...childArgs, '--', ...targets];
+  const permissions = permissionArgs(sandboxGrants(targets, temp.dir), { addons });
+  const args = [...permissions, ENTRY, 'scan', '--sandbox-child', ...childArgs, '--', ...targets];
   const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
   // A signal that stops this process stops the scan too.
   const forward = (signal: NodeJS.Signals): void => void child.kill(signal);

@@ -62,6 +62,15 @@ describe('modelgate scan --sandbox', () => {
     expect(missing.stderr).toMatch(/missing\.pkl/);
   });
 
+  it('allows native addons only to a scan that needs one (an LZMA zip member): the same report', () => {
+    const members = ['test/fixtures/zip-methods/numeric-lzma.npz', 'test/fixtures/zip-methods/payload-lzma.zip', good];
+    const sandboxed = runCli(['scan', '--sandbox', '-f', 'json', ...members], { env });
+    const inProcess = runCli(['scan', '--no-sandbox', '-f', 'json', ...members], { env });
+    expect(sandboxed.status, sandboxed.stderr).toBe(1);
+    expect(withoutTiming(sandboxed.stdout)).toEqual(withoutTiming(inProcess.stdout));
+    expect(withoutTiming(inProcess.stdout)).toMatchObject({ summary: { files: 3, malicious: 1, clean: 2, error: 0 } });
+  });
+
   it('refuses --sandbox for a Hugging Face repo (exit 2), before any network access', () => {
     const run = runCli(['scan', '--sandbox', 'hf:someone/model'], { env: { ...env, HF_HUB_OFFLINE: '1' } });
     expect(run.status).toBe(2);
