@@ -136,8 +136,12 @@ async function runChild(targets: readonly string[], childArgs: readonly string[]
   const permissions = permissionArgs(sandboxGrants(targets, temp.dir), { addons });
   const args = [...permissions, ENTRY, 'scan', '--sandbox-child', ...childArgs, '--', ...targets];
   const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  // A signal that stops this process stops the scan too.
-  const forward = (signal: NodeJS.Signals): void => void child.kill(signal);
+  // A signal that stops this process stops the scan, and then this process, by that signal.
+  let received: NodeJS.Signals | undefined;
+  const forward = (signal: NodeJS.Signals): void => {
+    received ??= signal;
+    child.kill(signal);
+  };
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const s of signals) process.on(s, forward);
   const chunks: Buffer[] = [];
@@ -146,6 +150,11 @@ async function runChild(targets: readonly string[], childArgs: readonly string[]
     child.on('error', fail);
     child.on('close', (c, s) => done([c, s]));
   }).finally(() => signals.forEach((s) => process.off(s, forward)));
+  if (received !== undefined && process.listenerCount(received) === 0) {
+    // The private folder's own handler has removed it already (temp-dir.ts).
+    process.kill(process.pid, received);
+    await new Promise(() => undefined);
+  }
   if (code === EXIT.ERROR) throw new SandboxExit(EXIT.ERROR, undefined);
   if (code !== 0) {
     const how = signal ? `was stopped by ${signal}` : `exited with code ${String(code)}`;

@@ -82,6 +82,14 @@ describe('the private temporary folder of a scan', () => {
     expect(privateFolders(tmp)).toEqual([]);
   });
 
+  it.each(['SIGTERM', 'SIGINT'] as const)('is removed when %s stops a sandboxed run, which stops by it too', { timeout: 120_000 }, async (signal) => {
+    const { tmp, env } = freshTmp(`sandbox-${signal}`);
+    const { child, exited, folder } = await scanCaughtWithCopy(env, tmp, '--sandbox');
+    child.kill(signal);
+    expect(await exited).toEqual([null, signal]);
+    expect(existsSync(folder)).toBe(false);
+  });
+
   it('is not made at all by a scan that copies nothing', () => {
     const { tmp, env } = freshTmp('none');
     expect(runCli(['scan', '--no-sandbox', '-q', clean], { env }).status).toBe(0);
