@@ -130,9 +130,23 @@ export function needsAddons(result: ScanResult): boolean {
   return result.findings.some(refused) || result.files.some((file) => file.findings.some(refused));
 }
 
+/**
+ * The environment variables the child is given, an allow-list: what Node and a terminal need
+ * (temporary folder, locale, time zone, terminal size and colour, NODE_OPTIONS), nothing else.
+ * The scan of local targets reads no other variable, and tokens (HF_TOKEN, a registry's) and
+ * secrets stay out of a process that reads hostile bytes (Node 20's permission model does not
+ * fence the network).
+ */
+const CHILD_ENV = /^(PATH|HOME|TMPDIR|TMP|TEMP|LANG|LANGUAGE|LC_[A-Z_]+|TZ|TERM|COLUMNS|LINES|NO_COLOR|FORCE_COLOR|NODE_OPTIONS)$/;
+
+/** `env` with only the variables the sandboxed child may see, plus `extra`. */
+export function sandboxEnv(env: NodeJS.ProcessEnv, extra: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...Object.fromEntries(Object.entries(env).filter(([name]) => CHILD_ENV.test(name))), ...extra };
+}
+
 async function runChild(targets: readonly string[], childArgs: readonly string[], addons: boolean): Promise<ScanResult> {
   const temp = sandboxTemp();
-  const env = { ...process.env, ...temp.env };
+  const env = sandboxEnv(process.env, temp.env);
   const permissions = permissionArgs(sandboxGrants(targets, temp.dir), { addons });
   const args = [...permissions, ENTRY, 'scan', '--sandbox-child', ...childArgs, '--', ...targets];
   const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs'
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { permissionArgs, sandboxGrants } from '../../src/cli/sandbox.js';
+import { permissionArgs, sandboxEnv, sandboxGrants } from '../../src/cli/sandbox.js';
 import { CLI, runCli } from '../helpers/cli.js';
 import { osSystemPickle, plainPickle } from '../helpers/pickles.js';
 
@@ -91,6 +91,11 @@ describe('modelgate scan --sandbox', () => {
     expect(reads.filter((p) => !allowed(p))).toEqual([]);
     expect(reads).not.toContain(ROOT);
     expect(reads).not.toContain(homedir());
+  });
+
+  it('gives the child only the environment it needs: no tokens', () => {
+    const given = { PATH: '/bin', TMPDIR: '/t', LC_ALL: 'C', HF_TOKEN: 'hf_x', MODELGATE_REGISTRY_TOKEN: 'y', AWS_SECRET_ACCESS_KEY: 'z' };
+    expect(sandboxEnv(given, { MODELGATE_SANDBOX_TMP: '/t/m' })).toEqual({ PATH: '/bin', TMPDIR: '/t', LC_ALL: 'C', MODELGATE_SANDBOX_TMP: '/t/m' });
   });
 
   it('refuses a path that Node would read as a wildcard', () => {
