@@ -51,6 +51,13 @@ Exit codes:
   3  internal error: the scan could not run (a crash, or a permission the sandbox refused)`;
 
 /**
+ * Whether a scan of local targets is sandboxed when neither --sandbox nor --no-sandbox is given.
+ * It costs a second Node start-up per run (README "The sandbox"), and needs native addons to be
+ * loaded only when a file needs one (the LZMA decoder is imported on first use).
+ */
+const SANDBOX_BY_DEFAULT = true;
+
+/**
  * Local targets are scanned in the sandbox unless --no-sandbox says otherwise, or the CLI runs
  * from its sources (tsx), whose child could not load. A Hub repo needs the network and the
  * cache: it is scanned in this process, and an explicit --sandbox for one is refused.
@@ -64,7 +71,7 @@ function useSandbox(flag: boolean | undefined, hub: boolean): boolean {
     );
   }
   if (flag === true && !sandboxAvailable()) throw new ModelgateError('USAGE', '--sandbox needs the built CLI (dist/main.js), not the TypeScript sources');
-  return !hub && sandboxAvailable();
+  return (flag === true || SANDBOX_BY_DEFAULT) && !hub && sandboxAvailable();
 }
 
 /** The scan command's own options that the sandboxed child needs: limits, hashing, workers, quiet. */
