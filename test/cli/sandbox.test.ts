@@ -71,6 +71,15 @@ describe('modelgate scan --sandbox', () => {
     expect(withoutTiming(inProcess.stdout)).toMatchObject({ summary: { files: 3, malicious: 1, clean: 2, error: 0 } });
   });
 
+  it('documents --sandbox, --no-sandbox and exit code 3 in --help', () => {
+    const help = runCli(['scan', '--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/--sandbox/);
+    expect(help.stdout).toMatch(/--no-sandbox/);
+    expect(help.stdout).toMatch(/^ {2}3 {2}internal error/m);
+    expect(help.stdout).not.toMatch(/--sandbox-child/);
+  });
+
   it('refuses --sandbox for a Hugging Face repo (exit 2), before any network access', () => {
     const run = runCli(['scan', '--sandbox', 'hf:someone/model'], { env: { ...env, HF_HUB_OFFLINE: '1' } });
     expect(run.status).toBe(2);
