@@ -20,6 +20,7 @@ const LIMIT_FLAGS: Array<[string, keyof Limits, string]> = [
   ['--max-opcodes <n>', 'maxOpcodes', 'opcodes per pickle stream'],
   ['--max-memo <n>', 'maxMemoEntries', 'memo entries per pickle stream'],
   ['--max-string-bytes <n>', 'maxStringBytes', 'bytes of one pickle operand kept'],
+  ['--max-symbolic-bytes <n>', 'maxSymbolicBytes', 'estimated bytes of the values one pickle stream builds'],
 ];
 
 const HELP_AFTER = `

@@ -24,6 +24,13 @@ export interface Limits {
   maxOpcodes: number;
   /** Distinct memo entries in one pickle stream. */
   maxMemoEntries: number;
+  /**
+   * Estimated bytes of the symbolic values one pickle stream builds (stack, memo, containers,
+   * calls), counted as they are made. Containers keep at most 65,536 items each, so a real
+   * pickle's values stay within tens of MB whatever its size; ten million nested lists in a
+   * 20 MB file would otherwise take gigabytes.
+   */
+  maxSymbolicBytes: number;
   /** Unclosed MARKs in one pickle stream; real pickles nest a few dozen deep. */
   maxMarks: number;
   /**
@@ -48,6 +55,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxNestingDepth: 6,
   maxOpcodes: 50_000_000,
   maxMemoEntries: 5_000_000,
+  maxSymbolicBytes: 64 * MiB,
   maxMarks: 100_000,
   maxStringBytes: 256 * MiB,
   maxArchiveEntries: 100_000,

@@ -8,6 +8,7 @@ import { ruleFinding } from '../detectors/finding.js';
 import type { RuleMeta } from '../detectors/rule.js';
 import type { PickleStream } from '../formats/pickle/model.js';
 import type { Rule, RuleReport } from '../detectors/types.js';
+import type { Room } from '../formats/compressed/output.js';
 
 export type { SiblingFile } from '../core/artifact.js';
 
@@ -124,11 +125,12 @@ export class ScanContext {
    * How many bytes the next decompression may produce, and the limit that caps it: one member
    * may not pass maxMemberBytes, and the whole file may not pass maxDecompressedBytes.
    */
-  decompressionRoom(): { bytes: number; code: 'LIMIT_MEMBER_BYTES' | 'LIMIT_DECOMPRESSED_BYTES' } {
+  decompressionRoom(): Room {
     const left = Math.max(0, this.limits.maxDecompressedBytes - this.budget.decompressed);
+    const ratio = { max: this.limits.maxCompressionRatio, grace: this.limits.ratioGraceBytes };
     return this.limits.maxMemberBytes < left
-      ? { bytes: this.limits.maxMemberBytes, code: 'LIMIT_MEMBER_BYTES' }
-      : { bytes: Math.max(1, left), code: 'LIMIT_DECOMPRESSED_BYTES' };
+      ? { bytes: this.limits.maxMemberBytes, code: 'LIMIT_MEMBER_BYTES', ratio }
+      : { bytes: Math.max(1, left), code: 'LIMIT_DECOMPRESSED_BYTES', ratio };
   }
 
   /** Counts decompressed output against the file's budget; throws a limit error when over. */

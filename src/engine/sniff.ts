@@ -1,5 +1,5 @@
 import { isZfileHead } from '../formats/joblib/zfile.js';
-import { isSafetensors } from '../formats/safetensors/parse.js';
+import { isBrokenSafetensors, isSafetensors } from '../formats/safetensors/parse.js';
 import { isTarHeader } from '../formats/tar/parse.js';
 import { isZipHead } from '../formats/zip/parse.js';
 
@@ -40,7 +40,7 @@ export function sniff(head: Buffer, size: number): Sniffed {
   // safetensors is recognised by structure (a header length that fits the file, then JSON),
   // which is far stronger than the two- and three-byte magics below: 66 header lengths under
   // 64 KiB begin like a zlib stream (the dispatcher still tries that reading as well).
-  if (isSafetensors(head, size)) return 'safetensors';
+  if (isSafetensors(head, size) || isBrokenSafetensors(head)) return 'safetensors';
   return weakMagic(head) ?? 'unknown';
 }
 

@@ -31,7 +31,7 @@ export const ZIP_DIFFERENTIAL = meta(
   'container/zip-differential',
   'info',
   'Zip entry read differently by different readers',
-  'A zip entry whose CRC is wrong, whose local header disagrees with the central directory, whose flags claim encryption over plain bytes, that only a local-header walk finds, or that only one of several end-of-central-directory records lists (CPython and miniz take the last record even when its comment length runs past the end; careful readers take the last one that fits; CPython also places the directory by counting back from the record), or junk between local headers. Scanners that trust one reading miss what a loader using the other reading runs; modelgate scans every reading.',
+  'A zip entry whose local header flags disagree with the central directory (encryption claimed by the local header only), that only a local-header walk finds, or that only one of several end-of-central-directory records lists (CPython and miniz take the last record even when its comment length runs past the end; careful readers take the last one that fits; CPython also places the directory by counting back from the record), or junk between local headers. Scanners that trust one reading miss what a loader using the other reading runs; modelgate scans every reading.',
   'CWE-436',
 );
 export const NESTED_PAYLOAD = meta(

@@ -52,7 +52,7 @@ function decompress(kind: Compression, input: Buffer, room: Room): Decoded {
       case 'zstd':
         return unzstdFrames(input, room);
       case 'lz4':
-        return decodeLz4Frames(input, room.bytes, room.code);
+        return decodeLz4Frames(input, room);
       case 'lzma':
       case 'xz':
         return unlzmaStreams(input, room);

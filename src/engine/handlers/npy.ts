@@ -5,6 +5,7 @@ import { TRAILING_DATA } from '../../detectors/container/index.js';
 import { parseNpyHeader } from '../../formats/numpy/parse.js';
 import type { ScanContext } from '../context.js';
 import { scanPickle } from './pickle.js';
+import { scanUnpickled } from './unpickled.js';
 
 /**
  * Scans a `.npy` file (numpy/lib/format.py): an object dtype means the data is a pickle,
@@ -15,7 +16,8 @@ export function scanNpy(source: ByteSource, ctx: ScanContext): string {
   const header = parseNpyHeader(reader);
   const data = new SliceSource(source, reader.pos, source.size - reader.pos);
   if (header.hasObject) {
-    scanPickle(data, ctx);
+    // np.load(allow_pickle=True) unpickles the data: missing or broken, the file is damaged.
+    scanUnpickled(data, ctx, 'object array data');
     return 'npy';
   }
   const expected = header.count * header.itemSize;

@@ -96,30 +96,53 @@ export function scanPickle(source: ByteSource, ctx: ScanContext, options: Pickle
       }
     }
   }
-  while (!stop && reader.pos < reader.end) {
-    if (streams.length >= ctx.limits.maxStreamsPerMember) {
-      if (options.probe) return undefined;
-      ctx.report(MALFORMED_CONTAINER, {
-        message: `more than ${ctx.limits.maxStreamsPerMember} pickle streams back to back; the rest was not read`,
-        location: { offset: reader.pos },
-        fatal: true,
-        code: 'LIMIT_ENTRIES',
+  // Where the next stream begins, for each reading: right after STOP (the C unpickler on a
+  // peekable file), and at the end of the frame STOP was read in (the pure-Python unpickler,
+  // and the C one once it read the whole frame). Every such place is read on from, once.
+  const pending: number[] = [];
+  const seenStarts = new Set<number>(streams.map((s) => s.start));
+  const queueFrameEnd = (s: PickleStream): void => {
+    if (s.frameEnd !== undefined && s.frameEnd < reader.end && !seenStarts.has(s.frameEnd)) {
+      seenStarts.add(s.frameEnd);
+      pending.push(s.frameEnd);
+    }
+  };
+  if (!stop) for (const s of streams) queueFrameEnd(s);
+  const readOn = (): boolean => {
+    while (!stop && reader.pos < reader.end) {
+      if (streams.length >= ctx.limits.maxStreamsPerMember) {
+        if (options.probe) return false;
+        ctx.report(MALFORMED_CONTAINER, {
+          message: `more than ${ctx.limits.maxStreamsPerMember} pickle streams back to back; the rest was not read`,
+          location: { offset: reader.pos },
+          fatal: true,
+          code: 'LIMIT_ENTRIES',
+        });
+        return true;
+      }
+      const at = reader.pos;
+      seenStarts.add(at);
+      const next = parse();
+      if (!next.error || hasActivity(next)) {
+        streams.push(next);
+        stop = next.error !== undefined;
+        if (!stop) queueFrameEnd(next);
+        continue;
+      }
+      if (options.probe) return false;
+      ctx.report(TRAILING_DATA, {
+        message: `${reader.end - at} bytes after the last pickle stream do not parse as a pickle`,
+        location: { offset: at },
       });
-      break;
+      return true;
     }
-    const at = reader.pos;
-    const next = parse();
-    if (!next.error || hasActivity(next)) {
-      streams.push(next);
-      stop = next.error !== undefined;
-      continue;
-    }
-    if (options.probe) return undefined;
-    ctx.report(TRAILING_DATA, {
-      message: `${reader.end - at} bytes after the last pickle stream do not parse as a pickle`,
-      location: { offset: at },
-    });
-    break;
+    return true;
+  };
+  if (!readOn()) return undefined;
+  for (let from = pending.shift(); from !== undefined; from = pending.shift()) {
+    reader.pos = from;
+    stop = false;
+    if (!readOn()) return undefined;
   }
   if (options.probe && streams.some((s) => s.error)) return undefined;
 

@@ -78,8 +78,19 @@ export function scanTar(source: ByteSource, ctx: ScanContext): string {
       return;
     }
     const slice = new SliceSource(source, data.dataOffset, data.size);
-    if (!torchMember || !scanTorchTarMember(member, slice, memberCtx)) memberCtx.scan(slice);
+    if (!torchMember) {
+      memberCtx.scan(slice);
+      return;
+    }
+    if (scanTorchTarMember(member, slice, memberCtx)) return;
+    // legacy_load unpickles this member first thing: bytes that are no pickle make the load
+    // fail, so the checkpoint is damaged. They are still read for whatever else they are.
+    memberCtx.fatal(new ModelgateError(slice.size === 0 ? 'TRUNCATED' : 'MALFORMED', 'it does not begin with a pickle'), `torch tar member ${member}`);
+    memberCtx.scan(slice);
   });
   if (error) ctx.fatal(error, 'tar archive');
+  // legacy_load extracts each of these members by name: without one, torch.load fails.
+  const missing = torch && !error ? TORCH_TAR_MEMBERS.filter((m) => !names.has(m)) : [];
+  if (missing.length > 0) ctx.fatal(new ModelgateError('TRUNCATED', `it has no ${missing.join(' or ')} member`), 'torch tar checkpoint');
   return names.has('pickle') && torch ? 'pytorch-tar' : 'tar';
 }

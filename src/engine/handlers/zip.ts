@@ -9,11 +9,13 @@ import { exportTensorMembers, isExportWeightsConfig, isTorchDataPickle, storageM
 import { decompressMember, METHOD_STORED } from '../../formats/zip/decompress.js';
 import type { ZipEntry } from '../../formats/zip/model.js';
 import { readZip } from '../../formats/zip/parse.js';
+import { entryBreak, entryRefusals } from '../../formats/zip/refusals.js';
 import type { ScanContext } from '../context.js';
 import { sniff } from '../sniff.js';
 import { scanKerasArchive } from './keras.js';
 import { scanPickle } from './pickle.js';
 import { scanTorchScriptCode } from './torchscript.js';
+import { scanUnpickled } from './unpickled.js';
 
 /** Members loaders unpickle: torch's `data.pkl` in any folder, TorchScript's `constants.pkl`, any `.pkl`. */
 function isPickleName(name: string | undefined): boolean {
@@ -41,29 +43,69 @@ function storageKeys(streams: PickleStream[], into: Set<string>): void {
  * LZMA (the methods Python's zipfile reads) decompressed within the file's budget.
  */
 function memberSource(source: ByteSource, entry: ZipEntry, ctx: ScanContext): ByteSource {
-  if (entry.dataOffset === undefined) throw new ModelgateError('MALFORMED', `local header unreadable: ${entry.localError ?? '?'}`);
-  if (entry.dataOffset + entry.compressedSize > source.size) throw new ModelgateError('TRUNCATED', `entry data runs past the end of the file`);
-  if (entry.method === METHOD_STORED) return new SliceSource(source, entry.dataOffset, entry.compressedSize);
+  const broken = entryBreak(entry, source.size);
+  if (broken) throw broken;
+  const dataOffset = entry.dataOffset!;
+  if (entry.method === METHOD_STORED) return new SliceSource(source, dataOffset, entry.compressedSize);
   if (entry.compressedSize > ctx.limits.maxMemberBytes) throw new ModelgateError('LIMIT_MEMBER_BYTES', `compressed member of ${entry.compressedSize} bytes`);
-  const out = decompressMember(source.read(entry.dataOffset, entry.compressedSize), entry, ctx.decompressionRoom());
+  const out = decompressMember(source.read(dataOffset, entry.compressedSize), entry, ctx.decompressionRoom());
   ctx.chargeDecompressed(out.length, entry.compressedSize);
   return new BufferSource(out);
 }
 
+/**
+ * Reports, as fatal findings, what makes loaders refuse an entry whose bytes are still read
+ * (flags, names, sizes that disagree: see entryRefusals), and with the bytes in hand, a length
+ * or CRC-32 other than declared, which zipfile and miniz both check on every read: a file
+ * damaged anywhere in a member's bytes is then never clean. Members past the CRC limit are not
+ * checked (they are tensor data, read in place).
+ */
+function reportRefusals(entry: ZipEntry, data: ByteSource | undefined, ctx: ScanContext): void {
+  const refusals = entryRefusals(entry, ctx.limits);
+  if (data && entry.origin === 'central' && refusals.length === 0) {
+    const at = { offset: entry.localOffset };
+    if (data.size !== entry.uncompressedSize) {
+      refusals.push(new ModelgateError('MALFORMED', `it declares ${entry.uncompressedSize} uncompressed bytes but holds ${data.size}`, at));
+    } else if (data.size <= CRC_CHECK_BYTES) {
+      const actual = crc32(data.read(0, data.size)) >>> 0;
+      if (actual !== entry.crc32 >>> 0)
+        refusals.push(new ModelgateError('MALFORMED', `its CRC-32 is 0x${actual.toString(16)}, not the declared 0x${(entry.crc32 >>> 0).toString(16)}`, at));
+    }
+  }
+  for (const refusal of refusals) ctx.fatal(refusal, `zip entry ${JSON.stringify(entry.name)} does not load`);
+}
+
+/**
+ * Reports what readers see differently in an entry (info): found by a local-header walk only,
+ * or local flags that differ from the directory's. What loaders refuse outright is fatal
+ * instead (reportRefusals), and the bytes are read either way.
+ */
 function reportDifferentials(entry: ZipEntry, data: ByteSource | undefined, ctx: ScanContext): void {
   const notes: string[] = [];
   if (entry.origin === 'local-only') notes.push('it is found only by walking local headers, not in the central directory');
-  if (entry.localName !== undefined && entry.localName !== entry.name) notes.push(`its local header names it ${JSON.stringify(entry.localName)}`);
-  const flags = entry.flags | (entry.localFlags ?? 0);
-  if (flags & 1) notes.push('its flags claim encryption but its bytes were read as plain');
-  if (flags & 0x60) notes.push(`its flags claim unsupported features (0x${(flags & 0x60).toString(16)})`);
+  const localOnly = (entry.localFlags ?? 0) & ~entry.flags;
+  if (localOnly & 1) notes.push('its local header claims encryption, the central directory does not: its bytes were read as plain');
   if (entry.localFlags !== undefined) notes.push(`local flags 0x${entry.localFlags.toString(16)} differ from central 0x${entry.flags.toString(16)}`);
-  if (data && data.size <= CRC_CHECK_BYTES && entry.origin === 'central') {
-    const actual = crc32(data.read(0, data.size)) >>> 0;
-    if (actual !== entry.crc32 >>> 0) notes.push(`its CRC-32 is 0x${actual.toString(16)}, not the declared 0x${(entry.crc32 >>> 0).toString(16)}`);
-  }
+  reportRefusals(entry, data, ctx);
   if (notes.length === 0) return;
   ctx.report(ZIP_DIFFERENTIAL, { message: `zip entry ${JSON.stringify(entry.name)}: ${notes.join('; ')}`, location: { offset: entry.localOffset } });
+}
+
+/**
+ * torch.load (and torch.jit.load) read the storage `key` of a `<folder>/data.pkl` from the
+ * member `<folder>/data/<key>` while unpickling: a key with no such member makes the load fail,
+ * so the checkpoint is damaged (cut, or members dropped).
+ */
+function reportMissingStorages(pickleName: string, streams: PickleStream[], entries: readonly ZipEntry[], ctx: ScanContext): void {
+  const keys = new Set<string>();
+  storageKeys(streams, keys);
+  const folder = pickleName.slice(0, pickleName.length - 'data.pkl'.length);
+  const names = new Set(entries.map((e) => e.name));
+  const missing = [...keys].filter((key) => !names.has(`${folder}data/${key}`));
+  if (missing.length === 0) return;
+  const listed = missing.slice(0, 5).map((key) => `${folder}data/${key}`);
+  const more = missing.length > 5 ? ` and ${missing.length - 5} more` : '';
+  ctx.fatal(new ModelgateError('TRUNCATED', `it references storages the archive does not hold: ${listed.join(', ')}${more}`), 'torch checkpoint does not load');
 }
 
 /** Largest torch.export config read to learn which members are raw tensor bytes. */
@@ -109,9 +151,13 @@ export function scanZip(source: ByteSource, ctx: ScanContext): string {
       const data = memberSource(source, entry, mctx);
       reportDifferentials(entry, data, mctx);
       const streams: PickleStream[] = [];
-      scanPickle(data, mctx, { onStreams: (s) => streams.push(...s) });
+      // Loaders unpickle these by name: bytes that are no pickle at all are a damaged file.
+      scanUnpickled(data, mctx, 'pickle member', { onStreams: (s) => streams.push(...s) });
       storageKeys(streams, storages);
-      if (isTorchDataPickle(entry.name)) torch = true;
+      if (isTorchDataPickle(entry.name)) {
+        torch = true;
+        reportMissingStorages(entry.name, streams, archive.entries, mctx);
+      }
     } catch (e) {
       reportDifferentials(entry, undefined, mctx);
       mctx.fatal(e, 'zip member could not be read');
@@ -134,6 +180,7 @@ export function scanZip(source: ByteSource, ctx: ScanContext): string {
       done.add(entry);
       try {
         const data = memberSource(source, entry, ctx.member(name));
+        reportDifferentials(entry, data, ctx.member(name));
         if (data.size > KERAS_JSON_BYTES) throw new ModelgateError('LIMIT_MEMBER_BYTES', `${name} of ${data.size} bytes`);
         files[key] = data.read(0, data.size);
       } catch (e) {
@@ -150,8 +197,14 @@ export function scanZip(source: ByteSource, ctx: ScanContext): string {
     if (entry.name.endsWith('/') && entry.compressedSize === 0) continue;
     if (!/\.npy$/i.test(entry.name)) allNpy = false;
     const key = storageMemberKey(entry.name);
-    if (key !== undefined && storages.has(key)) continue;
     const mctx = ctx.member(entry.name);
+    if (key !== undefined && storages.has(key)) {
+      // Raw tensor bytes, never parsed; but torch must still be able to read them.
+      const broken = entryBreak(entry, source.size);
+      if (broken) mctx.fatal(broken, 'tensor storage member could not be read');
+      else reportRefusals(entry, undefined, mctx);
+      continue;
+    }
     try {
       const data = memberSource(source, entry, mctx);
       reportDifferentials(entry, entry.method === 0 && data.size > CRC_CHECK_BYTES ? undefined : data, mctx);
@@ -166,9 +219,11 @@ export function scanZip(source: ByteSource, ctx: ScanContext): string {
       // never passed over unread, unless the archive's own config names it raw tensor bytes.
       else if (scanPickle(data, mctx, { probe: true }) === undefined && !rawTensors.has(entry.name)) mctx.scan(data);
     } catch (e) {
+      reportDifferentials(entry, undefined, mctx);
       mctx.fatal(e, 'zip member could not be read');
     }
   }
+  for (const defect of archive.defects) ctx.report(MALFORMED_CONTAINER, { message: `zip structure: ${defect}`, fatal: true, code: 'MALFORMED' });
   if (torch) return 'pytorch-zip';
   if (keras) return 'keras-v3';
   return allNpy ? 'npz' : 'zip';

@@ -50,7 +50,8 @@ export function bunzipStreams(input: Buffer, room: Room): Decoded {
   for (let stream = 0; pos < input.length; stream++) {
     if (stream > 0 && !isStreamStart(input, pos)) break;
     const source = inputFrom(input, pos);
-    const sink = new ByteSink(out.left, () => out.overflow('bzip2 data'));
+    const ratio = room.ratio && { limit: room.ratio, consumed: () => source.pos, before: out.size, what: `bzip2 stream ${stream + 1}` };
+    const sink = new ByteSink(out.left, () => out.overflow('bzip2 data'), ratio);
     try {
       Bunzip.decode(source, sink, false);
     } catch (e) {

@@ -1,6 +1,6 @@
 import { constants, crc32, inflateRawSync } from 'node:zlib';
 import { ModelgateError } from '../../core/errors.js';
-import { StreamOutput, type Decoded, type Room } from './output.js';
+import { ratioCap, ratioError, StreamOutput, type Decoded, type RatioLimit, type Room } from './output.js';
 
 /** One raw deflate stream (RFC 1951): its output, the input bytes it took, and what ended it early. */
 interface Inflated {
@@ -53,8 +53,36 @@ function partialInflate(input: Buffer, limit: number, overflow: Overflow, cause:
   };
 }
 
-/** One raw deflate stream from the start of `input`, never more than `limit` bytes out. */
-export function inflateRaw(input: Buffer, limit: number, overflow: Overflow): Inflated {
+/** Input bytes of the first prefix probed against the ratio limit; each next one is 4 times longer. */
+const FIRST_PROBE = 64 * 1024;
+
+/**
+ * Throws LIMIT_RATIO when a prefix of `input` already inflates past the ratio limit for its
+ * length. zlib's one-shot inflate cannot be stopped part-way by input read, so prefixes of
+ * 64 KiB, 256 KiB, 1 MiB... are inflated first, each capped at what the ratio allows it: a
+ * bomb stops at the first prefix, having produced no more than that cap (about
+ * `ratio.grace`), and real data costs a third more inflation for files past 64 KiB.
+ */
+function probeRatio(input: Buffer, ratio: RatioLimit | undefined, what: string): void {
+  if (ratio === undefined) return;
+  for (let n = Math.max(FIRST_PROBE, Math.ceil(ratio.grace / ratio.max)); n < input.length; n *= 4) {
+    const cap = ratioCap(ratio, n);
+    if (cap >= ratioCap(ratio, input.length)) return;
+    inflatePrefix(input, n, cap, () => ratioError(what, cap, n, ratio));
+  }
+}
+
+/**
+ * One raw deflate stream from the start of `input`, never more than `limit` bytes out, nor
+ * more than the ratio limit allows for the input it read (when `ratio` is given).
+ */
+export function inflateRaw(input: Buffer, limit: number, overflow: Overflow, ratio?: RatioLimit, what = 'deflate data'): Inflated {
+  probeRatio(input, ratio, what);
+  const byRatio = ratioCap(ratio, input.length);
+  if (byRatio < limit) {
+    limit = byRatio;
+    overflow = () => ratioError(what, byRatio, input.length, ratio!);
+  }
   try {
     const r = inflateRawSync(input, { maxOutputLength: Math.max(1, limit), info: true }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
     if (r.buffer.length > limit) throw overflow();
@@ -136,7 +164,7 @@ export function gunzipMembers(input: Buffer, room: Room): Decoded {
       const err = e as ModelgateError;
       return out.done(new ModelgateError(err.code, `bytes after gzip member ${member}: ${err.message}`, { offset: pos }));
     }
-    const r = inflateRaw(input.subarray(start), out.left, overflow);
+    const r = inflateRaw(input.subarray(start), out.left, overflow, room.ratio, `gzip member ${member + 1}`);
     out.push(r.data);
     if (r.error) return out.done(new ModelgateError(r.error.code, `gzip member ${member + 1}: ${r.error.message}`, { cause: r.error, offset: start }));
     const trailer = start + r.consumed;
@@ -165,7 +193,7 @@ export function inflateZlib(input: Buffer, room: Room, trailing: 'error' | 'igno
   const flg = input[1] ?? 0;
   if (input.length < 2 || (cmf & 0x0f) !== 8 || cmf >> 4 > 7 || ((cmf << 8) | flg) % 31 !== 0) throw new ModelgateError('MALFORMED', 'zlib header is invalid');
   if (flg & 0x20) throw new ModelgateError('MALFORMED', 'zlib stream needs a preset dictionary');
-  const r = inflateRaw(input.subarray(2), room.bytes, () => out.overflow('zlib data'));
+  const r = inflateRaw(input.subarray(2), room.bytes, () => out.overflow('zlib data'), room.ratio, 'zlib data');
   out.push(r.data);
   if (r.error) return out.done(new ModelgateError(r.error.code, `zlib stream: ${r.error.message}`, { cause: r.error, offset: 2 }));
   const trailer = 2 + r.consumed;

@@ -1,9 +1,20 @@
 import { crc32 } from 'node:zlib';
-import { xz } from '@napi-rs/lzma';
+import { createRequire } from 'node:module';
 import { ModelgateError } from '../../core/errors.js';
 import { decodeLzmaAlone } from './lzma1.js';
 import { decodeXzBlocks, startsWithLzma2 } from './xz.js';
-import { asDecodeError, GrowingOutput, StreamOutput, type Decoded, type Room } from './output.js';
+import { asDecodeError, GrowingOutput, ratioCap, ratioError, StreamOutput, type Decoded, type Room } from './output.js';
+
+const require = createRequire(import.meta.url);
+
+/**
+ * The native xz decoder (@napi-rs/lzma), loaded on first use only: a scan without xz files of
+ * other filter chains never loads the addon (so it runs under Node's permission model without
+ * --allow-addons).
+ */
+function nativeXz(): typeof import('@napi-rs/lzma').xz {
+  return (require('@napi-rs/lzma') as typeof import('@napi-rs/lzma')).xz;
+}
 
 /*
  * xz and lzma-alone as CPython's lzma.LZMAFile reads them (FORMAT_AUTO, Lib/_compression.py
@@ -69,8 +80,11 @@ function xzStreamEnd(input: Buffer, start: number): { end: number; declared?: bi
 function decodeXz(bytes: Buffer, declared: bigint | undefined, out: StreamOutput, n: number): Buffer {
   if (declared !== undefined && declared > BigInt(out.left))
     throw new ModelgateError(out.room.code, `xz stream ${n} declares ${declared} bytes, over the ${out.left} left`);
+  // The native decoder cannot be stopped part-way: the index's size is held to the ratio first.
+  const cap = ratioCap(out.room.ratio, bytes.length);
+  if (declared !== undefined && out.size + Number(declared) > cap) throw ratioError(`xz stream ${n}`, cap, bytes.length, out.room.ratio!);
   try {
-    const data = xz.decompressSync(bytes);
+    const data = nativeXz().decompressSync(bytes);
     if (data.length > out.left) throw out.overflow(`xz stream ${n}`);
     return data;
   } catch (e) {
@@ -82,7 +96,7 @@ function decodeXz(bytes: Buffer, declared: bigint | undefined, out: StreamOutput
 function tryXz(bytes: Buffer): unknown {
   if (bytes.length > 64 * 1024 * 1024) return undefined;
   try {
-    xz.decompressSync(bytes);
+    nativeXz().decompressSync(bytes);
     return undefined;
   } catch (e) {
     return e;
@@ -120,7 +134,11 @@ export function unlzmaStreams(input: Buffer, room: Room): Decoded {
       const declared = input.readBigUInt64LE(pos + 5);
       if (declared !== UNKNOWN_SIZE && declared > BigInt(out.left))
         throw new ModelgateError(room.code, `lzma stream ${n} declares ${declared} bytes, over the ${out.left} left`);
-      const lzOut = new GrowingOutput(out.left, () => out.overflow(`lzma stream ${n}`));
+      const lzOut = new GrowingOutput(
+        out.left,
+        () => out.overflow(`lzma stream ${n}`),
+        room.ratio && { limit: room.ratio, before: out.size, what: `lzma stream ${n}` },
+      );
       const r = decodeLzmaAlone(input, pos, lzOut);
       const data = Buffer.from(lzOut.buf.subarray(0, lzOut.size));
       if (r.error) {
@@ -141,7 +159,11 @@ export function unlzmaStreams(input: Buffer, room: Room): Decoded {
       // The bounded decoder: what decoded before a break (or a cut, with no footer) is kept.
       if (found?.declared !== undefined && found.declared > BigInt(out.left))
         throw new ModelgateError(room.code, `xz stream ${n} declares ${found.declared} bytes, over the ${out.left} left`);
-      const xzOut = new GrowingOutput(out.left, () => out.overflow(`xz stream ${n}`));
+      const xzOut = new GrowingOutput(
+        out.left,
+        () => out.overflow(`xz stream ${n}`),
+        room.ratio && { limit: room.ratio, before: out.size, what: `xz stream ${n}` },
+      );
       let error: ModelgateError | undefined;
       try {
         decodeXzBlocks(input.subarray(0, found?.end ?? input.length), pos, xzOut);

@@ -263,6 +263,7 @@ export function decodeLzmaAlone(input: Buffer, start: number, out: GrowingOutput
   const target = known ? streamStart + Number(declared) : Infinity;
   try {
     const rc = new RangeDecoder(input, start + 13);
+    out.consumed = () => rc.pos;
     const marker = decoder.run(rc, out, target, streamStart);
     if (marker && known && out.size !== target) bad('an end marker before the declared size', rc.pos);
     return { end: rc.pos };

@@ -1,7 +1,31 @@
 import { ModelgateError } from '../../core/errors.js';
-import type { Room } from '../zip/decompress.js';
 
-export type { Room };
+/** The decompression ratio limit: output past `grace` bytes may not pass `max` times the input read. */
+export interface RatioLimit {
+  max: number;
+  grace: number;
+}
+
+/**
+ * Which limit a decompression may run into and how many bytes it leaves; with `ratio`, the
+ * output is also held to the ratio limit against the input read so far, so a bomb stops as
+ * soon as it expands faster than real data does, not once a gigabyte is in memory.
+ */
+export interface Room {
+  bytes: number;
+  code: 'LIMIT_MEMBER_BYTES' | 'LIMIT_DECOMPRESSED_BYTES';
+  ratio?: RatioLimit;
+}
+
+/** The most output the ratio limit allows once `consumed` input bytes were read. */
+export function ratioCap(ratio: RatioLimit | undefined, consumed: number): number {
+  return ratio === undefined ? Number.POSITIVE_INFINITY : Math.max(ratio.grace, ratio.max * consumed);
+}
+
+/** The error for output that passes the ratio limit. */
+export function ratioError(what: string, output: number, consumed: number, ratio: RatioLimit): ModelgateError {
+  return new ModelgateError('LIMIT_RATIO', `${what} expands ${consumed} input bytes to more than ${output} bytes, over the ${ratio.max}:1 ratio limit`);
+}
 
 /**
  * What a decoder made of a compressed file: every byte a loader's reader would hand on, in
@@ -29,10 +53,21 @@ export class StreamOutput {
     return Math.max(0, this.room.bytes - this.size);
   }
 
+  /** What the next stream may use: the bytes left, under the same ratio limit. */
+  get rest(): Room {
+    return { ...this.room, bytes: this.left };
+  }
+
   push(chunk: Buffer): void {
     if (this.size + chunk.length > this.room.bytes) throw this.overflow();
     this.chunks.push(chunk);
     this.size += chunk.length;
+  }
+
+  /** Throws LIMIT_RATIO when the output so far (plus `pending`) passes the ratio for `consumed` input bytes. */
+  checkRatio(consumed: number, what: string, pending = 0): void {
+    const size = this.size + pending;
+    if (size > ratioCap(this.room.ratio, consumed)) throw ratioError(what, size - 1, consumed, this.room.ratio!);
   }
 
   overflow(what = 'data'): ModelgateError {
@@ -44,17 +79,23 @@ export class StreamOutput {
   }
 }
 
-/** A byte sink for byte-at-a-time decoders (seek-bzip) that throws once past `limit`. */
+/**
+ * A byte sink for byte-at-a-time decoders (seek-bzip) that throws once past `limit`, or past
+ * the ratio limit for the input `consumed()` reports (checked whenever the buffer grows).
+ */
 export class ByteSink {
   private buf = Buffer.allocUnsafe(64 * 1024);
   size = 0;
   constructor(
     private readonly limit: number,
     private readonly onOverflow: () => ModelgateError,
+    private readonly ratio?: { limit: RatioLimit; consumed: () => number; before: number; what: string },
   ) {}
   writeByte(b: number): void {
     if (this.size === this.buf.length) {
       if (this.size >= this.limit) throw this.onOverflow();
+      const r = this.ratio;
+      if (r && r.before + this.size >= ratioCap(r.limit, r.consumed())) throw ratioError(r.what, r.before + this.size, r.consumed(), r.limit);
       const bigger = Buffer.allocUnsafe(Math.min(this.buf.length * 2, this.limit + 1));
       this.buf.copy(bigger);
       this.buf = bigger;
@@ -81,15 +122,24 @@ export function asDecodeError(e: unknown, what: string, offset?: number): Modelg
 export class GrowingOutput {
   buf = Buffer.alloc(0);
   size = 0;
+  /**
+   * Input bytes read so far (counted from the start of the file, as `before` is output of the
+   * file before this buffer): decoders point it at their reader. Checked against the ratio
+   * limit each time the buffer grows, so a bomb stops near `ratio.grace` bytes.
+   */
+  consumed: () => number = () => Number.POSITIVE_INFINITY;
   constructor(
     readonly limit: number,
     private readonly overflow: () => ModelgateError,
+    private readonly ratio?: { limit: RatioLimit; before: number; what: string },
   ) {}
 
   /** Makes room for `n` more bytes, or throws the overflow error when that passes the limit. */
   reserve(n: number): void {
     if (this.size + n > this.limit) throw this.overflow();
     if (this.size + n <= this.buf.length) return;
+    const r = this.ratio;
+    if (r && r.before + this.size + n > ratioCap(r.limit, this.consumed())) throw ratioError(r.what, r.before + this.size, this.consumed(), r.limit);
     const bigger = Buffer.alloc(Math.min(this.limit, Math.max(this.size + n, this.buf.length * 2, 64 * 1024)));
     this.buf.copy(bigger, 0, 0, this.size);
     this.buf = bigger;

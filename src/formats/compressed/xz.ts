@@ -88,6 +88,7 @@ function decodeLzma2(input: Buffer, at: number, out: GrowingOutput): number {
       const size = input.readUInt16BE(at + 1) + 1;
       if (at + 3 + size > input.length) cut(at);
       if (control === 1) dictStart = out.size;
+      out.consumed = () => at + 3 + size;
       out.reserve(size);
       input.copy(out.buf, out.size, at + 3, at + 3 + size);
       out.size += size;
@@ -110,6 +111,7 @@ function decodeLzma2(input: Buffer, at: number, out: GrowingOutput): number {
     else if (reset === 1) decoder.resetState();
     // A chunk cut short still hands on what decoded before the cut, as liblzma streams it.
     const rc = new RangeDecoder(input.subarray(0, Math.min(input.length, data + packed)), data);
+    out.consumed = () => rc.pos;
     if (decoder.run(rc, out, out.size + unpacked, dictStart)) bad('an end marker inside an LZMA2 chunk', rc.pos);
     at = data + packed;
   }

@@ -45,6 +45,9 @@ function frameEnd(input: Buffer, at: number, checksum: boolean): number | undefi
   return at <= input.length ? at : undefined;
 }
 
+/** Input bytes handed to the zstd decoder at a time. */
+const ZSTD_FEED = 64 * 1024;
+
 /**
  * zstd frames (RFC 8878) as a reader across frames takes them (Python's ZstdFile, a
  * DecompressReader): frame after frame, skippable frames skipped, output appended, bytes that
@@ -72,7 +75,18 @@ export function unzstdFrames(input: Buffer, room: Room): Decoded {
     if (header.window > room.bytes) throw new ModelgateError(room.code, `zstd frame ${n} needs a window of ${header.window} bytes`);
     const end = frameEnd(input, header.at, (input[pos + 4]! & 0x04) !== 0);
     try {
-      new Decompress((chunk) => out.push(Buffer.from(chunk))).push(input.subarray(pos, end ?? input.length), true);
+      // Fed 64 KiB at a time, so the ratio limit is checked against the input read so far.
+      const data = input.subarray(pos, end ?? input.length);
+      let fed = pos;
+      const decoder = new Decompress((chunk) => {
+        out.checkRatio(fed, `zstd frame ${n}`, chunk.length);
+        out.push(Buffer.from(chunk));
+      });
+      for (let at = 0; at < data.length || at === 0; at += ZSTD_FEED) {
+        const piece = data.subarray(at, at + ZSTD_FEED);
+        fed = pos + at + piece.length;
+        decoder.push(piece, at + ZSTD_FEED >= data.length);
+      }
       if (end === undefined) throw new ModelgateError('TRUNCATED', `zstd frame ${n} is cut short`, { offset: pos });
     } catch (e) {
       // A frame whose blocks run past the end is cut, whatever fzstd says of it.

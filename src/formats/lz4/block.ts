@@ -1,5 +1,5 @@
 import { ModelgateError } from '../../core/errors.js';
-import { GrowingOutput } from '../compressed/output.js';
+import { GrowingOutput, type RatioLimit } from '../compressed/output.js';
 
 /**
  * Output of LZ4 blocks, growing on demand but never past `limit`: matches copy from what was
@@ -10,8 +10,9 @@ export class Lz4Output extends GrowingOutput {
     limit: number,
     overflow: () => ModelgateError,
     readonly limitCode: 'LIMIT_MEMBER_BYTES' | 'LIMIT_DECOMPRESSED_BYTES',
+    ratio?: RatioLimit,
   ) {
-    super(limit, overflow);
+    super(limit, overflow, ratio && { limit: ratio, before: 0, what: 'LZ4 data' });
   }
 }
 

@@ -1,4 +1,5 @@
 import { ModelgateError } from '../../core/errors.js';
+import type { Room } from '../compressed/output.js';
 import { decodeBlock, Lz4Output } from './block.js';
 
 /** The LZ4 frame magic (lz4_Frame_format.md), 04 22 4D 18 on disk: joblib's `.lz4` prefix. */
@@ -64,6 +65,7 @@ function decodeFrame(input: Buffer, pos: number, out: Lz4Output): number {
       fail('TRUNCATED', 'a block is cut short', at);
     }
     const block = input.subarray(at, at + size);
+    out.consumed = () => at + size;
     if (word & 0x80000000) out.append(block);
     else {
       // liblz4 hands a compressed block on only once all of it decoded.
@@ -91,8 +93,9 @@ function decodeFrame(input: Buffer, pos: number, out: Lz4Output): number {
  * decoded before a frame breaks was handed on, so it is returned with the error. Output never
  * passes `limit`.
  */
-export function decodeLz4Frames(input: Buffer, limit: number, limitCode: 'LIMIT_MEMBER_BYTES' | 'LIMIT_DECOMPRESSED_BYTES'): Lz4Decoded {
-  const out = new Lz4Output(limit, () => new ModelgateError(limitCode, `LZ4 data decompresses past ${limit} bytes`), limitCode);
+export function decodeLz4Frames(input: Buffer, room: Room): Lz4Decoded {
+  const { bytes: limit, code: limitCode } = room;
+  const out = new Lz4Output(limit, () => new ModelgateError(limitCode, `LZ4 data decompresses past ${limit} bytes`), limitCode, room.ratio);
   let pos = 0;
   for (let n = 0; pos + 4 <= input.length; n++) {
     const magic = input.readUInt32LE(pos);

@@ -26,7 +26,8 @@ export function parseNpyHeader(reader: ByteReader): NpyHeader {
   if (magic.toString('latin1') !== '\x93NUMPY') throw new ModelgateError('MALFORMED', 'not an npy file');
   const major = reader.u8();
   const minor = reader.u8();
-  if (major < 1 || major > 3) throw new ModelgateError('UNSUPPORTED', `npy format version ${major}.${minor}`);
+  // numpy/lib/format.py `_check_version`: only versions 1.0, 2.0 and 3.0 load.
+  if (major < 1 || major > 3 || minor !== 0) throw new ModelgateError('UNSUPPORTED', `npy format version ${major}.${minor}`);
   const length = major === 1 ? reader.u16le() : reader.u32le();
   if (length > 1024 * 1024) throw new ModelgateError('LIMIT_STRING', `npy header of ${length} bytes`);
   const text = reader

@@ -3,7 +3,7 @@ import { ModelgateError } from '../../core/errors.js';
 import type { Limits } from '../../core/limits.js';
 import { type CallOp, type GlobalRef, LazyText, type PDict, type PickleStream, type PObject, type PValue } from './model.js';
 import { mapPython2Name } from './names.js';
-import { S_INT, S_OBJ, S_TEXT, SlotMemo, SlotStack } from './slots.js';
+import { Budget, COST_OBJECT, S_INT, S_OBJ, S_TEXT, SlotMemo, SlotStack } from './slots.js';
 
 /*
  * The pickle machine's state and the helpers the opcode loop (parse.ts) calls. They are module
@@ -35,9 +35,10 @@ export interface PickleParseOptions {
 export const KEPT_ITEMS = 1 << 16;
 
 /** Adds `items` (the first of `total`) to a kept-items array, counting what does not fit. */
-export function keep(into: PValue[], holder: { dropped?: number }, items: PValue[], total = items.length): void {
+export function keep(into: PValue[], holder: { dropped?: number }, items: PValue[], total = items.length, budget?: Budget): void {
   const room = Math.max(0, KEPT_ITEMS - into.length);
   const n = Math.min(room, items.length);
+  budget?.spend(n * 8);
   for (let i = 0; i < n; i++) into.push(items[i]!);
   if (total > n) holder.dropped = (holder.dropped ?? 0) + total - n;
 }
@@ -70,6 +71,7 @@ export interface Machine {
 
 export function newMachine(reader: ByteReader, options: PickleParseOptions): Machine {
   const text = (packed: number): PValue => textValue(reader, packed);
+  const budget = new Budget(options.limits.maxSymbolicBytes);
   return {
     reader,
     options,
@@ -89,8 +91,8 @@ export function newMachine(reader: ByteReader, options: PickleParseOptions): Mac
       skippedOperands: [],
     },
     marks: [],
-    stack: new SlotStack(text),
-    memo: new SlotMemo(),
+    stack: new SlotStack(text, budget),
+    memo: new SlotMemo(budget),
     opStart: reader.pos,
     opIndex: -1,
     frameEnd: -1,
@@ -175,6 +177,7 @@ export function intoDict(m: Machine, dict: PDict, at: number): void {
   for (let i = 0; i + 1 < items.length; i += 2) {
     noteKey(dict, items[i]!);
     dict.entries.push([items[i]!, items[i + 1]!]);
+    m.stack.budget.spend(COST_OBJECT);
   }
   noteDroppedKeys(m, dict, at + items.length);
   const pairs = Math.floor(total / 2);
@@ -186,14 +189,14 @@ export function intoDict(m: Machine, dict: PDict, at: number): void {
 export function intoObject(m: Machine, target: PValue, op: 'APPENDS' | 'SETITEMS' | 'ADDITEMS', at: number): void {
   const room = target.k === 'obj' ? Math.max(0, KEPT_ITEMS - target.added.length) : 0;
   const { items, total } = takeItems(m, at, Math.max(16, room));
-  if (target.k === 'obj') keep(target.added, target, items, total);
+  if (target.k === 'obj') keep(target.added, target, items, total, m.stack.budget);
   m.stream.mutations.push({ op, target, items: items.slice(0, 16), offset: m.opStart, opIndex: m.opIndex });
   m.stack.length = at;
 }
 
 /** APPEND or SETITEM on something that is not a plain container. */
 export function addTo(m: Machine, target: PValue, op: 'APPEND' | 'SETITEM', items: PValue[]): void {
-  if (target.k === 'obj') keep(target.added, target, items);
+  if (target.k === 'obj') keep(target.added, target, items, items.length, m.stack.budget);
   m.stream.mutations.push({ op, target, items, offset: m.opStart, opIndex: m.opIndex });
 }
 

@@ -155,6 +155,11 @@ export interface PickleStream {
    * goes on from here, not from `end`.
    */
   frameEnd?: number;
+  /**
+   * The first FRAME that declares more bytes than are left: the C unpickler stops there
+   * (truncated), the pure-Python unpickler reads the rest of the data as the frame and goes on.
+   */
+  frameOverrun?: { offset: number; length: bigint; left: number };
   /** Why the stream ended early; absent when STOP was reached. */
   error?: ModelgateError;
 }

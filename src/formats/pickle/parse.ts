@@ -30,7 +30,7 @@ import {
 import type { GlobalRef, PDict, PickleStream, PObject, PValue } from './model.js';
 import { fastDataRun } from './fast-path.js';
 import { HIGHEST_PROTOCOL, OPCODES } from './opcodes.js';
-import { S_FALSE, S_FLOAT, S_INT, S_NONE, S_TRUE } from './slots.js';
+import { COST_OBJECT, S_FALSE, S_FLOAT, S_INT, S_NONE, S_TRUE } from './slots.js';
 import { decodeQuotedString, decodeRawUnicodeEscape, parseFloatText, parseIntText } from './text-operands.js';
 
 export { KEPT_ITEMS, type PickleParseOptions } from './machine.js';
@@ -104,9 +104,16 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
         }
         case 0x95: {
           // FRAME: an 8-byte length; the frame's opcodes follow as usual.
-          const length = reader.u64le();
-          if (length > reader.remaining) fail(m, 'TRUNCATED', `frame of ${length} bytes runs past the end`);
-          m.frameEnd = reader.pos + Number(length);
+          // The C unpickler refuses a frame longer than the data left; the pure-Python one
+          // (Lib/pickle.py _Unframer.load_frame, which joblib uses) takes whatever file.read
+          // returns as the frame and goes on, so the opcodes after it are read either way.
+          // Python refuses only lengths past sys.maxsize (2^63 - 1): read as a signed 64-bit value.
+          const length = reader.i64le();
+          if (length < 0n) fail(m, 'MALFORMED', 'frame size > sys.maxsize');
+          if (length > BigInt(reader.remaining)) {
+            stream.frameOverrun ??= { offset: m.opStart, length, left: reader.remaining };
+            m.frameEnd = reader.end;
+          } else m.frameEnd = reader.pos + Number(length);
           break;
         }
         case 0x2e: // STOP
@@ -273,7 +280,7 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
           // APPEND
           const value = pop(m);
           const target = top(m);
-          if (target.k === 'list') keep(target.items, target, [value]);
+          if (target.k === 'list') keep(target.items, target, [value], 1, stack.budget);
           else addTo(m, target, 'APPEND', [value]);
           break;
         }
@@ -283,7 +290,7 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
           const target = targetBelow(m, at);
           if (target.k === 'list') {
             const { items, total } = takeItems(m, at, KEPT_ITEMS - target.items.length);
-            keep(target.items, target, items, total);
+            keep(target.items, target, items, total, stack.budget);
             stack.length = at;
           } else intoObject(m, target, 'APPENDS', at);
           break;
@@ -295,8 +302,10 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
           const target = top(m);
           if (target.k === 'dict') {
             noteKey(target, key);
-            if (target.entries.length < KEPT_ITEMS) target.entries.push([key, value]);
-            else target.dropped = (target.dropped ?? 0) + 1;
+            if (target.entries.length < KEPT_ITEMS) {
+              stack.budget.spend(COST_OBJECT);
+              target.entries.push([key, value]);
+            } else target.dropped = (target.dropped ?? 0) + 1;
           } else addTo(m, target, 'SETITEM', [key, value]);
           break;
         }
@@ -314,7 +323,7 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
           const target = targetBelow(m, at);
           if (target.k === 'set' && !target.frozen) {
             const { items, total } = takeItems(m, at, KEPT_ITEMS - target.items.length);
-            keep(target.items, target, items, total);
+            keep(target.items, target, items, total, stack.budget);
             stack.length = at;
           } else intoObject(m, target, 'ADDITEMS', at);
           break;

@@ -1,3 +1,4 @@
+import { ModelgateError } from '../../core/errors.js';
 import type { PValue } from './model.js';
 
 /**
@@ -15,6 +16,29 @@ export const S_TRUE = 5;
 export const S_FALSE = 6;
 /** A short string: num packs (source offset × 1024 + length × 2 + utf8 bit), see LAZY_TEXT_MAX. */
 export const S_TEXT = 7;
+
+/**
+ * Estimated bytes of what the machine builds, charged as it is built and never refunded (a
+ * value dropped later may still be held by the memo or a container). Rough V8 sizes on 64-bit
+ * Node: an object with its header and a few fields, an array with its first backing store.
+ */
+export const COST_OBJECT = 96;
+/** A value made from a slot (a number, a short string) when something keeps it. */
+export const COST_VALUE = 40;
+/** One stack slot: a tag byte, a float and an object pointer. */
+const COST_SLOT = 17;
+
+/** The stream's memory budget: throws LIMIT_MEMORY once the estimate passes `limit`. */
+export class Budget {
+  spent = 0;
+  constructor(readonly limit: number) {}
+  spend(bytes: number): void {
+    this.spent += bytes;
+    if (this.spent > this.limit) {
+      throw new ModelgateError('LIMIT_MEMORY', `the values this pickle builds pass the ${this.limit}-byte budget (maxSymbolicBytes): the rest was not read`);
+    }
+  }
+}
 
 const NONE: PValue = { k: 'none' };
 const TRUE: PValue = { k: 'bool', v: true };
@@ -54,9 +78,13 @@ export class SlotStack {
   objs: Array<PValue | undefined> = [];
   length = 0;
 
-  constructor(private readonly text: TextMaterialiser) {}
+  constructor(
+    private readonly text: TextMaterialiser,
+    readonly budget: Budget,
+  ) {}
 
   private grow(): void {
+    this.budget.spend(this.tags.length * COST_SLOT);
     const tags = new Uint8Array(this.tags.length * 2);
     tags.set(this.tags);
     const nums = new Float64Array(this.nums.length * 2);
@@ -74,13 +102,18 @@ export class SlotStack {
     this.length = i + 1;
   }
 
+  /** Pushes a value just made (charged to the budget). */
   pushObj(value: PValue): void {
+    this.budget.spend(COST_OBJECT);
     this.push(S_OBJ, 0, value);
   }
 
   /** The value at index `i`, as an object. */
   valueAt(i: number): PValue {
-    return materialise(this.tags[i]!, this.nums[i]!, this.objs[i], this.text);
+    const tag = this.tags[i]!;
+    const num = this.nums[i]!;
+    if (tag === S_FLOAT || tag === S_TEXT || (tag === S_INT && !(num >= 0 && num < 256))) this.budget.spend(COST_VALUE);
+    return materialise(tag, num, this.objs[i], this.text);
   }
 
   /** Values from index `from` to the top, as objects; the stack is cut back to `from`. */
@@ -111,6 +144,8 @@ export class SlotMemo {
   /** len(memo): the number of distinct keys stored. */
   count = 0;
 
+  constructor(private readonly budget: Budget) {}
+
   has(key: number): boolean {
     if (key >= MEMO_PAGED_KEYS) return this.sparse.has(key);
     const page = this.tagPages[key >>> MEMO_PAGE_BITS];
@@ -120,19 +155,24 @@ export class SlotMemo {
   /** Stores stack slot `i` under `key`. */
   put(key: number, stack: SlotStack, i: number): void {
     if (key >= MEMO_PAGED_KEYS) {
+      if (!this.sparse.has(key)) this.budget.spend(COST_OBJECT);
       this.sparse.set(key, stack.valueAt(i));
       return;
     }
     const p = key >>> MEMO_PAGE_BITS;
     if (this.tagPages[p] === undefined) {
+      // A page is 576 KiB: keys spread one per page (LONG_BINPUT 65536·k) would cost that each.
+      this.budget.spend(MEMO_PAGE * 9);
       this.tagPages[p] = new Uint8Array(MEMO_PAGE);
       this.numPages[p] = new Float64Array(MEMO_PAGE);
     }
     const tags = this.tagPages[p];
     const j = key & (MEMO_PAGE - 1);
     const tag = stack.tags[i]!;
-    if (tag === S_OBJ) this.objs.set(key, stack.objs[i] as PValue);
-    else if (tags[j] === S_OBJ) this.objs.delete(key);
+    if (tag === S_OBJ) {
+      if (tags[j] !== S_OBJ) this.budget.spend(COST_VALUE);
+      this.objs.set(key, stack.objs[i] as PValue);
+    } else if (tags[j] === S_OBJ) this.objs.delete(key);
     tags[j] = tag;
     this.numPages[p]![j] = stack.nums[i]!;
   }
@@ -142,7 +182,7 @@ export class SlotMemo {
     if (key >= MEMO_PAGED_KEYS) {
       const v = this.sparse.get(key);
       if (v === undefined) return false;
-      stack.pushObj(v);
+      stack.push(S_OBJ, 0, v);
       return true;
     }
     const p = key >>> MEMO_PAGE_BITS;

@@ -31,6 +31,25 @@ export function isSafetensors(head: Buffer, size: number): boolean {
   return true;
 }
 
+/** Bytes text never holds: NUL and the C0 controls but tab to carriage return and escape, or invalid UTF-8. */
+function isBinary(bytes: Buffer): boolean {
+  if (bytes.some((b) => b < 0x20 && !(b >= 0x09 && b <= 0x0d) && b !== 0x1b)) return true;
+  return !Buffer.from(bytes.toString('utf8'), 'utf8').equals(bytes);
+}
+
+/**
+ * True when bytes look like a safetensors file whose header length is broken: a JSON object
+ * begins at byte 8 as in a real header (`{` then a key or `}`), but the length before it is
+ * past what the crate accepts. The length must be binary (a real length below 2^56 has a NUL
+ * in its top byte): eight characters of text before `{"` are a script or a config, not this.
+ * Such a file is read as safetensors so that its header is reported broken, not passed over.
+ */
+export function isBrokenSafetensors(head: Buffer): boolean {
+  if (head.length < 10 || head[8] !== 0x7b || !isBinary(head.subarray(0, 8))) return false;
+  const next = head.subarray(9).find((c) => c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09);
+  return next === undefined || next === 0x22 || next === 0x7d;
+}
+
 const isObject = (v: JsonValue | undefined): v is JsonObject => v instanceof Map;
 const uints = (v: JsonValue | undefined): bigint[] | undefined => {
   if (!Array.isArray(v)) return undefined;

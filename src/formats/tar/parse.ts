@@ -43,12 +43,15 @@ export function parseTarHeaders(source: ByteSource, limits: Limits): { entries: 
   const entries: TarEntry[] = [];
   let pos = 0;
   let pending: Pending = {};
+  /** An all-zero block, the end-of-archive marker, was read. */
+  let ended = false;
   try {
     while (pos + BLOCK <= source.size) {
       const block = source.read(pos, BLOCK);
       // An all-zero block ends the archive (tarfile's EOFHeaderError).
       if (block.every((b) => b === 0)) {
         if (Object.keys(pending).length > 0) throw new ModelgateError('TRUNCATED', `tar extended header before ${pos} has no member`, { offset: pos });
+        ended = true;
         break;
       }
       if (!checksums(block).includes(tarNumber(block, 148, 8)))
@@ -114,6 +117,13 @@ export function parseTarHeaders(source: ByteSource, limits: Limits): { entries: 
       pos = next;
     }
     if (Object.keys(pending).length > 0) throw new ModelgateError('TRUNCATED', `tar extended header before ${pos} has no member`, { offset: pos });
+    if (!ended) {
+      // tarfile stops quietly at a header cut short or at the end of the file, but every tar
+      // writer (tarfile, GNU tar, torch's legacy save) ends the archive with zero blocks:
+      // without one, the file was cut, and members after the cut were lost unread.
+      const why = pos < source.size ? `a header cut short at ${pos} (${source.size - pos} of ${BLOCK} bytes)` : 'no end-of-archive block after the last member';
+      throw new ModelgateError('TRUNCATED', `tar archive ends with ${why}`, { offset: Math.min(pos, source.size) });
+    }
     return { entries };
   } catch (e) {
     return { entries, error: e instanceof ModelgateError ? e : new ModelgateError('MALFORMED', String(e)) };

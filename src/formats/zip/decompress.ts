@@ -1,11 +1,43 @@
 import { createRequire } from 'node:module';
-import { inflateRawSync } from 'node:zlib';
-import { lzma } from '@napi-rs/lzma';
 import { ModelgateError } from '../../core/errors.js';
+import { inflateRaw } from '../compressed/deflate.js';
+import { decodeLzmaAlone } from '../compressed/lzma1.js';
+import { ByteSink, GrowingOutput, type Room } from '../compressed/output.js';
 import type { ZipEntry } from './model.js';
 
+export type { Room };
+
 const require = createRequire(import.meta.url);
-const Bunzip = require('seek-bzip') as { decode(input: Buffer, output: { writeByte(b: number): void }, multistream?: boolean): void };
+const Bunzip = require('seek-bzip') as { decode(input: InputStream, output: ByteSink, multistream?: boolean): void };
+
+/** seek-bzip's input stream interface, counting how far the decoder read (for the ratio limit). */
+interface InputStream {
+  pos: number;
+  readByte(): number;
+  read(buffer: Buffer, offset: number, length: number): number;
+  seek(pos: number): void;
+  eof(): boolean;
+}
+
+function inputOf(input: Buffer): InputStream {
+  return {
+    pos: 0,
+    readByte() {
+      return this.pos < input.length ? input[this.pos++]! : -1;
+    },
+    read(buffer, offset, length) {
+      let n = 0;
+      while (n < length && this.pos < input.length) buffer[offset + n++] = input[this.pos++]!;
+      return n === 0 ? -1 : n;
+    },
+    seek(pos) {
+      this.pos = pos;
+    },
+    eof() {
+      return this.pos >= input.length;
+    },
+  };
+}
 
 /** Compression methods (APPNOTE 4.4.5) a Python loader reads: zipfile supports exactly these. */
 export const METHOD_STORED = 0;
@@ -13,49 +45,26 @@ const METHOD_DEFLATE = 8;
 const METHOD_BZIP2 = 12;
 const METHOD_LZMA = 14;
 
-/** Which limit a decompression may run into, and how many bytes it leaves. */
-export interface Room {
-  bytes: number;
-  code: 'LIMIT_MEMBER_BYTES' | 'LIMIT_DECOMPRESSED_BYTES';
-}
-
-/** A byte sink for seek-bzip that throws as soon as the output passes the room left. */
-class BoundedSink {
-  private buf = Buffer.allocUnsafe(64 * 1024);
-  size = 0;
-  constructor(private readonly room: Room) {}
-  writeByte(b: number): void {
-    if (this.size === this.buf.length) {
-      if (this.size >= this.room.bytes) throw new ModelgateError(this.room.code, `bzip2 member decompresses past ${this.room.bytes} bytes`);
-      const bigger = Buffer.allocUnsafe(Math.min(this.buf.length * 2, this.room.bytes + 1));
-      this.buf.copy(bigger);
-      this.buf = bigger;
-    }
-    this.buf[this.size++] = b;
-  }
-  result(): Buffer {
-    if (this.size > this.room.bytes) throw new ModelgateError(this.room.code, `bzip2 member decompresses past ${this.room.bytes} bytes`);
-    return this.buf.subarray(0, this.size);
-  }
-}
+const overflowOf = (room: Room, kind: string) => (): ModelgateError => new ModelgateError(room.code, `${kind} member decompresses past ${room.bytes} bytes`);
 
 /**
  * LZMA as zip stores it (APPNOTE 5.8.8): a 2-byte encoder version, a 2-byte properties size
  * (5), the LZMA1 properties (lc/lp/pb byte, 32-bit dictionary size), then the raw stream,
- * ended by an end marker when flag bit 1 is set. The native decoder takes the .lzma "alone"
- * format, so the properties are rewrapped with the declared uncompressed size: the decoder
- * then stops at that size (CPython's ZipExtFile also returns no more than it), which bounds
- * the output before anything is allocated, and a stream whose length disagrees with it fails.
+ * ended by an end marker when flag bit 1 is set. Read by modelgate's own bounded decoder as an
+ * lzma-alone stream of the declared uncompressed size: it stops there (CPython's ZipExtFile
+ * returns no more than it), at the room, or at the ratio limit, whichever comes first.
  */
 function unlzma(input: Buffer, entry: ZipEntry, room: Room): Buffer {
-  if (input.length < 4 || input.readUInt16LE(2) !== 5 || input.length < 9) throw new ModelgateError('MALFORMED', 'LZMA member header is invalid');
+  if (input.length < 9 || input.readUInt16LE(2) !== 5) throw new ModelgateError('MALFORMED', 'LZMA member header is invalid');
   if (entry.uncompressedSize > room.bytes) throw new ModelgateError(room.code, `LZMA member declares ${entry.uncompressedSize} bytes, over ${room.bytes}`);
   const alone = Buffer.alloc(13);
   input.copy(alone, 0, 4, 9);
   alone.writeBigUInt64LE(BigInt(entry.uncompressedSize), 5);
-  const out = lzma.decompressSync(Buffer.concat([alone, input.subarray(9)]));
-  if (out.length > room.bytes) throw new ModelgateError(room.code, `LZMA member decompresses past ${room.bytes} bytes`);
-  return out;
+  const stream = Buffer.concat([alone, input.subarray(9)]);
+  const out = new GrowingOutput(room.bytes, overflowOf(room, 'LZMA'), room.ratio && { limit: room.ratio, before: 0, what: 'LZMA member' });
+  const r = decodeLzmaAlone(stream, 0, out);
+  if (r.error) throw r.error;
+  return Buffer.from(out.buf.subarray(0, out.size));
 }
 
 /**
@@ -67,12 +76,17 @@ export function decompressMember(input: Buffer, entry: ZipEntry, room: Room): Bu
   const what = (kind: string): string => `${kind} data is invalid${encrypted ? ' (the entry is flagged as encrypted)' : ''}`;
   try {
     switch (entry.method) {
-      case METHOD_DEFLATE:
-        return inflateRawSync(input, { maxOutputLength: room.bytes });
+      case METHOD_DEFLATE: {
+        const r = inflateRaw(input, room.bytes, overflowOf(room, 'deflate'), room.ratio, 'deflate member');
+        if (r.error) throw r.error;
+        return r.data;
+      }
       case METHOD_BZIP2: {
         // One stream, as zipfile's BZ2Decompressor reads; bytes after its end are ignored.
-        const sink = new BoundedSink(room);
-        Bunzip.decode(input, sink, false);
+        const source = inputOf(input);
+        const ratio = room.ratio && { limit: room.ratio, consumed: () => source.pos, before: 0, what: 'bzip2 member' };
+        const sink = new ByteSink(room.bytes, overflowOf(room, 'bzip2'), ratio);
+        Bunzip.decode(source, sink, false);
         return sink.result();
       }
       case METHOD_LZMA:
@@ -81,9 +95,10 @@ export function decompressMember(input: Buffer, entry: ZipEntry, room: Room): Bu
         throw new ModelgateError('UNSUPPORTED', `compression method ${entry.method} is not supported`);
     }
   } catch (e) {
-    if (e instanceof ModelgateError) throw e;
+    if (e instanceof ModelgateError && (e.code.startsWith('LIMIT_') || e.code === 'UNSUPPORTED')) throw e;
     if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new ModelgateError(room.code, `member inflates past ${room.bytes} bytes`, { cause: e });
     const kind = entry.method === METHOD_DEFLATE ? 'deflate' : entry.method === METHOD_BZIP2 ? 'bzip2' : 'LZMA';
-    throw new ModelgateError(encrypted ? 'ENCRYPTED' : 'MALFORMED', `${what(kind)}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    const code = encrypted ? 'ENCRYPTED' : e instanceof ModelgateError ? e.code : 'MALFORMED';
+    throw new ModelgateError(code, `${what(kind)}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
 }

@@ -11,6 +11,10 @@ export interface ZipEntry {
   crc32: number;
   compressedSize: number;
   uncompressedSize: number;
+  /** Version needed to extract (APPNOTE 4.4.3), from the central directory; 0 for local-only entries. */
+  versionNeeded?: number;
+  /** Number of the disk the entry starts on (APPNOTE 4.4.13), from the central directory. */
+  diskStart?: number;
   /** Offset of the local header. */
   localOffset: number;
   /** Offset of the entry's data, after the local header; undefined when the header is unreadable. */
@@ -32,4 +36,6 @@ export interface ZipArchive {
    * every zip loader starts there, so such a file is malformed whatever the local walk found.
    */
   centralBreak?: string;
+  /** Structure every loader's reading shares that some loader refuses (overlapping entries). */
+  defects: string[];
 }

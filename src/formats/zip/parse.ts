@@ -5,6 +5,7 @@ import { centralReadings, readCentral, type CentralReading } from './central.js'
 import { findEndRecords } from './eocd.js';
 import { walkLocal } from './local.js';
 import type { ZipArchive, ZipEntry } from './model.js';
+import { overlappingEntries } from './refusals.js';
 
 /** True when the bytes begin like a zip: a local header or an empty archive's EOCD. */
 export function isZipHead(head: Buffer): boolean {
@@ -53,7 +54,12 @@ function readAllCentral(source: ByteSource, limits: Limits, archive: ZipArchive)
     for (const place of places) {
       const result = readCentral(source, place, limits);
       readings.push({ label: place.label, start: place.start, names: new Set(result.entries.map(entryKey)), broken: result.broken });
-      if (result.note) archive.problems.push(`${place.label}: ${result.note}`);
+      if (!result.broken) {
+        // A reading that loaders take, and that they refuse or read differently from the others.
+        const overlaps = overlappingEntries(result.entries, place.start);
+        if (overlaps.length > 0) archive.defects.push(`${place.label} lists overlapping entries, which zipfile refuses: ${overlaps.slice(0, 5).join('; ')}`);
+        for (const why of [place.spanned, result.defect]) if (why !== undefined) archive.defects.push(`${place.label}: ${why}`);
+      }
       for (const entry of result.entries) {
         if (seen.has(entryKey(entry))) continue;
         seen.add(entryKey(entry));
@@ -100,7 +106,7 @@ function compareReadings(readings: Reading[], archive: ZipArchive): void {
  * one and refuse the rest.
  */
 export function readZip(source: ByteSource, limits: Limits): ZipArchive {
-  const archive: ZipArchive = { entries: [], problems: [] };
+  const archive: ZipArchive = { entries: [], problems: [], defects: [] };
   const readings = readAllCentral(source, limits, archive);
   compareReadings(readings, archive);
   const starts = readings.filter((r) => r.names.size > 0 || !r.broken).flatMap((r) => (r.start === undefined ? [] : [r.start]));

@@ -18,6 +18,11 @@ ruleTester(malformedStream, PICKLE, {
         .framed(pickle().none().stop().raw(Buffer.from('junk'))),
       errors: [{ severity: 'medium', message: 'stops at offset 13, inside a frame that ends at 17' }],
     },
+    {
+      name: 'a FRAME longer than the data left: the C unpickler stops, the pure-Python one reads on',
+      input: pickle().proto(4).frame(4096).none().stop(),
+      errors: [{ severity: 'medium', message: 'declares 4096 bytes with 2 left' }],
+    },
     { name: 'a bad opcode after the payload', input: payload().raw([0xff]), errors: [{ severity: 'low', fatal: true, code: 'BAD_OPCODE' }] },
     { name: 'a bad memo key', input: payload().binget(3).stop(), errors: [{ severity: 'low', fatal: true, code: 'BAD_MEMO' }] },
     { name: 'no STOP', input: payload(), errors: [{ severity: 'low', fatal: true, code: 'NO_STOP' }] },

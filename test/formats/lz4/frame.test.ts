@@ -34,7 +34,7 @@ function block(lit: string, offset: number, length: number, tail: string): Buffe
 }
 
 const LIMIT = 1 << 20;
-const decode = (bytes: Buffer, limit = LIMIT) => decodeLz4Frames(bytes, limit, 'LIMIT_MEMBER_BYTES');
+const decode = (bytes: Buffer, limit = LIMIT) => decodeLz4Frames(bytes, { bytes: limit, code: 'LIMIT_MEMBER_BYTES' });
 const codeOf = (f: () => unknown): string | undefined => {
   try {
     f();

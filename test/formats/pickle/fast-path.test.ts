@@ -98,7 +98,8 @@ describe('the fast path for data opcodes', () => {
     writeFileSync(path, bytes);
     const source = new FileSource(path);
     try {
-      const s = parse(source);
+      // Three million items under one MARK hold a 4M-slot stack (about 70 MB): over the default budget.
+      const s = parse(source, withLimits({ maxSymbolicBytes: 256 * 1024 * 1024 }));
       expect(s.error).toBeUndefined();
       expect(s.opcodes).toBe(8 + 3 * 1024 * 1024 + 9);
       expect(s.calls.map((c) => renderValue(c.object))).toEqual(["os.system('id')"]);

@@ -29,7 +29,15 @@ const BREAKS: BreakCase[] = [
   { name: 'a BINUNICODE length past the end', tail: (b) => b.binunicode('abc', { length: 100 }), code: 'TRUNCATED' },
   { name: 'a BININT cut short', tail: (b) => b.raw('J\x01'), code: 'TRUNCATED' },
   { name: 'a GLOBAL line without its newline', tail: (b) => b.raw('cos\nsys'), code: 'TRUNCATED' },
-  { name: 'a FRAME longer than the rest', tail: (b) => b.frame(1000).none().stop(), code: 'TRUNCATED' },
+  {
+    name: 'a FRAME longer than sys.maxsize',
+    tail: (b) =>
+      b
+        .frame(2n ** 63n)
+        .none()
+        .stop(),
+    code: 'MALFORMED',
+  },
   { name: 'BINBYTES8 of 2^50 bytes', tail: (b) => b.binbytes8('', { length: 2n ** 50n }).stop(), code: 'TRUNCATED' },
   { name: 'BINBYTES8 of 2^62 bytes', tail: (b) => b.binbytes8('', { length: 2n ** 62n }).stop(), code: 'MALFORMED' },
   { name: 'BINUNICODE8 of 2^63 bytes', tail: (b) => b.binunicode8('', { length: 2n ** 63n }).stop(), code: 'MALFORMED' },
@@ -62,6 +70,13 @@ describe('parsePickleStream: a break ends the stream with a typed error', () => 
     expect(stream.imports.map((r) => r.path)).toEqual(['os.system']);
     expect(stream.calls.map((c) => renderValue(c.object))).toEqual(["os.system('echo x')"]);
     expect(stream.error?.offset).toBeGreaterThanOrEqual(PAYLOAD_LENGTH);
+  });
+
+  it('reads on through a FRAME longer than the rest, as the pure-Python unpickler does', () => {
+    const stream = parse(pickle().proto(4).frame(1000).global('os', 'system').binunicode('echo x').tuple1().reduce().stop());
+    expect(stream.error).toBeUndefined();
+    expect(stream.frameOverrun).toMatchObject({ offset: 2, length: 1000n });
+    expect(stream.calls.map((c) => renderValue(c.object))).toEqual(["os.system('echo x')"]);
   });
 
   it('points the error at the opcode that broke', () => {

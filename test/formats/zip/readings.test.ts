@@ -82,7 +82,8 @@ describe('zip end records', () => {
       ['arr_0.npy', 'central'],
       ['second.npy', 'central'],
     ]);
-    expect(archive.problems.join('\n')).toMatch(/past the end record's count/);
+    // miniz and CPython list different entries: a defect of the file, reported fatal by the scan.
+    expect(archive.defects.join('\n')).toMatch(/past the end record's count/);
   });
 });
 
