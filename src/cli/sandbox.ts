@@ -117,7 +117,8 @@ export async function runSandboxedScan(targets: readonly string[], childArgs: re
 /**
  * What a native addon refused to load says (Node's ERR_DLOPEN_DISABLED, and the message of
  * @napi-rs/lzma's loader, which wraps it): the error a file gets under the sandbox when its
- * content needs the native LZMA decoder (an LZMA zip member), which the engine loads only then.
+ * content needs the native xz decoder (a filter chain other than LZMA2 alone), which the engine
+ * loads only then.
  */
 const ADDON_REFUSED = /ERR_DLOPEN_DISABLED|loading addons is disabled|Cannot find native binding|native addon/i;
 
