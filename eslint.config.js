@@ -99,6 +99,10 @@ const IO_EXCEPTIONS = {
     modules: ['fs', 'worker_threads'],
     why: 'libhdf5 (h5wasm) may abort or loop on a hostile file, so it runs in a worker thread, and its Node build reads only real files, so in-memory bytes go to a private temporary file',
   },
+  'src/formats/hdf5/temp-dir.ts': {
+    modules: ['fs', 'worker_threads'],
+    why: 'that private temporary folder: made per process (the main thread names it), removed at exit and on signals, and the folders of killed processes swept',
+  },
 };
 
 /** @param {string[]} allowed */

@@ -9,6 +9,8 @@ export { buildResult } from './result.js';
 export { isHubTarget } from '../sources/index.js';
 export { inspectFile } from './inspect.js';
 export { TOOL_VERSION } from './version.js';
+export { sandboxTemp, sweepPrivateTemps } from '../engine/index.js';
+export { workersPermitted } from './threads.js';
 export { ALL_RULES } from '../detectors/index.js';
 export {
   buildVsa,

@@ -15,6 +15,7 @@ import { TOOL_VERSION } from './version.js';
 import { gateDecision, type GateOptions } from './gate.js';
 import { buildResult } from './result.js';
 import { newArtifactId, ScanPool, sharedPool, type ArtifactLink } from './scan-pool.js';
+import { workersPermitted } from './threads.js';
 
 /** What to scan and how: the one request every face (CLI, server, queue) builds. */
 export interface ScanRequest extends HubOptions {
@@ -180,10 +181,11 @@ interface RunPool {
 
 /**
  * The pool a request asks for: the process's shared pool by default, a pool of its own when it
- * names a size, none (this thread) for 0 or an observer.
+ * names a size, none (this thread) for 0, an observer, or a permission model that allows no worker
+ * (`node --experimental-permission` without `--allow-worker`).
  */
 function poolFor(artifact: Artifact, request: ScanRequest): RunPool | undefined {
-  if (request.observer || request.workers === 0) return undefined;
+  if (request.observer || request.workers === 0 || !workersPermitted()) return undefined;
   if (!artifact.entries.some((e) => e.kind === 'file')) return undefined;
   const own = request.workers === undefined ? undefined : new ScanPool(request.workers);
   const pool = own ?? sharedPool();

@@ -67,7 +67,17 @@ export class ScanPool {
       const next = this.queue[0]!;
       // A worker that already knows the artifact, else any idle one, else a new one.
       let lane = this.lanes.find((l) => !l.busy && l.seen.has(next.link.id)) ?? this.lanes.find((l) => !l.busy);
-      if (!lane && this.lanes.length < this.size) lane = this.start();
+      if (!lane && this.lanes.length < this.size) {
+        try {
+          lane = this.start();
+        } catch (e) {
+          // A worker that cannot start (a permission model without --allow-worker) fails the
+          // job, whose file is then an error, never clean; run-scan does not ask a pool then.
+          this.queue.shift();
+          next.reject(e instanceof Error ? e : new Error(String(e)));
+          continue;
+        }
+      }
       if (!lane) return;
       this.queue.shift();
       let transfer: Transferable[] = [];

@@ -20,3 +20,12 @@ export function startModuleWorker(self: string, name: string, options: WorkerOpt
   const bootstrap = `import(${JSON.stringify(pathToFileURL(tsx).href)}).then((api) => { api.register(); return import(${JSON.stringify(script)}); });`;
   return new Worker(bootstrap, { ...options, eval: true });
 }
+
+/**
+ * False when Node's permission model runs without `--allow-worker` (starting a worker would
+ * throw ERR_ACCESS_DENIED): callers then do the work in their own thread.
+ */
+export function workersPermitted(): boolean {
+  const permission = (process as { permission?: { has(scope: string): boolean } }).permission;
+  return permission === undefined || permission.has('worker');
+}

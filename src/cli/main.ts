@@ -4,7 +4,7 @@ import { TOOL_VERSION } from '../app/index.js';
 import { bomCommand } from './bom-command.js';
 import { checkNameCommand } from './check-name-command.js';
 import { convertCommand } from './convert-command.js';
-import { EXIT } from './exit-codes.js';
+import { EXIT, internalErrorText } from './exit-codes.js';
 import { inspectCommand } from './inspect-command.js';
 import { lockCommand, verifyCommand } from './lock-command.js';
 import { registryCommands } from './registry/index.js';
@@ -58,6 +58,8 @@ export async function main(argv: string[], faces: readonly Command[] = []): Prom
       process.exitCode = EXIT.ERROR;
       return;
     }
-    throw e;
+    // Anything else is ours (or a refused permission), never a finding: not Node's exit code 1.
+    process.stderr.write(internalErrorText(e));
+    process.exitCode = EXIT.INTERNAL;
   }
 }

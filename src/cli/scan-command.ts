@@ -3,12 +3,13 @@ import { Command, Option } from 'commander';
 import { ModelgateError } from '../core/errors.js';
 import type { Limits } from '../core/limits.js';
 import { isSeverity, SEVERITIES, type Severity } from '../core/severity.js';
-import { ALL_RULES } from '../app/index.js';
+import { ALL_RULES, gateDecision, sweepPrivateTemps, type ScanOutcome } from '../app/index.js';
 import { isHubTarget, runScan } from '../app/index.js';
 import { loadPolicy } from '../app/policy/index.js';
 import { HubProgress, LocalProgress } from './progress.js';
 import { REPORT_FORMATS, renderReport, type ReportFormat } from '../report/index.js';
 import { EXIT, scanExitCode } from './exit-codes.js';
+import { runSandboxedScan, sandboxAvailable, SandboxExit } from './sandbox.js';
 
 /** Limits settable from the command line: flag name → Limits key. */
 const LIMIT_FLAGS: Array<[string, keyof Limits, string]> = [
@@ -38,10 +39,66 @@ html is one self-contained page for people.
 Verdicts: malicious (a high or critical finding), suspicious (medium), error (the file
 was not fully read: malformed, truncated, encrypted, unsupported or over a limit), clean.
 
+Sandbox: local targets are scanned in a child process under Node's permission model, which
+may read only the targets and modelgate's own installation, write only its private temporary
+folder, and start no process and load no native addon (--no-sandbox scans in this process).
+A Hugging Face repo needs the network and the cache, so it is scanned in this process; --sandbox
+with an hf: target is refused.
+
 Exit codes:
   0  no finding at or above --fail-on, and no file with verdict error
   1  a finding at or above --fail-on, or a policy decision of deny (wins over 2)
-  2  usage error, unreadable target, or a file with verdict error`;
+  2  usage error, unreadable target, or a file with verdict error
+  3  internal error: the scan could not run (a crash, or a permission the sandbox refused)`;
+
+/**
+ * Whether a scan of local targets is sandboxed when neither --sandbox nor --no-sandbox is given.
+ * It costs a second Node start-up per run (README "The sandbox"), and needs native addons to be
+ * loaded only when a file needs one (the LZMA decoder is imported on first use).
+ */
+const SANDBOX_BY_DEFAULT = true;
+
+/**
+ * Local targets are scanned in the sandbox unless --no-sandbox says otherwise, or the CLI runs
+ * from its sources (tsx), whose child could not load. A Hub repo needs the network and the
+ * cache: it is scanned in this process, and an explicit --sandbox for one is refused.
+ */
+function useSandbox(flag: boolean | undefined, hub: boolean): boolean {
+  if (flag === false) return false;
+  if (flag === true && hub) {
+    throw new ModelgateError(
+      'USAGE',
+      '--sandbox scans local targets only: a Hugging Face repo needs the network and a cache; pass --no-sandbox, or scan a local copy',
+    );
+  }
+  if (flag === true && !sandboxAvailable()) throw new ModelgateError('USAGE', '--sandbox needs the built CLI (dist/main.js), not the TypeScript sources');
+  return (flag === true || SANDBOX_BY_DEFAULT) && !hub && sandboxAvailable();
+}
+
+/** The scan command's own options that the sandboxed child needs: limits, hashing, workers, quiet. */
+function childArgs(opts: Record<string, unknown>): string[] {
+  const args: string[] = [];
+  for (const [flag] of LIMIT_FLAGS) {
+    const name = flag.slice(2, flag.indexOf(' ')).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    if (opts[name] !== undefined) args.push(flag.split(' ')[0]!, String(opts[name]));
+  }
+  if (opts.hash === false) args.push('--no-hash');
+  if (opts.workers !== undefined) args.push('--workers', String(opts.workers));
+  if (opts.quiet) args.push('--quiet');
+  return args;
+}
+
+/** The progress bar's hooks for runScan (none unless standard error is a terminal), and its stop. */
+function progressHooks(opts: Record<string, unknown>, hub: boolean) {
+  const show = !opts.quiet && process.stderr.isTTY === true;
+  const progress = show ? (hub ? new HubProgress() : new LocalProgress()) : undefined;
+  return {
+    onListing: (n: number) => progress?.listing(n),
+    onProgress: (done: number, file: string) => progress?.file(done, file),
+    onDownload: (file: string, bytes: number, total: number) => progress?.download(file, bytes, total),
+    stop: () => progress?.stop(),
+  };
+}
 
 /** `modelgate scan TARGET...` */
 export function scanCommand(): Command {
@@ -60,6 +117,9 @@ export function scanCommand(): Command {
     .option('--certificate-chain <pem...>', 'root certificates to verify that signature with')
     .option('--trusted-root <file>', 'Sigstore trusted root for a keyless signature (default: the public-good root)')
     .option('--workers <n>', 'scan threads (default: one per core; 0 scans in the main thread)')
+    .option('--sandbox', "scan local targets in a child process under Node's permission model (the default)")
+    .option('--no-sandbox', 'scan in this process')
+    .addOption(new Option('--sandbox-child', 'the sandboxed child: print the ScanResult as JSON').hideHelp())
     .option('-q, --quiet', 'no progress bar')
     .option('--no-color', 'no colours in text output')
     .option('-v, --verbose', 'text output lists clean files too');
@@ -86,29 +146,44 @@ export function scanCommand(): Command {
     const hub = targets.some(isHubTarget);
     if (hub && targets.length > 1) throw new ModelgateError('USAGE', 'a Hugging Face repo is scanned on its own: give one hf: target');
     if (opts.full && !hub) throw new ModelgateError('USAGE', '--full is for hf: targets (local files are always read whole)');
+    if (opts.sandboxChild) {
+      // The sandboxed child: scan, and hand the result to the parent, which does the rest.
+      const hooks = progressHooks(opts, false);
+      const result = await runScan({ targets, limits, hash: opts.hash !== false, workers, ...hooks }).finally(() => hooks.stop());
+      process.stdout.write(JSON.stringify(result));
+      return;
+    }
+    const sandbox = useSandbox(opts.sandbox as boolean | undefined, hub);
+    // Private temporary folders of earlier runs that were killed before they could remove them.
+    sweepPrivateTemps();
     // Read before scanning: a policy that does not load stops the command before any work.
     const policy = loadPolicy({ file: opts.policy as string | undefined });
     for (const warning of policy?.warnings ?? []) process.stderr.write(`modelgate: policy: ${warning}\n`);
-    const showProgress = !opts.quiet && process.stderr.isTTY === true;
-    const progress = showProgress ? (hub ? new HubProgress() : new LocalProgress()) : undefined;
-    const result = await runScan({
-      targets,
-      limits,
-      hash: opts.hash !== false,
-      full: opts.full === true,
-      workers,
-      onListing: (n) => progress?.listing(n),
-      onProgress: (done, file) => progress?.file(done, file),
-      onDownload: (file, bytes, total) => progress?.download(file, bytes, total),
-      policy,
-      gate: {
-        lockPath: opts.lock as string | undefined,
-        signaturePath: opts.signature as string | undefined,
-        publicKeys: opts.publicKey as string[] | undefined,
-        certificateChain: opts.certificateChain as string[] | undefined,
-        trustedRoot: opts.trustedRoot as string | undefined,
-      },
-    }).finally(() => progress?.stop());
+    const gate = {
+      lockPath: opts.lock as string | undefined,
+      signaturePath: opts.signature as string | undefined,
+      publicKeys: opts.publicKey as string[] | undefined,
+      certificateChain: opts.certificateChain as string[] | undefined,
+      trustedRoot: opts.trustedRoot as string | undefined,
+    };
+    let result: ScanOutcome;
+    if (sandbox) {
+      try {
+        result = await runSandboxedScan(targets, childArgs(opts));
+      } catch (e) {
+        if (!(e instanceof SandboxExit)) throw e;
+        if (e.why !== undefined) process.stderr.write(`modelgate: ${e.why}\n`);
+        process.exitCode = e.exitCode;
+        return;
+      }
+      // The policy's lock and signature are the user's files, read here, not by the child.
+      if (policy) result.decision = await gateDecision(result, targets[0]!, policy, gate);
+    } else {
+      const hooks = progressHooks(opts, hub);
+      result = await runScan({ targets, limits, hash: opts.hash !== false, full: opts.full === true, workers, ...hooks, policy, gate }).finally(() =>
+        hooks.stop(),
+      );
+    }
     const color = format === 'text' && opts.color !== false && !opts.output && process.stdout.isTTY === true;
     const text = renderReport(format, result, ALL_RULES, { color, verbose: opts.verbose === true });
     if (opts.output) writeFileSync(String(opts.output), text);

@@ -13,6 +13,7 @@ export { FORMATS, formatVersions, type FormatEntry } from './registry.js';
 export { provenance } from './provenance.js';
 export { scanEntry, scanSource, type OpenFailure } from './scan-entry.js';
 export { sniff, classifyOther, type Sniffed } from './sniff.js';
+export { sandboxTemp, sweepPrivateTemps } from './handlers/keras.js';
 
 /**
  * Loads what the synchronous kernel needs loaded asynchronously first (the Python parser's

@@ -8,6 +8,7 @@ import { MAX_CONFIG_BYTES, emptyKerasModel, parseConfigBytes, parseConfigText, w
 import type { ScanContext } from '../context.js';
 
 export { initHdf5, hdf5Ready } from '../../formats/hdf5/reader.js';
+export { sandboxTemp, sweepPrivateTemps } from '../../formats/hdf5/temp-dir.js';
 export { looksLikeKerasConfig } from '../../formats/keras/parse.js';
 
 /**

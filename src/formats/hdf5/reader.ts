@@ -1,9 +1,9 @@
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, Worker, receiveMessageOnPort, threadId, type MessagePort } from 'node:worker_threads';
 import type { ByteSource } from '../../core/byte-source.js';
 import { ModelgateError } from '../../core/errors.js';
+import { privateTempDir } from './temp-dir.js';
 import { HDF5_WORKER_SOURCE } from './worker-source.js';
 
 /**
@@ -16,13 +16,23 @@ import { HDF5_WORKER_SOURCE } from './worker-source.js';
  *
  * Only attributes are read: no dataset, so no filter plugin is ever loaded, and no link is
  * followed. h5wasm's Node build (Emscripten NODERAWFS) reads the host file system directly, so
- * bytes that are not on disk (zip members) are copied to a private temporary file first.
+ * bytes that are not on disk (zip members) are copied to a file in the process's private
+ * temporary folder first (temp-dir.ts), removed when the read is over.
  */
 
 /** Time a fresh thread may take to load the library (WebAssembly compile on a busy machine). */
 const STARTUP_MS = 60_000;
-/** Time one file may take. Real files are read in milliseconds; a crafted one can loop forever. */
-const FILE_MS = 20_000;
+/**
+ * Time one file may take: FILE_MS, plus FILE_MS_PER_GIB for each GiB of it, at most
+ * MAX_FILE_MS. Only the superblock and the root group's header and attributes are read, so
+ * real files take milliseconds whatever their size (measured: the .h5 files of eval/corpus and
+ * test/fixtures 1 to 15 ms, a 420 MB file with 200 root attributes 65 ms from a cold cache); the
+ * size term is for slow disks. A crafted file can make libhdf5 loop forever
+ * (test/fixtures/keras/loops-forever.h5), and this is what each such file costs.
+ */
+const FILE_MS = 3_000;
+const FILE_MS_PER_GIB = 1_000;
+const MAX_FILE_MS = 20_000;
 /** Bytes written at a time when in-memory content is copied to disk. */
 const COPY_CHUNK = 4 * 1024 * 1024;
 
@@ -65,7 +75,14 @@ function start(): Channel {
   const flag = new Int32Array(new SharedArrayBuffer(4));
   flag[0] = -1;
   const factoryUrl = new URL('./hdf5_util.js', import.meta.resolve('h5wasm/node')).href;
-  const worker = new Worker(HDF5_WORKER_SOURCE, { eval: true, workerData: { port: port2, flag, factoryUrl }, transferList: [port2] });
+  let worker: Worker;
+  try {
+    worker = new Worker(HDF5_WORKER_SOURCE, { eval: true, workerData: { port: port2, flag, factoryUrl }, transferList: [port2] });
+  } catch (e) {
+    port1.close();
+    // Node's permission model without --allow-worker: libhdf5 is never run in this thread.
+    throw new ModelgateError('UNSUPPORTED', `the HDF5 library needs a worker thread, which could not start: ${(e as Error).message}`, { cause: e });
+  }
   // The thread never keeps the process alive, and its failures are read from its replies.
   worker.unref();
   worker.on('error', () => undefined);
@@ -132,12 +149,19 @@ function hdf5Reason(text: string): ModelgateError {
   return new ModelgateError(/truncated|eof/i.test(reason) ? 'TRUNCATED' : 'MALFORMED', `HDF5: ${reason}`);
 }
 
-/** Copies a source to a new private temporary file, chunk by chunk. */
-function copyToTemp(source: ByteSource, maxBytes: number): { path: string; dir: string } {
+/** The time libhdf5 is given for a file of `size` bytes. */
+export function hdf5Timeout(size: number): number {
+  return Math.min(MAX_FILE_MS, FILE_MS + Math.floor((size / 2 ** 30) * FILE_MS_PER_GIB));
+}
+
+let copies = 0;
+
+/** Copies a source to a new file in the private temporary folder, chunk by chunk. */
+function copyToTemp(source: ByteSource, maxBytes: number): string {
   if (source.size > maxBytes)
     throw new ModelgateError('LIMIT_MEMBER_BYTES', `HDF5 content of ${source.size} bytes is over the ${maxBytes}-byte limit for copying it out of an archive`);
-  const dir = mkdtempSync(join(tmpdir(), 'modelgate-h5-'));
-  const path = join(dir, 'content.h5');
+  // Unique among the threads of the process (a scan worker each).
+  const path = join(privateTempDir(), `${threadId}-${++copies}.h5`);
   try {
     const fd = openSync(path, 'wx', 0o600);
     try {
@@ -146,16 +170,16 @@ function copyToTemp(source: ByteSource, maxBytes: number): { path: string; dir: 
       closeSync(fd);
     }
   } catch (e) {
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(path, { force: true });
     throw new ModelgateError('UNREADABLE', `could not copy HDF5 content to a temporary file: ${(e as Error).message}`, { cause: e });
   }
-  return { path, dir };
+  return path;
 }
 
 /**
  * Opens an HDF5 file read-only and reads the named root attributes. Synchronous. Throws a
  * ModelgateError: TRUNCATED or MALFORMED (with HDF5's reason) when the library cannot read the
- * file or does not finish within `timeoutMs`; LIMIT_MEMBER_BYTES when in-memory content is too
+ * file or does not finish within `timeoutMs` (default by size, hdf5Timeout); LIMIT_MEMBER_BYTES when in-memory content is too
  * big to copy to disk; UNSUPPORTED when the library cannot be loaded.
  */
 export function readHdf5Root(source: ByteSource, wanted: readonly string[], opts: { maxCopyBytes: number; maxChars: number; timeoutMs?: number }): Hdf5Root {
@@ -163,8 +187,8 @@ export function readHdf5Root(source: ByteSource, wanted: readonly string[], opts
   try {
     const ch = ready();
     const id = ch.nextId++;
-    const timeout = opts.timeoutMs ?? FILE_MS;
-    ch.port.postMessage({ id, path: temp ? temp.path : resolve(source.path ?? ''), wanted, maxChars: opts.maxChars });
+    const timeout = opts.timeoutMs ?? hdf5Timeout(source.size);
+    ch.port.postMessage({ id, path: temp ?? resolve(source.path ?? ''), wanted, maxChars: opts.maxChars });
     const reply = waitFor(ch, id, timeout);
     if (!reply) {
       discard(ch);
@@ -176,6 +200,6 @@ export function readHdf5Root(source: ByteSource, wanted: readonly string[], opts
     }
     return { names: reply.names ?? [], attributes: new Map((reply.attributes ?? []).map((a) => [a.name, a])) };
   } finally {
-    if (temp) rmSync(temp.dir, { recursive: true, force: true });
+    if (temp) rmSync(temp, { force: true });
   }
 }

@@ -89,6 +89,14 @@ function readRoot({ id, path, wanted, maxChars }) {
   }
 }
 
+// Emscripten's NODEFS reads the open() flags with process.binding('constants'), which Node's
+// permission model refuses (and which is deprecated, DEP0111); the public fs.constants holds the
+// same O_* values.
+const binding = process.binding;
+process.binding = function (name) {
+  return name === 'constants' ? { fs: require('node:fs').constants, os: require('node:os').constants } : binding.call(process, name);
+};
+
 import(factoryUrl)
   .then(({ default: factory }) => factory({ noInitialRun: true, print: silent, printErr: silent }))
   .then((instance) => {

@@ -1,14 +1,15 @@
 import { readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BufferSource } from '../../../src/core/byte-source.js';
 import { FileSource } from '../../../src/sources/local/file-source.js';
 import { hdf5Ready, initHdf5, scanHdf5 } from '../../../src/engine/handlers/keras.js';
+import { privateTempDir } from '../../../src/formats/hdf5/temp-dir.js';
 import { context, fixture, summary } from './helpers.js';
 
 beforeAll(() => initHdf5());
 
-const tempDirs = () => readdirSync(tmpdir()).filter((n) => n.startsWith('modelgate-h5-')).length;
+/** Files in the process's private temporary folder, where archive members are copied for libhdf5. */
+const tempDirs = () => readdirSync(privateTempDir()).length;
 
 const CASES: Array<[string, string, string[]]> = [
   ['legacy_dense.h5', 'keras-h5', []],
