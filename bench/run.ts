@@ -9,9 +9,11 @@
  * 6. convert: a 3 GiB torch zip to safetensors next to a plain copy of the file;
  * 7. backdoor screening of the models of eval/backdoor;
  * 8. the registry server: API latency under load from another process, submissions per second,
- *    a 2 GB checkpoint from submission to verdict.
+ *    a 2 GB checkpoint from submission to verdict;
+ * 9. bombs: decompression and pickle-memory bombs, each scanned in a child whose time and peak
+ *    RSS are measured (targets: 5 s, 200 MB, a limit finding).
  * `npm run bench -- convert hash` runs only the sections named (pickle, torch-zip, hash,
- * corpus, hub, convert, backdoor, registry); an unknown name is an error.
+ * corpus, hub, convert, backdoor, registry, bombs); an unknown name is an error.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -25,6 +27,7 @@ import { HashPool } from '../src/sources/index.js';
 import { scan } from '../src/app/index.js';
 import { parsePickleStream } from '../src/formats/pickle/parse.js';
 import { benchBackdoor } from './backdoor.js';
+import { benchBombs } from './bombs.js';
 import { benchConvert } from './convert.js';
 import { benchHub } from './hub.js';
 import { benchRegistry } from './registry.js';
@@ -225,6 +228,7 @@ const sections: Record<string, () => unknown> = {
   convert: () => benchConvert(dir, rows),
   backdoor: () => benchBackdoor(rows),
   registry: () => benchRegistry(dir, rows),
+  bombs: () => benchBombs(dir, rows),
 };
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((w) => !(w in sections));

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
@@ -58,20 +60,51 @@ parentPort.on('message', ({ id, path, start, length, fd }) => {
 });
 `;
 
+/** The worker's hashing, in the calling thread: exactly the range asked for, through the descriptor when given. */
+function hashHere({ path, start = 0, length, fd }: { path: string; start?: number; length?: number; fd?: number }): string {
+  const handle = fd ?? openSync(path, 'r');
+  try {
+    const hash = createHash('sha256');
+    const chunk = Buffer.allocUnsafe(4 * 1024 * 1024);
+    let at = start;
+    let left = length ?? Infinity;
+    while (left > 0) {
+      const got = readSync(handle, chunk, 0, Math.min(chunk.length, left), at);
+      if (got === 0) break;
+      hash.update(chunk.subarray(0, got));
+      at += got;
+      left -= got;
+    }
+    if (length !== undefined && left > 0) throw new Error(`${path} ends at ${at}, before the ${length} bytes wanted at ${start}`);
+    return hash.digest('hex');
+  } finally {
+    if (fd === undefined) closeSync(handle);
+  }
+}
+
 interface Pending {
   resolve(hex: string): void;
   reject(e: Error): void;
 }
 
-/** A pool of hashing threads, one per core, so many files hash in parallel. */
+/**
+ * A pool of hashing threads, up to one per core, so many files hash in parallel. Threads start
+ * as work arrives (a one-file scan starts one), each holding a few MB.
+ */
 export class HashPool {
   private readonly workers: Worker[] = [];
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
   private turn = 0;
+  private readonly size: number;
 
   constructor(size = availableParallelism()) {
-    for (let i = 0; i < Math.max(1, size); i++) {
+    this.size = Math.max(1, size);
+  }
+
+  /** The thread for the next request: a new one while fewer than `size` run, then each in turn. */
+  private nextWorker(): Worker {
+    if (this.workers.length < this.size && this.pending.size >= this.workers.length) {
       const w = new Worker(WORKER_SOURCE, { eval: true });
       w.on('message', (m: { id: number; hex?: string; error?: string }) => {
         const p = this.pending.get(m.id);
@@ -80,7 +113,9 @@ export class HashPool {
         else p?.reject(new Error(m.error ?? 'hash failed'));
       });
       this.workers.push(w);
+      return w;
     }
+    return this.workers[this.turn++ % this.workers.length]!;
   }
 
   /** SHA-256 of a file, hex; with `range`, of its `length` bytes from `start` (rejected when the file is shorter). */
@@ -98,9 +133,11 @@ export class HashPool {
   }
 
   private send(message: { path: string; start?: number; length?: number; fd?: number }): Promise<string> {
+    // Under Node's permission model without --allow-worker, hash in this thread instead.
+    const permission = (process as { permission?: { has(scope: string): boolean } }).permission;
+    if (permission !== undefined && !permission.has('worker')) return Promise.resolve().then(() => hashHere(message));
     const id = this.nextId++;
-    // The constructor starts at least one worker, so the index is always in range.
-    const worker = this.workers[this.turn++ % this.workers.length]!;
+    const worker = this.nextWorker();
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       worker.postMessage({ id, ...message });

@@ -1,0 +1,94 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { deflateSync } from 'node:zlib';
+import { buildZip } from '../src/formats/zip/builder.js';
+
+/**
+ * The "bombs" section (issue 15): each class of input that once cost gigabytes, scanned as
+ * a CLI run scans it (default workers, with hashing) in a child process whose peak RSS
+ * (VmHWM, the whole process: every thread) is measured. Targets: under 5 s, under 200 MB,
+ * and a limit finding. The codec bombs are test/fixtures/bombs (64 MiB of zeros each) put
+ * back to back, as loaders read streams and members, into multi-GB outputs.
+ */
+
+const MiB = 1024 * 1024;
+const fixtures = resolve('test/fixtures/bombs');
+const repeat = (name: string, times: number): Buffer => Buffer.concat(Array.from({ length: times }, () => readFileSync(join(fixtures, name))));
+
+/** ten million nested lists, ten million lists under one MARK, memoised lists, memo keys one per page. */
+function pickleBombs(): Array<[string, Buffer]> {
+  const n = 10_000_000;
+  const memoised = Buffer.alloc(n * 3);
+  for (let i = 0; i < n; i++) memoised.set([0x5d, 0x94, 0x30], i * 3);
+  const pages = Buffer.alloc(1024 * 6);
+  for (let k = 0; k < 1024; k++) {
+    pages[k * 6] = 0x72; // LONG_BINPUT 65536·k: a new 576 KiB memo page each
+    pages.writeUInt32LE(k * 65536, k * 6 + 1);
+    pages[k * 6 + 5] = 0x30;
+  }
+  return [
+    ['pickle: 10 M nested lists (20 MB)', Buffer.concat([Buffer.from([0x80, 2]), Buffer.alloc(n, 0x5d), Buffer.alloc(n - 1, 0x61), Buffer.from('.')])],
+    ['pickle: 10 M lists under one MARK (10 MB)', Buffer.concat([Buffer.from([0x80, 2, 0x28]), Buffer.alloc(n, 0x5d), Buffer.from('t.')])],
+    ['pickle: 10 M memoised lists (30 MB)', Buffer.concat([Buffer.from([0x80, 4, 0x7d]), memoised, Buffer.from('.')])],
+    ['pickle: 1,024 memo keys one per page (6 KB)', Buffer.concat([Buffer.from([0x80, 2, 0x4e]), pages, Buffer.from('.')])],
+  ];
+}
+
+function codecBombs(): Array<[string, Buffer]> {
+  const zeros = Buffer.alloc(1024 * MiB);
+  return [
+    ['gzip: 32 members of 64 MiB of zeros (2 GiB out)', repeat('zeros.gz', 32)],
+    ['zlib (joblib): 1 GiB of zeros in one stream', deflateSync(zeros, { level: 9 })],
+    ['bzip2: 32 streams (2 GiB out)', repeat('zeros.bz2', 32)],
+    ['xz: 64 streams (4 GiB out)', repeat('zeros.xz', 64)],
+    ['lzma-alone: 32 streams of unknown size (2 GiB out)', repeat('zeros.lzma', 32)],
+    ['zstd: 32 frames without a content size (2 GiB out)', repeat('zeros.zst', 32)],
+    ['lz4: 8 frames (512 MiB out)', repeat('zeros.lz4', 8)],
+    ['zip: a 1 GiB deflate member (torch layout)', buildZip([{ name: 'archive/data.pkl', data: zeros, deflate: true }])],
+    ['zip: a bzip2 member of 64 MiB', readFileSync(join(fixtures, 'zeros-bzip2.zip'))],
+    ['zip: an LZMA member of 64 MiB', readFileSync(join(fixtures, 'zeros-lzma.zip'))],
+  ];
+}
+
+/** Scans `path` in a child that reports its time, peak RSS and the fatal codes of the file. */
+function scanInChild(dir: string, path: string): { ms: number; rssMb: number; verdict: string; codes: string[] } {
+  const script = join(dir, 'bomb-child.mjs');
+  writeFileSync(
+    script,
+    `const { scan } = await import(${JSON.stringify(resolve('dist/app/index.js'))});
+    const t = performance.now();
+    const r = await scan([${JSON.stringify(path)}], {});
+    const ms = performance.now() - t;
+    const hwm = Number(/VmHWM:\\s+(\\d+)/.exec((await import('node:fs')).readFileSync('/proc/self/status', 'utf8'))[1]);
+    const f = r.files[0];
+    console.log(JSON.stringify({ ms, rssMb: hwm / 1024, verdict: f.verdict, codes: f.findings.filter((x) => x.fatal).map((x) => x.code) }));
+    process.exit(0);`,
+  );
+  const out = spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 120_000 });
+  if (out.status !== 0) return { ms: NaN, rssMb: NaN, verdict: `child failed: ${out.signal ?? out.status} ${out.stderr.slice(0, 200)}`, codes: [] };
+  return JSON.parse(out.stdout.trim().split('\n').pop() as string);
+}
+
+export function benchBombs(dir: string, rows: Array<[string, string, string]>): void {
+  const baseline = join(dir, 'tiny.pkl');
+  writeFileSync(baseline, Buffer.from([0x80, 2, 0x7d, 0x2e]));
+  const base = scanInChild(dir, baseline);
+  rows.push([
+    'bombs: baseline, a 4-byte pickle',
+    `${base.ms.toFixed(0)} ms`,
+    `peak RSS ${base.rssMb.toFixed(0)} MB (the process with its worker threads, nothing scanned)`,
+  ]);
+  for (const [label, bytes] of [...pickleBombs(), ...codecBombs()]) {
+    const path = join(dir, 'bomb.bin');
+    writeFileSync(path, bytes);
+    const r = scanInChild(dir, path);
+    rmSync(path);
+    const within = r.ms < 5000 && r.rssMb < 200 ? 'within 5 s / 200 MB' : 'OVER 5 s / 200 MB';
+    rows.push([
+      `bombs: ${label}, ${(bytes.length / MiB).toFixed(1)} MB file`,
+      `${r.ms.toFixed(0)} ms`,
+      `peak RSS ${r.rssMb.toFixed(0)} MB; ${r.verdict} ${r.codes.join(',')}; ${within}`,
+    ]);
+  }
+}
