@@ -21,17 +21,16 @@ function pickleBombs(): Array<[string, Buffer]> {
   const n = 10_000_000;
   const memoised = Buffer.alloc(n * 3);
   for (let i = 0; i < n; i++) memoised.set([0x5d, 0x94, 0x30], i * 3);
-  const pages = Buffer.alloc(1024 * 6);
+  const pages = Buffer.alloc(1024 * 5);
   for (let k = 0; k < 1024; k++) {
-    pages[k * 6] = 0x72; // LONG_BINPUT 65536·k: a new 576 KiB memo page each
-    pages.writeUInt32LE(k * 65536, k * 6 + 1);
-    pages[k * 6 + 5] = 0x30;
+    pages[k * 5] = 0x72; // LONG_BINPUT 65536·k of the same value: a new 576 KiB memo page each
+    pages.writeUInt32LE(k * 65536, k * 5 + 1);
   }
   return [
     ['pickle: 10 M nested lists (20 MB)', Buffer.concat([Buffer.from([0x80, 2]), Buffer.alloc(n, 0x5d), Buffer.alloc(n - 1, 0x61), Buffer.from('.')])],
     ['pickle: 10 M lists under one MARK (10 MB)', Buffer.concat([Buffer.from([0x80, 2, 0x28]), Buffer.alloc(n, 0x5d), Buffer.from('t.')])],
     ['pickle: 10 M memoised lists (30 MB)', Buffer.concat([Buffer.from([0x80, 4, 0x7d]), memoised, Buffer.from('.')])],
-    ['pickle: 1,024 memo keys one per page (6 KB)', Buffer.concat([Buffer.from([0x80, 2, 0x4e]), pages, Buffer.from('.')])],
+    ['pickle: 1,024 memo keys one per page (5 KB)', Buffer.concat([Buffer.from([0x80, 2, 0x4e]), pages, Buffer.from('.')])],
   ];
 }
 

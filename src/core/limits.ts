@@ -55,7 +55,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxNestingDepth: 6,
   maxOpcodes: 50_000_000,
   maxMemoEntries: 5_000_000,
-  maxSymbolicBytes: 64 * MiB,
+  maxSymbolicBytes: 32 * MiB,
   maxMarks: 100_000,
   maxStringBytes: 256 * MiB,
   maxArchiveEntries: 100_000,
