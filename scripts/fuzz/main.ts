@@ -1,0 +1,138 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { CoverageDelta } from './coverage.js';
+import { ScanHost } from './host.js';
+import { fuzzTarget, type TargetStats } from './runner.js';
+import { prepareFuzzScan } from './scan.js';
+import { loadSeeds } from './seeds.js';
+import { NOT_FUZZED, fuzzTargets, type FuzzTarget } from './targets.js';
+
+/*
+ * npm run fuzz -- FORMAT|all [--time S] [--runs N] [--seed N] [--timeout MS] [--out DIR]
+ * npm run fuzz -- --list
+ *
+ * Coverage-guided mutation fuzzing of each parser of the format registry through the engine,
+ * as the CLI scans a file. Findings go to --out (default /tmp/modelgate-fuzz/<format>/<kind>/);
+ * the exit code is 1 when there is a crash, a hang or a damaged file read as clean.
+ */
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+const USAGE = `usage: npm run fuzz -- FORMAT|all [--time SECONDS] [--runs N] [--seed N] [--timeout MS] [--out DIR] [--no-coverage]
+       npm run fuzz -- --list`;
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')).join('\n');
+}
+
+/** Blocks known and reached in the target's files (keys are `path/under/src.ts:start-end`). */
+function coverageOf(target: FuzzTarget, covered: Set<string>, seen: Set<string>): { covered: number; total: number } {
+  const mine = (key: string): boolean => target.files.some((f) => key.startsWith(f));
+  let c = 0;
+  let t = 0;
+  for (const k of seen) if (mine(k)) t++;
+  for (const k of covered) if (mine(k)) c++;
+  return { covered: c, total: t };
+}
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      list: { type: 'boolean' },
+      time: { type: 'string' },
+      runs: { type: 'string' },
+      seed: { type: 'string', default: '1' },
+      timeout: { type: 'string', default: '30000' },
+      out: { type: 'string', default: '/tmp/modelgate-fuzz' },
+      'no-coverage': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  await prepareFuzzScan();
+  const targets = fuzzTargets();
+  const seeds = loadSeeds(ROOT);
+  if (values.list) {
+    for (const t of targets)
+      console.log(`${t.id.padEnd(18)} ${t.fileName.padEnd(18)} ${String(seeds.get(t.id)?.length ?? 0).padStart(3)} seeds  ${t.files.join(' ')}`);
+    for (const [id, why] of Object.entries(NOT_FUZZED)) console.log(`${id.padEnd(18)} (not fuzzed: ${why})`);
+    return 0;
+  }
+  const wanted = positionals[0];
+  const chosen = wanted === 'all' ? targets : targets.filter((t) => t.id === wanted);
+  if (chosen.length === 0) {
+    console.error(wanted ? `no fuzz target ${wanted}; --list lists them` : USAGE);
+    return 2;
+  }
+  const seconds = values.time === undefined ? (values.runs === undefined ? 60 : undefined) : Number(values.time);
+  const runs = values.runs === undefined ? undefined : Number(values.runs);
+  const out = resolve(values.out);
+  const coverage = !values['no-coverage'];
+  const host = new ScanHost(Number(values.timeout), coverage);
+  const covered = new Set<string>();
+  const seen = new Set<string>();
+  const onNew = (delta: CoverageDelta): boolean => {
+    for (const k of delta.seen) seen.add(k);
+    let fresh = false;
+    for (const k of delta.covered) {
+      if (covered.has(k)) continue;
+      covered.add(k);
+      fresh = true;
+    }
+    return fresh;
+  };
+  const results: Array<TargetStats & { cov: { covered: number; total: number } }> = [];
+  try {
+    for (const target of chosen) {
+      const stats = await fuzzTarget(
+        target,
+        seeds.get(target.id) ?? [],
+        host,
+        { seconds, runs, rngSeed: Number(values.seed), findingsDir: out, guided: coverage },
+        onNew,
+      );
+      const cov = coverageOf(target, covered, seen);
+      results.push({ ...stats, cov });
+      console.log(
+        `${target.id}: ${stats.runs} inputs in ${stats.seconds.toFixed(1)} s, coverage ${cov.covered}/${cov.total}, corpus ${stats.corpus}, ` +
+          `crashes ${stats.crashes}, hangs ${stats.hangs}, clean-on-damaged ${stats.cleanOnDamaged}, review ${stats.review}`,
+      );
+      for (const f of stats.findings) console.log(`  ${f.kind} x${f.count}: ${f.signature}`);
+    }
+  } finally {
+    await host.close();
+  }
+  const rows = [['parser', 'inputs', 'inputs/s', 'blocks', 'corpus', 'crashes', 'hangs', 'clean-on-damaged', 'review']];
+  for (const r of results) {
+    const pct = r.cov.total === 0 ? '-' : `${((100 * r.cov.covered) / r.cov.total).toFixed(0)}%`;
+    rows.push([
+      r.target,
+      String(r.runs),
+      (r.runs / Math.max(r.seconds, 1e-9)).toFixed(0),
+      coverage ? `${r.cov.covered}/${r.cov.total} ${pct}` : 'off',
+      String(r.corpus),
+      String(r.crashes),
+      String(r.hangs),
+      String(r.cleanOnDamaged),
+      String(r.review),
+    ]);
+  }
+  console.log(`\n${table(rows)}\n\nfindings (if any): ${out}/<format>/<kind>/`);
+  return results.some((r) => r.crashes + r.hangs + r.cleanOnDamaged > 0) ? 1 : 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    console.error(e);
+    process.exitCode = 2;
+  },
+);
