@@ -20,10 +20,17 @@ interface ScriptCoverage {
   functions: FunctionCoverage[];
 }
 
-/** What one input added: blocks reached for the first time, and blocks V8 reported for the first time. */
+/**
+ * What one input added: blocks reached for the first time, and blocks V8 reported for the first
+ * time; bytes of function code executed for the first time, as [start, end) spans by file,
+ * and the size of each file seen for the first time.
+ */
 export interface CoverageDelta {
   covered: string[];
   seen: string[];
+  bytes: Record<string, Array<[number, number]>>;
+  /** Each file's length, and how many of its bytes are inside functions (the code counted). */
+  lengths: Record<string, { length: number; code: number }>;
 }
 
 export class BlockCoverage {
@@ -32,6 +39,8 @@ export class BlockCoverage {
   private readonly uncovered = new Map<string, Array<[number, number, string]>>();
   private readonly seen = new Set<string>();
   private readonly covered = new Set<string>();
+  /** Source bytes (of the code V8 runs) executed so far, by file. */
+  private readonly hit = new Map<string, Uint8Array>();
 
   /** `prefix`: the URL prefix of the files counted (the repository's src/ folder). */
   constructor(private readonly prefix: string) {
@@ -55,10 +64,11 @@ export class BlockCoverage {
   /** Takes the counts since the last call (V8 resets them) and returns what is new. */
   take(): CoverageDelta {
     const { result } = this.post('Profiler.takePreciseCoverage') as { result: ScriptCoverage[] };
-    const delta: CoverageDelta = { covered: [], seen: [] };
+    const delta: CoverageDelta = { covered: [], seen: [], bytes: {}, lengths: {} };
     for (const script of result) {
       if (!script.url.startsWith(this.prefix)) continue;
       const file = script.url.slice(this.prefix.length);
+      this.takeBytes(file, script.functions, delta);
       let pending = this.uncovered.get(file);
       if (!pending) this.uncovered.set(file, (pending = []));
       for (const fn of script.functions) {
@@ -92,4 +102,39 @@ export class BlockCoverage {
     }
     return delta;
   }
+
+  /**
+   * Marks the bytes of function code this input executed: each byte counts as its innermost
+   * range does (the innermost function's, then its innermost block's), so a closure that never
+   * ran inside a function that did is not counted, and a function never run (V8 reports it with
+   * a count of 0) counts in full as code not reached.
+   */
+  private takeBytes(file: string, functions: FunctionCoverage[], delta: CoverageDelta): void {
+    // The script's own top-level range (its imports, constants and declarations) ran once at
+    // load; only the bytes inside functions count, where the parsing happens.
+    const inner = functions.filter((f) => (f.ranges[0]?.startOffset ?? 0) > 0);
+    let hit = this.hit.get(file);
+    if (!hit) {
+      const length = Math.max(0, ...functions.map((f) => f.ranges[0]?.endOffset ?? 0));
+      hit = new Uint8Array(length);
+      this.hit.set(file, hit);
+      const code = new Uint8Array(length);
+      for (const f of inner) code.fill(1, f.ranges[0]!.startOffset, f.ranges[0]!.endOffset);
+      delta.lengths[file] = { length, code: code.reduce((a, b) => a + b, 0) };
+    }
+    if (!inner.some((f) => f.ranges[0]!.count > 0)) return;
+    const state = new Uint8Array(hit.length);
+    const outermostFirst = [...inner].sort((a, b) => span(b) - span(a));
+    for (const fn of outermostFirst) for (const r of fn.ranges) state.fill(r.count > 0 ? 1 : 0, r.startOffset, r.endOffset);
+    const spans: Array<[number, number]> = [];
+    for (let i = 0; i < hit.length; i++) {
+      if (state[i] !== 1 || hit[i] === 1) continue;
+      const start = i;
+      while (i < hit.length && state[i] === 1 && hit[i] !== 1) hit[i++] = 1;
+      spans.push([start, i]);
+    }
+    if (spans.length > 0) delta.bytes[file] = spans;
+  }
 }
+
+const span = (f: FunctionCoverage): number => (f.ranges[0] ? f.ranges[0].endOffset - f.ranges[0].startOffset : 0);

@@ -25,7 +25,11 @@ export class ScanHost {
   ) {}
 
   private start(): Promise<void> {
-    const worker = startModuleWorker(import.meta.url, 'scan-worker', { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB }, stderr: false });
+    const worker = startModuleWorker(import.meta.url, 'scan-worker', {
+      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+      stderr: false,
+      workerData: { coverage: this.coverage },
+    });
     this.worker = worker;
     return new Promise((resolve, reject) => {
       const onMessage = (m: { ready?: boolean }): void => {
@@ -68,7 +72,7 @@ export class ScanHost {
       worker.on('message', onMessage);
       worker.on('error', onError);
       worker.on('exit', onExit);
-      worker.postMessage({ id, bytes, name, coverage: this.coverage });
+      worker.postMessage({ id, bytes, name });
     });
   }
 

@@ -23,6 +23,9 @@ export interface OracleFinding {
   reason: string;
 }
 
+/** Inputs shorter than this are too short to be told from text by any magic; not worth a review. */
+const MIN_REVIEW_BYTES = 16;
+
 /** Readings of content that is not a model of a registry format: text, configs, code, inert data. */
 const NOT_MODEL = new Set<string>([
   ...INERT_MEDIA_AND_DATA_FORMATS,
@@ -62,7 +65,7 @@ export function crashes(outcome: ScanOutcome): OracleFinding[] {
 }
 
 /** What the outcome of a mutant breaks, given what its seed was. */
-export function judge(target: FuzzTarget, outcome: ScanOutcome, parent: { model: boolean; format: string; truncated: boolean }): OracleFinding[] {
+export function judge(target: FuzzTarget, outcome: ScanOutcome, parent: { model: boolean; format: string; truncated: boolean }, size: number): OracleFinding[] {
   const found = crashes(outcome);
   if (outcome.verdict !== 'clean' || !parent.model) return found;
   if (parent.truncated && target.declaresExtent && outcome.format === parent.format) {
@@ -71,7 +74,7 @@ export function judge(target: FuzzTarget, outcome: ScanOutcome, parent: { model:
       signature: `truncated ${parent.format} read as clean ${outcome.format}`,
       reason: `a strict prefix of a ${parent.format} file (${target.id} declares its extent) came out clean as ${outcome.format}`,
     });
-  } else if (outcome.format !== parent.format && NOT_MODEL.has(outcome.format) && outcome.format !== 'empty') {
+  } else if (size >= MIN_REVIEW_BYTES && outcome.format !== parent.format && NOT_MODEL.has(outcome.format)) {
     found.push({
       kind: 'review',
       signature: `${parent.format} mutant read as clean ${outcome.format}`,

@@ -58,6 +58,8 @@ interface CorpusEntry {
 
 /** A strict prefix of a model seed, made this often: the sharpest damage oracle there is. */
 const TRUNCATION_SHARE = 0.1;
+/** A seed slower than this is scanned once but not mutated. */
+const SLOW_SEED_MS = 2_000;
 /** Trailing bytes probed for slack; a seed with more is not used for the truncation oracle. */
 const MAX_SLACK = 64;
 
@@ -110,7 +112,7 @@ export async function fuzzTarget(
     bytes: Buffer,
     origin: string,
     parent: CorpusEntry['root'] & { truncated: boolean },
-  ): Promise<{ format?: string; model?: boolean; verdict?: string; fresh: boolean }> => {
+  ): Promise<{ format?: string; model?: boolean; verdict?: string; ms?: number; fresh: boolean }> => {
     const result = await host.scan(bytes, target.fileName);
     if (result.kind === 'hang') {
       record({ kind: 'hang', signature: `hang from ${parent.format}`, reason: `the scan did not finish in ${Math.round(result.ms)} ms` }, bytes, origin);
@@ -120,16 +122,16 @@ export async function fuzzTarget(
       record({ kind: 'crash', signature: `thread died: ${result.message}`, reason: `the scanning thread died: ${result.message}` }, bytes, origin);
       return { fresh: false };
     }
-    for (const f of judge(target, result.outcome, parent)) record(f, bytes, origin);
+    for (const f of judge(target, result.outcome, parent, bytes.length)) record(f, bytes, origin);
     const fresh = result.coverage ? onNew(result.coverage) : false;
-    return { format: result.outcome.format, model: isModelOf(target, result.outcome), verdict: result.outcome.verdict, fresh };
+    return { format: result.outcome.format, model: isModelOf(target, result.outcome), verdict: result.outcome.verdict, ms: result.outcome.ms, fresh };
   };
 
   /** How many trailing bytes of a clean model seed can go with the file still clean (see `slack`). */
   const slackOf = async (entry: CorpusEntry): Promise<number | undefined> => {
     for (let slack = 0; slack < Math.min(MAX_SLACK, entry.bytes.length - 1); slack++) {
       const result = await host.scan(entry.bytes.subarray(0, entry.bytes.length - slack - 1), target.fileName);
-      if (result.kind !== 'done' || result.outcome.verdict !== 'clean') return slack;
+      if (result.kind !== 'done' || result.outcome.verdict !== 'clean' || result.outcome.format !== entry.root.format) return slack;
     }
     return undefined;
   };
@@ -139,6 +141,9 @@ export async function fuzzTarget(
 
   for (const seed of seeds) {
     const outcome = await run(seed.bytes, seed.origin, { model: false, format: 'seed', origin: seed.origin, truncated: false });
+    // A seed that takes seconds (made to run a library into the engine's own watchdog) would
+    // spend the run on its mutants: it is checked once and not mutated.
+    if (outcome.ms === undefined || outcome.ms > SLOW_SEED_MS) continue;
     const entry: CorpusEntry = { bytes: seed.bytes, root: { model: outcome.model ?? false, format: outcome.format ?? 'unknown', origin: seed.origin } };
     corpus.push(entry);
     if (entry.root.model && target.declaresExtent && outcome.verdict === 'clean') {
