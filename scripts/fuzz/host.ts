@@ -43,8 +43,8 @@ export class ScanHost {
     });
   }
 
-  /** Scans `bytes` as the file `name` in the scanning thread. */
-  async scan(bytes: Buffer, name: string): Promise<HostResult> {
+  /** Scans `bytes` as the file `name` in the scanning thread, within `timeoutMs` (the host's by default). */
+  async scan(bytes: Buffer, name: string, timeoutMs = this.timeoutMs): Promise<HostResult> {
     this.ready ??= this.start();
     await this.ready;
     const worker = this.worker!;
@@ -68,7 +68,7 @@ export class ScanHost {
       };
       const onError = (e: Error): void => finish({ kind: 'died', message: `${e.name}: ${e.message}` }, true);
       const onExit = (code: number): void => finish({ kind: 'died', message: `the scanning thread exited (${code})` }, true);
-      const timer = setTimeout(() => finish({ kind: 'hang', ms: performance.now() - started }, true), this.timeoutMs);
+      const timer = setTimeout(() => finish({ kind: 'hang', ms: performance.now() - started }, true), timeoutMs);
       worker.on('message', onMessage);
       worker.on('error', onError);
       worker.on('exit', onExit);

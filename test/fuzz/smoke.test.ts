@@ -15,9 +15,9 @@ import { fuzzTargets } from '../../scripts/fuzz/targets.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Mutated inputs per parser: enough to pass through every seed's structure a few times. */
-const RUNS = 150;
+const RUNS = 300;
 /** HDF5 files are read by libhdf5 in a thread of its own, a few per second. */
-const SLOW_RUNS: Record<string, number> = { hdf5: 12, zip: 60 };
+const SLOW_RUNS: Record<string, number> = { hdf5: 12, zip: 100 };
 /** Committed seeds per parser, smallest first, besides the builders' own. */
 const FILE_SEEDS = 3;
 /** Above the engine's own longest budget (libhdf5's 20 s per file): past it a scan hangs. */
