@@ -61,6 +61,15 @@ export class BlockCoverage {
     return answer;
   }
 
+  /** Forgets what was reached, so the next target's numbers are its own. */
+  reset(): void {
+    this.take();
+    this.uncovered.clear();
+    this.seen.clear();
+    this.covered.clear();
+    this.hit.clear();
+  }
+
   /** Takes the counts since the last call (V8 resets them) and returns what is new. */
   take(): CoverageDelta {
     const { result } = this.post('Profiler.takePreciseCoverage') as { result: ScriptCoverage[] };

@@ -76,6 +76,11 @@ export class ScanHost {
     });
   }
 
+  /** Starts coverage afresh in the scanning thread (a new thread starts afresh anyway). */
+  reset(): void {
+    this.worker?.postMessage({ reset: true });
+  }
+
   /** Stops the scanning thread. */
   async close(): Promise<void> {
     const worker = this.worker;

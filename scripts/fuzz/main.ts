@@ -114,10 +114,12 @@ async function main(): Promise<number> {
   const out = resolve(values.out);
   const coverage = !values['no-coverage'];
   const host = new ScanHost(Number(values.timeout), coverage);
-  const totals = new CoverageTotals();
   const results: Array<TargetStats & { cov: ReturnType<CoverageTotals['of']> }> = [];
   try {
     for (const target of chosen) {
+      // Each target's coverage is its own: what its inputs reached, not what earlier targets did.
+      const totals = new CoverageTotals();
+      host.reset();
       const stats = await fuzzTarget(
         target,
         seeds.get(target.id) ?? [],

@@ -23,7 +23,11 @@ if (!port) throw new Error('scripts/fuzz/scan-worker.ts runs as a worker thread'
 const coverage = (workerData as { coverage?: boolean } | undefined)?.coverage ? new BlockCoverage(SRC) : undefined;
 const { prepareFuzzScan, scanBuffer } = await import('./scan.js');
 await prepareFuzzScan();
-port.on('message', (request: ScanRequest) => {
+port.on('message', (request: ScanRequest | { reset: true }) => {
+  if ('reset' in request) {
+    coverage?.reset();
+    return;
+  }
   const outcome = scanBuffer(Buffer.from(request.bytes), request.name);
   port.postMessage({ id: request.id, outcome, coverage: coverage?.take() });
 });

@@ -17,21 +17,22 @@ export interface FuzzTarget {
   declaresExtent: boolean;
 }
 
-const compressed = ['formats/compressed/', 'formats/lz4/', 'formats/joblib/', 'engine/handlers/compressed.ts'];
+/** A compression's own decoder, the shared output buffer and the handler that reads what it decodes. */
+const decoder = (...files: string[]): string[] => [...files.map((f) => `formats/${f}`), 'formats/compressed/output.ts', 'engine/handlers/compressed.ts'];
 const pickleFiles = ['formats/pickle/', 'engine/handlers/pickle.ts', 'formats/torch/'];
 
 /** Targets by registry id; every registry format with a parser of its own has one. */
 const TABLE: Record<string, Omit<FuzzTarget, 'id'>> = {
   zip: { fileName: 'model.pt', files: ['formats/zip/', 'engine/handlers/zip.ts', 'engine/handlers/torchscript.ts'], declaresExtent: true },
   '7z': { fileName: 'model.7z', files: ['formats/sevenzip/', 'engine/handlers/sevenzip.ts'], declaresExtent: true },
-  gzip: { fileName: 'model.joblib', files: compressed, declaresExtent: true },
-  bz2: { fileName: 'model.joblib', files: compressed, declaresExtent: true },
-  xz: { fileName: 'model.joblib', files: compressed, declaresExtent: true },
-  zstd: { fileName: 'model.joblib', files: compressed, declaresExtent: true },
-  lz4: { fileName: 'model.joblib', files: compressed, declaresExtent: true },
-  'joblib-zfile': { fileName: 'model.joblib', files: compressed, declaresExtent: true },
-  zlib: { fileName: 'model.joblib', files: compressed, declaresExtent: true },
-  lzma: { fileName: 'model.joblib', files: compressed, declaresExtent: true },
+  gzip: { fileName: 'model.joblib', files: decoder('compressed/deflate.ts'), declaresExtent: true },
+  bz2: { fileName: 'model.joblib', files: decoder('compressed/bzip2.ts'), declaresExtent: true },
+  xz: { fileName: 'model.joblib', files: decoder('compressed/xz.ts', 'compressed/lzma.ts', 'compressed/lzma1.ts'), declaresExtent: true },
+  zstd: { fileName: 'model.joblib', files: decoder('compressed/zstd.ts'), declaresExtent: true },
+  lz4: { fileName: 'model.joblib', files: decoder('lz4/'), declaresExtent: true },
+  'joblib-zfile': { fileName: 'model.joblib', files: decoder('joblib/zfile.ts', 'compressed/deflate.ts'), declaresExtent: true },
+  zlib: { fileName: 'model.joblib', files: decoder('compressed/deflate.ts'), declaresExtent: true },
+  lzma: { fileName: 'model.joblib', files: decoder('compressed/lzma.ts', 'compressed/lzma1.ts'), declaresExtent: true },
   npy: { fileName: 'weights.npy', files: ['formats/numpy/', 'engine/handlers/npy.ts'], declaresExtent: true },
   tar: { fileName: 'model.pt', files: ['formats/tar/', 'engine/handlers/tar.ts', 'engine/handlers/torch-tar.ts'], declaresExtent: false },
   pickle: { fileName: 'model.pkl', files: pickleFiles, declaresExtent: true },
