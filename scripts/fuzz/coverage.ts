@@ -29,7 +29,7 @@ export interface CoverageDelta {
   covered: string[];
   seen: string[];
   bytes: Record<string, Array<[number, number]>>;
-  /** Each file's length, and how many of its bytes are inside functions (the code counted). */
+  /** Each file's length, and how many of its bytes are inside functions (the code counted), when they changed. */
   lengths: Record<string, { length: number; code: number }>;
 }
 
@@ -39,8 +39,12 @@ export class BlockCoverage {
   private readonly uncovered = new Map<string, Array<[number, number, string]>>();
   private readonly seen = new Set<string>();
   private readonly covered = new Set<string>();
-  /** Source bytes (of the code V8 runs) executed so far, by file. */
+  /** Bytes of function code executed so far, by file (of the code V8 runs: tsx's output). */
   private readonly hit = new Map<string, Uint8Array>();
+  /** Which bytes of each file are function code: kept across resets (see `takeBytes`). */
+  private readonly code = new Map<string, Uint8Array>();
+  /** Files whose code size the receiver has been told since the last reset. */
+  private readonly announced = new Set<string>();
 
   /** `prefix`: the URL prefix of the files counted (the repository's src/ folder). */
   constructor(private readonly prefix: string) {
@@ -68,6 +72,7 @@ export class BlockCoverage {
     this.seen.clear();
     this.covered.clear();
     this.hit.clear();
+    this.announced.clear();
   }
 
   /** Takes the counts since the last call (V8 resets them) and returns what is new. */
@@ -120,16 +125,33 @@ export class BlockCoverage {
    */
   private takeBytes(file: string, functions: FunctionCoverage[], delta: CoverageDelta): void {
     // The script's own top-level range (its imports, constants and declarations) ran once at
-    // load; only the bytes inside functions count, where the parsing happens.
+    // load; only the bytes inside functions count, where the parsing happens. V8 leaves out of
+    // later reports functions that did not run since the last, so what is code is the union of
+    // every report since the thread started (the first lists every function).
     const inner = functions.filter((f) => (f.ranges[0]?.startOffset ?? 0) > 0);
+    const length = Math.max(0, ...functions.map((f) => f.ranges[0]?.endOffset ?? 0));
+    let mask = this.code.get(file);
+    if (!mask || mask.length < length) {
+      const grown = new Uint8Array(length);
+      if (mask) grown.set(mask);
+      this.code.set(file, (mask = grown));
+    }
+    let grew = !this.announced.has(file);
+    for (const f of inner) {
+      const r = f.ranges[0]!;
+      if (mask.subarray(r.startOffset, r.endOffset).every((b) => b === 1)) continue;
+      mask.fill(1, r.startOffset, r.endOffset);
+      grew = true;
+    }
+    if (grew) {
+      this.announced.add(file);
+      delta.lengths[file] = { length: mask.length, code: mask.reduce((a, b) => a + b, 0) };
+    }
     let hit = this.hit.get(file);
-    if (!hit) {
-      const length = Math.max(0, ...functions.map((f) => f.ranges[0]?.endOffset ?? 0));
-      hit = new Uint8Array(length);
-      this.hit.set(file, hit);
-      const code = new Uint8Array(length);
-      for (const f of inner) code.fill(1, f.ranges[0]!.startOffset, f.ranges[0]!.endOffset);
-      delta.lengths[file] = { length, code: code.reduce((a, b) => a + b, 0) };
+    if (!hit || hit.length < mask.length) {
+      const grown = new Uint8Array(mask.length);
+      if (hit) grown.set(hit);
+      this.hit.set(file, (hit = grown));
     }
     if (!inner.some((f) => f.ranges[0]!.count > 0)) return;
     const state = new Uint8Array(hit.length);

@@ -40,8 +40,12 @@ class CoverageTotals {
   add(delta: CoverageDelta): boolean {
     for (const k of delta.seen) this.seen.add(k);
     for (const [file, { length, code }] of Object.entries(delta.lengths)) {
-      if (this.bytes.has(file)) continue;
-      this.bytes.set(file, new Uint8Array(length));
+      const hit = this.bytes.get(file);
+      if (!hit || hit.length < length) {
+        const grown = new Uint8Array(length);
+        if (hit) grown.set(hit);
+        this.bytes.set(file, grown);
+      }
       this.code.set(file, code);
     }
     for (const [file, spans] of Object.entries(delta.bytes)) {

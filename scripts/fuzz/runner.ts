@@ -131,6 +131,8 @@ export async function fuzzTarget(
   const slackOf = async (entry: CorpusEntry): Promise<number | undefined> => {
     for (let slack = 0; slack < Math.min(MAX_SLACK, entry.bytes.length - 1); slack++) {
       const result = await host.scan(entry.bytes.subarray(0, entry.bytes.length - slack - 1), target.fileName);
+      // Coverage is told of every input, or what it reached would be lost to the numbers.
+      if (result.kind === 'done' && result.coverage) onNew(result.coverage);
       if (result.kind !== 'done' || result.outcome.verdict !== 'clean' || result.outcome.format !== entry.root.format) return slack;
     }
     return undefined;
