@@ -13,16 +13,24 @@ interface InputStream {
 }
 const Bunzip = require('seek-bzip') as { decode(input: InputStream, output: ByteSink, multistream?: boolean): void };
 
-/** The bytes of `input` from `start`, counting how far the decoder read. */
-function inputFrom(input: Buffer, start: number): InputStream & { pos: number } {
+/**
+ * The bytes of `input` from `start`, counting how far the decoder read. `overrun` is set when
+ * the decoder asked for a byte past the end: seek-bzip then reads on as if it got 0xFF bits,
+ * and a stream cut right after a block "ends" without its end-of-stream marker.
+ */
+export function inputFrom(input: Buffer, start: number): InputStream & { pos: number; overrun: boolean } {
   return {
     pos: start,
+    overrun: false,
     readByte() {
-      return this.pos < input.length ? input[this.pos++]! : -1;
+      if (this.pos < input.length) return input[this.pos++]!;
+      this.overrun = true;
+      return -1;
     },
     read(buffer, offset, length) {
       let n = 0;
       while (n < length && this.pos < input.length) buffer[offset + n++] = input[this.pos++]!;
+      if (n < length) this.overrun = true;
       return n === 0 ? -1 : n;
     },
     seek(pos) {
@@ -65,6 +73,10 @@ export function bunzipStreams(input: Buffer, room: Room): Decoded {
       );
     }
     out.push(sink.result());
+    if (source.overrun) {
+      // Python's BZ2Decompressor hands on the blocks, then the reader meets EOF before the end of stream.
+      return out.done(new ModelgateError('TRUNCATED', `bzip2 stream ${stream + 1} ends before its end-of-stream marker`, { offset: pos }));
+    }
     pos = source.pos;
   }
   return out.done();

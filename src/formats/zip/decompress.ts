@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { ModelgateError } from '../../core/errors.js';
+import { inputFrom } from '../compressed/bzip2.js';
 import { inflateRaw } from '../compressed/deflate.js';
 import { decodeLzmaAlone } from '../compressed/lzma1.js';
 import { ByteSink, GrowingOutput, type Room } from '../compressed/output.js';
@@ -8,36 +9,7 @@ import type { ZipEntry } from './model.js';
 export type { Room };
 
 const require = createRequire(import.meta.url);
-const Bunzip = require('seek-bzip') as { decode(input: InputStream, output: ByteSink, multistream?: boolean): void };
-
-/** seek-bzip's input stream interface, counting how far the decoder read (for the ratio limit). */
-interface InputStream {
-  pos: number;
-  readByte(): number;
-  read(buffer: Buffer, offset: number, length: number): number;
-  seek(pos: number): void;
-  eof(): boolean;
-}
-
-function inputOf(input: Buffer): InputStream {
-  return {
-    pos: 0,
-    readByte() {
-      return this.pos < input.length ? input[this.pos++]! : -1;
-    },
-    read(buffer, offset, length) {
-      let n = 0;
-      while (n < length && this.pos < input.length) buffer[offset + n++] = input[this.pos++]!;
-      return n === 0 ? -1 : n;
-    },
-    seek(pos) {
-      this.pos = pos;
-    },
-    eof() {
-      return this.pos >= input.length;
-    },
-  };
-}
+const Bunzip = require('seek-bzip') as { decode(input: ReturnType<typeof inputFrom>, output: ByteSink, multistream?: boolean): void };
 
 /** Compression methods (APPNOTE 4.4.5) a Python loader reads: zipfile supports exactly these. */
 export const METHOD_STORED = 0;
@@ -83,10 +55,11 @@ export function decompressMember(input: Buffer, entry: ZipEntry, room: Room): Bu
       }
       case METHOD_BZIP2: {
         // One stream, as zipfile's BZ2Decompressor reads; bytes after its end are ignored.
-        const source = inputOf(input);
+        const source = inputFrom(input, 0);
         const ratio = room.ratio && { limit: room.ratio, consumed: () => source.pos, before: 0, what: 'bzip2 member' };
         const sink = new ByteSink(room.bytes, overflowOf(room, 'bzip2'), ratio);
         Bunzip.decode(source, sink, false);
+        if (source.overrun) throw new ModelgateError('TRUNCATED', 'bzip2 member ends before its end-of-stream marker');
         return sink.result();
       }
       case METHOD_LZMA:
