@@ -1,21 +1,20 @@
+import { Random } from '../../src/app/screen/random.js';
+
 /**
- * A small seeded pseudo-random generator (mulberry32), so a fuzz run, a smoke test or a
- * reported finding can be replayed from its seed. Not for anything cryptographic.
+ * The fuzzer's seeded generator: the project's one mulberry32 (src/app/screen/random.ts), so
+ * a fuzz run, a smoke test or a reported finding can be replayed from its seed. Not for
+ * anything cryptographic.
  */
 export class Rng {
-  private state: number;
+  private readonly random: Random;
 
   constructor(seed: number) {
-    this.state = seed >>> 0;
+    this.random = new Random(seed);
   }
 
   /** A uniform 32-bit unsigned integer. */
   u32(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
+    return this.random.next() * 0x1_0000_0000;
   }
 
   /** An integer in [0, n); 0 when n <= 0. */
@@ -25,7 +24,7 @@ export class Rng {
 
   /** True with probability p. */
   chance(p: number): boolean {
-    return this.u32() / 0x1_0000_0000 < p;
+    return this.random.next() < p;
   }
 
   pick<T>(items: readonly T[]): T {
