@@ -65,3 +65,26 @@ describe('pickle frames: every unpickler reading is followed', () => {
     expect(r.verdict).toBe('clean');
   });
 });
+
+describe('pickle frames: an opcode that runs past the end of its frame', () => {
+  // The frame ends inside BINBYTES's 4-byte length. Read straight through, the length is 2 +
+  // the payload's size and the payload is data; the C unpickler reading a file drops the rest
+  // of the frame and reads the length (0) from the frame's end, then runs the payload.
+  const straddle = (): Buffer => {
+    const tail = Buffer.concat([Buffer.from('0', 'latin1'), payload(pickle()).stop().bytes()]);
+    const body = Buffer.concat([Buffer.from([0x42]), Buffer.from([2 + tail.length, 0])]);
+    return Buffer.concat([pickle().proto(4).frame(body.length).raw(body).bytes(), Buffer.from([0, 0, 0, 0]), tail, Buffer.from('0.', 'latin1')]);
+  };
+
+  it('is high, and the C reading from the frame end is scanned: the payload is found', async () => {
+    const r = await scanBytes(straddle());
+    expect(r.verdict).toBe('malicious');
+    expect(r.findings.some((f) => f.ruleId === 'pickle/malformed-stream' && f.severity === 'high')).toBe(true);
+    expect(r.findings.some((f) => f.ruleId === 'pickle/dangerous-callable')).toBe(true);
+  });
+
+  it('an opcode that ends exactly at the frame end is no straddle', async () => {
+    const r = await scanBytes(pickle().proto(4).framed(pickle().binint(70000).stop()).bytes());
+    expect(r.verdict).toBe('clean');
+  });
+});

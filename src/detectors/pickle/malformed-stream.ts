@@ -8,7 +8,7 @@ export const malformedStream: Rule<PickleStream> = {
     defaultSeverity: 'low',
     title: 'Pickle stream is malformed, truncated or over a limit',
     description:
-      'Analysis of the stream stopped early. Everything before the break was analysed and is reported; a loader may still have run that part before failing, which is how payload-before-corruption files slip past scanners. A STOP inside a protocol-4 frame, and a frame longer than the data left, are reported too (medium): unpicklers disagree on where the data after it begins, and on whether such a frame is read at all. modelgate follows every reading.',
+      'Analysis of the stream stopped early. Everything before the break was analysed and is reported; a loader may still have run that part before failing, which is how payload-before-corruption files slip past scanners. A STOP inside a protocol-4 frame, and a frame longer than the data left, are reported too (medium); an opcode whose operand runs past the end of its frame is high (the C unpickler reading a file takes the operand from after the frame, running bytes other readers see as data): unpicklers disagree on where the data after it begins, and on whether such a frame is read at all. modelgate follows every reading.',
     docs: 'docs/rules/pickle-malformed-stream.md',
     references: ['MITRE ATLAS AML.T0010', 'OWASP LLM03:2025', 'CWE-502'],
   },
@@ -30,6 +30,13 @@ export const malformedStream: Rule<PickleStream> = {
         severity: 'medium',
         message: `pickle frame at offset ${overrun.offset} declares ${overrun.length} bytes with ${overrun.left} left: the C unpickler stops there, the pure-Python unpickler (joblib's) takes the rest as the frame and runs it; modelgate read on`,
         location: { offset: overrun.offset },
+      });
+    }
+    for (const straddle of stream.frameStraddles ?? []) {
+      ctx.report({
+        severity: 'high',
+        message: `the opcode at offset ${straddle.offset} (0x${straddle.opcode.toString(16)}) reads past the end of its frame at ${straddle.frameEnd}: the C unpickler reading a file (torch.load, pickle.load, numpy.load) drops the rest of the frame and reads the operand from ${straddle.frameEnd}, so the bytes after it run as another stream of opcodes; no pickler writes this, it hides a second program. Both readings were scanned`,
+        location: { offset: straddle.offset },
       });
     }
     const error = stream.error;

@@ -145,6 +145,14 @@ export function scanPickle(source: ByteSource, ctx: ScanContext, options: Pickle
     if (!readOn()) return undefined;
   }
   if (options.probe && streams.some((s) => s.error)) return undefined;
+  // The C unpickler's reading of an opcode that runs past its frame: the operand, and all
+  // that follows, from the frame's end. Read as its own stream (its stack starts empty).
+  for (const s of [...streams]) {
+    for (const straddle of s.frameStraddles ?? []) {
+      const resumed = new ResumedSource(source, straddle.opcode, straddle.frameEnd);
+      streams.push(parsePickleStream(new ByteReader(resumed), { limits: ctx.limits, persistentLoad }));
+    }
+  }
 
   options.onStreams?.(streams);
   ctx.observer?.pickleStreams(ctx.target, source, [...streams, ...joblib.nestedStreams]);
@@ -154,6 +162,27 @@ export function scanPickle(source: ByteSource, ctx: ScanContext, options: Pickle
   }
   if (joblib.seen) format = 'joblib';
   return format;
+}
+
+/**
+ * One opcode byte, then `source` from `from`: how the C unpickler goes on after an opcode's
+ * operand ran past the end of a frame it read whole (offsets in findings are of this view:
+ * 1 + the offset in the file past `from`).
+ */
+class ResumedSource implements ByteSource {
+  readonly size: number;
+  constructor(
+    private readonly source: ByteSource,
+    private readonly opcode: number,
+    private readonly from: number,
+  ) {
+    this.size = 1 + Math.max(0, source.size - from);
+  }
+  read(offset: number, length: number): Buffer {
+    if (length <= 0 || offset >= this.size) return Buffer.alloc(0);
+    if (offset > 0) return this.source.read(this.from + offset - 1, length);
+    return Buffer.concat([Buffer.from([this.opcode]), this.source.read(this.from, length - 1)]);
+  }
 }
 
 /** Text by its first bytes (no NUL, valid UTF-8), as the dispatcher names content of no format. */

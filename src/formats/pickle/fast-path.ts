@@ -6,6 +6,8 @@ const MEMO_SLOT_MASK = (1 << MEMO_PAGE_BITS) - 1;
 
 /** Bytes kept free at the end of the window, so every operand below can be read unchecked. */
 const MARGIN = 16;
+/** The longest opcode the fast path reads (BINFLOAT: 1 + 8 bytes). */
+const MAX_FAST_OPCODE = 9;
 
 /**
  * Interprets a run of plain data opcodes (small ints, floats, None, booleans, short strings,
@@ -21,7 +23,8 @@ export function fastDataRun(m: Machine, maxOpcodes: number): void {
   const win = reader.window;
   const base = reader.windowStart;
   let i = reader.pos - base;
-  const limit = win.length - MARGIN;
+  // Inside a frame, stop short of its end: an opcode that crosses it is the general loop's to note.
+  const limit = m.frameEnd > reader.pos ? Math.min(win.length - MARGIN, m.frameEnd - base - MAX_FAST_OPCODE) : win.length - MARGIN;
   if (i < 0 || i >= limit) return;
   const tags = stack.tags;
   const nums = stack.nums;

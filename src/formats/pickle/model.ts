@@ -160,6 +160,13 @@ export interface PickleStream {
    * (truncated), the pure-Python unpickler reads the rest of the data as the frame and goes on.
    */
   frameOverrun?: { offset: number; length: bigint; left: number };
+  /**
+   * Opcodes whose operand (bytes, a length, a text line) ran past the end of their frame. The
+   * C unpickler, once it read a frame whole from a file, drops what is left of it and reads the
+   * operand afresh from the frame's end; reading from bytes it reads straight through; the
+   * pure-Python unpickler refuses. No pickler writes such a stream.
+   */
+  frameStraddles?: Array<{ offset: number; opcode: number; frameEnd: number }>;
   /** Why the stream ended early; absent when STOP was reached. */
   error?: ModelgateError;
 }

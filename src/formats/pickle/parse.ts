@@ -72,6 +72,16 @@ function staticGetattr(m: Machine, made: PObject): PValue | undefined {
   return { k: 'global', ref };
 }
 
+/** Frame-straddling opcodes recorded per stream; one is already conclusive. */
+const MAX_STRADDLES = 8;
+
+function noteStraddle(m: Machine): void {
+  const list = (m.stream.frameStraddles ??= []);
+  if (list.length >= MAX_STRADDLES) return;
+  const opcode = m.reader.source.read(m.opStart, 1)[0] ?? 0;
+  list.push({ offset: m.opStart, opcode, frameEnd: m.frameEnd });
+}
+
 /** Longest text-mode line (GLOBAL module/name, INT, PERSID...) kept; real ones are short. */
 const MAX_LINE = 64 * 1024;
 
@@ -88,6 +98,9 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
   try {
     for (;;) {
       // Runs of plain data opcodes go through the fast path; the rest, one by one, below.
+      // The opcode just read ran past the end of its frame (no pickler writes that): the C
+      // unpickler reading a file drops the rest of the frame and reads the operand after it.
+      if (m.opStart < m.frameEnd && reader.pos > m.frameEnd) noteStraddle(m);
       fastDataRun(m, maxOpcodes);
       m.opStart = reader.pos;
       if (reader.pos >= reader.end) fail(m, 'NO_STOP', 'pickle data ends without STOP');
@@ -427,6 +440,9 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
           stream.builds.push({ target, state, offset: m.opStart, opIndex: m.opIndex });
           if (target.k === 'obj') target.states.push(state);
           options.afterBuild?.(target, state, reader, m.frameEnd > reader.pos ? m.frameEnd : undefined);
+          // Data a loader reads after a BUILD (joblib's arrays, written once the frame was
+          // committed) leaves the frame behind: the BUILD's own byte did not run past it.
+          if (reader.pos > m.frameEnd && m.opStart < m.frameEnd) m.frameEnd = -1;
           break;
         }
         case 0x50: {
