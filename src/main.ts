@@ -15,14 +15,30 @@ function crash(e: unknown): void {
   crashed = true;
   process.exitCode = EXIT.INTERNAL;
 }
+// A reader that stops early (`modelgate --help | head`) is not a crash: stop quietly.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.OK);
+});
 process.on('uncaughtException', (e) => {
   crash(e);
   process.exit(EXIT.INTERNAL);
 });
+/** Command names the server face adds: its modules (the HTTP stack, the database drivers) load only for them or for help. */
+const SERVER_COMMANDS = ['serve'];
+
+/** The first argument that is not an option: the command, if any. */
+function commandOf(argv: readonly string[]): string | undefined {
+  return argv.slice(2).find((a) => !a.startsWith('-'));
+}
+
 try {
   const { main } = await import('./cli/main.js');
-  const { serverCommands } = await import('./server/commands.js');
-  await main(process.argv, serverCommands());
+  const command = commandOf(process.argv);
+  // A scan need not pay for the server's modules (about 20 MB): they load when the command is
+  // one of the server's, or when there is none (help lists every command) or it is `help`.
+  const needsServer = command === undefined || command === 'help' || SERVER_COMMANDS.includes(command);
+  const faces = needsServer ? (await import('./server/commands.js')).serverCommands() : [];
+  await main(process.argv, faces);
 } catch (e) {
   crash(e);
 }

@@ -38,7 +38,8 @@ export const KEPT_ITEMS = 1 << 16;
 export function keep(into: PValue[], holder: { dropped?: number }, items: PValue[], total = items.length, budget?: Budget): void {
   const room = Math.max(0, KEPT_ITEMS - into.length);
   const n = Math.min(room, items.length);
-  budget?.spend(n * 8);
+  // A reference each; an empty array's first push also allocates its backing store (V8 gives it room for 17).
+  budget?.spend(n * 8 + (into.length === 0 && n > 0 ? COST_OBJECT + 64 : 0));
   for (let i = 0; i < n; i++) into.push(items[i]!);
   if (total > n) holder.dropped = (holder.dropped ?? 0) + total - n;
 }
