@@ -8,12 +8,21 @@ import { withLimits } from '../../src/core/limits.js';
 import { pickle } from '../../src/formats/pickle/builder.js';
 import { osSystemPickle, repeated } from '../helpers/pickles.js';
 
-/** A folder of pickles that each take the kernel a good part of a second: long runs of small ints. */
+/**
+ * A folder of pickles that each take the kernel a good part of a second: a list of 24 M small
+ * ints, appended in batches of 1,000 as the pickler writes them (so the stack stays small and
+ * the memory budget is not what ends the scan).
+ */
 function heavyFolder(files: number): string {
   const dir = mkdtempSync(join(tmpdir(), 'mg-pool-'));
-  const body = repeated((b) => b.binint1(7), 24 * 1024 * 1024);
-  const open = pickle().proto(2).emptyList().mark().bytes();
-  const close = pickle().appends().stop().bytes();
+  const batch = (b: ReturnType<typeof pickle>): ReturnType<typeof pickle> => {
+    b.mark();
+    for (let i = 0; i < 1000; i++) b.binint1(7);
+    return b.appends();
+  };
+  const body = repeated(batch, 24 * 1024);
+  const open = pickle().proto(2).emptyList().bytes();
+  const close = pickle().stop().bytes();
   const bytes = Buffer.concat([open, body, close]);
   for (let i = 0; i < files; i++) writeFileSync(join(dir, `ints${i}.pkl`), bytes);
   writeFileSync(join(dir, 'payload.pkl'), osSystemPickle());
