@@ -97,7 +97,8 @@ export function fastDataRun(m: Machine, maxOpcodes: number): void {
         if (sp <= floor) break run;
         const key = win[i] === 0x94 ? memo.count : win[i + 1]!;
         const page = key >>> MEMO_PAGE_BITS;
-        const memoTags = memo.tagPages[page];
+        // Under a plan (memo-plan.ts) every key goes through the memo's own methods.
+        const memoTags = memo.fetched === undefined ? memo.tagPages[page] : undefined;
         const j = key & MEMO_SLOT_MASK;
         const tag = tags[sp - 1]!;
         if (memoTags !== undefined && tag !== S_OBJ && memoTags[j] !== S_OBJ) {
@@ -109,11 +110,7 @@ export function fastDataRun(m: Machine, maxOpcodes: number): void {
           memoTags[j] = tag;
           memo.numPages[page]![j] = nums[sp - 1]!;
         } else {
-          if (!memo.has(key)) {
-            if (memo.count >= maxMemo) break run;
-            memo.count++;
-          }
-          memo.put(key, stack, sp - 1);
+          if (!memo.store(key, stack, sp - 1, maxMemo)) break run;
         }
         i += win[i] === 0x94 ? 1 : 2;
         break;
@@ -123,7 +120,8 @@ export function fastDataRun(m: Machine, maxOpcodes: number): void {
         const key = win[i + 1]!;
         if (!memo.has(key)) break run;
         stack.length = sp;
-        memo.pushTo(key, stack);
+        // A key stored but not kept (a plan that missed its read) is the general loop's BAD_MEMO.
+        if (!memo.pushTo(key, stack)) break run;
         sp = stack.length;
         i += 2;
         break;

@@ -40,6 +40,8 @@ export interface PDict {
   setstateKey?: boolean;
   /** A key that is not a literal string was stored (an attribute name computed at load time). */
   computedKey?: boolean;
+  /** The first key stored that is a dunder name (`__class__`, `__setstate__`…), kept or not. */
+  dunderKey?: string;
 }
 
 /**

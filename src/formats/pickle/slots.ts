@@ -1,4 +1,5 @@
 import { ModelgateError } from '../../core/errors.js';
+import type { KeySet } from './memo-plan.js';
 import type { PValue } from './model.js';
 
 /**
@@ -32,6 +33,10 @@ const COST_SLOT = 17;
 export class Budget {
   spent = 0;
   constructor(readonly limit: number) {}
+  /** Gives back what a value cost once nothing holds it any more. */
+  refund(bytes: number): void {
+    this.spent -= bytes;
+  }
   spend(bytes: number): void {
     this.spent += bytes;
     if (this.spent > this.limit) {
@@ -133,10 +138,12 @@ const MEMO_PAGED_KEYS = 1 << 26;
 
 /**
  * The memo: keys are dense in real pickles, so slots live in typed-array pages allocated on
- * first use; object values go to a map, since most memoised values are scalars.
+ * first use; object values go to a map, since most memoised values are scalars. With a plan
+ * (memo-plan.ts: the keys the stream ever reads back), only those keys' values are kept; the
+ * others are remembered as present, which is all `len(memo)` and MEMOIZE need.
  */
 export class SlotMemo {
-  /** Tag and number pages; the fast path (fast-path.ts) writes scalars here directly. */
+  /** Tag and number pages; the fast path (fast-path.ts) writes scalars here directly when there is no plan. */
   readonly tagPages: Uint8Array[] = [];
   readonly numPages: Float64Array[] = [];
   private readonly objs = new Map<number, PValue>();
@@ -144,19 +151,51 @@ export class SlotMemo {
   /** len(memo): the number of distinct keys stored. */
   count = 0;
 
-  constructor(private readonly budget: Budget) {}
+  constructor(
+    private readonly budget: Budget,
+    /** Keys read back later; undefined keeps every value. */
+    readonly fetched?: KeySet,
+    /** Keys stored, under a plan. */
+    private readonly present?: KeySet,
+    /** Told of every object the memo keeps (it then lives as long as the memo). */
+    private readonly onKeep?: (v: PValue) => void,
+  ) {}
+
+  /** True when the value stored under `key` is kept (read back later, or no plan). */
+  keeps(key: number): boolean {
+    return this.fetched === undefined || this.fetched.has(key);
+  }
 
   has(key: number): boolean {
+    if (this.present !== undefined) return this.present.has(key);
     if (key >= MEMO_PAGED_KEYS) return this.sparse.has(key);
     const page = this.tagPages[key >>> MEMO_PAGE_BITS];
     return page !== undefined && page[key & (MEMO_PAGE - 1)] !== S_EMPTY;
   }
 
-  /** Stores stack slot `i` under `key`. */
+  /** PUT or MEMOIZE of stack slot `i`; false, with nothing stored, when a new key would pass `max`. */
+  store(key: number, stack: SlotStack, i: number, max: number): boolean {
+    if (!this.has(key)) {
+      if (this.count >= max) return false;
+      this.count++;
+    }
+    this.put(key, stack, i);
+    return true;
+  }
+
+  /** Stores stack slot `i` under `key` (counted by the caller). */
   put(key: number, stack: SlotStack, i: number): void {
+    if (this.present !== undefined) {
+      const before = this.present.size;
+      this.present.add(key);
+      if (this.present.size !== before) this.budget.spend(this.present.size - before);
+      if (!this.fetched!.has(key)) return;
+    }
     if (key >= MEMO_PAGED_KEYS) {
       if (!this.sparse.has(key)) this.budget.spend(COST_OBJECT);
-      this.sparse.set(key, stack.valueAt(i));
+      const value = stack.valueAt(i);
+      this.onKeep?.(value);
+      this.sparse.set(key, value);
       return;
     }
     const p = key >>> MEMO_PAGE_BITS;
@@ -171,12 +210,12 @@ export class SlotMemo {
     const tag = stack.tags[i]!;
     if (tag === S_OBJ) {
       if (tags[j] !== S_OBJ) this.budget.spend(COST_VALUE);
+      this.onKeep?.(stack.objs[i] as PValue);
       this.objs.set(key, stack.objs[i] as PValue);
     } else if (tags[j] === S_OBJ) this.objs.delete(key);
     tags[j] = tag;
     this.numPages[p]![j] = stack.nums[i]!;
   }
-
   /** Pushes the value under `key` onto the stack; false when there is none. */
   pushTo(key: number, stack: SlotStack): boolean {
     if (key >= MEMO_PAGED_KEYS) {
