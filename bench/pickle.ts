@@ -125,7 +125,7 @@ export async function benchPickleShapes(dir: string, only: readonly string[]): P
   const lines = [
     `Pickle shapes: in-process scan ms over ${SPEED_RUNS} runs after a warm-up (no hashing, no worker); genops = CPython pickletools.genops, best of ${GENOPS_REPEATS}; peak RSS of the CLI over ${RSS_RUNS} runs; figures min / median / max. Targets: ≥ ${TARGET_RATIO}× genops (median), peak RSS ≤ ${RSS_BASE_MB} MB + size (max).`,
     '',
-    '| shape | MB | opcodes | verdict | scan ms | MB/s | M opcodes/s | genops ms | × genops | peak RSS MB | RSS bound MB | ≥ ${TARGET_RATIO}× / within RSS |',
+    `| shape | MB | opcodes | verdict | scan ms | MB/s | M opcodes/s | genops ms | × genops | peak RSS MB | RSS bound MB | ≥ ${TARGET_RATIO}× / within RSS |`,
     '|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const shape of SHAPES) if (only.length === 0 || only.includes(shape.name)) lines.push(await benchShape(dir, shape));
