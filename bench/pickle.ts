@@ -3,8 +3,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runScan } from '../src/app/index.js';
 import { scanInChild } from './scan-child.js';
-import { Pickler } from './pickle-shapes/pickler.js';
-import { SHAPES, benchItems, type PickleShape } from './pickle-shapes/shapes.js';
+import { SHAPES, benchPickle } from './pickle-shapes/shapes.js';
 
 /**
  * The "pickle" section (issue 16): each shape of bench/pickle-shapes, written to a file and
@@ -72,15 +71,11 @@ async function timedScan(path: string): Promise<{ ms: number; verdict: string }>
   return { ms, verdict: [f.verdict, ...codes].join(' ') };
 }
 
-async function benchShape(dir: string, shape: PickleShape): Promise<string> {
-  process.stderr.write(`pickle shape ${shape.name}…\n`);
-  const items = benchItems(shape);
-  const pickler = new Pickler(shape.protocol);
-  pickler.dump(shape.build(items));
-  const path = join(dir, `${shape.name}.pkl`);
-  writeFileSync(path, pickler.bytes());
-  const size = pickler.bytes().length;
-  const opcodes = pickler.opcodes;
+/** One row: the pickle `bytes` (of `opcodes` opcodes) scanned, listed by genops, and scanned by the CLI. */
+async function benchShape(dir: string, title: string, bytes: Buffer, opcodes: number): Promise<string> {
+  const path = join(dir, 'shape.pkl');
+  writeFileSync(path, bytes);
+  const size = bytes.length;
 
   const first = await timedScan(path);
   const times: number[] = [];
@@ -95,7 +90,7 @@ async function benchShape(dir: string, shape: PickleShape): Promise<string> {
   const ops = spread(times.map((t) => opcodes / 1e6 / (t / 1000)));
 
   const py = genops(path);
-  if (py && py.opcodes !== opcodes) throw new Error(`${shape.name}: genops counts ${py.opcodes} opcodes, the generator wrote ${opcodes}`);
+  if (py && py.opcodes !== opcodes) throw new Error(`${title}: genops counts ${py.opcodes} opcodes, the generator wrote ${opcodes}`);
   const ratio = py && spread(times.map((t) => py.ms / t));
 
   const children = Array.from({ length: RSS_RUNS }, () => scanInChild(dir, path));
@@ -107,7 +102,7 @@ async function benchShape(dir: string, shape: PickleShape): Promise<string> {
   // Speed is judged on the median run (one slow run is this VM's noise); memory on the worst.
   const fast = ratio ? (ratio.median >= TARGET_RATIO ? 'yes' : 'NO') : '?';
   const lean = rss.max <= bound ? 'yes' : 'NO';
-  return `| ${shape.title} | ${(size / MB).toFixed(1)} | ${(opcodes / 1e6).toFixed(2)} M | ${[...verdicts].join('; ')} | ${showSpread(ms)} | ${showSpread(mbs, 1)} | ${showSpread(ops, 2)} | ${py ? py.ms.toFixed(0) : ''} | ${ratio ? showSpread(ratio, 1) : ''} | ${showSpread(rss)} | ${bound.toFixed(0)} | ${fast} / ${lean} |`;
+  return `| ${title} | ${(size / MB).toFixed(size < MB ? 4 : 1)} | ${(opcodes / 1e6).toFixed(2)} M | ${[...verdicts].join('; ')} | ${showSpread(ms)} | ${showSpread(mbs, 1)} | ${showSpread(ops, 2)} | ${py ? py.ms.toFixed(0) : ''} | ${ratio ? showSpread(ratio, 1) : ''} | ${showSpread(rss)} | ${bound.toFixed(0)} | ${fast} / ${lean} |`;
 }
 
 /** A trivial loop, to compare machines (this VM's speed drifts within a session). */
@@ -128,6 +123,13 @@ export async function benchPickleShapes(dir: string, only: readonly string[]): P
     `| shape | MB | opcodes | verdict | scan ms | MB/s | M opcodes/s | genops ms | × genops | peak RSS MB | RSS bound MB | ≥ ${TARGET_RATIO}× / within RSS |`,
     '|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
-  for (const shape of SHAPES) if (only.length === 0 || only.includes(shape.name)) lines.push(await benchShape(dir, shape));
+  // The fixed cost of one scan (opening the file, the engine, the report), for scale.
+  lines.push(await benchShape(dir, 'baseline: a 4-byte pickle, `{}`', Buffer.from([0x80, 2, 0x7d, 0x2e]), 3));
+  for (const shape of SHAPES) {
+    if (only.length > 0 && !only.includes(shape.name)) continue;
+    process.stderr.write(`pickle shape ${shape.name}…\n`);
+    const pickler = benchPickle(shape);
+    lines.push(await benchShape(dir, shape.title, pickler.bytes(), pickler.opcodes));
+  }
   return lines;
 }

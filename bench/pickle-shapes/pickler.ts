@@ -25,7 +25,11 @@ export class Pickler {
   private pos = 0;
   /** Offset of the current frame's reserved header, or -1 outside a frame. */
   private frameStart = -1;
-  private readonly memo = new WeakMap<object, number>();
+  /**
+   * The memo, by object identity: each object saved carries its index under a key of this
+   * pickler's own (a WeakMap of millions of entries costs more time than the pickling).
+   */
+  private readonly memoKey = Symbol('memo');
   private memoSize = 0;
   /** Opcodes written, for the bench's opcodes/s (the same count `pickletools.genops` yields). */
   opcodes = 0;
@@ -122,7 +126,7 @@ export class Pickler {
 
   private memoize(obj: object | undefined): void {
     const index = this.memoSize++;
-    if (obj) this.memo.set(obj, index);
+    if (obj) (obj as Record<symbol, number>)[this.memoKey] = index;
     if (this.protocol >= 4) this.op(0x94);
     else if (this.protocol === 0) this.op(0x70).raw(`${index}\n`);
     else if (index < 256) this.op(0x71).u8(index);
@@ -143,7 +147,7 @@ export class Pickler {
     else if (typeof value === 'number' || typeof value === 'bigint') this.saveInt(value);
     else if (typeof value === 'string') this.saveStrObject(value);
     else {
-      const seen = this.memo.get(value);
+      const seen = (value as Record<symbol, number | undefined>)[this.memoKey];
       if (seen !== undefined) return this.get(seen);
       if (value instanceof PyFloat) this.saveFloat(value.value);
       else if (value instanceof PyStr) this.saveStr(value.value, value);

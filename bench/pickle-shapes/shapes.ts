@@ -243,15 +243,32 @@ export const SHAPES: readonly PickleShape[] = [
 
 /** The pickle of `shape` at `n` items. */
 export function pickleShape(shape: PickleShape, n: number): Buffer {
-  return Pickler.dumps(shape.build(n), shape.protocol);
+  return picklerOf(shape, n).bytes();
 }
 
-/** The item count that brings `shape` to its bench size (items grow the pickle linearly). */
-export function benchItems(shape: PickleShape): number {
-  if ('items' in shape.bench) return shape.bench.items;
+function picklerOf(shape: PickleShape, n: number): Pickler {
+  const pickler = new Pickler(shape.protocol);
+  pickler.dump(shape.build(n));
+  return pickler;
+}
+
+/** How far from its bench size a shape may be (its item count is estimated). */
+const SIZE_TOLERANCE = 0.02;
+
+/**
+ * `shape` at its bench size, as a pickler (its bytes and opcode count). Items grow the pickle
+ * almost linearly (their numbers get longer), so the item count estimated from two small
+ * pickles is corrected once when the size it gives is off by more than 2%.
+ */
+export function benchPickle(shape: PickleShape): Pickler {
+  if ('items' in shape.bench) return picklerOf(shape, shape.bench.items);
+  const target = shape.bench.bytes;
   const probe = Math.max(shape.sampleItems, 8);
   const small = pickleShape(shape, probe).length;
-  const twice = pickleShape(shape, 2 * probe).length;
-  const perItem = (twice - small) / probe;
-  return Math.max(1, Math.round((shape.bench.bytes - (small - perItem * probe)) / perItem));
+  const perItem = (pickleShape(shape, 2 * probe).length - small) / probe;
+  const estimate = Math.max(1, Math.round((target - (small - perItem * probe)) / perItem));
+  const first = picklerOf(shape, estimate);
+  const size = first.bytes().length;
+  if (Math.abs(size - target) <= target * SIZE_TOLERANCE) return first;
+  return picklerOf(shape, Math.max(1, Math.round((estimate * target) / size)));
 }
