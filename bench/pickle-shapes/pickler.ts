@@ -20,6 +20,9 @@ const FRAME_HEADER = 9;
 const singletonStrings = new Map<string, PyStr>();
 const singletonBytes = new Map<number, Buffer>();
 
+/** An object as the memo sees it: indices under the symbol keys of the picklers that saved it. */
+const memoSlots = (obj: object): Record<symbol, number | undefined> => obj as Record<symbol, number | undefined>;
+
 export class Pickler {
   private out = Buffer.allocUnsafe(1 << 20);
   private pos = 0;
@@ -126,7 +129,7 @@ export class Pickler {
 
   private memoize(obj: object | undefined): void {
     const index = this.memoSize++;
-    if (obj) (obj as Record<symbol, number>)[this.memoKey] = index;
+    if (obj) memoSlots(obj)[this.memoKey] = index;
     if (this.protocol >= 4) this.op(0x94);
     else if (this.protocol === 0) this.op(0x70).raw(`${index}\n`);
     else if (index < 256) this.op(0x71).u8(index);
@@ -147,7 +150,7 @@ export class Pickler {
     else if (typeof value === 'number' || typeof value === 'bigint') this.saveInt(value);
     else if (typeof value === 'string') this.saveStrObject(value);
     else {
-      const seen = (value as Record<symbol, number | undefined>)[this.memoKey];
+      const seen = memoSlots(value)[this.memoKey];
       if (seen !== undefined) return this.get(seen);
       if (value instanceof PyFloat) this.saveFloat(value.value);
       else if (value instanceof PyStr) this.saveStr(value.value, value);
