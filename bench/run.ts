@@ -31,6 +31,7 @@ import { benchBombs } from './bombs.js';
 import { benchConvert } from './convert.js';
 import { benchHub } from './hub.js';
 import { benchPickleShapes, calibration, showSpread, spread } from './pickle.js';
+import { SHAPES } from './pickle-shapes/shapes.js';
 import { benchRegistry } from './registry.js';
 import { writeTorchZip } from './torch-zip.js';
 
@@ -173,6 +174,11 @@ for (let i = 0; i < args.length; i++) {
 const unknown = wanted.filter((w) => !(w in sections));
 if (unknown.length > 0) {
   console.error(`unknown bench section ${unknown.join(', ')}; the sections: ${Object.keys(sections).join(', ')}`);
+  process.exit(2);
+}
+const unknownShapes = shapes.filter((name) => !SHAPES.some((s) => s.name === name));
+if (unknownShapes.length > 0) {
+  console.error(`unknown pickle shape ${unknownShapes.join(', ')}; the shapes: ${SHAPES.map((s) => s.name).join(', ')}`);
   process.exit(2);
 }
 for (const [name, run] of Object.entries(sections)) if (wanted.length === 0 || wanted.includes(name)) await run();
