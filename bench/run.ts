@@ -1,10 +1,13 @@
 /**
  * `npm run bench`: speed and memory, printed as a table (never asserted in tests).
- * 1. pickle analysis throughput on a large synthetic pickle of small opcodes;
+ * 1. pickle: the shapes of bench/pickle-shapes (ints, strings, a dict of small lists, numpy,
+ *    a forest, a DataFrame, a torch data.pkl, deep nesting, protocol 0, memo reuse), each as
+ *    MB/s, opcodes/s, × pickletools.genops and peak RSS (bench/pickle.ts); `-- pickle --shape
+ *    dict` runs one;
  * 2. a PyTorch zip with 2 GB of tensor data vs one with 2 MB, scanned without hashing, in a
  *    child process whose peak RSS is measured;
  * 3. SHA-256 of a large file through the hash pool vs node:crypto in memory, and many files;
- * 4. the whole labelled corpus (eval/corpus) in one process;
+ * 4. the whole labelled corpus (eval/corpus) on 1 and 2 scan workers, same verdicts in the same order;
  * 5. an hf: scan of a multi-GB repo on a fixture hub: bytes fetched by range reads vs its size;
  * 6. convert: a 3 GiB torch zip to safetensors next to a plain copy of the file;
  * 7. backdoor screening of the models of eval/backdoor;
@@ -20,118 +23,23 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ByteReader } from '../src/core/byte-reader.js';
-import { BufferSource } from '../src/core/byte-source.js';
-import { DEFAULT_LIMITS } from '../src/core/limits.js';
+import { pathToFileURL } from 'node:url';
 import { HashPool } from '../src/sources/index.js';
-import { scan } from '../src/app/index.js';
-import { parsePickleStream } from '../src/formats/pickle/parse.js';
+import type { runScan } from '../src/app/index.js';
 import { benchBackdoor } from './backdoor.js';
 import { benchBombs } from './bombs.js';
 import { benchConvert } from './convert.js';
 import { benchHub } from './hub.js';
+import { benchPickleShapes, calibration, showSpread, spread } from './pickle.js';
+import { SHAPES } from './pickle-shapes/shapes.js';
 import { benchRegistry } from './registry.js';
 import { writeTorchZip } from './torch-zip.js';
 
 const MB = 1024 * 1024;
 const rows: Array<[string, string, string]> = [];
+/** Sections with columns of their own (the pickle shapes) print a table each, after the rows. */
+const tables: string[][] = [];
 const dir = mkdtempSync(join(tmpdir(), 'mg-bench-'));
-
-/** A protocol-4 pickle of a list of numbers (BININT1, BININT2, BININT, BINFLOAT), in APPENDS batches. */
-function numericPickle(targetBytes: number): Buffer {
-  const parts: Buffer[] = [Buffer.from('\x80\x04]\x94', 'latin1')];
-  let size = 4;
-  for (let i = 0; size < targetBytes;) {
-    const batch = Buffer.alloc(1 + 1000 * 5 + 1);
-    let p = 0;
-    batch[p++] = 0x28;
-    for (let j = 0; j < 1000; j++, i++) {
-      if (j % 4 === 0) {
-        batch[p++] = 0x4b;
-        batch[p++] = i & 0xff;
-      } else if (j % 4 === 1) {
-        batch[p++] = 0x4d;
-        batch.writeUInt16LE(i & 0xffff, p);
-        p += 2;
-      } else {
-        batch[p++] = 0x4a;
-        batch.writeInt32LE(i, p);
-        p += 4;
-      }
-    }
-    batch[p++] = 0x65;
-    parts.push(batch.subarray(0, p));
-    size += p;
-  }
-  parts.push(Buffer.from('.'));
-  return Buffer.concat(parts);
-}
-
-/** A protocol-4 pickle of small list items (ints and short memoised strings, like a vocabulary). */
-function syntheticPickle(targetBytes: number): Buffer {
-  const parts: Buffer[] = [Buffer.from('\x80\x04]\x94', 'latin1')];
-  let size = 4;
-  let i = 0;
-  while (size < targetBytes) {
-    const batch: Buffer[] = [Buffer.from('(')];
-    for (let j = 0; j < 1000; j++, i++) {
-      batch.push(j % 2 === 0 ? Buffer.from([0x4b, i & 0xff]) : Buffer.from(`\x8c\x05k${String(i % 10000).padStart(4, '0')}\x94`, 'latin1'));
-    }
-    batch.push(Buffer.from('e'));
-    const b = Buffer.concat(batch);
-    parts.push(b);
-    size += b.length;
-  }
-  parts.push(Buffer.from('.'));
-  return Buffer.concat(parts);
-}
-
-function benchPickle(): void {
-  benchPickleBytes('pickle analysis, 64 MB of ints and memoised short strings', syntheticPickle(64 * MB));
-  benchPickleBytes('pickle analysis, 64 MB of ints (BININT1/2/BININT)', numericPickle(64 * MB));
-}
-
-function benchPickleBytes(label: string, bytes: Buffer): void {
-  const limits = { ...DEFAULT_LIMITS, maxMemoEntries: 100_000_000, maxOpcodes: 500_000_000 };
-  parsePickleStream(new ByteReader(new BufferSource(bytes.subarray(0, 0))), { limits });
-  let best = Infinity;
-  let opcodes = 0;
-  for (let run = 0; run < 5; run++) {
-    const t = performance.now();
-    const s = parsePickleStream(new ByteReader(new BufferSource(bytes)), { limits });
-    best = Math.min(best, performance.now() - t);
-    opcodes = s.opcodes;
-    if (s.error) throw s.error;
-  }
-  rows.push([
-    label,
-    `${(bytes.length / MB / (best / 1000)).toFixed(0)} MB/s`,
-    `${(opcodes / 1e6).toFixed(1)} M opcodes in ${best.toFixed(0)} ms; target ≥ 200 MB/s`,
-  ]);
-}
-
-function benchGenops(): void {
-  // For scale: CPython's pickletools.genops (what picklescan and ModelScan use) on 8 MB of the
-  // same bytes, when a python3 is on the machine. Only the bench runs it; modelgate never does.
-  const sample = join(dir, 'sample.pkl');
-  writeFileSync(sample, Buffer.concat([syntheticPickle(8 * MB)]));
-  const py = spawnSync(
-    'python3',
-    [
-      '-c',
-      'import pickletools,sys,time\nd=open(sys.argv[1],"rb").read()\nt=time.perf_counter()\nn=sum(1 for _ in pickletools.genops(d))\nprint(len(d)/(time.perf_counter()-t)/1048576)',
-      sample,
-    ],
-    { encoding: 'utf8' },
-  );
-  if (py.status === 0)
-    rows.push(['CPython pickletools.genops, same kind of bytes', `${Number(py.stdout).toFixed(1)} MB/s`, 'for scale only (opcode listing, no interpretation)']);
-  // A trivial loop, to compare machines: this one is slow.
-  const t = performance.now();
-  let x = 0;
-  for (let i = 0; i < 1e8; i++) x += i & 7;
-  rows.push(['machine calibration: 1e8 iterations of `x += i & 7`', `${(performance.now() - t).toFixed(0)} ms`, x > 0 ? 'compare machines with this' : '']);
-}
 
 function scanInChild(path: string): { ms: number; rssMb: number; verdict: string } {
   const code = `
@@ -208,18 +116,43 @@ async function benchHash(): Promise<void> {
   ]);
 }
 
+/**
+ * Issue 16 point 4: the corpus on 1 and 2 scan workers, with the same verdicts in the same
+ * order. The built engine (dist), as the CLI runs it: under tsx each worker thread would
+ * compile the engine from source as it starts.
+ */
 async function benchCorpus(): Promise<void> {
   const corpus = resolve('eval/corpus');
   if (!existsSync(corpus)) return;
-  const t = performance.now();
-  const r = await scan([corpus], { hash: true });
-  rows.push(['whole labelled corpus (eval/corpus), one process, with hashing', `${(performance.now() - t).toFixed(0)} ms`, `${r.summary.files} files`]);
+  const built = (await import(pathToFileURL(resolve('dist/app/index.js')).href)) as { runScan: typeof runScan };
+  const orders = new Set<string>();
+  for (const workers of [1, 2]) {
+    const times: number[] = [];
+    let files = 0;
+    for (let run = 0; run < 3; run++) {
+      const t = performance.now();
+      const r = await built.runScan({ targets: [corpus], hash: true, workers });
+      times.push(performance.now() - t);
+      files = r.files.length;
+      orders.add(JSON.stringify(r.files.map((f) => [f.path, f.verdict])));
+    }
+    rows.push([
+      `whole labelled corpus (eval/corpus), ${workers} scan worker${workers > 1 ? 's' : ''}, with hashing`,
+      `${showSpread(spread(times))} ms`,
+      `min / median / max of 3, each run starting its own pool; ${files} files`,
+    ]);
+  }
+  rows.push([
+    'corpus on 1 and 2 workers: same verdicts in the same order',
+    orders.size === 1 ? 'yes' : `NO (${orders.size} different)`,
+    'paths and verdicts of every run compared',
+  ]);
 }
 
 const sections: Record<string, () => unknown> = {
-  pickle: () => {
-    benchPickle();
-    benchGenops();
+  pickle: async () => {
+    rows.push(calibration());
+    tables.push(await benchPickleShapes(dir, shapes));
   },
   'torch-zip': benchTorchZip,
   hash: benchHash,
@@ -230,10 +163,22 @@ const sections: Record<string, () => unknown> = {
   registry: () => benchRegistry(dir, rows),
   bombs: () => benchBombs(dir, rows),
 };
-const wanted = process.argv.slice(2);
+const args = process.argv.slice(2);
+// `--shape NAME` (repeatable, or NAME,NAME) picks pickle shapes; the other words are sections.
+const shapes: string[] = [];
+const wanted: string[] = [];
+for (let i = 0; i < args.length; i++) {
+  if (args[i] === '--shape') shapes.push(...(args[++i] ?? '').split(',').filter(Boolean));
+  else wanted.push(args[i]!);
+}
 const unknown = wanted.filter((w) => !(w in sections));
 if (unknown.length > 0) {
   console.error(`unknown bench section ${unknown.join(', ')}; the sections: ${Object.keys(sections).join(', ')}`);
+  process.exit(2);
+}
+const unknownShapes = shapes.filter((name) => !SHAPES.some((s) => s.name === name));
+if (unknownShapes.length > 0) {
+  console.error(`unknown pickle shape ${unknownShapes.join(', ')}; the shapes: ${SHAPES.map((s) => s.name).join(', ')}`);
   process.exit(2);
 }
 for (const [name, run] of Object.entries(sections)) if (wanted.length === 0 || wanted.includes(name)) await run();
@@ -243,3 +188,4 @@ const cpu = cpus()[0]?.model ?? 'unknown CPU';
 console.log(`modelgate bench — ${cpu}, ${availableParallelism()} cores, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}\n`);
 console.log(`| measure | result | notes |\n|---|---|---|`);
 for (const [a, b, c] of rows) console.log(`| ${a} | ${b} | ${c} |`);
+for (const table of tables) console.log(`\n${table.join('\n')}`);
