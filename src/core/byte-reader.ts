@@ -172,6 +172,15 @@ export class ByteReader {
 
   /** Bytes up to (not including) the next `\n`, which is consumed; at most `max` bytes. */
   line(max: number): Buffer {
+    // Most lines lie in the window: a view of it, without the general loop below.
+    const at = this.pos - this.winStart;
+    if (at >= 0 && at < this.win.length) {
+      const nl = this.win.indexOf(0x0a, at);
+      if (nl !== -1 && nl - at <= max) {
+        this.pos += nl - at + 1;
+        return this.win.subarray(at, nl);
+      }
+    }
     const start = this.pos;
     const parts: Buffer[] = [];
     let total = 0;

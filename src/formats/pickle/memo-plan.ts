@@ -1,5 +1,5 @@
 import { ByteReader } from '../../core/byte-reader.js';
-import { parseIntText } from './text-operands.js';
+import { parseIntText, plainDecimal } from './text-operands.js';
 
 /**
  * Keys below this live in bitsets; larger ones (LONG_BINPUT reaches 2^32, PUT any number) in a
@@ -154,6 +154,29 @@ function walkWindow(win: Buffer, i: number, limit: number, walk: Walk): number {
         if (key >= DENSE_KEYS) return i;
         walk.fetched.add(key);
         i += 5;
+        break;
+      }
+      case 0x70: // PUT
+      case 0x67: {
+        // GET: a plain decimal key on a line in the window; anything else is step's
+        const nl = win.indexOf(0x0a, i + 1);
+        const key = nl === -1 ? undefined : plainDecimal(win, i + 1, nl);
+        if (key === undefined) return i;
+        if (code === 0x67) walk.fetched.add(key);
+        else if (walk.stored.add(key)) walk.count++;
+        i = nl + 1;
+        break;
+      }
+      case 0x49: // INT
+      case 0x4c: // LONG
+      case 0x46: // FLOAT
+      case 0x53: // STRING
+      case 0x56: // UNICODE
+      case 0x50: {
+        // PERSID: one line
+        const nl = win.indexOf(0x0a, i + 1);
+        if (nl === -1) return i;
+        i = nl + 1;
         break;
       }
       default:

@@ -192,9 +192,8 @@ function interpret(reader: ByteReader, options: PickleParseOptions, fetched: Key
         case 0x49: {
           // INT: "01"/"00" are the protocol-0 booleans
           const line = reader.line(MAX_LINE);
-          const text = line.toString('latin1');
-          if (text === '01') stack.push(S_TRUE, 0, undefined);
-          else if (text === '00') stack.push(S_FALSE, 0, undefined);
+          if (line.length === 2 && line[0] === 0x30 && line[1] === 0x31) stack.push(S_TRUE, 0, undefined);
+          else if (line.length === 2 && line[0] === 0x30 && line[1] === 0x30) stack.push(S_FALSE, 0, undefined);
           else pushInt(m, parseIntText(line, m.opStart, false));
           break;
         }
