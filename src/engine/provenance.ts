@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Limits } from '../core/limits.js';
 import type { Provenance } from '../core/report-types.js';
-import { ALL_RULES } from '../detectors/index.js';
 import { allowListDigest } from '../detectors/pickle/allowlist.js';
+import { allRules } from './lazy.js';
 import { formatVersions } from './registry.js';
 
 /**
@@ -11,7 +11,7 @@ import { formatVersions } from './registry.js';
  * same bytes with the same key report the same findings, so the key is the cache and job key.
  */
 export function provenance(toolVersion: string, limits: Limits): Provenance {
-  const rules = Object.fromEntries(ALL_RULES.map((r) => [r.id, r.version ?? 1]));
+  const rules = Object.fromEntries(allRules().ALL_RULES.map((r) => [r.id, r.version ?? 1]));
   const record = { tool: toolVersion, formats: formatVersions(), rules, allowList: allowListDigest(), limits: { ...limits } };
   const key = createHash('sha256').update(JSON.stringify(record)).digest('hex');
   return { key, ...record };

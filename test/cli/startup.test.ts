@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS, groupsFor, type LazyCommands } from '../../src/cli/main.js';
 import { CLI } from '../helpers/cli.js';
@@ -64,6 +64,44 @@ describe('start-up', () => {
     expect(run.status).toBe(0);
     expect(run.dist.filter((f) => f.startsWith('cli/') && f.endsWith('-command.js'))).toEqual(['cli/scan-command.js']);
     expect(run.dist.filter((f) => /^(engine|detectors|formats|server)\//.test(f) && f !== 'formats/hdf5/temp-dir.js')).toEqual([]);
+  });
+});
+
+/** Runs an ES module script under plain node against the built engine; returns what it prints, parsed. */
+function withBuiltEngine(script: string): unknown {
+  const file = join(dir, `engine-${Math.random().toString(36).slice(2)}.mjs`);
+  const dist = (path: string) => JSON.stringify(pathToFileURL(join(DIST, path)).href);
+  writeFileSync(
+    file,
+    `const engine = await import(${dist('engine/index.js')});
+    const lazy = await import(${dist('engine/lazy.js')});
+    const { BufferSource } = await import(${dist('core/byte-source.js')});
+    const { DEFAULT_LIMITS } = await import(${dist('core/limits.js')});
+    const dist = (path) => new URL(path, ${dist('engine/')}).href;
+    ${script}`,
+  );
+  const run = spawnSync(process.execPath, [file], { encoding: 'utf8' });
+  expect(run.status, run.stderr).toBe(0);
+  return JSON.parse(run.stdout) as unknown;
+}
+
+describe("the built engine's handlers", () => {
+  it('load on first use: a pickle loads the pickle handler alone', () => {
+    const loaded = withBuiltEngine(`
+      const findings = [];
+      const format = engine.scanSource('tiny.pkl', new BufferSource(Buffer.from(${JSON.stringify([...plainPickle()])})), DEFAULT_LIMITS, findings);
+      console.log(JSON.stringify({ format, findings: findings.length, lazy: lazy.LOADS_ON_FIRST_USE, loaded: lazy.loadedModules() }));`);
+    expect(loaded).toEqual({ format: 'pickle', findings: 0, lazy: process.features.require_module === true, loaded: ['./handlers/pickle.js'] });
+  });
+
+  it('each loads by its path the module its import names', () => {
+    const same = withBuiltEngine(`
+      const result = {};
+      for (const [name, get] of Object.entries(lazy.handlers)) result[name] = get() === (await import(dist('./handlers/' + name + '.js')));
+      result.allRules = lazy.allRules() === (await import(dist('../detectors/index.js')));
+      console.log(JSON.stringify(result));`);
+    expect(Object.values(same as Record<string, boolean>).every(Boolean), JSON.stringify(same)).toBe(true);
+    expect(Object.keys(same as object).length).toBeGreaterThan(20);
   });
 });
 
