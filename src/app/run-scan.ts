@@ -249,7 +249,11 @@ export async function runScan(request: ScanRequest): Promise<ScanOutcome> {
   try {
     // The kernel in this thread needs the Python parser loaded; workers load their own.
     if (!pool) await (await engine).prepareEngine();
+    // The rules the provenance lists load while the workers scan (a caller in this thread loads them as it scans).
+    const rules = pool ? engine.then((e) => e.prepareProvenance()) : undefined;
+    rules?.catch(() => undefined);
     const files = await scanArtifact(artifact, limits, request, pool, engine);
+    await rules;
     let findings: Finding[] = [];
     if (isHubArtifact(artifact)) {
       const target = artifact.targets[0];

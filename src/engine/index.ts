@@ -10,7 +10,7 @@ import './dispatch.js';
 export { ScanContext, type ScanObserver, type Budget, type SiblingFile } from './context.js';
 export { dispatch } from './dispatch.js';
 export { FORMATS, formatVersions, type FormatEntry } from './registry.js';
-export { provenance } from './provenance.js';
+export { prepareProvenance, provenance } from './provenance.js';
 export { scanEntry, scanSource, type OpenFailure } from './scan-entry.js';
 export { sniff, classifyOther, type Sniffed } from './sniff.js';
 export { sandboxTemp, sweepPrivateTemps } from '../formats/hdf5/temp-dir.js';

@@ -18,8 +18,8 @@ const requireHandler = createRequire(import.meta.url);
 /** True when handlers load on first use; false when they are all imported up front. */
 export const LOADS_ON_FIRST_USE = (process.features as { require_module?: boolean }).require_module === true && import.meta.url.endsWith('.js');
 
-/** A handler module: call it for the module, loading it on the first call. */
-type Lazy<T> = () => T;
+/** A handler module: call it for the module, loading it on the first call; or import it ahead, without blocking. */
+type Lazy<T> = (() => T) & { preload(): Promise<void> };
 
 const imports: Array<() => Promise<void>> = [];
 const loadedPaths = new Set<string>();
@@ -36,17 +36,19 @@ export function loadedModules(): string[] {
  */
 function lazy<T>(load: () => Promise<T>, path: string): Lazy<T> {
   let loaded: T | undefined;
-  imports.push(async () => {
+  const preload = async (): Promise<void> => {
     loaded ??= await load();
     loadedPaths.add(path);
-  });
-  return () => {
+  };
+  imports.push(preload);
+  const get = (): T => {
     if (loaded === undefined) {
       loaded = requireHandler(path) as T;
       loadedPaths.add(path);
     }
     return loaded;
   };
+  return Object.assign(get, { preload });
 }
 
 export const handlers = {
@@ -78,4 +80,4 @@ export const handlers = {
  */
 export const allRules = lazy(() => import('../detectors/index.js'), '../detectors/index.js');
 
-if (!LOADS_ON_FIRST_USE) await Promise.all(imports.map((load) => load()));
+if (!LOADS_ON_FIRST_USE) await Promise.all(imports.map((preload) => preload()));

@@ -6,6 +6,14 @@ import { allRules } from './lazy.js';
 import { formatVersions } from './registry.js';
 
 /**
+ * Imports what `provenance` reads (every rule) without blocking this thread, which a caller
+ * whose files scan in workers does while they scan; else `provenance` loads it on first use.
+ */
+export function prepareProvenance(): Promise<void> {
+  return allRules.preload();
+}
+
+/**
  * What produced a result: the tool version, every format's and rule's version, the pickle
  * allow-list's digest and the limits, with `key`, the SHA-256 of all of it. Two scans of the
  * same bytes with the same key report the same findings, so the key is the cache and job key.
