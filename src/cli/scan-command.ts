@@ -176,8 +176,6 @@ export function scanCommand(): Command {
       return;
     }
     const sandbox = useSandbox(opts.sandbox as boolean | undefined, hub);
-    // Private temporary folders of earlier runs that were killed before they could remove them.
-    sweepPrivateTemps();
     // Read before scanning: a policy that does not load stops the command before any work.
     const policy = await policyOf(opts.policy as string | undefined);
     for (const warning of policy?.warnings ?? []) process.stderr.write(`modelgate: policy: ${warning}\n`);
@@ -194,6 +192,9 @@ export function scanCommand(): Command {
     if (sandbox) {
       const scanning = runSandboxedScan(targets, childArgs(opts));
       rendering = loadRenderer(format);
+      // Private temporary folders of earlier runs that were killed before they could remove
+      // them, swept while the child scans (a listing of the temporary directory, not free).
+      sweepPrivateTemps();
       try {
         result = await scanning;
       } catch (e) {
@@ -205,6 +206,7 @@ export function scanCommand(): Command {
       // The policy's lock and signature are the user's files, read here, not by the child.
       if (policy) result.decision = await (await import('../app/gate.js')).gateDecision(result, targets[0]!, policy, gate);
     } else {
+      sweepPrivateTemps();
       rendering = loadRenderer(format);
       const [{ runScan }, hooks] = await Promise.all([import('../app/run-scan.js'), progressHooks(opts, hub)]);
       result = await runScan({ targets, limits, hash: opts.hash !== false, full: opts.full === true, workers, ...hooks, policy, gate }).finally(() =>
