@@ -4,7 +4,7 @@ import { ModelgateError } from '../core/errors.js';
 import type { Limits } from '../core/limits.js';
 import { isSeverity, SEVERITIES, type Severity } from '../core/severity.js';
 import type { ScanOutcome } from '../app/index.js';
-import { isHubTarget, policyPresent, sweepPrivateTemps } from '../app/light.js';
+import { isHubTarget, policyPresent, sweepPrivateTemps } from '../app/pre-scan.js';
 import type { LoadedPolicy } from '../app/policy/index.js';
 import { REPORT_FORMATS, type ReportFormat } from '../report/formats.js';
 import type { renderReport } from '../report/index.js';
