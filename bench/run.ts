@@ -14,9 +14,12 @@
  * 8. the registry server: API latency under load from another process, submissions per second,
  *    a 2 GB checkpoint from submission to verdict;
  * 9. bombs: decompression and pickle-memory bombs, each scanned in a child whose time and peak
- *    RSS are measured (targets: 5 s, 200 MB, a limit finding).
+ *    RSS are measured (targets: 5 s, 200 MB, a limit finding);
+ * 10. startup: `node -e 0`, `modelgate --version` and a scan of a 20-byte pickle (sandboxed and
+ *    not), and picklescan's when it is on PATH, each run several times (target: `node -e 0` +
+ *    100 ms, or picklescan's time).
  * `npm run bench -- convert hash` runs only the sections named (pickle, torch-zip, hash,
- * corpus, hub, convert, backdoor, registry, bombs); an unknown name is an error.
+ * corpus, hub, convert, backdoor, registry, bombs, startup); an unknown name is an error.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -33,6 +36,7 @@ import { benchHub } from './hub.js';
 import { benchPickleShapes, calibration, showSpread, spread } from './pickle.js';
 import { SHAPES } from './pickle-shapes/shapes.js';
 import { benchRegistry } from './registry.js';
+import { benchStartup } from './startup.js';
 import { writeTorchZip } from './torch-zip.js';
 
 const MB = 1024 * 1024;
@@ -162,6 +166,7 @@ const sections: Record<string, () => unknown> = {
   backdoor: () => benchBackdoor(rows),
   registry: () => benchRegistry(dir, rows),
   bombs: () => benchBombs(dir, rows),
+  startup: () => benchStartup(dir, rows),
 };
 const args = process.argv.slice(2);
 // `--shape NAME` (repeatable, or NAME,NAME) picks pickle shapes; the other words are sections.

@@ -23,22 +23,12 @@ process.on('uncaughtException', (e) => {
   crash(e);
   process.exit(EXIT.INTERNAL);
 });
-/** Command names the server face adds: its modules (the HTTP stack, the database drivers) load only for them or for help. */
-const SERVER_COMMANDS = ['serve'];
-
-/** The first argument that is not an option: the command, if any. */
-function commandOf(argv: readonly string[]): string | undefined {
-  return argv.slice(2).find((a) => !a.startsWith('-'));
-}
-
 try {
   const { main } = await import('./cli/main.js');
-  const command = commandOf(process.argv);
-  // A scan need not pay for the server's modules (about 20 MB): they load when the command is
-  // one of the server's, or when there is none (help lists every command) or it is `help`.
-  const needsServer = command === undefined || command === 'help' || SERVER_COMMANDS.includes(command);
-  const faces = needsServer ? (await import('./server/commands.js')).serverCommands() : [];
-  await main(process.argv, faces);
+  // The server's commands load (its HTTP stack and database drivers, about 20 MB) only when a
+  // run needs them, as the CLI's own do: for `serve`, or for help, which lists every command.
+  const server = { names: ['serve'], load: async () => (await import('./server/commands.js')).serverCommands() };
+  await main(process.argv, [server]);
 } catch (e) {
   crash(e);
 }

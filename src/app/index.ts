@@ -2,7 +2,8 @@
  * The use cases every face calls (README "Layout", ARCHITECTURE.md): faces import this module,
  * never the engine or the sources.
  */
-export { currentProvenance, runScan, type ScanOutcome, type ScanRequest } from './run-scan.js';
+export { runScan, type ScanOutcome, type ScanRequest } from './run-scan.js';
+export { currentProvenance } from './provenance.js';
 export { scan, scanHub, type HubScanOptions, type HubScanResult, type ScanOptions } from './scan.js';
 export { DEFAULT_LOCK, defaultLock, gateDecision, hubSignatureFacts, isInsideTarget, type GateOptions } from './gate.js';
 export { buildResult } from './result.js';

@@ -2,17 +2,15 @@ import type { Artifact, ArtifactEntry, EntrySpec } from '../core/artifact.js';
 import { ModelgateError } from '../core/errors.js';
 import { verdictOf, type Finding } from '../core/finding.js';
 import { withLimits, type Limits } from '../core/limits.js';
-import type { FileResult, Provenance, ScanResult } from '../core/report-types.js';
+import type { FileResult, ScanResult } from '../core/report-types.js';
 import { FILE_CHANGED } from '../detectors/container/index.js';
 import { ruleFinding } from '../detectors/finding.js';
-import { repoFindings } from '../detectors/repo/repo-findings.js';
-import { prepareEngine, provenance, scanEntry, type ScanObserver } from '../engine/index.js';
-import { typosquatFindings } from './names/index.js';
+import type { ScanObserver } from '../engine/index.js';
 import type { LoadedPolicy } from './policy/index.js';
 import { isHubArtifact, openArtifact, type HubOptions } from '../sources/index.js';
 import type { FetchStats } from '../sources/hf/remote-source.js';
 import { TOOL_VERSION } from './version.js';
-import { gateDecision, type GateOptions } from './gate.js';
+import type { GateOptions } from './gate.js';
 import { buildResult } from './result.js';
 import { newArtifactId, ScanPool, sharedPool, type ArtifactLink } from './scan-pool.js';
 import { workersPermitted } from './threads.js';
@@ -50,6 +48,14 @@ export interface ScanOutcome extends ScanResult {
   fetched?: FetchStats & { downloaded: number };
 }
 
+/**
+ * The kernel, loaded on first use: a scan whose files all go to the pool's workers (which load
+ * their own) needs it in this thread only for the provenance at the end, so its loading here
+ * overlaps theirs (issue 16: start-up). The same is done for the Hub's findings and the gate.
+ */
+type Engine = typeof import('../engine/index.js');
+const loadEngine = (): Promise<Engine> => import('../engine/index.js');
+
 /** How many entries are opened and scanned at once: enough to keep every worker busy. */
 const IN_FLIGHT_PER_WORKER = 2;
 
@@ -57,7 +63,13 @@ const IN_FLIGHT_PER_WORKER = 2;
  * Scans every entry of an artifact, in the pool's workers or in this thread, hashing local
  * files alongside. Results keep the artifact's entry order.
  */
-async function scanArtifact(artifact: Artifact, limits: Limits, request: ScanRequest, pool: RunPool | undefined): Promise<FileResult[]> {
+async function scanArtifact(
+  artifact: Artifact,
+  limits: Limits,
+  request: ScanRequest,
+  pool: RunPool | undefined,
+  engine: Promise<Engine>,
+): Promise<FileResult[]> {
   const several = artifact.targets.length > 1;
   const entries = artifact.entries;
   const files: FileResult[] = new Array(entries.length);
@@ -74,7 +86,7 @@ async function scanArtifact(artifact: Artifact, limits: Limits, request: ScanReq
   };
   if (!pool) {
     for (const [i, entry] of entries.entries()) {
-      finish(i, entry, await scanOne(artifact, entry, limits, hash, request.observer));
+      finish(i, entry, await scanOne(artifact, entry, limits, hash, engine, request.observer));
     }
   } else {
     let next = 0;
@@ -82,7 +94,7 @@ async function scanArtifact(artifact: Artifact, limits: Limits, request: ScanReq
       while (next < entries.length) {
         const i = next++;
         const entry = entries[i]!;
-        finish(i, entry, await scanOne(artifact, entry, limits, hash, undefined, pool));
+        finish(i, entry, await scanOne(artifact, entry, limits, hash, engine, undefined, pool));
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, pool.capacity * IN_FLIGHT_PER_WORKER) }, lane));
@@ -117,14 +129,22 @@ function opening(artifact: Artifact, entry: ArtifactEntry): ReturnType<Artifact[
  * to one), and closes it. An entry that cannot be opened, or whose worker died, is an error
  * result: never clean.
  */
-async function scanOne(artifact: Artifact, entry: ArtifactEntry, limits: Limits, hash: boolean, observer?: ScanObserver, pool?: RunPool): Promise<FileResult> {
-  if (entry.kind !== 'file') return scanEntry(entry, undefined, limits, observer);
+async function scanOne(
+  artifact: Artifact,
+  entry: ArtifactEntry,
+  limits: Limits,
+  hash: boolean,
+  engine: Promise<Engine>,
+  observer?: ScanObserver,
+  pool?: RunPool,
+): Promise<FileResult> {
+  if (entry.kind !== 'file') return (await engine).scanEntry(entry, undefined, limits, observer);
   let opened;
   try {
     opened = await opening(artifact, entry);
   } catch (e) {
     const err = e as { message?: string; code?: string };
-    return scanEntry(entry, { message: `${artifact.openFailure}: ${err.message ?? String(e)}`, code: err.code ?? 'UNREADABLE' }, limits);
+    return (await engine).scanEntry(entry, { message: `${artifact.openFailure}: ${err.message ?? String(e)}`, code: err.code ?? 'UNREADABLE' }, limits);
   }
   try {
     // Hashed through the descriptor the scan reads, alongside the scan (in the hash pool's threads).
@@ -140,12 +160,12 @@ async function scanOne(artifact: Artifact, entry: ArtifactEntry, limits: Limits,
       try {
         result = await pool.run(entry, opened.spec, opened.problems, limits);
       } catch (e) {
-        result = scanEntry(entry, { message: `the scan of this file did not finish: ${(e as Error).message}`, code: 'UNREADABLE' }, limits);
+        result = (await engine).scanEntry(entry, { message: `the scan of this file did not finish: ${(e as Error).message}`, code: 'UNREADABLE' }, limits);
         result.findings.unshift(...opened.problems);
         result.verdict = verdictOf(result.findings);
       }
     } else {
-      result = scanEntry(entry, opened, limits, observer);
+      result = (await engine).scanEntry(entry, opened, limits, observer);
     }
     if (opened.sha256) {
       result.sha256 = opened.sha256;
@@ -219,17 +239,25 @@ export async function runScan(request: ScanRequest): Promise<ScanOutcome> {
   const started = performance.now();
   const judge = request.policy && { policy: request.policy, target: judgedTarget(request.targets) };
   const limits = withLimits(request.limits);
+  const engine = loadEngine();
+  // Awaited below or by the scans; a failure to load surfaces there, not as an unhandled rejection.
+  engine.catch(() => undefined);
   const artifact = request.artifact ?? (await openArtifact(request.targets, request));
   request.onListing?.(artifact.entries.length);
   let result: ScanOutcome;
   const pool = poolFor(artifact, request);
   try {
     // The kernel in this thread needs the Python parser loaded; workers load their own.
-    if (!pool) await prepareEngine();
-    const files = await scanArtifact(artifact, limits, request, pool);
+    if (!pool) await (await engine).prepareEngine();
+    // The rules the provenance lists load while the workers scan (a caller in this thread loads them as it scans).
+    const rules = pool ? engine.then((e) => e.prepareProvenance()) : undefined;
+    rules?.catch(() => undefined);
+    const files = await scanArtifact(artifact, limits, request, pool, engine);
+    await rules;
     let findings: Finding[] = [];
     if (isHubArtifact(artifact)) {
       const target = artifact.targets[0];
+      const [{ repoFindings }, { typosquatFindings }] = await Promise.all([import('../detectors/repo/repo-findings.js'), import('./names/index.js')]);
       findings = repoFindings(target, artifact.snapshot, (repo, t) => typosquatFindings(repo, t, { env: request.env }));
     }
     result = buildResult(artifact.targets, files, findings, started);
@@ -242,15 +270,10 @@ export async function runScan(request: ScanRequest): Promise<ScanOutcome> {
     // An artifact the caller opened is the caller's to close.
     if (!request.artifact) await artifact.close();
   }
-  result.tool.provenance = provenance(TOOL_VERSION, limits);
-  if (judge) result.decision = await gateDecision(result, judge.target, judge.policy, { env: request.env, transport: request.transport, ...request.gate });
+  result.tool.provenance = (await engine).provenance(TOOL_VERSION, limits);
+  if (judge)
+    result.decision = await (
+      await import('./gate.js')
+    ).gateDecision(result, judge.target, judge.policy, { env: request.env, transport: request.transport, ...request.gate });
   return result;
-}
-
-/**
- * The provenance a scan with these limits would record now (tool, format, rule and allow-list
- * versions, limits): a stored verdict whose key differs was made by another engine.
- */
-export function currentProvenance(limits?: Partial<Limits>): Provenance {
-  return provenance(TOOL_VERSION, withLimits(limits));
 }

@@ -7,6 +7,10 @@ import type { FileResult } from '../core/report-types.js';
 import type { FetchStats, SyncLine } from '../sources/index.js';
 import type { ArtifactShare, ScanJob, ScanReply } from './scan-worker.js';
 import { startModuleWorker } from './threads.js';
+// Names the process's private temporary folder in the environment as it loads (in the main
+// thread), so that every scan worker, started below, inherits it: the engine, which loads it
+// too, may load after the first worker starts (run-scan.ts).
+import '../formats/hdf5/temp-dir.js';
 
 /** What the jobs of one artifact share: its repo listing, HTTP lines into its session, the byte counter. */
 export interface ArtifactLink {

@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ModelgateError } from '../core/errors.js';
 import type { ScanResult } from '../core/report-types.js';
-import { sandboxTemp } from '../app/index.js';
+import { sandboxTemp } from '../app/pre-scan.js';
 import { EXIT } from './exit-codes.js';
 
 /**

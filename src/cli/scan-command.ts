@@ -3,11 +3,11 @@ import { Command, Option } from 'commander';
 import { ModelgateError } from '../core/errors.js';
 import type { Limits } from '../core/limits.js';
 import { isSeverity, SEVERITIES, type Severity } from '../core/severity.js';
-import { ALL_RULES, gateDecision, sweepPrivateTemps, type ScanOutcome } from '../app/index.js';
-import { isHubTarget, runScan } from '../app/index.js';
-import { loadPolicy } from '../app/policy/index.js';
-import { HubProgress, LocalProgress } from './progress.js';
-import { REPORT_FORMATS, renderReport, type ReportFormat } from '../report/index.js';
+import type { ScanOutcome } from '../app/index.js';
+import { isHubTarget, policyPresent, sweepPrivateTemps } from '../app/pre-scan.js';
+import type { LoadedPolicy } from '../app/policy/index.js';
+import { REPORT_FORMATS, type ReportFormat } from '../report/formats.js';
+import type { renderReport } from '../report/index.js';
 import { EXIT, scanExitCode } from './exit-codes.js';
 import { runSandboxedScan, sandboxAvailable, SandboxExit } from './sandbox.js';
 
@@ -89,15 +89,37 @@ function childArgs(opts: Record<string, unknown>): string[] {
 }
 
 /** The progress bar's hooks for runScan (none unless standard error is a terminal), and its stop. */
-function progressHooks(opts: Record<string, unknown>, hub: boolean) {
+async function progressHooks(opts: Record<string, unknown>, hub: boolean) {
   const show = !opts.quiet && process.stderr.isTTY === true;
-  const progress = show ? (hub ? new HubProgress() : new LocalProgress()) : undefined;
+  const bars = show ? await import('./progress.js') : undefined;
+  const progress = bars && (hub ? new bars.HubProgress() : new bars.LocalProgress());
   return {
     onListing: (n: number) => progress?.listing(n),
     onProgress: (done: number, file: string) => progress?.file(done, file),
     onDownload: (file: string, bytes: number, total: number) => progress?.download(file, bytes, total),
     stop: () => progress?.stop(),
   };
+}
+
+/**
+ * The policy to judge by, when there is one: its YAML parser and schema load only then, as does
+ * everything else a scan in this process needs, so that a sandboxed scan's parent stays small
+ * (issue 16: start-up).
+ */
+async function policyOf(file: string | undefined): Promise<LoadedPolicy | undefined> {
+  return policyPresent({ file }) ? (await import('../app/policy/index.js')).loadPolicy({ file }) : undefined;
+}
+
+/** The rules' metadata for the reports that describe them (SARIF, HTML); the others need none. */
+async function rulesFor(format: ReportFormat): Promise<Parameters<typeof renderReport>[2]> {
+  return format === 'sarif' || format === 'html' ? (await import('../app/rules.js')).ALL_RULES : [];
+}
+
+/** The report renderer and the rules it describes; a failure to load waits for the caller, who awaits it. */
+function loadRenderer(format: ReportFormat) {
+  const loading = Promise.all([import('../report/index.js'), rulesFor(format)]);
+  loading.catch(() => undefined);
+  return loading;
 }
 
 /** `modelgate scan TARGET...` */
@@ -148,16 +170,14 @@ export function scanCommand(): Command {
     if (opts.full && !hub) throw new ModelgateError('USAGE', '--full is for hf: targets (local files are always read whole)');
     if (opts.sandboxChild) {
       // The sandboxed child: scan, and hand the result to the parent, which does the rest.
-      const hooks = progressHooks(opts, false);
+      const [{ runScan }, hooks] = await Promise.all([import('../app/run-scan.js'), progressHooks(opts, false)]);
       const result = await runScan({ targets, limits, hash: opts.hash !== false, workers, ...hooks }).finally(() => hooks.stop());
       process.stdout.write(JSON.stringify(result));
       return;
     }
     const sandbox = useSandbox(opts.sandbox as boolean | undefined, hub);
-    // Private temporary folders of earlier runs that were killed before they could remove them.
-    sweepPrivateTemps();
     // Read before scanning: a policy that does not load stops the command before any work.
-    const policy = loadPolicy({ file: opts.policy as string | undefined });
+    const policy = await policyOf(opts.policy as string | undefined);
     for (const warning of policy?.warnings ?? []) process.stderr.write(`modelgate: policy: ${warning}\n`);
     const gate = {
       lockPath: opts.lock as string | undefined,
@@ -167,9 +187,16 @@ export function scanCommand(): Command {
       trustedRoot: opts.trustedRoot as string | undefined,
     };
     let result: ScanOutcome;
+    // The renderer and the rules it describes load while the scan runs (once the child is started).
+    let rendering: ReturnType<typeof loadRenderer>;
     if (sandbox) {
+      const scanning = runSandboxedScan(targets, childArgs(opts));
+      rendering = loadRenderer(format);
+      // Private temporary folders of earlier runs that were killed before they could remove
+      // them, swept while the child scans (a listing of the temporary directory, not free).
+      sweepPrivateTemps();
       try {
-        result = await runSandboxedScan(targets, childArgs(opts));
+        result = await scanning;
       } catch (e) {
         if (!(e instanceof SandboxExit)) throw e;
         if (e.why !== undefined) process.stderr.write(`modelgate: ${e.why}\n`);
@@ -177,15 +204,18 @@ export function scanCommand(): Command {
         return;
       }
       // The policy's lock and signature are the user's files, read here, not by the child.
-      if (policy) result.decision = await gateDecision(result, targets[0]!, policy, gate);
+      if (policy) result.decision = await (await import('../app/gate.js')).gateDecision(result, targets[0]!, policy, gate);
     } else {
-      const hooks = progressHooks(opts, hub);
+      sweepPrivateTemps();
+      rendering = loadRenderer(format);
+      const [{ runScan }, hooks] = await Promise.all([import('../app/run-scan.js'), progressHooks(opts, hub)]);
       result = await runScan({ targets, limits, hash: opts.hash !== false, full: opts.full === true, workers, ...hooks, policy, gate }).finally(() =>
         hooks.stop(),
       );
     }
     const color = format === 'text' && opts.color !== false && !opts.output && process.stdout.isTTY === true;
-    const text = renderReport(format, result, ALL_RULES, { color, verbose: opts.verbose === true });
+    const [{ renderReport }, rules] = await rendering;
+    const text = renderReport(format, result, rules, { color, verbose: opts.verbose === true });
     if (opts.output) writeFileSync(String(opts.output), text);
     else process.stdout.write(text);
     process.exitCode = result.decision && !result.decision.allow ? EXIT.FINDINGS : scanExitCode(result, failOn as Severity);

@@ -3,8 +3,8 @@ import { ModelgateError } from '../core/errors.js';
 import type { Finding } from '../core/finding.js';
 import { MALFORMED_CONTAINER } from '../detectors/container/index.js';
 import { installDispatch, type ScanContext } from './context.js';
-import { mayDecode } from './handlers/compressed.js';
-import { readAsNamed, scanText } from './handlers/text.js';
+import { namedText } from './handlers/names.js';
+import { handlers } from './lazy.js';
 import { FORMATS } from './registry.js';
 import { classifyOther, sniff, weakMagic } from './sniff.js';
 
@@ -30,7 +30,7 @@ export function dispatch(source: ByteSource, ctx: ScanContext): string {
   // A file that loaders open by its name as text (a module remote code imports, a chat
   // template, a config) is read that way too when its bytes made it something else: the
   // loader never looks at the magic.
-  if (ctx.depth === 0) readAsNamed(source, ctx, read);
+  if (ctx.depth === 0 && namedText(ctx.name) !== undefined) handlers.text().readAsNamed(source, ctx, read);
   return read.format;
 }
 
@@ -48,7 +48,7 @@ function readByBytes(source: ByteSource, ctx: ScanContext): { format: string; as
         const found = format.scan(source, ctx) ?? kind;
         // Content that a strong magic claims but that also begins like a zlib or lzma stream
         // is read that way too, where it decodes: a loader that goes by those bytes would.
-        if (weak !== undefined && weak !== kind && mayDecode(weak, head)) alsoDecode(weak, source, ctx);
+        if (weak !== undefined && weak !== kind && handlers.compressed().mayDecode(weak, head)) alsoDecode(weak, source, ctx);
         return { format: found, asText: false };
       } else if (r.by === 'weak') {
         // A strong magic's own entry reads the content (and tries the weak reading as well).
@@ -71,7 +71,7 @@ function readByBytes(source: ByteSource, ctx: ScanContext): { format: string; as
     // Nothing else fits: the bytes were a broken compressed stream after all, unless they are
     // text (`x = 1` passes zlib's two-byte check), which is read as text.
     if (weakFailure && other !== 'text' && other !== 'json') throw weakFailure;
-    return { format: scanText(source, ctx, other), asText: true };
+    return { format: handlers.text().scanText(source, ctx, other), asText: true };
   } catch (e) {
     ctx.fatal(e, `${kind} content could not be read`);
     return { format: kind, asText: false };

@@ -5,16 +5,16 @@
  * returns findings.
  */
 import { setFlagsFromString } from 'node:v8';
-import { initPython } from './handlers/python.js';
+import { initPython } from '../formats/python/runtime.js';
 import './dispatch.js';
 
 export { ScanContext, type ScanObserver, type Budget, type SiblingFile } from './context.js';
 export { dispatch } from './dispatch.js';
 export { FORMATS, formatVersions, type FormatEntry } from './registry.js';
-export { provenance } from './provenance.js';
+export { prepareProvenance, provenance } from './provenance.js';
 export { scanEntry, scanSource, type OpenFailure } from './scan-entry.js';
 export { sniff, classifyOther, type Sniffed } from './sniff.js';
-export { sandboxTemp, sweepPrivateTemps } from './handlers/keras.js';
+export { sandboxTemp, sweepPrivateTemps } from '../formats/hdf5/temp-dir.js';
 
 /**
  * Loads what the synchronous kernel needs loaded asynchronously first (the Python parser's

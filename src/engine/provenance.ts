@@ -1,9 +1,17 @@
 import { createHash } from 'node:crypto';
 import type { Limits } from '../core/limits.js';
 import type { Provenance } from '../core/report-types.js';
-import { ALL_RULES } from '../detectors/index.js';
 import { allowListDigest } from '../detectors/pickle/allowlist.js';
+import { allRules } from './lazy.js';
 import { formatVersions } from './registry.js';
+
+/**
+ * Imports what `provenance` reads (every rule) without blocking this thread, which a caller
+ * whose files scan in workers does while they scan; else `provenance` loads it on first use.
+ */
+export function prepareProvenance(): Promise<void> {
+  return allRules.preload();
+}
 
 /**
  * What produced a result: the tool version, every format's and rule's version, the pickle
@@ -11,7 +19,7 @@ import { formatVersions } from './registry.js';
  * same bytes with the same key report the same findings, so the key is the cache and job key.
  */
 export function provenance(toolVersion: string, limits: Limits): Provenance {
-  const rules = Object.fromEntries(ALL_RULES.map((r) => [r.id, r.version ?? 1]));
+  const rules = Object.fromEntries(allRules().ALL_RULES.map((r) => [r.id, r.version ?? 1]));
   const record = { tool: toolVersion, formats: formatVersions(), rules, allowList: allowListDigest(), limits: { ...limits } };
   const key = createHash('sha256').update(JSON.stringify(record)).digest('hex');
   return { key, ...record };

@@ -4,20 +4,14 @@ import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
 import { renderSarif } from './sarif.js';
 import { renderText } from './text.js';
+import type { ReportFormat } from './formats.js';
 
 export { renderHtml } from './html.js';
 export { renderJson } from './json.js';
 export { renderSarif, SARIF_SCHEMA_URI } from './sarif.js';
 export { renderText, type TextOptions } from './text.js';
 
-/** The formats `modelgate scan --format` can print. */
-export const REPORT_FORMATS = ['json', 'sarif', 'text', 'html'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
-
-/** True when `value` names a report format. */
-export function isReportFormat(value: string): value is ReportFormat {
-  return (REPORT_FORMATS as readonly string[]).includes(value);
-}
+export { isReportFormat, REPORT_FORMATS, type ReportFormat } from './formats.js';
 
 /** Options that only some formats use; the others ignore them. */
 export interface RenderOptions {

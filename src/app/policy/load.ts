@@ -1,8 +1,10 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { ModelgateError } from '../../core/errors.js';
+import { POLICY_NAMES, policyConfigDir } from './locate.js';
 import { MAX_POLICY_BYTES, type ParsedPolicy, parsePolicy, PolicyError } from './parse.js';
+
+export { policyConfigDir } from './locate.js';
 
 /** A policy and where it was read from. */
 export interface LoadedPolicy extends ParsedPolicy {
@@ -20,16 +22,6 @@ export interface LoadPolicyOptions {
   configDir?: string;
   /** Dates the warnings about override expiry; default now. */
   today?: Date;
-}
-
-/**
- * The user's modelgate config folder, per the XDG Base Directory spec: `$XDG_CONFIG_HOME`
- * when it is an absolute path (the spec says to ignore a relative one), else `~/.config`.
- */
-export function policyConfigDir(env: NodeJS.ProcessEnv = process.env): string {
-  const xdg = env.XDG_CONFIG_HOME;
-  const base = xdg && isAbsolute(xdg) ? xdg : join(env.HOME || homedir(), '.config');
-  return join(base, 'modelgate');
 }
 
 /** Reads a file of at most MAX_POLICY_BYTES, or undefined when there is none (and `optional`). */
@@ -80,7 +72,7 @@ export function loadPolicy(options: LoadPolicyOptions = {}): LoadedPolicy | unde
   }
   const dir = options.configDir ?? policyConfigDir(env);
   const found: { path: string; text: string }[] = [];
-  for (const name of ['policy.yaml', 'policy.yml']) {
+  for (const name of POLICY_NAMES) {
     const path = resolve(dir, name);
     const text = readPolicyFile(path, true);
     if (text !== undefined) found.push({ path, text });

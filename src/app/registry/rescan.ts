@@ -1,5 +1,5 @@
 import { appendAudit } from '../../store/index.js';
-import { currentProvenance } from '../run-scan.js';
+import { currentProvenance } from '../provenance.js';
 import { announce, getVersion, moveVersion, type RegistryContext } from './context.js';
 import { judgeVersion, VERDICT_RANK, versionVerdict } from './judge.js';
 import { openIncident } from './revoke.js';

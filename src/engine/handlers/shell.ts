@@ -6,15 +6,7 @@ import { decodeSource, plainLocator } from '../../formats/python/source.js';
 import type { ScanContext } from '../context.js';
 import { analysePython, readyToAnalyse } from './python.js';
 
-/** Script names a shell runs: POSIX shells, PowerShell, cmd. */
-const SCRIPT_NAME = /\.(?:sh|bash|zsh|ksh|dash|command|ps1|bat|cmd)$/i;
-/** `#!/bin/sh`, `#!/usr/bin/env bash`, `#!/bin/busybox sh`… */
-const SHEBANG = /^#![ \t]*\S*\/(?:env[ \t]+(?:-\S+[ \t]+)*)?(?:busybox[ \t]+)?(?:ba|z|da|k|a|c|tc)?sh\b/;
-
-/** Whether a text file is a shell script: by its `#!` line, or by the name a shell would be handed. */
-export function isShellScript(head: string, name: string): boolean {
-  return SHEBANG.test(head) || SCRIPT_NAME.test(name);
-}
+export { isShellScript } from './names.js';
 
 /**
  * The script's logical lines as shell commands at their own character offsets: a line ending

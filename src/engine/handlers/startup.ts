@@ -5,14 +5,7 @@ import { MAX_PYTHON_SOURCE_BYTES } from '../../formats/python/parse.js';
 import type { ScanContext } from '../context.js';
 import { scanPython } from './python.js';
 
-/** Modules Lib/site.py imports at start-up when they are on sys.path. */
-const STARTUP_MODULES = new Set(['sitecustomize.py', 'usercustomize.py']);
-
-/** A start-up role the file's name gives it: a `.pth` file, or a site customisation module. */
-export function startupRole(name: string): 'pth' | 'module' | undefined {
-  if (name.endsWith('.pth')) return 'pth';
-  return STARTUP_MODULES.has(name) ? 'module' : undefined;
-}
+export { startupRole } from './names.js';
 
 /** Reports that a site customisation module runs at every interpreter start; its code is judged as Python. */
 export function reportStartupModule(ctx: ScanContext): void {

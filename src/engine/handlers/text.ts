@@ -9,8 +9,9 @@ import { looksLikeKerasConfig, scanKerasConfigDocument } from './keras.js';
 import { isNotebook, scanNotebook } from './notebook.js';
 import { looksLikePython, scanPython } from './python.js';
 import { scanJsonValues } from './json-values.js';
-import { isShellScript, scanShellScript } from './shell.js';
-import { reportStartupModule, scanPth, startupRole } from './startup.js';
+import { isShellScript, namedText, startupRole, TEMPLATE_NAME } from './names.js';
+import { scanShellScript } from './shell.js';
+import { reportStartupModule, scanPth } from './startup.js';
 import { scanYamlText } from './yaml.js';
 
 /** Largest JSON document parsed to see whether it is a config, notebook or the like. */
@@ -64,13 +65,6 @@ function scanPythonFile(source: ByteSource, ctx: ScanContext): string {
   return scanPython(source, ctx);
 }
 
-/**
- * Names that say Jinja: transformers' `*.jinja` chat templates (`chat_template.jinja`,
- * `additional_chat_templates/*.jinja`) and Jinja's own suffixes. Other template files
- * (`*.template`, `*.tmpl`: Go templates too) are judged by their markup, quietly.
- */
-const TEMPLATE_NAME = /\.(?:jinja2?|j2)$/;
-
 /** Whether the file is read as a template by its name. */
 function isTemplateName(ctx: ScanContext): boolean {
   return TEMPLATE_NAME.test(ctx.name);
@@ -97,17 +91,6 @@ function keepFound(ctx: ScanContext, reading: (quiet: ScanContext) => void): voi
     return;
   }
   ctx.findings.push(...found.filter((f) => !f.fatal));
-}
-
-/** How loaders read a file by its name alone: modules remote code imports, chat templates, configs. */
-function namedText(name: string): 'python' | 'jinja' | 'json' | 'yaml' | 'pth' | 'shell' | undefined {
-  if (name.endsWith('.py')) return 'python';
-  if (/\.ya?ml$/.test(name) || name === 'MLmodel') return 'yaml';
-  if (TEMPLATE_NAME.test(name)) return 'jinja';
-  if (startupRole(name) === 'pth') return 'pth';
-  if (isShellScript('', name)) return 'shell';
-  if (name.endsWith('.json')) return 'json';
-  return undefined;
 }
 
 /**

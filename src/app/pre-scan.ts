@@ -1,0 +1,8 @@
+/**
+ * What a face needs before it knows whether it will scan in this process, without loading the
+ * engine, the sources or the detectors behind src/app/index.ts (a sandboxed scan's parent never
+ * does; issue 16): the private temporary folders and whether a target is a Hub repo.
+ */
+export { sandboxTemp, sweepPrivateTemps } from '../formats/hdf5/temp-dir.js';
+export { isHubTarget } from '../sources/hf/ref.js';
+export { policyPresent } from './policy/locate.js';
