@@ -1,7 +1,7 @@
 import type { ByteReader } from '../../core/byte-reader.js';
 import { ModelgateError } from '../../core/errors.js';
 import type { Limits } from '../../core/limits.js';
-import { type CallOp, type GlobalRef, LazyText, type PDict, type PickleStream, type PObject, type PValue } from './model.js';
+import { type CallOp, type GlobalRef, LazyBytes, LazyText, type PDict, type PickleStream, type PObject, type PValue } from './model.js';
 import { KeySet } from './memo-plan.js';
 import { mapPython2Name } from './names.js';
 import { type SlotDict, SlotItems, type SlotList, type SlotSet, SlotTuple } from './containers.js';
@@ -291,7 +291,7 @@ export function intoDict(m: Machine, dict: SlotDict, at: number, to = m.stack.le
 export function intoObject(m: Machine, target: PValue, op: 'APPENDS' | 'SETITEMS' | 'ADDITEMS', at: number): void {
   const room = target.k === 'obj' ? Math.max(0, KEPT_ITEMS - target.added.length) : 0;
   const { items, total } = takeItems(m, at, Math.max(16, room));
-  if (target.k === 'obj') keep(target.added, target, items, total, m.stack.budget);
+  if (target.k === 'obj') keep(ownAdded(target), target, items, total, m.stack.budget);
   hold(target);
   for (const item of items) hold(item);
   discard(m, at + items.length, m.stack.length);
@@ -299,11 +299,17 @@ export function intoObject(m: Machine, target: PValue, op: 'APPENDS' | 'SETITEMS
   m.stack.length = at;
 }
 
+/** The object's own `added` array (see NOTHING). */
+function ownAdded(target: PObject): PValue[] {
+  if (target.added === NOTHING) target.added = [];
+  return target.added;
+}
+
 /** APPEND or SETITEM on something that is not a plain container. */
 export function addTo(m: Machine, target: PValue, op: 'APPEND' | 'SETITEM', items: PValue[]): void {
   hold(target);
   for (const item of items) hold(item);
-  if (target.k === 'obj') keep(target.added, target, items, items.length, m.stack.budget);
+  if (target.k === 'obj') keep(ownAdded(target), target, items, items.length, m.stack.budget);
   m.stream.mutations.push({ op, target, items, offset: m.opStart, opIndex: m.opIndex });
 }
 
@@ -332,11 +338,18 @@ export function importGlobal(m: Machine, module: string, name: string, op: Globa
   return { k: 'global', ref };
 }
 
+/**
+ * The `states` and `added` of an object before anything is given to it: one shared empty array
+ * (frozen, so nothing writes to it), replaced by its own on the first BUILD or item. A pickle
+ * of 200,000 numpy scalars makes 200,000 objects that never get either.
+ */
+export const NOTHING: PValue[] = Object.freeze([]) as unknown as PValue[];
+
 export function call(m: Machine, op: CallOp, callee: PValue, args: PValue[], kwargs?: PValue): PObject {
   hold(callee);
   for (const a of args) hold(a);
   hold(kwargs);
-  const object: PObject = { k: 'obj', op, callee, args, states: [], added: [] };
+  const object: PObject = { k: 'obj', op, callee, args, states: NOTHING, added: NOTHING };
   if (kwargs !== undefined) object.kwargs = kwargs;
   m.stream.calls.push({ op, object, offset: m.opStart, opIndex: m.opIndex });
   return object;
@@ -368,8 +381,11 @@ export function pushString(m: Machine, length: number, asText: 'utf8' | 'latin1'
       m.stack.push(S_TEXT, at * 1024 + length * 2 + (asText === 'utf8' ? 1 : 0), undefined);
     }
   } else {
-    const raw = reader.bytes(length);
-    m.stack.pushObj(bytearray ? { k: 'bytes', v: raw, len: length, offset: at, bytearray } : { k: 'bytes', v: raw, len: length, offset: at });
+    const i = at - reader.windowStart;
+    if (i >= 0 && i + length <= reader.window.length) {
+      reader.skip(length);
+      m.stack.pushObj(new LazyBytes(reader.window, i, length, at, bytearray || undefined));
+    } else m.stack.pushObj(new LazyBytes(reader.bytes(length), 0, length, at, bytearray || undefined));
   }
 }
 

@@ -69,6 +69,24 @@ export class LazyText {
   }
 }
 
+/**
+ * A bytes operand as a view of the reader's window, made into a Buffer only when something
+ * reads `v` (see LazyText): a pickle of numpy scalars has a bytes operand for each.
+ */
+export class LazyBytes {
+  readonly k = 'bytes' as const;
+  constructor(
+    private readonly buffer: Buffer,
+    private readonly start: number,
+    readonly len: number,
+    readonly offset: number,
+    readonly bytearray?: boolean,
+  ) {}
+  get v(): Buffer {
+    return this.buffer.subarray(this.start, this.start + this.len);
+  }
+}
+
 /** The result of a call or an object creation, which later opcodes may BUILD or fill. */
 export interface PObject {
   k: 'obj';

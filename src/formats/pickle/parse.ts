@@ -10,6 +10,7 @@ import {
   intoDict,
   intoObject,
   keepSlots,
+  NOTHING,
   memoGet,
   memoPut,
   newMachine,
@@ -409,7 +410,7 @@ function interpret(reader: ByteReader, options: PickleParseOptions, fetched: Key
             hold(module);
             hold(name);
             stream.dynamicImports.push({ module, name, offset: m.opStart, opIndex: m.opIndex });
-            stack.pushObj({ k: 'obj', op: 'REDUCE', callee: { k: 'str', v: '<dynamic import>' }, args: [module, name], states: [], added: [] });
+            stack.pushObj({ k: 'obj', op: 'REDUCE', callee: { k: 'str', v: '<dynamic import>' }, args: [module, name], states: NOTHING, added: NOTHING });
           }
           break;
         }
@@ -461,7 +462,10 @@ function interpret(reader: ByteReader, options: PickleParseOptions, fetched: Key
           hold(target);
           hold(state);
           stream.builds.push({ target, state, offset: m.opStart, opIndex: m.opIndex });
-          if (target.k === 'obj') target.states.push(state);
+          if (target.k === 'obj') {
+            if (target.states === NOTHING) target.states = [];
+            target.states.push(state);
+          }
           options.afterBuild?.(target, state, reader, m.frameEnd > reader.pos ? m.frameEnd : undefined);
           // Data a loader reads after a BUILD (joblib's arrays, written once the frame was
           // committed) leaves the frame behind: the BUILD's own byte did not run past it.
