@@ -115,15 +115,16 @@ export function fastDataRun(m: Machine, maxOpcodes: number): void {
         i += win[i] === 0x94 ? 1 : 2;
         break;
       }
-      case 0x68: {
-        // BINGET
-        const key = win[i + 1]!;
-        if (!memo.has(key)) break run;
+      case 0x68: // BINGET
+      case 0x6a: {
+        // LONG_BINGET. A key with no value (never stored, or stored but not kept by a plan
+        // that missed its read) is the general loop's BAD_MEMO.
+        const long = win[i] === 0x6a;
+        const key = long ? win[i + 1]! + (win[i + 2]! << 8) + (win[i + 3]! << 16) + win[i + 4]! * 0x1000000 : win[i + 1]!;
         stack.length = sp;
-        // A key stored but not kept (a plan that missed its read) is the general loop's BAD_MEMO.
         if (!memo.pushTo(key, stack)) break run;
         sp = stack.length;
-        i += 2;
+        i += long ? 5 : 2;
         break;
       }
       default:

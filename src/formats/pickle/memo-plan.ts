@@ -126,7 +126,7 @@ function walkWindow(win: Buffer, i: number, limit: number, walk: Walk): number {
         break;
       case 0x58: // BINUNICODE
       case 0x42: // BINBYTES
-        i += 5 + win.readUInt32LE(i + 1);
+        i += 5 + u32(win, i + 1);
         break;
       case 0x94: // MEMOIZE
         if (walk.stored.add(walk.count)) walk.count++;
@@ -138,7 +138,7 @@ function walkWindow(win: Buffer, i: number, limit: number, walk: Walk): number {
         break;
       case 0x72: {
         // LONG_BINPUT; keys past the bitsets are step's, which watches what they cost
-        const key = win.readUInt32LE(i + 1);
+        const key = u32(win, i + 1);
         if (key >= DENSE_KEYS) return i;
         if (walk.stored.add(key)) walk.count++;
         i += 5;
@@ -150,7 +150,7 @@ function walkWindow(win: Buffer, i: number, limit: number, walk: Walk): number {
         break;
       case 0x6a: {
         // LONG_BINGET
-        const key = win.readUInt32LE(i + 1);
+        const key = u32(win, i + 1);
         if (key >= DENSE_KEYS) return i;
         walk.fetched.add(key);
         i += 5;
@@ -184,6 +184,11 @@ function walkWindow(win: Buffer, i: number, limit: number, walk: Walk): number {
     }
   }
   return i;
+}
+
+/** The little-endian u32 at `i` (the caller keeps `i + 4` in the buffer). */
+function u32(win: Buffer, i: number): number {
+  return win[i]! + (win[i + 1]! << 8) + (win[i + 2]! << 16) + win[i + 3]! * 0x1000000;
 }
 
 /** One opcode through the reader (every operand checked); false at STOP or an unknown opcode. */

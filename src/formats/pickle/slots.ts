@@ -146,7 +146,8 @@ export class SlotMemo {
   /** Tag and number pages; the fast path (fast-path.ts) writes scalars here directly when there is no plan. */
   readonly tagPages: Uint8Array[] = [];
   readonly numPages: Float64Array[] = [];
-  private readonly objs = new Map<number, PValue>();
+  /** Object values, in pages allocated when a page first holds one. */
+  private readonly objPages: Array<Array<PValue | undefined> | undefined> = [];
   private readonly sparse = new Map<number, PValue>();
   /** len(memo): the number of distinct keys stored. */
   count = 0;
@@ -209,10 +210,14 @@ export class SlotMemo {
     const j = key & (MEMO_PAGE - 1);
     const tag = stack.tags[i]!;
     if (tag === S_OBJ) {
-      if (tags[j] !== S_OBJ) this.budget.spend(COST_VALUE);
+      let objs = this.objPages[p];
+      if (objs === undefined) {
+        this.budget.spend(MEMO_PAGE * 8);
+        objs = this.objPages[p] = new Array<PValue | undefined>(MEMO_PAGE);
+      }
       this.onKeep?.(stack.objs[i] as PValue);
-      this.objs.set(key, stack.objs[i] as PValue);
-    } else if (tags[j] === S_OBJ) this.objs.delete(key);
+      objs[j] = stack.objs[i];
+    } else if (tags[j] === S_OBJ) this.objPages[p]![j] = undefined;
     tags[j] = tag;
     this.numPages[p]![j] = stack.nums[i]!;
   }
@@ -229,7 +234,7 @@ export class SlotMemo {
     const j = key & (MEMO_PAGE - 1);
     const tag = tags === undefined ? S_EMPTY : tags[j]!;
     if (tag === S_EMPTY) return false;
-    stack.push(tag, this.numPages[p]![j]!, tag === S_OBJ ? this.objs.get(key) : undefined);
+    stack.push(tag, this.numPages[p]![j]!, tag === S_OBJ ? this.objPages[p]![j] : undefined);
     return true;
   }
 }
