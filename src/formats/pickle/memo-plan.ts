@@ -11,6 +11,8 @@ const DENSE_KEYS = 1 << 26;
 export class KeySet {
   private bits = new Uint8Array(0);
   private readonly big = new Set<number>();
+  /** Bytes the set holds. */
+  bytes = 0;
 
   has(key: number): boolean {
     if (key >= DENSE_KEYS || key < 0) return this.big.has(key);
@@ -23,12 +25,14 @@ export class KeySet {
     if (key >= DENSE_KEYS || key < 0) {
       if (this.big.has(key)) return false;
       this.big.add(key);
+      this.bytes += 16;
       return true;
     }
     const byte = key >>> 3;
     if (byte >= this.bits.length) {
       const grown = new Uint8Array(Math.max(byte + 1, Math.min(DENSE_KEYS >>> 3, this.bits.length * 2 || 1024)));
       grown.set(this.bits);
+      this.bytes += grown.length - this.bits.length;
       this.bits = grown;
     }
     const mask = 1 << (key & 7);
@@ -37,10 +41,6 @@ export class KeySet {
     return true;
   }
 
-  /** Bytes the set holds. */
-  get size(): number {
-    return this.bits.length + this.big.size * 16;
-  }
 }
 
 /** Longest text line the plan reads, as parse.ts's MAX_LINE. */
@@ -97,7 +97,7 @@ export function planMemo(reader: ByteReader, budget: number): KeySet | undefined
       }
       if (!step(r, walk)) return walk.fetched;
       // Keys past the bitsets' range cost a set entry each: a walk over its budget plans nothing.
-      if (walk.stored.size + walk.fetched.size > budget) return undefined;
+      if (walk.stored.bytes + walk.fetched.bytes > budget) return undefined;
     }
   } catch {
     // Where the walk breaks (a truncated operand, a bad key), so does the interpreter.

@@ -151,6 +151,8 @@ export class SlotMemo {
   private readonly sparse = new Map<number, PValue>();
   /** len(memo): the number of distinct keys stored. */
   count = 0;
+  /** What the presence set's bytes have cost the budget so far. */
+  private presentCharged = 0;
 
   constructor(
     private readonly budget: Budget,
@@ -176,6 +178,21 @@ export class SlotMemo {
 
   /** PUT or MEMOIZE of stack slot `i`; false, with nothing stored, when a new key would pass `max`. */
   store(key: number, stack: SlotStack, i: number, max: number): boolean {
+    const present = this.present;
+    if (present !== undefined) {
+      // Under a plan: a key read back later keeps its value; any other is only counted.
+      if (!present.has(key)) {
+        if (this.count >= max) return false;
+        this.count++;
+        present.add(key);
+        if (present.bytes !== this.presentCharged) {
+          this.budget.spend(present.bytes - this.presentCharged);
+          this.presentCharged = present.bytes;
+        }
+      }
+      if (this.fetched!.has(key)) this.put(key, stack, i);
+      return true;
+    }
     if (!this.has(key)) {
       if (this.count >= max) return false;
       this.count++;
@@ -185,13 +202,7 @@ export class SlotMemo {
   }
 
   /** Stores stack slot `i` under `key` (counted by the caller). */
-  put(key: number, stack: SlotStack, i: number): void {
-    if (this.present !== undefined) {
-      const before = this.present.size;
-      this.present.add(key);
-      if (this.present.size !== before) this.budget.spend(this.present.size - before);
-      if (!this.fetched!.has(key)) return;
-    }
+  private put(key: number, stack: SlotStack, i: number): void {
     if (key >= MEMO_PAGED_KEYS) {
       if (!this.sparse.has(key)) this.budget.spend(COST_OBJECT);
       const value = stack.valueAt(i);
