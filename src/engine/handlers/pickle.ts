@@ -52,7 +52,8 @@ export function scanPickle(source: ByteSource, ctx: ScanContext, options: Pickle
   const reader = new ByteReader(source);
   const joblib = new JoblibArrays(ctx);
   let persistentLoad: ((pid: PValue) => PValue | undefined) | undefined;
-  const parse = (): PickleStream => parsePickleStream(reader, { limits: ctx.limits, afterBuild: joblib.afterBuild, readsAfterBuild: joblib.readsAfterBuild, persistentLoad });
+  const parse = (): PickleStream =>
+    parsePickleStream(reader, { limits: ctx.limits, afterBuild: joblib.afterBuild, readsAfterBuild: joblib.readsAfterBuild, persistentLoad });
   const first = parse();
   const streams: PickleStream[] = [first];
   let format = 'pickle';

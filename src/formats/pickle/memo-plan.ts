@@ -40,7 +40,6 @@ export class KeySet {
     this.bits[byte]! |= mask;
     return true;
   }
-
 }
 
 /** Longest text line the plan reads, as parse.ts's MAX_LINE. */
