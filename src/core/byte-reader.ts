@@ -41,10 +41,11 @@ export class ByteReader {
         offset: this.pos,
       });
     }
-    // Reading on from inside or the end of the window doubles the window up to the source's read size;
-    // a jump (a zip's next local header, a member's first bytes) starts small again.
+    // Reading on from inside the window or just past its end (an operand skipped over its edge)
+    // doubles the window up to the source's read size; a jump (a zip's next local header, a
+    // member's first bytes, tensor data skipped) starts small again.
     const most = this.source.readSize ?? WINDOW;
-    const onward = this.win.length > 0 && this.pos >= this.winStart && this.pos <= this.winStart + this.win.length;
+    const onward = this.win.length > 0 && this.pos >= this.winStart && this.pos <= this.winStart + 2 * this.win.length;
     const size = onward ? Math.min(most, this.win.length * 2) : Math.min(most, FIRST_WINDOW);
     this.winStart = this.pos;
     this.win = this.source.read(this.pos, Math.min(this.end - this.pos, Math.max(size, need)));
@@ -171,6 +172,15 @@ export class ByteReader {
 
   /** Bytes up to (not including) the next `\n`, which is consumed; at most `max` bytes. */
   line(max: number): Buffer {
+    // Most lines lie in the window: a view of it, without the general loop below.
+    const at = this.pos - this.winStart;
+    if (at >= 0 && at < this.win.length) {
+      const nl = this.win.indexOf(0x0a, at);
+      if (nl !== -1 && nl - at <= max) {
+        this.pos += nl - at + 1;
+        return this.win.subarray(at, nl);
+      }
+    }
     const start = this.pos;
     const parts: Buffer[] = [];
     let total = 0;

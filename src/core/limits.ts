@@ -22,13 +22,18 @@ export interface Limits {
   maxNestingDepth: number;
   /** Opcodes in one pickle stream. A 2 GB state-dict pickle has a few million. */
   maxOpcodes: number;
-  /** Distinct memo entries in one pickle stream. */
+  /**
+   * Distinct memo entries in one pickle stream (`len(memo)`). Only the values a stream reads
+   * back are kept (and charged to maxSymbolicBytes); the others cost a bit each, so a
+   * vocabulary's millions of memoised strings fit.
+   */
   maxMemoEntries: number;
   /**
-   * Estimated bytes of the symbolic values one pickle stream builds (stack, memo, containers,
-   * calls), counted as they are made. Containers keep at most 65,536 items each, so a real
-   * pickle's values stay within tens of MB whatever its size; ten million nested lists in a
-   * 20 MB file would otherwise take gigabytes.
+   * Estimated bytes of the symbolic values of one pickle stream that are alive (stack, memo,
+   * containers, calls): charged as they are made, given back when a container nothing else
+   * holds is dropped. Containers keep at most 65,536 items each, so a real pickle's values stay
+   * within tens of MB whatever its size; ten million nested lists in a 20 MB file would
+   * otherwise take gigabytes.
    */
   maxSymbolicBytes: number;
   /** Unclosed MARKs in one pickle stream; real pickles nest a few dozen deep. */
@@ -54,7 +59,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   ratioGraceBytes: 16 * MiB,
   maxNestingDepth: 6,
   maxOpcodes: 50_000_000,
-  maxMemoEntries: 5_000_000,
+  maxMemoEntries: 50_000_000,
   maxSymbolicBytes: 32 * MiB,
   maxMarks: 100_000,
   maxStringBytes: 256 * MiB,

@@ -4,6 +4,7 @@
  * own: it reads the byte sources it is given, walks the format registry, runs the rules and
  * returns findings.
  */
+import { setFlagsFromString } from 'node:v8';
 import { initPython } from '../formats/python/runtime.js';
 import './dispatch.js';
 
@@ -21,5 +22,11 @@ export { sandboxTemp, sweepPrivateTemps } from '../formats/hdf5/temp-dir.js';
  * files never pay for it.
  */
 export async function prepareEngine(): Promise<void> {
+  // A pickle's containers are mostly dropped soon after they are made, but a dict keeps its
+  // first 65,536 entries: V8 sees those survive and starts allocating every later container of
+  // the same site in the old generation (allocation-site pretenuring), where only full garbage
+  // collections free them. Measured on a 32 MB vocabulary-shaped pickle: 3× the time.
+  // Process-wide, set once before any scan; it changes no result.
+  setFlagsFromString('--no-allocation-site-pretenuring');
   await initPython();
 }

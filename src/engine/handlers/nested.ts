@@ -5,7 +5,7 @@ import type { ScanContext } from '../context.js';
 import { sniff } from '../sniff.js';
 
 /** Smallest embedded blob worth a look: a pickle that imports anything is longer. */
-const MIN_EMBEDDED = 16;
+export const MIN_EMBEDDED = 16;
 
 /**
  * Scans bytes found inside a value (a call argument) when they begin like a model format:

@@ -10,7 +10,7 @@ import { recogniseInert } from '../../formats/inert/format.js';
 import type { ScanContext } from '../context.js';
 import { nestedLoaderBytes } from '../../detectors/pickle/nested-loaders.js';
 import { classifyOther } from '../sniff.js';
-import { scanNestedBytes } from './nested.js';
+import { MIN_EMBEDDED, scanNestedBytes } from './nested.js';
 import { JoblibArrays } from './joblib.js';
 import { legacyPersistentLoad, skipLegacyStorages, isLegacyMagic } from './torch-legacy.js';
 
@@ -52,7 +52,8 @@ export function scanPickle(source: ByteSource, ctx: ScanContext, options: Pickle
   const reader = new ByteReader(source);
   const joblib = new JoblibArrays(ctx);
   let persistentLoad: ((pid: PValue) => PValue | undefined) | undefined;
-  const parse = (): PickleStream => parsePickleStream(reader, { limits: ctx.limits, afterBuild: joblib.afterBuild, persistentLoad });
+  const parse = (): PickleStream =>
+    parsePickleStream(reader, { limits: ctx.limits, afterBuild: joblib.afterBuild, readsAfterBuild: joblib.readsAfterBuild, persistentLoad });
   const first = parse();
   const streams: PickleStream[] = [first];
   let format = 'pickle';
@@ -211,14 +212,26 @@ function reportBreak(ctx: ScanContext, e: unknown, what: string): void {
 
 /** Bytes and strings passed to calls may hold a whole pickle or archive: scan those too. */
 export function scanNestedArguments(stream: PickleStream, ctx: ScanContext): void {
+  // Bytes and strings shorter than the smallest embedded file are passed over unread, and only
+  // what can hold other values is remembered as seen (a pickle of 20,000 tensors passes 100,000).
   const seen = new Set<PValue>();
   const visit = (v: PValue, depth: number): void => {
-    if (depth > 4 || seen.has(v)) return;
-    seen.add(v);
-    if (v.k === 'bytes' && v.v !== null) scanNestedBytes(v.v, v.offset, ctx);
-    else if (v.k === 'str' && v.v.length >= 16) scanNestedBytes(Buffer.from(v.v, 'latin1'), undefined, ctx);
-    else if (v.k === 'tuple' || v.k === 'list') for (const item of v.items) visit(item, depth + 1);
-    else if (v.k === 'obj') for (const a of v.args) visit(a, depth + 1);
+    if (depth > 4) return;
+    if (v.k === 'bytes') {
+      if (v.v !== null && v.len >= MIN_EMBEDDED && !seen.has(v)) {
+        seen.add(v);
+        scanNestedBytes(v.v, v.offset, ctx);
+      }
+    } else if (v.k === 'str') {
+      if (v.v.length >= MIN_EMBEDDED && !seen.has(v)) {
+        seen.add(v);
+        scanNestedBytes(Buffer.from(v.v, 'latin1'), undefined, ctx);
+      }
+    } else if (v.k === 'tuple' || v.k === 'list' || v.k === 'obj') {
+      if (seen.has(v)) return;
+      seen.add(v);
+      for (const item of v.k === 'obj' ? v.args : v.items) visit(item, depth + 1);
+    }
   };
   for (const call of stream.calls) {
     const loaded = nestedLoaderBytes(call);

@@ -89,6 +89,9 @@ export class JoblibArrayReader {
 
   constructor(private readonly limits: Limits) {}
 
+  /** True when `afterBuild` reads array data from the stream after this target's BUILD. */
+  readonly readsAfterBuild = (target: PValue): boolean => wrapperCreation(target) !== undefined;
+
   readonly afterBuild = (target: PValue, _state: PValue, reader: ByteReader, frameEnd: number | undefined): void => {
     const creation = wrapperCreation(target);
     if (creation === undefined || target.k !== 'obj') return;

@@ -97,7 +97,8 @@ export function fastDataRun(m: Machine, maxOpcodes: number): void {
         if (sp <= floor) break run;
         const key = win[i] === 0x94 ? memo.count : win[i + 1]!;
         const page = key >>> MEMO_PAGE_BITS;
-        const memoTags = memo.tagPages[page];
+        // Under a plan (memo-plan.ts) every key goes through the memo's own methods.
+        const memoTags = memo.fetched === undefined ? memo.tagPages[page] : undefined;
         const j = key & MEMO_SLOT_MASK;
         const tag = tags[sp - 1]!;
         if (memoTags !== undefined && tag !== S_OBJ && memoTags[j] !== S_OBJ) {
@@ -109,23 +110,21 @@ export function fastDataRun(m: Machine, maxOpcodes: number): void {
           memoTags[j] = tag;
           memo.numPages[page]![j] = nums[sp - 1]!;
         } else {
-          if (!memo.has(key)) {
-            if (memo.count >= maxMemo) break run;
-            memo.count++;
-          }
-          memo.put(key, stack, sp - 1);
+          if (!memo.store(key, stack, sp - 1, maxMemo)) break run;
         }
         i += win[i] === 0x94 ? 1 : 2;
         break;
       }
-      case 0x68: {
-        // BINGET
-        const key = win[i + 1]!;
-        if (!memo.has(key)) break run;
+      case 0x68: // BINGET
+      case 0x6a: {
+        // LONG_BINGET. A key with no value (never stored, or stored but not kept by a plan
+        // that missed its read) is the general loop's BAD_MEMO.
+        const long = win[i] === 0x6a;
+        const key = long ? win[i + 1]! + (win[i + 2]! << 8) + (win[i + 3]! << 16) + win[i + 4]! * 0x1000000 : win[i + 1]!;
         stack.length = sp;
-        memo.pushTo(key, stack);
+        if (!memo.pushTo(key, stack)) break run;
         sp = stack.length;
-        i += 2;
+        i += long ? 5 : 2;
         break;
       }
       default:

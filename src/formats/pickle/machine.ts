@@ -1,9 +1,11 @@
 import type { ByteReader } from '../../core/byte-reader.js';
 import { ModelgateError } from '../../core/errors.js';
 import type { Limits } from '../../core/limits.js';
-import { type CallOp, type GlobalRef, LazyText, type PDict, type PickleStream, type PObject, type PValue } from './model.js';
+import { type CallOp, type GlobalRef, LazyBytes, LazyText, type PDict, type PickleStream, type PObject, type PValue } from './model.js';
+import { KeySet } from './memo-plan.js';
 import { mapPython2Name } from './names.js';
-import { Budget, COST_OBJECT, S_INT, S_OBJ, S_TEXT, SlotMemo, SlotStack } from './slots.js';
+import { type SlotDict, SlotItems, type SlotList, type SlotSet, SlotTuple } from './containers.js';
+import { Budget, COST_OBJECT, S_INT, S_OBJ, S_TEXT, SlotMemo, SlotStack, type TextMaterialiser } from './slots.js';
 
 /*
  * The pickle machine's state and the helpers the opcode loop (parse.ts) calls. They are module
@@ -19,6 +21,13 @@ export interface PickleParseOptions {
    * there: CPython's unpickler has read the whole frame, so such a loader reads after it.
    */
   afterBuild?: (target: PValue, state: PValue, reader: ByteReader, frameEnd: number | undefined) => void;
+  /**
+   * True for a BUILD target after which `afterBuild` reads the stream. Without it, a parse with
+   * `afterBuild` keeps every memo value: the memo plan (memo-plan.ts) walks the opcodes as they
+   * lie and cannot know where such a hook moves the reader. With it, the parse keeps only the
+   * values read back, and starts over keeping them all when such a target is built.
+   */
+  readsAfterBuild?: (target: PValue) => boolean;
   /**
    * The container's `persistent_load`, for the ids it resolves to a value already in the
    * pickle (legacy torch returns the class of a `('module', cls, file, source)` id). Ids it
@@ -44,10 +53,35 @@ export function keep(into: PValue[], holder: { dropped?: number }, items: PValue
   if (total > n) holder.dropped = (holder.dropped ?? 0) + total - n;
 }
 
-/** Notes on a dict whether a key is `__setstate__` or not a literal string. */
+/** Notes on a dict whether a key is a dunder name (`__setstate__` above all) or not a literal string. */
 export function noteKey(dict: PDict, key: PValue): void {
   if (key.k !== 'str') dict.computedKey = true;
-  else if (key.v === '__setstate__') dict.setstateKey = true;
+  else if (key.v.length >= 4 && key.v.startsWith('__') && key.v.endsWith('__')) {
+    dict.dunderKey ??= key.v;
+    if (key.v === '__setstate__') dict.setstateKey = true;
+  }
+}
+
+/** `noteKey` for a key still in its stack slot: only text that starts and ends with `__` is read. */
+function noteSlotKey(m: Machine, dict: PDict, i: number): void {
+  const stack = m.stack;
+  const tag = stack.tags[i]!;
+  if (tag === S_OBJ) noteKey(dict, stack.objs[i] as PValue);
+  else if (tag !== S_TEXT) dict.computedKey = true;
+  else {
+    const packed = stack.nums[i]!;
+    const length = Math.floor((packed % 1024) / 2);
+    if (length >= 4 && isDunder(m.reader, Math.floor(packed / 1024), length)) noteKey(dict, stack.valueAt(i));
+  }
+}
+
+/** True when the `length` bytes at `offset` start and end with `__`. */
+function isDunder(reader: ByteReader, offset: number, length: number): boolean {
+  const i = offset - reader.windowStart;
+  const w = reader.window;
+  if (i >= 0 && i + length <= w.length) return w[i] === 0x5f && w[i + 1] === 0x5f && w[i + length - 2] === 0x5f && w[i + length - 1] === 0x5f;
+  const text = reader.source.read(offset, length);
+  return text[0] === 0x5f && text[1] === 0x5f && text[length - 2] === 0x5f && text[length - 1] === 0x5f;
 }
 
 /** Text operands up to this length are decoded lazily (see LazyText). */
@@ -63,6 +97,8 @@ export interface Machine {
   readonly marks: number[];
   readonly stack: SlotStack;
   readonly memo: SlotMemo;
+  /** Makes a packed short string back into a value (containers keep the packed form). */
+  readonly text: TextMaterialiser;
   /** Offset and index of the opcode being interpreted. */
   opStart: number;
   opIndex: number;
@@ -70,7 +106,7 @@ export interface Machine {
   frameEnd: number;
 }
 
-export function newMachine(reader: ByteReader, options: PickleParseOptions): Machine {
+export function newMachine(reader: ByteReader, options: PickleParseOptions, fetched?: KeySet): Machine {
   const text = (packed: number): PValue => textValue(reader, packed);
   const budget = new Budget(options.limits.maxSymbolicBytes);
   return {
@@ -92,8 +128,9 @@ export function newMachine(reader: ByteReader, options: PickleParseOptions): Mac
       skippedOperands: [],
     },
     marks: [],
+    text,
     stack: new SlotStack(text, budget),
-    memo: new SlotMemo(budget),
+    memo: new SlotMemo(budget, fetched, fetched === undefined ? undefined : new KeySet(), hold),
     opStart: reader.pos,
     opIndex: -1,
     frameEnd: -1,
@@ -153,17 +190,6 @@ export function takeItems(m: Machine, at: number, want: number): { items: PValue
   return { items, total };
 }
 
-/** Key checks for dict entries that are not kept: only a 12-character string can be `__setstate__`. */
-export function noteDroppedKeys(m: Machine, dict: PDict, from: number): void {
-  const stack = m.stack;
-  for (let i = from; i + 1 < stack.length; i += 2) {
-    const tag = stack.tags[i];
-    if (tag === S_TEXT && Math.floor((stack.nums[i]! % 1024) / 2) !== 12) continue;
-    if (tag === S_TEXT || tag === S_OBJ) noteKey(dict, stack.valueAt(i));
-    else dict.computedKey = true;
-  }
-}
-
 /** The container a MARK's items go into: the slot just below the MARK. */
 export function targetBelow(m: Machine, at: number): PValue {
   const floor = m.marks.length > 0 ? m.marks[m.marks.length - 1]! : 0;
@@ -171,43 +197,125 @@ export function targetBelow(m: Machine, at: number): PValue {
   return m.stack.valueAt(at - 1);
 }
 
-/** Puts MARK items into a dict: keys noted, entries kept up to the cap. */
-export function intoDict(m: Machine, dict: PDict, at: number): void {
-  const room = Math.max(0, KEPT_ITEMS - dict.entries.length);
-  const { items, total } = takeItems(m, at, room * 2);
-  for (let i = 0; i + 1 < items.length; i += 2) {
-    noteKey(dict, items[i]!);
-    dict.entries.push([items[i]!, items[i + 1]!]);
-    m.stack.budget.spend(COST_OBJECT);
+/** Bytes a kept item costs in a container: its tag and number (see containers.ts). */
+const COST_ITEM = 16;
+
+/** Marks a value as held by the memo, an event or a second stack slot: it is never refunded. */
+export function hold(v: PValue | undefined): void {
+  if (v instanceof SlotItems) v.shared = true;
+}
+
+/**
+ * Slots `from` to `to` are dropped (POP, POP_MARK, items past a container's cap): a container
+ * among them that nothing else holds is garbage, with every container only it held, and what
+ * they cost goes back to the budget. The budget then measures what is alive, not everything
+ * ever built: a vocabulary's millions of small lists, dropped once the dict is full, cost
+ * nothing, while ten million nested lists still do.
+ */
+export function discard(m: Machine, from: number, to: number): void {
+  const stack = m.stack;
+  for (let i = from; i < to; i++) {
+    if (stack.tags[i] !== S_OBJ) continue;
+    const v = stack.objs[i];
+    if (v instanceof SlotItems && !v.shared) release(m, v);
   }
-  noteDroppedKeys(m, dict, at + items.length);
-  const pairs = Math.floor(total / 2);
-  if (pairs > items.length / 2) dict.dropped = (dict.dropped ?? 0) + pairs - Math.floor(items.length / 2);
-  m.stack.length = at;
+}
+
+function release(m: Machine, first: SlotItems): void {
+  const work: SlotItems[] = [first];
+  const free = (v: PValue): void => {
+    if (v instanceof SlotItems && !v.shared) work.push(v);
+  };
+  for (let v = work.pop(); v !== undefined; v = work.pop()) {
+    m.stack.budget.refund(COST_OBJECT + v.count * COST_ITEM);
+    // Freed once: a container reached twice (it cannot be, unless shared) is not refunded again.
+    v.shared = true;
+    v.forEachObject(free);
+  }
+}
+
+/** Index of the `n`-th slot from the top, checked against the innermost MARK. */
+export function slotsFrom(m: Machine, n: number): number {
+  const floor = m.marks.length > 0 ? m.marks[m.marks.length - 1]! : 0;
+  const at = m.stack.length - n;
+  if (at < floor) fail(m, 'STACK_UNDERFLOW', 'unpickling stack underflow');
+  return at;
+}
+
+/**
+ * Moves the slots from `at` to `to` into a list or set, up to the kept-items cap (the rest are
+ * counted as dropped); the stack is cut back to `at`.
+ */
+export function keepSlots(m: Machine, into: SlotList | SlotSet, at: number, to = m.stack.length): void {
+  const stack = m.stack;
+  const total = to - at;
+  const n = Math.max(0, Math.min(total, KEPT_ITEMS - into.count));
+  stack.budget.spend(n * COST_ITEM);
+  into.addSlots(stack.tags, stack.nums, stack.objs, at, at + n);
+  if (total > n) {
+    into.dropped = (into.dropped ?? 0) + total - n;
+    discard(m, at + n, to);
+  }
+  stack.length = at;
+}
+
+/** A tuple of every slot from `at` to the top; the stack is cut back to `at`. */
+export function tupleOf(m: Machine, at: number): SlotTuple {
+  const stack = m.stack;
+  const tuple = new SlotTuple(m.text);
+  stack.budget.spend((stack.length - at) * COST_ITEM);
+  tuple.addSlots(stack.tags, stack.nums, stack.objs, at, stack.length);
+  stack.length = at;
+  return tuple;
+}
+
+/**
+ * Puts the key/value slots from `at` to `to` into a dict: every key noted, entries kept up to
+ * the cap; the stack is cut back to `at`.
+ */
+export function intoDict(m: Machine, dict: SlotDict, at: number, to = m.stack.length): void {
+  const stack = m.stack;
+  const pairs = Math.floor((to - at) / 2);
+  const kept = Math.max(0, Math.min(pairs, KEPT_ITEMS - dict.size));
+  stack.budget.spend(kept * 2 * COST_ITEM);
+  for (let j = 0; j < pairs; j++) noteSlotKey(m, dict, at + 2 * j);
+  dict.addSlots(stack.tags, stack.nums, stack.objs, at, at + 2 * kept);
+  if (pairs > kept) {
+    dict.dropped = (dict.dropped ?? 0) + pairs - kept;
+    discard(m, at + 2 * kept, to);
+  }
+  stack.length = at;
 }
 
 /** MARK items into something that is not a plain container: a call of its method. */
 export function intoObject(m: Machine, target: PValue, op: 'APPENDS' | 'SETITEMS' | 'ADDITEMS', at: number): void {
   const room = target.k === 'obj' ? Math.max(0, KEPT_ITEMS - target.added.length) : 0;
   const { items, total } = takeItems(m, at, Math.max(16, room));
-  if (target.k === 'obj') keep(target.added, target, items, total, m.stack.budget);
+  if (target.k === 'obj') keep(ownAdded(target), target, items, total, m.stack.budget);
+  hold(target);
+  for (const item of items) hold(item);
+  discard(m, at + items.length, m.stack.length);
   m.stream.mutations.push({ op, target, items: items.slice(0, 16), offset: m.opStart, opIndex: m.opIndex });
   m.stack.length = at;
 }
 
+/** The object's own `added` array (see NOTHING). */
+function ownAdded(target: PObject): PValue[] {
+  if (target.added === NOTHING) target.added = [];
+  return target.added;
+}
+
 /** APPEND or SETITEM on something that is not a plain container. */
 export function addTo(m: Machine, target: PValue, op: 'APPEND' | 'SETITEM', items: PValue[]): void {
-  if (target.k === 'obj') keep(target.added, target, items, items.length, m.stack.budget);
+  hold(target);
+  for (const item of items) hold(item);
+  if (target.k === 'obj') keep(ownAdded(target), target, items, items.length, m.stack.budget);
   m.stream.mutations.push({ op, target, items, offset: m.opStart, opIndex: m.opIndex });
 }
 
 export function memoPut(m: Machine, index: number): void {
   const i = topIndex(m);
-  if (!m.memo.has(index)) {
-    if (m.memo.count >= m.limits.maxMemoEntries) fail(m, 'LIMIT_MEMO', `more than ${m.limits.maxMemoEntries} memo entries`);
-    m.memo.count++;
-  }
-  m.memo.put(index, m.stack, i);
+  if (!m.memo.store(index, m.stack, i, m.limits.maxMemoEntries)) fail(m, 'LIMIT_MEMO', `more than ${m.limits.maxMemoEntries} memo entries`);
 }
 
 export function memoGet(m: Machine, index: number): void {
@@ -230,8 +338,18 @@ export function importGlobal(m: Machine, module: string, name: string, op: Globa
   return { k: 'global', ref };
 }
 
+/**
+ * The `states` and `added` of an object before anything is given to it: one shared empty array
+ * (frozen, so nothing writes to it), replaced by its own on the first BUILD or item. A pickle
+ * of 200,000 numpy scalars makes 200,000 objects that never get either.
+ */
+export const NOTHING: PValue[] = Object.freeze([]) as unknown as PValue[];
+
 export function call(m: Machine, op: CallOp, callee: PValue, args: PValue[], kwargs?: PValue): PObject {
-  const object: PObject = { k: 'obj', op, callee, args, states: [], added: [] };
+  hold(callee);
+  for (const a of args) hold(a);
+  hold(kwargs);
+  const object: PObject = { k: 'obj', op, callee, args, states: NOTHING, added: NOTHING };
   if (kwargs !== undefined) object.kwargs = kwargs;
   m.stream.calls.push({ op, object, offset: m.opStart, opIndex: m.opIndex });
   return object;
@@ -263,8 +381,11 @@ export function pushString(m: Machine, length: number, asText: 'utf8' | 'latin1'
       m.stack.push(S_TEXT, at * 1024 + length * 2 + (asText === 'utf8' ? 1 : 0), undefined);
     }
   } else {
-    const raw = reader.bytes(length);
-    m.stack.pushObj(bytearray ? { k: 'bytes', v: raw, len: length, offset: at, bytearray } : { k: 'bytes', v: raw, len: length, offset: at });
+    const i = at - reader.windowStart;
+    if (i >= 0 && i + length <= reader.window.length) {
+      reader.skip(length);
+      m.stack.pushObj(new LazyBytes(reader.window, i, length, at, bytearray || undefined));
+    } else m.stack.pushObj(new LazyBytes(reader.bytes(length), 0, length, at, bytearray || undefined));
   }
 }
 

@@ -40,6 +40,8 @@ export interface PDict {
   setstateKey?: boolean;
   /** A key that is not a literal string was stored (an attribute name computed at load time). */
   computedKey?: boolean;
+  /** The first key stored that is a dunder name (`__class__`, `__setstate__`…), kept or not. */
+  dunderKey?: string;
 }
 
 /**
@@ -64,6 +66,24 @@ export class LazyText {
   get v(): string {
     this.decoded ??= this.buffer.toString(this.encoding, this.start, this.end);
     return this.decoded;
+  }
+}
+
+/**
+ * A bytes operand as a view of the reader's window, made into a Buffer only when something
+ * reads `v` (see LazyText): a pickle of numpy scalars has a bytes operand for each.
+ */
+export class LazyBytes {
+  readonly k = 'bytes' as const;
+  constructor(
+    private readonly buffer: Buffer,
+    private readonly start: number,
+    readonly len: number,
+    readonly offset: number,
+    readonly bytearray?: boolean,
+  ) {}
+  get v(): Buffer {
+    return this.buffer.subarray(this.start, this.start + this.len);
   }
 }
 

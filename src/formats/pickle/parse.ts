@@ -1,36 +1,40 @@
 import type { ByteReader } from '../../core/byte-reader.js';
 import { ModelgateError, isModelgateError } from '../../core/errors.js';
 import {
-  KEPT_ITEMS,
   addTo,
   call,
+  discard,
   fail,
+  hold,
   importGlobal,
   intoDict,
   intoObject,
-  keep,
+  keepSlots,
+  NOTHING,
   memoGet,
   memoPut,
   newMachine,
-  noteKey,
   pop,
   popMark,
   popMarkIndex,
   pushInt,
   pushString,
   readLittleLong,
-  takeItems,
+  slotsFrom,
   targetBelow,
   top,
   topIndex,
   tupleItems,
+  tupleOf,
   type Machine,
   type PickleParseOptions,
 } from './machine.js';
-import type { GlobalRef, PDict, PickleStream, PObject, PValue } from './model.js';
+import { SlotDict, SlotList, SlotSet, SlotTuple } from './containers.js';
+import type { GlobalRef, PickleStream, PObject, PValue } from './model.js';
 import { fastDataRun } from './fast-path.js';
+import { type KeySet, planMemo } from './memo-plan.js';
 import { HIGHEST_PROTOCOL, OPCODES } from './opcodes.js';
-import { COST_OBJECT, S_FALSE, S_FLOAT, S_INT, S_NONE, S_TRUE } from './slots.js';
+import { S_FALSE, S_FLOAT, S_INT, S_NONE, S_OBJ, S_TRUE } from './slots.js';
 import { decodeQuotedString, decodeRawUnicodeEscape, parseFloatText, parseIntText } from './text-operands.js';
 
 export { KEPT_ITEMS, type PickleParseOptions } from './machine.js';
@@ -92,7 +96,21 @@ const MAX_LINE = 64 * 1024;
  * set, and everything seen before it is kept.
  */
 export function parsePickleStream(reader: ByteReader, options: PickleParseOptions): PickleStream {
-  const m = newMachine(reader, options);
+  const start = reader.pos;
+  if (options.afterBuild === undefined || options.readsAfterBuild !== undefined) {
+    const plan = planMemo(reader, options.limits.maxSymbolicBytes);
+    const stream = plan === undefined ? RESTART : interpret(reader, options, plan);
+    if (stream !== RESTART) return stream;
+    reader.pos = start;
+  }
+  return interpret(reader, options, undefined) as PickleStream;
+}
+
+/** A BUILD whose `afterBuild` reads the stream was met under a memo plan: parse again without one. */
+const RESTART = Symbol('restart');
+
+function interpret(reader: ByteReader, options: PickleParseOptions, fetched: KeySet | undefined): PickleStream | typeof RESTART {
+  const m = newMachine(reader, options, fetched);
   const { stack, memo, marks, limits, stream } = m;
   const maxOpcodes = limits.maxOpcodes;
   try {
@@ -139,16 +157,27 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
           if (marks.length >= limits.maxMarks) fail(m, 'LIMIT_MARKS', `more than ${limits.maxMarks} open MARKs`);
           marks.push(stack.length);
           break;
-        case 0x30: // POP: drops a MARK if one is on top (Modules/_pickle.c load_pop)
+        case 0x30: {
+          // POP: drops a MARK if one is on top (Modules/_pickle.c load_pop)
           if (marks.length > 0 && marks[marks.length - 1] === stack.length) marks.pop();
-          else stack.length = topIndex(m);
+          else {
+            const i = topIndex(m);
+            discard(m, i, i + 1);
+            stack.length = i;
+          }
           break;
-        case 0x31: // POP_MARK
-          stack.length = popMarkIndex(m);
+        }
+        case 0x31: {
+          // POP_MARK
+          const at = popMarkIndex(m);
+          discard(m, at, stack.length);
+          stack.length = at;
           break;
+        }
         case 0x32: {
           // DUP
           const i = topIndex(m);
+          if (stack.tags[i] === S_OBJ) hold(stack.objs[i]);
           stack.push(stack.tags[i]!, stack.nums[i]!, stack.objs[i]);
           break;
         }
@@ -164,9 +193,8 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
         case 0x49: {
           // INT: "01"/"00" are the protocol-0 booleans
           const line = reader.line(MAX_LINE);
-          const text = line.toString('latin1');
-          if (text === '01') stack.push(S_TRUE, 0, undefined);
-          else if (text === '00') stack.push(S_FALSE, 0, undefined);
+          if (line.length === 2 && line[0] === 0x30 && line[1] === 0x31) stack.push(S_TRUE, 0, undefined);
+          else if (line.length === 2 && line[0] === 0x30 && line[1] === 0x30) stack.push(S_FALSE, 0, undefined);
           else pushInt(m, parseIntText(line, m.opStart, false));
           break;
         }
@@ -246,87 +274,81 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
           top(m);
           break;
         case 0x5d: // EMPTY_LIST
-          stack.pushObj({ k: 'list', items: [] });
+          stack.pushObj(new SlotList(m.text));
           break;
-        case 0x6c: // LIST
-          stack.pushObj({ k: 'list', items: popMark(m) });
+        case 0x6c: {
+          // LIST
+          const list = new SlotList(m.text);
+          keepSlots(m, list, popMarkIndex(m));
+          stack.pushObj(list);
           break;
+        }
         case 0x29: // EMPTY_TUPLE
-          stack.pushObj({ k: 'tuple', items: [] });
+          stack.pushObj(new SlotTuple(m.text));
           break;
         case 0x74: // TUPLE
-          stack.pushObj({ k: 'tuple', items: popMark(m) });
+          stack.pushObj(tupleOf(m, popMarkIndex(m)));
           break;
         case 0x85: // TUPLE1
-          stack.pushObj({ k: 'tuple', items: [pop(m)] });
+          stack.pushObj(tupleOf(m, slotsFrom(m, 1)));
           break;
-        case 0x86: {
-          // TUPLE2
-          const b = pop(m);
-          stack.pushObj({ k: 'tuple', items: [pop(m), b] });
+        case 0x86: // TUPLE2
+          stack.pushObj(tupleOf(m, slotsFrom(m, 2)));
           break;
-        }
-        case 0x87: {
-          // TUPLE3
-          const c = pop(m);
-          const b = pop(m);
-          stack.pushObj({ k: 'tuple', items: [pop(m), b, c] });
+        case 0x87: // TUPLE3
+          stack.pushObj(tupleOf(m, slotsFrom(m, 3)));
           break;
-        }
         case 0x7d: // EMPTY_DICT
-          stack.pushObj({ k: 'dict', entries: [] });
+          stack.pushObj(new SlotDict(m.text));
           break;
         case 0x64: {
           // DICT
-          const dict: PDict = { k: 'dict', entries: [] };
+          const dict = new SlotDict(m.text);
           intoDict(m, dict, popMarkIndex(m));
           stack.pushObj(dict);
           break;
         }
         case 0x8f: // EMPTY_SET
-          stack.pushObj({ k: 'set', items: [], frozen: false });
+          stack.pushObj(new SlotSet(m.text, false));
           break;
-        case 0x91: // FROZENSET
-          stack.pushObj({ k: 'set', items: popMark(m), frozen: true });
+        case 0x91: {
+          // FROZENSET
+          const set = new SlotSet(m.text, true);
+          keepSlots(m, set, popMarkIndex(m));
+          stack.pushObj(set);
           break;
+        }
         case 0x61: {
           // APPEND
-          const value = pop(m);
+          const v = slotsFrom(m, 1);
+          stack.length = v;
           const target = top(m);
-          if (target.k === 'list') keep(target.items, target, [value], 1, stack.budget);
-          else addTo(m, target, 'APPEND', [value]);
+          if (target instanceof SlotList) keepSlots(m, target, v, v + 1);
+          else addTo(m, target, 'APPEND', [stack.valueAt(v)]);
           break;
         }
         case 0x65: {
           // APPENDS
           const at = popMarkIndex(m);
           const target = targetBelow(m, at);
-          if (target.k === 'list') {
-            const { items, total } = takeItems(m, at, KEPT_ITEMS - target.items.length);
-            keep(target.items, target, items, total, stack.budget);
-            stack.length = at;
-          } else intoObject(m, target, 'APPENDS', at);
+          if (target instanceof SlotList) keepSlots(m, target, at);
+          else intoObject(m, target, 'APPENDS', at);
           break;
         }
         case 0x73: {
           // SETITEM
-          const value = pop(m);
-          const key = pop(m);
+          const k = slotsFrom(m, 2);
+          stack.length = k;
           const target = top(m);
-          if (target.k === 'dict') {
-            noteKey(target, key);
-            if (target.entries.length < KEPT_ITEMS) {
-              stack.budget.spend(COST_OBJECT);
-              target.entries.push([key, value]);
-            } else target.dropped = (target.dropped ?? 0) + 1;
-          } else addTo(m, target, 'SETITEM', [key, value]);
+          if (target instanceof SlotDict) intoDict(m, target, k, k + 2);
+          else addTo(m, target, 'SETITEM', [stack.valueAt(k), stack.valueAt(k + 1)]);
           break;
         }
         case 0x75: {
           // SETITEMS
           const at = popMarkIndex(m);
           const target = targetBelow(m, at);
-          if (target.k === 'dict') intoDict(m, target, at);
+          if (target instanceof SlotDict) intoDict(m, target, at);
           else intoObject(m, target, 'SETITEMS', at);
           break;
         }
@@ -334,11 +356,8 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
           // ADDITEMS
           const at = popMarkIndex(m);
           const target = targetBelow(m, at);
-          if (target.k === 'set' && !target.frozen) {
-            const { items, total } = takeItems(m, at, KEPT_ITEMS - target.items.length);
-            keep(target.items, target, items, total, stack.budget);
-            stack.length = at;
-          } else intoObject(m, target, 'ADDITEMS', at);
+          if (target instanceof SlotSet && !target.frozen) keepSlots(m, target, at);
+          else intoObject(m, target, 'ADDITEMS', at);
           break;
         }
         case 0x67: // GET
@@ -388,8 +407,10 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
           const module = pop(m);
           if (module.k === 'str' && name.k === 'str') stack.pushObj(importGlobal(m, module.v, name.v, 'STACK_GLOBAL'));
           else {
+            hold(module);
+            hold(name);
             stream.dynamicImports.push({ module, name, offset: m.opStart, opIndex: m.opIndex });
-            stack.pushObj({ k: 'obj', op: 'REDUCE', callee: { k: 'str', v: '<dynamic import>' }, args: [module, name], states: [], added: [] });
+            stack.pushObj({ k: 'obj', op: 'REDUCE', callee: { k: 'str', v: '<dynamic import>' }, args: [module, name], states: NOTHING, added: NOTHING });
           }
           break;
         }
@@ -437,8 +458,14 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
           // BUILD: __setstate__(state) if the object has one, else a __dict__ update
           const state = pop(m);
           const target = top(m);
+          if (fetched !== undefined && options.readsAfterBuild?.(target)) return RESTART;
+          hold(target);
+          hold(state);
           stream.builds.push({ target, state, offset: m.opStart, opIndex: m.opIndex });
-          if (target.k === 'obj') target.states.push(state);
+          if (target.k === 'obj') {
+            if (target.states === NOTHING) target.states = [];
+            target.states.push(state);
+          }
           options.afterBuild?.(target, state, reader, m.frameEnd > reader.pos ? m.frameEnd : undefined);
           // Data a loader reads after a BUILD (joblib's arrays, written once the frame was
           // committed) leaves the frame behind: the BUILD's own byte did not run past it.
@@ -455,6 +482,7 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
         case 0x51: {
           // BINPERSID
           const pid = pop(m);
+          hold(pid);
           stream.persistentIds.push({ pid, offset: m.opStart, opIndex: m.opIndex });
           stack.pushObj(options.persistentLoad?.(pid) ?? { k: 'persid', pid });
           break;

@@ -1,4 +1,5 @@
 import { ModelgateError } from '../../core/errors.js';
+import type { KeySet } from './memo-plan.js';
 import type { PValue } from './model.js';
 
 /**
@@ -32,6 +33,10 @@ const COST_SLOT = 17;
 export class Budget {
   spent = 0;
   constructor(readonly limit: number) {}
+  /** Gives back what a value cost once nothing holds it any more. */
+  refund(bytes: number): void {
+    this.spent -= bytes;
+  }
   spend(bytes: number): void {
     this.spent += bytes;
     if (this.spent > this.limit) {
@@ -133,30 +138,76 @@ const MEMO_PAGED_KEYS = 1 << 26;
 
 /**
  * The memo: keys are dense in real pickles, so slots live in typed-array pages allocated on
- * first use; object values go to a map, since most memoised values are scalars.
+ * first use; object values go to a map, since most memoised values are scalars. With a plan
+ * (memo-plan.ts: the keys the stream ever reads back), only those keys' values are kept; the
+ * others are remembered as present, which is all `len(memo)` and MEMOIZE need.
  */
 export class SlotMemo {
-  /** Tag and number pages; the fast path (fast-path.ts) writes scalars here directly. */
+  /** Tag and number pages; the fast path (fast-path.ts) writes scalars here directly when there is no plan. */
   readonly tagPages: Uint8Array[] = [];
   readonly numPages: Float64Array[] = [];
-  private readonly objs = new Map<number, PValue>();
+  /** Object values, in pages allocated when a page first holds one. */
+  private readonly objPages: Array<Array<PValue | undefined> | undefined> = [];
   private readonly sparse = new Map<number, PValue>();
   /** len(memo): the number of distinct keys stored. */
   count = 0;
+  /** What the presence set's bytes have cost the budget so far. */
+  private presentCharged = 0;
 
-  constructor(private readonly budget: Budget) {}
+  constructor(
+    private readonly budget: Budget,
+    /** Keys read back later; undefined keeps every value. */
+    readonly fetched?: KeySet,
+    /** Keys stored, under a plan. */
+    private readonly present?: KeySet,
+    /** Told of every object the memo keeps (it then lives as long as the memo). */
+    private readonly onKeep?: (v: PValue) => void,
+  ) {}
+
+  /** True when the value stored under `key` is kept (read back later, or no plan). */
+  keeps(key: number): boolean {
+    return this.fetched === undefined || this.fetched.has(key);
+  }
 
   has(key: number): boolean {
+    if (this.present !== undefined) return this.present.has(key);
     if (key >= MEMO_PAGED_KEYS) return this.sparse.has(key);
     const page = this.tagPages[key >>> MEMO_PAGE_BITS];
     return page !== undefined && page[key & (MEMO_PAGE - 1)] !== S_EMPTY;
   }
 
-  /** Stores stack slot `i` under `key`. */
-  put(key: number, stack: SlotStack, i: number): void {
+  /** PUT or MEMOIZE of stack slot `i`; false, with nothing stored, when a new key would pass `max`. */
+  store(key: number, stack: SlotStack, i: number, max: number): boolean {
+    const present = this.present;
+    if (present !== undefined) {
+      // Under a plan: a key read back later keeps its value; any other is only counted.
+      if (!present.has(key)) {
+        if (this.count >= max) return false;
+        this.count++;
+        present.add(key);
+        if (present.bytes !== this.presentCharged) {
+          this.budget.spend(present.bytes - this.presentCharged);
+          this.presentCharged = present.bytes;
+        }
+      }
+      if (this.fetched!.has(key)) this.put(key, stack, i);
+      return true;
+    }
+    if (!this.has(key)) {
+      if (this.count >= max) return false;
+      this.count++;
+    }
+    this.put(key, stack, i);
+    return true;
+  }
+
+  /** Stores stack slot `i` under `key` (counted by the caller). */
+  private put(key: number, stack: SlotStack, i: number): void {
     if (key >= MEMO_PAGED_KEYS) {
       if (!this.sparse.has(key)) this.budget.spend(COST_OBJECT);
-      this.sparse.set(key, stack.valueAt(i));
+      const value = stack.valueAt(i);
+      this.onKeep?.(value);
+      this.sparse.set(key, value);
       return;
     }
     const p = key >>> MEMO_PAGE_BITS;
@@ -170,13 +221,17 @@ export class SlotMemo {
     const j = key & (MEMO_PAGE - 1);
     const tag = stack.tags[i]!;
     if (tag === S_OBJ) {
-      if (tags[j] !== S_OBJ) this.budget.spend(COST_VALUE);
-      this.objs.set(key, stack.objs[i] as PValue);
-    } else if (tags[j] === S_OBJ) this.objs.delete(key);
+      let objs = this.objPages[p];
+      if (objs === undefined) {
+        this.budget.spend(MEMO_PAGE * 8);
+        objs = this.objPages[p] = new Array<PValue | undefined>(MEMO_PAGE);
+      }
+      this.onKeep?.(stack.objs[i] as PValue);
+      objs[j] = stack.objs[i];
+    } else if (tags[j] === S_OBJ) this.objPages[p]![j] = undefined;
     tags[j] = tag;
     this.numPages[p]![j] = stack.nums[i]!;
   }
-
   /** Pushes the value under `key` onto the stack; false when there is none. */
   pushTo(key: number, stack: SlotStack): boolean {
     if (key >= MEMO_PAGED_KEYS) {
@@ -190,7 +245,7 @@ export class SlotMemo {
     const j = key & (MEMO_PAGE - 1);
     const tag = tags === undefined ? S_EMPTY : tags[j]!;
     if (tag === S_EMPTY) return false;
-    stack.push(tag, this.numPages[p]![j]!, tag === S_OBJ ? this.objs.get(key) : undefined);
+    stack.push(tag, this.numPages[p]![j]!, tag === S_OBJ ? this.objPages[p]![j] : undefined);
     return true;
   }
 }

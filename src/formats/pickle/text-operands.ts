@@ -7,6 +7,8 @@ import { ModelgateError } from '../../core/errors.js';
 
 /** `int(text, 0)` as pickle.py's load_int/load_long use it; a trailing `L` is allowed for LONG. */
 export function parseIntText(raw: Buffer, offset: number, allowL: boolean): number | bigint {
+  const quick = plainDecimal(raw, 0, raw.length);
+  if (quick !== undefined) return quick;
   let text = raw.toString('latin1').trim();
   if (allowL && text.endsWith('L')) text = text.slice(0, -1);
   let sign = 1n;
@@ -25,6 +27,26 @@ export function parseIntText(raw: Buffer, offset: number, allowL: boolean): numb
   }
   value *= sign;
   return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
+}
+
+/**
+ * The value of `raw[from, to)` when it is a plain decimal (an optional `-`, then up to 15
+ * digits, no leading zero), the form picklers write; undefined for anything else, which
+ * parseIntText reads the long way.
+ */
+export function plainDecimal(raw: Uint8Array, from: number, to: number): number | undefined {
+  let i = from;
+  const negative = raw[i] === 0x2d;
+  if (negative) i++;
+  const digits = to - i;
+  if (digits < 1 || digits > 15 || (raw[i] === 0x30 && digits > 1)) return undefined;
+  let v = 0;
+  for (; i < to; i++) {
+    const d = raw[i]! - 0x30;
+    if (d < 0 || d > 9) return undefined;
+    v = v * 10 + d;
+  }
+  return negative && v !== 0 ? -v : v;
 }
 
 /** `float(text)` as load_float uses it. */

@@ -30,15 +30,34 @@ describe('pickle memory budget (maxSymbolicBytes)', () => {
     expect(parse(bytes).error?.code).toBe('LIMIT_MEMORY');
   });
 
-  it('memoised lists stop at LIMIT_MEMORY before LIMIT_MEMO', () => {
-    const one = Buffer.from([0x5d, 0x94, 0x30]); // EMPTY_LIST, MEMOIZE, POP
-    const bytes = Buffer.concat([Buffer.from([0x80, 4, 0x7d]), Buffer.concat(Array.from({ length: 1_000_000 }, () => one)), Buffer.from('.')]);
-    expect(parse(bytes).error?.code).toBe('LIMIT_MEMORY');
+  /** `n` memoised empty lists (EMPTY_LIST, MEMOIZE, POP), each read back later when `readBack` (LONG_BINGET, POP). */
+  const memoisedLists = (n: number, readBack: boolean): Buffer => {
+    const lists = Buffer.alloc(n * 3);
+    for (let i = 0; i < n; i++) lists.set([0x5d, 0x94, 0x30], i * 3);
+    const gets = Buffer.alloc(readBack ? n * 6 : 0);
+    for (let i = 0; readBack && i < n; i++) {
+      gets[i * 6] = 0x6a;
+      gets.writeUInt32LE(i, i * 6 + 1);
+      gets[i * 6 + 5] = 0x30;
+    }
+    return Buffer.concat([Buffer.from([0x80, 4, 0x7d]), lists, gets, Buffer.from('.')]);
+  };
+
+  it('memoised lists read back later stop at LIMIT_MEMORY before LIMIT_MEMO', () => {
+    expect(parse(memoisedLists(1_000_000, true)).error?.code).toBe('LIMIT_MEMORY');
   });
 
-  it('memo keys one per page (LONG_BINPUT 65536·k) stop at LIMIT_MEMORY after a few hundred', () => {
+  it('memoised lists never read back are not kept: the stream is read whole', () => {
+    // The memo plan (memo-plan.ts) keeps only values a GET reads; the rest are dropped with the stack.
+    const stream = parse(memoisedLists(1_000_000, false));
+    expect(stream.error).toBeUndefined();
+    expect(stream.opcodes).toBe(3_000_003);
+  });
+
+  it('memo keys one per page (LONG_BINPUT 65536·k), read back, stop at LIMIT_MEMORY after a few hundred', () => {
     const b = pickle().proto(2).none();
     for (let k = 0; k < 1000; k++) b.longBinput(k * 65536);
+    for (let k = 0; k < 1000; k++) b.longBinget(k * 65536).pop();
     const stream = parse(b.stop());
     expect(stream.error?.code).toBe('LIMIT_MEMORY');
     expect(stream.opcodes).toBeLessThan(200);
