@@ -43,7 +43,7 @@ export interface PickleScanOptions {
 }
 
 /**
- * Pickles up to this size are read into memory once (a file's bytes, or a view of bytes already
+ * Pickles up to this size (not a probe of unknown bytes) are read into memory once (a file's bytes, or a view of bytes already
  * in memory): the memo plan and the interpreter then read the same buffer, instead of each
  * allocating a window per 4 MiB that lives until the next full garbage collection.
  */
@@ -56,7 +56,7 @@ const READ_WHOLE = 64 * 1024 * 1024;
  * or undefined when the bytes are not a pickle (nothing is reported then).
  */
 export function scanPickle(source: ByteSource, ctx: ScanContext, options: PickleScanOptions = {}): string | undefined {
-  const reader = new ByteReader(source.size <= READ_WHOLE ? new BufferSource(source.read(0, source.size)) : source);
+  const reader = new ByteReader(!options.probe && source.size <= READ_WHOLE ? new BufferSource(source.read(0, source.size)) : source);
   const joblib = new JoblibArrays(ctx);
   let persistentLoad: ((pid: PValue) => PValue | undefined) | undefined;
   const parse = (): PickleStream =>
