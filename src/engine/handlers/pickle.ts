@@ -1,5 +1,5 @@
 import { ByteReader } from '../../core/byte-reader.js';
-import type { ByteSource } from '../../core/byte-source.js';
+import { BufferSource, type ByteSource } from '../../core/byte-source.js';
 import { ModelgateError } from '../../core/errors.js';
 import { MALFORMED_CONTAINER, TRAILING_DATA } from '../../detectors/container/index.js';
 import { PICKLE_RULES } from '../../detectors/pickle/index.js';
@@ -43,13 +43,20 @@ export interface PickleScanOptions {
 }
 
 /**
+ * Pickles up to this size (not a probe of unknown bytes) are read into memory once (a file's bytes, or a view of bytes already
+ * in memory): the memo plan and the interpreter then read the same buffer, instead of each
+ * allocating a window per 4 MiB that lives until the next full garbage collection.
+ */
+const READ_WHOLE = 64 * 1024 * 1024;
+
+/**
  * Reads every pickle stream of `source` the way a loader would, then as a careful reader
  * would: after each STOP it reads on while the bytes parse as another pickle; legacy torch
  * storages and joblib arrays are skipped by their declared sizes. Returns the format found,
  * or undefined when the bytes are not a pickle (nothing is reported then).
  */
 export function scanPickle(source: ByteSource, ctx: ScanContext, options: PickleScanOptions = {}): string | undefined {
-  const reader = new ByteReader(source);
+  const reader = new ByteReader(!options.probe && source.size <= READ_WHOLE ? new BufferSource(source.read(0, source.size)) : source);
   const joblib = new JoblibArrays(ctx);
   let persistentLoad: ((pid: PValue) => PValue | undefined) | undefined;
   const parse = (): PickleStream =>

@@ -85,6 +85,16 @@ export function fastDataRun(m: Machine, maxOpcodes: number): void {
         i += 2 + n;
         break;
       }
+      case 0x58: {
+        // BINUNICODE (protocols 1-3 write every str so): short ones as SHORT_BINUNICODE
+        const n = win[i + 1]! + (win[i + 2]! << 8) + (win[i + 3]! << 16) + win[i + 4]! * 0x1000000;
+        if (n > LAZY_TEXT_MAX || n > maxString || i + 5 + n > limit) break run;
+        tags[sp] = S_TEXT;
+        nums[sp] = (base + i + 5) * 1024 + n * 2 + 1;
+        sp++;
+        i += 5 + n;
+        break;
+      }
       case 0x28: // MARK
         if (marks.length >= limits.maxMarks) break run;
         marks.push(sp);

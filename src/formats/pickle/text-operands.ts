@@ -109,6 +109,8 @@ export function decodeQuotedString(raw: Buffer, offset: number): Buffer {
 
 /** The UNICODE opcode's operand, decoded like the `raw-unicode-escape` codec. */
 export function decodeRawUnicodeEscape(raw: Buffer): string {
+  // Without a backslash the text is its latin-1 bytes: one flat string, not one per character.
+  if (raw.indexOf(0x5c) === -1) return raw.toString('latin1');
   let out = '';
   for (let i = 0; i < raw.length; i++) {
     const c = raw[i]!;

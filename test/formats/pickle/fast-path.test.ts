@@ -59,13 +59,16 @@ describe('the fast path for data opcodes', () => {
       .binget(0)
       .binput(5)
       .binget(5)
+      .binunicode('né')
+      .longBinput(300)
+      .longBinget(300)
       .tuple()
       .stop()
       .bytes();
     const s = parse(bytes);
     expect(s.error).toBeUndefined();
     const result = s.result as { k: 'tuple'; items: Parameters<typeof renderValue>[0][] };
-    expect(result.items.map((v) => renderValue(v))).toEqual(['7', '513', '-1', '1.5', 'None', 'True', 'False', "'hi'", "'hi'", "'hi'"]);
+    expect(result.items.map((v) => renderValue(v))).toEqual(['7', '513', '-1', '1.5', 'None', 'True', 'False', "'hi'", "'hi'", "'hi'", "'né'", "'né'"]);
   });
   it('reads runs across the reader window and resolves memoised names read long before', () => {
     // 'os' and 'system' memoised, then 6 MB of small ints in a list (more than the 4 MiB
