@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { pickle } from '../../src/formats/pickle/builder.js';
 import { scanBytes } from '../helpers/scan-bytes.js';
 
 /*
@@ -45,5 +46,20 @@ describe('pickle memory bombs', () => {
     const r = await scanBytes(bytes);
     expect(r.verdict).toBe('error');
     expect(r.findings.filter((f) => f.fatal).map((f) => f.code)).toContain('LIMIT_MEMORY');
+  });
+});
+
+describe('one memory budget per pickle file', () => {
+  it('is shared by its streams: the rules keep every stream alive', async () => {
+    // Four streams, each a call (so a loader reads on to it) and a 100,000-item list as its
+    // result (1.6 MB of slots), under a 6 MiB budget.
+    const call = pickle().proto(2).global('collections', 'OrderedDict').emptyTuple().reduce().pop().mark().bytes();
+    const items = Buffer.alloc(100_000 * 2);
+    for (let i = 0; i < 100_000; i++) items.set([0x4b, i & 0xff], i * 2);
+    const stream = Buffer.concat([call, items, Buffer.from('l.')]);
+    const limits = { maxSymbolicBytes: 6 * 1024 * 1024 };
+    const r = await scanBytes(Buffer.concat([stream, stream, stream, stream]), { limits });
+    expect(r.findings.map((f) => f.code)).toContain('LIMIT_MEMORY');
+    expect((await scanBytes(stream, { limits })).verdict).toBe('clean');
   });
 });

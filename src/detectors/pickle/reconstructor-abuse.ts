@@ -75,6 +75,8 @@ function stateMisuse(state: PValue | undefined): string | undefined {
     if (d.k !== 'dict') continue;
     if (d.setstateKey) return '__setstate__';
     if (d.computedKey) return 'a name computed at load time';
+    // Noted for every key stored, kept or past the container's cap.
+    if (d.dunderKey !== undefined) return d.dunderKey;
     for (const [key] of d.entries) if (key.k === 'str' && /^__.*__$/.test(key.v)) return key.v;
   }
   return undefined;

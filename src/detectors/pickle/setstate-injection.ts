@@ -17,7 +17,7 @@ export const setstateInjection: Rule<PickleStream> = {
     defaultSeverity: 'critical',
     title: 'Pickle plants __setstate__ or rewrites attributes of a module or class',
     description:
-      "BUILD updates an object's __dict__ unless it has __setstate__. A state that sets __setstate__ makes the next BUILD call any function; a BUILD on an imported module or class overrides its attributes for the whole process.",
+      "BUILD updates an object's __dict__ unless it has __setstate__. A state that sets __setstate__ makes the next BUILD call any function; one that sets __class__ turns the object into another class (a loader that checks the class after BUILD, as joblib does, then reads the stream differently); a BUILD on an imported module or class overrides its attributes for the whole process.",
     docs: 'docs/rules/pickle-setstate-injection.md',
     references: ['MITRE ATLAS AML.T0010', 'OWASP LLM03:2025', 'CWE-502', 'CWE-915'],
   },
@@ -28,6 +28,13 @@ export const setstateInjection: Rule<PickleStream> = {
       const dicts = stateDicts(build.state);
       if (dicts.some((d) => d.k === 'dict' && d.setstateKey)) {
         ctx.report({ message: `unpickling plants __setstate__ through BUILD, so a later BUILD calls it: ${evidence}`, location, evidence });
+      } else if (dicts.some((d) => d.k === 'dict' && d.classKey)) {
+        ctx.report({
+          severity: 'high',
+          message: `unpickling assigns __class__ through BUILD, so the object is another class from then on (joblib reads array data after an object that is a NumpyArrayWrapper by then): ${evidence}`,
+          location,
+          evidence,
+        });
       } else if (dicts.some((d) => d.k === 'dict' && d.computedKey)) {
         ctx.report({
           severity: 'high',

@@ -6,6 +6,7 @@ import { PICKLE_RULES } from '../../detectors/pickle/index.js';
 import { actsBeyondImports, failsAtFirstImport, hasActivity } from '../../formats/pickle/activity.js';
 import type { PickleStream, PValue } from '../../formats/pickle/model.js';
 import { parsePickleStream } from '../../formats/pickle/parse.js';
+import { Budget } from '../../formats/pickle/slots.js';
 import { recogniseInert } from '../../formats/inert/format.js';
 import type { ScanContext } from '../context.js';
 import { nestedLoaderBytes } from '../../detectors/pickle/nested-loaders.js';
@@ -59,8 +60,10 @@ export function scanPickle(source: ByteSource, ctx: ScanContext, options: Pickle
   const reader = new ByteReader(!options.probe && source.size <= READ_WHOLE ? new BufferSource(source.read(0, source.size)) : source);
   const joblib = new JoblibArrays(ctx);
   let persistentLoad: ((pid: PValue) => PValue | undefined) | undefined;
+  // One memory budget for every stream of the file: they all stay alive until the rules run.
+  const budget = new Budget(ctx.limits.maxSymbolicBytes);
   const parse = (): PickleStream =>
-    parsePickleStream(reader, { limits: ctx.limits, afterBuild: joblib.afterBuild, readsAfterBuild: joblib.readsAfterBuild, persistentLoad });
+    parsePickleStream(reader, { limits: ctx.limits, afterBuild: joblib.afterBuild, readsAfterBuild: joblib.readsAfterBuild, persistentLoad, budget });
   const first = parse();
   const streams: PickleStream[] = [first];
   let format = 'pickle';
@@ -158,7 +161,7 @@ export function scanPickle(source: ByteSource, ctx: ScanContext, options: Pickle
   for (const s of [...streams]) {
     for (const straddle of s.frameStraddles ?? []) {
       const resumed = new ResumedSource(source, straddle.opcode, straddle.frameEnd);
-      streams.push(parsePickleStream(new ByteReader(resumed), { limits: ctx.limits, persistentLoad }));
+      streams.push(parsePickleStream(new ByteReader(resumed), { limits: ctx.limits, persistentLoad, budget }));
     }
   }
 

@@ -113,6 +113,7 @@ export class SlotDict extends SlotItems implements PDict {
   computedKey?: boolean;
   /** The first key that is a dunder name (`__class__`, `__setstate__`…), kept or not. */
   dunderKey?: string;
+  classKey?: boolean;
   private pairs: Array<[PValue, PValue]> | undefined;
   get entries(): Array<[PValue, PValue]> {
     const values = this.itemValues();

@@ -5,7 +5,7 @@ import { type CallOp, type GlobalRef, LazyBytes, LazyText, type PDict, type Pick
 import { KeySet } from './memo-plan.js';
 import { mapPython2Name } from './names.js';
 import { type SlotDict, SlotItems, type SlotList, type SlotSet, SlotTuple } from './containers.js';
-import { Budget, COST_OBJECT, S_INT, S_OBJ, S_TEXT, SlotMemo, SlotStack, type TextMaterialiser } from './slots.js';
+import { Budget, COST_OBJECT, COST_VALUE, S_INT, S_OBJ, S_TEXT, SlotMemo, SlotStack, type TextMaterialiser } from './slots.js';
 
 /*
  * The pickle machine's state and the helpers the opcode loop (parse.ts) calls. They are module
@@ -28,6 +28,11 @@ export interface PickleParseOptions {
    * values read back, and starts over keeping them all when such a target is built.
    */
   readsAfterBuild?: (target: PValue) => boolean;
+  /**
+   * The memory budget, when several streams share one (the streams of one file all stay
+   * alive until its rules run); a stream gets its own of maxSymbolicBytes otherwise.
+   */
+  budget?: Budget;
   /**
    * The container's `persistent_load`, for the ids it resolves to a value already in the
    * pickle (legacy torch returns the class of a `('module', cls, file, source)` id). Ids it
@@ -59,6 +64,7 @@ export function noteKey(dict: PDict, key: PValue): void {
   else if (key.v.length >= 4 && key.v.startsWith('__') && key.v.endsWith('__')) {
     dict.dunderKey ??= key.v;
     if (key.v === '__setstate__') dict.setstateKey = true;
+    else if (key.v === '__class__') dict.classKey = true;
   }
 }
 
@@ -107,8 +113,16 @@ export interface Machine {
 }
 
 export function newMachine(reader: ByteReader, options: PickleParseOptions, fetched?: KeySet): Machine {
-  const text = (packed: number): PValue => textValue(reader, packed);
-  const budget = new Budget(options.limits.maxSymbolicBytes);
+  // A string of 16 bytes or more made into a value once per operand: every read of it (memo
+  // GETs) is the same Python object, and the rules decode long strings to look into them.
+  const long = new Map<number, PValue>();
+  const text = (packed: number): PValue => {
+    if (packed % 1024 < 32) return textValue(reader, packed);
+    let value = long.get(packed);
+    if (value === undefined) long.set(packed, (value = textValue(reader, packed)));
+    return value;
+  };
+  const budget = options.budget ?? new Budget(options.limits.maxSymbolicBytes);
   return {
     reader,
     options,
@@ -355,7 +369,12 @@ export function call(m: Machine, op: CallOp, callee: PValue, args: PValue[], kwa
   return object;
 }
 
-export function tupleItems(v: PValue): PValue[] {
+/**
+ * A call's arguments as values. Each item made into a value is charged first: a tuple of a
+ * million reads of one memoised string costs 16 bytes an item as slots and far more as values.
+ */
+export function tupleItems(m: Machine, v: PValue): PValue[] {
+  if (v instanceof SlotItems) m.stack.budget.spend(v.count * COST_VALUE);
   return v.k === 'tuple' || v.k === 'list' ? v.items : [v];
 }
 

@@ -7,6 +7,9 @@ import { parseIntText, plainDecimal } from './text-operands.js';
  */
 const DENSE_KEYS = 1 << 26;
 
+/** Bytes a key past the bitsets costs in a Set (a heap number, its hash-table slot), measured. */
+const BIG_KEY_BYTES = 96;
+
 /** A set of memo keys: a growable bitset for small keys, a Set for the rest. */
 export class KeySet {
   private bits = new Uint8Array(0);
@@ -25,7 +28,8 @@ export class KeySet {
     if (key >= DENSE_KEYS || key < 0) {
       if (this.big.has(key)) return false;
       this.big.add(key);
-      this.bytes += 16;
+      // A Set entry of a number past the small-integer range: the number and its slot.
+      this.bytes += BIG_KEY_BYTES;
       return true;
     }
     const byte = key >>> 3;

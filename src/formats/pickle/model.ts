@@ -42,6 +42,8 @@ export interface PDict {
   computedKey?: boolean;
   /** The first key stored that is a dunder name (`__class__`, `__setstate__`…), kept or not. */
   dunderKey?: string;
+  /** A `__class__` key was stored, kept or not: a BUILD with it swaps the object's class. */
+  classKey?: boolean;
 }
 
 /**

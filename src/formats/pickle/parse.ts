@@ -76,6 +76,18 @@ function staticGetattr(m: Machine, made: PObject): PValue | undefined {
   return { k: 'global', ref };
 }
 
+/**
+ * The value a persistent id loads as: what the container's `persistent_load` returns (legacy
+ * torch returns a value the pickle made, which may be one still on the stack or in the memo,
+ * so it is held: dropping it again gives nothing back), else an opaque `persid`.
+ */
+function persistent(m: Machine, pid: PValue): PValue {
+  const loaded = m.options.persistentLoad?.(pid);
+  if (loaded === undefined) return { k: 'persid', pid };
+  hold(loaded);
+  return loaded;
+}
+
 /** Frame-straddling opcodes recorded per stream; one is already conclusive. */
 const MAX_STRADDLES = 8;
 
@@ -418,7 +430,7 @@ function interpret(reader: ByteReader, options: PickleParseOptions, fetched: Key
           // REDUCE
           const args = pop(m);
           const callee = pop(m);
-          const made = call(m, 'REDUCE', callee, tupleItems(args));
+          const made = call(m, 'REDUCE', callee, tupleItems(m, args));
           stack.pushObj(latin1Bytes(made, m.opStart) ?? staticGetattr(m, made) ?? made);
           break;
         }
@@ -426,7 +438,7 @@ function interpret(reader: ByteReader, options: PickleParseOptions, fetched: Key
           // NEWOBJ: cls.__new__(cls, *args)
           const args = pop(m);
           const cls = pop(m);
-          stack.pushObj(call(m, 'NEWOBJ', cls, tupleItems(args)));
+          stack.pushObj(call(m, 'NEWOBJ', cls, tupleItems(m, args)));
           break;
         }
         case 0x92: {
@@ -434,7 +446,7 @@ function interpret(reader: ByteReader, options: PickleParseOptions, fetched: Key
           const kwargs = pop(m);
           const args = pop(m);
           const cls = pop(m);
-          stack.pushObj(call(m, 'NEWOBJ_EX', cls, tupleItems(args), kwargs));
+          stack.pushObj(call(m, 'NEWOBJ_EX', cls, tupleItems(m, args), kwargs));
           break;
         }
         case 0x69: {
@@ -476,7 +488,7 @@ function interpret(reader: ByteReader, options: PickleParseOptions, fetched: Key
           // PERSID
           const pid: PValue = { k: 'str', v: reader.line(MAX_LINE).toString('latin1') };
           stream.persistentIds.push({ pid, offset: m.opStart, opIndex: m.opIndex });
-          stack.pushObj(options.persistentLoad?.(pid) ?? { k: 'persid', pid });
+          stack.pushObj(persistent(m, pid));
           break;
         }
         case 0x51: {
@@ -484,7 +496,7 @@ function interpret(reader: ByteReader, options: PickleParseOptions, fetched: Key
           const pid = pop(m);
           hold(pid);
           stream.persistentIds.push({ pid, offset: m.opStart, opIndex: m.opIndex });
-          stack.pushObj(options.persistentLoad?.(pid) ?? { k: 'persid', pid });
+          stack.pushObj(persistent(m, pid));
           break;
         }
         default:
@@ -499,6 +511,9 @@ function interpret(reader: ByteReader, options: PickleParseOptions, fetched: Key
       stream.error = new ModelgateError(stream.error.code, stream.error.message, { offset: m.opStart, cause: e });
     }
     return stream;
+  } finally {
+    // The stack and the memo's pages die with the stream; the values it made may live on.
+    stack.budget.refund(stack.charged + memo.structure);
   }
 }
 

@@ -88,8 +88,12 @@ export class SlotStack {
     readonly budget: Budget,
   ) {}
 
+  /** What the stack's growth has cost: given back when its stream ends. */
+  charged = 0;
+
   private grow(): void {
     this.budget.spend(this.tags.length * COST_SLOT);
+    this.charged += this.tags.length * COST_SLOT;
     const tags = new Uint8Array(this.tags.length * 2);
     tags.set(this.tags);
     const nums = new Float64Array(this.nums.length * 2);
@@ -153,6 +157,11 @@ export class SlotMemo {
   count = 0;
   /** What the presence set's bytes have cost the budget so far. */
   private presentCharged = 0;
+  /** What the memo's own structure (pages, the presence set) has cost: given back when its stream ends. */
+  get structure(): number {
+    return this.presentCharged + this.pagesCharged;
+  }
+  private pagesCharged = 0;
 
   constructor(
     private readonly budget: Budget,
@@ -214,6 +223,7 @@ export class SlotMemo {
     if (this.tagPages[p] === undefined) {
       // A page is 576 KiB: keys spread one per page (LONG_BINPUT 65536·k) would cost that each.
       this.budget.spend(MEMO_PAGE * 9);
+      this.pagesCharged += MEMO_PAGE * 9;
       this.tagPages[p] = new Uint8Array(MEMO_PAGE);
       this.numPages[p] = new Float64Array(MEMO_PAGE);
     }
@@ -224,6 +234,7 @@ export class SlotMemo {
       let objs = this.objPages[p];
       if (objs === undefined) {
         this.budget.spend(MEMO_PAGE * 8);
+        this.pagesCharged += MEMO_PAGE * 8;
         objs = this.objPages[p] = new Array<PValue | undefined>(MEMO_PAGE);
       }
       this.onKeep?.(stack.objs[i] as PValue);

@@ -13,6 +13,11 @@ ruleTester(setstateInjection, PICKLE, {
     { name: 'BUILD of a plain __dict__', input: instance().emptyDict().binunicode('a').binint1(1).setitem().build().stop() },
     { name: 'BUILD of (None, slotstate)', input: instance().none().emptyDict().binunicode('a').binint1(1).setitem().tuple2().build().stop() },
     { name: 'BUILD of a non-dict state', input: instance().binunicode('__setstate__').build().stop() },
+    {
+      // pydantic's __getstate__ writes dunder keys, for its own __setstate__ (never setattr'd).
+      name: 'BUILD of a state with other dunder keys (pydantic)',
+      input: instance().emptyDict().binunicode('__dict__').emptyDict().setitem().binunicode('__pydantic_extra__').none().setitem().build().stop(),
+    },
   ],
   invalid: [
     {
@@ -29,6 +34,29 @@ ruleTester(setstateInjection, PICKLE, {
       name: '__setstate__ key written as a protocol-0 STRING',
       input: pickle().global('somepkg', 'Cls').mark().tuple().reduce().mark().string('__setstate__').global('os', 'system').dict().build().stop(),
       errors: [{ severity: 'critical' }],
+    },
+    {
+      // Found by the issue-16 red team: joblib checks isinstance(obj, NumpyArrayWrapper) after
+      // BUILD, so a Namespace given this __class__ makes joblib read the next bytes as an array.
+      name: 'a BUILD slot state that assigns __class__ (class swap)',
+      input: pickle()
+        .proto(2)
+        .global('argparse', 'Namespace')
+        .emptyTuple()
+        .reduce()
+        .emptyDict()
+        .binunicode('shape')
+        .binint1(5)
+        .tuple1()
+        .setitem()
+        .emptyDict()
+        .binunicode('__class__')
+        .global('joblib.numpy_pickle', 'NumpyArrayWrapper')
+        .setitem()
+        .tuple2()
+        .build()
+        .stop(),
+      errors: [{ severity: 'high', evidence: "'__class__': joblib.numpy_pickle.NumpyArrayWrapper" }],
     },
     {
       name: 'BUILD on an imported module rewrites its attributes',

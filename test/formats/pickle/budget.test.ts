@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { ByteReader } from '../../../src/core/byte-reader.js';
+import { BufferSource } from '../../../src/core/byte-source.js';
 import { withLimits } from '../../../src/core/limits.js';
+import { parsePickleStream } from '../../../src/formats/pickle/parse.js';
 import { pickle } from '../../../src/formats/pickle/builder.js';
 import { parse } from './helpers.js';
 
@@ -75,5 +78,42 @@ describe('pickle memory budget (maxSymbolicBytes)', () => {
     const bytes = Buffer.concat([proto2, Buffer.from([0x28]), Buffer.alloc(100_000, 0x5d), Buffer.from('t.')]);
     expect(parse(bytes, withLimits({ maxSymbolicBytes: 1024 * 1024 })).error?.code).toBe('LIMIT_MEMORY');
     expect(parse(bytes).error).toBeUndefined();
+  });
+
+  // Found by the issue-16 red team: each passed as clean with gigabytes of RSS.
+  describe('what the budget gives back or charges', () => {
+    const small = withLimits({ maxSymbolicBytes: 4 * 1024 * 1024 });
+    const units = (n: number, op: number): Buffer => Buffer.alloc(n, op);
+
+    it('a value persistent_load returns is held: dropping it from the stack gives nothing back', () => {
+      // ('module', [()×65536], '', '') BINPERSID POP, 20 times: legacy torch's persistent_load
+      // returns the list, which the persistent-id record keeps alive.
+      const round = Buffer.concat([
+        pickle().mark().str('module').emptyList().mark().bytes(),
+        units(65_536, 0x29),
+        pickle().appends().str('').str('').tuple().binpersid().pop().bytes(),
+      ]);
+      const bytes = Buffer.concat([proto2, ...Array.from({ length: 20 }, () => round), Buffer.from('N.')]);
+      const stream = parsePickleStream(new ByteReader(new BufferSource(bytes)), {
+        limits: small,
+        persistentLoad: (pid) => (pid.k === 'tuple' ? pid.items[1] : undefined),
+      });
+      expect(stream.error?.code).toBe('LIMIT_MEMORY');
+    });
+
+    it("a call's arguments are charged as they become values", () => {
+      // builtins.set((s, s, … s),) with 300,000 reads of one memoised 255-character string.
+      const head = pickle().proto(2).global('builtins', 'set').str('x'.repeat(255)).binput(0).pop().mark().bytes();
+      const gets = Buffer.alloc(300_000 * 2);
+      for (let i = 0; i < 300_000; i++) gets.set([0x68, 0], i * 2);
+      const bytes = Buffer.concat([head, gets, pickle().tuple().tuple1().reduce().stop().bytes()]);
+      expect(parse(bytes, withLimits({ maxSymbolicBytes: 8 * 1024 * 1024 })).error?.code).toBe('LIMIT_MEMORY');
+    });
+
+    it('memo keys past the bitsets cost what a Set entry costs', () => {
+      const b = pickle().proto(2).none();
+      for (let k = 0; k < 20_000; k++) b.longBinput(2 ** 31 + k);
+      expect(parse(b.stop(), withLimits({ maxSymbolicBytes: 1024 * 1024 })).error?.code).toBe('LIMIT_MEMORY');
+    });
   });
 });
