@@ -21,11 +21,17 @@ const TINY_PICKLE = Buffer.from([0x80, 2, 0x7d, 0x71, 0, 0x58, 4, 0, 0, 0, 0x61,
 
 /**
  * A hook every Node process of a run preloads (NODE_OPTIONS reaches the sandboxed child too):
- * it writes the process's peak RSS to stderr as it exits. ru_maxrss, not /proc/self/status,
- * which the sandboxed child may not read; a child's ru_maxrss starts at its parent's at fork,
- * so a child smaller than its parent shows the parent's peak, an upper bound.
+ * it writes the process's peak RSS to stderr as it exits: VmHWM of /proc/self/status, which is
+ * the process's own; where the permission model refuses that read (the sandboxed child),
+ * ru_maxrss, which a child inherits from its parent at fork, so a child smaller than its parent
+ * shows the parent's peak, an upper bound (the bench's own process, grown by other sections,
+ * showed 300 MB for `node -e 0` that way).
  */
-const RSS_HOOK = `process.on('exit', () => process.stderr.write('\\nMAXRSS ' + process.resourceUsage().maxRSS + '\\n'));\n`;
+const RSS_HOOK = `process.on('exit', () => {
+  let kb = process.resourceUsage().maxRSS;
+  try { kb = Number(/VmHWM:\\s+(\\d+)/.exec(require('node:fs').readFileSync('/proc/self/status', 'utf8'))[1]); } catch {}
+  process.stderr.write('\\nMAXRSS ' + kb + '\\n');
+});\n`;
 
 interface Timed {
   label: string;
