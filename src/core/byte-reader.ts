@@ -170,6 +170,32 @@ export class ByteReader {
     return this.win.readDoubleBE(i);
   }
 
+  /** Where the line `lineSpan` read starts and ends in the buffer it returned. */
+  lineStart = 0;
+  lineEnd = 0;
+
+  /**
+   * `line`, without making a Buffer when the line lies in the window: returns the window (or the
+   * line read the long way), the line being `lineStart` to `lineEnd` of it. Text pickles have a
+   * line per opcode.
+   */
+  lineSpan(max: number): Buffer {
+    const at = this.pos - this.winStart;
+    if (at >= 0 && at < this.win.length) {
+      const nl = this.win.indexOf(0x0a, at);
+      if (nl !== -1 && nl - at <= max) {
+        this.pos += nl - at + 1;
+        this.lineStart = at;
+        this.lineEnd = nl;
+        return this.win;
+      }
+    }
+    const line = this.line(max);
+    this.lineStart = 0;
+    this.lineEnd = line.length;
+    return line;
+  }
+
   /** Bytes up to (not including) the next `\n`, which is consumed; at most `max` bytes. */
   line(max: number): Buffer {
     // Most lines lie in the window: a view of it, without the general loop below.

@@ -82,4 +82,17 @@ describe('ByteReader windows', () => {
       expect(isModelgateError(caught, 'TRUNCATED')).toBe(true);
     }
   });
+
+  it('lineSpan gives each line as a span of the window, or of a line read across the window edge', () => {
+    // 16 KiB reads: some lines straddle a window's end and are read the long way.
+    const lines = Array.from({ length: 5000 }, (_, i) => `line ${i} ${'x'.repeat(i % 37)}`);
+    const { source } = recording(Buffer.from(lines.join('\n') + '\n'), 16 * KiB);
+    const r = new ByteReader(source);
+    const seen: string[] = [];
+    while (!r.atEnd()) {
+      const buffer = r.lineSpan(1024);
+      seen.push(buffer.toString('latin1', r.lineStart, r.lineEnd));
+    }
+    expect(seen).toEqual(lines);
+  });
 });

@@ -35,7 +35,7 @@ import { fastDataRun } from './fast-path.js';
 import { type KeySet, planMemo } from './memo-plan.js';
 import { HIGHEST_PROTOCOL, OPCODES } from './opcodes.js';
 import { S_FALSE, S_FLOAT, S_INT, S_NONE, S_OBJ, S_TRUE } from './slots.js';
-import { decodeQuotedString, decodeRawUnicodeEscape, parseFloatText, parseIntText } from './text-operands.js';
+import { decodeQuotedString, decodeRawUnicodeEscape, parseFloatText, parseIntText, plainDecimal } from './text-operands.js';
 
 export { KEPT_ITEMS, type PickleParseOptions } from './machine.js';
 
@@ -100,6 +100,17 @@ function noteStraddle(m: Machine): void {
 
 /** Longest text-mode line (GLOBAL module/name, INT, PERSID...) kept; real ones are short. */
 const MAX_LINE = 64 * 1024;
+
+/** The integer in `buffer[from, to)`: a plain decimal straight from the bytes, anything else as `int(text, 0)`. */
+function decimal(m: Machine, buffer: Buffer, from: number, to: number, allowL: boolean): number | bigint {
+  return plainDecimal(buffer, from, to) ?? parseIntText(buffer.subarray(from, to), m.opStart, allowL);
+}
+
+/** An integer operand on a line of its own (LONG, GET, PUT), read from the window when it lies there. */
+function decimalLine(m: Machine, allowL: boolean): number | bigint {
+  const line = m.reader.lineSpan(MAX_LINE);
+  return decimal(m, line, m.reader.lineStart, m.reader.lineEnd, allowL);
+}
 
 /**
  * Interprets one pickle stream from the reader's position to its STOP, symbolically, the way
@@ -204,10 +215,12 @@ function interpret(reader: ByteReader, options: PickleParseOptions, fetched: Key
           break;
         case 0x49: {
           // INT: "01"/"00" are the protocol-0 booleans
-          const line = reader.line(MAX_LINE);
-          if (line.length === 2 && line[0] === 0x30 && line[1] === 0x31) stack.push(S_TRUE, 0, undefined);
-          else if (line.length === 2 && line[0] === 0x30 && line[1] === 0x30) stack.push(S_FALSE, 0, undefined);
-          else pushInt(m, parseIntText(line, m.opStart, false));
+          const line = reader.lineSpan(MAX_LINE);
+          const from = reader.lineStart;
+          const to = reader.lineEnd;
+          if (to - from === 2 && line[from] === 0x30 && (line[from + 1] === 0x31 || line[from + 1] === 0x30)) {
+            stack.push(line[from + 1] === 0x31 ? S_TRUE : S_FALSE, 0, undefined);
+          } else pushInt(m, decimal(m, line, from, to, false));
           break;
         }
         case 0x4a: // BININT
@@ -224,7 +237,7 @@ function interpret(reader: ByteReader, options: PickleParseOptions, fetched: Key
           }
           break;
         case 0x4c: // LONG
-          pushInt(m, parseIntText(reader.line(MAX_LINE), m.opStart, true));
+          pushInt(m, decimalLine(m, true));
           break;
         case 0x8a: // LONG1
           stack.pushObj(readLittleLong(m, reader.u8()));
@@ -237,7 +250,7 @@ function interpret(reader: ByteReader, options: PickleParseOptions, fetched: Key
           break;
         }
         case 0x46: // FLOAT
-          stack.push(S_FLOAT, parseFloatText(reader.line(MAX_LINE), m.opStart), undefined);
+          stack.push(S_FLOAT, parseFloatText(reader.lineSpan(MAX_LINE), m.opStart, reader.lineStart, reader.lineEnd), undefined);
           break;
         case 0x47: // BINFLOAT
           stack.push(S_FLOAT, reader.f64be(), undefined);
@@ -268,7 +281,7 @@ function interpret(reader: ByteReader, options: PickleParseOptions, fetched: Key
           pushString(m, reader.u64le(), null, true);
           break;
         case 0x56: // UNICODE
-          stack.pushObj({ k: 'str', v: decodeRawUnicodeEscape(reader.line(limits.maxStringBytes)) });
+          stack.pushObj({ k: 'str', v: decodeRawUnicodeEscape(reader.lineSpan(limits.maxStringBytes), reader.lineStart, reader.lineEnd) });
           break;
         case 0x58: // BINUNICODE
           pushString(m, reader.u32le(), 'utf8');
@@ -373,7 +386,7 @@ function interpret(reader: ByteReader, options: PickleParseOptions, fetched: Key
           break;
         }
         case 0x67: // GET
-          memoGet(m, Number(parseIntText(reader.line(MAX_LINE), m.opStart, false)));
+          memoGet(m, Number(decimalLine(m, false)));
           break;
         case 0x68: // BINGET
           memoGet(m, reader.u8());
@@ -383,7 +396,7 @@ function interpret(reader: ByteReader, options: PickleParseOptions, fetched: Key
           break;
         case 0x70: {
           // PUT
-          const index = Number(parseIntText(reader.line(MAX_LINE), m.opStart, false));
+          const index = Number(decimalLine(m, false));
           if (index < 0) fail(m, 'MALFORMED', 'negative PUT argument');
           memoPut(m, index);
           break;

@@ -50,8 +50,8 @@ export function plainDecimal(raw: Uint8Array, from: number, to: number): number 
 }
 
 /** `float(text)` as load_float uses it. */
-export function parseFloatText(raw: Buffer, offset: number): number {
-  const text = raw.toString('latin1').trim();
+export function parseFloatText(raw: Buffer, offset: number, from = 0, to = raw.length): number {
+  const text = raw.toString('latin1', from, to).trim();
   if (/^[+-]?(inf|infinity)$/i.test(text)) return text.startsWith('-') ? -Infinity : Infinity;
   if (/^[+-]?nan$/i.test(text)) return NaN;
   if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)) {
@@ -108,9 +108,12 @@ export function decodeQuotedString(raw: Buffer, offset: number): Buffer {
 }
 
 /** The UNICODE opcode's operand, decoded like the `raw-unicode-escape` codec. */
-export function decodeRawUnicodeEscape(raw: Buffer): string {
+export function decodeRawUnicodeEscape(buffer: Buffer, from = 0, to = buffer.length): string {
   // Without a backslash the text is its latin-1 bytes: one flat string, not one per character.
-  if (raw.indexOf(0x5c) === -1) return raw.toString('latin1');
+  let slash = from;
+  while (slash < to && buffer[slash] !== 0x5c) slash++;
+  if (slash === to) return buffer.toString('latin1', from, to);
+  const raw = buffer.subarray(from, to);
   let out = '';
   for (let i = 0; i < raw.length; i++) {
     const c = raw[i]!;
