@@ -180,17 +180,8 @@ export class ByteReader {
    * line per opcode.
    */
   lineSpan(max: number): Buffer {
-    const at = this.pos - this.winStart;
-    if (at >= 0 && at < this.win.length) {
-      const nl = this.win.indexOf(0x0a, at);
-      if (nl !== -1 && nl - at <= max) {
-        this.pos += nl - at + 1;
-        this.lineStart = at;
-        this.lineEnd = nl;
-        return this.win;
-      }
-    }
-    const line = this.line(max);
+    if (this.lineInWindow(max)) return this.win;
+    const line = this.longLine(max);
     this.lineStart = 0;
     this.lineEnd = line.length;
     return line;
@@ -198,15 +189,23 @@ export class ByteReader {
 
   /** Bytes up to (not including) the next `\n`, which is consumed; at most `max` bytes. */
   line(max: number): Buffer {
-    // Most lines lie in the window: a view of it, without the general loop below.
+    return this.lineInWindow(max) ? this.win.subarray(this.lineStart, this.lineEnd) : this.longLine(max);
+  }
+
+  /** Consumes the next line when it lies in the window, setting `lineStart` and `lineEnd`. */
+  private lineInWindow(max: number): boolean {
     const at = this.pos - this.winStart;
-    if (at >= 0 && at < this.win.length) {
-      const nl = this.win.indexOf(0x0a, at);
-      if (nl !== -1 && nl - at <= max) {
-        this.pos += nl - at + 1;
-        return this.win.subarray(at, nl);
-      }
-    }
+    if (at < 0 || at >= this.win.length) return false;
+    const nl = this.win.indexOf(0x0a, at);
+    if (nl === -1 || nl - at > max) return false;
+    this.pos += nl - at + 1;
+    this.lineStart = at;
+    this.lineEnd = nl;
+    return true;
+  }
+
+  /** A line that may run past the window, gathered piece by piece. */
+  private longLine(max: number): Buffer {
     const start = this.pos;
     const parts: Buffer[] = [];
     let total = 0;
