@@ -129,3 +129,44 @@ describe('content another format reads whole', () => {
     expect(r.verdict).toBe('malicious');
   });
 });
+
+describe('a protocol-0 pickle that stops at a limit is never text', () => {
+  // A dict of text entries, as pickle.dumps(protocol=0) writes it, long enough to pass a small
+  // memory budget (every UNICODE operand is a value the interpreter keeps), then a call the
+  // scan never reaches. It read as a pickle for thousands of opcodes: the limit is the verdict.
+  const entries = (n: number): Buffer => {
+    const b = pickle().mark().dict();
+    for (let i = 0; i < n; i++) b.unicode(`key${i}`).int(i).setitem();
+    return b.bytes();
+  };
+  const payload = (): Buffer => Buffer.concat([entries(5000), pickle().pop().global('os', 'system').mark().string('id').tuple().reduce().stop().bytes()]);
+
+  for (const name of ['notes.txt', 'requirements.txt', ...LOADER_NAMES]) {
+    it(`reports LIMIT_MEMORY, not a clean text, named ${name}`, async () => {
+      const r = await scanBytes(payload(), { name, limits: { maxSymbolicBytes: 64 * 1024 } });
+      expect(r.format).toBe('pickle');
+      expect(r.verdict).toBe('error');
+      expect(r.findings.filter((f) => f.fatal).map((f) => f.code)).toContain('LIMIT_MEMORY');
+    });
+  }
+
+  it('reports LIMIT_OPCODES the same way', async () => {
+    const r = await scanBytes(payload(), { name: 'notes.txt', limits: { maxOpcodes: 1000 } });
+    expect(r.verdict).toBe('error');
+    expect(r.findings.filter((f) => f.fatal).map((f) => f.code)).toContain('LIMIT_OPCODES');
+  });
+
+  it('reports a second stream that stops at a limit, not trailing data', async () => {
+    const first = pickle().proto(2).emptyDict().stop().bytes();
+    const r = await scanBytes(Buffer.concat([first, payload()]), { name: 'x.pkl', limits: { maxSymbolicBytes: 64 * 1024 } });
+    expect(r.verdict).toBe('error');
+    expect(r.findings.filter((f) => f.fatal).map((f) => f.code)).toContain('LIMIT_MEMORY');
+    expect(r.findings.map((f) => f.ruleId)).not.toContain('container/trailing-data');
+  });
+
+  it('is clean when the same data fits the budget', async () => {
+    const r = await scanBytes(Buffer.concat([entries(5000), pickle().stop().bytes()]), { name: 'x.pkl' });
+    expect(r.format).toBe('pickle');
+    expect(r.verdict).toBe('clean');
+  });
+});

@@ -68,7 +68,9 @@ export function scanPickle(source: ByteSource, ctx: ScanContext, options: Pickle
   const streams: PickleStream[] = [first];
   let format = 'pickle';
 
-  if (first.error) {
+  // A stream that stopped at a limit was a pickle as far as it was read (millions of valid
+  // opcodes, a memory budget spent): it is never dismissed as text or as no pickle at all.
+  if (first.error && !atLimit(first)) {
     // A first stream that breaks before doing anything, without PROTO, is not a pickle.
     if (options.probe || (!hasPickleProto(source.read(0, 2)) && !hasActivity(first))) return undefined;
     // Nor is text that only looked like protocol 0 (`class X:` read as GLOBAL, a requirements
@@ -134,7 +136,7 @@ export function scanPickle(source: ByteSource, ctx: ScanContext, options: Pickle
       const at = reader.pos;
       seenStarts.add(at);
       const next = parse();
-      if (!next.error || hasActivity(next)) {
+      if (!next.error || hasActivity(next) || atLimit(next)) {
         streams.push(next);
         stop = next.error !== undefined;
         if (!stop) queueFrameEnd(next);
@@ -155,7 +157,7 @@ export function scanPickle(source: ByteSource, ctx: ScanContext, options: Pickle
     stop = false;
     if (!readOn()) return undefined;
   }
-  if (options.probe && streams.some((s) => s.error)) return undefined;
+  if (options.probe && streams.some((s) => s.error && !atLimit(s))) return undefined;
   // The C unpickler's reading of an opcode that runs past its frame: the operand, and all
   // that follows, from the frame's end. Read as its own stream (its stack starts empty).
   for (const s of [...streams]) {
@@ -173,6 +175,11 @@ export function scanPickle(source: ByteSource, ctx: ScanContext, options: Pickle
   }
   if (joblib.seen) format = 'joblib';
   return format;
+}
+
+/** True when the stream broke at a limit (memory, opcodes, memo, marks, string length). */
+function atLimit(s: PickleStream): boolean {
+  return s.error !== undefined && s.error.code.startsWith('LIMIT_');
 }
 
 /**
