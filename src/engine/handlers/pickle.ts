@@ -62,8 +62,18 @@ export function scanPickle(source: ByteSource, ctx: ScanContext, options: Pickle
   let persistentLoad: ((pid: PValue) => PValue | undefined) | undefined;
   // One memory budget for every stream of the file: they all stay alive until the rules run.
   const budget = new Budget(ctx.limits.maxSymbolicBytes);
+  // Only the rules read these streams, unless an observer (convert, inspect) wants their values
+  // or a legacy checkpoint's storage keys are read from them.
+  const resultUnread = (): boolean => ctx.observer === undefined && persistentLoad === undefined;
   const parse = (): PickleStream =>
-    parsePickleStream(reader, { limits: ctx.limits, afterBuild: joblib.afterBuild, readsAfterBuild: joblib.readsAfterBuild, persistentLoad, budget });
+    parsePickleStream(reader, {
+      limits: ctx.limits,
+      afterBuild: joblib.afterBuild,
+      readsAfterBuild: joblib.readsAfterBuild,
+      persistentLoad,
+      budget,
+      resultUnread: resultUnread(),
+    });
   const first = parse();
   const streams: PickleStream[] = [first];
   let format = 'pickle';

@@ -120,6 +120,9 @@ export function fastDataRun(m: Machine, maxOpcodes: number): void {
           memoTags[j] = tag;
           memo.numPages[page]![j] = nums[sp - 1]!;
         } else {
+          // The memo may charge the budget: a LIMIT_MEMORY thrown here is this opcode's.
+          m.opStart = base + i;
+          m.opIndex = oi + 1;
           if (!memo.store(key, stack, sp - 1, maxMemo)) break run;
         }
         i += win[i] === 0x94 ? 1 : 2;

@@ -39,6 +39,12 @@ export interface PickleParseOptions {
    * leaves undefined stay opaque `persid` values.
    */
   persistentLoad?: (pid: PValue) => PValue | undefined;
+  /**
+   * Nothing will read the value STOP returns (a scan's rules judge what a stream does, not
+   * what it makes): a stream of plain data held in memory is then read without building its
+   * values (pure-data.ts), and its `result` is left out.
+   */
+  resultUnread?: boolean;
 }
 
 /**

@@ -23,6 +23,11 @@ export class KeySet {
     return byte < this.bits.length && (this.bits[byte]! & (1 << (key & 7))) !== 0;
   }
 
+  /** True when adding `key` costs no bytes (its bitset byte is there already). */
+  fits(key: number): boolean {
+    return key >= 0 && key < DENSE_KEYS && key >>> 3 < this.bits.length;
+  }
+
   /** Adds `key`; true when it was not there yet. */
   add(key: number): boolean {
     if (key >= DENSE_KEYS || key < 0) {

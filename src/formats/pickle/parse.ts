@@ -1,4 +1,5 @@
 import type { ByteReader } from '../../core/byte-reader.js';
+import { BufferSource } from '../../core/byte-source.js';
 import { ModelgateError, isModelgateError } from '../../core/errors.js';
 import {
   addTo,
@@ -7,6 +8,7 @@ import {
   fail,
   hold,
   importGlobal,
+  LAZY_TEXT_MAX,
   intoDict,
   intoObject,
   keepSlots,
@@ -33,9 +35,10 @@ import { SlotDict, SlotList, SlotSet, SlotTuple } from './containers.js';
 import type { GlobalRef, PickleStream, PObject, PValue } from './model.js';
 import { fastDataRun } from './fast-path.js';
 import { type KeySet, planMemo } from './memo-plan.js';
+import { readPureData } from './pure-data.js';
 import { HIGHEST_PROTOCOL, OPCODES } from './opcodes.js';
-import { S_FALSE, S_FLOAT, S_INT, S_NONE, S_OBJ, S_TRUE } from './slots.js';
-import { decodeQuotedString, decodeRawUnicodeEscape, parseFloatText, parseIntText, plainDecimal } from './text-operands.js';
+import { Budget, S_FALSE, S_FLOAT, S_INT, S_NONE, S_OBJ, S_TEXT, S_TRUE } from './slots.js';
+import { decodeQuotedString, decodeRawUnicodeEscape, hasBackslash, parseFloatText, parseIntText, plainDecimal } from './text-operands.js';
 
 export { KEPT_ITEMS, type PickleParseOptions } from './machine.js';
 
@@ -122,11 +125,43 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
   const start = reader.pos;
   if (options.afterBuild === undefined || options.readsAfterBuild !== undefined) {
     const plan = planMemo(reader, options.limits.maxSymbolicBytes);
+    const pure = plan === undefined ? undefined : pureData(reader, options, plan);
+    if (pure !== undefined) return pure;
     const stream = plan === undefined ? RESTART : interpret(reader, options, plan);
     if (stream !== RESTART) return stream;
     reader.pos = start;
   }
   return interpret(reader, options, undefined) as PickleStream;
+}
+
+/**
+ * The stream read by the shadow of pure-data.ts, when nothing reads its result and it is plain
+ * data; undefined when it must be interpreted. Its `result` is left out.
+ */
+function pureData(reader: ByteReader, options: PickleParseOptions, plan: KeySet): PickleStream | undefined {
+  const source = reader.source;
+  if (!options.resultUnread || !(source instanceof BufferSource)) return undefined;
+  const budget = options.budget ?? new Budget(options.limits.maxSymbolicBytes);
+  const read = readPureData(source.buffer, reader.pos, reader.end, options.limits, budget, plan);
+  if (read === undefined) return undefined;
+  const stream: PickleStream = {
+    start: reader.pos,
+    end: read.end,
+    protocol: read.protocol,
+    opcodes: read.opcodes,
+    imports: [],
+    calls: [],
+    builds: [],
+    mutations: [],
+    dynamicImports: [],
+    extensions: [],
+    persistentIds: [],
+    skippedOperands: [],
+  };
+  if (read.frameEnd !== undefined) stream.frameEnd = read.frameEnd;
+  if (read.error !== undefined) stream.error = read.error;
+  reader.pos = read.end;
+  return stream;
 }
 
 /** A BUILD whose `afterBuild` reads the stream was met under a memo plan: parse again without one. */
@@ -280,9 +315,16 @@ function interpret(reader: ByteReader, options: PickleParseOptions, fetched: Key
         case 0x96: // BYTEARRAY8
           pushString(m, reader.u64le(), null, true);
           break;
-        case 0x56: // UNICODE
-          stack.pushObj({ k: 'str', v: decodeRawUnicodeEscape(reader.lineSpan(limits.maxStringBytes), reader.lineStart, reader.lineEnd) });
+        case 0x56: {
+          // UNICODE: raw-unicode-escape; a short line without a backslash is its latin-1 bytes,
+          // kept as a packed slot like any short string (protocol 0 writes every str so)
+          const line = reader.lineSpan(limits.maxStringBytes);
+          const length = reader.lineEnd - reader.lineStart;
+          if (length <= LAZY_TEXT_MAX && !hasBackslash(line, reader.lineStart, reader.lineEnd)) {
+            stack.push(S_TEXT, (reader.pos - 1 - length) * 1024 + length * 2, undefined);
+          } else stack.pushObj({ k: 'str', v: decodeRawUnicodeEscape(line, reader.lineStart, reader.lineEnd) });
           break;
+        }
         case 0x58: // BINUNICODE
           pushString(m, reader.u32le(), 'utf8');
           break;

@@ -107,6 +107,12 @@ export function decodeQuotedString(raw: Buffer, offset: number): Buffer {
   return Buffer.from(out);
 }
 
+/** True when `buffer[from, to)` holds a backslash (an escape raw-unicode-escape decodes). */
+export function hasBackslash(buffer: Uint8Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (buffer[i] === 0x5c) return true;
+  return false;
+}
+
 /** The UNICODE opcode's operand, decoded like the `raw-unicode-escape` codec. */
 export function decodeRawUnicodeEscape(buffer: Buffer, from = 0, to = buffer.length): string {
   // Without a backslash the text is its latin-1 bytes: one flat string, not one per character.
