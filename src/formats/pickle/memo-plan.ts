@@ -167,7 +167,7 @@ function walkWindow(win: Buffer, i: number, limit: number, walk: Walk): number {
       case 0x70: // PUT
       case 0x67: {
         // GET: a plain decimal key on a line in the window; anything else is step's
-        const nl = win.indexOf(0x0a, i + 1);
+        const nl = lineEnd(win, i + 1, limit);
         const key = nl === -1 ? undefined : plainDecimal(win, i + 1, nl);
         if (key === undefined) return i;
         if (code === 0x67) walk.fetched.add(key);
@@ -182,7 +182,7 @@ function walkWindow(win: Buffer, i: number, limit: number, walk: Walk): number {
       case 0x56: // UNICODE
       case 0x50: {
         // PERSID: one line
-        const nl = win.indexOf(0x0a, i + 1);
+        const nl = lineEnd(win, i + 1, limit);
         if (nl === -1) return i;
         i = nl + 1;
         break;
@@ -192,6 +192,15 @@ function walkWindow(win: Buffer, i: number, limit: number, walk: Walk): number {
     }
   }
   return i;
+}
+
+/**
+ * The `\n` ending the line at `from`, looked for up to `limit` (-1 past it, for `step`): text
+ * lines are a few bytes, and a loop costs less than a call into Buffer.indexOf per opcode.
+ */
+function lineEnd(win: Buffer, from: number, limit: number): number {
+  for (let i = from; i < limit; i++) if (win[i] === 0x0a) return i;
+  return -1;
 }
 
 /** The little-endian u32 at `i` (the caller keeps `i + 4` in the buffer). */

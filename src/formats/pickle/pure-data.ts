@@ -4,7 +4,7 @@ import { KEPT_ITEMS, LAZY_TEXT_MAX } from './machine.js';
 import { KeySet } from './memo-plan.js';
 import { HIGHEST_PROTOCOL } from './opcodes.js';
 import { type Budget, COST_OBJECT, COST_VALUE, MEMO_PAGE_BITS } from './slots.js';
-import { decodeQuotedString, hasBackslash, parseFloatText, plainDecimal } from './text-operands.js';
+import { decodeQuotedString, hasBackslash, isPlainFloat, parseFloatText, plainDecimal } from './text-operands.js';
 
 /*
  * Kinds of the shadow stack's slots. A number, None or a boolean is a scalar: the interpreter
@@ -32,10 +32,10 @@ const MEMO_PAGE = 1 << MEMO_PAGE_BITS;
 const MEMO_PAGED_KEYS = 1 << 26;
 const MAX_LINE = 64 * 1024;
 
-/** Opcodes `read` pushes straight into its locals: BININT1/2, BININT, BINFLOAT, NONE, NEWTRUE/FALSE, SHORT_BINUNICODE, BINGET. */
+/** Opcodes `read` pushes straight into its locals: BININT1/2, BININT, BINFLOAT, NONE, NEWTRUE/FALSE, SHORT_BINUNICODE, BINGET, LONG_BINGET. */
 const FAST_PUSH: Uint8Array = (() => {
   const t = new Uint8Array(256);
-  for (const code of [0x4b, 0x4d, 0x4a, 0x47, 0x4e, 0x88, 0x89, 0x8c, 0x68]) t[code] = 1;
+  for (const code of [0x4b, 0x4d, 0x4a, 0x47, 0x4e, 0x88, 0x89, 0x8c, 0x68, 0x6a]) t[code] = 1;
   return t;
 })();
 
@@ -251,9 +251,10 @@ class Shadow {
   noteKey(i: number): void {
     if (this.kinds[i] !== K_TEXT) return;
     const packed = this.nums[i]!;
-    const length = Math.floor((packed % 1024) / 2);
-    if (length < 4) return;
+    // Offset × 1024 + length × 2 + UTF-8 bit, unpacked without a floating-point remainder.
     const at = Math.floor(packed / 1024);
+    const length = (packed - at * 1024) >> 1;
+    if (length < 4) return;
     const b = this.buffer;
     if (b[at] === 0x5f && b[at + 1] === 0x5f && b[at + length - 2] === 0x5f && b[at + length - 1] === 0x5f) this.spend(COST_VALUE);
   }
@@ -271,6 +272,7 @@ class Shadow {
     // through the fields, synced around them.
     let kinds = this.kinds;
     let nums = this.nums;
+    let weights = this.weights;
     let sp = this.sp;
     const { marks, present, fetched } = this;
     const maxMemo = this.limits.maxMemoEntries;
@@ -288,6 +290,7 @@ class Shadow {
           this.grow();
           kinds = this.kinds;
           nums = this.nums;
+          weights = this.weights;
         }
         // Scalars and the memo, most of a large pickle: pushed straight into the locals.
         switch (code) {
@@ -348,13 +351,19 @@ class Shadow {
             }
             continue;
           }
-          case 0x68: {
-            // BINGET
-            if (i + 1 > end) throw HAND_OVER;
-            this.sp = sp;
-            this.get(b[i]!);
-            sp = this.sp;
-            i += 1;
+          case 0x68: // BINGET
+          case 0x6a: {
+            // LONG_BINGET: the kind kept under the key (a container there is shared already)
+            const long = code === 0x6a;
+            if (i + (long ? 4 : 1) > end) throw HAND_OVER;
+            const key = long ? u32(b, i) : b[i]!;
+            const page = key < MEMO_PAGED_KEYS ? this.tagPages[key >>> MEMO_PAGE_BITS] : undefined;
+            const kind = page === undefined ? 0 : page[key & (MEMO_PAGE - 1)]!;
+            if (kind === 0) throw HAND_OVER;
+            kinds[sp] = kind;
+            nums[sp] = this.numPages[key >>> MEMO_PAGE_BITS]![key & (MEMO_PAGE - 1)]!;
+            weights[sp++] = 0;
+            i += long ? 4 : 1;
             continue;
           }
           default:
@@ -441,10 +450,12 @@ class Shadow {
           case 0x46: {
             // FLOAT
             const nl = this.line(i, end, MAX_LINE);
-            try {
-              parseFloatText(b, at, i, nl);
-            } catch {
-              throw HAND_OVER;
+            if (!isPlainFloat(b, i, nl)) {
+              try {
+                parseFloatText(b, at, i, nl);
+              } catch {
+                throw HAND_OVER;
+              }
             }
             this.push(K_SCALAR, 0, 0);
             i = nl + 1;
@@ -559,11 +570,6 @@ class Shadow {
             this.fill(at - 1, at, this.sp, code === 0x75);
             break;
           }
-          case 0x6a: // LONG_BINGET
-            if (i + 4 > end) throw HAND_OVER;
-            this.get(u32(b, i));
-            i += 4;
-            break;
           case 0x67: // GET
           case 0x70: {
             // PUT
@@ -587,6 +593,7 @@ class Shadow {
         sp = this.sp;
         kinds = this.kinds;
         nums = this.nums;
+        weights = this.weights;
       }
     } finally {
       // Where the budget ran out, for its error.

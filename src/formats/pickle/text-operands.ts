@@ -49,6 +49,31 @@ export function plainDecimal(raw: Uint8Array, from: number, to: number): number 
   return negative && v !== 0 ? -v : v;
 }
 
+/**
+ * True when `raw[from, to)` is a float as `repr` writes it (`-12.5`, `1e-05`, `3.0E+20`): an
+ * optional sign, digits, an optional fraction and exponent, nothing else. Anything else may
+ * still be a float to parseFloatText (spaces, `.5`, `inf`, `nan`).
+ */
+export function isPlainFloat(raw: Uint8Array, from: number, to: number): boolean {
+  let i = from;
+  if (raw[i] === 0x2d || raw[i] === 0x2b) i++;
+  const digits = i;
+  while (i < to && raw[i]! >= 0x30 && raw[i]! <= 0x39) i++;
+  if (i === digits) return false;
+  if (i < to && raw[i] === 0x2e) {
+    i++;
+    while (i < to && raw[i]! >= 0x30 && raw[i]! <= 0x39) i++;
+  }
+  if (i < to && (raw[i] === 0x65 || raw[i] === 0x45)) {
+    i++;
+    if (i < to && (raw[i] === 0x2d || raw[i] === 0x2b)) i++;
+    const exponent = i;
+    while (i < to && raw[i]! >= 0x30 && raw[i]! <= 0x39) i++;
+    if (i === exponent) return false;
+  }
+  return i === to;
+}
+
 /** `float(text)` as load_float uses it. */
 export function parseFloatText(raw: Buffer, offset: number, from = 0, to = raw.length): number {
   const text = raw.toString('latin1', from, to).trim();
