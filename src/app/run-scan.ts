@@ -34,6 +34,12 @@ export interface ScanRequest extends HubOptions {
    */
   workers?: number;
   /**
+   * The caller scans once and exits (the CLI): with `workers` unset, a few small local files are
+   * scanned in this thread, sooner than a worker starts. A long-running caller (the registry,
+   * a queue) keeps its pool and its event loop free, and leaves this unset.
+   */
+  oneShot?: boolean;
+  /**
    * An artifact the caller has already opened for `targets` (and will close), for use cases
    * that read more of it after the scan (a BOM reads the card; a signature a checkout).
    */
@@ -207,6 +213,10 @@ interface RunPool {
 function poolFor(artifact: Artifact, request: ScanRequest): RunPool | undefined {
   if (request.observer || request.workers === 0 || !workersPermitted()) return undefined;
   if (!artifact.entries.some((e) => e.kind === 'file')) return undefined;
+  // A few small local files (a pre-commit hook's, a CI step's) scan sooner here than a worker
+  // starts: a worker is a thread that loads the kernel again, about 100 ms; asked for by number,
+  // workers are used whatever the size.
+  if (request.oneShot && request.workers === undefined && !isHubArtifact(artifact) && smallWork(artifact.entries)) return undefined;
   const own = request.workers === undefined ? undefined : new ScanPool(request.workers);
   const pool = own ?? sharedPool();
   const hub = isHubArtifact(artifact) ? artifact : undefined;
@@ -216,6 +226,19 @@ function poolFor(artifact: Artifact, request: ScanRequest): RunPool | undefined 
     run: (entry, spec, problems, limits) => pool.scan(entry, spec, problems, limits, link),
     close: async () => own?.close(),
   };
+}
+
+/** Bytes of local files scanned in the calling thread rather than by starting workers. */
+const SMALL_WORK_BYTES = 8 * 1024 * 1024;
+/** Files, at most, of such a scan (each costs a little fixed time of its own). */
+const SMALL_WORK_FILES = 64;
+
+/** True when the entries are few and small enough that starting workers would cost more than it saves. */
+function smallWork(entries: readonly ArtifactEntry[]): boolean {
+  if (entries.length > SMALL_WORK_FILES) return false;
+  let bytes = 0;
+  for (const e of entries) bytes += e.size;
+  return bytes <= SMALL_WORK_BYTES;
 }
 
 /**

@@ -138,7 +138,7 @@ export function scanCommand(): Command {
     .option('--public-key <pem...>', 'public keys to verify that signature with')
     .option('--certificate-chain <pem...>', 'root certificates to verify that signature with')
     .option('--trusted-root <file>', 'Sigstore trusted root for a keyless signature (default: the public-good root)')
-    .option('--workers <n>', 'scan threads (default: one per core; 0 scans in the main thread)')
+    .option('--workers <n>', 'scan threads (default: one per core, none for a few small files; 0 scans in the main thread)')
     .option('--sandbox', "scan local targets in a child process under Node's permission model (the default)")
     .option('--no-sandbox', 'scan in this process')
     .addOption(new Option('--sandbox-child', 'the sandboxed child: print the ScanResult as JSON').hideHelp())
@@ -171,7 +171,7 @@ export function scanCommand(): Command {
     if (opts.sandboxChild) {
       // The sandboxed child: scan, and hand the result to the parent, which does the rest.
       const [{ runScan }, hooks] = await Promise.all([import('../app/run-scan.js'), progressHooks(opts, false)]);
-      const result = await runScan({ targets, limits, hash: opts.hash !== false, workers, ...hooks }).finally(() => hooks.stop());
+      const result = await runScan({ targets, limits, hash: opts.hash !== false, workers, oneShot: true, ...hooks }).finally(() => hooks.stop());
       process.stdout.write(JSON.stringify(result));
       return;
     }
@@ -209,8 +209,8 @@ export function scanCommand(): Command {
       sweepPrivateTemps();
       rendering = loadRenderer(format);
       const [{ runScan }, hooks] = await Promise.all([import('../app/run-scan.js'), progressHooks(opts, hub)]);
-      result = await runScan({ targets, limits, hash: opts.hash !== false, full: opts.full === true, workers, ...hooks, policy, gate }).finally(() =>
-        hooks.stop(),
+      result = await runScan({ targets, limits, hash: opts.hash !== false, full: opts.full === true, workers, oneShot: true, ...hooks, policy, gate }).finally(
+        () => hooks.stop(),
       );
     }
     const color = format === 'text' && opts.color !== false && !opts.output && process.stdout.isTTY === true;

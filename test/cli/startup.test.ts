@@ -59,6 +59,16 @@ describe('start-up', () => {
     expect(run.packages.filter((p) => !/\/node_modules\/(commander|picocolors)\//.test(p))).toEqual([]);
   });
 
+  it('a scan of one small file starts no scan worker; asked for workers, it does', () => {
+    const small = loadedBy('scan', '--no-sandbox', tiny);
+    expect(small.status).toBe(0);
+    expect(small.dist).toContain('engine/index.js');
+    expect(small.dist).not.toContain('app/scan-worker.js');
+    const pooled = loadedBy('scan', '--no-sandbox', '--workers', '1', tiny);
+    expect(pooled.status).toBe(0);
+    expect(pooled.dist).toContain('app/scan-worker.js');
+  });
+
   it('`scan --help` loads the scan command alone', () => {
     const run = loadedBy('scan', '--help');
     expect(run.status).toBe(0);
