@@ -118,6 +118,24 @@ export interface Machine {
   frameEnd: number;
 }
 
+/** A stream starting at `start` that has read nothing yet. */
+export function emptyStream(start: number): PickleStream {
+  return {
+    start,
+    end: start,
+    protocol: 0,
+    opcodes: 0,
+    imports: [],
+    calls: [],
+    builds: [],
+    mutations: [],
+    dynamicImports: [],
+    extensions: [],
+    persistentIds: [],
+    skippedOperands: [],
+  };
+}
+
 export function newMachine(reader: ByteReader, options: PickleParseOptions, fetched?: KeySet): Machine {
   // A string of 16 bytes or more made into a value once per operand: every read of it (memo
   // GETs) is the same Python object, and the rules decode long strings to look into them.
@@ -133,20 +151,7 @@ export function newMachine(reader: ByteReader, options: PickleParseOptions, fetc
     reader,
     options,
     limits: options.limits,
-    stream: {
-      start: reader.pos,
-      end: reader.pos,
-      protocol: 0,
-      opcodes: 0,
-      imports: [],
-      calls: [],
-      builds: [],
-      mutations: [],
-      dynamicImports: [],
-      extensions: [],
-      persistentIds: [],
-      skippedOperands: [],
-    },
+    stream: emptyStream(reader.pos),
     marks: [],
     text,
     stack: new SlotStack(text, budget),

@@ -5,6 +5,7 @@ import {
   addTo,
   call,
   discard,
+  emptyStream,
   fail,
   hold,
   importGlobal,
@@ -144,20 +145,10 @@ function pureData(reader: ByteReader, options: PickleParseOptions, plan: KeySet)
   const budget = options.budget ?? new Budget(options.limits.maxSymbolicBytes);
   const read = readPureData(source.buffer, reader.pos, reader.end, options.limits, budget, plan);
   if (read === undefined) return undefined;
-  const stream: PickleStream = {
-    start: reader.pos,
-    end: read.end,
-    protocol: read.protocol,
-    opcodes: read.opcodes,
-    imports: [],
-    calls: [],
-    builds: [],
-    mutations: [],
-    dynamicImports: [],
-    extensions: [],
-    persistentIds: [],
-    skippedOperands: [],
-  };
+  const stream = emptyStream(reader.pos);
+  stream.end = read.end;
+  stream.protocol = read.protocol;
+  stream.opcodes = read.opcodes;
   if (read.frameEnd !== undefined) stream.frameEnd = read.frameEnd;
   if (read.error !== undefined) stream.error = read.error;
   reader.pos = read.end;
