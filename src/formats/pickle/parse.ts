@@ -125,6 +125,9 @@ function decimalLine(m: Machine, allowL: boolean): number | bigint {
 export function parsePickleStream(reader: ByteReader, options: PickleParseOptions): PickleStream {
   const start = reader.pos;
   if (options.afterBuild === undefined || options.readsAfterBuild !== undefined) {
+    // Plain data that reads no memo key back needs no plan: one pass.
+    const onePass = pureData(reader, options, undefined);
+    if (onePass !== undefined) return onePass;
     const plan = planMemo(reader, options.limits.maxSymbolicBytes);
     const pure = plan === undefined ? undefined : pureData(reader, options, plan);
     if (pure !== undefined) return pure;
@@ -139,7 +142,7 @@ export function parsePickleStream(reader: ByteReader, options: PickleParseOption
  * The stream read by the shadow of pure-data.ts, when nothing reads its result and it is plain
  * data; undefined when it must be interpreted. Its `result` is left out.
  */
-function pureData(reader: ByteReader, options: PickleParseOptions, plan: KeySet): PickleStream | undefined {
+function pureData(reader: ByteReader, options: PickleParseOptions, plan: KeySet | undefined): PickleStream | undefined {
   const source = reader.source;
   if (!options.resultUnread || !(source instanceof BufferSource)) return undefined;
   const budget = options.budget ?? new Budget(options.limits.maxSymbolicBytes);

@@ -67,14 +67,17 @@ export interface PureData {
  * malformed or truncated opcode, a frame crossed, a limit other than the budget), returns
  * undefined, and the stream is interpreted as usual.
  *
- * `buffer` holds the stream from `start` to `end`; `fetched` is the memo plan (memo-plan.ts).
+ * `buffer` holds the stream from `start` to `end`; `fetched` is the memo plan (memo-plan.ts),
+ * the keys read back. Without one, the stream is read as if it read no key back, which is the
+ * plan of a stream without GETs: its first GET hands it over, as does the budget running out
+ * (a plan might have stopped it elsewhere), and a stream that has neither is read in one pass.
  */
-export function readPureData(buffer: Buffer, start: number, end: number, limits: Limits, budget: Budget, fetched: KeySet): PureData | undefined {
+export function readPureData(buffer: Buffer, start: number, end: number, limits: Limits, budget: Budget, fetched?: KeySet): PureData | undefined {
   const shadow = new Shadow(buffer, limits, budget, fetched);
   try {
     return shadow.read(start, end);
   } catch (e) {
-    if (e === HAND_OVER) return undefined;
+    if (e === HAND_OVER || (e === OVER_BUDGET && fetched === undefined)) return undefined;
     if (e !== OVER_BUDGET) throw e;
     // As the interpreter's `finally`: the stack and the memo's pages die with the stream.
     budget.spent = shadow.spent - shadow.structure();
@@ -119,7 +122,8 @@ class Shadow {
     private readonly buffer: Buffer,
     private readonly limits: Limits,
     private readonly budget: Budget,
-    private readonly fetched: KeySet,
+    /** The memo plan; undefined: no key is read back (a GET hands the stream over). */
+    private readonly fetched: KeySet | undefined,
   ) {
     this.spent = budget.spent;
   }
@@ -339,7 +343,7 @@ class Shadow {
             if (code === 0x71 && i + 1 > end) throw HAND_OVER;
             const key = code === 0x94 ? this.memoCount : b[i]!;
             if (code === 0x71) i += 1;
-            if (sp > (marks.length > 0 ? marks[marks.length - 1]! : 0) && present.fits(key) && !fetched.has(key)) {
+            if (sp > (marks.length > 0 ? marks[marks.length - 1]! : 0) && present.fits(key) && (fetched === undefined || !fetched.has(key))) {
               if (!present.has(key)) {
                 if (this.memoCount >= maxMemo) throw HAND_OVER;
                 this.memoCount++;
@@ -638,6 +642,11 @@ class Shadow {
         this.spend(this.present.bytes - this.presentCharged);
         this.presentCharged = this.present.bytes;
       }
+    }
+    if (this.fetched === undefined) {
+      // As the memo plan's walk, which gives up on keys that cost more than the budget.
+      if (this.present.bytes > this.limits.maxSymbolicBytes) throw HAND_OVER;
+      return;
     }
     if (!this.fetched.has(key)) return;
     const p = key >>> MEMO_PAGE_BITS;

@@ -238,6 +238,15 @@ describe('the pure-data shadow agrees with the interpreter', () => {
     }
   });
 
+  it('reads plain data that reads no memo key back in one pass, without a plan', () => {
+    const budget = (): Budget => new Budget(DEFAULT_LIMITS.maxSymbolicBytes);
+    const noGets = pickle().proto(4).emptyList().memoize().mark().binint(1).shortBinunicode('a').memoize().appends().stop().bytes();
+    expect(readPureData(noGets, 0, noGets.length, DEFAULT_LIMITS, budget())?.opcodes).toBe(9);
+    const withGet = pickle().proto(4).emptyList().memoize().mark().shortBinunicode('a').memoize().binget(1).appends().stop().bytes();
+    expect(readPureData(withGet, 0, withGet.length, DEFAULT_LIMITS, budget())).toBeUndefined();
+    expect(shadowed(withGet, DEFAULT_LIMITS)).toBe(true);
+  });
+
   it('hands over what is not plain data or not read to its end', () => {
     const cases = [
       pickle().proto(2).global('os', 'system').stop().bytes(),
