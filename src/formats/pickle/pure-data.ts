@@ -32,13 +32,6 @@ const MEMO_PAGE = 1 << MEMO_PAGE_BITS;
 const MEMO_PAGED_KEYS = 1 << 26;
 const MAX_LINE = 64 * 1024;
 
-/** Opcodes `read` pushes straight into its locals: BININT1/2, BININT, BINFLOAT, NONE, NEWTRUE/FALSE, SHORT_BINUNICODE, BINGET, LONG_BINGET. */
-const FAST_PUSH: Uint8Array = (() => {
-  const t = new Uint8Array(256);
-  for (const code of [0x4b, 0x4d, 0x4a, 0x47, 0x4e, 0x88, 0x89, 0x8c, 0x68, 0x6a]) t[code] = 1;
-  return t;
-})();
-
 /** Where the shadow cannot say what the interpreter would: it hands the stream over. */
 const HAND_OVER = Symbol('hand over');
 /** The budget ran out where the interpreter's does. */
@@ -48,7 +41,10 @@ const OVER_BUDGET = Symbol('over budget');
 export interface PureData {
   protocol: number;
   opcodes: number;
-  /** Offset just past STOP, or where the budget ran out. */
+  /**
+   * Offset just past STOP; where the budget ran out, the offset of the opcode that ran it out
+   * (the error's offset; the interpreter's reader may stand a few bytes on by then).
+   */
   end: number;
   /** End of the frame STOP was read in, when the frame goes on past it. */
   frameEnd?: number;
@@ -288,89 +284,91 @@ class Shadow {
         at = i;
         const code = b[i++]!;
         if (++op >= maxOpcodes) throw HAND_OVER;
-        if (sp === kinds.length && FAST_PUSH[code] === 1) {
-          // The push below would overflow the stack: it doubles first, charged as the interpreter's.
-          this.sp = sp;
-          this.grow();
-          kinds = this.kinds;
-          nums = this.nums;
-          weights = this.weights;
-        }
-        // Scalars and the memo, most of a large pickle: pushed straight into the locals.
-        switch (code) {
-          case 0x4b: // BININT1
-            if (i + 1 > end) throw HAND_OVER;
-            kinds[sp++] = K_SCALAR;
-            i += 1;
-            continue;
-          case 0x4d: // BININT2
-            if (i + 2 > end) throw HAND_OVER;
-            kinds[sp++] = K_SCALAR;
-            i += 2;
-            continue;
-          case 0x4a: // BININT
-            if (i + 4 > end) throw HAND_OVER;
-            kinds[sp++] = K_SCALAR;
-            i += 4;
-            continue;
-          case 0x47: // BINFLOAT
-            if (i + 8 > end) throw HAND_OVER;
-            kinds[sp++] = K_SCALAR;
-            i += 8;
-            continue;
-          case 0x4e: // NONE
-          case 0x88: // NEWTRUE
-          case 0x89: // NEWFALSE
-            kinds[sp++] = K_SCALAR;
-            continue;
-          case 0x8c: {
-            // SHORT_BINUNICODE
-            if (i + 1 > end) throw HAND_OVER;
-            const n = b[i]!;
-            if (n > end - i - 1 || n > maxString) throw HAND_OVER;
-            kinds[sp] = K_TEXT;
-            nums[sp++] = (i + 1) * 1024 + n * 2 + 1;
-            i += 1 + n;
-            continue;
-          }
-          case 0x28: // MARK
-            if (marks.length >= this.limits.maxMarks) throw HAND_OVER;
-            marks.push(sp);
-            continue;
-          case 0x94: // MEMOIZE
-          case 0x71: {
-            // BINPUT. A key not read back whose presence costs nothing more is only counted.
-            if (code === 0x71 && i + 1 > end) throw HAND_OVER;
-            const key = code === 0x94 ? this.memoCount : b[i]!;
-            if (code === 0x71) i += 1;
-            if (sp > (marks.length > 0 ? marks[marks.length - 1]! : 0) && present.fits(key) && (fetched === undefined || !fetched.has(key))) {
-              if (!present.has(key)) {
-                if (this.memoCount >= maxMemo) throw HAND_OVER;
-                this.memoCount++;
-                present.add(key);
-              }
-            } else {
-              this.sp = sp;
-              this.put(key);
+        // Scalars and the memo, most of a large pickle, straight into the locals: each operand
+        // is checked first, then the push (which may grow the stack, as the interpreter's does).
+        let kind = K_SCALAR;
+        let num = 0;
+        fast: {
+          switch (code) {
+            case 0x4b: // BININT1
+              if (i + 1 > end) throw HAND_OVER;
+              i += 1;
+              break;
+            case 0x4d: // BININT2
+              if (i + 2 > end) throw HAND_OVER;
+              i += 2;
+              break;
+            case 0x4a: // BININT
+              if (i + 4 > end) throw HAND_OVER;
+              i += 4;
+              break;
+            case 0x47: // BINFLOAT
+              if (i + 8 > end) throw HAND_OVER;
+              i += 8;
+              break;
+            case 0x4e: // NONE
+            case 0x88: // NEWTRUE
+            case 0x89: // NEWFALSE
+              break;
+            case 0x8c: {
+              // SHORT_BINUNICODE
+              if (i + 1 > end) throw HAND_OVER;
+              const n = b[i]!;
+              if (n > end - i - 1 || n > maxString) throw HAND_OVER;
+              kind = K_TEXT;
+              num = (i + 1) * 1024 + n * 2 + 1;
+              i += 1 + n;
+              break;
             }
-            continue;
+            case 0x68: // BINGET
+            case 0x6a: {
+              // LONG_BINGET: the kind kept under the key (a container there is shared already)
+              const long = code === 0x6a;
+              if (i + (long ? 4 : 1) > end) throw HAND_OVER;
+              const key = long ? u32(b, i) : b[i]!;
+              const page = key < MEMO_PAGED_KEYS ? this.tagPages[key >>> MEMO_PAGE_BITS] : undefined;
+              kind = page === undefined ? 0 : page[key & (MEMO_PAGE - 1)]!;
+              if (kind === 0) throw HAND_OVER;
+              num = this.numPages[key >>> MEMO_PAGE_BITS]![key & (MEMO_PAGE - 1)]!;
+              i += long ? 4 : 1;
+              break;
+            }
+            case 0x28: // MARK
+              if (marks.length >= this.limits.maxMarks) throw HAND_OVER;
+              marks.push(sp);
+              continue;
+            case 0x94: // MEMOIZE
+            case 0x71: {
+              // BINPUT. A key not read back whose presence costs nothing more is only counted.
+              if (code === 0x71 && i + 1 > end) throw HAND_OVER;
+              const key = code === 0x94 ? this.memoCount : b[i]!;
+              if (code === 0x71) i += 1;
+              if (sp > (marks.length > 0 ? marks[marks.length - 1]! : 0) && present.fits(key) && (fetched === undefined || !fetched.has(key))) {
+                if (!present.has(key)) {
+                  if (this.memoCount >= maxMemo) throw HAND_OVER;
+                  this.memoCount++;
+                  present.add(key);
+                }
+              } else {
+                this.sp = sp;
+                this.put(key);
+              }
+              continue;
+            }
+            default:
+              break fast;
           }
-          case 0x68: // BINGET
-          case 0x6a: {
-            // LONG_BINGET: the kind kept under the key (a container there is shared already)
-            const long = code === 0x6a;
-            if (i + (long ? 4 : 1) > end) throw HAND_OVER;
-            const key = long ? u32(b, i) : b[i]!;
-            const page = key < MEMO_PAGED_KEYS ? this.tagPages[key >>> MEMO_PAGE_BITS] : undefined;
-            const kind = page === undefined ? 0 : page[key & (MEMO_PAGE - 1)]!;
-            if (kind === 0) throw HAND_OVER;
-            kinds[sp] = kind;
-            nums[sp] = this.numPages[key >>> MEMO_PAGE_BITS]![key & (MEMO_PAGE - 1)]!;
-            weights[sp++] = 0;
-            i += long ? 4 : 1;
-            continue;
+          if (sp === kinds.length) {
+            this.sp = sp;
+            this.grow();
+            kinds = this.kinds;
+            nums = this.nums;
+            weights = this.weights;
           }
-          default:
+          kinds[sp] = kind;
+          nums[sp] = num;
+          weights[sp++] = 0;
+          continue;
         }
         this.sp = sp;
         switch (code) {

@@ -247,6 +247,23 @@ describe('the pure-data shadow agrees with the interpreter', () => {
     expect(shadowed(withGet, DEFAULT_LIMITS)).toBe(true);
   });
 
+  it('checks an operand before its push grows a full stack (red team: TRUNCATED and BAD_MEMO, not LIMIT_MEMORY)', () => {
+    // 256 NONEs fill the stack's first 256 slots; the next push would double it, for 4,352 bytes.
+    const full = Buffer.alloc(256, 0x4e);
+    const limits = { ...DEFAULT_LIMITS, maxSymbolicBytes: 4000 };
+    const cases: Array<[Buffer, Partial<Limits>]> = [
+      [Buffer.concat([full, Buffer.from([0x4b])]), {}],
+      [Buffer.concat([full, Buffer.from([0x68, 0x05])]), {}],
+      [Buffer.concat([full, Buffer.from([0x8c, 0x04]), Buffer.from('abcd'), Buffer.from(']a.')]), { maxStringBytes: 3 }],
+    ];
+    const codes = cases.map(([bytes, extra]) => {
+      const shadow = read(bytes, { ...limits, ...extra }, true, 0);
+      expect(shadow).toEqual(read(bytes, { ...limits, ...extra }, false, 0));
+      return shadow.error;
+    });
+    expect(codes).toEqual(['TRUNCATED', 'BAD_MEMO', 'LIMIT_MEMORY']);
+  });
+
   it('hands over what is not plain data or not read to its end', () => {
     const cases = [
       pickle().proto(2).global('os', 'system').stop().bytes(),
