@@ -119,6 +119,18 @@ describe('a Hugging Face cache snapshot is scanned as the repo it is', () => {
     expect((await scan([snapshot])).files.flatMap((f) => f.findings).some((f) => f.ruleId === 'repo/hash-mismatch')).toBe(false);
   });
 
+  it('reports a plain file of a snapshot (huggingface_hub writes files where it cannot make links) under its repo path', async () => {
+    const e = writeCachedSnapshot(join(work, 'no-links'), 'acme/w', COMMIT, []);
+    mkdirSync(join(e, 'snapshots', COMMIT), { recursive: true });
+    writeFileSync(join(e, 'snapshots', COMMIT, 'pytorch_model.bin'), evil);
+    const r = await scan([e]);
+    expect(byPath(r.files, `snapshots/${COMMIT}/pytorch_model.bin`)).toMatchObject({
+      verdict: 'malicious',
+      hfCache: { repo: 'acme/w', commit: COMMIT, refs: ['main'], path: 'pytorch_model.bin' },
+    });
+    expect(byPath(r.files, `snapshots/${COMMIT}/pytorch_model.bin`).hfCache?.blob).toBeUndefined();
+  });
+
   it('follows a snapshot link named as a target, keeping its repo path and revision', async () => {
     const target = join(snapshot, 'pytorch_model.bin');
     const r = await scan([target]);
