@@ -5,6 +5,7 @@ import { withLimits, type Limits } from '../core/limits.js';
 import type { FileResult, ScanResult } from '../core/report-types.js';
 import { FILE_CHANGED } from '../detectors/container/index.js';
 import { ruleFinding } from '../detectors/finding.js';
+import { HASH_MISMATCH } from '../detectors/repo/index.js';
 import type { ScanObserver } from '../engine/index.js';
 import type { LoadedPolicy } from './policy/index.js';
 import { isHubArtifact, openArtifact, type HubOptions } from '../sources/index.js';
@@ -83,6 +84,8 @@ async function scanArtifact(
   let done = 0;
   const finish = (i: number, entry: ArtifactEntry, result: FileResult): void => {
     if (several) result.targetIndex = entry.targetIndex;
+    // A file of a Hugging Face cache snapshot: its repo, revision and repo path.
+    if (entry.hfCache) result.hfCache = entry.hfCache;
     files[i] = result;
     if (!hash) {
       delete result.sha256;
@@ -114,6 +117,17 @@ function fileChanged(path: string, change: string): Finding {
     message: `the file changed while it was scanned (${change}): what was judged and what was hashed may differ; scan it again once it is still`,
     fatal: true,
     code: 'CHANGED',
+  });
+}
+
+/** The name huggingface_hub gives the blob of an LFS file: its SHA-256 (a git blob id has 40 digits). */
+const SHA256_NAME = /^[0-9a-f]{64}$/;
+
+/** The finding for a Hugging Face cache blob whose bytes are not the ones its name (their SHA-256) says. */
+function blobMismatch(path: string, blob: string, digest: string): Finding {
+  return ruleFinding(HASH_MISMATCH, path, {
+    message: `${path}: the cached blob is named by the SHA-256 the Hub published for it, ${blob}, but its bytes hash to ${digest}: it was changed after it was downloaded`,
+    evidence: `expected ${blob}, got ${digest}`,
   });
 }
 
@@ -182,6 +196,11 @@ async function scanOne(
     if (typeof digest === 'string') {
       result.sha256 = digest;
       result.sha256Source = 'computed';
+      const blob = entry.hfCache?.blob;
+      if (blob !== undefined && SHA256_NAME.test(blob) && blob !== digest) {
+        result.findings.push(blobMismatch(entry.path, blob, digest));
+        result.verdict = verdictOf(result.findings);
+      }
     }
     const change = opened.changed?.();
     if (change !== undefined) {

@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ModelgateError } from '../core/errors.js';
 import type { ScanResult } from '../core/report-types.js';
-import { sandboxTemp } from '../app/pre-scan.js';
+import { entryAbove, sandboxTemp } from '../app/pre-scan.js';
 import { EXIT } from './exit-codes.js';
 
 /**
@@ -65,7 +65,8 @@ function moduleFolders(): string[] {
 /**
  * What of a target the child may read: a folder, or a file and the folder holding it, since the
  * engine reads files beside a file it scans, as a loader would (an OpenVINO .bin's .xml, an ONNX
- * model's external data, the files a config names).
+ * model's external data, the files a config names); and the whole Hugging Face cache entry
+ * (`models--org--name/`) the target is in, when it is in one.
  */
 function targetPaths(target: string): string[] {
   const paths = withReal(target);
@@ -75,7 +76,9 @@ function targetPaths(target: string): string[] {
   } catch {
     // A missing target: the child says so.
   }
-  return file ? [...paths, ...paths.map((p) => dirname(p))] : paths;
+  // In a Hugging Face cache entry, the snapshot's links lead to the entry's blobs and refs name its revisions.
+  const entry = entryAbove(resolve(target));
+  return [...(file ? [...paths, ...paths.map((p) => dirname(p))] : paths), ...(entry ? withReal(entry.dir) : [])];
 }
 
 /** What the child may read and write. */

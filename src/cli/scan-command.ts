@@ -4,7 +4,7 @@ import { ModelgateError } from '../core/errors.js';
 import type { Limits } from '../core/limits.js';
 import { isSeverity, SEVERITIES, type Severity } from '../core/severity.js';
 import type { ScanOutcome } from '../app/index.js';
-import { isHubTarget, policyPresent, sweepPrivateTemps } from '../app/pre-scan.js';
+import { describeHfCache, isHubTarget, policyPresent, selectHfCache, sweepPrivateTemps } from '../app/pre-scan.js';
 import type { LoadedPolicy } from '../app/policy/index.js';
 import { REPORT_FORMATS, type ReportFormat } from '../report/formats.js';
 import type { renderReport } from '../report/index.js';
@@ -29,6 +29,15 @@ or https://huggingface.co/ORG/NAME[/tree/REVISION]. A repo is resolved to a comm
 files are read by HTTP range requests where their format allows, unless --full downloads every
 file and verifies it against the Hub's hashes. HF_ENDPOINT, HF_TOKEN (or HUGGING_FACE_HUB_TOKEN),
 HF_HUB_OFFLINE and HF_HOME are honoured; downloads are cached in $HF_HOME/modelgate.
+
+Hugging Face cache: a folder of huggingface_hub's cache (models--ORG--NAME, or one of its
+snapshots/COMMIT) is scanned as the repo it is: a snapshot's links into the same entry's blobs/
+are followed and each file is reported under its repo path, with its repo, commit and refs
+(hfCache in the JSON report); a link that leads anywhere else is flagged and not followed.
+--hf-cache scans the local cache (HF_HUB_CACHE, else HF_HOME/hub, else
+$XDG_CACHE_HOME/huggingface/hub or ~/.cache/huggingface/hub), all of it or one repo
+(ORG/NAME[@REVISION]), and lists on standard error the revisions it holds.
+A link named as a target is followed, wherever it leads: you asked for it.
 
 Policy: --policy FILE, else MODELGATE_POLICY, else ~/.config/modelgate/policy.yaml, never a
 file of the scanned target. The report gets decision: {allow, reasons}; a deny exits 1.
@@ -126,12 +135,13 @@ function loadRenderer(format: ReportFormat) {
 export function scanCommand(): Command {
   const cmd = new Command('scan')
     .description('scan model files and directories statically, never executing them')
-    .argument('<targets...>', 'files or directories, or one hf:ORG/NAME[@REVISION]')
+    .argument('[targets...]', 'files or directories, or one hf:ORG/NAME[@REVISION]')
     .addOption(new Option('-f, --format <format>', 'output format').choices([...REPORT_FORMATS]).default('text'))
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
     .addOption(new Option('--fail-on <severity>', 'lowest severity that makes the exit code 1').choices([...SEVERITIES]).default('medium'))
     .option('--no-hash', 'skip the whole-file SHA-256')
     .option('--full', 'hf: download every file whole and verify it against the Hub hashes')
+    .option('--hf-cache [repo]', 'scan the local Hugging Face cache, or one repo of it (ORG/NAME[@REVISION])')
     .option('--policy <file>', 'judge the result against this policy (YAML)')
     .option('--lock <file>', 'lock file for a policy that requires a lock match (default ./modelgate.lock)')
     .option('--signature <file>', 'signature for a policy that requires one (default model.sig at the target root)')
@@ -148,6 +158,13 @@ export function scanCommand(): Command {
   for (const [flag, , what] of LIMIT_FLAGS) cmd.option(flag, `limit: ${what}`);
   cmd.addHelpText('after', HELP_AFTER);
   cmd.action(async (targets: string[], opts: Record<string, unknown>) => {
+    if (opts.hfCache !== undefined && !opts.sandboxChild) {
+      if (targets.length > 0) throw new ModelgateError('USAGE', '--hf-cache scans the local Hugging Face cache: give no other target');
+      const selection = selectHfCache(opts.hfCache === true ? undefined : String(opts.hfCache));
+      if (!opts.quiet) process.stderr.write(`${describeHfCache(selection).join('\n')}\n`);
+      targets = selection.targets;
+    }
+    if (targets.length === 0) throw new ModelgateError('USAGE', 'give a file, a folder or an hf: repo to scan, or --hf-cache');
     const limits: Partial<Limits> = {};
     for (const [flag, key] of LIMIT_FLAGS) {
       const name = flag.slice(2, flag.indexOf(' ')).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());

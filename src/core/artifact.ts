@@ -1,5 +1,6 @@
 import type { ByteSource } from './byte-source.js';
 import type { Finding } from './finding.js';
+import type { HfCacheFile } from './report-types.js';
 
 /**
  * What is scanned, as a list of entries whose bytes can be opened: the files of local targets
@@ -31,6 +32,15 @@ export interface ArtifactEntry {
   /** For symlinks: where it points, and whether that is outside the target. */
   linkTarget?: string;
   escapes?: boolean;
+  /** For symlinks: what more the report says of where it points (`, which leaves the Hugging Face cache entry …`). */
+  linkNote?: string;
+  /**
+   * For a file reached through a link that was followed (a cache snapshot's link into its blobs,
+   * a link named on the command line): the link's path on disk, whose folder holds its siblings.
+   */
+  linkPath?: string;
+  /** For a file of a Hugging Face cache snapshot: its repo, revision and repo path. */
+  hfCache?: HfCacheFile;
   /** For special files: fifo, socket, device. */
   special?: string;
   /** For unreadable entries: why. */

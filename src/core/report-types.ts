@@ -14,6 +14,27 @@ export interface FileResult {
   sha256Source?: 'computed' | 'hub-lfs';
   verdict: Verdict;
   findings: Finding[];
+  /** For a file of a Hugging Face cache snapshot: the repo, revision and repo path it is (issue 17). */
+  hfCache?: HfCacheFile;
+}
+
+/**
+ * A file of a huggingface_hub cache snapshot (`models--org--name/snapshots/<commit>/<path>`),
+ * read from the blob its link leads to. A blob several snapshots share is scanned and reported
+ * under each of their paths.
+ */
+export interface HfCacheFile {
+  /** `org/name`. */
+  repo: string;
+  type: 'model' | 'dataset' | 'space';
+  /** The snapshot's commit. */
+  commit: string;
+  /** The refs (`main`, a tag, `refs/pr/1`) that name this commit in the cache's `refs/`. */
+  refs: string[];
+  /** The file's path in the repo. */
+  path: string;
+  /** The blob's name (its LFS sha256 or git blob id) when the file is a link into `blobs/`. */
+  blob?: string;
 }
 
 export interface ScanSummary {

@@ -43,7 +43,7 @@ export function scanEntry(entry: ArtifactEntry, opened: OpenedEntry | OpenFailur
     format = 'symlink';
     ctx.report(SYMLINK, {
       severity: entry.escapes ? 'medium' : 'info',
-      message: `symbolic link to ${entry.linkTarget}${entry.escapes ? ', outside the scanned target' : ''}; not followed`,
+      message: `symbolic link to ${entry.linkTarget}${entry.linkNote ?? (entry.escapes ? ', outside the scanned target' : '')}; not followed`,
       evidence: entry.linkTarget,
     });
   } else if (entry.kind === 'special') {

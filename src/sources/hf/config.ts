@@ -23,7 +23,7 @@ const TRUE = new Set(['1', 'on', 'yes', 'true']);
  * so that nothing it downloads is ever picked up by `from_pretrained` unscanned.
  */
 export function hubConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
-  const hfHome = env.HF_HOME || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'huggingface');
+  const hfHome = hfHomeDir(env);
   let token = env.HF_TOKEN || env.HUGGING_FACE_HUB_TOKEN || undefined;
   if (!token) {
     try {
@@ -38,4 +38,23 @@ export function hubConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     offline: TRUE.has((env.HF_HUB_OFFLINE ?? '').toLowerCase()),
     cacheDir: env.MODELGATE_CACHE || join(hfHome, 'modelgate'),
   };
+}
+
+/** `os.path.expandvars(os.path.expanduser(path))`: a leading `~`, then `$NAME` and `${NAME}` that are set. */
+function expandPath(path: string, env: NodeJS.ProcessEnv): string {
+  const home = path === '~' || path.startsWith('~/') ? homedir() + path.slice(1) : path;
+  return home.replace(/\$(\w+)|\$\{([^}]*)\}/g, (all, a: string | undefined, b: string | undefined) => env[a ?? b ?? ''] ?? all);
+}
+
+/** `HF_HOME` as huggingface_hub's constants resolve it: else `$XDG_CACHE_HOME/huggingface`, else `~/.cache/huggingface`. */
+export function hfHomeDir(env: NodeJS.ProcessEnv = process.env): string {
+  return expandPath(env.HF_HOME || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'huggingface'), env);
+}
+
+/**
+ * The folder huggingface_hub downloads into (its `HF_HUB_CACHE` constant): `HF_HUB_CACHE`, else
+ * the older `HUGGINGFACE_HUB_CACHE`, else `$HF_HOME/hub`.
+ */
+export function hubCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return expandPath(env.HF_HUB_CACHE || env.HUGGINGFACE_HUB_CACHE || join(hfHomeDir(env), 'hub'), env);
 }

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Artifact, ArtifactEntry, OpenedEntry } from '../../core/artifact.js';
 import { ModelgateError } from '../../core/errors.js';
 import { FileSource } from './file-source.js';
@@ -11,18 +12,23 @@ export interface LocalArtifactOptions {
 }
 
 /**
- * Files and folders on disk, walked depth first in name order without following links. Throws
- * a ModelgateError UNREADABLE when a target does not exist.
+ * Files and folders on disk, walked depth first in name order without following links, except
+ * a link named as a target (the user asked for it) and the links of Hugging Face cache snapshots
+ * into their own entry's blobs (hf-cache.ts), which are scanned as the repo files they are. A
+ * blob that such a link serves is reported under the link's repo path, not again under
+ * `blobs/`. Throws a ModelgateError UNREADABLE when a target does not exist.
  */
 export function openLocalArtifact(targets: string[], options: LocalArtifactOptions = {}): Artifact {
-  const entries: ArtifactEntry[] = [];
+  const walked: ArtifactEntry[] = [];
   targets.forEach((target, i) => {
     try {
-      for (const entry of walkTarget(target, i)) entries.push(entry);
+      for (const entry of walkTarget(target, i, { hfCache: true, followTarget: true })) walked.push(entry);
     } catch (e) {
       throw new ModelgateError('UNREADABLE', `cannot read target ${target}: ${(e as Error).message}`, { cause: e });
     }
   });
+  const served = new Set(walked.filter((e) => e.hfCache?.blob !== undefined).map((e) => resolve(e.diskPath ?? e.path)));
+  const entries = walked.filter((e) => e.kind !== 'file' || e.hfCache !== undefined || !served.has(resolve(e.diskPath ?? e.path)));
   let pool: HashPool | undefined;
   return {
     kind: 'local',
@@ -40,12 +46,14 @@ export function openLocalArtifact(targets: string[], options: LocalArtifactOptio
         throw new ModelgateError('UNREADABLE', (e as Error).message, { cause: e });
       }
       const fd = source.descriptor;
+      // A file reached through a link has the link's neighbours, as a loader opening the link would.
+      const beside = entry.linkPath ?? diskPath;
       return {
         source,
         problems: [],
-        siblings: siblingsOf(diskPath),
+        siblings: siblingsOf(beside),
         // Workers read through the same descriptor: one open file, one truth.
-        spec: { source: { kind: 'file', path: diskPath, fd }, siblings: { kind: 'dir', of: diskPath } },
+        spec: { source: { kind: 'file', path: diskPath, fd }, siblings: { kind: 'dir', of: beside } },
         hash: options.hash === false ? undefined : () => (pool ??= new HashPool()).hashDescriptor(fd, diskPath, source.size),
         changed: () => source.changed(),
         close: () => source.close(),

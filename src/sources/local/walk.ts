@@ -1,6 +1,7 @@
-import { lstatSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
+import { lstatSync, readdirSync, readlinkSync, realpathSync, type Stats } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { ArtifactEntry } from '../../core/artifact.js';
+import { CacheLinks } from './hf-cache.js';
 
 /** One entry of a local target; its disk path is always set. */
 export type WalkEntry = ArtifactEntry & { diskPath: string };
@@ -12,13 +13,44 @@ function specialKind(st: Stats): string | undefined {
   return undefined;
 }
 
+export interface WalkOptions {
+  /**
+   * Follow the links of Hugging Face cache snapshots into their own entry's `blobs/` (hf-cache.ts):
+   * such a file is listed under its path with its blob's disk path and size, and `hfCache`.
+   */
+  hfCache?: boolean;
+  /** Follow the target itself when it is a link: the user named it. */
+  followTarget?: boolean;
+}
+
 /**
  * Lists what a target holds, depth first in name order, never following symbolic links (so
- * link loops cannot recurse). Throws only when the target itself does not exist.
+ * link loops cannot recurse), except as `options` allow: a link that is the target itself, and
+ * a cache snapshot's links to its own blobs, which are files. Throws only when the target itself
+ * does not exist.
  */
-export function* walkTarget(target: string, targetIndex: number): Generator<WalkEntry> {
-  const rootStat = lstatSync(target);
-  const root = resolve(target);
+export function* walkTarget(target: string, targetIndex: number, options: WalkOptions = {}): Generator<WalkEntry> {
+  let rootStat = lstatSync(target);
+  let root = resolve(target);
+  const cache = options.hfCache ? new CacheLinks() : undefined;
+  let start = target;
+  if (rootStat.isSymbolicLink() && options.followTarget) {
+    // A cache snapshot's link is followed as one (it keeps its repo path); any other, wherever it leads.
+    const blob = cache?.follow(root, readlinkSync(target));
+    if (blob && 'blobPath' in blob) {
+      const { blobPath, size, ...hfCache } = blob;
+      yield { path: target, diskPath: blobPath, targetIndex, kind: 'file', size, linkPath: root, hfCache };
+      return;
+    }
+    try {
+      start = realpathSync(target);
+      rootStat = lstatSync(start);
+    } catch (e) {
+      yield { path: target, diskPath: target, targetIndex, kind: 'unreadable', size: 0, error: `a link that cannot be followed: ${(e as Error).message}` };
+      return;
+    }
+    root = start;
+  }
   const visit = function* (disk: string, st: Stats, rel: string | undefined): Generator<WalkEntry> {
     const path = rel ?? target;
     if (st.isSymbolicLink()) {
@@ -29,9 +61,17 @@ export function* walkTarget(target: string, targetIndex: number): Generator<Walk
         yield { path, diskPath: disk, targetIndex, kind: 'unreadable', size: 0, error: String(e) };
         return;
       }
+      const followed = cache?.follow(resolve(disk), link);
+      if (followed && 'blobPath' in followed) {
+        const { blobPath, size, ...hfCache } = followed;
+        yield { path, diskPath: blobPath, targetIndex, kind: 'file', size, linkPath: resolve(disk), hfCache };
+        return;
+      }
       const pointsTo = isAbsolute(link) ? link : resolve(dirname(disk), link);
       const inside = rootStat.isDirectory() && (pointsTo === root || pointsTo.startsWith(root + sep));
-      yield { path, diskPath: disk, targetIndex, kind: 'symlink', size: st.size, linkTarget: link, escapes: !inside };
+      // A snapshot's link that is not followed is flagged, even one to elsewhere in the target (another repo's entry).
+      const escapes = followed ? true : !inside;
+      yield { path, diskPath: disk, targetIndex, kind: 'symlink', size: st.size, linkTarget: link, escapes, linkNote: followed?.refused };
       return;
     }
     if (st.isDirectory()) {
@@ -57,7 +97,10 @@ export function* walkTarget(target: string, targetIndex: number): Generator<Walk
     }
     const special = specialKind(st);
     if (special) yield { path, diskPath: disk, targetIndex, kind: 'special', size: 0, special };
-    else yield { path, diskPath: disk, targetIndex, kind: 'file', size: st.size };
+    else {
+      const hfCache = cache?.plain(resolve(disk));
+      yield { path, diskPath: disk, targetIndex, kind: 'file', size: st.size, ...(hfCache && { hfCache }) };
+    }
   };
-  yield* visit(target, rootStat, undefined);
+  yield* visit(start, rootStat, undefined);
 }
