@@ -123,6 +123,8 @@ export class FingerprintCounter {
    * (member path, then the evidence, else the offset and opcode index, else the message), and
    * `modelgateFinding/v1`, which adds the rule id and the stable path. Neither holds a time, an
    * absolute path under the root or anything else that changes between runs on the same bytes.
+   * The log brings its own `primaryLocationLineHash` because the one upload-sarif computes
+   * hashes the text of the result's line, the same for every result on line 1 of a binary file.
    */
   fingerprints(finding: Finding, stablePath: string, filePath: string | undefined): Record<string, string> {
     const member = filePath !== undefined && finding.target.startsWith(filePath) ? finding.target.slice(filePath.length) : '';
