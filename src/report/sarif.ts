@@ -58,22 +58,24 @@ function toArtifact(file: FileResult, placed: Placed): Artifact {
   };
 }
 
-/** What a result needs to know of its file. */
-interface FilePlace {
-  file: FileResult;
-  index: number;
+/** Where a result is: a file of the report (with its artifact index), or a whole target. */
+interface Place {
   placed: Placed;
-  /** Line and column of an offset, when the file is text (computed once per file). */
+  file?: FileResult;
+  index?: number;
+  /** Line and column of an offset, when the file is text (its bytes are read once). */
   lineOf?: (offset: number) => { line: number; column: number } | undefined;
 }
 
 /** Line lookups of a local file, from its bytes when they are still the bytes that were scanned. */
-function lineLookup(file: FileResult, placed: Placed, options: SarifOptions): FilePlace['lineOf'] {
-  if (options.readFile === undefined || placed.diskPath === undefined) return undefined;
-  let bytes: Uint8Array | null | undefined = null;
+function lineLookup(file: FileResult, diskPath: string | undefined, readFile: SarifOptions['readFile']): Place['lineOf'] {
+  if (readFile === undefined || diskPath === undefined) return undefined;
+  let bytes: Uint8Array | undefined;
+  let read = false;
   return (offset) => {
-    if (bytes === null) {
-      bytes = options.readFile!(placed.diskPath!);
+    if (!read) {
+      read = true;
+      bytes = readFile(diskPath);
       // A file changed since the scan has other lines: better none than wrong ones.
       if (bytes && file.sha256 !== undefined && createHash('sha256').update(bytes).digest('hex') !== file.sha256) bytes = undefined;
     }
@@ -88,7 +90,7 @@ function lineLookup(file: FileResult, placed: Placed, options: SarifOptions): Fi
  * innermost member, so it becomes a byte region only when the finding is about the file itself;
  * every result has a region all the same, because GitHub needs a line (regionOf).
  */
-function toLocation(finding: Finding, place: FilePlace | { placed: Placed; file?: undefined; index?: undefined; lineOf?: undefined }): Location {
+function toLocation(finding: Finding, place: Place): Location {
   const inMember = place.file !== undefined && finding.target !== place.file.path;
   const offset = inMember ? undefined : finding.location?.offset;
   const text = offset === undefined ? undefined : place.lineOf?.(offset);
@@ -105,7 +107,7 @@ function toLocation(finding: Finding, place: FilePlace | { placed: Placed; file?
   return location;
 }
 
-function toResult(finding: Finding, rules: RuleTable, place: Parameters<typeof toLocation>[1], fingerprints: FingerprintCounter): Result {
+function toResult(finding: Finding, rules: RuleTable, place: Place, fingerprints: FingerprintCounter): Result {
   return {
     ruleId: finding.ruleId,
     ruleIndex: rules.indexOf(finding.ruleId),
@@ -147,9 +149,9 @@ function uriBases(result: ScanResult): Record<string, ArtifactLocation> {
 export function renderSarif(result: ScanResult, rules: readonly RuleMeta[], options: SarifOptions = {}): string {
   const kept = (finding: Finding): boolean => options.includeInfo === true || finding.severity !== 'info';
   const fingerprints = new FingerprintCounter();
-  const places: FilePlace[] = result.files.map((file, index) => {
+  const places = result.files.map((file, index) => {
     const placed = placeFile(result, file, options);
-    return { file, index, placed, lineOf: lineLookup(file, placed, options) };
+    return { file, index, placed, lineOf: lineLookup(file, placed.diskPath, options.readFile) };
   });
   const targetWide = result.findings.filter(kept);
   const table = buildRuleTable(rules, [...targetWide, ...places.flatMap((place) => place.file.findings.filter(kept))]);
