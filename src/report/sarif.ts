@@ -174,6 +174,8 @@ export function renderSarif(result: ScanResult, rules: readonly RuleMeta[], opti
         },
         invocations: [{ executionSuccessful: result.summary.error === 0 }],
         originalUriBaseIds: uriBases(result),
+        // Columns of text regions count UTF-16 code units, as JavaScript strings do (lineAndColumn).
+        columnKind: 'utf16CodeUnits',
         artifacts: places.map((place) => toArtifact(place.file, place.placed)),
         results,
         properties: {
