@@ -42,8 +42,9 @@ A link named as a target is followed, wherever it leads: you asked for it.
 Policy: --policy FILE, else MODELGATE_POLICY, else ~/.config/modelgate/policy.yaml, never a
 file of the scanned target. The report gets decision: {allow, reasons}; a deny exits 1.
 
-Output: --format json is the modelgate/report@1 contract; sarif is SARIF 2.1.0; text is for people;
-html is one self-contained page for people.
+Output: --format json is the modelgate/report@1 contract; sarif is SARIF 2.1.0 for GitHub code
+scanning (URIs relative to --sarif-root, info findings only with --sarif-include-info); text is
+for people; html is one self-contained page for people.
 
 Verdicts: malicious (a high or critical finding), suspicious (medium), error (the file
 was not fully read: malformed, truncated, encrypted, unsupported or over a limit), clean.
@@ -154,7 +155,9 @@ export function scanCommand(): Command {
     .addOption(new Option('--sandbox-child', 'the sandboxed child: print the ScanResult as JSON').hideHelp())
     .option('-q, --quiet', 'no progress bar')
     .option('--no-color', 'no colours in text output')
-    .option('-v, --verbose', 'text output lists clean files too');
+    .option('-v, --verbose', 'text output lists clean files too')
+    .option('--sarif-root <dir>', 'sarif: folder that artifact URIs are relative to (default: the git work tree, else the current folder)')
+    .option('--sarif-include-info', 'sarif: keep info findings as results (left out by default)');
   for (const [flag, , what] of LIMIT_FLAGS) cmd.option(flag, `limit: ${what}`);
   cmd.addHelpText('after', HELP_AFTER);
   cmd.action(async (targets: string[], opts: Record<string, unknown>) => {
@@ -193,6 +196,8 @@ export function scanCommand(): Command {
       return;
     }
     const sandbox = useSandbox(opts.sandbox as boolean | undefined, hub);
+    // Settled before the scan, so that a wrong --sarif-root stops the command before any work.
+    const sarif = format === 'sarif' ? (await import('./sarif-options.js')).sarifOptions(targets, hub, opts) : undefined;
     // Read before scanning: a policy that does not load stops the command before any work.
     const policy = await policyOf(opts.policy as string | undefined);
     for (const warning of policy?.warnings ?? []) process.stderr.write(`modelgate: policy: ${warning}\n`);
@@ -232,7 +237,7 @@ export function scanCommand(): Command {
     }
     const color = format === 'text' && opts.color !== false && !opts.output && process.stdout.isTTY === true;
     const [{ renderReport }, rules] = await rendering;
-    const text = renderReport(format, result, rules, { color, verbose: opts.verbose === true });
+    const text = renderReport(format, result, rules, { color, verbose: opts.verbose === true, sarif });
     if (opts.output) writeFileSync(String(opts.output), text);
     else process.stdout.write(text);
     process.exitCode = result.decision && !result.decision.allow ? EXIT.FINDINGS : scanExitCode(result, failOn as Severity);

@@ -1,5 +1,8 @@
 import type { Severity } from '../core/severity.js';
 
+/** How often a rule's findings are right, in GitHub code scanning's words (SARIF `precision`). */
+export type RulePrecision = 'very-high' | 'high' | 'medium' | 'low';
+
 /** What a rule is, for reports and docs: the rule id is written here and nowhere else. */
 export interface RuleMeta {
   /** `<format>/<name>`, e.g. `pickle/dangerous-callable`. */
@@ -17,4 +20,9 @@ export interface RuleMeta {
    * record a result keeps of what produced it, and so of the cache key.
    */
   version?: number;
+  /**
+   * How often its findings are right, for SARIF consumers; when absent it follows the default
+   * severity (report/sarif-rules.ts).
+   */
+  precision?: RulePrecision;
 }

@@ -2,13 +2,13 @@ import type { ScanResult } from '../core/report-types.js';
 import type { RuleMeta } from '../detectors/rule.js';
 import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
-import { renderSarif } from './sarif.js';
+import { renderSarif, type SarifOptions } from './sarif.js';
 import { renderText } from './text.js';
 import type { ReportFormat } from './formats.js';
 
 export { renderHtml } from './html.js';
 export { renderJson } from './json.js';
-export { renderSarif, SARIF_SCHEMA_URI } from './sarif.js';
+export { renderSarif, SARIF_SCHEMA_URI, type SarifOptions } from './sarif.js';
 export { renderText, type TextOptions } from './text.js';
 
 export { isReportFormat, REPORT_FORMATS, type ReportFormat } from './formats.js';
@@ -19,6 +19,8 @@ export interface RenderOptions {
   color?: boolean;
   /** Text: list clean files without findings too. */
   verbose?: boolean;
+  /** SARIF: the root of artifact URIs, info findings, line numbers (see SarifOptions). */
+  sarif?: SarifOptions;
 }
 
 /**
@@ -30,7 +32,7 @@ export function renderReport(format: ReportFormat, result: ScanResult, rules: re
     case 'json':
       return renderJson(result);
     case 'sarif':
-      return renderSarif(result, rules);
+      return renderSarif(result, rules, opts.sarif);
     case 'text':
       return renderText(result, { color: opts.color ?? false, verbose: opts.verbose });
     case 'html':

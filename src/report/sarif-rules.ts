@@ -1,7 +1,7 @@
 import type { ReportingConfiguration, ReportingDescriptor } from 'sarif';
 import type { Finding } from '../core/finding.js';
-import type { Severity } from '../core/severity.js';
-import type { RuleMeta } from '../detectors/rule.js';
+import { maxSeverity, type Severity } from '../core/severity.js';
+import type { RulePrecision, RuleMeta } from '../detectors/rule.js';
 
 /** Where modelgate is described; SARIF wants an absolute URI for `informationUri`. */
 export const MODELGATE_INFORMATION_URI = 'https://github.com/modelgate/modelgate';
@@ -30,6 +30,25 @@ const SECURITY_SEVERITY: Record<Severity, string | undefined> = {
   low: '2.0',
   info: undefined,
 };
+
+/*
+ * How often a rule's findings are right (GitHub's `precision`: very-high, high, medium, low).
+ * A rule may say so in its meta; otherwise it follows the default severity, because the rules
+ * grade a finding down when its reading is weaker: a critical or high rule names a concrete way
+ * to run code, a medium one an unknown that may be benign, low and info ones advice.
+ */
+const PRECISION_OF_SEVERITY: Record<Severity, RulePrecision> = {
+  critical: 'high',
+  high: 'high',
+  medium: 'medium',
+  low: 'low',
+  info: 'low',
+};
+
+/** A rule's `precision`: its meta's own, else the one of its default severity. */
+export function rulePrecision(meta: RuleMeta): RulePrecision {
+  return meta.precision ?? PRECISION_OF_SEVERITY[meta.defaultSeverity];
+}
 
 /** The SARIF level of a severity: critical and high are errors, medium a warning, others notes. */
 export function sarifLevel(severity: Severity): ReportingConfiguration.level {
@@ -70,7 +89,12 @@ export function referenceUrl(reference: string): string | undefined {
   return undefined;
 }
 
-function describeRule(meta: RuleMeta): ReportingDescriptor {
+/**
+ * `worst` is the highest severity among the rule's results in this log: GitHub reads
+ * `security-severity` from the rule only, so a rule whose finding was graded above its default
+ * is scored by that finding, never shown lower than it is.
+ */
+function describeRule(meta: RuleMeta, worst: Severity | undefined): ReportingDescriptor {
   const helpUri = new URL(meta.docs, RULE_DOCS_BASE_URI).href;
   const references = meta.references.length > 0 ? `\n\nReferences: ${meta.references.join(', ')}` : '';
   const linked = meta.references.map((r) => {
@@ -78,7 +102,7 @@ function describeRule(meta: RuleMeta): ReportingDescriptor {
     return url ? `[${r}](${url})` : r;
   });
   const referencesMarkdown = linked.length > 0 ? `\n\nReferences: ${linked.join(', ')}` : '';
-  const securitySeverity = SECURITY_SEVERITY[meta.defaultSeverity];
+  const securitySeverity = SECURITY_SEVERITY[worst === undefined ? meta.defaultSeverity : maxSeverity(meta.defaultSeverity, worst)];
   return {
     id: meta.id,
     name: ruleName(meta.id),
@@ -94,15 +118,29 @@ function describeRule(meta: RuleMeta): ReportingDescriptor {
       // Compliance references ride along as tags, so code-scanning filters can select by them.
       tags: [...tagsOf(meta.id), ...meta.references],
       ...(securitySeverity === undefined ? {} : { 'security-severity': securitySeverity }),
+      precision: rulePrecision(meta),
       severity: meta.defaultSeverity,
       references: [...meta.references],
     },
   };
 }
 
-/** A descriptor for a finding whose rule has no metadata (engine findings, for example). */
-function describeUnknownRule(ruleId: string): ReportingDescriptor {
-  return { id: ruleId, name: ruleName(ruleId), properties: { tags: tagsOf(ruleId) } };
+/**
+ * A descriptor for a finding whose rule has no metadata (engine findings, for example), scored
+ * by its worst result in this log.
+ */
+function describeUnknownRule(ruleId: string, worst: Severity): ReportingDescriptor {
+  const securitySeverity = SECURITY_SEVERITY[worst];
+  return {
+    id: ruleId,
+    name: ruleName(ruleId),
+    defaultConfiguration: { level: sarifLevel(worst) },
+    properties: {
+      tags: tagsOf(ruleId),
+      ...(securitySeverity === undefined ? {} : { 'security-severity': securitySeverity }),
+      precision: PRECISION_OF_SEVERITY[worst],
+    },
+  };
 }
 
 /** The `tool.driver.rules` of a run, and where each rule id sits in it. */
@@ -116,6 +154,8 @@ export interface RuleTable {
  * rule id of `findings` that has no metadata, so that every result has a `ruleIndex`.
  */
 export function buildRuleTable(rules: readonly RuleMeta[], findings: Iterable<Finding>): RuleTable {
+  const worst = new Map<string, Severity>();
+  for (const finding of findings) worst.set(finding.ruleId, maxSeverity(finding.severity, worst.get(finding.ruleId) ?? finding.severity));
   const descriptors: ReportingDescriptor[] = [];
   const index = new Map<string, number>();
   const add = (id: string, describe: () => ReportingDescriptor): void => {
@@ -123,8 +163,8 @@ export function buildRuleTable(rules: readonly RuleMeta[], findings: Iterable<Fi
     index.set(id, descriptors.length);
     descriptors.push(describe());
   };
-  for (const meta of rules) add(meta.id, () => describeRule(meta));
-  for (const finding of findings) add(finding.ruleId, () => describeUnknownRule(finding.ruleId));
+  for (const meta of rules) add(meta.id, () => describeRule(meta, worst.get(meta.id)));
+  for (const [ruleId, severity] of worst) add(ruleId, () => describeUnknownRule(ruleId, severity));
   return {
     descriptors,
     indexOf: (ruleId) => index.get(ruleId) ?? -1,

@@ -1,44 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { Ajv, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
 import type { Log, Result } from 'sarif';
 import { describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../src/core/report-types.js';
 import { renderSarif, SARIF_SCHEMA_URI } from '../../src/report/sarif.js';
 import { expectGolden } from '../helpers/golden.js';
 import { sampleResult, sampleRules } from './fixture.js';
-
-/*
- * test/fixtures/sarif-schema-2.1.0.json is the official SARIF 2.1.0 schema (OASIS Standard,
- * Errata 01), copied verbatim from the OASIS TC's repository, github.com/oasis-tcs/sarif-spec,
- * file Schemata/sarif-schema-2.1.0.json at commit 0a8091f7d4057e57b6d8d9b56129e5f918747b34;
- * its `id` is docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json.
- *
- * It is written in JSON Schema draft-04, which Ajv 8 no longer ships. The only draft-04 trait
- * it has is the root `id` (draft-06 renamed it `$id`); every keyword it uses (type, enum,
- * properties, additionalProperties, required, items, minItems, uniqueItems, minimum, maximum,
- * pattern, format, anyOf, oneOf, default, $ref) means the same in draft-07. So it is compiled
- * as draft-07 with just that rename, and ajv-formats checks uri, uri-reference and date-time.
- */
-function sarifValidator(): ValidateFunction {
-  const url = new URL('../fixtures/sarif-schema-2.1.0.json', import.meta.url);
-  const { $schema: _draft04, id, ...schema } = JSON.parse(readFileSync(url, 'utf8'));
-  const ajv = new Ajv({ strict: false, allErrors: true });
-  // ajv-formats is CommonJS (`module.exports = plugin; exports.default = plugin`): under
-  // NodeNext the default import is `module.exports`, and its `.default` is the plugin.
-  addFormatsModule.default(ajv);
-  return ajv.compile({ ...schema, $id: id });
-}
-
-const validate = sarifValidator();
-
-function expectValidSarif(text: string): Log {
-  const log: unknown = JSON.parse(text);
-  const valid = validate(log);
-  expect(validate.errors ?? [], 'SARIF schema errors').toEqual([]);
-  expect(valid).toBe(true);
-  return log as Log;
-}
+import { expectValidSarif, validateSarif as validate } from './sarif-schema.js';
 
 function resultsOf(log: Log): Result[] {
   return log.runs[0]!.results ?? [];
@@ -76,34 +42,31 @@ describe('renderSarif', () => {
   });
 
   it('has a result for each finding, target-wide ones first, pointing at its rule', () => {
-    expect(results.map((r) => r.ruleId)).toEqual([
-      'lock/extra-file',
-      'pickle/dangerous-callable',
-      'pytorch/prefer-safetensors',
-      'pickle/unknown-global',
-      'engine/parse-failed',
-    ]);
+    expect(results.map((r) => r.ruleId)).toEqual(['lock/extra-file', 'pickle/dangerous-callable', 'pickle/unknown-global', 'engine/parse-failed']);
     for (const result of results) {
       expect(run.tool.driver.rules?.[result.ruleIndex ?? -1]?.id).toBe(result.ruleId);
     }
-    expect(results.map((r) => r.level)).toEqual(['warning', 'error', 'note', 'warning', 'note']);
+    expect(results.map((r) => r.level)).toEqual(['warning', 'error', 'warning', 'note']);
   });
 
   it('names an archive member by a logical location on the outer file', () => {
     const location = results[1]!.locations?.[0];
-    expect(location?.physicalLocation?.artifactLocation).toEqual({ uri: 'bert/bundle.zip', index: 0 });
-    expect(location?.physicalLocation?.region).toBeUndefined();
+    expect(location?.physicalLocation?.artifactLocation).toEqual({ uri: 'models/bert/bundle.zip', uriBaseId: '%SRCROOT%', index: 0 });
+    // The offset counts in a member: the file itself gets line 1, which GitHub needs.
+    expect(location?.physicalLocation?.region).toEqual({ startLine: 1 });
     expect(location?.logicalLocations?.[0]!.fullyQualifiedName).toBe('bert/bundle.zip!/pytorch_model.bin!/archive/data.pkl');
     expect(results[1]!.properties).toMatchObject({ offset: 1234, opIndex: 57, targetIndex: 0 });
   });
 
   it('gives a byte region for an offset in the file itself, and the fatal code', () => {
-    expect(results[3]!.locations?.[0]!.physicalLocation?.region).toEqual({ byteOffset: 18 });
-    expect(results[4]!.properties).toMatchObject({ fatal: true, code: 'TRUNCATED', severity: 'low' });
+    expect(results[2]!.locations?.[0]!.physicalLocation?.region).toEqual({ startLine: 1, byteOffset: 18 });
+    expect(results[3]!.properties).toMatchObject({ fatal: true, code: 'TRUNCATED', severity: 'low' });
   });
 
   it('lists every file as an artifact with its hash', () => {
-    expect(run.artifacts?.map((a) => a.location?.uri)).toEqual(['bert/bundle.zip', 'extra/loader.pkl', 'broken.npy', 'config.json']);
+    expect(run.artifacts?.map((a) => a.location?.uri)).toEqual(['models/bert/bundle.zip', 'extra/loader.pkl', 'models/broken.npy', 'models/config.json']);
+    expect(run.artifacts?.every((a) => a.location?.uriBaseId === '%SRCROOT%')).toBe(true);
+    expect(run.artifacts?.[0]!.properties?.path).toBe('bert/bundle.zip');
     expect(run.artifacts?.[0]!.hashes).toEqual({ 'sha-256': sampleResult().files[0]!.sha256 });
     expect(run.artifacts?.[2]!.hashes).toBeUndefined();
   });
@@ -129,6 +92,7 @@ describe('renderSarif', () => {
     const emptyLog = expectValidSarif(renderSarif(empty, []));
     const uri = resultsOf(emptyLog)[0]!.locations?.[0]!.physicalLocation?.artifactLocation?.uri;
     expect(uri).toBe('C%3A/odd%20dir%231');
+    expect(resultsOf(emptyLog)[0]!.locations?.[0]!.physicalLocation?.artifactLocation?.uriBaseId).toBe('%SRCROOT%');
   });
 });
 
@@ -139,6 +103,9 @@ describe('renderSarif on a real scan', () => {
     const result = await scan(['eval/corpus'], { hash: true });
     const log = expectValidSarif(renderSarif(result, ALL_RULES));
     expect(resultsOf(log).length).toBeGreaterThan(40);
+    const withInfo = expectValidSarif(renderSarif(result, ALL_RULES, { includeInfo: true }));
+    expect(resultsOf(withInfo).length).toBeGreaterThan(resultsOf(log).length);
+    expect(resultsOf(log).some((r) => r.properties?.severity === 'info')).toBe(false);
     expect(resultsOf(log).every((r) => r.ruleId && log.runs[0]!.tool.driver.rules?.[r.ruleIndex ?? -1]?.id === r.ruleId)).toBe(true);
   });
 });
