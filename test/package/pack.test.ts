@@ -41,11 +41,12 @@ const work = mkdtempSync(join(tmpdir(), 'mg-pack-'));
 const project = join(work, 'project');
 /**
  * npm and npx never reach the network in this test. Under `npm test` the environment holds the
- * outer npm's settings (npm_config_local_prefix names this checkout): none of them reach the npm
- * runs here, which must act on the empty project only.
+ * outer npm's settings (npm_config_local_prefix names this checkout): of those only where npm
+ * finds its cache and configuration reach the npm runs here, which act on the empty project only.
  */
+const KEPT_NPM_SETTINGS = /^npm_config_(cache|userconfig|globalconfig|cafile|registry)$/i;
 const env = {
-  ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name) && name !== 'INIT_CWD')),
+  ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !(/^npm_/i.test(name) && !KEPT_NPM_SETTINGS.test(name)) && name !== 'INIT_CWD')),
   npm_config_offline: 'true',
   npm_config_audit: 'false',
   npm_config_fund: 'false',
