@@ -54,8 +54,9 @@ const env = {
   NO_COLOR: '1',
 };
 
-function run(command: string, args: string[], cwd: string): SpawnSyncReturns<string> {
-  return spawnSync(command, args, { cwd, env, encoding: 'utf8', timeout: 60_000 });
+/** Runs a command to its end; `timeout` is generous for two cores shared with the rest of the suite. */
+function run(command: string, args: string[], cwd: string, timeout = 60_000): SpawnSyncReturns<string> {
+  return spawnSync(command, args, { cwd, env, encoding: 'utf8', timeout });
 }
 
 function ok(r: SpawnSyncReturns<string>): string {
@@ -96,7 +97,7 @@ beforeAll(() => {
   for (const [path, entry] of Object.entries(LOCK.packages)) if (path !== '' && !entry.dev) packages[path] = entry;
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies }));
   writeFileSync(join(project, 'package-lock.json'), JSON.stringify({ name: 'consumer', lockfileVersion: 3, requires: true, packages }));
-  ok(run('npm', ['ci', '--offline', '--ignore-scripts', '--no-audit', '--no-fund'], project));
+  ok(run('npm', ['ci', '--offline', '--ignore-scripts', '--no-audit', '--no-fund'], project, 100_000));
 
   writeFileSync(join(project, 'benign.pkl'), plainPickle());
   writeFileSync(join(project, 'evil.pkl'), osSystemPickle('echo pwned'));
@@ -168,7 +169,7 @@ describe('the installed package (offline, in an empty project)', () => {
 
     // --help loads every command, the registry server's included, without its native addon.
     expect(ok(run('npx', ['--no-install', 'modelgate', '--help'], project))).toContain('scan');
-  });
+  }, 120_000);
 
   it("imports { runScan } from 'modelgate' and renders its reports", () => {
     writeFileSync(
