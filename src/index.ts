@@ -11,6 +11,8 @@
 // The scan: one request, one report (REPORT.md), the policy gate applied when a policy is given.
 export { runScan, type ScanOutcome, type ScanRequest } from './app/run-scan.js';
 export { TOOL_VERSION } from './app/version.js';
+// A policy (docs/policy.md) for ScanRequest.policy: the report then carries its allow-or-deny decision.
+export { loadPolicy, type LoadedPolicy, type LoadPolicyOptions } from './app/policy/load.js';
 /** Every rule's metadata, for renderReport's SARIF and HTML formats and for tools that list rules. */
 export { ALL_RULES, type RuleMeta } from './app/rules.js';
 

@@ -189,15 +189,17 @@ describe('the installed package (offline, in an empty project)', () => {
     expect(ok(run('npx', ['--no-install', 'modelgate', '--help'], project))).toContain('scan');
   }, 120_000);
 
-  it("imports { runScan } from 'modelgate' and renders its reports", () => {
+  it("imports { runScan } from 'modelgate', renders its reports and applies a policy", () => {
+    writeFileSync(join(project, 'policy.yaml'), 'version: 1\nmaxSeverity: low\n');
     writeFileSync(
       join(project, 'use.mjs'),
-      `import { ALL_RULES, isModelgateError, renderReport, runScan, TOOL_VERSION } from 'modelgate';
+      `import { ALL_RULES, isModelgateError, loadPolicy, renderReport, runScan, TOOL_VERSION } from 'modelgate';
 const result = await runScan({ targets: ['benign.pkl', 'evil.pkl'] });
 const sarif = JSON.parse(renderReport('sarif', result, ALL_RULES));
+const gated = await runScan({ targets: ['evil.pkl'], policy: loadPolicy({ file: 'policy.yaml' }) });
 let missing;
 try { await runScan({ targets: ['no-such-file.pkl'] }); } catch (e) { missing = isModelgateError(e) ? e.code : String(e); }
-console.log(JSON.stringify({ version: TOOL_VERSION, verdicts: result.files.map((f) => [f.path, f.verdict]), summary: result.summary, sarifVersion: sarif.version, missing }));
+console.log(JSON.stringify({ version: TOOL_VERSION, verdicts: result.files.map((f) => [f.path, f.verdict]), summary: result.summary, sarifVersion: sarif.version, allowed: gated.decision?.allow, missing }));
 `,
     );
     const out = JSON.parse(ok(run(process.execPath, ['use.mjs'], project))) as Record<string, unknown>;
@@ -209,6 +211,7 @@ console.log(JSON.stringify({ version: TOOL_VERSION, verdicts: result.files.map((
       ],
       summary: { files: 2, malicious: 1, clean: 1 },
       sarifVersion: '2.1.0',
+      allowed: false,
       missing: 'UNREADABLE',
     });
   });
