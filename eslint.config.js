@@ -75,6 +75,13 @@ const zones = [
     message: '[layer] import the engine through src/engine/index.ts only, never its internals.',
   },
   {
+    // The library entry (package.json `exports`) is a face for code that imports modelgate.
+    target: 'src/index.ts',
+    from: 'src',
+    except: ['./app', './report', './core'],
+    message: '[layer] src/index.ts, the library entry, may import only src/app, src/report, src/core, as a face does.',
+  },
+  {
     // Only app/ uses the engine. The layers above already keep it out of their own imports; this
     // covers the rest of src/ (top-level files, folders not listed here yet).
     target: [`src/!(${KNOWN.join('|')})/**`, 'src/*.ts'],

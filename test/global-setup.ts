@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, lchownSync, lstatSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, lchownSync, lstatSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +38,10 @@ function staleness(): string | undefined {
 function build(reason: string): void {
   process.stderr.write(`global-setup: ${reason}; building dist (tsc -p tsconfig.build.json)\n`);
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  // From empty, as `npm run build` does: tsc never removes the output of a source that was
+  // deleted or left out of the build (the builders), and dist/ is what the package ships
+  // (test/package/pack.test.ts). tsc compiles every file on each run anyway.
+  rmSync(join(ROOT, 'dist'), { recursive: true, force: true });
   const run = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8' });
   const output = `${run.stdout}${run.stderr}`.trim();
   if (run.error) throw new Error(`global-setup: could not run tsc: ${run.error.message}`);
