@@ -274,6 +274,8 @@ class Shadow {
     let nums = this.nums;
     let weights = this.weights;
     let sp = this.sp;
+    let memoTags: Uint8Array | undefined;
+    let memoNums: Float64Array | undefined;
     const { marks, present, fetched } = this;
     const maxMemo = this.limits.maxMemoEntries;
     try {
@@ -326,10 +328,16 @@ class Shadow {
               const long = code === 0x6a;
               if (i + (long ? 4 : 1) > end) throw HAND_OVER;
               const key = long ? u32(b, i) : b[i]!;
-              const page = key < MEMO_PAGED_KEYS ? this.tagPages[key >>> MEMO_PAGE_BITS] : undefined;
-              kind = page === undefined ? 0 : page[key & (MEMO_PAGE - 1)]!;
+              if (key < MEMO_PAGE && memoTags !== undefined) {
+                // The first page, in locals: most memos are smaller than a page.
+                kind = memoTags[key]!;
+                num = memoNums![key]!;
+              } else {
+                const page = key < MEMO_PAGED_KEYS ? this.tagPages[key >>> MEMO_PAGE_BITS] : undefined;
+                kind = page === undefined ? 0 : page[key & (MEMO_PAGE - 1)]!;
+                if (kind !== 0) num = this.numPages[key >>> MEMO_PAGE_BITS]![key & (MEMO_PAGE - 1)]!;
+              }
               if (kind === 0) throw HAND_OVER;
-              num = this.numPages[key >>> MEMO_PAGE_BITS]![key & (MEMO_PAGE - 1)]!;
               i += long ? 4 : 1;
               break;
             }
@@ -352,6 +360,8 @@ class Shadow {
               } else {
                 this.sp = sp;
                 this.put(key);
+                memoTags = this.tagPages[0];
+                memoNums = this.numPages[0];
               }
               continue;
             }
@@ -596,6 +606,8 @@ class Shadow {
         kinds = this.kinds;
         nums = this.nums;
         weights = this.weights;
+        memoTags = this.tagPages[0];
+        memoNums = this.numPages[0];
       }
     } finally {
       // Where the budget ran out, for its error.
