@@ -63,6 +63,8 @@ describe('HF_HUB_OFFLINE=1 modelgate scan hf: after an online scan (fixture hub 
     expect(r.status).toBe(1);
     const offline = JSON.parse(r.stdout) as ScanResult;
     expect(summary(offline)).toEqual(summary(online));
+    const totals = (r: ScanResult) => ({ ...r.summary, durationMs: 0, findings: r.findings.map((f) => [f.ruleId, f.severity, f.message]) });
+    expect(totals(offline)).toEqual(totals(online));
     expect(offline.source).toEqual(online.source);
     expect(offline.files.every((f) => f.verdict !== 'error')).toBe(true);
   });

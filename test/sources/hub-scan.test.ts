@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -333,6 +333,8 @@ describe('offline re-scans of git-tracked files', () => {
       expect(readFileSync(link)).toEqual(bytes);
     }
     expect(readFileSync(join(dir, 'refs', 'main'), 'utf8')).toBe(smallSha);
+    // snapshots/ holds only commit folders (huggingface_hub's scan_cache_dir refuses a file there).
+    expect(readdirSync(join(dir, 'snapshots'))).toEqual([smallSha]);
     // Range-read LFS files are not cached; no temporary file is left behind.
     expect(existsSync(join(dir, 'snapshots', smallSha, 'model.safetensors'))).toBe(false);
     expect(readdirSync(join(dir, 'blobs')).filter((n) => !/^[0-9a-f]{40}$/.test(n))).toEqual([]);
@@ -347,8 +349,19 @@ describe('offline re-scans of git-tracked files', () => {
     const offline = await scanHub('hf:acme/small', opts({ env: env({ HF_HOME: home, HF_HUB_OFFLINE: '1' }) }));
     expect((await hub.state()).log).toEqual([]);
     expect(summary(offline)).toEqual(summary(online));
-    expect(offline.verdict).toBe(online.verdict);
+    const totals = (r: ScanResult) => ({ ...r.summary, durationMs: 0, findings: r.findings.map((f) => [f.ruleId, f.severity, f.message]) });
+    expect(totals(offline)).toEqual(totals(online));
     expect(offline.source).toEqual(online.source);
+    expect(offline.files.every((f) => f.verdict !== 'error')).toBe(true);
+  });
+
+  it('still reads a listing an earlier version wrote as snapshots/<commit>.json', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'mg-hub-'));
+    await scanHub('hf:acme/small', opts({ full: true, env: env({ HF_HOME: home }) }));
+    const dir = repoDir(home);
+    renameSync(join(dir, 'modelgate-listings', `${smallSha}.json`), join(dir, 'snapshots', `${smallSha}.json`));
+    const offline = await scanHub('hf:acme/small', opts({ env: env({ HF_HOME: home, HF_HUB_OFFLINE: '1' }) }));
+    expect(offline.source?.commit).toBe(smallSha);
     expect(offline.files.every((f) => f.verdict !== 'error')).toBe(true);
   });
 
