@@ -356,6 +356,17 @@ describe('offline re-scans of git-tracked files', () => {
     expect(offline.files.every((f) => f.verdict !== 'error')).toBe(true);
   });
 
+  it('a blob already cached is linked from the snapshot of the commit being scanned', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'mg-hub-'));
+    await scanHub('hf:acme/small', opts({ full: true, env: env({ HF_HOME: home }) }));
+    const link = join(repoDir(home), 'snapshots', smallSha, 'model.safetensors');
+    rmSync(link);
+    await hub.clearLog();
+    await scanHub('hf:acme/small', opts({ full: true, env: env({ HF_HOME: home }) }));
+    expect((await hub.state()).log.some((l) => l.server === 'cdn')).toBe(false);
+    expect(readlinkSync(link)).toBe(`../../blobs/${sha256(safe)}`);
+  });
+
   it('still reads a listing an earlier version wrote as snapshots/<commit>.json', async () => {
     const home = mkdtempSync(join(tmpdir(), 'mg-hub-'));
     await scanHub('hf:acme/small', opts({ full: true, env: env({ HF_HOME: home }) }));

@@ -111,7 +111,11 @@ export class HubSession {
   /** A whole LFS file into the cache (resuming), verified; the mismatch, if any, is a finding. */
   private async download(snap: HubSnapshot, file: HubFile): Promise<Opened> {
     const hit = await this.cached(snap, file);
-    if (hit) return hit;
+    if (hit) {
+      // A blob cached for another commit (or by an earlier version) gets this commit's link too.
+      if (!this.config.offline && hit.problems.length === 0) this.cache.linkSnapshot(snap.repo, snap.commit, file);
+      return hit;
+    }
     if (this.config.offline) throw new ModelgateError('OFFLINE', `HF_HUB_OFFLINE is set and ${file.path} is not in the cache`);
     const incomplete = this.cache.incompletePath(snap.repo, file);
     const url = this.client.fileUrl(snap.repo, snap.commit, file.path);
