@@ -78,6 +78,8 @@ export interface Faults {
   rateLimitSeconds?: number;
   /** LFS SHA-256s whose storage bytes are served with one byte changed. */
   corrupt?: Set<string>;
+  /** Git blob ids of small (non-LFS) files served with one byte changed. */
+  corruptGit?: Set<string>;
   /** Cut the connection after this many bytes, once per SHA-256. */
   dropAfter?: Map<string, number>;
   /** Tree page size (the real Hub's is 1000 or so; small here to test pagination). */
@@ -298,7 +300,13 @@ export class FixtureHub {
       res.end();
       return;
     }
-    serveBytes(req, res, bytesOf(file), { etag: `"${gitBlobId(bytesOf(file))}"`, 'x-repo-commit': sha });
+    const oid = gitBlobId(bytesOf(file));
+    let bytes = bytesOf(file);
+    if (this.faults.corruptGit?.has(oid) && bytes.length > 0) {
+      bytes = Buffer.from(bytes);
+      bytes[bytes.length >> 1]! ^= 0xff;
+    }
+    serveBytes(req, res, bytes, { etag: `"${oid}"`, 'x-repo-commit': sha });
     void repo;
   }
 

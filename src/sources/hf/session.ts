@@ -12,7 +12,7 @@ import { HubClient, type HubFile, type HubSnapshot } from './api.js';
 import { HubCache } from './cache.js';
 import { hubConfig, type HubConfig } from './config.js';
 import { hubError } from './errors.js';
-import { hubSiblings, MAX_GIT_BLOB } from './listing.js';
+import { gitBlobId, hubSiblings, MAX_GIT_BLOB } from './listing.js';
 import { parseHubRef } from './ref.js';
 import { RemoteSource, type FetchStats } from './remote-source.js';
 import { HttpTransport, type TransportOptions } from './transport.js';
@@ -28,10 +28,7 @@ export interface HubOptions {
   onDownload?: (path: string, bytes: number, total: number) => void;
 }
 
-/** The Git blob id of some bytes: sha1("blob <size>\0" + bytes). */
-export function gitBlobId(bytes: Buffer): string {
-  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
-}
+export { gitBlobId };
 
 /** How one repo file is read: its bytes, its SHA-256 and where that came from. */
 export type Opened = OpenedEntry;
@@ -114,7 +111,11 @@ export class HubSession {
   /** A whole LFS file into the cache (resuming), verified; the mismatch, if any, is a finding. */
   private async download(snap: HubSnapshot, file: HubFile): Promise<Opened> {
     const hit = await this.cached(snap, file);
-    if (hit) return hit;
+    if (hit) {
+      // A blob cached for another commit (or by an earlier version) gets this commit's link too.
+      if (!this.config.offline && hit.problems.length === 0) this.cache.linkSnapshot(snap.repo, snap.commit, file);
+      return hit;
+    }
     if (this.config.offline) throw new ModelgateError('OFFLINE', `HF_HUB_OFFLINE is set and ${file.path} is not in the cache`);
     const incomplete = this.cache.incompletePath(snap.repo, file);
     const url = this.client.fileUrl(snap.repo, snap.commit, file.path);
@@ -147,7 +148,7 @@ export class HubSession {
         close: () => (source.close(), rmSync(incomplete, { force: true })),
       };
     }
-    const source = new FileSource(this.cache.commitBlob(snap.repo, file, incomplete));
+    const source = new FileSource(this.cache.commitBlob(snap.repo, file, incomplete, snap.commit));
     return { source, sha256: res.sha256, sha256Source: 'computed', problems: [], close: () => source.close() };
   }
 
@@ -158,7 +159,11 @@ export class HubSession {
     const bytes = res.body ?? Buffer.alloc(0);
     this.stats.downloaded += bytes.length;
     const id = gitBlobId(bytes);
+    // Only bytes that match their listed blob id go into the cache, under that id: the offline
+    // re-scan reads them back (and hashes them again) from there. Wrong bytes are a finding, as
+    // for an LFS download, and are never cached.
     const problems = id === file.oid ? [] : [this.mismatch(file, 'git blob id', file.oid, id)];
+    if (problems.length === 0 && bytes.length === file.size) this.cache.storeBlob(snap.repo, snap.commit, file, bytes);
     return {
       source: new BufferSource(bytes),
       sha256: createHash('sha256').update(bytes).digest('hex'),
