@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
-import { ModelgateError } from '../core/errors.js';
+import { cannotWrite } from '../core/errors.js';
 import type { Finding } from '../core/finding.js';
 import { ALL_RULES } from '../app/index.js';
 import { renderReport } from '../report/index.js';
@@ -112,7 +112,7 @@ async function screenFinding(
     try {
       mkdirSync(opts.outDir, { recursive: true });
     } catch (e) {
-      throw new ModelgateError('UNREADABLE', `cannot create ${opts.outDir}: ${(e as Error).message}`, { cause: e });
+      throw cannotWrite(opts.outDir, e);
     }
     for (const p of pngs) writeOut(join(opts.outDir, p.name), p.png);
     extra.triggerFiles = pngs.map((p) => join(opts.outDir as string, p.name));
