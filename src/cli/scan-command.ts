@@ -9,6 +9,7 @@ import type { LoadedPolicy } from '../app/policy/index.js';
 import { REPORT_FORMATS, type ReportFormat } from '../report/formats.js';
 import type { renderReport } from '../report/index.js';
 import { EXIT, scanExitCode } from './exit-codes.js';
+import { applySettings, CONFIG_FILE } from './settings.js';
 import { checkOutput, colorFor, parseSize, reportFormat, summaryLine, writeReportFile } from './output.js';
 import { runSandboxedScan, sandboxAvailable, SandboxExit } from './sandbox.js';
 
@@ -106,6 +107,14 @@ target is always scanned. Excluded files are listed nowhere, not even in the cou
 Colour: text on a terminal is coloured unless --no-color, or NO_COLOR is set (not empty);
 FORCE_COLOR (not 0 or false) colours standard output even when it is not a terminal. A report
 file is never coloured.
+
+Settings: every long option above can also be set by an environment variable MODELGATE_NAME
+(MODELGATE_FAIL_ON=high, MODELGATE_EXIT_ZERO=1, MODELGATE_EXCLUDE='*.md,runs/**': lists are
+comma-separated) or in a config file, .modelgate.yaml in the current folder or --config FILE
+(or MODELGATE_CONFIG), by its name without -- (fail-on: high, exclude: ['*.md'], hash: false,
+exit-zero: true; a --no-X flag is X: false). Precedence: the command line, then the
+environment, then the config file, then the defaults. An unknown key in the file is refused.
+MODELGATE_POLICY keeps its own rule (see Policy): when set, it wins over the file's policy.
 
 Examples:
   modelgate scan model.safetensors
@@ -221,10 +230,13 @@ export function scanCommand(): Command {
     .option('--no-color', 'no colours in text output')
     .option('-v, --verbose', 'text output lists clean files too')
     .option('--sarif-root <dir>', 'sarif: folder that artifact URIs are relative to (default: the git work tree, else the current folder)')
-    .option('--sarif-include-info', 'sarif: keep info findings as results (left out by default)');
+    .option('--sarif-include-info', 'sarif: keep info findings as results (left out by default)')
+    .option('--config <file>', `settings file (default: ./${CONFIG_FILE} when there is one; see Settings below)`);
   for (const [flag, , what, kind] of LIMIT_FLAGS) cmd.option(flag, `limit: ${what}${kind === 'size' ? ' (units: 512MB, 2GiB)' : ''}`);
   cmd.addHelpText('after', HELP_AFTER);
   cmd.action(async (targets: string[], opts: Record<string, unknown>) => {
+    // The sandboxed child is given every setting on its command line, and may read no other file.
+    if (!opts.sandboxChild) await applySettings(cmd, opts, { lists: ['exclude'] });
     if (opts.hfCache !== undefined && !opts.sandboxChild) {
       if (targets.length > 0) throw new ModelgateError('USAGE', '--hf-cache scans the local Hugging Face cache: give no other target');
       const selection = selectHfCache(opts.hfCache === true ? undefined : String(opts.hfCache));
