@@ -112,3 +112,14 @@ export function summaryLine(summary: ScanSummary, format: ReportFormat, output: 
   const policy = decision ? `; policy: ${decision.allow ? 'allow' : 'deny'}` : '';
   return `modelgate: ${files}: ${counts}${policy}; ${format} report written to ${output}\n`;
 }
+
+/**
+ * The format of a screen or strip report (json, text, html): --format, else -o's extension; the
+ * report file's folder is checked first. SARIF is refused: these reports are not code scanning's.
+ */
+export function screenFormat(format: unknown, output: string | undefined): 'json' | 'text' | 'html' {
+  const chosen = reportFormat(format, output);
+  if (chosen === 'sarif') throw new ModelgateError('USAGE', `${String(output)}: this command writes json, text or html reports, not sarif (give --format)`);
+  if (output !== undefined) checkOutput(output);
+  return chosen;
+}

@@ -13,6 +13,7 @@ import { confirmWithStrip, DEFAULT_SCREEN_OPTIONS, neuralCleanse, prepare, type 
 import { notRunReason, screenReport, staticScan } from '../app/screen/static-scan.js';
 import { DEFAULT_STRIP_OPTIONS } from '../app/screen/strip.js';
 import { scanExitCode } from './exit-codes.js';
+import { screenFormat } from './output.js';
 
 const HELP = `
 Neural Cleanse (Wang et al. 2019) for an ONNX image classifier: for every label, the smallest
@@ -65,11 +66,12 @@ export function screenCommand(): Command {
     .option('--workers <n>', `threads the labels are spread over (default ${DEFAULT_SCREEN_OPTIONS.workers}; the result does not depend on it)`)
     .option('--out-dir <dir>', 'write the suspected trigger (mask, pattern) there as PNGs')
     .option('--no-strip', 'skip the STRIP confirmation of a suspected trigger')
-    .addOption(new Option('-f, --format <format>', 'report format').choices(['json', 'text', 'html']).default('text'))
+    .addOption(new Option('-f, --format <format>', "report format (default: -o's extension: .json, .html, .txt; else text)").choices(['json', 'text', 'html']))
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
     .addHelpText('after', HELP)
     .action(async (modelPath: string, opts: ScreenOpts) => {
       const started = performance.now();
+      opts.format = screenFormat(opts.format, opts.output);
       const options = {
         ...DEFAULT_SCREEN_OPTIONS,
         maxSamples: intOption('--max-samples', opts.maxSamples, DEFAULT_SCREEN_OPTIONS.maxSamples, 2),

@@ -87,6 +87,24 @@ describe('report files (-o)', () => {
   });
 });
 
+describe('report files of screen and strip', () => {
+  it('into a missing folder, or as sarif: one line, exit 2, before the model is read', () => {
+    const out = join(dir, 'no', 'such', 'report.json');
+    const commands = [
+      ['screen', missingFile, '--samples', missingFile, '--labels', missingFile],
+      ['strip', missingFile, '--samples', missingFile, '--inputs', missingFile],
+    ];
+    for (const args of commands) {
+      const r = run([...args, '-o', out]);
+      expect(r.status, args[0]).toBe(2);
+      expect(r.stderr).toBe(`modelgate: cannot write ${out}: no such file or folder\n`);
+      const sarif = run([...args, '-o', join(dir, 'r.sarif')]);
+      expect(sarif.status, args[0]).toBe(2);
+      expect(oneLine(sarif.stderr), sarif.stderr).toBe(true);
+    }
+  });
+});
+
 describe('input errors', () => {
   it('"no such file" has one wording in every command, and exits 2', () => {
     const commands = [
