@@ -23,6 +23,8 @@ export interface ScanRequest extends HubOptions {
   limits?: Partial<Limits>;
   /** Whole-file SHA-256 (default true). */
   hash?: boolean;
+  /** Globs of local files left out of the scan and the report (core/glob.ts); a file target is never left out. */
+  exclude?: readonly string[];
   /** Called when the entries are known, with their number, for progress bars. */
   onListing?: (entries: number) => void;
   /** Called after each file, for progress bars. */

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { ModelgateError } from '../core/errors.js';
+import { cannotWrite } from '../core/errors.js';
 import { bomForTarget } from '../app/bom/collect.js';
 import { EXIT } from './exit-codes.js';
 
@@ -41,7 +41,7 @@ export function bomCommand(): Command {
       try {
         writeFileSync(opts.output, `${JSON.stringify(bom, null, 2)}\n`);
       } catch (e) {
-        throw new ModelgateError('UNREADABLE', `cannot write ${opts.output}: ${(e as Error).message}`, { cause: e });
+        throw cannotWrite(opts.output, e);
       }
       const vulns = Array.isArray(bom.vulnerabilities) ? bom.vulnerabilities.length : 0;
       const files = Array.isArray(bom.components) ? bom.components.filter((c) => (c as { type?: string }).type === 'file').length : 0;

@@ -5,6 +5,7 @@ import { DEFAULT_LOCK, defaultLock, isHubTarget, isInsideTarget } from '../app/i
 import { lockTarget, verifyTarget, writeLock, type VerifyReport } from '../app/lock/index.js';
 import { EXIT } from './exit-codes.js';
 import { HubProgress } from './progress.js';
+import { colorFor } from './output.js';
 
 const LOCK_HELP = `
 The lock (JSON, schema modelgate/lock@1) records the source (a folder, or a Hugging Face repo with
@@ -53,7 +54,7 @@ export function lockCommand(): Command {
 }
 
 function renderVerify(report: VerifyReport, color: boolean): string {
-  const paint = color ? pc : { red: String, green: String, bold: String, dim: String };
+  const paint = color ? pc.createColors(true) : { red: String, green: String, bold: String, dim: String };
   const lines: string[] = [];
   const against = report.lock ? `lock ${report.lock}` : "the Hub's own hashes";
   const at = report.source ? ` at commit ${report.source.commit}` : '';
@@ -93,7 +94,7 @@ export function verifyCommand(): Command {
       const report = await verifyTarget(target, lock, { full: opts.full === true, lockPath: lock, onDownload: progress?.onDownload }).finally(() =>
         progress?.stop(),
       );
-      const out = opts.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderVerify(report, opts.color !== false && process.stdout.isTTY === true);
+      const out = opts.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderVerify(report, colorFor(opts.color, process.stdout));
       process.stdout.write(out);
       process.exitCode = report.match ? EXIT.OK : EXIT.FINDINGS;
     });

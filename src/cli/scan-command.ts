@@ -1,6 +1,6 @@
-import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { ModelgateError } from '../core/errors.js';
+import { PathGlob } from '../core/glob.js';
 import type { Limits } from '../core/limits.js';
 import { isSeverity, SEVERITIES, type Severity } from '../core/severity.js';
 import type { ScanOutcome } from '../app/index.js';
@@ -9,19 +9,51 @@ import type { LoadedPolicy } from '../app/policy/index.js';
 import { REPORT_FORMATS, type ReportFormat } from '../report/formats.js';
 import type { renderReport } from '../report/index.js';
 import { EXIT, scanExitCode } from './exit-codes.js';
+import { applySettings, CONFIG_FILE } from './settings.js';
+import { checkOutput, colorFor, parseSize, reportFormat, summaryLine, writeReportFile } from './output.js';
 import { runSandboxedScan, sandboxAvailable, SandboxExit } from './sandbox.js';
 
-/** Limits settable from the command line: flag name → Limits key. */
-const LIMIT_FLAGS: Array<[string, keyof Limits, string]> = [
-  ['--max-member-bytes <n>', 'maxMemberBytes', 'bytes of one member held in memory'],
-  ['--max-decompressed-bytes <n>', 'maxDecompressedBytes', 'bytes decompressed per file'],
-  ['--max-ratio <n>', 'maxCompressionRatio', 'decompression ratio'],
-  ['--max-depth <n>', 'maxNestingDepth', 'archive nesting depth'],
-  ['--max-opcodes <n>', 'maxOpcodes', 'opcodes per pickle stream'],
-  ['--max-memo <n>', 'maxMemoEntries', 'memo entries per pickle stream'],
-  ['--max-string-bytes <n>', 'maxStringBytes', 'bytes of one pickle operand kept'],
-  ['--max-symbolic-bytes <n>', 'maxSymbolicBytes', 'estimated bytes of the values one pickle stream builds'],
+/**
+ * Limits settable from the command line: flag, Limits key, what it limits, and whether it is a
+ * size (which takes units: parseSize in output.ts) or a count (a positive whole number).
+ */
+const LIMIT_FLAGS: Array<[string, keyof Limits, string, 'size' | 'count']> = [
+  ['--max-member-bytes <size>', 'maxMemberBytes', 'bytes of one member held in memory', 'size'],
+  ['--max-decompressed-bytes <size>', 'maxDecompressedBytes', 'bytes decompressed per file', 'size'],
+  ['--max-ratio <n>', 'maxCompressionRatio', 'decompression ratio', 'count'],
+  ['--max-depth <n>', 'maxNestingDepth', 'archive nesting depth', 'count'],
+  ['--max-opcodes <n>', 'maxOpcodes', 'opcodes per pickle stream', 'count'],
+  ['--max-memo <n>', 'maxMemoEntries', 'memo entries per pickle stream', 'count'],
+  ['--max-string-bytes <size>', 'maxStringBytes', 'bytes of one pickle operand kept', 'size'],
+  ['--max-symbolic-bytes <size>', 'maxSymbolicBytes', 'estimated bytes of the values one pickle stream builds', 'size'],
 ];
+
+/** The option name commander gives a flag (`--max-member-bytes <size>` → maxMemberBytes). */
+function optionName(flag: string): string {
+  return flag.slice(2, flag.indexOf(' ')).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** The limits given on the command line, checked: sizes with units, counts as whole numbers. */
+function limitsOf(opts: Record<string, unknown>): Partial<Limits> {
+  const limits: Partial<Limits> = {};
+  for (const [flag, key, , kind] of LIMIT_FLAGS) {
+    const raw = opts[optionName(flag)];
+    if (raw === undefined) continue;
+    const name = flag.split(' ')[0]!;
+    if (kind === 'size') {
+      const bytes = parseSize(String(raw));
+      if (bytes === undefined) {
+        throw new ModelgateError('USAGE', `${name} ${String(raw)}: not a size (bytes, or a number with a unit: 512MB, 2GiB, 1.5G; see --help)`);
+      }
+      limits[key] = bytes;
+    } else {
+      const n = Number(raw);
+      if (!Number.isSafeInteger(n) || n <= 0) throw new ModelgateError('USAGE', `${name} needs a positive integer`);
+      limits[key] = n;
+    }
+  }
+  return limits;
+}
 
 const HELP_AFTER = `
 Targets: files and folders, or one Hugging Face repo: hf:ORG/NAME[@REVISION], hf://ORG/NAME,
@@ -58,8 +90,37 @@ with an hf: target is refused.
 Exit codes:
   0  no finding at or above --fail-on, and no file with verdict error
   1  a finding at or above --fail-on, or a policy decision of deny (wins over 2)
-  2  usage error, unreadable target, or a file with verdict error
-  3  internal error: the scan could not run (a crash, or a permission the sandbox refused)`;
+  2  usage error, unreadable target or report file, or a file with verdict error
+  3  internal error: the scan could not run (a crash, or a permission the sandbox refused)
+With --exit-zero (report only), findings and a policy's deny exit 0; 2 and 3 stay.
+
+Sizes (--max-*-bytes) are bytes, or a number with a unit: K, M, G, T and KiB, MiB, GiB, TiB are
+binary (1024, 1024², ...), KB, MB, GB, TB decimal (1000, 1000², ...); case does not matter;
+512MB, 2GiB, 1.5G. Anything else is refused (exit 2).
+
+Excludes: --exclude GLOB (repeatable) leaves out of the scan and of the report every file of a
+folder target whose report path (relative to that folder) matches it, as .gitignore reads globs:
+* and ? within a name, ** for any folders, [abc] classes; a glob without a leading / matches at
+any depth (*.bin, cache/), and a matched folder leaves out all below it. A file named as a
+target is always scanned. Excluded files are listed nowhere, not even in the count.
+
+Colour: text on a terminal is coloured unless --no-color, or NO_COLOR is set (not empty);
+FORCE_COLOR (not 0 or false) colours standard output even when it is not a terminal. A report
+file is never coloured.
+
+Settings: every long option above can also be set by an environment variable MODELGATE_NAME
+(MODELGATE_FAIL_ON=high, MODELGATE_EXIT_ZERO=1, MODELGATE_EXCLUDE='*.md,runs/**': lists are
+comma-separated) or in a config file, .modelgate.yaml in the current folder or --config FILE
+(or MODELGATE_CONFIG), by its name without -- (fail-on: high, exclude: ['*.md'], hash: false,
+exit-zero: true; a --no-X flag is X: false). Precedence: the command line, then the
+environment, then the config file, then the defaults. An unknown key in the file is refused.
+MODELGATE_POLICY keeps its own rule (see Policy): when set, it wins over the file's policy.
+
+Examples:
+  modelgate scan model.safetensors
+  modelgate scan models/ --exclude '*.md' --exclude 'runs/**' -o report.sarif
+  modelgate scan hf:openai-community/gpt2 -f json | jq .summary
+  modelgate scan models/ --exit-zero -o report.html     # report only: never fails on findings`;
 
 /**
  * Whether a scan of local targets is sandboxed when neither --sandbox nor --no-sandbox is given.
@@ -85,13 +146,16 @@ function useSandbox(flag: boolean | undefined, hub: boolean): boolean {
   return (flag === true || SANDBOX_BY_DEFAULT) && !hub && sandboxAvailable();
 }
 
-/** The scan command's own options that the sandboxed child needs: limits, hashing, workers, quiet. */
-function childArgs(opts: Record<string, unknown>): string[] {
+/**
+ * The scan command's own options that the sandboxed child needs: limits (in bytes, as parsed
+ * here), hashing, excludes, workers, quiet. Output options (format, -o, colour, exit code) stay here.
+ */
+function childArgs(opts: Record<string, unknown>, limits: Partial<Limits>, exclude: readonly string[]): string[] {
   const args: string[] = [];
-  for (const [flag] of LIMIT_FLAGS) {
-    const name = flag.slice(2, flag.indexOf(' ')).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-    if (opts[name] !== undefined) args.push(flag.split(' ')[0]!, String(opts[name]));
+  for (const [flag, key] of LIMIT_FLAGS) {
+    if (limits[key] !== undefined) args.push(flag.split(' ')[0]!, String(limits[key]));
   }
+  for (const glob of exclude) args.push('--exclude', glob);
   if (opts.hash === false) args.push('--no-hash');
   if (opts.workers !== undefined) args.push('--workers', String(opts.workers));
   if (opts.quiet) args.push('--quiet');
@@ -137,9 +201,18 @@ export function scanCommand(): Command {
   const cmd = new Command('scan')
     .description('scan model files and directories statically, never executing them')
     .argument('[targets...]', 'files or directories, or one hf:ORG/NAME[@REVISION]')
-    .addOption(new Option('-f, --format <format>', 'output format').choices([...REPORT_FORMATS]).default('text'))
-    .option('-o, --output <file>', 'write the report to a file instead of standard output')
+    .addOption(
+      new Option('-f, --format <format>', "output format (default: -o's extension: .json, .sarif, .html, .txt; else text)").choices([...REPORT_FORMATS]),
+    )
+    .option('-o, --output <file>', 'write the report to a file instead of standard output (and a summary line to standard error)')
     .addOption(new Option('--fail-on <severity>', 'lowest severity that makes the exit code 1').choices([...SEVERITIES]).default('medium'))
+    .option('--exit-zero', 'report only: findings and a policy deny exit 0 (errors still exit 2, internal errors 3)')
+    .option(
+      '--exclude <glob>',
+      'leave out files of folder targets whose path matches (repeatable; see Excludes below)',
+      (g: string, all: string[]) => [...all, g],
+      [] as string[],
+    )
     .option('--no-hash', 'skip the whole-file SHA-256')
     .option('--full', 'hf: download every file whole and verify it against the Hub hashes')
     .option('--hf-cache [repo]', 'scan the local Hugging Face cache, or one repo of it (ORG/NAME[@REVISION])')
@@ -157,10 +230,13 @@ export function scanCommand(): Command {
     .option('--no-color', 'no colours in text output')
     .option('-v, --verbose', 'text output lists clean files too')
     .option('--sarif-root <dir>', 'sarif: folder that artifact URIs are relative to (default: the git work tree, else the current folder)')
-    .option('--sarif-include-info', 'sarif: keep info findings as results (left out by default)');
-  for (const [flag, , what] of LIMIT_FLAGS) cmd.option(flag, `limit: ${what}`);
+    .option('--sarif-include-info', 'sarif: keep info findings as results (left out by default)')
+    .option('--config <file>', `settings file (default: ./${CONFIG_FILE} when there is one; see Settings below)`);
+  for (const [flag, , what, kind] of LIMIT_FLAGS) cmd.option(flag, `limit: ${what}${kind === 'size' ? ' (units: 512MB, 2GiB)' : ''}`);
   cmd.addHelpText('after', HELP_AFTER);
   cmd.action(async (targets: string[], opts: Record<string, unknown>) => {
+    // The sandboxed child is given every setting on its command line, and may read no other file.
+    if (!opts.sandboxChild) await applySettings(cmd, opts, { lists: ['exclude'] });
     if (opts.hfCache !== undefined && !opts.sandboxChild) {
       if (targets.length > 0) throw new ModelgateError('USAGE', '--hf-cache scans the local Hugging Face cache: give no other target');
       const selection = selectHfCache(opts.hfCache === true ? undefined : String(opts.hfCache));
@@ -168,14 +244,14 @@ export function scanCommand(): Command {
       targets = selection.targets;
     }
     if (targets.length === 0) throw new ModelgateError('USAGE', 'give a file, a folder or an hf: repo to scan, or --hf-cache');
-    const limits: Partial<Limits> = {};
-    for (const [flag, key] of LIMIT_FLAGS) {
-      const name = flag.slice(2, flag.indexOf(' ')).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-      const raw = opts[name];
-      if (raw === undefined) continue;
-      const n = Number(raw);
-      if (!Number.isSafeInteger(n) || n <= 0) throw new ModelgateError('USAGE', `${flag.split(' ')[0]} needs a positive integer`);
-      limits[key] = n;
+    const limits = limitsOf(opts);
+    const exclude = (opts.exclude as string[] | undefined) ?? [];
+    for (const glob of exclude) {
+      try {
+        new PathGlob(glob);
+      } catch (e) {
+        throw new ModelgateError('USAGE', `--exclude: ${(e as Error).message}`);
+      }
     }
     let workers: number | undefined;
     if (opts.workers !== undefined) {
@@ -184,18 +260,22 @@ export function scanCommand(): Command {
     }
     const failOn = String(opts.failOn);
     if (!isSeverity(failOn)) throw new ModelgateError('USAGE', `unknown severity ${failOn}`);
-    const format = opts.format as ReportFormat;
+    const format = reportFormat(opts.format, opts.output);
+    const output = opts.output as string | undefined;
     const hub = targets.some(isHubTarget);
+    if (hub && exclude.length > 0) throw new ModelgateError('USAGE', '--exclude is for local targets: a Hugging Face repo is scanned whole');
     if (hub && targets.length > 1) throw new ModelgateError('USAGE', 'a Hugging Face repo is scanned on its own: give one hf: target');
     if (opts.full && !hub) throw new ModelgateError('USAGE', '--full is for hf: targets (local files are always read whole)');
     if (opts.sandboxChild) {
       // The sandboxed child: scan, and hand the result to the parent, which does the rest.
       const [{ runScan }, hooks] = await Promise.all([import('../app/run-scan.js'), progressHooks(opts, false)]);
-      const result = await runScan({ targets, limits, hash: opts.hash !== false, workers, oneShot: true, ...hooks }).finally(() => hooks.stop());
+      const result = await runScan({ targets, limits, hash: opts.hash !== false, exclude, workers, oneShot: true, ...hooks }).finally(() => hooks.stop());
       process.stdout.write(JSON.stringify(result));
       return;
     }
     const sandbox = useSandbox(opts.sandbox as boolean | undefined, hub);
+    // A report file that cannot be written stops the command before any work.
+    if (output !== undefined) checkOutput(output);
     // Settled before the scan, so that a wrong --sarif-root stops the command before any work.
     const sarif = format === 'sarif' ? (await import('./sarif-options.js')).sarifOptions(targets, hub, opts) : undefined;
     // Read before scanning: a policy that does not load stops the command before any work.
@@ -212,7 +292,7 @@ export function scanCommand(): Command {
     // The renderer and the rules it describes load while the scan runs (once the child is started).
     let rendering: ReturnType<typeof loadRenderer>;
     if (sandbox) {
-      const scanning = runSandboxedScan(targets, childArgs(opts));
+      const scanning = runSandboxedScan(targets, childArgs(opts, limits, exclude));
       rendering = loadRenderer(format);
       // Private temporary folders of earlier runs that were killed before they could remove
       // them, swept while the child scans (a listing of the temporary directory, not free).
@@ -231,16 +311,32 @@ export function scanCommand(): Command {
       sweepPrivateTemps();
       rendering = loadRenderer(format);
       const [{ runScan }, hooks] = await Promise.all([import('../app/run-scan.js'), progressHooks(opts, hub)]);
-      result = await runScan({ targets, limits, hash: opts.hash !== false, full: opts.full === true, workers, oneShot: true, ...hooks, policy, gate }).finally(
-        () => hooks.stop(),
-      );
+      result = await runScan({
+        targets,
+        limits,
+        hash: opts.hash !== false,
+        exclude,
+        full: opts.full === true,
+        workers,
+        oneShot: true,
+        ...hooks,
+        policy,
+        gate,
+      }).finally(() => hooks.stop());
     }
-    const color = format === 'text' && opts.color !== false && !opts.output && process.stdout.isTTY === true;
+    const color = format === 'text' && output === undefined && colorFor(opts.color, process.stdout);
     const [{ renderReport }, rules] = await rendering;
     const text = renderReport(format, result, rules, { color, verbose: opts.verbose === true, sarif });
-    if (opts.output) writeFileSync(String(opts.output), text);
-    else process.stdout.write(text);
-    process.exitCode = result.decision && !result.decision.allow ? EXIT.FINDINGS : scanExitCode(result, failOn as Severity);
+    const code = result.decision && !result.decision.allow ? EXIT.FINDINGS : scanExitCode(result, failOn as Severity);
+    // Report only: what the scan found never fails the run; a file it could not read still does.
+    const errors = result.files.some((f) => f.verdict === 'error');
+    process.exitCode = opts.exitZero === true && code === EXIT.FINDINGS ? (errors ? EXIT.ERROR : EXIT.OK) : code;
+    if (output !== undefined) {
+      writeReportFile(output, text);
+      if (!opts.quiet) process.stderr.write(summaryLine(result.summary, format, output, result.decision));
+    } else {
+      process.stdout.write(text);
+    }
   });
   return cmd;
 }

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
-import { ModelgateError } from '../core/errors.js';
+import { cannotWrite } from '../core/errors.js';
 import type { Finding } from '../core/finding.js';
 import { ALL_RULES } from '../app/index.js';
 import { renderReport } from '../report/index.js';
@@ -13,6 +13,7 @@ import { confirmWithStrip, DEFAULT_SCREEN_OPTIONS, neuralCleanse, prepare, type 
 import { notRunReason, screenReport, staticScan } from '../app/screen/static-scan.js';
 import { DEFAULT_STRIP_OPTIONS } from '../app/screen/strip.js';
 import { scanExitCode } from './exit-codes.js';
+import { screenFormat } from './output.js';
 
 const HELP = `
 Neural Cleanse (Wang et al. 2019) for an ONNX image classifier: for every label, the smallest
@@ -65,11 +66,12 @@ export function screenCommand(): Command {
     .option('--workers <n>', `threads the labels are spread over (default ${DEFAULT_SCREEN_OPTIONS.workers}; the result does not depend on it)`)
     .option('--out-dir <dir>', 'write the suspected trigger (mask, pattern) there as PNGs')
     .option('--no-strip', 'skip the STRIP confirmation of a suspected trigger')
-    .addOption(new Option('-f, --format <format>', 'report format').choices(['json', 'text', 'html']).default('text'))
+    .addOption(new Option('-f, --format <format>', "report format (default: -o's extension: .json, .html, .txt; else text)").choices(['json', 'text', 'html']))
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
     .addHelpText('after', HELP)
     .action(async (modelPath: string, opts: ScreenOpts) => {
       const started = performance.now();
+      opts.format = screenFormat(opts.format, opts.output);
       const options = {
         ...DEFAULT_SCREEN_OPTIONS,
         maxSamples: intOption('--max-samples', opts.maxSamples, DEFAULT_SCREEN_OPTIONS.maxSamples, 2),
@@ -112,7 +114,7 @@ async function screenFinding(
     try {
       mkdirSync(opts.outDir, { recursive: true });
     } catch (e) {
-      throw new ModelgateError('UNREADABLE', `cannot create ${opts.outDir}: ${(e as Error).message}`, { cause: e });
+      throw cannotWrite(opts.outDir, e);
     }
     for (const p of pngs) writeOut(join(opts.outDir, p.name), p.png);
     extra.triggerFiles = pngs.map((p) => join(opts.outDir as string, p.name));

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { ModelgateError } from '../core/errors.js';
+import { cannotWrite, ModelgateError } from '../core/errors.js';
 import { defaultSignaturePath, signModel } from '../app/signing/sign.js';
 import { readTrustFile } from '../app/signing/verify.js';
 import { EXIT } from './exit-codes.js';
@@ -63,7 +63,7 @@ export function signCommand(): Command {
       try {
         writeFileSync(signaturePath, JSON.stringify(bundle));
       } catch (e) {
-        throw new ModelgateError('UNREADABLE', `cannot write ${signaturePath}: ${(e as Error).message}`, { cause: e });
+        throw cannotWrite(signaturePath, e);
       }
       const items = manifest.serialization.method === 'shards' ? 'shards' : 'files';
       process.stderr.write(`modelgate: signed ${manifest.resources.length} ${items} of ${path} in ${signaturePath}\n`);

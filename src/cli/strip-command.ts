@@ -10,6 +10,7 @@ import { stripFinding } from '../app/screen/report.js';
 import { notRunReason, screenReport, staticScan } from '../app/screen/static-scan.js';
 import { DEFAULT_STRIP_OPTIONS, strip } from '../app/screen/strip.js';
 import { scanExitCode } from './exit-codes.js';
+import { screenFormat } from './output.js';
 
 const HELP = `
 STRIP (Gao et al. 2019) screens inputs at run time: each input is superimposed on random clean
@@ -54,11 +55,12 @@ export function stripCommand(): Command {
     .option('--overlays <n>', `clean images blended with each input (default ${DEFAULT_STRIP_OPTIONS.overlays})`)
     .option('--frr <rate>', `false-rejection rate of the threshold on clean images (default ${DEFAULT_STRIP_OPTIONS.frr})`)
     .option('--seed <n>', 'seed of every random choice (default 1)')
-    .addOption(new Option('-f, --format <format>', 'report format').choices(['json', 'text', 'html']).default('text'))
+    .addOption(new Option('-f, --format <format>', "report format (default: -o's extension: .json, .html, .txt; else text)").choices(['json', 'text', 'html']))
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
     .addHelpText('after', HELP)
     .action(async (modelPath: string, opts: StripOpts) => {
       const started = performance.now();
+      opts.format = screenFormat(opts.format, opts.output);
       const options = {
         ...DEFAULT_STRIP_OPTIONS,
         overlays: intOption('--overlays', opts.overlays, DEFAULT_STRIP_OPTIONS.overlays, 1),

@@ -4,6 +4,7 @@ import { ModelgateError } from '../core/errors.js';
 import { digestFolder, readEnvelopeFile, verifyVsa, type FileDigest, type VsaVerifyResult } from '../app/signing/index.js';
 import { readTrustFile } from '../app/signing/verify.js';
 import { EXIT } from './exit-codes.js';
+import { colorFor } from './output.js';
 
 const HELP = `
 Verifies a SLSA Verification Summary Attestation (VSA v1) of a model, fully offline: a DSSE
@@ -34,7 +35,7 @@ interface AttestationOpts {
 }
 
 function render(path: string, r: VsaVerifyResult, files: FileDigest[] | undefined, color: boolean): string {
-  const paint = color ? pc : { red: String, green: String, bold: String, dim: String };
+  const paint = color ? pc.createColors(true) : { red: String, green: String, bold: String, dim: String };
   const p = r.statement?.predicate;
   const lines: string[] = [];
   if (r.ok && p) {
@@ -82,7 +83,7 @@ export function verifyAttestationCommand(): Command {
       const out =
         opts.format === 'json'
           ? `${JSON.stringify({ schema: 'modelgate/verify-attestation@1', path, ...result, ...(files ? { files: files.length } : {}) }, null, 2)}\n`
-          : render(path, result, files, opts.color !== false && process.stdout.isTTY === true);
+          : render(path, result, files, colorFor(opts.color, process.stdout));
       process.stdout.write(out);
       process.exitCode = result.ok ? EXIT.OK : EXIT.FINDINGS;
     });

@@ -4,6 +4,7 @@ import { ModelgateError } from '../core/errors.js';
 import { defaultSignaturePath } from '../app/signing/sign.js';
 import { readTrustFile, verifyModelSignature, type TrustMethod, type VerifyResult } from '../app/signing/verify.js';
 import { EXIT } from './exit-codes.js';
+import { colorFor } from './output.js';
 
 const HELP = `
 Verifies a model against an OpenSSF model signature (Sigstore bundle), fully offline. Give
@@ -43,7 +44,7 @@ function trustFrom(opts: VerifyOpts): TrustMethod {
 }
 
 function render(path: string, r: VerifyResult, color: boolean): string {
-  const paint = color ? pc : { red: String, green: String, bold: String, dim: String };
+  const paint = color ? pc.createColors(true) : { red: String, green: String, bold: String, dim: String };
   const who = r.signer.identity
     ? `${r.signer.identity} (issuer ${r.signer.issuer})`
     : r.signer.keyFingerprint
@@ -83,7 +84,7 @@ export function verifySignatureCommand(): Command {
       const out =
         opts.format === 'json'
           ? `${JSON.stringify({ schema: 'modelgate/verify-signature@1', path, ...result }, null, 2)}\n`
-          : render(path, result, opts.color !== false && process.stdout.isTTY === true);
+          : render(path, result, colorFor(opts.color, process.stdout));
       process.stdout.write(out);
       process.exitCode = result.verified ? EXIT.OK : EXIT.FINDINGS;
     });

@@ -64,3 +64,40 @@ export class ModelgateError extends Error {
 export function isModelgateError(e: unknown, code?: ErrorCode): e is ModelgateError {
   return e instanceof ModelgateError && (code === undefined || e.code === code);
 }
+
+/** What a file-system error means, in the one wording every command uses for that kind. */
+const FS_REASONS: Record<string, string> = {
+  ENOENT: 'no such file or folder',
+  ENOTDIR: 'a part of the path is not a folder',
+  EISDIR: 'is a folder',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on the device',
+  ELOOP: 'too many levels of links',
+  ENAMETOOLONG: 'name too long',
+};
+
+/** The reason of a file-system error in a few words (its errno's meaning), else its message. */
+export function fsReason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  return (code !== undefined && FS_REASONS[code]) || String((e as Error | undefined)?.message ?? e);
+}
+
+/**
+ * The one-line error of a file or folder the user named that cannot be read
+ * (`cannot read PATH: no such file or folder`): every command words it so.
+ */
+export function cannotRead(path: string, e: unknown, code: ErrorCode = 'UNREADABLE'): ModelgateError {
+  return new ModelgateError(code, `cannot read ${path}: ${fsReason(e)}`, { cause: e });
+}
+
+/** The one-line error of an output file that cannot be written (`cannot write PATH: permission denied`). */
+export function cannotWrite(path: string, e: unknown): ModelgateError {
+  return new ModelgateError('USAGE', `cannot write ${path}: ${fsReason(e)}`, { cause: e });
+}
+
+/** An ENOENT-like error for a path found missing by a check (existsSync), for cannotRead and cannotWrite. */
+export function missing(): NodeJS.ErrnoException {
+  return Object.assign(new Error('no such file or folder'), { code: 'ENOENT' });
+}

@@ -21,6 +21,8 @@ export { walkTarget, type WalkEntry } from './local/walk.js';
 export interface ArtifactOptions extends HubOptions {
   /** Whole-file SHA-256 of local files (default true). */
   hash?: boolean;
+  /** Globs of local files not to scan (scan --exclude; core/glob.ts); a file named as a target is scanned all the same. */
+  exclude?: readonly string[];
 }
 
 /**
@@ -33,7 +35,7 @@ export async function openArtifact(targets: string[], options: ArtifactOptions =
     if (targets.length > 1) throw new ModelgateError('USAGE', 'a Hugging Face repo is scanned on its own: give one hf: target');
     return openHubArtifact(hub, options);
   }
-  return openLocalArtifact(targets, { hash: options.hash });
+  return openLocalArtifact(targets, { hash: options.hash, exclude: options.exclude });
 }
 
 /** True when an artifact is a Hub repo (and has its snapshot and session). */

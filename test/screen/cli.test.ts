@@ -17,7 +17,7 @@ const quick = ['--max-samples', '300', '--steps', '150', '--seed', '1'];
 describe('modelgate screen', () => {
   it('flags a backdoored model (exit 1) with details, a STRIP confirmation and trigger PNGs', () => {
     const out = join(dir, 'm4.json');
-    const r = run('screen', join(SET, 'm4.onnx'), ...samples, ...labels, ...quick, '--out-dir', join(dir, 'trig'), '-f', 'json', '-o', out);
+    const r = run('screen', join(SET, 'm4.onnx'), ...samples, ...labels, ...quick, '--out-dir', join(dir, 'trig'), '-o', out);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(1);
     const report = JSON.parse(readFileSync(out, 'utf8'));

@@ -1,6 +1,6 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { ModelgateError } from '../../core/errors.js';
+import { cannotRead, missing, ModelgateError } from '../../core/errors.js';
 import type { Artifact } from '../../core/artifact.js';
 import { runScan } from '../run-scan.js';
 import { scan, type HubScanOptions } from '../scan.js';
@@ -93,7 +93,7 @@ export async function bomForTarget(target: string, options: BomOptions = {}): Pr
       await artifact.close();
     }
   } else {
-    if (!existsSync(target)) throw new ModelgateError('UNREADABLE', `cannot read target ${target}`);
+    if (!existsSync(target)) throw cannotRead(target, missing());
     const result = await scan([target]);
     const folder = statSync(target).isDirectory() ? target : join(target, '..');
     const card = readLocalText(join(folder, 'README.md'));

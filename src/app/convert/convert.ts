@@ -1,6 +1,6 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { isModelgateError, ModelgateError } from '../../core/errors.js';
+import { cannotRead, cannotWrite, isModelgateError, missing, ModelgateError } from '../../core/errors.js';
 import { withLimits, type Limits } from '../../core/limits.js';
 import type { Finding, Verdict } from '../../core/finding.js';
 import { scan } from '../scan.js';
@@ -147,9 +147,9 @@ function readTensors(reader: 'zip' | 'legacy' | 'tar', source: InputFile, limits
 }
 
 export function checkPaths(input: string, output: string, force: boolean): void {
-  if (!existsSync(input)) throw new ModelgateError('UNREADABLE', `${input}: no such file`);
+  if (!existsSync(input)) throw cannotRead(input, missing());
   if (!statSync(input).isFile()) throw new ModelgateError('USAGE', `${input} is not a file (a folder of shards needs its pytorch_model.bin.index.json)`);
-  if (!existsSync(dirname(resolve(output)))) throw new ModelgateError('USAGE', `the folder of ${output} does not exist`);
+  if (!existsSync(dirname(resolve(output)))) throw cannotWrite(output, missing());
   if (existsSync(output)) {
     if (realpathSync(output) === realpathSync(input)) throw new ModelgateError('USAGE', 'the output would replace the input');
     if (!force) throw new ModelgateError('USAGE', `${output} exists (use --force to replace it)`);

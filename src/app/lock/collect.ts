@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { ModelgateError } from '../../core/errors.js';
+import { fsReason, ModelgateError } from '../../core/errors.js';
 import type { Finding } from '../../core/finding.js';
 import type { Artifact } from '../../core/artifact.js';
 import { openArtifact, type HubSession, type HubSnapshot } from '../../sources/index.js';
@@ -63,7 +63,7 @@ export async function collectLocal(of: Artifact | string, exclude: string[] = []
     return entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   } catch (e) {
     if (e instanceof ModelgateError) throw e;
-    throw new ModelgateError('UNREADABLE', `cannot read ${target}: ${(e as Error).message}`, { cause: e });
+    throw new ModelgateError('UNREADABLE', `cannot read ${target}: ${fsReason(e)}`, { cause: e });
   }
 }
 

@@ -1,5 +1,5 @@
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { ModelgateError } from '../../core/errors.js';
+import { fsReason, ModelgateError } from '../../core/errors.js';
 
 /** The lock file's schema id; bumped only when a field changes meaning. */
 export const LOCK_SCHEMA = 'modelgate/lock@1';
@@ -36,7 +36,7 @@ export function readLock(path: string): LockFile {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new ModelgateError('UNREADABLE', `cannot read lock ${path}: ${(e as Error).message}`, { cause: e });
+    throw new ModelgateError('UNREADABLE', `cannot read lock ${path}: ${fsReason(e)}`, { cause: e });
   }
   let data: Partial<LockFile>;
   try {

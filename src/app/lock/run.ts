@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { ModelgateError } from '../../core/errors.js';
+import { cannotRead, missing, ModelgateError } from '../../core/errors.js';
 import type { Finding } from '../../core/finding.js';
 import type { ScanSource } from '../../core/report-types.js';
 import { isHubArtifact, isHubTarget, openArtifact, parseHubRef, type HubOptions } from '../../sources/index.js';
@@ -38,7 +38,7 @@ async function current(
   options: LockOptions,
   full: boolean,
 ): Promise<{ entries: LockEntry[]; findings: Finding[]; source?: ScanSource; endpoint?: string }> {
-  if (!isHubTarget(target) && !existsSync(target)) throw new ModelgateError('UNREADABLE', `no such file or folder: ${target}`);
+  if (!isHubTarget(target) && !existsSync(target)) throw cannotRead(target, missing());
   const artifact = await openArtifact([target], { ...options, full });
   try {
     if (!isHubArtifact(artifact)) return { entries: await collectLocal(artifact, options.lockPath ? [options.lockPath] : []), findings: [] };

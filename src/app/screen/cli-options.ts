@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { ModelgateError } from '../../core/errors.js';
+import { cannotWrite, fsReason, ModelgateError } from '../../core/errors.js';
 import type { SampleFormat } from './input-files.js';
 
 /** A non-negative integer option, or a USAGE error naming the flag. */
@@ -36,7 +36,7 @@ export function readModel(path: string): Buffer {
   try {
     return readFileSync(path);
   } catch (e) {
-    throw new ModelgateError('UNREADABLE', `cannot read ${path}: ${(e as Error).message}`, { cause: e });
+    throw new ModelgateError('UNREADABLE', `cannot read ${path}: ${fsReason(e)}`, { cause: e });
   }
 }
 
@@ -45,6 +45,6 @@ export function writeOut(path: string, data: string | Buffer): void {
   try {
     writeFileSync(path, data);
   } catch (e) {
-    throw new ModelgateError('UNREADABLE', `cannot write ${path}: ${(e as Error).message}`, { cause: e });
+    throw cannotWrite(path, e);
   }
 }

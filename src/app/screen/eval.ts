@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ModelgateError } from '../../core/errors.js';
+import { fsReason, ModelgateError } from '../../core/errors.js';
 import { readLabels, readSamples } from './input-files.js';
 import { neuralCleanse, prepare, type ScreenOptions } from './screen.js';
 
@@ -52,7 +52,7 @@ export async function evaluateBackdoorSet(dir: string, options: ScreenOptions, o
   try {
     manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
   } catch (e) {
-    throw new ModelgateError('UNREADABLE', `cannot read ${join(dir, 'manifest.json')}: ${(e as Error).message}`, { cause: e });
+    throw new ModelgateError('UNREADABLE', `cannot read ${join(dir, 'manifest.json')}: ${fsReason(e)}`, { cause: e });
   }
   const shape = manifest.clean_samples?.shape?.slice(1) ?? [28, 28];
   const [height, width] = shape;

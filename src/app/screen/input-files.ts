@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ByteReader } from '../../core/byte-reader.js';
 import { BufferSource } from '../../core/byte-source.js';
-import { ModelgateError } from '../../core/errors.js';
+import { fsReason, ModelgateError } from '../../core/errors.js';
 import { parseNpyHeader } from '../../formats/numpy/parse.js';
 import { type FloatValue, floatValue } from './interpreter/tensor.js';
 
@@ -23,7 +23,7 @@ function read(path: string, what: string): Buffer {
     return bytes;
   } catch (e) {
     if (e instanceof ModelgateError) throw e;
-    throw new ModelgateError('UNREADABLE', `cannot read ${what} ${path}: ${(e as Error).message}`, { cause: e });
+    throw new ModelgateError('UNREADABLE', `cannot read ${what} ${path}: ${fsReason(e)}`, { cause: e });
   }
 }
 

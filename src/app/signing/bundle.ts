@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { ModelgateError } from '../../core/errors.js';
+import { fsReason, ModelgateError } from '../../core/errors.js';
 
 /**
  * Largest signature file read. A manifest line is ~150 bytes, so this holds about a million
@@ -102,7 +102,7 @@ export function readBundle(path: string): ParsedBundle {
     text = readFileSync(path, 'utf8');
   } catch (e) {
     if (e instanceof ModelgateError) throw e;
-    throw new ModelgateError('UNREADABLE', `cannot read the signature ${path}: ${(e as Error).message}`, { cause: e });
+    throw new ModelgateError('UNREADABLE', `cannot read the signature ${path}: ${fsReason(e)}`, { cause: e });
   }
   return parseBundle(text);
 }

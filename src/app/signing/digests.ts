@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { ModelgateError } from '../../core/errors.js';
+import { fsReason, ModelgateError } from '../../core/errors.js';
 import { DEFAULT_SIGNATURE, GIT_IGNORES } from './model.js';
 import { checkRelative, comparePaths, normalizeIgnore } from './paths.js';
 import { serializeModel } from './serialize.js';
@@ -51,7 +51,7 @@ export async function digestFolder(dir: string, options: FolderDigestOptions = {
   try {
     isDir = statSync(dir).isDirectory();
   } catch (e) {
-    throw new ModelgateError('UNREADABLE', `cannot read ${dir}: ${(e as Error).message}`, { cause: e });
+    throw new ModelgateError('UNREADABLE', `cannot read ${dir}: ${fsReason(e)}`, { cause: e });
   }
   if (!isDir) throw new ModelgateError('USAGE', `${dir} is not a folder`);
   const ignores = new Set<string>([...GIT_IGNORES, DEFAULT_SIGNATURE]);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync, type Stats } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { ModelgateError } from '../../core/errors.js';
+import { fsReason, ModelgateError } from '../../core/errors.js';
 import { HashPool } from '../../sources/index.js';
 import { DEFAULT_SHARD_SIZE, itemAlgorithm, type Manifest, type Method, type Resource, type Serialization } from './model.js';
 import { comparePaths, isIgnored } from './paths.js';
@@ -40,7 +40,7 @@ export function listModelFiles(modelPath: string, ignorePaths: readonly string[]
   try {
     root = lstatSync(modelPath);
   } catch (e) {
-    throw new ModelgateError('UNREADABLE', `cannot read ${modelPath}: ${(e as Error).message}`, { cause: e });
+    throw new ModelgateError('UNREADABLE', `cannot read ${modelPath}: ${fsReason(e)}`, { cause: e });
   }
   if (root.isFile()) return [{ name: '.', disk: modelPath, size: root.size }];
   if (!root.isDirectory()) refuse(modelPath, root);
@@ -61,7 +61,7 @@ export function listModelFiles(modelPath: string, ignorePaths: readonly string[]
     visit(modelPath, '');
   } catch (e) {
     if (e instanceof ModelgateError) throw e;
-    throw new ModelgateError('UNREADABLE', `cannot read ${modelPath}: ${(e as Error).message}`, { cause: e });
+    throw new ModelgateError('UNREADABLE', `cannot read ${modelPath}: ${fsReason(e)}`, { cause: e });
   }
   return files;
 }

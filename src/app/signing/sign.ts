@@ -1,6 +1,6 @@
 import { dirname, join, relative, resolve } from 'node:path';
 import { statSync } from 'node:fs';
-import { ModelgateError } from '../../core/errors.js';
+import { fsReason, ModelgateError } from '../../core/errors.js';
 import { DEFAULT_SIGNATURE, GIT_IGNORES, type Manifest, type Method } from './model.js';
 import { normalizeIgnore } from './paths.js';
 import { serializeModel } from './serialize.js';
@@ -54,7 +54,7 @@ export async function signModel(options: SignOptions): Promise<SignResult> {
   try {
     isFile = statSync(options.modelPath).isFile();
   } catch (e) {
-    throw new ModelgateError('UNREADABLE', `cannot read ${options.modelPath}: ${(e as Error).message}`, { cause: e });
+    throw new ModelgateError('UNREADABLE', `cannot read ${options.modelPath}: ${fsReason(e)}`, { cause: e });
   }
   // A single-file model has nothing to ignore (the reference records none).
   const manifest = await serializeModel(options.modelPath, {

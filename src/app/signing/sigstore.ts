@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { bundleFromJSON, isBundleWithDsseEnvelope } from '@sigstore/bundle';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { toSignedEntity, toTrustMaterial, Verifier } from '@sigstore/verify';
-import { ModelgateError } from '../../core/errors.js';
+import { fsReason, ModelgateError } from '../../core/errors.js';
 
 /**
  * The Sigstore public-good trusted root (Fulcio CAs, Rekor and CT log keys, timestamp
@@ -24,7 +24,7 @@ function loadTrustedRoot(path: string): TrustedRoot {
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
-    throw new ModelgateError('USAGE', `cannot read the trusted root ${path}: ${(e as Error).message}`, { cause: e });
+    throw new ModelgateError('USAGE', `cannot read the trusted root ${path}: ${fsReason(e)}`, { cause: e });
   }
   try {
     return TrustedRoot.fromJSON(json);

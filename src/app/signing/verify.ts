@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import type { KeyObject } from 'node:crypto';
-import { isModelgateError, ModelgateError } from '../../core/errors.js';
+import { fsReason, isModelgateError, ModelgateError } from '../../core/errors.js';
 import { readBundle, type ParsedBundle } from './bundle.js';
 import { validateChain, parsePemCertificates } from './certificate.js';
 import { describeDiff, diffManifests, type ManifestDiff } from './compare.js';
@@ -147,6 +147,6 @@ export function readTrustFile(path: string): Buffer {
   try {
     return readFileSync(path);
   } catch (e) {
-    throw new ModelgateError('USAGE', `cannot read ${path}: ${(e as Error).message}`, { cause: e });
+    throw new ModelgateError('USAGE', `cannot read ${path}: ${fsReason(e)}`, { cause: e });
   }
 }

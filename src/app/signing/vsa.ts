@@ -1,6 +1,6 @@
 import { createPublicKey } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import { isModelgateError, ModelgateError } from '../../core/errors.js';
+import { fsReason, isModelgateError, ModelgateError } from '../../core/errors.js';
 import { MAX_SIGNATURE_BYTES, parseEnvelope } from './bundle.js';
 import { normalizeFileDigests, type FileDigest } from './digests.js';
 import type { DsseEnvelope } from './dsse.js';
@@ -136,6 +136,6 @@ export function readEnvelopeFile(path: string): string {
     return readFileSync(path, 'utf8');
   } catch (e) {
     if (e instanceof ModelgateError) throw e;
-    throw new ModelgateError('UNREADABLE', `cannot read the attestation ${path}: ${(e as Error).message}`, { cause: e });
+    throw new ModelgateError('UNREADABLE', `cannot read the attestation ${path}: ${fsReason(e)}`, { cause: e });
   }
 }

@@ -1,5 +1,6 @@
 import { lstatSync, readdirSync, type Stats } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
+import { fsReason } from '../../core/errors.js';
 import { RegistryError } from './client.js';
 
 /** One file to upload: its path in the version (`/`-separated) and on disk. */
@@ -16,7 +17,7 @@ function lstat(disk: string): Stats {
   try {
     return lstatSync(disk);
   } catch (e) {
-    throw new RegistryError('UNREADABLE', `${disk}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, undefined, { cause: e });
+    throw new RegistryError('UNREADABLE', `cannot read ${disk}: ${fsReason(e)}`, undefined, { cause: e });
   }
 }
 

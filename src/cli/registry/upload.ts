@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
+import { fsReason } from '../../core/errors.js';
 import { RegistryError, type RegistryClient } from './client.js';
 import { encodePath, type UploadFile } from './files.js';
 import type { UploadAnswer } from './types.js';
@@ -43,7 +44,7 @@ export async function uploadFile(client: RegistryClient, versionId: string, file
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ELOOP') throw new RegistryError('USAGE', `${file.disk} became a symbolic link: not uploaded`);
-    throw new RegistryError('UNREADABLE', `${file.disk}: ${code ?? (e as Error).message}`, undefined, { cause: e });
+    throw new RegistryError('UNREADABLE', `cannot read ${file.disk}: ${fsReason(e)}`, undefined, { cause: e });
   }
   try {
     const stat = await handle.stat();

@@ -1,6 +1,8 @@
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { PathGlob } from '../../core/glob.js';
 import type { Artifact, ArtifactEntry, OpenedEntry } from '../../core/artifact.js';
-import { ModelgateError } from '../../core/errors.js';
+import { cannotRead, ModelgateError } from '../../core/errors.js';
 import { FileSource } from './file-source.js';
 import { HashPool } from './hash-pool.js';
 import { siblingsOf } from './siblings.js';
@@ -9,6 +11,12 @@ import { walkTarget } from './walk.js';
 export interface LocalArtifactOptions {
   /** Whole-file SHA-256 of every regular file (default true), in a pool of hashing threads. */
   hash?: boolean;
+  /**
+   * Globs (core/glob.ts) matched against the report path of every walked entry: a match is left
+   * out of the artifact, so the scan neither reads nor lists it. A target that is a file, named
+   * on the command line, is never left out.
+   */
+  exclude?: readonly string[];
 }
 
 /**
@@ -24,11 +32,16 @@ export function openLocalArtifact(targets: string[], options: LocalArtifactOptio
     try {
       for (const entry of walkTarget(target, i, { hfCache: true, followTarget: true })) walked.push(entry);
     } catch (e) {
-      throw new ModelgateError('UNREADABLE', `cannot read target ${target}: ${(e as Error).message}`, { cause: e });
+      throw cannotRead(target, e);
     }
   });
   const served = new Set(walked.filter((e) => e.hfCache?.blob !== undefined).map((e) => resolve(e.diskPath ?? e.path)));
-  const entries = walked.filter((e) => e.kind !== 'file' || e.hfCache !== undefined || !served.has(resolve(e.diskPath ?? e.path)));
+  let entries = walked.filter((e) => e.kind !== 'file' || e.hfCache !== undefined || !served.has(resolve(e.diskPath ?? e.path)));
+  if (options.exclude !== undefined && options.exclude.length > 0) {
+    const globs = options.exclude.map((g) => new PathGlob(g));
+    const folders = targets.map((t) => statSync(t).isDirectory());
+    entries = entries.filter((e) => !folders[e.targetIndex] || !globs.some((g) => g.matches(e.path)));
+  }
   let pool: HashPool | undefined;
   return {
     kind: 'local',
