@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -73,7 +74,7 @@ describe('action.yml', () => {
 
   it('uploads SARIF only when asked, and fails the job last with the scan exit code', () => {
     const upload = action.runs.steps.find((s) => s.uses?.startsWith('github/codeql-action/upload-sarif@'))!;
-    expect(upload.if).toContain("inputs.upload-sarif == 'true'");
+    expect(upload.if).toBe("${{ inputs.upload-sarif == 'true' && steps.scan.outputs.report-exists == 'true' }}");
     expect(upload.with).toMatchObject({ sarif_file: '${{ inputs.output }}', category: '${{ inputs.sarif-category }}' });
     const steps = action.runs.steps;
     expect(steps.indexOf(upload)).toBeGreaterThan(steps.indexOf(scanStep));
@@ -119,6 +120,37 @@ describe("the action's scan command line", () => {
     const results = sarif.runs[0]!.results;
     expect(results.map((x) => x.ruleId)).toContain('pickle/dangerous-callable');
     expect(results.map((x) => x.locations[0]!.physicalLocation.artifactLocation.uri)).toContain('malicious/model.pkl');
+  });
+
+  it('runs as the runner runs its steps: scan (always passes), then the last step exits with the code', () => {
+    // GitHub runs `shell: bash` steps as `bash --noprofile --norc -eo pipefail {0}`.
+    const step = (run: string, env: Record<string, string>) => {
+      const file = join(m.dir, `step-${Math.random().toString(36).slice(2)}.sh`);
+      writeFileSync(file, run);
+      return spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', file], {
+        cwd: m.dir,
+        encoding: 'utf8',
+        env: { ...process.env, ...env },
+      });
+    };
+    for (const [targets, code, exists] of [
+      ['benign', 0, true],
+      ['malicious', 1, true],
+      ['gone', 2, false],
+    ] as const) {
+      const output = join(m.dir, 'github-output');
+      writeFileSync(output, '');
+      writeFileSync(join(m.dir, 'modelgate.sarif'), 'stale');
+      const scan = step(scanStep.run!, { ...scanEnv({ targets, 'upload-sarif': 'true' }), GITHUB_ACTION_PATH: ROOT, GITHUB_OUTPUT: output });
+      expect(scan.status, targets).toBe(0);
+      const outputs = readFileSync(output, 'utf8');
+      expect(outputs).toContain(`exit-code=${code}\n`);
+      expect(outputs.includes('report-exists=true'), targets).toBe(exists);
+      const last = action.runs.steps.at(-1)!;
+      expect(step(last.run!, { MG_EXIT_CODE: String(code) }).status).toBe(code);
+    }
+    // A scan step that never ran (no output) fails the job as an internal error.
+    expect(step(action.runs.steps.at(-1)!.run!, { MG_EXIT_CODE: '' }).status).toBe(3);
   });
 
   it('honours fail-on, text output to the log, and extra args', () => {
