@@ -84,7 +84,11 @@ function renderFile(file: FileResult, result: ScanResult, c: Colors): string[] {
   const targetName = index === undefined ? undefined : (result.targets[index] ?? `#${index}`);
   // A file given as a target is its own path: naming the target again adds nothing.
   const target = targetName === undefined || targetName === file.path ? '' : c.dim(`  [target ${printable(targetName)}]`);
-  const headline = `${c.bold(printable(file.path))}  ${c.dim(printable(file.format))}${target}`;
+  // A file of the Hugging Face cache: which repo and revision it is, and its path there.
+  const cache = file.hfCache;
+  const revision = cache && (cache.refs[0] ?? cache.commit.slice(0, 12));
+  const inRepo = cache ? c.dim(`  [${printable(cache.repo)}@${printable(revision ?? '')}: ${printable(cache.path)}]`) : '';
+  const headline = `${c.bold(printable(file.path))}  ${c.dim(printable(file.format))}${target}${inRepo}`;
   const lines = [`${verdict} ${headline}`];
   for (const finding of file.findings) lines.push(...renderFinding(finding, file.path, c));
   return lines;

@@ -31,6 +31,15 @@ describe('renderText', () => {
     expect(lines).toContain('  low      engine/parse-failed [fatal TRUNCATED]  the header ends after 40 of 118 bytes');
   });
 
+  it('names the repo, revision and repo path of a file of the Hugging Face cache', () => {
+    const result = sampleResult();
+    const file = result.files.find((f) => f.path === 'extra/loader.pkl')!;
+    file.hfCache = { repo: 'acme/tiny', type: 'model', commit: 'a'.repeat(40), refs: ['main'], path: 'pytorch_model.bin' };
+    expect(renderText(result, { color: false }).split('\n')).toContain('SUSPICIOUS extra/loader.pkl  pickle  [acme/tiny@main: pytorch_model.bin]');
+    file.hfCache.refs = [];
+    expect(renderText(result, { color: false }).split('\n')).toContain('SUSPICIOUS extra/loader.pkl  pickle  [acme/tiny@aaaaaaaaaaaa: pytorch_model.bin]');
+  });
+
   it('shows the target of a finding only when it is not the file itself', () => {
     expect(lines).not.toContain('      target: extra/loader.pkl');
     expect(lines).toContain('      at: offset 18, opcode #3');
