@@ -305,6 +305,7 @@ export async function runScan(request: ScanRequest): Promise<ScanOutcome> {
       findings = repoFindings(target, artifact.snapshot, (repo, t) => typosquatFindings(repo, t, { env: request.env }));
     }
     result = buildResult(artifact.targets, files, findings, started);
+    if (artifact.excluded !== undefined && artifact.excluded.length > 0) result.excluded = [...artifact.excluded];
     if (isHubArtifact(artifact)) {
       result.source = artifact.source;
       result.fetched = artifact.fetched();

@@ -98,11 +98,11 @@ Sizes (--max-*-bytes) are bytes, or a number with a unit: K, M, G, T and KiB, Mi
 binary (1024, 1024², ...), KB, MB, GB, TB decimal (1000, 1000², ...); case does not matter;
 512MB, 2GiB, 1.5G. Anything else is refused (exit 2).
 
-Excludes: --exclude GLOB (repeatable) leaves out of the scan and of the report every file of a
-folder target whose report path (relative to that folder) matches it, as .gitignore reads globs:
+Excludes: --exclude GLOB (repeatable) leaves out of the scan every file of a folder target
+whose report path (relative to that folder) matches it, as .gitignore reads globs:
 * and ? within a name, ** for any folders, [abc] classes; a glob without a leading / matches at
 any depth (*.bin, cache/), and a matched folder leaves out all below it. A file named as a
-target is always scanned. Excluded files are listed nowhere, not even in the count.
+target is always scanned. The report lists excluded files under "excluded" (never clean).
 
 Colour: text on a terminal is coloured unless --no-color, or NO_COLOR is set (not empty);
 FORCE_COLOR (not 0 or false) colours standard output even when it is not a terminal. A report
@@ -236,7 +236,7 @@ export function scanCommand(): Command {
   cmd.addHelpText('after', HELP_AFTER);
   cmd.action(async (targets: string[], opts: Record<string, unknown>) => {
     // The sandboxed child is given every setting on its command line, and may read no other file.
-    if (!opts.sandboxChild) await applySettings(cmd, opts, { lists: ['exclude'] });
+    const applied = opts.sandboxChild ? undefined : await applySettings(cmd, opts, { lists: ['exclude'] });
     if (opts.hfCache !== undefined && !opts.sandboxChild) {
       if (targets.length > 0) throw new ModelgateError('USAGE', '--hf-cache scans the local Hugging Face cache: give no other target');
       const selection = selectHfCache(opts.hfCache === true ? undefined : String(opts.hfCache));
@@ -266,6 +266,11 @@ export function scanCommand(): Command {
     if (hub && exclude.length > 0) throw new ModelgateError('USAGE', '--exclude is for local targets: a Hugging Face repo is scanned whole');
     if (hub && targets.length > 1) throw new ModelgateError('USAGE', 'a Hugging Face repo is scanned on its own: give one hf: target');
     if (opts.full && !hub) throw new ModelgateError('USAGE', '--full is for hf: targets (local files are always read whole)');
+    // A settings file in the current folder may be the scanned repository's own: what it set
+    // (excludes, exit codes, limits) is always said, unless -q was given on the command line.
+    if (applied !== undefined && applied.fromFile.length > 0 && cmd.getOptionValueSource('quiet') !== 'cli') {
+      process.stderr.write(`modelgate: settings from ${applied.file}: ${applied.fromFile.join(', ')}\n`);
+    }
     if (opts.sandboxChild) {
       // The sandboxed child: scan, and hand the result to the parent, which does the rest.
       const [{ runScan }, hooks] = await Promise.all([import('../app/run-scan.js'), progressHooks(opts, false)]);

@@ -136,11 +136,18 @@ async function readConfig(path: string): Promise<Record<string, unknown>> {
  * every setting not given on the command line. Unknown keys in the file are refused (exit 2);
  * unknown MODELGATE_* variables are left alone (other tools' and modelgate's own read them).
  */
+/** Which settings came from outside the command line, and from which file. */
+export interface AppliedSettings {
+  file?: string;
+  fromFile: string[];
+  fromEnv: string[];
+}
+
 export async function applySettings(
   cmd: Command,
   opts: Record<string, unknown>,
   options: { env?: NodeJS.ProcessEnv; cwd?: string; lists?: readonly string[] } = {},
-): Promise<void> {
+): Promise<AppliedSettings> {
   const env = options.env ?? process.env;
   const settings = settingsOf(cmd, options.lists);
   const file = configPath(opts.config, env, options.cwd ?? process.cwd());
@@ -150,6 +157,8 @@ export async function applySettings(
     if (!byName.has(key))
       throw new ModelgateError('USAGE', `${file}: unknown setting ${JSON.stringify(key)} (settings are the long options of modelgate scan, without --)`);
   }
+  const applied: AppliedSettings = { fromFile: [], fromEnv: [] };
+  if (file !== undefined) applied.file = file;
   for (const setting of settings) {
     if (cmd.getOptionValueSource(setting.key) === 'cli') continue;
     const variable = envName(setting.name);
@@ -164,5 +173,7 @@ export async function applySettings(
     }
     opts[setting.key] = value;
     cmd.setOptionValueWithSource(setting.key, value, fromEnv ? 'env' : 'config');
+    (fromEnv ? applied.fromEnv : applied.fromFile).push(setting.name);
   }
+  return applied;
 }

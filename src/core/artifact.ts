@@ -108,6 +108,8 @@ export interface Artifact {
   /** The targets as the user gave them. */
   readonly targets: string[];
   readonly entries: readonly ArtifactEntry[];
+  /** Report paths of the files `--exclude` left out: never scanned, and said so in the report. */
+  readonly excluded?: readonly string[];
   /** Opens a file entry; throws a ModelgateError (UNREADABLE, NETWORK, OFFLINE…) when it cannot. */
   open(entry: ArtifactEntry): Promise<OpenedEntry>;
   /** The words a report puts before an open failure (`cannot read`, `cannot read from the Hub`). */

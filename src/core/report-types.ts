@@ -108,4 +108,6 @@ export interface ScanResult {
   files: FileResult[];
   /** Present when a policy was applied. */
   decision?: PolicyDecision;
+  /** Report paths of local files `--exclude` left out: not scanned, so not judged clean. */
+  excluded?: string[];
 }

@@ -119,6 +119,7 @@ function renderSummary(result: ScanResult, hiddenClean: number, c: Colors): stri
     row('suspicious', count('suspicious')),
     row('error', count('error')),
     row('clean', `${count('clean')}${hidden}`),
+    ...(result.excluded?.length ? [row('excluded', `${result.excluded.length} (--exclude: not scanned)`)] : []),
     row('max severity', max === null ? 'none' : severityPaint(c)[max](max)),
     row('duration', formatDuration(summary.durationMs)),
   ];

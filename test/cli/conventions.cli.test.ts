@@ -239,6 +239,9 @@ describe('--exclude', () => {
       const report = JSON.parse(r.stdout);
       expect(paths(r.stdout)).toEqual(['a.pkl', 'sub/b.pkl']);
       expect(report.summary.files).toBe(2);
+      // Not scanned, and said so: never mistaken for clean.
+      expect(report.excluded).toEqual(['cache/d.pkl', 'deep/cache/e.pkl', 'sub/c.bin']);
+      expect(run(['scan', sandbox, '--exclude', '*.bin', tree]).stdout).toMatch(/excluded\s+1 \(--exclude: not scanned\)/);
       expect(run(['scan', sandbox, '-f', 'json', '--exclude', '/cache', tree]).stdout).toContain('deep/cache/e.pkl');
       expect(paths(run(['scan', sandbox, '-f', 'json', '--exclude', 'sub/**', tree]).stdout)).toEqual(['a.pkl', 'cache/d.pkl', 'deep/cache/e.pkl']);
     }

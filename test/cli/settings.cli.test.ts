@@ -47,6 +47,17 @@ describe('settings from the environment and .modelgate.yaml', () => {
     expect(paths(r.stdout)).toEqual(['good.pkl']);
   });
 
+  it("says on stderr what a settings file set (it may be the scanned repository's own), unless -q is on the command line", () => {
+    const cwd = withConfig("exit-zero: true\nquiet: true\nexclude:\n  - '*.bin'\n");
+    const r = run(cwd, ['scan', '-f', 'json', tree]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`modelgate: settings from ${join(cwd, '.modelgate.yaml')}: `);
+    expect(r.stderr).toMatch(/exit-zero/);
+    expect(r.stderr).toMatch(/exclude/);
+    expect(JSON.parse(r.stdout).excluded).toEqual(['sub/bad.bin']);
+    expect(run(cwd, ['scan', '-q', '-f', 'json', tree]).stderr).not.toMatch(/settings from/);
+  });
+
   it('reads MODELGATE_* variables: booleans, lists (comma-separated), values', () => {
     const r = run(dir, ['scan', tree], { MODELGATE_FORMAT: 'json', MODELGATE_EXCLUDE: 'nothing, *.bin', MODELGATE_EXIT_ZERO: 'yes' });
     expect(r.status, r.stderr).toBe(0);

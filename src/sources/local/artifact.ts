@@ -37,16 +37,22 @@ export function openLocalArtifact(targets: string[], options: LocalArtifactOptio
   });
   const served = new Set(walked.filter((e) => e.hfCache?.blob !== undefined).map((e) => resolve(e.diskPath ?? e.path)));
   let entries = walked.filter((e) => e.kind !== 'file' || e.hfCache !== undefined || !served.has(resolve(e.diskPath ?? e.path)));
+  const excluded: string[] = [];
   if (options.exclude !== undefined && options.exclude.length > 0) {
     const globs = options.exclude.map((g) => new PathGlob(g));
     const folders = targets.map((t) => statSync(t).isDirectory());
-    entries = entries.filter((e) => !folders[e.targetIndex] || !globs.some((g) => g.matches(e.path)));
+    entries = entries.filter((e) => {
+      const out = folders[e.targetIndex] === true && globs.some((g) => g.matches(e.path));
+      if (out) excluded.push(e.path);
+      return !out;
+    });
   }
   let pool: HashPool | undefined;
   return {
     kind: 'local',
     targets,
     entries,
+    excluded,
     openFailure: 'cannot read',
     async open(entry): Promise<OpenedEntry> {
       const diskPath = entry.diskPath ?? entry.path;
