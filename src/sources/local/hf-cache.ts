@@ -82,29 +82,23 @@ export class CacheLinks {
       return { refused: `, a blob missing from ${name}`, leaves: false };
     }
     if (!st.isFile()) return { refused: `, which is not a regular file in ${name}`, leaves: false };
-    const blob = basename(pointsTo);
-    return {
-      repo: place.entry.repo,
-      type: place.entry.type,
-      commit: place.commit,
-      refs: this.refsOf(place.entry.dir).get(place.commit) ?? [],
-      path: relative(place.root, linkPath).split(sep).join('/'),
-      blob,
-      blobPath: pointsTo,
-      size: st.size,
-    };
+    return { ...this.fileOf(place, linkPath), blob: basename(pointsTo), blobPath: pointsTo, size: st.size };
   }
 
   /** The snapshot information of a regular file in a snapshot (one written without links), when it is in one. */
   plain(filePath: string): HfCacheFile | undefined {
     const place = this.placeOf(dirname(filePath));
-    if (!place) return undefined;
+    return place && this.fileOf(place, filePath);
+  }
+
+  /** What the cache says of the file at `path` of a snapshot: its repo, commit, refs and repo path. */
+  private fileOf(place: SnapshotPlace, path: string): HfCacheFile {
     return {
       repo: place.entry.repo,
       type: place.entry.type,
       commit: place.commit,
       refs: this.refsOf(place.entry.dir).get(place.commit) ?? [],
-      path: relative(place.root, filePath).split(sep).join('/'),
+      path: relative(place.root, path).split(sep).join('/'),
     };
   }
 }
